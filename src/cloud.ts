@@ -1,0 +1,223 @@
+/**
+ * `createCloud`: the whole simulated cloud in one object. It owns the kernel (state, clock,
+ * bus, quotas, traces) and installs the modules in dependency order; each later issue adds its
+ * service here (identity, scheduler, object, image, network, block, compute).
+ */
+import {
+  BadRequest,
+  check,
+  initialMeta,
+  initialQuotaState,
+  Kernel,
+  rngInit,
+  emptyTable,
+  SCHEMA_VERSION,
+  type CloudState,
+  type EventBus,
+  type Progression,
+  type QuotaDetail,
+  type QuotaResource,
+  type Trace,
+} from './core/index.js';
+import { applyTopology, DEVSTACK_TOPOLOGY, HardwareApi, initialHardwareState, type Topology } from './hardware/index.js';
+
+/** A frozen state tree: what `snapshot()` returns and `restore()` / `createCloud({ state })` take. */
+export type Snapshot = CloudState;
+
+/** Built-in starting points. */
+export type Preset = 'devstack' | 'empty';
+
+/** Options of {@link createCloud}. */
+export interface CloudOptions {
+  /** Seed of every id, MAC, token and tie-break. Same seed and calls ⇒ same cloud. Default 0. */
+  readonly seed?: number | string;
+  /**
+   * `devstack` (default): DevStack's multi-node cloud. `empty`: `RegionOne` and nothing else.
+   * Ignored when `topology` or `state` is given.
+   */
+  readonly preset?: Preset;
+  /** A datacenter description (regions, AZs, racks, host models × counts, roles). */
+  readonly topology?: Topology;
+  /** A snapshot or its JSON (`cloud.toJSON()`), to continue from. */
+  readonly state?: Snapshot | string | object;
+  /** `immediate` (default): asynchronous work completes inside each call. `clock`: only as the clock advances. */
+  readonly progression?: Progression;
+  /** ISO-8601 instant virtual time 0 stands for. Default `2022-10-05T00:00:00Z` (Zed's release day). */
+  readonly epoch?: string;
+  /** How many requests the trace side log keeps. Default 1000. */
+  readonly traceLimit?: number;
+}
+
+const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
+const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit'];
+const SLICES = ['meta', 'quota', 'blobs', 'hardware'] as const;
+
+/** The virtual clock as users see it. */
+export interface CloudClock {
+  /** Seconds since the cloud's epoch. */
+  now(): number;
+  /** Now (or `time`) as ISO-8601, as OpenStack prints timestamps. */
+  iso(time?: number): string;
+  /** Moves time forward, running every task and timer that falls due; returns the new time. Negative: `core.clock.backwards`. */
+  advance(seconds: number): number;
+}
+
+/** Quotas as an operator sees them (each service's own quota API arrives with the service). */
+export interface CloudQuotas {
+  /** Registered resources (`compute.cores`, …) with their Zed defaults. */
+  resources(): QuotaResource[];
+  /** Limit and usage of every resource (or one service's) for a project. */
+  show(projectId: string, service?: string): Record<string, QuotaDetail>;
+  /** Sets a project's limit (-1 = unlimited). */
+  setLimit(projectId: string, resource: string, limit: number): void;
+  /** Changes the default limit of a resource (nova's `quota-class-set default`). */
+  setDefault(resource: string, limit: number): void;
+}
+
+/**
+ * A simulated OpenStack cloud. Every public call is atomic: it commits one new frozen state, or
+ * throws and leaves `state` the very same object. Nothing returns a Promise.
+ */
+export class Cloud {
+  /** The machinery (for modules and extensions: hooks, task kinds, transactions). */
+  readonly kernel: Kernel;
+  /** The datacenter (operator view): regions, AZs, racks, hosts, failures, the capacity planner. */
+  readonly hardware: HardwareApi;
+  /** The virtual clock. */
+  readonly clock: CloudClock;
+  /** Quota limits and usage. */
+  readonly quotas: CloudQuotas;
+  private readonly options: CloudOptions;
+
+  /** @internal use {@link createCloud}. */
+  constructor(kernel: Kernel, options: CloudOptions) {
+    this.kernel = kernel;
+    this.options = options;
+    this.hardware = new HardwareApi(kernel);
+    this.clock = {
+      now: () => kernel.view().meta.clock.now,
+      iso: (time?: number) => isoNow(kernel, time),
+      advance: (seconds: number) => kernel.advance(seconds),
+    };
+    this.quotas = {
+      resources: () => kernel.quotas.list(),
+      show: (projectId, service) => kernel.quotas.detail(kernel.view().quota, check.name(projectId, 'project_id'), service),
+      setLimit: (projectId, resource, limit) =>
+        kernel.transact('quota.setLimit', (tx) => kernel.quotas.setLimit(tx.draft.quota, check.name(projectId, 'project_id'), resource, limit)),
+      setDefault: (resource, limit) => kernel.transact('quota.setDefault', (tx) => kernel.quotas.setDefault(tx.draft.quota, resource, limit)),
+    };
+  }
+
+  /** The committed state: one frozen tree. Holding it is a free snapshot. */
+  get state(): CloudState {
+    return this.kernel.state;
+  }
+
+  /** The event bus: `cloud.events.on('hardware.host.failed', n => …)`, or `'*'` for everything. */
+  get events(): EventBus {
+    return this.kernel.bus;
+  }
+
+  /** Request id of the last call (committed or failed): pass it to {@link trace}. */
+  get lastRequestId(): string | undefined {
+    return this.kernel.lastRequestId;
+  }
+
+  /** Runs `fn` as one atomic call: every call inside shares one draft and one commit, all or nothing. */
+  batch<R>(fn: () => R): R {
+    return this.kernel.transact('batch', () => fn());
+  }
+
+  /** Runs every pending asynchronous task (moving the clock in `clock` mode); returns the time. */
+  run(): number {
+    return this.kernel.runUntilIdle();
+  }
+
+  /** The current state, to `restore` later. O(1): states are immutable and share structure. */
+  snapshot(): Snapshot {
+    return this.kernel.state;
+  }
+
+  /** Goes back to a snapshot (of this cloud or any cloud of the same schema). */
+  restore(snapshot: Snapshot): void {
+    this.kernel.replace(checkState(snapshot));
+  }
+
+  /** A new, independent cloud starting from this one's state (no listeners, its own trace log). */
+  fork(): Cloud {
+    return createCloud({ ...this.options, state: this.kernel.state });
+  }
+
+  /** The state as JSON-ready data (`JSON.stringify(cloud)` works); `createCloud({ state })` reads it back. */
+  toJSON(): CloudState {
+    return this.kernel.state;
+  }
+
+  /** The steps a request ran (default: the last one), while the side log still holds it. */
+  trace(requestId?: string): Trace | undefined {
+    const id = requestId ?? this.kernel.lastRequestId;
+    return id === undefined ? undefined : this.kernel.traces.get(id);
+  }
+}
+
+function isoNow(kernel: Kernel, time?: number): string {
+  const clock = kernel.view().meta.clock;
+  const t = time === undefined ? clock.now : check.number(time, 'time', 0);
+  const ms = Date.parse(clock.epoch) + t * 1000;
+  return new Date(ms).toISOString();
+}
+
+/** Validates a snapshot or its JSON and returns a frozen state. */
+function checkState(input: unknown): CloudState {
+  let value = input;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch (e) {
+      throw new BadRequest('core.state.invalid', `state: not valid JSON (${(e as Error).message}).`, { field: 'state' });
+    }
+  }
+  const s = check.record(value, 'state');
+  const meta = check.record(s.meta, 'state.meta');
+  if (meta.schemaVersion !== SCHEMA_VERSION) {
+    throw new BadRequest('core.state.schema_version', `state.meta.schemaVersion is ${JSON.stringify(meta.schemaVersion)}, but this stacksim reads version ${SCHEMA_VERSION} only; export the state with a matching stacksim.`, { field: 'state.meta.schemaVersion', found: meta.schemaVersion as never, expected: SCHEMA_VERSION });
+  }
+  for (const slice of SLICES) check.record(s[slice], `state.${slice}`);
+  // a frozen tree is a snapshot already (shared, O(1)); anything else is copied so the caller's object stays theirs
+  return (Object.isFrozen(s) ? s : JSON.parse(JSON.stringify(s))) as CloudState;
+}
+
+/**
+ * Creates a cloud. `createCloud()` gives DevStack's multi-node cloud with seed 0;
+ * `createCloud({ seed, topology })` a modelled datacenter; `createCloud({ state })` continues
+ * from a snapshot or its JSON. Bad options throw a `BadRequest` naming the field.
+ */
+export function createCloud(options: CloudOptions = {}): Cloud {
+  const o = check.record(options, 'options');
+  check.onlyKeys(o, OPTION_KEYS, 'options');
+  const traceLimit = check.optional(o.traceLimit, 'options.traceLimit', (x, f) => check.integer(x, f, 1, 1_000_000), 1000);
+  const frozenOptions: CloudOptions = { ...(options as CloudOptions) };
+  if (o.state !== undefined) {
+    const state = checkState(o.state);
+    return new Cloud(new Kernel(state, { traceLimit }), { traceLimit });
+  }
+  const seed = o.seed === undefined ? 0 : typeof o.seed === 'string' ? check.text(o.seed, 'options.seed', 1024) : check.integer(o.seed, 'options.seed', 0);
+  const progression = check.optional<Progression>(o.progression, 'options.progression', (x, f) => check.oneOf(x, ['immediate', 'clock'] as const, f), 'immediate');
+  const epoch = check.optional(o.epoch, 'options.epoch', (x, f) => {
+    const text = check.text(x, f, 64);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(text) || Number.isNaN(Date.parse(text))) throw new BadRequest('core.input.invalid', `${f}: expected an ISO-8601 UTC instant like '2022-10-05T00:00:00Z', got '${text}'.`, { field: f });
+    return text;
+  }, DEFAULT_EPOCH);
+  const preset = check.optional<Preset>(o.preset, 'options.preset', (x, f) => check.oneOf(x, ['devstack', 'empty'] as const, f), 'devstack');
+  const state: CloudState = {
+    meta: initialMeta(seed, progression, epoch, rngInit(seed)),
+    quota: initialQuotaState(),
+    blobs: emptyTable(),
+    hardware: initialHardwareState(),
+  };
+  const kernel = new Kernel(state, { traceLimit });
+  const cloud = new Cloud(kernel, frozenOptions);
+  const topology = o.topology !== undefined ? o.topology : preset === 'devstack' ? DEVSTACK_TOPOLOGY : undefined;
+  if (topology !== undefined) kernel.transact('cloud.create', (tx) => applyTopology(tx, topology, o.topology !== undefined ? 'topology' : 'preset'));
+  return cloud;
+}

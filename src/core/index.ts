@@ -1,0 +1,32 @@
+/**
+ * The kernel's door: store, tables, seeded ids, clock and tasks, event bus, hooks, quotas,
+ * errors, the resolver and traces. Every other module imports core only from here.
+ */
+export * from './errors.js';
+export * as check from './validate.js';
+export { describe as describeValue } from './validate.js';
+export * from './table.js';
+export { rngInit, rngNextU32, randomOver, seedToNumber, type RngState, type Random } from './rng.js';
+export { idSource, type IdSource } from './ids.js';
+export { SCHEMA_VERSION, type CloudState, type MetaState, type Progression, type TaskRecord } from './state.js';
+export { createBus, deliver, EventBus, type CloudEventMap, type CloudEventListeners, type Notification, type ListenerError } from './bus.js';
+export { QuotaRegistry, initialQuotaState, type QuotaResource, type QuotaState, type QuotaDetail } from './quota.js';
+export { putBlob, readBlob, releaseBlob, blobBytes, type BlobRow, type BlobInput } from './blobs.js';
+export { toBase64, fromBase64 } from './base64.js';
+export { resolveRef, type Resolver } from './resolve.js';
+export { TraceLog, type Trace, type TraceStep } from './trace.js';
+export {
+  Kernel,
+  ClockWentBackwards,
+  TaskFailure,
+  MAX_TASKS_PER_CALL,
+  detach,
+  plain,
+  isoAt,
+  initialMeta,
+  type CloudHooks,
+  type Tx,
+  type TaskHandler,
+  type EmitOptions,
+  type KernelOptions,
+} from './kernel.js';

@@ -1,0 +1,376 @@
+/**
+ * The kernel every module runs on: the committed state, atomic calls, the seeded generator,
+ * the virtual clock and its task queue, synchronous cross-module hooks, the event bus, quotas
+ * and the request trace log.
+ *
+ * A public call is `kernel.transact(operation, tx => …)`: it opens an immer draft, runs the
+ * command against it, drains immediate work, commits with one `finishDraft`, and only then
+ * delivers the notifications it queued. If anything throws, the draft is dropped and
+ * `kernel.state` is the very object it was before. A call made while another is open (a nested
+ * call or `batch`) joins that draft, so the whole batch commits or nothing does.
+ */
+import { createDraft, finishDraft, current, isDraft, freeze, type Draft } from 'immer';
+import { CloudError, BadRequest, InvalidInput } from './errors.js';
+import { SCHEMA_VERSION, type CloudState, type Progression, type TaskRecord } from './state.js';
+import { randomOver, type Random } from './rng.js';
+import { idSource, type IdSource } from './ids.js';
+import { createBus, deliver, type CloudEventMap, type EventBus, type Notification } from './bus.js';
+import { QuotaRegistry } from './quota.js';
+import { deleteRow, emptyTable, firstEntry, setRow, type Table } from './table.js';
+import { TraceLog, type TraceStep } from './trace.js';
+import * as v from './validate.js';
+
+/** Synchronous cross-module hooks by name. Modules merge their hook points in. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface CloudHooks {}
+
+/** A handler for a scheduled task kind. Runs inside a transaction; must not throw for expected failures. */
+export type TaskHandler = (tx: Tx, args: unknown) => void;
+
+/** What a command sees while it runs: the draft and the services of the kernel. */
+export interface Tx {
+  /** The mutable draft of the whole state. */
+  readonly draft: Draft<CloudState>;
+  /** The request this work belongs to (a task's original request while a task runs). */
+  readonly requestId: string;
+  /** The seeded generator (its words live in the draft). */
+  readonly random: Random;
+  /** Ids drawn from the seeded generator. */
+  readonly ids: IdSource;
+  /** The quota registry; its methods take `draft.quota`. */
+  readonly quotas: QuotaRegistry;
+  /** Virtual time now, in seconds since the epoch. */
+  now(): number;
+  /** ISO-8601 timestamp of a virtual time (default: now), as OpenStack's `created_at`. */
+  iso(time?: number): string;
+  /** Queues a notification; it is delivered after the commit. */
+  emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K], options?: EmitOptions): void;
+  /** Records a step of this request's trace (`cloud.trace(requestId)`). */
+  trace(service: string, action: string, detail?: Readonly<Record<string, unknown>>): void;
+  /** Schedules asynchronous work `delay` seconds after the current step. */
+  schedule(kind: string, args: unknown, delay: number): void;
+  /** Schedules a timer at an absolute virtual time; it runs only when the clock reaches it. */
+  scheduleAt(kind: string, args: unknown, at: number): void;
+  /** Runs every handler registered for a hook, in registration order, inside this transaction. */
+  hook<K extends keyof CloudHooks & string>(name: K, ...args: HookArgs<K>): void;
+  /** The next value of a named counter in `state.meta.counters` (starts at 1). */
+  counter(name: string): number;
+}
+
+/** Options of {@link Tx.emit}. */
+export interface EmitOptions {
+  /** `publisher_id`, e.g. `compute.compute-1`; defaults to the event's service prefix. */
+  readonly publisher?: string;
+  readonly priority?: Notification['priority'];
+}
+
+type HookFn<K extends keyof CloudHooks> = CloudHooks[K] extends (tx: Tx, ...args: infer A) => void ? (tx: Tx, ...args: A) => void : never;
+type HookArgs<K extends keyof CloudHooks> = CloudHooks[K] extends (tx: Tx, ...args: infer A) => void ? A : never;
+
+/** Tasks one call may run before the kernel decides a task loops forever. */
+export const MAX_TASKS_PER_CALL = 1_000_000;
+
+/** 400: an attempt to move the virtual clock backwards. */
+export class ClockWentBackwards extends BadRequest {
+  constructor(requested: number) {
+    super('core.clock.backwards', `The virtual clock never goes backwards: cannot advance by ${requested} seconds; give a duration >= 0.`, { requested });
+  }
+}
+
+/** 500: a task kind with no registered handler, or tasks that never stop scheduling tasks. */
+export class TaskFailure extends CloudError {
+  constructor(code: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(500, code, message, details);
+  }
+}
+
+interface OpenTx {
+  tx: TxImpl;
+  events: Notification[];
+}
+
+/** Encodes (due, seq) as a key whose string order is the queue order. */
+function taskKey(due: number, seq: number): string {
+  return `${Math.round(due * 1e6).toString().padStart(17, '0')}:${seq.toString().padStart(12, '0')}`;
+}
+
+/** Returns a copy of `value` with no immer drafts inside, deeply frozen. */
+export function detach<T>(value: T): T {
+  const plain = (x: unknown): unknown => {
+    if (isDraft(x)) return current(x as object);
+    if (Array.isArray(x)) return x.map(plain);
+    if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+      if (Object.isFrozen(x)) return x;
+      const out: Record<string, unknown> = {};
+      for (const [k, val] of Object.entries(x)) out[k] = plain(val);
+      return out;
+    }
+    return x;
+  };
+  return freeze(plain(value), true) as T;
+}
+
+/** A row read during a call may be a draft: `plain` gives the committed or current value. */
+export function plain<T>(value: T): T {
+  return isDraft(value) ? (current(value as object) as T) : value;
+}
+
+class TxImpl implements Tx {
+  requestId: string;
+  /** Time that children of the running step count from (a task's due time while it runs). */
+  stepTime: number;
+  readonly random: Random;
+  readonly ids: IdSource;
+
+  constructor(
+    readonly draft: Draft<CloudState>,
+    private readonly kernel: Kernel,
+    private readonly open: OpenTx,
+  ) {
+    this.random = randomOver(() => this.draft.meta.rng);
+    this.ids = idSource(this.random);
+    this.requestId = this.ids.requestId();
+    this.stepTime = draft.meta.clock.now;
+  }
+
+  get quotas(): QuotaRegistry {
+    return this.kernel.quotas;
+  }
+
+  now(): number {
+    return this.draft.meta.clock.now;
+  }
+
+  iso(time = this.now()): string {
+    return isoAt(this.draft.meta.clock.epoch, time);
+  }
+
+  emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K], options: EmitOptions = {}): void {
+    const time = this.now();
+    this.open.events.push({
+      event_type: event,
+      publisher_id: options.publisher ?? (event as string).split('.')[0] ?? event,
+      priority: options.priority ?? 'INFO',
+      timestamp: this.iso(time),
+      time,
+      request_id: this.requestId,
+      payload: detach(payload),
+    });
+  }
+
+  trace(service: string, action: string, detail?: Readonly<Record<string, unknown>>): void {
+    this.kernel.traces.step(this.requestId, { time: this.now(), service, action, ...(detail ? { detail: detach(detail) } : {}) });
+  }
+
+  schedule(kind: string, args: unknown, delay: number): void {
+    v.number(delay, 'delay', 0);
+    this.enqueue(this.draft.meta.tasks, kind, args, this.stepTime + delay);
+  }
+
+  scheduleAt(kind: string, args: unknown, at: number): void {
+    v.number(at, 'at', 0);
+    this.enqueue(this.draft.meta.timers, kind, args, at);
+  }
+
+  private enqueue(queue: Table<TaskRecord>, kind: string, args: unknown, due: number): void {
+    if (!this.kernel.hasTask(kind)) throw new TaskFailure('core.task.unknown_kind', `No handler is registered for task kind '${kind}'.`, { kind });
+    const seq = this.counter('task');
+    const key = taskKey(due, seq);
+    setRow(queue, key, { key, seq, due, kind, args: detach(args), request_id: this.requestId });
+  }
+
+  hook<K extends keyof CloudHooks & string>(name: K, ...args: HookArgs<K>): void {
+    for (const fn of this.kernel.hookHandlers(name)) (fn as (tx: Tx, ...a: unknown[]) => void)(this, ...(args as unknown[]));
+  }
+
+  counter(name: string): number {
+    const next = (this.draft.meta.counters[name] ?? 0) + 1;
+    this.draft.meta.counters[name] = next;
+    return next;
+  }
+}
+
+/** ISO-8601 timestamp of virtual second `time` after `epoch`, with microseconds as OpenStack prints. */
+export function isoAt(epoch: string, time: number): string {
+  const ms = Date.parse(epoch) + time * 1000;
+  const iso = new Date(Math.floor(ms)).toISOString(); // deterministic: built from virtual time
+  return iso.replace(/\.\d{3}Z$/, `.${String(Math.floor((ms % 1000) * 1000)).padStart(6, '0')}`);
+}
+
+/** Options of {@link Kernel}. */
+export interface KernelOptions {
+  /** How many requests' traces the side log keeps (oldest dropped first). Default 1000. */
+  readonly traceLimit?: number;
+}
+
+/** The machinery under a Cloud. Modules receive it at install time; users meet it through `Cloud`. */
+export class Kernel {
+  private committed: CloudState;
+  private open: OpenTx | undefined;
+  private readonly hooks = new Map<string, ((tx: Tx, ...args: never[]) => void)[]>();
+  private readonly tasks = new Map<string, TaskHandler>();
+  /** The one event bus. */
+  readonly bus: EventBus = createBus();
+  /** Quota resources registered by the services. */
+  readonly quotas = new QuotaRegistry();
+  /** The bounded side log of request traces (outside the state). */
+  readonly traces: TraceLog;
+  /** Request id of the last top-level call (committed or failed). */
+  lastRequestId: string | undefined;
+
+  constructor(state: CloudState, options: KernelOptions = {}) {
+    this.committed = freeze(state, true);
+    this.traces = new TraceLog(v.optional(options.traceLimit, 'traceLimit', (x, f) => v.integer(x, f, 1), 1000));
+  }
+
+  /** The committed state: frozen, shared with every snapshot taken of it. */
+  get state(): CloudState {
+    return this.committed;
+  }
+
+  /** What queries read: the open draft during a call or batch, else the committed state. */
+  view(): CloudState {
+    return this.open ? (this.open.tx.draft as CloudState) : this.committed;
+  }
+
+  /** Whether a call or batch is open. */
+  get busy(): boolean {
+    return this.open !== undefined;
+  }
+
+  /** Registers a handler for a hook point (called by the module that reacts). */
+  hook<K extends keyof CloudHooks & string>(name: K, fn: HookFn<K>): void {
+    const list = this.hooks.get(name) ?? [];
+    list.push(fn as (tx: Tx, ...args: never[]) => void);
+    this.hooks.set(name, list);
+  }
+
+  /** The handlers of a hook, in registration order. */
+  hookHandlers(name: string): readonly ((tx: Tx, ...args: never[]) => void)[] {
+    return this.hooks.get(name) ?? [];
+  }
+
+  /** Registers the handler of a task kind (a module does this once at install). */
+  defineTask(kind: string, handler: TaskHandler): void {
+    if (this.tasks.has(kind)) throw new BadRequest('core.task.duplicate_kind', `Task kind '${kind}' is already defined.`, { kind });
+    this.tasks.set(kind, handler);
+  }
+
+  /** Whether a task kind has a handler. */
+  hasTask(kind: string): boolean {
+    return this.tasks.has(kind);
+  }
+
+  /**
+   * Runs `fn` as one atomic call named `operation`. Nested inside an open call it joins that
+   * call's draft. Returns what `fn` returns; it must not return drafts (use {@link detach}).
+   */
+  transact<R>(operation: string, fn: (tx: Tx) => R): R {
+    if (this.open) {
+      this.open.tx.trace('stacksim', operation);
+      return fn(this.open.tx);
+    }
+    const draft = createDraft(this.committed);
+    const open: OpenTx = { tx: undefined as unknown as TxImpl, events: [] };
+    const tx = new TxImpl(draft, this, open);
+    open.tx = tx;
+    this.open = open;
+    this.lastRequestId = tx.requestId;
+    this.traces.begin(tx.requestId, operation, draft.meta.clock.now);
+    let result: R;
+    let next: CloudState;
+    try {
+      result = fn(tx);
+      if (draft.meta.progression === 'immediate') this.drain(tx, 'immediate');
+      next = finishDraft(draft) as CloudState;
+    } catch (error) {
+      this.open = undefined;
+      if (error instanceof CloudError && error.requestId === undefined) error.requestId = tx.requestId;
+      this.traces.fail(tx.requestId, error);
+      throw error;
+    }
+    this.open = undefined;
+    this.committed = next;
+    for (const n of open.events) deliver(this.bus, n);
+    return result;
+  }
+
+  /** Replaces the whole state (restore). Refused while a call or batch is open. */
+  replace(state: CloudState): void {
+    if (this.open) throw new BadRequest('core.state.busy', 'Cannot restore a snapshot inside a call or batch; restore after it ends.');
+    this.committed = freeze(state, true);
+  }
+
+  /**
+   * Runs queued work in (due, seq) order inside `tx`.
+   * - `immediate`: every work task, clock untouched (children count from their parent's due
+   *   time, so the order is the one `clock` mode would give); timers only if already due.
+   * - `{ until }`: tasks and timers due by then, moving the clock to each one's due time.
+   * - `idle`: every work task, and the timers due before each, moving the clock.
+   */
+  drain(tx: Tx, mode: 'immediate' | 'idle' | { readonly until: number }): void {
+    const impl = tx as TxImpl;
+    const meta = impl.draft.meta;
+    const origin = impl.requestId;
+    for (let count = 0; ; count++) {
+      const task = firstEntry(meta.tasks)?.[1];
+      const timer = firstEntry(meta.timers)?.[1];
+      const until = typeof mode === 'object' ? mode.until : undefined;
+      const taskOk = task !== undefined && (until === undefined || task.due <= until);
+      const timerHorizon = until ?? (mode === 'idle' && task ? Math.max(meta.clock.now, task.due) : meta.clock.now);
+      const timerOk = timer !== undefined && timer.due <= timerHorizon;
+      const useTask = taskOk && (!timerOk || (task as TaskRecord).key < (timer as TaskRecord).key);
+      if (!useTask && !timerOk) break;
+      if (count >= MAX_TASKS_PER_CALL) throw new TaskFailure('core.task.runaway', `More than ${MAX_TASKS_PER_CALL} tasks ran in one call; a task keeps scheduling work.`);
+      const record = plain((useTask ? task : timer) as TaskRecord);
+      deleteRow(useTask ? meta.tasks : meta.timers, record.key);
+      if (mode !== 'immediate' && record.due > meta.clock.now) meta.clock.now = record.due;
+      const handler = this.tasks.get(record.kind);
+      if (!handler) throw new TaskFailure('core.task.unknown_kind', `No handler is registered for task kind '${record.kind}'.`, { kind: record.kind });
+      impl.requestId = record.request_id;
+      impl.stepTime = record.due;
+      try {
+        handler(impl, record.args);
+      } finally {
+        impl.requestId = origin;
+        impl.stepTime = meta.clock.now;
+      }
+    }
+  }
+
+  /** Moves the clock forward by `seconds`, running what falls due on the way. One call. */
+  advance(seconds: unknown): number {
+    if (typeof seconds === 'number' && seconds < 0) throw new ClockWentBackwards(seconds);
+    const s = v.number(seconds, 'seconds', 0);
+    return this.transact('clock.advance', (tx) => {
+      const target = tx.now() + s;
+      this.drain(tx, { until: target });
+      tx.draft.meta.clock.now = target;
+      return target;
+    });
+  }
+
+  /** Runs every pending work task (moving the clock in `clock` mode). One call. */
+  runUntilIdle(): number {
+    return this.transact('clock.run', (tx) => {
+      this.drain(tx, tx.draft.meta.progression === 'clock' ? 'idle' : 'immediate');
+      return tx.now();
+    });
+  }
+}
+
+/** The state a new cloud starts from, before any module adds its slice. */
+export function initialMeta(seed: number | string, progression: Progression, epoch: string, rng: [number, number, number, number]): CloudState['meta'] {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    seed,
+    progression,
+    clock: { now: 0, epoch },
+    rng,
+    counters: {},
+    tasks: emptyTable(),
+    timers: emptyTable(),
+  };
+}
+
+export type { TraceStep };
