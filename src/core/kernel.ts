@@ -116,7 +116,8 @@ export function plain<T>(value: T): T {
 }
 
 class TxImpl implements Tx {
-  requestId: string;
+  private ownId: string | undefined;
+  private taskId: string | undefined;
   /** Time that children of the running step count from (a task's due time while it runs). */
   stepTime: number;
   readonly random: Random;
@@ -126,11 +127,34 @@ class TxImpl implements Tx {
     readonly draft: Draft<CloudState>,
     private readonly kernel: Kernel,
     private readonly open: OpenTx,
+    private readonly operation: string,
   ) {
     this.random = randomOver(() => this.draft.meta.rng);
     this.ids = idSource(this.random);
-    this.requestId = this.ids.requestId();
     this.stepTime = draft.meta.clock.now;
+  }
+
+  /**
+   * The request id, drawn from the generator on first use: a call that only reads (an empty
+   * batch) draws nothing and so leaves the state the same object.
+   */
+  get requestId(): string {
+    if (this.taskId !== undefined) return this.taskId;
+    if (this.ownId === undefined) {
+      this.ownId = this.ids.requestId();
+      this.kernel.began(this.ownId, this.operation, this.stepTime);
+    }
+    return this.ownId;
+  }
+
+  /** The call's own request id, if one was drawn. */
+  get drawnId(): string | undefined {
+    return this.ownId;
+  }
+
+  /** While a task runs, its work belongs to the request that scheduled it. */
+  actFor(requestId: string | undefined): void {
+    this.taskId = requestId;
   }
 
   get quotas(): QuotaRegistry {
@@ -272,11 +296,9 @@ export class Kernel {
     }
     const draft = createDraft(this.committed);
     const open: OpenTx = { tx: undefined as unknown as TxImpl, events: [] };
-    const tx = new TxImpl(draft, this, open);
+    const tx = new TxImpl(draft, this, open, operation);
     open.tx = tx;
     this.open = open;
-    this.lastRequestId = tx.requestId;
-    this.traces.begin(tx.requestId, operation, draft.meta.clock.now);
     let result: R;
     let next: CloudState;
     try {
@@ -285,14 +307,21 @@ export class Kernel {
       next = finishDraft(draft) as CloudState;
     } catch (error) {
       this.open = undefined;
-      if (error instanceof CloudError && error.requestId === undefined) error.requestId = tx.requestId;
-      this.traces.fail(tx.requestId, error);
+      const id = tx.drawnId ?? tx.requestId; // a failed call always gets an id to report
+      if (error instanceof CloudError && error.requestId === undefined) error.requestId = id;
+      this.traces.fail(id, error);
       throw error;
     }
     this.open = undefined;
     this.committed = next;
     for (const n of open.events) deliver(this.bus, n);
     return result;
+  }
+
+  /** @internal a call drew its request id: open its trace. */
+  began(requestId: string, operation: string, time: number): void {
+    this.lastRequestId = requestId;
+    this.traces.begin(requestId, operation, time);
   }
 
   /** Replaces the whole state (restore). Refused while a call or batch is open. */
@@ -311,7 +340,6 @@ export class Kernel {
   drain(tx: Tx, mode: 'immediate' | 'idle' | { readonly until: number }): void {
     const impl = tx as TxImpl;
     const meta = impl.draft.meta;
-    const origin = impl.requestId;
     for (let count = 0; ; count++) {
       const task = firstEntry(meta.tasks)?.[1];
       const timer = firstEntry(meta.timers)?.[1];
@@ -327,12 +355,12 @@ export class Kernel {
       if (mode !== 'immediate' && record.due > meta.clock.now) meta.clock.now = record.due;
       const handler = this.tasks.get(record.kind);
       if (!handler) throw new TaskFailure('core.task.unknown_kind', `No handler is registered for task kind '${record.kind}'.`, { kind: record.kind });
-      impl.requestId = record.request_id;
+      impl.actFor(record.request_id);
       impl.stepTime = record.due;
       try {
         handler(impl, record.args);
       } finally {
-        impl.requestId = origin;
+        impl.actFor(undefined);
         impl.stepTime = meta.clock.now;
       }
     }
