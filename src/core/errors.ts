@@ -119,6 +119,7 @@ export class AmbiguousName extends Conflict {
 /** 409 for a create whose unique name or key is taken. */
 export class Duplicate extends Conflict {
   constructor(kind: string, name: string, code = `${kind}.duplicate`) {
-    super(code, `A ${kind.split('.').pop()} named '${name}' already exists.`, { kind, name });
+    const noun = (kind.split('.').pop() ?? kind).replace(/_/g, ' ');
+    super(code, `${/^[aeiou]/.test(noun) ? 'An' : 'A'} ${noun} named '${name}' already exists; pick another name.`, { kind, name });
   }
 }

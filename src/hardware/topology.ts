@@ -58,10 +58,22 @@ export function expandNames(pattern: string, count: number, start: number, field
   return names;
 }
 
+/** Refuses two entries of one list with the same name, naming the second. */
+function uniqueNames(list: unknown, field: string): void {
+  if (!Array.isArray(list)) return; // the list's own check reports its shape
+  const seen = new Set<unknown>();
+  list.forEach((item: unknown, i) => {
+    const name = typeof item === 'string' ? item : (item as { name?: unknown } | null)?.name;
+    if (seen.has(name)) throw new InvalidInput(`${field}[${i}].name`, `duplicate name '${String(name)}'.`, 'hardware.topology.duplicate_name');
+    seen.add(name);
+  });
+}
+
 /** Builds the whole topology inside `tx`. */
 export function applyTopology(tx: Tx, input: unknown, field = 'topology'): void {
   const t = check.record(input, field);
   check.onlyKeys(t, ['regions', 'availability_zones', 'racks', 'models', 'hosts'], field);
+  for (const list of ['regions', 'availability_zones', 'racks'] as const) uniqueNames(t[list], `${field}.${list}`);
   check.optional(t.regions, `${field}.regions`, (x, f) =>
     check.array(x, f, (r, rf) => {
       const region = typeof r === 'string' ? { name: r } : r;
