@@ -1,0 +1,35 @@
+import { describe, it } from 'vitest';
+import fc from 'fast-check';
+import { createCloud } from '../../src/index.js';
+import { allCommands, checkInvariants, emptyModel, registeredModules, type CloudCommand, type CloudModel, type CloudReal } from './harness.js';
+// each module registers its commands by being imported here
+import './hardware.commands.js';
+
+const SEED = 1_126_2026;
+
+/** Wraps a command so the invariants are checked after each step. */
+class Checked implements CloudCommand {
+  constructor(readonly inner: CloudCommand) {}
+  check(m: Readonly<CloudModel>): boolean {
+    return this.inner.check(m);
+  }
+  run(m: CloudModel, r: CloudReal): void {
+    this.inner.run(m, r);
+    checkInvariants(m, r);
+  }
+  toString(): string {
+    return this.inner.toString();
+  }
+}
+
+describe(`model-based: random sequences over ${registeredModules().join(', ')}`, () => {
+  it(`every command keeps the model and the cloud in agreement (seed ${SEED})`, () => {
+    fc.assert(
+      fc.property(fc.commands(allCommands().map((a) => a.map((c) => new Checked(c))), { maxCommands: 60 }), (cmds) => {
+        const setup = () => ({ model: emptyModel(), real: { cloud: createCloud({ seed: 7, preset: 'empty' }) } });
+        fc.modelRun(setup, cmds);
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The shared model-based harness. Each module adds its commands (fast-check `Command`s over the
+ * {@link CloudModel} and a real {@link Cloud}) with {@link registerCommands}; `cloud.model.test.ts`
+ * runs random sequences of every registered command and checks the cross-module invariants
+ * after each step. A command's `check` never mutates the model.
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { CloudError, type Cloud } from '../../src/index.js';
+import { getRow, tableEntries, tableToArray } from '../../src/core/index.js';
+
+/** What the model believes about the cloud. Modules extend it with their own fields. */
+export interface CloudModel {
+  /** Hosts by hostname. */
+  hosts: Map<string, { state: 'up' | 'down' | 'maintenance'; memory_mb: number; roles: string[] }>;
+  /** Virtual time. */
+  now: number;
+  /** Snapshots taken so far, with the model at that moment. */
+  snapshots: { label: string; json: string; model: Omit<CloudModel, 'snapshots'> }[];
+}
+
+/** The system under test. */
+export interface CloudReal {
+  cloud: Cloud;
+}
+
+/** A command of the shared suite. */
+export type CloudCommand = fc.Command<CloudModel, CloudReal>;
+
+const registry: { module: string; commands: fc.Arbitrary<CloudCommand>[] }[] = [];
+
+/** Adds a module's command arbitraries to the shared suite. */
+export function registerCommands(module: string, commands: fc.Arbitrary<CloudCommand>[]): void {
+  registry.push({ module, commands });
+}
+
+/** Every registered command arbitrary. */
+export function allCommands(): fc.Arbitrary<CloudCommand>[] {
+  return registry.flatMap((r) => r.commands);
+}
+
+/** The modules that registered commands. */
+export function registeredModules(): string[] {
+  return registry.map((r) => r.module);
+}
+
+/** A fresh model of an empty cloud. */
+export function emptyModel(): CloudModel {
+  return { hosts: new Map(), now: 0, snapshots: [] };
+}
+
+/** A copy of the model without its snapshot list (for storing inside a snapshot entry). */
+export function copyModel(m: CloudModel): Omit<CloudModel, 'snapshots'> {
+  return { hosts: new Map([...m.hosts].map(([k, v]) => [k, { ...v, roles: [...v.roles] }])), now: m.now };
+}
+
+/** Runs a call that must be refused: a CloudError with `status`, and the state the same object. */
+export function expectRefused(real: CloudReal, call: () => unknown, status?: number): CloudError {
+  const before = real.cloud.state;
+  let error: unknown;
+  try {
+    call();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(CloudError);
+  if (status !== undefined) expect((error as CloudError).status).toBe(status);
+  expect(real.cloud.state).toBe(before);
+  return error as CloudError;
+}
+
+/** Cross-module invariants that hold after every command. */
+export function checkInvariants(model: CloudModel, real: CloudReal): void {
+  const { cloud } = real;
+  const state = cloud.state;
+  expect(Object.isFrozen(state)).toBe(true);
+  // hardware: the model's hosts, and the hostname index agrees with the host table both ways
+  const listed = cloud.hardware.listHosts();
+  expect(listed.map((h) => h.name)).toEqual([...model.hosts.keys()].sort());
+  for (const h of listed) {
+    const m = model.hosts.get(h.name);
+    expect(h.state).toBe(m?.state);
+    expect(h.memory_mb).toBe(m?.memory_mb);
+  }
+  expect(state.hardware.hosts.size).toBe(state.hardware.host_names.size);
+  for (const [name, id] of tableEntries(state.hardware.host_names)) expect(getRow(state.hardware.hosts, id)?.name).toBe(name);
+  for (const h of tableToArray(state.hardware.hosts)) expect(getRow(state.hardware.host_names, h.name)).toBe(h.id);
+  // the clock
+  expect(cloud.clock.now()).toBeCloseTo(model.now, 9);
+  // no work is left pending in immediate mode
+  if (state.meta.progression === 'immediate') expect(state.meta.tasks.size).toBe(0);
+}
