@@ -255,7 +255,7 @@ describe('topology', () => {
   it('hostname patterns expand to exactly count distinct names (seed 777)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 5 }), fc.constantFrom('{n}', '{nn}', '{nnn}'), (count, start, ph) => {
-        const c = createCloud({ seed: 1, topology: { hosts: [{ name: `n-${ph}`, count, start, ...(MODEL as never) }] } });
+        const c = createCloud({ seed: 1, topology: { hosts: [{ name: `n-${ph}`, count, start, ...(MODEL as object) }] } as never });
         const names = c.hardware.listHosts().map((h) => h.name);
         expect(new Set(names).size).toBe(count);
       }),

@@ -186,7 +186,7 @@ const badHost = fc.oneof(
 );
 
 registerCommands('hardware', [
-  fc.tuple(hostName, fc.constantFrom(0, 1024, 65536), fc.constantFrom(['compute'], ['storage'], ['controller', 'network'])).map(([n, mem, roles]) => new AddHost(n, mem, roles)),
+  fc.tuple(hostName, fc.constantFrom(0, 1024, 65536), fc.constantFrom(['compute'], ['storage'], ['controller', 'network'])).map(([n, mem, roles]) => new AddHost(n, mem, [...roles])),
   badHost.map((input) => new AddBadHost(input)),
   hostName.map((n) => new RemoveHost(n)),
   fc.tuple(hostName, fc.constantFrom('up' as const, 'down' as const, 'maintenance' as const)).map(([n, s]) => new SetState(n, s)),
