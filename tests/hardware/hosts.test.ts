@@ -263,3 +263,21 @@ describe('topology', () => {
     );
   });
 });
+
+describe('stacksim/testing arbitraries', () => {
+  it('every generated topology builds, with exactly its hosts, their AZs and logical CPUs (seed 5150)', async () => {
+    const arb = await import('../../src/testing/index.js');
+    fc.assert(
+      fc.property(arb.topology(), (topology) => {
+        const c = createCloud({ seed: 1, topology });
+        const hosts = c.hardware.listHosts();
+        expect(hosts).toHaveLength(arb.hostCount(topology));
+        for (const h of hosts) {
+          expect(h.availability_zone).toMatch(/^az[123]$/);
+          expect(h.logical_cpus).toBe(h.cpu.sockets * h.cpu.cores_per_socket * h.cpu.threads_per_core);
+        }
+      }),
+      { seed: 5150, numRuns: 60 },
+    );
+  });
+});
