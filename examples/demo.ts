@@ -1,0 +1,80 @@
+/**
+ * `npm run demo`: a small datacenter from a topology, its host inventory, what a host failure
+ * looks like on the event bus, and the capacity planner's answer to the lecture's question
+ * "how many hosts do 200 VMs need?".
+ */
+import { createCloud, type Topology } from '../src/index.js';
+
+const topology: Topology = {
+  availability_zones: [{ name: 'az1' }, { name: 'az2' }],
+  racks: [
+    { name: 'r1', availability_zone: 'az1' },
+    { name: 'r2', availability_zone: 'az2' },
+  ],
+  models: {
+    'compute-2s': {
+      cpu: { model: 'Intel Xeon Gold 6230', sockets: 2, cores_per_socket: 20, threads_per_core: 2, mhz: 2100, flags: ['avx2', 'avx512f', 'sse4_2', 'vmx'] },
+      memory_mb: 384 * 1024,
+      disks: [{ name: 'nvme0n1', size_gb: 3840, type: 'nvme' }],
+      nics: [
+        { name: 'eno1', speed_mbps: 10_000, network: 'management' },
+        { name: 'ens1f0', speed_mbps: 25_000, network: 'tenant' },
+      ],
+    },
+    'controller-1s': {
+      cpu: { model: 'Intel Xeon Silver 4214', sockets: 1, cores_per_socket: 12, threads_per_core: 2, mhz: 2200 },
+      memory_mb: 128 * 1024,
+      disks: [{ name: 'sda', size_gb: 960, type: 'ssd' }],
+      nics: [
+        { name: 'eno1', speed_mbps: 10_000, network: 'management' },
+        { name: 'eno2', speed_mbps: 10_000, network: 'external' },
+        { name: 'ens1f0', speed_mbps: 25_000, network: 'tenant' },
+      ],
+    },
+  },
+  hosts: [
+    { name: 'ctl-{n}', count: 3, model: 'controller-1s', rack: 'r1', roles: ['controller', 'network'] },
+    { name: 'cmp-a{nn}', count: 4, model: 'compute-2s', rack: 'r1' },
+    { name: 'cmp-b{nn}', count: 4, model: 'compute-2s', rack: 'r2' },
+    { name: 'stor-{n}', count: 3, model: 'compute-2s', rack: 'r2', roles: ['storage'], disks: [{ name: 'sdb', size_gb: 16_000, type: 'hdd' }] },
+  ],
+};
+
+const cloud = createCloud({ seed: 2022, topology });
+
+console.log('stacksim demo — a datacenter from a topology\n');
+console.table(cloud.hardware.inventory());
+
+cloud.events.on('hardware.host.failed', (n) => {
+  console.log(`event ${n.event_type} at ${n.timestamp}: ${n.payload.host.name} (${n.payload.host.availability_zone}) is ${n.payload.host.state}: ${n.payload.host.state_reason}`);
+});
+cloud.clock.advance(3600);
+cloud.hardware.failHost('cmp-b03', 'power supply failure');
+const trace = cloud.trace();
+console.log(`trace of ${trace?.request_id}: ${trace?.steps.map((s) => `${s.service}: ${s.action}`).join(' → ')}`);
+console.log(`hosts up: ${cloud.hardware.listHosts({ state: 'up' }).length} of ${cloud.hardware.listHosts().length}\n`);
+
+// The lecture's question: 200 VMs with a flavor mix and 20 % growth, on the compute model above.
+const plan = cloud.hardware.plan({
+  workload: {
+    vms: 200,
+    growth: 0.2,
+    flavors: [
+      { name: 'm1.small', vcpus: 1, ram_mb: 2048, disk_gb: 20, share: 0.5 },
+      { name: 'm1.medium', vcpus: 2, ram_mb: 4096, disk_gb: 40, share: 0.3 },
+      { name: 'm1.large', vcpus: 4, ram_mb: 8192, disk_gb: 80, share: 0.2 },
+    ],
+    bandwidth_mbps_per_vm: 100,
+    floating_ip_fraction: 0.25,
+    persistent_gb_per_vm: 50,
+  },
+  host: topology.models?.['compute-2s'] as never,
+  cpu_allocation_ratio: 16,
+  ram_allocation_ratio: 1.5,
+  spare_hosts: 1,
+});
+
+console.log('How many compute hosts do 200 VMs need?');
+for (const step of plan.steps) console.log(`  ${step}`);
+console.table(plan.resources.map((r) => ({ resource: r.resource, demand: `${r.demand} ${r.unit}`, 'per host': `${r.per_host_capacity} ${r.unit}`, hosts: r.hosts })));
+console.log(`→ ${plan.hosts} compute hosts (${plan.binding} binds, ${plan.vms_per_host} VMs per host), ${plan.public_ips} floating IPs, ${plan.ephemeral_gb} GB ephemeral + ${plan.persistent_gb} GB persistent storage.`);
