@@ -5,8 +5,9 @@
  * placement's capacity formula `int((total − reserved) × allocation_ratio)`. A pure function:
  * no Cloud, no clock, no randomness; every number comes with the arithmetic that produced it.
  */
-import { BadRequest, check, InvalidInput } from '../core/index.js';
-import { DISK_TYPES, HYPERVISOR_TYPES, NIC_NETWORKS, logicalCpus, type CpuSpec, type DiskSpec, type HostModel, type NicSpec } from './types.js';
+import { BadRequest, check, detach, InvalidInput } from '../core/index.js';
+import { logicalCpus, type HostModel } from './types.js';
+import { checkHostModel } from './spec.js';
 
 // ---------------------------------------------------------------- public types
 
@@ -236,7 +237,7 @@ export function planCapacity(input: unknown): CapacityPlan {
   );
   const counts = apportion(planned, w.flavors.map((f) => f.share));
   const flavors: PlannedFlavor[] = w.flavors.map((f, i) => ({ name: f.name, count: counts[i] ?? 0, vcpus: f.vcpus, ram_mb: f.ram_mb, disk_gb: f.disk_gb }));
-  steps.push(`flavor mix (largest remainder) = ${flavors.map((f, i) => `${f.name} ${f.count} (${w.flavors[i]?.share} × ${planned})`).join(', ')}`);
+  steps.push(`flavor mix (largest remainder) = ${flavors.map((f, i) => `${f.name} ${f.count} (${Number((w.flavors[i]?.share ?? 0).toPrecision(6))} × ${planned})`).join(', ')}`);
 
   // 2. host resources and flavor fit
   const host = p.host;
@@ -293,7 +294,7 @@ export function planCapacity(input: unknown): CapacityPlan {
     if (tenantNics.length === 0) {
       throw new NoTenantNic('host.nics', `the VMs need ${bw} Mbps each on the tenant network, but no NIC of the host model has network 'tenant'; add one or set workload.bandwidth_mbps_per_vm to 0.`);
     }
-    netVmsPerHost = mostBelow(bw, tenantMbps);
+    netVmsPerHost = mostBelow(bw, tenantMbps, planned);
     if (netVmsPerHost === 0) {
       throw new BandwidthTooLarge('workload.bandwidth_mbps_per_vm', `one VM needs ${bw} Mbps but a host's tenant NICs carry ${tenantMbps} Mbps, which must be strictly more; use faster or more tenant NICs.`);
     }
@@ -301,7 +302,9 @@ export function planCapacity(input: unknown): CapacityPlan {
     netLines.push(
       `tenant NIC bandwidth per host = ${tenantNics.map((n) => `${n.name} ${n.speed_mbps}`).join(' + ')} = ${tenantMbps} Mbps`,
       `network demand = ${planned} VMs × ${bw} Mbps = ${netDemand} Mbps`,
-      `VMs per host the tenant NICs carry = largest n with n × ${bw} Mbps < ${tenantMbps} Mbps = ${netVmsPerHost}`,
+      netVmsPerHost === planned && planned * bw < tenantMbps
+        ? `VMs per host the tenant NICs carry: all ${planned} (${planned} × ${bw} Mbps = ${planned * bw} Mbps < ${tenantMbps} Mbps)`
+        : `VMs per host the tenant NICs carry = largest n with n × ${bw} Mbps < ${tenantMbps} Mbps = ${netVmsPerHost}`,
       `hosts for network = ceil(${planned} / ${netVmsPerHost}) = ${netHosts}`,
     );
   }
@@ -365,7 +368,7 @@ export function planCapacity(input: unknown): CapacityPlan {
     `persistent storage (Cinder, on storage nodes) = ceil(${planned} × ${w.persistent_gb_per_vm} GB) = ${persistentGb} GB`,
   );
 
-  return deepFreeze({
+  return detach({
     planned_vms: planned,
     flavors,
     logical_cpus_per_host: logical,
@@ -400,11 +403,13 @@ function ceilTolerant(x: number): number {
   return Math.max(0, Math.ceil(x - 1e-9 * Math.max(1, Math.abs(x))));
 }
 
-/** The largest n ≥ 0 with n × per < limit (per > 0). */
-function mostBelow(per: number, limit: number): number {
-  let n = Math.max(0, Math.floor(limit / per));
+/** The largest n in [0, cap] with n × per < limit (per > 0). */
+function mostBelow(per: number, limit: number, cap: number): number {
+  if (cap * per < limit) return cap;
+  // Here limit / per ≤ cap, so the float quotient is finite and off by at most a step.
+  let n = Math.min(cap, Math.max(0, Math.floor(limit / per)));
   while (n > 0 && n * per >= limit) n -= 1;
-  while ((n + 1) * per < limit) n += 1;
+  while (n < cap && (n + 1) * per < limit) n += 1;
   return n;
 }
 
@@ -467,17 +472,10 @@ function checkFits(f: PlannerFlavor, field: string, h: HostLimits, p: CheckedInp
   if (f.vcpus > h.vcpuCap) refuse(`it has ${f.vcpus} vCPUs but a host's vCPU capacity is ${h.vcpuCap} (reserved_host_cpus ${p.reserved_host_cpus}, cpu_allocation_ratio ${p.cpu_allocation_ratio})`);
   if (f.ram_mb > h.ram) refuse(`it needs ${f.ram_mb} MB of RAM but a host has ${Math.max(0, h.ram)} MB after reserved_host_memory_mb ${p.reserved_host_memory_mb}`);
   if (f.ram_mb > h.ramCap) refuse(`it needs ${f.ram_mb} MB of RAM but a host's RAM capacity is ${h.ramCap} MB (ram_allocation_ratio ${p.ram_allocation_ratio})`);
-  if (f.disk_gb > h.disk) refuse(`it needs ${f.disk_gb} GB of disk but a host has ${Math.max(0, h.disk)} GB of local disk after reserved_host_disk_mb (${h.localGb} GB in all)`);
+  if (f.disk_gb > 0 && f.disk_gb > h.disk) refuse(`it needs ${f.disk_gb} GB of disk but a host has ${Math.max(0, h.disk)} GB of local disk after reserved_host_disk_mb (${h.localGb} GB in all)`);
   if (f.disk_gb > h.diskCap) refuse(`it needs ${f.disk_gb} GB of disk but a host's disk capacity is ${h.diskCap} GB (disk_allocation_ratio ${p.disk_allocation_ratio})`);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 // ---------------------------------------------------------------- input checks
 
@@ -570,57 +568,13 @@ function checkFlavors(value: unknown, field: string): PlannerFlavor[] {
     seen.add(f.name);
   });
   const total = flavors.reduce((a, f) => a + f.share, 0);
-  if (Math.abs(total - 1) > 1e-9) throw new InvalidInput(field, `the shares must sum to 1, got ${total}.`);
+  if (Math.abs(total - 1) > 1e-9) throw new InvalidInput(field, `the shares must sum to 1, got ${Number(total.toPrecision(12))}.`);
   return flavors;
 }
 
-// A small host model check, with the same rules and defaults as the cloud's host models:
-// only what the planner reads matters, but unknown keys are still refused.
+/** The host model, checked as the cloud checks host models; a planned compute host needs RAM. */
 function checkHost(value: unknown, field: string): HostModel {
-  const h = check.record(value, field);
-  check.onlyKeys(h, ['cpu', 'memory_mb', 'disks', 'nics', 'hypervisor_type'], field);
-  return {
-    cpu: checkCpu(h.cpu, `${field}.cpu`),
-    memory_mb: check.integer(h.memory_mb, `${field}.memory_mb`, 1),
-    disks: check.optional(h.disks, `${field}.disks`, checkDisks, []),
-    nics: check.optional(h.nics, `${field}.nics`, checkNics, []),
-    hypervisor_type: check.optional(h.hypervisor_type, `${field}.hypervisor_type`, (x, f) => check.oneOf(x, HYPERVISOR_TYPES, f), 'QEMU'),
-  };
-}
-
-function checkCpu(value: unknown, field: string): CpuSpec {
-  const c = check.record(value, field);
-  check.onlyKeys(c, ['model', 'sockets', 'cores_per_socket', 'threads_per_core', 'mhz', 'flags'], field);
-  return {
-    model: check.optional(c.model, `${field}.model`, (x, f) => check.name(x, f), 'Generic x86_64'),
-    sockets: check.integer(c.sockets, `${field}.sockets`, 1, 64),
-    cores_per_socket: check.integer(c.cores_per_socket, `${field}.cores_per_socket`, 1, 1024),
-    threads_per_core: check.optional(c.threads_per_core, `${field}.threads_per_core`, (x, f) => check.integer(x, f, 1, 8), 1),
-    mhz: check.optional(c.mhz, `${field}.mhz`, (x, f) => check.integer(x, f, 1, 100_000), 2400),
-    flags: check.optional(c.flags, `${field}.flags`, (x, f) => check.array(x, f, (y, g) => check.name(y, g, 64), 512), []),
-  };
-}
-
-function checkDisks(value: unknown, field: string): DiskSpec[] {
-  return check.array(value, field, (x, f) => {
-    const d = check.record(x, f);
-    check.onlyKeys(d, ['name', 'size_gb', 'type'], f);
-    return {
-      name: check.name(d.name, `${f}.name`, 64),
-      size_gb: check.integer(d.size_gb, `${f}.size_gb`, 1, MAX_INT),
-      type: check.optional(d.type, `${f}.type`, (t, g) => check.oneOf(t, DISK_TYPES, g), 'ssd'),
-    };
-  }, 256);
-}
-
-function checkNics(value: unknown, field: string): NicSpec[] {
-  return check.array(value, field, (x, f) => {
-    const n = check.record(x, f);
-    check.onlyKeys(n, ['name', 'speed_mbps', 'network'], f);
-    return {
-      name: check.name(n.name, `${f}.name`, 64),
-      speed_mbps: check.integer(n.speed_mbps, `${f}.speed_mbps`, 1, MAX_INT),
-      network: check.oneOf(n.network, NIC_NETWORKS, `${f}.network`),
-    };
-  }, 64);
+  const model = checkHostModel(value, field);
+  if (model.memory_mb < 1) throw new InvalidInput(`${field}.memory_mb`, 'a compute host needs RAM: give memory_mb >= 1.');
+  return model;
 }

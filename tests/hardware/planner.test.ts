@@ -368,7 +368,7 @@ describe('planCapacity: bad input of any shape is a 400 naming the field', () =>
     ['zero sockets', cpu({ sockets: 0 }), 'host.cpu.sockets: must be at least 1, got 0.'],
     ['threads as a string', cpu({ threads_per_core: 'two' }), "host.cpu.threads_per_core: expected an integer, got 'two'."],
     ['no cpu', { ...base(), host: { memory_mb: 1024 } }, 'host.cpu: expected an object, got undefined.'],
-    ['zero memory', { ...base(), host: { ...lectureHost(), memory_mb: 0 } }, 'host.memory_mb: must be at least 1, got 0.'],
+    ['zero memory', { ...base(), host: { ...lectureHost(), memory_mb: 0 } }, 'host.memory_mb: a compute host needs RAM: give memory_mb >= 1.'],
     ['nics not an array', { ...base(), host: { ...lectureHost(), nics: 'eth0' } }, "host.nics: expected an array, got 'eth0'."],
     ['unknown NIC network', { ...base(), host: { ...lectureHost(), nics: [{ name: 'eth0', speed_mbps: 1000, network: 'public' }] } }, "host.nics[0].network: expected one of 'management', 'tenant', 'storage', 'external', got 'public'."],
     ['a disk of 0 GB', { ...base(), host: { ...lectureHost(), disks: [{ name: 'sda', size_gb: 0 }] } }, 'host.disks[0].size_gb: must be at least 1, got 0.'],
