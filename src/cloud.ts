@@ -8,6 +8,7 @@ import {
   check,
   initialMeta,
   initialQuotaState,
+  isoAt,
   Kernel,
   rngInit,
   emptyTable,
@@ -145,7 +146,7 @@ export class Cloud {
 
   /** A new, independent cloud starting from this one's state (no listeners, its own trace log). */
   fork(): Cloud {
-    return createCloud({ ...this.options, state: this.kernel.state });
+    return createCloud({ ...(this.options.traceLimit !== undefined ? { traceLimit: this.options.traceLimit } : {}), state: this.kernel.state });
   }
 
   /** The state as JSON-ready data (`JSON.stringify(cloud)` works); `createCloud({ state })` reads it back. */
@@ -162,9 +163,7 @@ export class Cloud {
 
 function isoNow(kernel: Kernel, time?: number): string {
   const clock = kernel.view().meta.clock;
-  const t = time === undefined ? clock.now : check.number(time, 'time', 0);
-  const ms = Date.parse(clock.epoch) + t * 1000;
-  return new Date(ms).toISOString();
+  return isoAt(clock.epoch, time === undefined ? clock.now : check.number(time, 'time', 0));
 }
 
 /** Validates a snapshot or its JSON and returns a frozen state. */
@@ -198,6 +197,9 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const traceLimit = check.optional(o.traceLimit, 'options.traceLimit', (x, f) => check.integer(x, f, 1, 1_000_000), 1000);
   const frozenOptions: CloudOptions = { ...(options as CloudOptions) };
   if (o.state !== undefined) {
+    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch'] as const) {
+      if (o[key] !== undefined) throw new BadRequest('core.input.invalid', `options.${key}: a cloud made from a state takes its ${key} from that state; leave ${key} out.`, { field: `options.${key}` });
+    }
     const state = checkState(o.state);
     return new Cloud(new Kernel(state, { traceLimit }), { traceLimit });
   }

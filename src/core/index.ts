@@ -23,6 +23,7 @@ export {
   detach,
   plain,
   isoAt,
+  notificationTimestamp,
   initialMeta,
   type CloudHooks,
   type Tx,

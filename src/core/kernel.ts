@@ -87,6 +87,8 @@ export class TaskFailure extends CloudError {
 interface OpenTx {
   tx: TxImpl;
   events: Notification[];
+  /** Set when a nested call threw: the batch must not commit, even if the error was caught. */
+  failed?: { error: unknown };
 }
 
 /** Encodes (due, seq) as a key whose string order is the queue order. */
@@ -175,7 +177,7 @@ class TxImpl implements Tx {
       event_type: event,
       publisher_id: options.publisher ?? (event as string).split('.')[0] ?? event,
       priority: options.priority ?? 'INFO',
-      timestamp: this.iso(time),
+      timestamp: notificationTimestamp(this.draft.meta.clock.epoch, time),
       time,
       request_id: this.requestId,
       payload: detach(payload),
@@ -214,11 +216,27 @@ class TxImpl implements Tx {
   }
 }
 
-/** ISO-8601 timestamp of virtual second `time` after `epoch`, with microseconds as OpenStack prints. */
+/** The instant `time` virtual seconds after `epoch`, as UTC parts with microseconds. */
+function instant(epoch: string, time: number): { date: string; time: string; micros: number } {
+  const totalMicros = Math.round(Date.parse(epoch) * 1000 + time * 1e6);
+  const ms = Math.floor(totalMicros / 1000);
+  const iso = new Date(ms).toISOString(); // deterministic: built from virtual time, never from the wall clock
+  return { date: iso.slice(0, 10), time: iso.slice(11, 19), micros: totalMicros - Math.floor(totalMicros / 1e6) * 1e6 };
+}
+
+/**
+ * ISO-8601 UTC timestamp of virtual second `time` after `epoch`, as OpenStack APIs print
+ * `created_at`: `2022-10-05T00:00:10Z`, with microseconds only when there are any.
+ */
 export function isoAt(epoch: string, time: number): string {
-  const ms = Date.parse(epoch) + time * 1000;
-  const iso = new Date(Math.floor(ms)).toISOString(); // deterministic: built from virtual time
-  return iso.replace(/\.\d{3}Z$/, `.${String(Math.floor((ms % 1000) * 1000)).padStart(6, '0')}`);
+  const t = instant(epoch, time);
+  return `${t.date}T${t.time}${t.micros ? `.${String(t.micros).padStart(6, '0')}` : ''}Z`;
+}
+
+/** A notification's `timestamp` as oslo.messaging writes it (`str(datetime)`): `2022-10-05 00:00:10.250000`. */
+export function notificationTimestamp(epoch: string, time: number): string {
+  const t = instant(epoch, time);
+  return `${t.date} ${t.time}${t.micros ? `.${String(t.micros).padStart(6, '0')}` : ''}`;
 }
 
 /** Options of {@link Kernel}. */
@@ -291,8 +309,15 @@ export class Kernel {
    */
   transact<R>(operation: string, fn: (tx: Tx) => R): R {
     if (this.open) {
-      this.open.tx.trace('stacksim', operation);
-      return fn(this.open.tx);
+      const open = this.open;
+      open.tx.trace('stacksim', operation);
+      try {
+        return fn(open.tx);
+      } catch (error) {
+        // the draft may hold half of this call: the enclosing batch can no longer commit
+        open.failed ??= { error };
+        throw error;
+      }
     }
     const draft = createDraft(this.committed);
     const open: OpenTx = { tx: undefined as unknown as TxImpl, events: [] };
@@ -303,6 +328,8 @@ export class Kernel {
     let next: CloudState;
     try {
       result = fn(tx);
+      // a call inside the batch failed and its error was caught: all or nothing, so nothing
+      if (open.failed) throw open.failed.error;
       if (draft.meta.progression === 'immediate') this.drain(tx, 'immediate');
       next = finishDraft(draft) as CloudState;
     } catch (error) {

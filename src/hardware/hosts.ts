@@ -237,7 +237,7 @@ const UPDATE_KEYS = ['roles', 'availability_zone', 'rack', ...MODEL_KEYS] as con
  * Changes a host's hardware, roles or location. Runs the `hardware.host.updated` hook, through
  * which a later module may refuse (e.g. shrinking RAM below what instances use).
  */
-export function updateHost(tx: Tx, ref: unknown, patch: unknown, field = 'host'): Host {
+export function updateHost(tx: Tx, ref: unknown, patch: unknown): Host {
   const before = getHost(tx.draft as CloudState, ref);
   const p = check.record(patch, 'patch');
   check.onlyKeys(p, UPDATE_KEYS, 'patch');
@@ -258,7 +258,6 @@ export function updateHost(tx: Tx, ref: unknown, patch: unknown, field = 'host')
   };
   checkComputeCapable(after.roles, after.memory_mb, 'patch');
   if (moved && where.region !== before.region) throw new InvalidInput('patch.region', `a host cannot move between regions (${before.region} → ${where.region}); remove it and add it again.`);
-  void field;
   setRow(tx.draft.hardware.hosts, after.id, after);
   tx.trace('hardware', 'host updated', { host: after.name, fields: Object.keys(p) });
   tx.hook('hardware.host.updated', before, after);

@@ -93,6 +93,27 @@ describe('atomic calls', () => {
     });
     expect(seen.map((n) => n.event_type)).toEqual(['hardware.host.create', 'hardware.host.create']);
     expect(seen[0]?.request_id).toBe(seen[1]?.request_id); // one batch, one request
+    expect(seen[0]?.timestamp).toBe('2022-10-05 00:00:00'); // oslo.messaging's str(datetime)
+  });
+
+  it('a batch whose inner call failed never commits, even when the caller caught the error', () => {
+    const c = empty();
+    c.kernel.hook('hardware.host.added', (_tx, host) => {
+      if (host.name === 'bad') throw new Error('hook refuses after the row was written');
+    });
+    const before = c.state;
+    expect(() =>
+      c.batch(() => {
+        c.hardware.addHost({ name: 'a', ...HOST });
+        try {
+          c.hardware.addHost({ name: 'bad', ...HOST }); // half-applied in the draft when it throws
+        } catch {
+          // swallowed by the caller
+        }
+        c.hardware.addHost({ name: 'b', ...HOST });
+      }),
+    ).toThrow('hook refuses');
+    expect(c.state).toBe(before);
   });
 
   it('events are delivered after the commit: a listener already sees the new state', () => {
@@ -208,6 +229,7 @@ describe('snapshots, restore, fork, JSON', () => {
     expect(() => createCloud({ state: json })).toThrow(expect.objectContaining({ status: 400, code: 'core.state.schema_version' }));
     expect(() => createCloud({ state: '{not json' })).toThrow(expect.objectContaining({ code: 'core.state.invalid' }));
     expect(() => createCloud({ state: { meta: { schemaVersion: 1 } } })).toThrow(/state\.quota/);
+    expect(() => createCloud({ state: a.state, seed: 3 })).toThrow(expect.objectContaining({ status: 400, message: expect.stringContaining('options.seed') }));
     const before = a.state;
     expect(() => a.restore(json as never)).toThrow(expect.objectContaining({ code: 'core.state.schema_version' }));
     expect(a.state).toBe(before);
@@ -224,7 +246,8 @@ describe('virtual clock and task queue', () => {
     expect(() => c.clock.advance('5' as never)).toThrow(expect.objectContaining({ status: 400 }));
     expect(c.state).toBe(before);
     expect(c.clock.now()).toBe(10);
-    expect(c.clock.iso()).toBe('2022-10-05T00:00:10.000Z');
+    expect(c.clock.iso()).toBe('2022-10-05T00:00:10Z');
+    expect(c.clock.iso(10.25)).toBe('2022-10-05T00:00:10.250000Z');
   });
 
   it('clock time is the sum of the advances, whatever their sizes (seed 31337)', () => {
