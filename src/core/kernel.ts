@@ -12,7 +12,7 @@
 import { createDraft, finishDraft, current, isDraft, freeze, type Draft } from 'immer';
 import { CloudError, BadRequest, InvalidInput } from './errors.js';
 import { SCHEMA_VERSION, type CloudState, type Progression, type TaskRecord } from './state.js';
-import { randomOver, type Random } from './rng.js';
+import { randomOver, type Random, type RngState } from './rng.js';
 import { idSource, type IdSource } from './ids.js';
 import { createBus, deliver, type CloudEventMap, type EventBus, type Notification } from './bus.js';
 import { QuotaRegistry } from './quota.js';
@@ -43,8 +43,11 @@ export interface Tx {
   now(): number;
   /** ISO-8601 timestamp of a virtual time (default: now), as OpenStack's `created_at`. */
   iso(time?: number): string;
-  /** Queues a notification; it is delivered after the commit. */
-  emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K], options?: EmitOptions): void;
+  /**
+   * Queues a notification, delivered after the commit. Pass a function to build the payload only
+   * when someone listens (to the event or to `'*'`); with no listener nothing is built or queued.
+   */
+  emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K] | (() => CloudEventMap[K]), options?: EmitOptions): void;
   /** Records a step of this request's trace (`cloud.trace(requestId)`). */
   trace(service: string, action: string, detail?: Readonly<Record<string, unknown>>): void;
   /** Schedules asynchronous work `delay` seconds after the current step. */
@@ -99,15 +102,13 @@ function taskKey(due: number, seq: number): string {
 /** Returns a copy of `value` with no immer drafts inside, deeply frozen. */
 export function detach<T>(value: T): T {
   const plain = (x: unknown): unknown => {
-    if (isDraft(x)) return current(x as object);
+    if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return x; // frozen: committed, share it
+    if (isDraft(x)) return current(x);
     if (Array.isArray(x)) return x.map(plain);
-    if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
-      if (Object.isFrozen(x)) return x;
-      const out: Record<string, unknown> = {};
-      for (const [k, val] of Object.entries(x)) out[k] = plain(val);
-      return out;
-    }
-    return x;
+    if (Object.getPrototypeOf(x) !== Object.prototype) return x;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(x)) out[k] = plain((x as Record<string, unknown>)[k]);
+    return out;
   };
   return freeze(plain(value), true) as T;
 }
@@ -124,6 +125,8 @@ class TxImpl implements Tx {
   stepTime: number;
   readonly random: Random;
   readonly ids: IdSource;
+  /** The generator's words for this call: a plain copy, written back to the draft once at commit. */
+  private readonly words: RngState;
 
   constructor(
     readonly draft: Draft<CloudState>,
@@ -131,7 +134,9 @@ class TxImpl implements Tx {
     private readonly open: OpenTx,
     private readonly operation: string,
   ) {
-    this.random = randomOver(() => this.draft.meta.rng);
+    const [a, b, c, d] = draft.meta.rng;
+    this.words = [a, b, c, d];
+    this.random = randomOver(() => this.words);
     this.ids = idSource(this.random);
     this.stepTime = draft.meta.clock.now;
   }
@@ -147,6 +152,12 @@ class TxImpl implements Tx {
       this.kernel.began(this.ownId, this.operation, this.stepTime);
     }
     return this.ownId;
+  }
+
+  /** Writes the generator's words back to the draft if this call drew anything. */
+  flushRandom(): void {
+    const rng = this.draft.meta.rng;
+    if (rng.some((w, i) => w !== this.words[i])) this.draft.meta.rng = [...this.words];
   }
 
   /** The call's own request id, if one was drawn. */
@@ -171,7 +182,8 @@ class TxImpl implements Tx {
     return isoAt(this.draft.meta.clock.epoch, time);
   }
 
-  emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K], options: EmitOptions = {}): void {
+  emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K] | (() => CloudEventMap[K]), options: EmitOptions = {}): void {
+    if (!this.kernel.isObserved(event)) return; // nobody listens: build nothing
     const time = this.now();
     this.open.events.push({
       event_type: event,
@@ -180,7 +192,7 @@ class TxImpl implements Tx {
       timestamp: notificationTimestamp(this.draft.meta.clock.epoch, time),
       time,
       request_id: this.requestId,
-      payload: detach(payload),
+      payload: detach(typeof payload === 'function' ? (payload as () => CloudEventMap[K])() : payload),
     });
   }
 
@@ -217,8 +229,14 @@ class TxImpl implements Tx {
 }
 
 /** The instant `time` virtual seconds after `epoch`, as UTC parts with microseconds. */
+const epochMs = { epoch: '', ms: 0 };
+
 function instant(epoch: string, time: number): { date: string; time: string; micros: number } {
-  const totalMicros = Math.round(Date.parse(epoch) * 1000 + time * 1e6);
+  if (epochMs.epoch !== epoch) {
+    epochMs.epoch = epoch;
+    epochMs.ms = Date.parse(epoch); // a pure one-entry memo: every cloud of a process shares the same answer
+  }
+  const totalMicros = Math.round(epochMs.ms * 1000 + time * 1e6);
   const ms = Math.floor(totalMicros / 1000);
   const iso = new Date(ms).toISOString(); // deterministic: built from virtual time, never from the wall clock
   return { date: iso.slice(0, 10), time: iso.slice(11, 19), micros: totalMicros - Math.floor(totalMicros / 1e6) * 1e6 };
@@ -331,6 +349,7 @@ export class Kernel {
       // a call inside the batch failed and its error was caught: all or nothing, so nothing
       if (open.failed) throw open.failed.error;
       if (draft.meta.progression === 'immediate') this.drain(tx, 'immediate');
+      tx.flushRandom();
       next = finishDraft(draft) as CloudState;
     } catch (error) {
       this.open = undefined;
@@ -343,6 +362,12 @@ export class Kernel {
     this.committed = next;
     for (const n of open.events) deliver(this.bus, n);
     return result;
+  }
+
+  /** Whether any listener would receive `event` (directly or through `'*'`). */
+  isObserved(event: string): boolean {
+    const bus = this.bus as unknown as { listenerCount(e: string): number };
+    return bus.listenerCount(event) > 0 || bus.listenerCount('*') > 0;
   }
 
   /** @internal a call drew its request id: open its trace. */

@@ -6,10 +6,13 @@
  * plain objects with at most {@link FANOUT} keys per node; an update copies one root-to-leaf
  * path, O(log n), and old snapshots share every untouched node.
  *
- * The functions that change a table mutate it in place; call them on an immer draft (inside a
- * command) or on a fresh object that is not frozen yet. Reads work on anything. Keys are
- * strings in UTF-16 code-unit order (JavaScript's `<`), which is also the order of iteration.
+ * Nodes and rows are frozen and never change: a write builds new nodes for one path and assigns
+ * the table's `root` and `size`. So the functions that change a table work on an immer draft
+ * (inside a command) or on a fresh, unfrozen table object, and immer never proxies the tree.
+ * Reads work on anything. Keys are strings in UTF-16 code-unit order (JavaScript's `<`), which
+ * is also the order of iteration.
  */
+import { freeze, isDraft, original } from 'immer';
 
 /** Most keys a node holds before it splits. */
 export const FANOUT = 32;
@@ -69,9 +72,30 @@ function childIndex(keys: readonly string[], key: string): number {
   return lo === 0 ? 0 : lo - 1;
 }
 
+/**
+ * The tree's root as plain frozen nodes, never an immer proxy. Inside a draft, reading
+ * `table.root` the first time yields a proxy of the committed root; its `original` is the
+ * same node, since nodes are only ever replaced, never changed in place.
+ */
+function rootOf<T>(table: Table<T>): TableNode<T> {
+  const root = table.root;
+  return isDraft(root) ? (original(root as object) as TableNode<T>) : root;
+}
+
+function frozenNode<T>(node: TableNode<T>): TableNode<T> {
+  Object.freeze(node.k);
+  Object.freeze(isBranch(node) ? node.c : node.v);
+  return Object.freeze(node);
+}
+
+/** Copies an array; `[...a]` stays on V8's fast path for frozen arrays, where `slice` does not. */
+function copy<X>(a: readonly X[]): X[] {
+  return [...a];
+}
+
 /** The row stored under `key`, or undefined. O(log n). */
 export function getRow<T>(table: Table<T>, key: string): T | undefined {
-  let node = table.root;
+  let node = rootOf(table);
   while (isBranch(node)) node = node.c[childIndex(node.k, key)] as TableNode<T>;
   const i = lowerBound(node.k, key);
   return node.k[i] === key ? node.v[i] : undefined;
@@ -79,82 +103,102 @@ export function getRow<T>(table: Table<T>, key: string): T | undefined {
 
 /** Whether `key` is in the table. */
 export function hasRow<T>(table: Table<T>, key: string): boolean {
-  let node = table.root;
+  let node = rootOf(table);
   while (isBranch(node)) node = node.c[childIndex(node.k, key)] as TableNode<T>;
   return node.k[lowerBound(node.k, key)] === key;
 }
 
-/** Inserts or replaces; returns a new right sibling when `node` split. */
-function insertInto<T>(node: TableNode<T>, key: string, value: T, added: { yes: boolean }): TableNode<T> | undefined {
+interface Inserted<T> {
+  node: TableNode<T>;
+  /** The new right sibling when the node split. */
+  split: TableNode<T> | undefined;
+  added: boolean;
+}
+
+/** Path copy: returns new frozen nodes for the path to `key`; the old ones are untouched. */
+function insertInto<T>(node: TableNode<T>, key: string, value: T): Inserted<T> {
   if (!isBranch(node)) {
     const i = lowerBound(node.k, key);
     if (node.k[i] === key) {
-      node.v[i] = value;
-      return undefined;
+      const v = copy(node.v);
+      v[i] = value;
+      return { node: frozenNode({ k: node.k, v }), split: undefined, added: false };
     }
-    node.k.splice(i, 0, key);
-    node.v.splice(i, 0, value);
-    added.yes = true;
-    if (node.k.length <= FANOUT) return undefined;
-    const half = node.k.length >>> 1;
-    return { k: node.k.splice(half), v: node.v.splice(half) };
+    const k = copy(node.k);
+    const v = copy(node.v);
+    k.splice(i, 0, key);
+    v.splice(i, 0, value);
+    if (k.length <= FANOUT) return { node: frozenNode({ k, v }), split: undefined, added: true };
+    const half = k.length >>> 1;
+    return { node: frozenNode({ k: k.slice(0, half), v: v.slice(0, half) }), split: frozenNode({ k: k.slice(half), v: v.slice(half) }), added: true };
   }
   const i = childIndex(node.k, key);
-  if (key < (node.k[i] as string)) node.k[i] = key;
-  const split = insertInto(node.c[i] as TableNode<T>, key, value, added);
-  if (split === undefined) return undefined;
-  node.k.splice(i + 1, 0, split.k[0] as string);
-  node.c.splice(i + 1, 0, split);
-  if (node.k.length <= FANOUT) return undefined;
-  const half = node.k.length >>> 1;
-  return { k: node.k.splice(half), c: node.c.splice(half) };
-}
-
-/** Sets `key` to `value` (insert or replace). Mutates: use on a draft. O(log n). */
-export function setRow<T>(table: Table<T>, key: string, value: T): void {
-  const added = { yes: false };
-  const split = insertInto(table.root, key, value, added);
-  if (split !== undefined) {
-    const left = table.root;
-    table.root = { k: [left.k[0] as string, split.k[0] as string], c: [left, split] };
+  const below = insertInto(node.c[i] as TableNode<T>, key, value);
+  const k = copy(node.k);
+  const c = copy(node.c);
+  if (key < (k[i] as string)) k[i] = key;
+  c[i] = below.node;
+  if (below.split !== undefined) {
+    k.splice(i + 1, 0, below.split.k[0] as string);
+    c.splice(i + 1, 0, below.split);
   }
-  if (added.yes) table.size += 1;
+  if (k.length <= FANOUT) return { node: frozenNode({ k, c }), split: undefined, added: below.added };
+  const half = k.length >>> 1;
+  return { node: frozenNode({ k: k.slice(0, half), c: c.slice(0, half) }), split: frozenNode({ k: k.slice(half), c: c.slice(half) }), added: below.added };
 }
 
-/** Removes `key`; returns whether it was there. Empty nodes are unlinked. Mutates. O(log n). */
+/**
+ * Sets `key` to `value` (insert or replace). O(log n): copies one root-to-leaf path and writes
+ * only `root` and `size` on the table, so inside a draft immer copies nothing else. The value is
+ * deep-frozen; it must not contain immer drafts (build rows from `plain(...)` values).
+ */
+export function setRow<T>(table: Table<T>, key: string, value: T): void {
+  if (isDraft(value)) throw new TypeError(`setRow('${key}'): the value is an immer draft; store a plain object (use plain()).`);
+  const { node, split, added } = insertInto(rootOf(table), key, freeze(value, true));
+  table.root = split === undefined ? node : frozenNode({ k: [node.k[0] as string, split.k[0] as string], c: [node, split] });
+  if (added) table.size += 1;
+}
+
+/** Removes `key`; returns whether it was there. Empty nodes are unlinked. O(log n). */
 export function deleteRow<T>(table: Table<T>, key: string): boolean {
-  const removed = removeFrom(table.root, key);
-  if (!removed) return false;
-  table.size -= 1;
+  let root = removeFrom(rootOf(table), key);
+  if (root === undefined) return false;
   // collapse a root branch left with one child, so height follows size down
-  let root = table.root;
   while (isBranch(root) && root.c.length === 1) root = root.c[0] as TableNode<T>;
-  if (isBranch(root) && root.c.length === 0) root = { k: [], v: [] };
-  if (root !== table.root) table.root = root;
+  if (isBranch(root) && root.c.length === 0) root = frozenNode<T>({ k: [], v: [] });
+  table.root = root;
+  table.size -= 1;
   return true;
 }
 
-function removeFrom<T>(node: TableNode<T>, key: string): boolean {
+/** The node without `key` (new frozen nodes on the path), or undefined when `key` is absent. */
+function removeFrom<T>(node: TableNode<T>, key: string): TableNode<T> | undefined {
   if (!isBranch(node)) {
     const i = lowerBound(node.k, key);
-    if (node.k[i] !== key) return false;
-    node.k.splice(i, 1);
-    node.v.splice(i, 1);
-    return true;
+    if (node.k[i] !== key) return undefined;
+    const k = copy(node.k);
+    const v = copy(node.v);
+    k.splice(i, 1);
+    v.splice(i, 1);
+    return frozenNode({ k, v });
   }
   const i = childIndex(node.k, key);
-  const child = node.c[i] as TableNode<T>;
-  if (!removeFrom(child, key)) return false;
+  const child = removeFrom(node.c[i] as TableNode<T>, key);
+  if (child === undefined) return undefined;
+  const k = copy(node.k);
+  const c = copy(node.c);
   if (child.k.length === 0) {
-    node.k.splice(i, 1);
-    node.c.splice(i, 1);
+    k.splice(i, 1);
+    c.splice(i, 1);
+  } else {
+    c[i] = child;
   }
-  return true;
+  return frozenNode({ k, c });
 }
 
 /** Every [key, row] pair in key order, starting at the first key >= `from` when given. */
 export function* tableEntries<T>(table: Table<T>, from?: string): Generator<[string, T]> {
-  yield* walk(table.root, from);
+  yield* walk(rootOf(table), from);
 }
 
 function* walk<T>(node: TableNode<T>, from: string | undefined): Generator<[string, T]> {
@@ -178,7 +222,7 @@ export function* tableValues<T>(table: Table<T>, from?: string): Generator<T> {
 /** All rows as an array, in key order. O(n). */
 export function tableToArray<T>(table: Table<T>): T[] {
   const out: T[] = [];
-  collect(table.root, out);
+  collect(rootOf(table), out);
   return out;
 }
 
@@ -192,7 +236,7 @@ function collect<T>(node: TableNode<T>, out: T[]): void {
 
 /** The entry with the smallest key, or undefined when empty. O(log n). */
 export function firstEntry<T>(table: Table<T>): [string, T] | undefined {
-  let node = table.root;
+  let node = rootOf(table);
   while (isBranch(node)) node = node.c[0] as TableNode<T>;
   return node.k.length === 0 ? undefined : [node.k[0] as string, node.v[0] as T];
 }

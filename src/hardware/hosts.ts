@@ -227,7 +227,7 @@ export function addHost(tx: Tx, input: unknown, field = 'host'): Host {
   setRow(tx.draft.hardware.host_names, name, host.id);
   tx.trace('hardware', 'host racked and powered on', { host: name, logical_cpus: logicalCpus(host.cpu), memory_mb: host.memory_mb });
   tx.hook('hardware.host.added', host);
-  tx.emit('hardware.host.create', { host: hostView(host, tx.draft.meta.clock.epoch) }, { publisher: `hardware.${name}` });
+  tx.emit('hardware.host.create', () => ({ host: hostView(host, tx.draft.meta.clock.epoch) }), { publisher: `hardware.${name}` });
   return host;
 }
 
@@ -261,7 +261,7 @@ export function updateHost(tx: Tx, ref: unknown, patch: unknown): Host {
   setRow(tx.draft.hardware.hosts, after.id, after);
   tx.trace('hardware', 'host updated', { host: after.name, fields: Object.keys(p) });
   tx.hook('hardware.host.updated', before, after);
-  tx.emit('hardware.host.update', { host: hostView(after, tx.draft.meta.clock.epoch), changed: Object.keys(p) }, { publisher: `hardware.${after.name}` });
+  tx.emit('hardware.host.update', () => ({ host: hostView(after, tx.draft.meta.clock.epoch), changed: Object.keys(p) }), { publisher: `hardware.${after.name}` });
   return after;
 }
 
@@ -272,7 +272,7 @@ export function removeHost(tx: Tx, ref: unknown): Host {
   deleteRow(tx.draft.hardware.hosts, host.id);
   deleteRow(tx.draft.hardware.host_names, host.name);
   tx.trace('hardware', 'host removed', { host: host.name });
-  tx.emit('hardware.host.delete', { host: hostView(host, tx.draft.meta.clock.epoch) }, { publisher: `hardware.${host.name}` });
+  tx.emit('hardware.host.delete', () => ({ host: hostView(host, tx.draft.meta.clock.epoch) }), { publisher: `hardware.${host.name}` });
   return host;
 }
 
@@ -291,6 +291,6 @@ export function setHostState(tx: Tx, ref: unknown, state: HostState, reason: unk
   setRow(tx.draft.hardware.hosts, after.id, after);
   tx.trace('hardware', `host ${state === 'down' ? 'failed' : state === 'up' ? 'recovered' : 'entered maintenance'}`, { host: after.name, ...(why ? { reason: why } : {}) });
   tx.hook('hardware.host.state_changed', before, after);
-  tx.emit(STATE_EVENTS[state], { host: hostView(after, tx.draft.meta.clock.epoch), previous_state: before.state }, { publisher: `hardware.${after.name}`, priority: state === 'down' ? 'ERROR' : 'INFO' });
+  tx.emit(STATE_EVENTS[state], () => ({ host: hostView(after, tx.draft.meta.clock.epoch), previous_state: before.state }), { publisher: `hardware.${after.name}`, priority: state === 'down' ? 'ERROR' : 'INFO' });
   return after;
 }
