@@ -277,6 +277,8 @@ export class Kernel {
   readonly traces: TraceLog;
   /** Request id of the last top-level call (committed or failed). */
   lastRequestId: string | undefined;
+  /** Failed calls so far (they leave no trace in the state; see {@link failureId}). */
+  private failures = 0;
 
   constructor(state: CloudState, options: KernelOptions = {}) {
     this.committed = freeze(state, true);
@@ -353,15 +355,33 @@ export class Kernel {
       next = finishDraft(draft) as CloudState;
     } catch (error) {
       this.open = undefined;
-      const id = tx.drawnId ?? tx.requestId; // a failed call always gets an id to report
+      const id = this.failureId(tx, operation);
       if (error instanceof CloudError && error.requestId === undefined) error.requestId = id;
       this.traces.fail(id, error);
+      this.lastRequestId = id;
       throw error;
     }
     this.open = undefined;
     this.committed = next;
     for (const n of open.events) deliver(this.bus, n);
     return result;
+  }
+
+  /**
+   * The request id of a failed call. The state rolls back, so the generator does too and the
+   * next call would draw the id this one drew; a failed call therefore gets its id from a
+   * second stream (the generator's words mixed with a count of failures, kept outside the
+   * state), and its trace moves there. Deterministic for a given sequence of calls.
+   */
+  private failureId(tx: TxImpl, operation: string): string {
+    this.failures += 1;
+    const [a, b, c, d] = tx.draft.meta.rng;
+    const words: RngState = [(a ^ this.failures) >>> 0, b, (c ^ 0x9e3779b9) >>> 0, d];
+    const id = idSource(randomOver(() => words)).requestId();
+    const drawn = tx.drawnId;
+    if (drawn !== undefined) this.traces.rename(drawn, id);
+    else this.traces.begin(id, operation, tx.stepTime);
+    return id;
   }
 
   /** Whether any listener would receive `event` (directly or through `'*'`). */

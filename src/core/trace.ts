@@ -34,7 +34,7 @@ interface MutableTrace {
   steps: TraceStep[];
 }
 
-/** The side log. A failed call's trace stays until its request id is reused (state rolled back). */
+/** The side log of request traces, oldest dropped first. */
 export class TraceLog {
   private readonly log = new Map<string, MutableTrace>();
 
@@ -47,6 +47,15 @@ export class TraceLog {
       const oldest = this.log.keys().next().value as string;
       this.log.delete(oldest);
     }
+  }
+
+  /** Moves a request's trace to another id (a failed call's id is only known once it fails). */
+  rename(from: string, to: string): void {
+    const t = this.log.get(from);
+    if (!t) return;
+    this.log.delete(from);
+    t.request_id = to;
+    this.log.set(to, t);
   }
 
   step(requestId: string, step: TraceStep): void {

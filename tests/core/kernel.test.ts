@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { createCloud, CloudError, type Cloud, type Notification } from '../../src/index.js';
+import { createCloud, CloudError, Conflict, type Cloud, type Notification } from '../../src/index.js';
 import type { Tx } from '../../src/core/index.js';
 
 declare module '../../src/core/bus.js' {
@@ -361,9 +361,24 @@ describe('traces', () => {
       failure = e as CloudError;
     }
     expect(failure?.requestId).toBe(c.lastRequestId);
+    expect(failure?.requestId).toMatch(/^req-[0-9a-f-]{36}$/);
     expect(c.trace()).toMatchObject({ status: 'error', error: { status: 404, code: 'hardware.host.not_found' } });
     c.hardware.addHost({ name: 'h2', ...HOST });
+    expect(c.lastRequestId).not.toBe(failure?.requestId); // the failed call's id is never reused
+    expect(c.trace(failure?.requestId)).toMatchObject({ status: 'error' });
+    // a call that fails after tracing keeps its steps under its failure id
+    c.kernel.hook('hardware.host.added', (_tx, host) => {
+      if (host.name === 'h-refused') throw new Conflict('test.refused', 'refused by a hook');
+    });
+    let late: CloudError | undefined;
+    try {
+      c.hardware.addHost({ name: 'h-refused', ...HOST });
+    } catch (e) {
+      late = e as CloudError;
+    }
+    expect(c.trace(late?.requestId)).toMatchObject({ status: 'error', error: { code: 'test.refused' }, steps: [{ service: 'hardware' }] });
     c.hardware.addHost({ name: 'h3', ...HOST });
+    expect(c.lastRequestId).not.toBe(late?.requestId);
     c.hardware.addHost({ name: 'h4', ...HOST });
     expect(c.trace(first)).toBeUndefined(); // dropped: the log keeps 3 requests
     expect(c.kernel.traces.ids()).toHaveLength(3);
