@@ -123,10 +123,10 @@ class TxImpl implements Tx {
   private taskId: string | undefined;
   /** Time that children of the running step count from (a task's due time while it runs). */
   stepTime: number;
-  readonly random: Random;
-  readonly ids: IdSource;
   /** The generator's words for this call: a plain copy, written back to the draft once at commit. */
   private readonly words: RngState;
+  private randomSource: Random | undefined;
+  private idGenerators: IdSource | undefined;
 
   constructor(
     readonly draft: Draft<CloudState>,
@@ -136,8 +136,6 @@ class TxImpl implements Tx {
   ) {
     const [a, b, c, d] = draft.meta.rng;
     this.words = [a, b, c, d];
-    this.random = randomOver(() => this.words);
-    this.ids = idSource(this.random);
     this.stepTime = draft.meta.clock.now;
   }
 
@@ -152,6 +150,14 @@ class TxImpl implements Tx {
       this.kernel.began(this.ownId, this.operation, this.stepTime);
     }
     return this.ownId;
+  }
+
+  get random(): Random {
+    return (this.randomSource ??= randomOver(() => this.words));
+  }
+
+  get ids(): IdSource {
+    return (this.idGenerators ??= idSource(this.random));
   }
 
   /** Writes the generator's words back to the draft if this call drew anything. */
@@ -231,7 +237,17 @@ class TxImpl implements Tx {
 /** The instant `time` virtual seconds after `epoch`, as UTC parts with microseconds. */
 const epochMs = { epoch: '', ms: 0 };
 
+let lastInstant: { epoch: string; at: number; parts: { date: string; time: string; micros: number } } | undefined;
+
 function instant(epoch: string, time: number): { date: string; time: string; micros: number } {
+  // the clock stands still between advances, so consecutive calls mostly ask for the same instant
+  if (lastInstant !== undefined && lastInstant.epoch === epoch && lastInstant.at === time) return lastInstant.parts;
+  const parts = computeInstant(epoch, time);
+  lastInstant = { epoch, at: time, parts };
+  return parts;
+}
+
+function computeInstant(epoch: string, time: number): { date: string; time: string; micros: number } {
   if (epochMs.epoch !== epoch) {
     epochMs.epoch = epoch;
     epochMs.ms = Date.parse(epoch); // a pure one-entry memo: every cloud of a process shares the same answer
