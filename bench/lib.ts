@@ -1,0 +1,113 @@
+/**
+ * Small helpers shared by the benchmarks: timing, medians, garbage collection, formatting, and
+ * the host specs the benchmarks feed to `cloud.hardware`.
+ *
+ * bench/ may use `node:` modules (src/ may not).
+ */
+
+/** Milliseconds, sub-microsecond resolution. */
+export const now = (): number => performance.now();
+
+/**
+ * Process CPU time in ms (user + system, all threads). The machine this runs on may be shared:
+ * when other processes compete for the cores, wall time grows and CPU time mostly does not,
+ * so CPU / wall during a timed section says how much a wall figure is inflated.
+ */
+export function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >>> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+type GcFn = () => void;
+
+const gcFn = (globalThis as { gc?: GcFn }).gc;
+
+/** Whether `global.gc` is there (node --expose-gc); `npm run bench` runs without it. */
+export const gcAvailable = typeof gcFn === 'function';
+
+/**
+ * A full GC, when `global.gc` is available; call it only BETWEEN measured sections that are
+ * followed by a warm-up. Measured here: a forced GC right before a timed section makes that
+ * section ~1.5× slower (V8 shrinks the young generation after it, so the section then pays
+ * for many more scavenges), which is worse than the garbage it clears.
+ */
+export function collectGarbage(): void {
+  if (gcFn) gcFn();
+}
+
+/** Runs `fn` once and returns its duration in ms. */
+export function time(fn: () => void): number {
+  const t0 = now();
+  fn();
+  return now() - t0;
+}
+
+/**
+ * Average duration of one `fn()` in µs, over enough calls (at least `minCalls`) to fill
+ * `minMs` of wall time: for operations too fast for one `performance.now()` pair.
+ */
+export function microsPerCall(fn: () => unknown, minMs = 20, minCalls = 1000): number {
+  let calls = 0;
+  let sink: unknown;
+  const t0 = now();
+  let t = t0;
+  while (calls < minCalls || t - t0 < minMs) {
+    for (let i = 0; i < 100; i++) sink = fn();
+    calls += 100;
+    t = now();
+  }
+  blackhole(sink);
+  return ((t - t0) * 1000) / calls;
+}
+
+let hole: unknown;
+/** Keeps a value alive so the JIT cannot drop the work that produced it. */
+export function blackhole(x: unknown): void {
+  hole = x;
+}
+export function lastBlackhole(): unknown {
+  return hole;
+}
+
+/** `host-000042`: zero-padded so names sort in insertion order. */
+export function hostName(i: number): string {
+  return `host-${String(i).padStart(6, '0')}`;
+}
+
+/** The host spec the task names: 2 sockets × 8 cores × 2 threads, 64 GiB. */
+export function hostSpec(i: number): Record<string, unknown> {
+  return { name: hostName(i), cpu: { sockets: 2, cores_per_socket: 8, threads_per_core: 2 }, memory_mb: 65536 };
+}
+
+/** The update patch the task names. */
+export const UPDATE_PATCH: Readonly<Record<string, unknown>> = Object.freeze({ memory_mb: 131072 });
+
+// ---------------------------------------------------------------- formatting
+
+/** A number with `digits` decimals, or '-' when not a number. */
+export function fmt(x: number | undefined, digits = 1): string {
+  if (x === undefined || !Number.isFinite(x)) return '-';
+  return x.toFixed(digits);
+}
+
+/** `12 345` style thousands. */
+export function fmtInt(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+/** Renders rows as a fixed-width text table (first column left-aligned, others right-aligned). */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join(' | ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('-+-');
+  return [line(header), sep, ...rows.map(line)].join('\n');
+}
