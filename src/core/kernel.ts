@@ -125,6 +125,8 @@ class TxImpl implements Tx {
   stepTime: number;
   /** The generator's words for this call: a plain copy, written back to the draft once at commit. */
   private readonly words: RngState;
+  /** The committed words this call started from. */
+  private readonly base: RngState;
   private randomSource: Random | undefined;
   private idGenerators: IdSource | undefined;
 
@@ -134,9 +136,12 @@ class TxImpl implements Tx {
     private readonly open: OpenTx,
     private readonly operation: string,
   ) {
-    const [a, b, c, d] = draft.meta.rng;
+    // read the committed state, not the draft: they are equal here, and no proxy gets made
+    const base = kernel.state.meta;
+    const [a, b, c, d] = base.rng;
     this.words = [a, b, c, d];
-    this.stepTime = draft.meta.clock.now;
+    this.base = base.rng;
+    this.stepTime = base.clock.now;
   }
 
   /**
@@ -162,8 +167,9 @@ class TxImpl implements Tx {
 
   /** Writes the generator's words back to the draft if this call drew anything. */
   flushRandom(): void {
-    const rng = this.draft.meta.rng;
-    if (rng.some((w, i) => w !== this.words[i])) this.draft.meta.rng = [...this.words];
+    const w = this.words;
+    const b = this.base;
+    if (w[0] !== b[0] || w[1] !== b[1] || w[2] !== b[2] || w[3] !== b[3]) this.draft.meta.rng = [w[0], w[1], w[2], w[3]];
   }
 
   /** The call's own request id, if one was drawn. */

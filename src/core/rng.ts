@@ -67,26 +67,25 @@ export interface Random {
   bytes(count: number): Uint8Array;
 }
 
-/** A {@link Random} that reads and writes the generator words through `access`. */
+/**
+ * A {@link Random} over generator words kept elsewhere: `access` returns the mutable words (the
+ * kernel keeps a plain copy per call and writes it to the draft once at commit); each draw
+ * advances them in place.
+ */
 export function randomOver(access: () => RngState): Random {
-  const draw = (): number => {
-    const words = access();
-    const copy: RngState = [words[0], words[1], words[2], words[3]];
-    const out = rngNextU32(copy);
-    words[0] = copy[0];
-    words[1] = copy[1];
-    words[2] = copy[2];
-    words[3] = copy[3];
-    return out;
-  };
+  const draw = (): number => rngNextU32(access());
   return {
     float: () => draw() / 0x100000000,
     int: (n) => Math.floor((draw() / 0x100000000) * n),
     bytes: (count) => {
       const out = new Uint8Array(count);
+      const words = access();
       for (let i = 0; i < count; i += 4) {
-        const w = draw();
-        for (let j = 0; j < 4 && i + j < count; j++) out[i + j] = (w >>> (8 * j)) & 0xff;
+        const w = rngNextU32(words);
+        out[i] = w & 0xff;
+        if (i + 1 < count) out[i + 1] = (w >>> 8) & 0xff;
+        if (i + 2 < count) out[i + 2] = (w >>> 16) & 0xff;
+        if (i + 3 < count) out[i + 3] = w >>> 24;
       }
       return out;
     },
