@@ -37,17 +37,37 @@ function events(cloud: Cloud): Notification[] {
 }
 
 describe('determinism', () => {
-  it('same seed and same calls give the same state; another seed gives other ids', () => {
-    const run = (seed: number) => {
-      const c = empty(seed);
-      for (let i = 0; i < 20; i++) c.hardware.addHost({ name: `h${i}`, ...HOST });
-      c.hardware.failHost('h3');
-      return c;
-    };
-    const a = run(7);
-    const b = run(7);
-    expect(JSON.stringify(a.state)).toBe(JSON.stringify(b.state));
-    expect(run(8).hardware.getHost('h0').id).not.toBe(a.hardware.getHost('h0').id);
+  it('same seed and same calls give the same state, ids and events; another seed gives other ids (seed 2718)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), name: fc.constantFrom('a', 'b', 'c', 'd') }),
+      fc.record({ kind: fc.constant('fail' as const), name: fc.constantFrom('a', 'b', 'c', 'd') }),
+      fc.record({ kind: fc.constant('remove' as const), name: fc.constantFrom('a', 'b', 'c', 'd') }),
+      fc.record({ kind: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 100 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.array(op, { maxLength: 25 }), (seed, ops) => {
+        const run = (s: number) => {
+          const c = empty(s);
+          const seen = events(c);
+          const outcomes = ops.map((o) => {
+            try {
+              if (o.kind === 'add') return c.hardware.addHost({ name: o.name, ...HOST }).id;
+              if (o.kind === 'fail') return c.hardware.failHost(o.name).state;
+              if (o.kind === 'remove') return c.hardware.removeHost(o.name);
+              return c.clock.advance(o.seconds);
+            } catch (e) {
+              return (e as CloudError).code;
+            }
+          });
+          return { state: JSON.stringify(c.state), outcomes, events: JSON.stringify(seen) };
+        };
+        const a = run(seed);
+        expect(run(seed)).toEqual(a);
+        const ids = a.outcomes.filter((x): x is string => typeof x === 'string' && x.length === 36);
+        if (ids.length > 0) expect(run(seed + 1).outcomes).not.toEqual(a.outcomes);
+      }),
+      { seed: 2718, numRuns: 60 },
+    );
   });
 
   it('ids are UUID v4 shaped, request ids are req-<uuid>', () => {
