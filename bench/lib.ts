@@ -4,6 +4,7 @@
  *
  * bench/ may use `node:` modules (src/ may not).
  */
+import type { HostPatch, HostSpec } from '../src/index.js';
 
 /** Milliseconds, sub-microsecond resolution. */
 export const now = (): number => performance.now();
@@ -83,12 +84,12 @@ export function hostName(i: number): string {
 }
 
 /** The host spec the task names: 2 sockets × 8 cores × 2 threads, 64 GiB. */
-export function hostSpec(i: number): Record<string, unknown> {
+export function hostSpec(i: number): HostSpec {
   return { name: hostName(i), cpu: { sockets: 2, cores_per_socket: 8, threads_per_core: 2 }, memory_mb: 65536 };
 }
 
 /** The update patch the task names. */
-export const UPDATE_PATCH: Readonly<Record<string, unknown>> = Object.freeze({ memory_mb: 131072 });
+export const UPDATE_PATCH: HostPatch = Object.freeze({ memory_mb: 131072 });
 
 // ---------------------------------------------------------------- formatting
 

@@ -7,7 +7,7 @@ import './augment.js';
 import { check, getRow, tableToArray, type Kernel } from '../core/index.js';
 import * as cmd from './hosts.js';
 import { hostView, type HostView } from './views.js';
-import { HOST_ROLES, type AvailabilityZone, type HostRole, type HostState, type Rack, type Region } from './types.js';
+import { HOST_ROLES, type AvailabilityZone, type HostModelSpec, type HostPatch, type HostRole, type HostSpec, type HostState, type Rack, type Region } from './types.js';
 import { planCapacity, type CapacityPlan } from './planner.js';
 
 export * from './types.js';
@@ -75,7 +75,7 @@ export class HardwareApi {
   }
 
   /** Stores a host model (SKU) so hosts can be added with `{ model: name }`. */
-  addHostModel(input: Parameters<typeof cmd.addHostModel>[1] & object): cmd.NamedHostModel {
+  addHostModel(input: { readonly name: string } & HostModelSpec): cmd.NamedHostModel {
     return this.kernel.transact('hardware.addHostModel', (tx) => cmd.addHostModel(tx, input));
   }
 
@@ -83,12 +83,12 @@ export class HardwareApi {
    * Racks and powers on a host: `{ name, model? | cpu, memory_mb, disks?, nics?, hypervisor_type?,
    * roles? (default ['compute']), region?, availability_zone?, rack? }`.
    */
-  addHost(spec: Record<string, unknown>): HostView {
+  addHost(spec: HostSpec): HostView {
     return this.kernel.transact('hardware.addHost', (tx) => hostView(cmd.addHost(tx, spec), tx.draft.meta.clock.epoch));
   }
 
   /** Changes a host's hardware, roles or location (not its name or region). */
-  updateHost(ref: string, patch: Record<string, unknown>): HostView {
+  updateHost(ref: string, patch: HostPatch): HostView {
     return this.kernel.transact('hardware.updateHost', (tx) => hostView(cmd.updateHost(tx, ref, patch), tx.draft.meta.clock.epoch));
   }
 
@@ -143,17 +143,17 @@ export class HardwareApi {
 
   /** Regions in name order. */
   listRegions(): Region[] {
-    return tableToArray(this.kernel.view().hardware.regions).map((r) => ({ ...r }));
+    return tableToArray(this.kernel.view().hardware.regions);
   }
 
   /** Topology availability zones in name order. */
   listAvailabilityZones(): AvailabilityZone[] {
-    return tableToArray(this.kernel.view().hardware.availability_zones).map((a) => ({ ...a }));
+    return tableToArray(this.kernel.view().hardware.availability_zones);
   }
 
   /** Racks in name order. */
   listRacks(): Rack[] {
-    return tableToArray(this.kernel.view().hardware.racks).map((r) => ({ ...r }));
+    return tableToArray(this.kernel.view().hardware.racks);
   }
 
   /** The host inventory as table rows (what the demo prints). */

@@ -7,10 +7,10 @@
 import { check, InvalidInput, type Tx } from '../core/index.js';
 import { addAvailabilityZone, addHost, addHostModel, addRack, addRegion, DEFAULT_REGION } from './hosts.js';
 import { MODEL_KEYS } from './spec.js';
-import type { HostModel, HostRole, HypervisorType, CpuSpec, DiskSpec, NicSpec } from './types.js';
+import type { HostModelSpec, HostSpec } from './types.js';
 
-/** A group of identical hosts. */
-export interface HostGroup {
+/** A group of identical hosts: a {@link HostSpec} whose name may be a pattern, times `count`. */
+export interface HostGroup extends HostSpec {
   /**
    * A hostname, or a pattern for `count` hosts: `{n}` is the 1-based index, `{nn}` / `{nnn}`
    * the index zero-padded to 2 / 3 digits (`compute-{nn}` → compute-01, compute-02, …).
@@ -20,18 +20,6 @@ export interface HostGroup {
   readonly count?: number;
   /** First index (default 1). */
   readonly start?: number;
-  /** A model from `topology.models`; inline hardware fields override it. */
-  readonly model?: string;
-  /** Default `['compute']`. */
-  readonly roles?: readonly HostRole[];
-  readonly region?: string;
-  readonly availability_zone?: string;
-  readonly rack?: string;
-  readonly cpu?: Partial<CpuSpec> & Pick<CpuSpec, 'sockets' | 'cores_per_socket'>;
-  readonly memory_mb?: number;
-  readonly disks?: readonly (Pick<DiskSpec, 'name' | 'size_gb'> & Partial<DiskSpec>)[];
-  readonly nics?: readonly NicSpec[];
-  readonly hypervisor_type?: HypervisorType;
 }
 
 /** A datacenter description. `RegionOne` always exists; list others to add them. */
@@ -40,7 +28,7 @@ export interface Topology {
   readonly availability_zones?: readonly { readonly name: string; readonly region?: string }[];
   readonly racks?: readonly { readonly name: string; readonly availability_zone?: string; readonly region?: string }[];
   /** Host models by name (SKUs). */
-  readonly models?: Readonly<Record<string, Omit<HostModel, 'cpu' | 'disks'> & { readonly cpu: HostGroup['cpu']; readonly disks?: HostGroup['disks'] }>>;
+  readonly models?: Readonly<Record<string, HostModelSpec>>;
   readonly hosts?: readonly HostGroup[];
 }
 

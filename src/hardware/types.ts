@@ -133,3 +133,30 @@ export interface HardwareState {
 export function logicalCpus(cpu: Pick<CpuSpec, 'sockets' | 'cores_per_socket' | 'threads_per_core'>): number {
   return cpu.sockets * cpu.cores_per_socket * cpu.threads_per_core;
 }
+
+/**
+ * What `cloud.hardware.addHost` takes: a hostname, a stored model and/or inline hardware
+ * (inline fields override the model's), roles and a location. Omitted: `threads_per_core` 1,
+ * `mhz` 2400, no flags, no disks or NICs, disk type `ssd`, `hypervisor_type` `QEMU`, roles
+ * `['compute']`, region `RegionOne`, no AZ, no rack.
+ */
+export interface HostSpec {
+  readonly name: string;
+  /** A model stored with `addHostModel` or listed in `topology.models`. */
+  readonly model?: string;
+  readonly roles?: readonly HostRole[];
+  readonly region?: string;
+  readonly availability_zone?: string;
+  readonly rack?: string;
+  readonly cpu?: Partial<CpuSpec> & Pick<CpuSpec, 'sockets' | 'cores_per_socket'>;
+  readonly memory_mb?: number;
+  readonly disks?: readonly (Pick<DiskSpec, 'name' | 'size_gb'> & Partial<DiskSpec>)[];
+  readonly nics?: readonly NicSpec[];
+  readonly hypervisor_type?: HypervisorType;
+}
+
+/** What `cloud.hardware.updateHost` may change: hardware, roles and location within the region. */
+export type HostPatch = Partial<Pick<HostSpec, 'cpu' | 'memory_mb' | 'disks' | 'nics' | 'hypervisor_type' | 'roles' | 'availability_zone' | 'rack'>>;
+
+/** A host model as given in a topology or to `addHostModel`: CPU and RAM required, the rest defaulted. */
+export type HostModelSpec = Required<Pick<HostSpec, 'cpu' | 'memory_mb'>> & Pick<HostSpec, 'disks' | 'nics' | 'hypervisor_type'>;

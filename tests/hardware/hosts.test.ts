@@ -89,7 +89,7 @@ describe('hosts', () => {
     // a storage-only host may have no RAM to spare for instances
     expect(c.hardware.addHost({ name: 'swift1', ...HOST, memory_mb: 0, roles: ['storage'] }).memory_mb).toBe(0);
     refuses(c, () => c.hardware.updateHost('ok', { memory_mb: -2 }), 'patch.memory_mb');
-    refuses(c, () => c.hardware.updateHost('ok', { name: 'renamed' }), 'patch.name');
+    refuses(c, () => c.hardware.updateHost('ok', { name: 'renamed' } as never), 'patch.name');
     refuses(c, () => c.hardware.updateHost('ok', null as never), 'patch');
     refuses(c, () => c.hardware.failHost('ok', 42 as never), 'reason');
     refuses(c, () => c.hardware.addAvailabilityZone({ name: 'a:b' }), 'availability_zone.name');

@@ -1,6 +1,7 @@
 /** The hardware module's commands for the shared model-based suite. */
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import type { HostRole } from '../../src/index.js';
 import { registerCommands, expectRefused, copyModel, type CloudCommand, type CloudModel, type CloudReal } from './harness.js';
 
 const NAMES = ['h1', 'h2', 'h3', 'h4', 'h5'];
@@ -8,7 +9,7 @@ const hostName = fc.constantFrom(...NAMES);
 const HW = { cpu: { sockets: 2, cores_per_socket: 8, threads_per_core: 2 } };
 
 class AddHost implements CloudCommand {
-  constructor(readonly name: string, readonly memory_mb: number, readonly roles: string[]) {}
+  constructor(readonly name: string, readonly memory_mb: number, readonly roles: HostRole[]) {}
   check(): boolean {
     return true;
   }
