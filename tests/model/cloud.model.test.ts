@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createCloud } from '../../src/index.js';
 import { allCommands, checkInvariants, emptyModel, registeredModules, type CloudCommand, type CloudModel, type CloudReal } from './harness.js';
@@ -6,6 +6,8 @@ import { allCommands, checkInvariants, emptyModel, registeredModules, type Cloud
 import './hardware.commands.js';
 
 const SEED = 1_126_2026;
+/** How often each command kind ran, so the suite shows it exercised every command. */
+const ran = new Map<string, number>();
 
 /** Wraps a command so the invariants are checked after each step. */
 class Checked implements CloudCommand {
@@ -14,6 +16,7 @@ class Checked implements CloudCommand {
     return this.inner.check(m);
   }
   run(m: CloudModel, r: CloudReal): void {
+    ran.set(this.inner.constructor.name, (ran.get(this.inner.constructor.name) ?? 0) + 1);
     this.inner.run(m, r);
     checkInvariants(m, r);
   }
@@ -31,5 +34,8 @@ describe(`model-based: random sequences over ${registeredModules().join(', ')}`,
       }),
       { seed: SEED, numRuns: 150 },
     );
+    // every registered command kind ran, many times
+    expect(ran.size).toBe(allCommands().length);
+    for (const [kind, count] of ran) expect(count, kind).toBeGreaterThan(20);
   });
 });
