@@ -13,14 +13,18 @@ import {
   rngInit,
   emptyTable,
   SCHEMA_VERSION,
+  PolicyService,
   type CloudState,
   type EventBus,
+  type PolicyConfig,
   type Progression,
   type QuotaDetail,
   type QuotaResource,
   type Trace,
 } from './core/index.js';
 import { applyTopology, DEVSTACK_TOPOLOGY, HardwareApi, initialHardwareState, type Topology } from './hardware/index.js';
+import { bootstrap, checkIdentityConfig, devstackAccounts, initialIdentityState, KEYSTONE_POLICIES, type IdentityConfig, type LoginRequest } from './identity/index.js';
+import { login, Session } from './session.js';
 
 /** A frozen state tree: what `snapshot()` returns and `restore()` / `createCloud({ state })` take. */
 export type Snapshot = CloudState;
@@ -47,11 +51,25 @@ export interface CloudOptions {
   readonly epoch?: string;
   /** How many requests the trace side log keeps. Default 1000. */
   readonly traceLimit?: number;
+  /**
+   * `[oslo_policy]`: `enforceScope` and `enforceNewDefaults` (both default true, the secure-RBAC
+   * behaviour later releases switched on; set them false for Zed's lenient defaults) and `rules`
+   * overrides (a policy.yaml).
+   */
+  readonly policy?: { readonly enforceScope?: boolean; readonly enforceNewDefaults?: boolean; readonly rules?: Readonly<Record<string, string>> };
+  /** Keystone options: token lifetime, password hash cost, lockout, authenticate notifications. */
+  readonly identity?: Partial<IdentityConfig>;
+  /**
+   * The bootstrap admin's password (`keystone-manage bootstrap --bootstrap-password`), also used
+   * by `cloud.admin` to authenticate and by the DevStack users. Default `secret`. Kept in memory,
+   * never in the state.
+   */
+  readonly adminPassword?: string;
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
-const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit'];
-const SLICES = ['meta', 'quota', 'blobs', 'hardware'] as const;
+const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword'];
+const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity'] as const;
 
 /** The virtual clock as users see it. */
 export interface CloudClock {
@@ -88,13 +106,19 @@ export class Cloud {
   readonly clock: CloudClock;
   /** Quota limits and usage. */
   readonly quotas: CloudQuotas;
+  /** The policy engine every session call goes through (`cloud.policy.enforce(rule, credentials, target)`). */
+  readonly policy: PolicyService;
   private readonly options: CloudOptions;
+  private adminSession: Session | undefined;
+  private systemAdminSession: Session | undefined;
 
   /** @internal use {@link createCloud}. */
   constructor(kernel: Kernel, options: CloudOptions) {
     this.kernel = kernel;
     this.options = options;
     this.hardware = new HardwareApi(kernel);
+    this.policy = new PolicyService(kernel);
+    this.policy.registerDefaults(KEYSTONE_POLICIES);
     this.clock = {
       now: () => kernel.view().meta.clock.now,
       iso: (time?: number) => isoNow(kernel, time),
@@ -107,6 +131,31 @@ export class Cloud {
         kernel.transact('quota.setLimit', (tx) => kernel.quotas.setLimit(tx.draft.quota, check.name(projectId, 'project_id'), resource, limit)),
       setDefault: (resource, limit) => kernel.transact('quota.setDefault', (tx) => kernel.quotas.setDefault(tx.draft.quota, resource, limit)),
     };
+  }
+
+  /**
+   * Authenticates (`POST /v3/auth/tokens`) and returns a Session bound to the token:
+   * `cloud.login({ username: 'demo', password: 'secret', project: 'demo' })`. Unknown user and
+   * wrong password both answer 401 with the same message.
+   */
+  login(request: LoginRequest): Session {
+    return new Session(this.kernel, this.policy, login(this.kernel, request));
+  }
+
+  /** DevStack's `devstack-admin`: the `admin` user scoped to the `admin` project (re-authenticates when its token expires). */
+  get admin(): Session {
+    this.adminSession ??= this.passwordSession({ username: 'admin', password: this.options.adminPassword ?? 'secret', project: 'admin', project_domain: 'default' });
+    return this.adminSession;
+  }
+
+  /** The `admin` user with a system-scoped token (`devstack-system-admin`). */
+  get systemAdmin(): Session {
+    this.systemAdminSession ??= this.passwordSession({ username: 'admin', password: this.options.adminPassword ?? 'secret', system: 'all' });
+    return this.systemAdminSession;
+  }
+
+  private passwordSession(request: LoginRequest): Session {
+    return new Session(this.kernel, this.policy, login(this.kernel, request), request);
   }
 
   /** The committed state: one frozen tree. Holding it is a free snapshot. */
@@ -146,7 +195,8 @@ export class Cloud {
 
   /** A new, independent cloud starting from this one's state (no listeners, its own trace log). */
   fork(): Cloud {
-    return createCloud({ ...(this.options.traceLimit !== undefined ? { traceLimit: this.options.traceLimit } : {}), state: this.kernel.state });
+    const { traceLimit, adminPassword } = this.options;
+    return createCloud({ ...(traceLimit !== undefined ? { traceLimit } : {}), ...(adminPassword !== undefined ? { adminPassword } : {}), state: this.kernel.state });
   }
 
   /** The state as JSON-ready data (`JSON.stringify(cloud)` works); `createCloud({ state })` reads it back. */
@@ -164,6 +214,21 @@ export class Cloud {
 function isoNow(kernel: Kernel, time?: number): string {
   const clock = kernel.view().meta.clock;
   return isoAt(clock.epoch, time === undefined ? clock.now : check.number(time, 'time', 0));
+}
+
+function checkPolicyOptions(input: unknown): PolicyConfig {
+  if (input === undefined) return { enforce_scope: true, enforce_new_defaults: true, rules: {} };
+  const p = check.record(input, 'options.policy');
+  check.onlyKeys(p, ['enforceScope', 'enforceNewDefaults', 'rules'], 'options.policy');
+  const rules: Record<string, string> = {};
+  if (p.rules !== undefined) {
+    for (const [name, text] of Object.entries(check.record(p.rules, 'options.policy.rules'))) rules[name] = check.text(text, `options.policy.rules.${name}`, 10_000);
+  }
+  return {
+    enforce_scope: check.optional(p.enforceScope, 'options.policy.enforceScope', check.boolean, true),
+    enforce_new_defaults: check.optional(p.enforceNewDefaults, 'options.policy.enforceNewDefaults', check.boolean, true),
+    rules,
+  };
 }
 
 /** Validates a snapshot or its JSON and returns a frozen state. */
@@ -197,11 +262,12 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const traceLimit = check.optional(o.traceLimit, 'options.traceLimit', (x, f) => check.integer(x, f, 1, 1_000_000), 1000);
   const frozenOptions: CloudOptions = { ...(options as CloudOptions) };
   if (o.state !== undefined) {
-    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch'] as const) {
+    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch', 'policy', 'identity'] as const) {
       if (o[key] !== undefined) throw new BadRequest('core.input.invalid', `options.${key}: a cloud made from a state takes its ${key} from that state; leave ${key} out.`, { field: `options.${key}` });
     }
     const state = checkState(o.state);
-    return new Cloud(new Kernel(state, { traceLimit }), { traceLimit });
+    const adminPassword = o.adminPassword === undefined ? undefined : check.text(o.adminPassword, 'options.adminPassword', 4096);
+    return new Cloud(new Kernel(state, { traceLimit }), { traceLimit, ...(adminPassword !== undefined ? { adminPassword } : {}) });
   }
   const seed = o.seed === undefined ? 0 : typeof o.seed === 'string' ? check.text(o.seed, 'options.seed', 1024) : check.integer(o.seed, 'options.seed', 0);
   const progression = check.optional<Progression>(o.progression, 'options.progression', (x, f) => check.oneOf(x, ['immediate', 'clock'] as const, f), 'immediate');
@@ -211,15 +277,23 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     return text;
   }, DEFAULT_EPOCH);
   const preset = check.optional<Preset>(o.preset, 'options.preset', (x, f) => check.oneOf(x, ['devstack', 'empty'] as const, f), 'devstack');
+  const policy = checkPolicyOptions(o.policy);
+  const identity = checkIdentityConfig(o.identity);
+  const adminPassword = check.optional(o.adminPassword, 'options.adminPassword', (x, f) => check.name(x, f, 4096), 'secret');
   const state: CloudState = {
-    meta: initialMeta(seed, progression, epoch, rngInit(seed)),
+    meta: initialMeta(seed, progression, epoch, rngInit(seed), policy),
     quota: initialQuotaState(),
     blobs: emptyTable(),
     hardware: initialHardwareState(),
+    identity: initialIdentityState(identity),
   };
   const kernel = new Kernel(state, { traceLimit });
   const cloud = new Cloud(kernel, frozenOptions);
   const topology = o.topology !== undefined ? o.topology : preset === 'devstack' ? DEVSTACK_TOPOLOGY : undefined;
-  if (topology !== undefined) kernel.transact('cloud.create', (tx) => applyTopology(tx, topology, o.topology !== undefined ? 'topology' : 'preset'));
+  kernel.transact('cloud.create', (tx) => {
+    if (topology !== undefined) applyTopology(tx, topology, o.topology !== undefined ? 'topology' : 'preset');
+    bootstrap(tx, adminPassword);
+    if (preset === 'devstack') devstackAccounts(tx, adminPassword);
+  });
   return cloud;
 }

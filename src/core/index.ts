@@ -8,7 +8,7 @@ export { describe as describeValue } from './validate.js';
 export * from './table.js';
 export { rngInit, rngNextU32, randomOver, seedToNumber, type RngState, type Random } from './rng.js';
 export { idSource, type IdSource } from './ids.js';
-export { SCHEMA_VERSION, type CloudState, type MetaState, type Progression, type TaskRecord } from './state.js';
+export { SCHEMA_VERSION, type CloudState, type MetaState, type PolicyConfig, type Progression, type TaskRecord } from './state.js';
 export { createBus, deliver, EventBus, type CloudEventMap, type CloudEventListeners, type Notification, type ListenerError } from './bus.js';
 export { QuotaRegistry, initialQuotaState, type QuotaResource, type QuotaState, type QuotaDetail } from './quota.js';
 export { putBlob, readBlob, releaseBlob, blobBytes, type BlobRow, type BlobInput } from './blobs.js';
@@ -31,3 +31,9 @@ export {
   type EmitOptions,
   type KernelOptions,
 } from './kernel.js';
+export { parsePolicy, MAX_POLICY_NESTING } from './policy/parse.js';
+export { printPolicy, referencedRules, type PolicyRule, type PolicyOperands } from './policy/ast.js';
+export { evaluatePolicy, type PolicyCredentials, type PolicyTarget, type PolicyLookup } from './policy/evaluate.js';
+export { PolicyEngine, POLICY_DEFAULT_RULE, type PolicyDefault, type PolicyEngineOptions, type PolicyRuleInfo, type PolicyScope, type ScopeWarning } from './policy/engine.js';
+export { PolicySyntaxError, PolicyNotAuthorized, InvalidScope, PolicyNotRegistered, PolicyRuleNotFound, DuplicatePolicy, PolicyCycle } from './policy/errors.js';
+export { PolicyService } from './policy/service.js';

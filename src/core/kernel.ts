@@ -11,7 +11,7 @@
  */
 import { createDraft, finishDraft, current, isDraft, freeze, type Draft } from 'immer';
 import { CloudError, BadRequest, InvalidInput } from './errors.js';
-import { SCHEMA_VERSION, type CloudState, type Progression, type TaskRecord } from './state.js';
+import { SCHEMA_VERSION, type CloudState, type PolicyConfig, type Progression, type TaskRecord } from './state.js';
 import { randomOver, type Random, type RngState } from './rng.js';
 import { idSource, type IdSource } from './ids.js';
 import { createBus, deliver, type CloudEventMap, type EventBus, type Notification } from './bus.js';
@@ -482,7 +482,7 @@ export class Kernel {
 }
 
 /** The state a new cloud starts from, before any module adds its slice. */
-export function initialMeta(seed: number | string, progression: Progression, epoch: string, rng: [number, number, number, number]): CloudState['meta'] {
+export function initialMeta(seed: number | string, progression: Progression, epoch: string, rng: [number, number, number, number], policy: PolicyConfig = { enforce_scope: true, enforce_new_defaults: true, rules: {} }): CloudState['meta'] {
   return {
     schemaVersion: SCHEMA_VERSION,
     seed,
@@ -492,6 +492,7 @@ export function initialMeta(seed: number | string, progression: Progression, epo
     counters: {},
     tasks: emptyTable(),
     timers: emptyTable(),
+    policy,
   };
 }
 

@@ -48,6 +48,18 @@ export interface MetaState {
   readonly tasks: Table<TaskRecord>;
   /** Timers (expiry, periodic checks): run only when the clock reaches them, in both modes. */
   readonly timers: Table<TaskRecord>;
+  /** `[oslo_policy]` options and policy.yaml overrides, shared by every service. */
+  readonly policy: PolicyConfig;
+}
+
+/** `[oslo_policy]` options and the overrides a policy.yaml would hold. */
+export interface PolicyConfig {
+  /** `[oslo_policy] enforce_scope` (stacksim default true; Zed's false). */
+  readonly enforce_scope: boolean;
+  /** `[oslo_policy] enforce_new_defaults` (stacksim default true; Zed's false). */
+  readonly enforce_new_defaults: boolean;
+  /** Rule name → check string. */
+  readonly rules: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,0 +1,413 @@
+/**
+ * The policy enforcer of one Cloud: registered defaults, operator overrides, scope checks and
+ * deprecated defaults, as oslo.policy's `Enforcer` (`oslo_policy/policy.py`) does them.
+ */
+import { InvalidInput } from '../errors.js';
+import * as check from '../validate.js';
+import { printPolicy, referencedRules, type PolicyRule } from './ast.js';
+import {
+  DuplicatePolicy,
+  InvalidScope,
+  PolicyCycle,
+  PolicyNotAuthorized,
+  PolicyNotRegistered,
+  PolicyRuleNotFound,
+} from './errors.js';
+import { evaluatePolicy, type PolicyCredentials, type PolicyTarget } from './evaluate.js';
+import { parsePolicy } from './parse.js';
+import { pyTruthy } from './python.js';
+
+/** The scope a token is bound to, and the scopes a rule accepts. */
+export type PolicyScope = 'system' | 'domain' | 'project';
+
+const SCOPES: readonly PolicyScope[] = ['system', 'domain', 'project'];
+
+/** Longest check string or description accepted. */
+const MAX_TEXT = 10_000;
+
+/**
+ * A rule as a service registers it: oslo's `RuleDefault` / `DocumentedRuleDefault`, with Zed's
+ * name, check string and scope types copied verbatim.
+ */
+export interface PolicyDefault {
+  readonly name: string;
+  readonly check_str: string;
+  readonly scope_types?: readonly PolicyScope[];
+  readonly description?: string;
+  readonly operations?: readonly { readonly path: string; readonly method: string }[];
+  /** The default this one replaces (oslo's `DeprecatedRule`); may have the same name. */
+  readonly deprecated_rule?: {
+    readonly name: string;
+    readonly check_str: string;
+    readonly deprecated_reason?: string;
+    readonly deprecated_since?: string;
+  };
+}
+
+/** Options of a {@link PolicyEngine}: the `[oslo_policy]` section of a service's config plus its policy.yaml. */
+export interface PolicyEngineOptions {
+  /** `[oslo_policy] enforce_scope`. Zed's default is false; stacksim's is true. */
+  readonly enforceScope?: boolean;
+  /** `[oslo_policy] enforce_new_defaults`. Zed's default is false; stacksim's is true. */
+  readonly enforceNewDefaults?: boolean;
+  /** Overrides, as in a policy.yaml: rule name → check string. New names (aliases) are allowed. */
+  readonly rules?: Readonly<Record<string, string>>;
+}
+
+/** One rule as {@link PolicyEngine.listRules} reports it. */
+export interface PolicyRuleInfo {
+  readonly name: string;
+  /** The check string in force: the override's, the default's, or `new or old` for a deprecated default. */
+  readonly check_str: string;
+  /** The parsed rule in force. */
+  readonly rule: PolicyRule;
+  /** The registered default's check string; `undefined` for a custom rule that only exists as an override. */
+  readonly default_check_str: string | undefined;
+  /** Scopes the rule accepts; empty when it does not restrict scope. */
+  readonly scope_types: readonly PolicyScope[];
+  readonly overridden: boolean;
+  readonly registered: boolean;
+  readonly description: string | undefined;
+  readonly operations: readonly { readonly path: string; readonly method: string }[];
+  readonly deprecated_rule: PolicyDefault['deprecated_rule'];
+}
+
+/** A scope mismatch let through because `enforceScope` is off (oslo logs it as a warning). */
+export interface ScopeWarning {
+  readonly rule: string;
+  readonly token_scope: PolicyScope;
+  readonly scope_types: readonly PolicyScope[];
+}
+
+interface Registered {
+  readonly info: PolicyDefault;
+  readonly rule: PolicyRule;
+  readonly deprecated: PolicyRule | undefined;
+}
+
+interface Override {
+  readonly text: string;
+  readonly rule: PolicyRule;
+}
+
+interface Effective {
+  readonly rule: PolicyRule;
+  readonly check_str: string;
+}
+
+/** The rule a `rule:<name>` falls back to when `<name>` is undefined (`[oslo_policy] policy_default_rule`). */
+export const POLICY_DEFAULT_RULE = 'default';
+
+/** Scope warnings kept; the oldest are dropped first. */
+const MAX_SCOPE_WARNINGS = 1000;
+
+/**
+ * Enforces policy for one Cloud (oslo.policy's `Enforcer`); no global state.
+ *
+ * - Defaults are parsed when registered; a check string that does not parse, a duplicate name or
+ *   a loop of `rule:` references is refused then, not discovered at enforcement.
+ * - Overrides (constructor `rules`, {@link setRule}) replace a default, or add a custom rule.
+ * - {@link enforce} checks the scope first (when the rule has `scope_types`), then the rule.
+ * - A `rule:<name>` reference to an undefined name evaluates the rule named `default` if there is
+ *   one (oslo's `policy_default_rule`), else fails.
+ *
+ * Not simulated: policy files on disk and their reload, `policy.d` directories, external
+ * `http:` checks, deprecation warnings other than the scope warnings.
+ */
+export class PolicyEngine {
+  /** `[oslo_policy] enforce_scope`. */
+  readonly enforceScope: boolean;
+  /** `[oslo_policy] enforce_new_defaults`. */
+  readonly enforceNewDefaults: boolean;
+
+  private registered = new Map<string, Registered>();
+  private overrides = new Map<string, Override>();
+  private effective = new Map<string, Effective>();
+  private readonly warnings: ScopeWarning[] = [];
+  private readonly lookup = (name: string): PolicyRule | undefined =>
+    (this.effective.get(name) ?? this.effective.get(POLICY_DEFAULT_RULE))?.rule;
+
+  constructor(options: PolicyEngineOptions = {}) {
+    const o = check.record(options, 'policy');
+    check.onlyKeys(o, ['enforceScope', 'enforceNewDefaults', 'rules'], 'policy');
+    this.enforceScope = check.optional(o['enforceScope'], 'policy.enforceScope', check.boolean, true);
+    this.enforceNewDefaults = check.optional(o['enforceNewDefaults'], 'policy.enforceNewDefaults', check.boolean, true);
+    const rules = check.optional(o['rules'], 'policy.rules', check.record, {});
+    const overrides = new Map<string, Override>();
+    for (const [name, text] of Object.entries(rules)) {
+      overrides.set(ruleName(name, 'policy.rules'), parseOverride(name, text, `policy.rules.${name}`));
+    }
+    this.commit(this.registered, overrides);
+  }
+
+  /**
+   * Registers a service's defaults (oslo's `Enforcer.register_defaults`). All or nothing: a
+   * duplicate name (400 `core.policy.duplicate`), a check string that does not parse (400
+   * `core.policy.syntax`, naming the rule) or a loop of references (400 `core.policy.cycle`)
+   * registers none of them.
+   */
+  registerDefaults(defaults: readonly PolicyDefault[]): void {
+    const list = check.array(defaults, 'defaults', (v, f) => readDefault(v, f));
+    const registered = new Map(this.registered);
+    for (const d of list) {
+      if (registered.has(d.info.name)) throw new DuplicatePolicy(d.info.name);
+      registered.set(d.info.name, d);
+    }
+    this.commit(registered, this.overrides);
+  }
+
+  /**
+   * Overrides a rule at run time, as an operator's policy.yaml entry would; a new name adds a
+   * custom rule. The text is parsed first: a bad one is refused with the character at fault.
+   */
+  setRule(name: string, text: string): PolicyRuleInfo {
+    const n = ruleName(name, 'name');
+    const overrides = new Map(this.overrides).set(n, parseOverride(n, text, 'check_str'));
+    this.commit(this.registered, overrides);
+    return this.getRule(n);
+  }
+
+  /**
+   * Removes an override: a registered rule returns to its default, a custom rule disappears.
+   * Answers whether an override was removed; 404 for a name that is neither registered nor
+   * overridden.
+   */
+  resetRule(name: string): boolean {
+    const n = ruleName(name, 'name');
+    if (!this.overrides.has(n)) {
+      if (this.registered.has(n)) return false;
+      throw new PolicyRuleNotFound(n);
+    }
+    const overrides = new Map(this.overrides);
+    overrides.delete(n);
+    this.commit(this.registered, overrides);
+    return true;
+  }
+
+  /** Whether a rule of that name is registered or overridden. */
+  hasRule(name: string): boolean {
+    return this.effective.has(name);
+  }
+
+  /** The rule in force under that name; 404 `core.policy.not_found` if there is none. */
+  getRule(name: string): PolicyRuleInfo {
+    const n = ruleName(name, 'name');
+    const e = this.effective.get(n);
+    if (!e) throw new PolicyRuleNotFound(n);
+    const r = this.registered.get(n);
+    return {
+      name: n,
+      check_str: e.check_str,
+      rule: e.rule,
+      default_check_str: r?.info.check_str,
+      scope_types: r?.info.scope_types ?? [],
+      overridden: this.overrides.has(n),
+      registered: r !== undefined,
+      description: r?.info.description,
+      operations: r?.info.operations ?? [],
+      deprecated_rule: r?.info.deprecated_rule,
+    };
+  }
+
+  /** Every rule in force: registered defaults in registration order, then custom overrides. */
+  listRules(): PolicyRuleInfo[] {
+    return [...this.effective.keys()].map((name) => this.getRule(name));
+  }
+
+  /** The overrides in force (name → check string as given), e.g. to save and restore them. */
+  listOverrides(): Record<string, string> {
+    return Object.fromEntries([...this.overrides].map(([name, o]) => [name, o.text]));
+  }
+
+  /**
+   * Enforces a registered rule (oslo's `Enforcer.authorize(..., do_raise=True)`).
+   *
+   * The token's scope is `system` if `credentials.system_scope` (or `system`) is set, else
+   * `domain` if `domain_id` is, else `project` (oslo's `_enforce_scope`). If the rule has
+   * `scope_types` without that scope: 403 {@link InvalidScope} with `enforceScope`, else a
+   * {@link ScopeWarning} is recorded and the rule is evaluated anyway.
+   *
+   * @throws PolicyNotAuthorized 403 `core.policy.forbidden` when the rule fails.
+   * @throws PolicyNotRegistered 500 `core.policy.not_registered` for a name no service
+   *   registered (a defect in the caller; custom override names cannot be enforced directly).
+   */
+  enforce(name: string, credentials: PolicyCredentials, target: PolicyTarget = {}): void {
+    const outcome = this.decide(name, credentials, target);
+    if (outcome !== true) throw outcome;
+  }
+
+  /**
+   * Like {@link enforce} but answers true or false (a scope mismatch under `enforceScope` is
+   * false). An unregistered name still throws {@link PolicyNotRegistered}.
+   */
+  authorize(name: string, credentials: PolicyCredentials, target: PolicyTarget = {}): boolean {
+    return this.decide(name, credentials, target) === true;
+  }
+
+  /** Scope mismatches let through while `enforceScope` is off, oldest first (at most 1000 kept). */
+  scopeWarnings(): readonly ScopeWarning[] {
+    return [...this.warnings];
+  }
+
+  /** Forgets the recorded scope warnings. */
+  clearScopeWarnings(): void {
+    this.warnings.length = 0;
+  }
+
+  private decide(name: string, credentials: PolicyCredentials, target: PolicyTarget): true | InvalidScope | PolicyNotAuthorized {
+    const n = check.text(name, 'rule', MAX_TEXT);
+    const registered = this.registered.get(n);
+    if (!registered) throw new PolicyNotRegistered(n);
+    const creds = check.record(credentials, 'credentials');
+    const tgt = check.record(target, 'target');
+    // oslo copies a set `system_scope` to `system`, the key its scope check (and older rules) read.
+    const effectiveCreds = pyTruthy(creds['system_scope']) ? { ...creds, system: creds['system_scope'] } : creds;
+    const scopes = registered.info.scope_types ?? [];
+    if (scopes.length > 0) {
+      const tokenScope: PolicyScope = pyTruthy(effectiveCreds['system']) ? 'system' : pyTruthy(creds['domain_id']) ? 'domain' : 'project';
+      if (!scopes.includes(tokenScope)) {
+        if (this.enforceScope) return new InvalidScope(n, registered.info.check_str, scopes, tokenScope);
+        this.warnings.push({ rule: n, token_scope: tokenScope, scope_types: scopes });
+        if (this.warnings.length > MAX_SCOPE_WARNINGS) this.warnings.shift();
+      }
+    }
+    const allowed = evaluatePolicy({ type: 'rule', name: n }, tgt, effectiveCreds as PolicyCredentials, this.lookup);
+    return allowed ? true : new PolicyNotAuthorized(n);
+  }
+
+  /** Computes the rules in force from `registered` and `overrides`, refuses loops, then adopts all three. */
+  private commit(registered: Map<string, Registered>, overrides: Map<string, Override>): void {
+    const effective = new Map<string, Effective>();
+    for (const [name, r] of registered) {
+      effective.set(name, this.inForce(name, r, overrides));
+    }
+    for (const [name, o] of overrides) {
+      if (!effective.has(name)) effective.set(name, { rule: o.rule, check_str: o.text });
+    }
+    const cycle = findCycle(effective);
+    if (cycle) throw new PolicyCycle(cycle);
+    this.registered = registered;
+    this.overrides = overrides;
+    this.effective = effective;
+  }
+
+  /**
+   * The rule in force for a registered default, as oslo's `load_rules` and
+   * `_handle_deprecated_rule` decide it:
+   * 1. an override of the name wins;
+   * 2. an override of a deprecated *old name* wins unless it is just `rule:<new name>`
+   *    (oslo compares the override with the deprecated check by object identity, so even an
+   *    override equal to the old default counts);
+   * 3. with `enforceNewDefaults` off and a changed check string, `new or old`;
+   * 4. otherwise the new default.
+   */
+  private inForce(name: string, r: Registered, overrides: Map<string, Override>): Effective {
+    const own = overrides.get(name);
+    if (own) return { rule: own.rule, check_str: own.text };
+    const old = r.info.deprecated_rule;
+    if (old && r.deprecated) {
+      const oldOverride = old.name !== name ? overrides.get(old.name) : undefined;
+      if (oldOverride && printPolicy(oldOverride.rule) !== `rule:${name}`) {
+        return { rule: oldOverride.rule, check_str: oldOverride.text };
+      }
+      if (!this.enforceNewDefaults && old.check_str !== r.info.check_str) {
+        const rule: PolicyRule = { type: 'or', rules: [r.rule, r.deprecated] };
+        return { rule, check_str: printPolicy(rule) };
+      }
+    }
+    return { rule: r.rule, check_str: r.info.check_str };
+  }
+}
+
+function ruleName(value: unknown, field: string): string {
+  return check.name(value, field, 255);
+}
+
+function parseOverride(name: string, text: unknown, field: string): Override {
+  const t = check.text(text, field, MAX_TEXT);
+  return { text: t, rule: parsePolicy(t, name) };
+}
+
+function readDefault(value: unknown, field: string): Registered {
+  const d = check.record(value, field);
+  check.onlyKeys(d, ['name', 'check_str', 'scope_types', 'description', 'operations', 'deprecated_rule'], field);
+  const name = ruleName(d['name'], `${field}.name`);
+  const checkStr = check.text(d['check_str'], `${field}.check_str`, MAX_TEXT);
+  const scopeTypes = check.optional(d['scope_types'], `${field}.scope_types`, (v, f) => check.array(v, f, (s, g) => check.oneOf(s, SCOPES, g)), undefined);
+  if (scopeTypes && new Set(scopeTypes).size !== scopeTypes.length) {
+    throw new InvalidInput(`${field}.scope_types`, 'must list each scope once (oslo: "scope_types must be a list of unique strings").');
+  }
+  const description = check.optional(d['description'], `${field}.description`, (v, f) => check.text(v, f, MAX_TEXT), undefined);
+  const operations = check.optional(
+    d['operations'],
+    `${field}.operations`,
+    (v, f) =>
+      check.array(v, f, (op, g) => {
+        const o = check.record(op, g);
+        check.onlyKeys(o, ['path', 'method'], g);
+        return Object.freeze({ path: check.text(o['path'], `${g}.path`, MAX_TEXT), method: check.name(o['method'], `${g}.method`, 16) });
+      }),
+    undefined,
+  );
+  const deprecated = check.optional(
+    d['deprecated_rule'],
+    `${field}.deprecated_rule`,
+    (v, f) => {
+      const o = check.record(v, f);
+      check.onlyKeys(o, ['name', 'check_str', 'deprecated_reason', 'deprecated_since'], f);
+      return Object.freeze({
+        name: ruleName(o['name'], `${f}.name`),
+        check_str: check.text(o['check_str'], `${f}.check_str`, MAX_TEXT),
+        ...(o['deprecated_reason'] !== undefined ? { deprecated_reason: check.text(o['deprecated_reason'], `${f}.deprecated_reason`, MAX_TEXT) } : {}),
+        ...(o['deprecated_since'] !== undefined ? { deprecated_since: check.text(o['deprecated_since'], `${f}.deprecated_since`, 64) } : {}),
+      });
+    },
+    undefined,
+  );
+  const info: PolicyDefault = Object.freeze({
+    name,
+    check_str: checkStr,
+    ...(scopeTypes ? { scope_types: Object.freeze(scopeTypes) } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(operations ? { operations: Object.freeze(operations) } : {}),
+    ...(deprecated ? { deprecated_rule: deprecated } : {}),
+  });
+  return {
+    info,
+    rule: parsePolicy(checkStr, name),
+    deprecated: deprecated ? parsePolicy(deprecated.check_str, deprecated.name) : undefined,
+  };
+}
+
+/**
+ * A loop of `rule:` references among the rules in force, as the list of names around it, or
+ * undefined. A reference to an undefined name leads to the `default` rule when there is one,
+ * because that is what evaluation does.
+ */
+function findCycle(rules: ReadonlyMap<string, Effective>): string[] | undefined {
+  const state = new Map<string, 'active' | 'done'>();
+  const path: string[] = [];
+  const edges = (name: string): string[] =>
+    referencedRules(rules.get(name)?.rule ?? { type: 'true' })
+      .map((ref) => (rules.has(ref) ? ref : POLICY_DEFAULT_RULE))
+      .filter((ref) => rules.has(ref));
+  const visit = (name: string): string[] | undefined => {
+    const s = state.get(name);
+    if (s === 'done') return undefined;
+    if (s === 'active') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'active');
+    path.push(name);
+    for (const next of edges(name)) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of rules.keys()) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,164 @@
+/**
+ * Evaluation of a parsed rule against a target and credentials, with oslo.policy's semantics
+ * (`oslo_policy/_checks.py`). Pure: the only way out is the `lookup` of named rules.
+ */
+import type { PolicyRule } from './ast.js';
+import { closingParen } from './parse.js';
+import { MISSING, isMapping, ownKeys, ownValue, pyStr } from './python.js';
+
+/**
+ * Who is calling, as oslo.context's `RequestContext.to_policy_values()` describes a token:
+ * `user_id`, `user_domain_id`, exactly one scope (`project_id` + `project_domain_id`, or
+ * `domain_id`, or `system_scope: 'all'`), the `roles` effective on that scope (names, implied
+ * roles included), `is_admin_project`, and for a request carrying a service token
+ * `service_user_id`, `service_user_domain_id`, `service_project_id`, `service_project_domain_id`,
+ * `service_roles`. Keystone adds `token` (the rendered token body, so `token.user.id` works).
+ * Absent values are `null` in a context; any other key may be added and checked by name.
+ */
+export interface PolicyCredentials {
+  readonly user_id?: string | null;
+  readonly user_domain_id?: string | null;
+  readonly project_id?: string | null;
+  readonly project_domain_id?: string | null;
+  /** The domain a domain-scoped token is scoped to (not the user's domain). */
+  readonly domain_id?: string | null;
+  /** `'all'` for a system-scoped token. */
+  readonly system_scope?: string | null;
+  readonly roles: readonly string[];
+  /** Legacy nova/cinder flag; checked by `is_admin:True`. */
+  readonly is_admin?: boolean;
+  readonly is_admin_project?: boolean;
+  readonly service_user_id?: string | null;
+  readonly service_user_domain_id?: string | null;
+  readonly service_project_id?: string | null;
+  readonly service_project_domain_id?: string | null;
+  readonly service_roles?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+/**
+ * What the call acts on. Nested objects are read as keystone flattens them before enforcing
+ * (`keystone/common/utils.py` `flatten_dict`): `{ target: { project: { id } } }` answers
+ * `%(target.project.id)s`, as does a flat `{ 'target.project.id': … }`.
+ */
+export type PolicyTarget = Readonly<Record<string, unknown>>;
+
+/** Finds a named rule for `rule:<name>`; `undefined` when there is none. */
+export type PolicyLookup = (name: string) => PolicyRule | undefined;
+
+/** `rule:` references nested deeper than this evaluate to false (a guard against runaway lookups). */
+export const MAX_RULE_DEPTH = 64;
+
+/**
+ * Evaluates a rule exactly as oslo.policy would, and never throws whatever the shapes of
+ * `target` and `credentials`:
+ *
+ * - `role:<name>`: `<name>` (after substitution) is among `credentials.roles`, case-insensitively.
+ * - `rule:<name>`: the rule `lookup(name)` returns; none → false. A rule that refers back to
+ *   itself (directly or through others) evaluates that reference to false instead of looping;
+ *   {@link PolicyEngine} refuses such loops when they are defined.
+ * - `<key>:<match>`: `%(attr)s` in `match` is replaced by Python's `str()` of the target's
+ *   `attr` (missing → false); then the credentials are walked along the dotted `key` (missing →
+ *   false), fanning out over lists, and the check passes when `match` equals `str()` of a value
+ *   found there: `is_admin:True` matches `true`, `project_id:%(project_id)s` matches when both
+ *   are `null` ('None' == 'None').
+ * - `<constant>:<match>`: `match` (after substitution) equals the constant's `str()`.
+ */
+export function evaluatePolicy(
+  rule: PolicyRule,
+  target: PolicyTarget,
+  credentials: PolicyCredentials,
+  lookup: PolicyLookup = () => undefined,
+): boolean {
+  return evaluate(rule, target, credentials, lookup, []);
+}
+
+function evaluate(rule: PolicyRule, target: unknown, creds: unknown, lookup: PolicyLookup, stack: readonly string[]): boolean {
+  switch (rule.type) {
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'not':
+      return !evaluate(rule.rule, target, creds, lookup, stack);
+    case 'and':
+      return rule.rules.every((r) => evaluate(r, target, creds, lookup, stack));
+    case 'or':
+      return rule.rules.some((r) => evaluate(r, target, creds, lookup, stack));
+    case 'rule': {
+      if (stack.includes(rule.name) || stack.length >= MAX_RULE_DEPTH) return false;
+      const named = lookup(rule.name);
+      return named !== undefined && evaluate(named, target, creds, lookup, [...stack, rule.name]);
+    }
+    case 'role': {
+      const match = substitute(rule.match, target);
+      const roles = ownValue(creds, 'roles');
+      if (match === undefined || !Array.isArray(roles)) return false;
+      const wanted = match.toLowerCase();
+      return roles.some((role) => typeof role === 'string' && role.toLowerCase() === wanted);
+    }
+    case 'constant': {
+      const match = substitute(rule.match, target);
+      return match !== undefined && match === rule.value;
+    }
+    case 'generic': {
+      const match = substitute(rule.match, target);
+      return match !== undefined && findInCredentials(creds, rule.key.split('.'), match);
+    }
+  }
+}
+
+/**
+ * Python's `match % target`: `%(attr)s` → `str(target[attr])`, `%%` → `%`.
+ * `undefined` when an attribute is missing (oslo's `KeyError` → the check fails) or the text
+ * holds a format the parser would have refused.
+ */
+export function substitute(match: string, target: unknown): string | undefined {
+  if (!match.includes('%')) return match;
+  let out = '';
+  for (let j = 0; j < match.length; j++) {
+    const ch = match[j] as string;
+    if (ch !== '%') {
+      out += ch;
+    } else if (match[j + 1] === '%') {
+      out += '%';
+      j++;
+    } else {
+      const end = match[j + 1] === '(' ? closingParen(match, j + 1) : -1;
+      if (end < 0 || match[end + 1] !== 's') return undefined;
+      const value = targetValue(target, match.slice(j + 2, end));
+      if (value === MISSING) return undefined;
+      out += pyStr(value);
+      j = end + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * `flatten_dict(target)[key]` without building the flat dict: nested objects are entered along
+ * the dotted key; an object itself is never a value (flattening replaces it by its leaves).
+ */
+function targetValue(obj: unknown, key: string): unknown {
+  const direct = ownValue(obj, key);
+  if (direct !== MISSING && !isMapping(direct)) return direct;
+  if (!isMapping(obj)) return MISSING;
+  for (const k of ownKeys(obj)) {
+    if (!key.startsWith(`${k}.`)) continue;
+    const child = ownValue(obj, k);
+    if (!isMapping(child)) continue;
+    const found = targetValue(child, key.slice(k.length + 1));
+    if (found !== MISSING) return found;
+  }
+  return MISSING;
+}
+
+/** oslo's `GenericCheck._find_in_dict`: walk the path; a list on the way matches if any item does. */
+function findInCredentials(value: unknown, path: readonly string[], match: string): boolean {
+  const [key, ...rest] = path;
+  if (key === undefined) return match === pyStr(value);
+  const next = ownValue(value, key);
+  if (next === MISSING) return false;
+  if (Array.isArray(next)) return next.some((item) => findInCredentials(item, rest, match));
+  return findInCredentials(next, rest, match);
+}

@@ -1,0 +1,97 @@
+/**
+ * The cloud's policy: one {@link PolicyEngine} kept in step with `state.meta.policy`, so
+ * overrides are part of the state (a snapshot, `restore` and `toJSON` carry them) while the
+ * parsed rules live outside it. Services register their defaults at install time.
+ */
+import type { Kernel } from '../kernel.js';
+import type { PolicyConfig } from '../state.js';
+import * as check from '../validate.js';
+import { PolicyEngine, type PolicyDefault, type PolicyRuleInfo } from './engine.js';
+import type { PolicyCredentials, PolicyTarget } from './evaluate.js';
+
+/** `cloud.policy`: enforce, inspect and override rules (an operator's policy.yaml). */
+export class PolicyService {
+  private readonly defaults: PolicyDefault[] = [];
+  private cached: { config: PolicyConfig; engine: PolicyEngine } | undefined;
+
+  constructor(private readonly kernel: Kernel) {}
+
+  /** Registers a service's default rules (Zed's check strings and scope types). */
+  registerDefaults(defaults: readonly PolicyDefault[]): void {
+    this.engineFor(this.kernel.view().meta.policy).registerDefaults(defaults); // refuses bad or duplicate rules first
+    this.defaults.push(...defaults);
+  }
+
+  /** The engine for the current state's policy options and overrides. */
+  engine(): PolicyEngine {
+    return this.engineFor(this.kernel.view().meta.policy);
+  }
+
+  private engineFor(config: PolicyConfig): PolicyEngine {
+    if (this.cached?.config === config) return this.cached.engine;
+    const engine = new PolicyEngine({ enforceScope: config.enforce_scope, enforceNewDefaults: config.enforce_new_defaults, rules: config.rules });
+    engine.registerDefaults(this.defaults);
+    this.cached = { config, engine };
+    return engine;
+  }
+
+  /** oslo.policy's `enforce`: 403 `core.policy.forbidden` (or `core.policy.invalid_scope`) when the rule says no. */
+  enforce(rule: string, credentials: PolicyCredentials, target: PolicyTarget = {}): void {
+    this.engine().enforce(rule, credentials, target);
+  }
+
+  /** Whether the rule allows it. */
+  authorize(rule: string, credentials: PolicyCredentials, target: PolicyTarget = {}): boolean {
+    return this.engine().authorize(rule, credentials, target);
+  }
+
+  /** One rule: its check string in force, default, scope types, whether overridden. */
+  getRule(name: string): PolicyRuleInfo {
+    return this.engine().getRule(name);
+  }
+
+  /** Every rule. */
+  listRules(): PolicyRuleInfo[] {
+    return this.engine().listRules();
+  }
+
+  /** Overrides a rule (as a policy.yaml line); refused with the position when it does not parse. One atomic call. */
+  setRule(name: string, checkStr: string): PolicyRuleInfo {
+    const n = check.name(name, 'name', 255);
+    const text = check.text(checkStr, 'check_str', 10_000);
+    return this.kernel.transact('policy.setRule', (tx) => {
+      const current = tx.draft.meta.policy;
+      const next: PolicyConfig = { ...current, rules: { ...current.rules, [n]: text } };
+      const info = this.engineFor(next).getRule(n); // parses, refusing bad text before the commit
+      tx.draft.meta.policy = next;
+      tx.trace('oslo.policy', `rule ${n} overridden`, { check_str: text });
+      return info;
+    });
+  }
+
+  /** Drops an override; the registered default applies again. */
+  resetRule(name: string): void {
+    const n = check.name(name, 'name', 255);
+    this.kernel.transact('policy.resetRule', (tx) => {
+      const current = tx.draft.meta.policy;
+      if (!(n in current.rules)) return;
+      const rules = { ...current.rules };
+      delete rules[n];
+      tx.draft.meta.policy = { ...current, rules };
+    });
+  }
+
+  /** Changes `enforce_scope` / `enforce_new_defaults` at run time. */
+  configure(options: { enforceScope?: boolean; enforceNewDefaults?: boolean }): void {
+    const o = check.record(options, 'options');
+    check.onlyKeys(o, ['enforceScope', 'enforceNewDefaults'], 'options');
+    this.kernel.transact('policy.configure', (tx) => {
+      const current = tx.draft.meta.policy;
+      tx.draft.meta.policy = {
+        ...current,
+        enforce_scope: check.optional(o.enforceScope, 'options.enforceScope', check.boolean, current.enforce_scope),
+        enforce_new_defaults: check.optional(o.enforceNewDefaults, 'options.enforceNewDefaults', check.boolean, current.enforce_new_defaults),
+      };
+    });
+  }
+}

@@ -1,0 +1,802 @@
+/**
+ * The Keystone v3 API as a session sees it (`session.identity`). Every call validates the
+ * session's token (401 once it is invalid), resolves its references among what the caller may
+ * see (404 otherwise), asks policy with Keystone's target (403), and only then changes state,
+ * in one atomic commit.
+ */
+import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, setRow, tableToArray, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine, type Tx } from '../core/index.js';
+import * as res from './resources.js';
+import { ROLE_ASSIGNMENT_FILTER_KEYS, effectiveRoles, grant, groupsOf, hasGrant, listAssignments, ungrant, type RoleAssignmentView } from './assignments.js';
+import { catalogView, createEndpoint, createRegion, createService, deleteEndpoint, deleteRegion, deleteService, type CatalogEntry } from './catalog.js';
+import { findDomain, findGroup, findProject, findRole, findUser, subtree, withPrefix, type Visible } from './store.js';
+import { credentialsOf, tokenView, validateToken, AuthenticationFailed, type TokenView, type ValidToken } from './tokens.js';
+import { hashSecret, verifySecret } from './passwords.js';
+import { appCredView, domainView, groupView, projectView, roleView, userView, type ApplicationCredentialView, type DomainView, type GroupView, type ProjectView, type RoleView, type UserView } from './views.js';
+import type { ActorType, ApplicationCredentialRow, AssignmentRow, EndpointRow, GroupRow, ProjectRow, RegionRow, RoleRow, ServiceRow, TargetType, UserRow } from './types.js';
+
+type S = CloudState;
+
+/** Who is calling: the session's token, validated afresh on every call. */
+export interface Caller {
+  /** The token string (`X-Auth-Token`); a re-authenticating session may renew it. */
+  tokenId(): string;
+}
+
+/** Keystone flattens the policy dict (`keystone.common.utils.flatten_dict`): nested keys become dotted ones. */
+export function flatten(value: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** A grant's parts as the API takes them. */
+export interface GrantRequest {
+  readonly role: string;
+  /** One of `user` / `group`. */
+  readonly user?: string;
+  readonly group?: string;
+  /** One of `project` / `domain` / `system`. */
+  readonly project?: string;
+  readonly domain?: string;
+  readonly system?: 'all';
+  /** `OS-INHERIT`: the grant applies to every project below its project or domain. */
+  readonly inherited?: boolean;
+}
+
+/**
+ * Keystone v3 for one session. Method names follow the API operations; inputs use the request
+ * body's field names; references take a name or an id.
+ *
+ * Not simulated: federation, OAuth1, trusts, EC2 and TOTP credentials, domain configs,
+ * endpoint groups and filters, limits, project tags as sub-resources (tags are set with the
+ * project), `is_domain` projects, multiple identity backends (LDAP).
+ */
+export class IdentityApi {
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly policy: () => PolicyEngine,
+    private readonly caller: Caller,
+  ) {}
+
+  // ---------------------------------------------------------------- plumbing
+
+  private state(): S {
+    return this.kernel.view();
+  }
+
+  /** For queries: the token (renewed first by a re-authenticating session), then the state it is valid in. */
+  private read(): { s: S; valid: ValidToken; creds: PolicyCredentials } {
+    this.caller.tokenId();
+    const s = this.state();
+    return { s, ...this.auth(s) };
+  }
+
+  /** Validates the token now; 401 when it is not valid. */
+  private auth(s: S = this.state()): { valid: ValidToken; creds: PolicyCredentials } {
+    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
+    if (!v.ok) throw v.error;
+    return { valid: v, creds: credentials(s, v) };
+  }
+
+  private enforce(rule: string, creds: PolicyCredentials, target: Record<string, unknown>): void {
+    this.policy().enforce(rule, creds, flatten(target));
+  }
+
+  private visible<T>(rule: string, creds: PolicyCredentials, targetOf: (row: T) => Record<string, unknown>): Visible<T> {
+    return (row) => this.policy().authorize(rule, creds, flatten(targetOf(row)));
+  }
+
+  private write<R>(operation: string, fn: (tx: Tx, s: S, creds: PolicyCredentials, valid: ValidToken) => R): R {
+    return this.kernel.transact(`identity.${operation}`, (tx) => {
+      const s = tx.draft as S;
+      const { creds, valid } = this.auth(s);
+      tx.trace('keystone', `${operation} authorised by token`, { user_id: valid.user.id });
+      return fn(tx, s, creds, valid);
+    });
+  }
+
+  private epoch(s: S): string {
+    return s.meta.clock.epoch;
+  }
+
+  private defaultDomain(valid: ValidToken): string {
+    return valid.domain?.id ?? valid.project?.domain_id ?? valid.user.domain_id;
+  }
+
+  // ---------------------------------------------------------------- auth
+
+  /** `GET /v3/auth/tokens` with the session's own token: the token body with roles and catalog. */
+  getToken(): TokenView {
+    const { s, valid } = this.read();
+    return tokenView(s, valid);
+  }
+
+  /** `GET /v3/auth/tokens` for another token (`X-Subject-Token`); 404 when it is not valid. */
+  validateToken(subjectToken: string): TokenView {
+    const { s, creds } = this.read();
+    const token = check.name(subjectToken, 'subject_token', 1024);
+    const row = getRow(s.identity.tokens, token);
+    this.enforce('identity:validate_token', creds, { target: { token: { user_id: row?.user_id ?? null } } });
+    const v = validateToken(s, token, s.meta.clock.now);
+    if (!v.ok) throw new AuthenticationFailed(v.error.message, 'identity.token.not_found');
+    return tokenView(s, v);
+  }
+
+  /** `HEAD /v3/auth/tokens`: whether a token is valid. */
+  checkToken(subjectToken: string): boolean {
+    const { s, creds } = this.read();
+    const token = check.name(subjectToken, 'subject_token', 1024);
+    this.enforce('identity:check_token', creds, { target: { token: { user_id: getRow(s.identity.tokens, token)?.user_id ?? null } } });
+    return validateToken(s, token, s.meta.clock.now).ok;
+  }
+
+  /** `DELETE /v3/auth/tokens`: revokes a token (and the tokens rescoped from it, by audit id). */
+  revokeToken(subjectToken: string): void {
+    this.write('revoke_token', (tx, s, creds) => {
+      const token = check.name(subjectToken, 'subject_token', 1024);
+      const row = getRow(s.identity.tokens, token);
+      this.enforce('identity:revoke_token', creds, { target: { token: { user_id: row?.user_id ?? null } } });
+      const v = validateToken(s, token, tx.now());
+      if (!v.ok) throw new AuthenticationFailed(v.error.message, 'identity.token.not_found');
+      res.revoke(tx, { audit_id: v.token.audit_ids[0] as string });
+      tx.emit('identity.token.revoked', () => ({ resource_info: v.token.audit_ids[0] as string, action: 'revoked' }));
+    });
+  }
+
+  /** `GET /v3/auth/projects`: the projects this token's user may scope to. */
+  getAuthProjects(): ProjectView[] {
+    const { s, valid, creds } = this.read();
+    this.enforce('identity:get_auth_projects', creds, {});
+    return tableToArray(s.identity.projects)
+      .filter((p) => p.enabled && getRow(s.identity.domains, p.domain_id)?.enabled && effectiveRoles(s, valid.user.id, { type: 'project', id: p.id }).length > 0)
+      .map((p) => projectView(p));
+  }
+
+  /** `GET /v3/auth/domains`: the domains this token's user may scope to. */
+  getAuthDomains(): DomainView[] {
+    const { s, valid, creds } = this.read();
+    this.enforce('identity:get_auth_domains', creds, {});
+    return tableToArray(s.identity.domains).filter((d) => d.enabled && effectiveRoles(s, valid.user.id, { type: 'domain', id: d.id }).length > 0).map(domainView);
+  }
+
+  /** `GET /v3/auth/system`: whether the user may scope to the system. */
+  getAuthSystem(): { all: boolean }[] {
+    const { s, valid, creds } = this.read();
+    this.enforce('identity:get_auth_system', creds, {});
+    return effectiveRoles(s, valid.user.id, { type: 'system' }).length > 0 ? [{ all: true }] : [];
+  }
+
+  /** `GET /v3/auth/catalog`: the service catalog (a scoped token is required, as Keystone). */
+  getAuthCatalog(): CatalogEntry[] {
+    const { s, valid, creds } = this.read();
+    this.enforce('identity:get_auth_catalog', creds, {});
+    if (valid.token.scope.type === 'unscoped') throw new AuthenticationFailed('A scoped token is required to get the catalog.', 'identity.auth.unscoped_catalog');
+    return catalogView(s);
+  }
+
+  // ---------------------------------------------------------------- domains
+
+  /** `POST /v3/domains`. */
+  createDomain(input: { name: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
+    return this.write('create_domain', (tx, _s, creds) => {
+      this.enforce('identity:create_domain', creds, { target: { domain: plainInput(input) } });
+      return domainView(res.createDomain(tx, input));
+    });
+  }
+
+  /** `GET /v3/domains/{id}` (by id or name). */
+  getDomain(ref: string): DomainView {
+    const { s, creds } = this.read();
+    return domainView(findDomain(s, ref, this.visible('identity:get_domain', creds, (d) => ({ target: { domain: { id: d.id } } }))));
+  }
+
+  /** `GET /v3/domains` (filters `name`, `enabled`). */
+  listDomains(filter: { name?: string; enabled?: boolean } = {}): DomainView[] {
+    const { s, creds } = this.read();
+    const f = listFilter(filter, ['name', 'enabled']);
+    this.enforce('identity:list_domains', creds, {});
+    return tableToArray(s.identity.domains).filter((d) => matches(d, f)).map(domainView);
+  }
+
+  /** `PATCH /v3/domains/{id}`. */
+  updateDomain(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
+    return this.write('update_domain', (tx, s, creds) => {
+      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } })));
+      this.enforce('identity:update_domain', creds, { target: { domain: d } });
+      return domainView(res.updateDomain(tx, d, patch));
+    });
+  }
+
+  /** `DELETE /v3/domains/{id}` (disable it first). */
+  deleteDomain(ref: string): void {
+    this.write('delete_domain', (tx, s, creds) => {
+      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } })));
+      this.enforce('identity:delete_domain', creds, { target: { domain: d } });
+      res.deleteDomain(tx, d);
+    });
+  }
+
+  // ---------------------------------------------------------------- projects
+
+  private seeProject(creds: PolicyCredentials): Visible<ProjectRow> {
+    return this.visible('identity:get_project', creds, (p) => ({ target: { project: p } }));
+  }
+
+  /** `POST /v3/projects` (`domain_id` defaults to the token's domain, as Keystone). */
+  createProject(input: { name: string; description?: string; domain_id?: string; parent_id?: string; enabled?: boolean; tags?: string[] }): ProjectView {
+    return this.write('create_project', (tx, s, creds, valid) => {
+      const body = check.record(input, 'project');
+      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : findDomain(s, body.domain_id, undefined, 'project.domain_id').id;
+      this.enforce('identity:create_project', creds, { target: { project: { ...plainInput(body), domain_id: domainId } } });
+      return projectView(res.createProject(tx, { ...body, domain_id: domainId }, domainId));
+    });
+  }
+
+  /** `GET /v3/projects/{id}` (by id or name; `domain` narrows a name). */
+  getProject(ref: string, options: { domain?: string } = {}): ProjectView {
+    const { s, creds } = this.read();
+    const domainId = options.domain === undefined ? undefined : findDomain(s, options.domain).id;
+    const p = findProject(s, ref, this.seeProject(creds), domainId);
+    this.enforce('identity:get_project', creds, { project_id: p.id, target: { project: p } });
+    return projectView(p);
+  }
+
+  /** `GET /v3/projects` (filters `domain_id`, `parent_id`, `name`, `enabled`). */
+  listProjects(filter: { domain_id?: string; parent_id?: string; name?: string; enabled?: boolean } = {}): ProjectView[] {
+    const { s, creds, valid } = this.read();
+    const f = listFilter(filter, ['domain_id', 'parent_id', 'name', 'enabled']);
+    this.enforce('identity:list_projects', creds, valid.domain ? { target: { domain_id: valid.domain.id } } : {});
+    return tableToArray(s.identity.projects).filter((p) => matches(p, f) && (!valid.domain || p.domain_id === valid.domain.id)).map((p) => projectView(p));
+  }
+
+  /** `GET /v3/users/{user_id}/projects`: projects where the user has a role. */
+  listUserProjects(userRef: string): ProjectView[] {
+    const { s, creds } = this.read();
+    const u = findUser(s, userRef, this.visible('identity:get_user', creds, (x) => ({ target: { user: x } })));
+    this.enforce('identity:list_user_projects', creds, { user_id: u.id, target: { user: u } });
+    return tableToArray(s.identity.projects).filter((p) => effectiveRoles(s, u.id, { type: 'project', id: p.id }).length > 0).map((p) => projectView(p));
+  }
+
+  /** `PATCH /v3/projects/{id}`. */
+  updateProject(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): ProjectView {
+    return this.write('update_project', (tx, s, creds) => {
+      const p = findProject(s, ref, this.seeProject(creds));
+      this.enforce('identity:update_project', creds, { project_id: p.id, target: { project: p } });
+      return projectView(res.updateProject(tx, p, patch));
+    });
+  }
+
+  /** `DELETE /v3/projects/{id}` (leaves only). */
+  deleteProject(ref: string): void {
+    this.write('delete_project', (tx, s, creds) => {
+      const p = findProject(s, ref, this.seeProject(creds));
+      this.enforce('identity:delete_project', creds, { project_id: p.id, target: { project: p } });
+      res.deleteProject(tx, p);
+    });
+  }
+
+  // ---------------------------------------------------------------- users
+
+  private seeUser(creds: PolicyCredentials): Visible<UserRow> {
+    return this.visible('identity:get_user', creds, (u) => ({ user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } }));
+  }
+
+  /** `POST /v3/users`. */
+  createUser(input: { name: string; domain_id?: string; password?: string; enabled?: boolean; email?: string; description?: string; default_project_id?: string }): UserView {
+    return this.write('create_user', (tx, s, creds, valid) => {
+      const body = check.record(input, 'user');
+      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : findDomain(s, body.domain_id, undefined, 'user.domain_id').id;
+      const { password: _p, ...shown } = body;
+      this.enforce('identity:create_user', creds, { target: { user: { ...plainInput(shown), domain_id: domainId } } });
+      return userView(res.createUser(tx, { ...body, domain_id: domainId }, domainId), this.epoch(s));
+    });
+  }
+
+  /** `GET /v3/users/{id}`. */
+  getUser(ref: string, options: { domain?: string } = {}): UserView {
+    const { s, creds } = this.read();
+    const u = findUser(s, ref, this.seeUser(creds), options.domain === undefined ? undefined : findDomain(s, options.domain).id);
+    this.enforce('identity:get_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
+    return userView(u, this.epoch(s));
+  }
+
+  /** `GET /v3/users` (filters `domain_id`, `name`, `enabled`). */
+  listUsers(filter: { domain_id?: string; name?: string; enabled?: boolean } = {}): UserView[] {
+    const { s, creds, valid } = this.read();
+    const f = listFilter(filter, ['domain_id', 'name', 'enabled']);
+    this.enforce('identity:list_users', creds, valid.domain ? { target: { domain_id: valid.domain.id } } : {});
+    return tableToArray(s.identity.users).filter((u) => matches(u, f) && (!valid.domain || u.domain_id === valid.domain.id)).map((u) => userView(u, this.epoch(s)));
+  }
+
+  /** `PATCH /v3/users/{id}`: a new password or disabling revokes the user's tokens. */
+  updateUser(ref: string, patch: { name?: string; enabled?: boolean; password?: string; email?: string; description?: string; default_project_id?: string | null }): UserView {
+    return this.write('update_user', (tx, s, creds) => {
+      const u = findUser(s, ref, this.seeUser(creds));
+      this.enforce('identity:update_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
+      return userView(res.updateUser(tx, u, patch), this.epoch(s));
+    });
+  }
+
+  /** `DELETE /v3/users/{id}`. */
+  deleteUser(ref: string): void {
+    this.write('delete_user', (tx, s, creds) => {
+      const u = findUser(s, ref, this.seeUser(creds));
+      this.enforce('identity:delete_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
+      res.deleteUser(tx, u);
+    });
+  }
+
+  /**
+   * `POST /v3/users/{user_id}/password`: self-service change with the original password (no
+   * policy, as Keystone). A wrong original password is a 401; every token of the user is revoked.
+   */
+  changePassword(userRef: string, input: { original_password: string; password: string }): void {
+    this.write('change_password', (tx, s, _creds, valid) => {
+      const body = check.record(input, 'user');
+      check.onlyKeys(body, ['original_password', 'password'], 'user');
+      const original = check.text(body.original_password, 'user.original_password', 4096);
+      const u = findUser(s, userRef, (x) => x.id === valid.user.id);
+      if (!verifySecret(original, u.password_hash)) throw new AuthenticationFailed('Error when changing user password: the original password is wrong.', 'identity.user.wrong_password');
+      res.updateUser(tx, u, { password: body.password });
+    });
+  }
+
+  // ---------------------------------------------------------------- groups
+
+  private seeGroup(creds: PolicyCredentials): Visible<GroupRow> {
+    return this.visible('identity:get_group', creds, (g) => ({ group_id: g.id, target: { group: { id: g.id, domain_id: g.domain_id } } }));
+  }
+
+  /** `POST /v3/groups`. */
+  createGroup(input: { name: string; domain_id?: string; description?: string }): GroupView {
+    return this.write('create_group', (tx, s, creds, valid) => {
+      const body = check.record(input, 'group');
+      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : findDomain(s, body.domain_id, undefined, 'group.domain_id').id;
+      this.enforce('identity:create_group', creds, { target: { group: { ...plainInput(body), domain_id: domainId } } });
+      return groupView(res.createGroup(tx, { ...body, domain_id: domainId }, domainId));
+    });
+  }
+
+  /** `GET /v3/groups/{id}`. */
+  getGroup(ref: string): GroupView {
+    const { s, creds } = this.read();
+    return groupView(findGroup(s, ref, this.seeGroup(creds)));
+  }
+
+  /** `GET /v3/groups` (filters `domain_id`, `name`). */
+  listGroups(filter: { domain_id?: string; name?: string } = {}): GroupView[] {
+    const { s, creds, valid } = this.read();
+    const f = listFilter(filter, ['domain_id', 'name']);
+    this.enforce('identity:list_groups', creds, valid.domain ? { target: { group: { domain_id: valid.domain.id } } } : {});
+    return tableToArray(s.identity.groups).filter((g) => matches(g, f) && (!valid.domain || g.domain_id === valid.domain.id)).map(groupView);
+  }
+
+  /** `PATCH /v3/groups/{id}`. */
+  updateGroup(ref: string, patch: { name?: string; description?: string }): GroupView {
+    return this.write('update_group', (tx, s, creds) => {
+      const g = findGroup(s, ref, this.seeGroup(creds));
+      this.enforce('identity:update_group', creds, { group_id: g.id, target: { group: g } });
+      return groupView(res.updateGroup(tx, g, patch));
+    });
+  }
+
+  /** `DELETE /v3/groups/{id}`. */
+  deleteGroup(ref: string): void {
+    this.write('delete_group', (tx, s, creds) => {
+      const g = findGroup(s, ref, this.seeGroup(creds));
+      this.enforce('identity:delete_group', creds, { group_id: g.id, target: { group: g } });
+      res.deleteGroup(tx, g);
+    });
+  }
+
+  /** `PUT /v3/groups/{group_id}/users/{user_id}`. */
+  addUserToGroup(groupRef: string, userRef: string): void {
+    this.write('add_user_to_group', (tx, s, creds) => {
+      const g = findGroup(s, groupRef, this.seeGroup(creds));
+      const u = findUser(s, userRef, this.seeUser(creds));
+      this.enforce('identity:add_user_to_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
+      res.addMember(tx, g, u);
+    });
+  }
+
+  /** `DELETE /v3/groups/{group_id}/users/{user_id}`. */
+  removeUserFromGroup(groupRef: string, userRef: string): void {
+    this.write('remove_user_from_group', (tx, s, creds) => {
+      const g = findGroup(s, groupRef, this.seeGroup(creds));
+      const u = findUser(s, userRef, this.seeUser(creds));
+      this.enforce('identity:remove_user_from_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
+      res.removeMember(tx, g, u.id);
+    });
+  }
+
+  /** `HEAD /v3/groups/{group_id}/users/{user_id}`. */
+  checkUserInGroup(groupRef: string, userRef: string): boolean {
+    const { s, creds } = this.read();
+    const g = findGroup(s, groupRef, this.seeGroup(creds));
+    const u = findUser(s, userRef, this.seeUser(creds));
+    this.enforce('identity:check_user_in_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
+    return getRow(s.identity.group_users, `${g.id}/${u.id}`) !== undefined;
+  }
+
+  /** `GET /v3/groups/{group_id}/users`. */
+  listUsersInGroup(groupRef: string): UserView[] {
+    const { s, creds } = this.read();
+    const g = findGroup(s, groupRef, this.seeGroup(creds));
+    this.enforce('identity:list_users_in_group', creds, { group_id: g.id, target: { group: g } });
+    return [...withPrefix<string>(s.identity.group_users, `${g.id}/`)].map(([, id]) => getRow(s.identity.users, id)).filter((u) => u !== undefined).map((u) => userView(u, this.epoch(s)));
+  }
+
+  /** `GET /v3/users/{user_id}/groups`. */
+  listGroupsForUser(userRef: string): GroupView[] {
+    const { s, creds } = this.read();
+    const u = findUser(s, userRef, this.seeUser(creds));
+    this.enforce('identity:list_groups_for_user', creds, { user_id: u.id, target: { user: u } });
+    return groupsOf(s, u.id).map((id) => getRow(s.identity.groups, id)).filter((g) => g !== undefined).map(groupView);
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  private seeRole(creds: PolicyCredentials): Visible<RoleRow> {
+    return this.visible('identity:get_role', creds, (r) => ({ role_id: r.id, target: { role: r } }));
+  }
+
+  /** `POST /v3/roles` (global) or with `domain_id` (domain-specific, `identity:create_domain_role`). */
+  createRole(input: { name: string; domain_id?: string; description?: string }): RoleView {
+    return this.write('create_role', (tx, _s, creds) => {
+      const body = check.record(input, 'role');
+      this.enforce(body.domain_id === undefined || body.domain_id === null ? 'identity:create_role' : 'identity:create_domain_role', creds, { target: { role: plainInput(body) } });
+      return roleView(res.createRole(tx, body));
+    });
+  }
+
+  /** `GET /v3/roles/{id}` (by id or case-insensitive name). */
+  getRole(ref: string): RoleView {
+    const { s, creds } = this.read();
+    return roleView(findRole(s, ref, this.seeRole(creds)));
+  }
+
+  /** `GET /v3/roles` (filters `name`, `domain_id`; global roles by default). */
+  listRoles(filter: { name?: string; domain_id?: string } = {}): RoleView[] {
+    const { s, creds } = this.read();
+    const f = listFilter(filter, ['name', 'domain_id']);
+    this.enforce(f.domain_id === undefined ? 'identity:list_roles' : 'identity:list_domain_roles', creds, {});
+    return tableToArray(s.identity.roles).filter((r) => (r.domain_id ?? undefined) === f.domain_id && (f.name === undefined || r.name === f.name)).map(roleView);
+  }
+
+  /** `PATCH /v3/roles/{id}`. */
+  updateRole(ref: string, patch: { name?: string; description?: string }): RoleView {
+    return this.write('update_role', (tx, s, creds) => {
+      const r = findRole(s, ref, this.seeRole(creds));
+      this.enforce(r.domain_id === null ? 'identity:update_role' : 'identity:update_domain_role', creds, { role_id: r.id, target: { role: r } });
+      return roleView(res.updateRole(tx, r, patch));
+    });
+  }
+
+  /** `DELETE /v3/roles/{id}`. */
+  deleteRole(ref: string): void {
+    this.write('delete_role', (tx, s, creds) => {
+      const r = findRole(s, ref, this.seeRole(creds));
+      this.enforce(r.domain_id === null ? 'identity:delete_role' : 'identity:delete_domain_role', creds, { role_id: r.id, target: { role: r } });
+      res.deleteRole(tx, r);
+    });
+  }
+
+  /** `PUT /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
+  createImpliedRole(priorRef: string, impliedRef: string): void {
+    this.write('create_implied_role', (tx, s, creds) => {
+      const prior = findRole(s, priorRef, this.seeRole(creds), 'prior_role');
+      const implied = findRole(s, impliedRef, this.seeRole(creds), 'implied_role');
+      this.enforce('identity:create_implied_role', creds, { prior_role_id: prior.id, implied_role_id: implied.id });
+      res.createImpliedRole(tx, prior, implied);
+    });
+  }
+
+  /** `DELETE /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
+  deleteImpliedRole(priorRef: string, impliedRef: string): void {
+    this.write('delete_implied_role', (tx, s, creds) => {
+      const prior = findRole(s, priorRef, this.seeRole(creds), 'prior_role');
+      const implied = findRole(s, impliedRef, this.seeRole(creds), 'implied_role');
+      this.enforce('identity:delete_implied_role', creds, { prior_role_id: prior.id, implied_role_id: implied.id });
+      res.deleteImpliedRole(tx, prior, implied);
+    });
+  }
+
+  /** `GET /v3/roles/{prior_role_id}/implies`: the roles a role implies directly. */
+  listImpliedRoles(priorRef: string): RoleView[] {
+    const { s, creds } = this.read();
+    const prior = findRole(s, priorRef, this.seeRole(creds), 'prior_role');
+    this.enforce('identity:list_implied_roles', creds, { prior_role_id: prior.id });
+    return [...withPrefix<string>(s.identity.implied_roles, `${prior.id}/`)].map(([, id]) => getRow(s.identity.roles, id)).filter((r) => r !== undefined).map(roleView);
+  }
+
+  /** `GET /v3/role_inferences`: every implication rule. */
+  listRoleInferenceRules(): { prior_role: RoleView; implies: RoleView[] }[] {
+    const { s, creds } = this.read();
+    this.enforce('identity:list_role_inference_rules', creds, {});
+    return tableToArray(s.identity.roles)
+      .map((r) => ({ prior_role: roleView(r), implies: [...withPrefix<string>(s.identity.implied_roles, `${r.id}/`)].map(([, id]) => getRow(s.identity.roles, id)).filter((x) => x !== undefined).map(roleView) }))
+      .filter((x) => x.implies.length > 0);
+  }
+
+  // ---------------------------------------------------------------- grants
+
+  private grantParts(s: S, creds: PolicyCredentials, g: GrantRequest): { row: AssignmentRow; target: Record<string, unknown> } {
+    const r = check.record(g, 'grant');
+    check.onlyKeys(r, ['role', 'user', 'group', 'project', 'domain', 'system', 'inherited'], 'grant');
+    const actors = (['user', 'group'] as const).filter((k) => r[k] !== undefined);
+    const targets = (['project', 'domain', 'system'] as const).filter((k) => r[k] !== undefined);
+    if (actors.length !== 1) throw new InvalidInput('grant', 'give exactly one of user and group.');
+    if (targets.length !== 1) throw new InvalidInput('grant', 'give exactly one of project, domain and system.');
+    const role = findRole(s, r.role, this.seeRole(creds), 'grant.role');
+    const actorType = actors[0] as ActorType;
+    const actor = actorType === 'user' ? findUser(s, r.user, this.seeUser(creds), undefined, 'grant.user') : findGroup(s, r.group, this.seeGroup(creds), undefined, 'grant.group');
+    const targetType = targets[0] as TargetType;
+    let targetId = 'all';
+    const target: Record<string, unknown> = { role, [actorType]: actor };
+    if (targetType === 'project') {
+      const p = findProject(s, r.project, undefined, undefined, 'grant.project');
+      targetId = p.id;
+      target.project = p;
+    } else if (targetType === 'domain') {
+      const d = findDomain(s, r.domain, undefined, 'grant.domain');
+      targetId = d.id;
+      target.domain = d;
+    } else check.oneOf(r.system, ['all'], 'grant.system');
+    const inherited = check.optional(r.inherited, 'grant.inherited', check.boolean, false);
+    return { row: { actor_type: actorType, actor_id: actor.id, target_type: targetType, target_id: targetId, role_id: role.id, inherited }, target: { role_id: role.id, [`${actorType}_id`]: actor.id, target } };
+  }
+
+  private grantRule(row: AssignmentRow, verb: 'create' | 'revoke' | 'check'): string {
+    if (row.target_type === 'system') return `identity:${verb === 'revoke' ? 'revoke' : verb}_system_grant_for_${row.actor_type}`;
+    return `identity:${verb}_grant`;
+  }
+
+  /** Grants a role (`PUT /v3/{projects|domains}/{id}/{users|groups}/{id}/roles/{role}`, `/v3/system/…`, `OS-INHERIT`). */
+  createGrant(g: GrantRequest): void {
+    this.write('create_grant', (tx, s, creds) => {
+      const { row, target } = this.grantParts(s, creds, g);
+      this.enforce(this.grantRule(row, 'create'), creds, target);
+      grant(tx, row);
+    });
+  }
+
+  /** Revokes a role grant (404 when there is none). */
+  deleteGrant(g: GrantRequest): void {
+    this.write('revoke_grant', (tx, s, creds) => {
+      const { row, target } = this.grantParts(s, creds, g);
+      this.enforce(this.grantRule(row, 'revoke'), creds, target);
+      ungrant(tx, row);
+    });
+  }
+
+  /** Whether a grant exists (`HEAD …/roles/{role}`). */
+  checkGrant(g: GrantRequest): boolean {
+    const { s, creds } = this.read();
+    const { row, target } = this.grantParts(s, creds, g);
+    this.enforce(this.grantRule(row, 'check'), creds, target);
+    return hasGrant(s, row);
+  }
+
+  /** `GET /v3/role_assignments` with Keystone's filters (`effective`, `include_names`, `include_subtree`). */
+  listRoleAssignments(filter: { user?: string; group?: string; project?: string; domain?: string; system?: 'all'; role?: string; effective?: boolean; include_names?: boolean; include_subtree?: boolean; inherited?: boolean } = {}): RoleAssignmentView[] {
+    const { s, creds, valid } = this.read();
+    const f = check.record(filter, 'filter');
+    check.onlyKeys(f, ROLE_ASSIGNMENT_FILTER_KEYS, 'filter');
+    const user = f.user === undefined ? undefined : findUser(s, f.user, this.seeUser(creds), undefined, 'filter.user').id;
+    const group = f.group === undefined ? undefined : findGroup(s, f.group, this.seeGroup(creds), undefined, 'filter.group').id;
+    const project = f.project === undefined ? undefined : findProject(s, f.project, undefined, undefined, 'filter.project');
+    const domain = f.domain === undefined ? undefined : findDomain(s, f.domain, undefined, 'filter.domain').id;
+    const role = f.role === undefined ? undefined : findRole(s, f.role, undefined, 'filter.role').id;
+    if (f.system !== undefined) check.oneOf(f.system, ['all'], 'filter.system');
+    const subtreeWanted = check.optional(f.include_subtree, 'filter.include_subtree', check.boolean, false);
+    if (subtreeWanted && project === undefined) throw new InvalidInput('filter.include_subtree', 'needs filter.project (scope.project.id).');
+    if (subtreeWanted) this.enforce('identity:list_role_assignments_for_tree', creds, { target: { project: project as object } });
+    else this.enforce('identity:list_role_assignments', creds, valid.domain ? { target: { domain_id: valid.domain.id } } : {});
+    return listAssignments(s, {
+      user,
+      group,
+      project: project?.id,
+      domain,
+      system: f.system !== undefined,
+      role,
+      effective: check.optional(f.effective, 'filter.effective', check.boolean, false),
+      include_names: check.optional(f.include_names, 'filter.include_names', check.boolean, false),
+      ...(f.inherited === undefined ? {} : { inherited: check.boolean(f.inherited, 'filter.inherited') }),
+      ...(subtreeWanted && project ? { projectIds: new Set(subtree(s, project.id).map((p) => p.id)) } : {}),
+    });
+  }
+
+  // ---------------------------------------------------------------- application credentials
+
+  /**
+   * `POST /v3/users/{user_id}/application_credentials`: for the token's own user and project;
+   * `roles` (default: all the token's roles) must be a subset of the token's roles. Returns the
+   * secret once (generated from the seeded generator unless given).
+   */
+  createApplicationCredential(userRef: string, input: { name: string; description?: string; secret?: string; roles?: string[]; expires_at?: number | null; unrestricted?: boolean }): ApplicationCredentialView & { secret: string } {
+    return this.write('create_application_credential', (tx, s, creds, valid) => {
+      const u = findUser(s, userRef, this.seeUser(creds));
+      this.enforce('identity:create_application_credential', creds, { user_id: u.id, target: { user: { id: u.id } } });
+      if (valid.token.application_credential_id !== null) throw new Forbidden('identity.application_credential.delegated', 'An application credential token cannot create application credentials.');
+      if (!valid.project) throw new InvalidInput('token', 'an application credential needs a project-scoped token.');
+      const body = check.record(input, 'application_credential');
+      check.onlyKeys(body, ['name', 'description', 'secret', 'roles', 'expires_at', 'unrestricted'], 'application_credential');
+      const name = check.name(body.name, 'application_credential.name', 255);
+      if (tableToArray(s.identity.application_credentials).some((a) => a.user_id === u.id && a.name === name)) throw new Conflict('identity.application_credential.duplicate', `An application credential named '${name}' already exists for this user.`);
+      const tokenRoles = valid.roles;
+      const roleIds = body.roles === undefined ? tokenRoles.map((r) => r.id) : check.array(body.roles, 'application_credential.roles', (x, f) => {
+        const role = findRole(s, x, undefined, f);
+        if (!tokenRoles.some((t) => t.id === role.id)) throw new Forbidden('identity.application_credential.role_not_held', `${f}: the token does not carry role '${role.name}'.`);
+        return role.id;
+      });
+      const secret = body.secret === undefined ? tx.ids.hex(64) : check.name(body.secret, 'application_credential.secret', 4096);
+      const row = {
+        id: tx.ids.uuid().replace(/-/g, ''),
+        name,
+        description: check.optional(body.description, 'application_credential.description', (x, f) => check.text(x, f, 255), ''),
+        user_id: u.id,
+        project_id: valid.project.id,
+        role_ids: roleIds,
+        secret_hash: hashSecret(secret, tx.ids.hex(16), s.identity.config.password_hash_rounds),
+        expires_at: body.expires_at === undefined || body.expires_at === null ? null : check.number(body.expires_at, 'application_credential.expires_at', tx.now()),
+        unrestricted: check.optional(body.unrestricted, 'application_credential.unrestricted', check.boolean, false),
+      };
+      storeAppCred(tx, row);
+      return { ...appCredView(s, row), secret };
+    });
+  }
+
+  /** `GET /v3/users/{user_id}/application_credentials`. */
+  listApplicationCredentials(userRef: string): ApplicationCredentialView[] {
+    const { s, creds } = this.read();
+    const u = findUser(s, userRef, this.seeUser(creds));
+    this.enforce('identity:list_application_credentials', creds, { user_id: u.id, target: { user: { id: u.id } } });
+    return tableToArray(s.identity.application_credentials).filter((a) => a.user_id === u.id).map((a) => appCredView(s, a));
+  }
+
+  /** `GET /v3/users/{user_id}/application_credentials/{id}` (by id or name). */
+  getApplicationCredential(userRef: string, ref: string): ApplicationCredentialView {
+    const { s, creds } = this.read();
+    const u = findUser(s, userRef, this.seeUser(creds));
+    const a = findAppCred(s, u.id, ref);
+    this.enforce('identity:get_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: a.user_id } } });
+    return appCredView(s, a);
+  }
+
+  /** `DELETE /v3/users/{user_id}/application_credentials/{id}`: its tokens stop validating. */
+  deleteApplicationCredential(userRef: string, ref: string): void {
+    this.write('delete_application_credential', (tx, s, creds) => {
+      const u = findUser(s, userRef, this.seeUser(creds));
+      const a = findAppCred(s, u.id, ref);
+      this.enforce('identity:delete_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: a.user_id } } });
+      dropAppCred(tx, a.id);
+    });
+  }
+
+  // ---------------------------------------------------------------- catalog
+
+  /** `POST /v3/regions`. */
+  createRegion(input: { id: string; description?: string; parent_region_id?: string }): RegionRow {
+    return this.write('create_region', (tx, _s, creds) => {
+      this.enforce('identity:create_region', creds, {});
+      return createRegion(tx, input);
+    });
+  }
+
+  /** `GET /v3/regions`. */
+  listRegions(): RegionRow[] {
+    const { s, creds } = this.read();
+    this.enforce('identity:list_regions', creds, {});
+    return tableToArray(s.identity.regions);
+  }
+
+  /** `DELETE /v3/regions/{id}`. */
+  deleteRegion(id: string): void {
+    this.write('delete_region', (tx, s, creds) => {
+      this.enforce('identity:delete_region', creds, {});
+      const r = getRow(s.identity.regions, check.name(id, 'region'));
+      if (!r) throw new NotFound('identity.region.not_found', `No region '${id}'.`);
+      deleteRegion(tx, r);
+    });
+  }
+
+  /** `POST /v3/services`. */
+  createService(input: { type: string; name?: string; description?: string; enabled?: boolean }): ServiceRow {
+    return this.write('create_service', (tx, _s, creds) => {
+      this.enforce('identity:create_service', creds, {});
+      return createService(tx, input);
+    });
+  }
+
+  /** `GET /v3/services` (filter `type`). */
+  listServices(filter: { type?: string } = {}): ServiceRow[] {
+    const { s, creds } = this.read();
+    const f = listFilter(filter, ['type']);
+    this.enforce('identity:list_services', creds, {});
+    return tableToArray(s.identity.services).filter((x) => matches(x, f));
+  }
+
+  /** `DELETE /v3/services/{id}`. */
+  deleteService(id: string): void {
+    this.write('delete_service', (tx, s, creds) => {
+      this.enforce('identity:delete_service', creds, {});
+      const svc = getRow(s.identity.services, check.name(id, 'service'));
+      if (!svc) throw new NotFound('identity.service.not_found', `No service '${id}'.`);
+      deleteService(tx, svc);
+    });
+  }
+
+  /** `POST /v3/endpoints`. */
+  createEndpoint(input: { service_id: string; interface: 'public' | 'internal' | 'admin'; region_id: string; url: string; enabled?: boolean }): EndpointRow {
+    return this.write('create_endpoint', (tx, _s, creds) => {
+      this.enforce('identity:create_endpoint', creds, {});
+      return createEndpoint(tx, input);
+    });
+  }
+
+  /** `GET /v3/endpoints` (filters `service_id`, `interface`, `region_id`). */
+  listEndpoints(filter: { service_id?: string; interface?: string; region_id?: string } = {}): EndpointRow[] {
+    const { s, creds } = this.read();
+    const f = listFilter(filter, ['service_id', 'interface', 'region_id']);
+    this.enforce('identity:list_endpoints', creds, {});
+    return tableToArray(s.identity.endpoints).filter((x) => matches(x, f));
+  }
+
+  /** `DELETE /v3/endpoints/{id}`. */
+  deleteEndpoint(id: string): void {
+    this.write('delete_endpoint', (tx, s, creds) => {
+      this.enforce('identity:delete_endpoint', creds, {});
+      const e = getRow(s.identity.endpoints, check.name(id, 'endpoint'));
+      if (!e) throw new NotFound('identity.endpoint.not_found', `No endpoint '${id}'.`);
+      deleteEndpoint(tx, e);
+    });
+  }
+}
+
+/** Policy credentials of a validated token (oslo.context's `to_policy_values` plus Keystone's `token`). */
+export function credentials(s: S, v: ValidToken): PolicyCredentials {
+  return credentialsOf(s, v) as unknown as PolicyCredentials;
+}
+
+function plainInput(x: unknown): Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) ? { ...(x as Record<string, unknown>) } : {};
+}
+
+function listFilter(filter: unknown, keys: string[]): Record<string, unknown> {
+  const f = check.record(filter, 'filter');
+  check.onlyKeys(f, keys, 'filter');
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined) continue;
+    if (k === 'enabled') check.boolean(v, `filter.${k}`);
+    else check.name(v, `filter.${k}`);
+  }
+  return f;
+}
+
+function matches(row: object, f: Record<string, unknown>): boolean {
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && (row as Record<string, unknown>)[k] !== v) return false;
+  return true;
+}
+
+function findAppCred(s: S, userId: string, ref: string): ApplicationCredentialRow {
+  const key = check.name(ref, 'application_credential');
+  const byId = getRow(s.identity.application_credentials, key);
+  const found = byId && byId.user_id === userId ? byId : tableToArray(s.identity.application_credentials).find((a) => a.user_id === userId && a.name === key);
+  if (!found) throw new NotFound('identity.application_credential.not_found', `No application credential '${key}' for this user.`);
+  return found;
+}
+
+
+function storeAppCred(tx: Tx, row: ApplicationCredentialRow): void {
+  setRow(tx.draft.identity.application_credentials, row.id, row);
+  tx.emit('identity.application_credential.created', () => ({ resource_info: row.id, action: 'created' }));
+}
+
+function dropAppCred(tx: Tx, id: string): void {
+  deleteRow(tx.draft.identity.application_credentials, id);
+  tx.emit('identity.application_credential.deleted', () => ({ resource_info: id, action: 'deleted' }));
+}
+

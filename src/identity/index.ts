@@ -1,0 +1,19 @@
+/**
+ * Identity (Keystone v3): domains, projects, users, groups, roles and implied roles, role
+ * assignments with inheritance, password and application-credential authentication, scoped
+ * tokens with the catalog, revocation, and Keystone's default policy rules.
+ */
+import './augment.js';
+
+export * from './types.js';
+export * from './views.js';
+export { IdentityApi, credentials, flatten, type Caller, type GrantRequest } from './api.js';
+export { authenticate, validateToken, tokenView, credentialsOf, rolesOf, AuthenticationFailed, AUTH_FAILED, type LoginRequest, type AuthOutcome, type ValidToken, type TokenView } from './tokens.js';
+export { effectiveRoles, contributingAssignments, type RoleAssignmentView, type RoleAssignmentFilter } from './assignments.js';
+export { catalogView, registerService, type CatalogEntry } from './catalog.js';
+export { initialIdentityState, bootstrap, devstackAccounts, CONTROLLER_URL } from './bootstrap.js';
+export { IDENTITY_DEFAULTS, checkIdentityConfig, type IdentityConfig } from './config.js';
+export { KEYSTONE_POLICIES } from './policies.js';
+export { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser, findGroup, findRole } from './store.js';
+export { hashSecret, verifySecret } from './passwords.js';
+export type { IdentityNotification } from './augment.js';

@@ -1,0 +1,143 @@
+/**
+ * Guarded getters and index keys of the identity slice. Every way from an id or a name to a
+ * Keystone record goes through here.
+ */
+import { getRow, plain, resolveRef, tableEntries, tableToArray, type CloudState } from '../core/index.js';
+import type { DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
+
+/** The id of the `Default` domain, as Keystone creates it. */
+export const DEFAULT_DOMAIN_ID = 'default';
+
+type S = CloudState;
+
+/** Visibility predicate: names and ids resolve only to what the caller may see. */
+export type Visible<T> = (row: T) => boolean;
+const all = (): boolean => true;
+
+/** `<domain>/<name>` index key. */
+export const scoped = (domainId: string, name: string): string => `${domainId}/${name}`;
+/** Role names are case-insensitive in Keystone. */
+export const roleKey = (domainId: string | null, name: string): string => `${domainId ?? ''}/${name.toLowerCase()}`;
+/** Assignment key: actor, target, role, inherited. */
+export const assignmentKey = (a: { actor_type: string; actor_id: string; target_type: string; target_id: string; role_id: string; inherited: boolean }): string =>
+  `${a.actor_type}:${a.actor_id}|${a.target_type}:${a.target_id}|${a.role_id}|${a.inherited ? 'i' : 'd'}`;
+
+/** Rows under a key prefix, in key order (a range scan of the B+tree). */
+export function* withPrefix<T>(table: Parameters<typeof tableEntries<T>>[0], prefix: string): Generator<[string, T]> {
+  for (const entry of tableEntries(table, prefix)) {
+    if (!entry[0].startsWith(prefix)) return;
+    yield entry;
+  }
+}
+
+function byNameAcrossDomains<T>(s: S, index: S['identity']['project_names'], name: string, byId: (id: string) => T | undefined, domainId?: string): T[] {
+  const domains = domainId !== undefined ? [domainId] : tableToArray(s.identity.domains).map((d) => d.id);
+  const out: T[] = [];
+  for (const d of domains) {
+    const id = getRow(index, scoped(d, name));
+    const row = id === undefined ? undefined : byId(id);
+    if (row !== undefined) out.push(row);
+  }
+  return out;
+}
+
+/** A domain by id or name (404 `identity.domain.not_found`). */
+export function findDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all, field = 'domain'): DomainRow {
+  return plain(
+    resolveRef<DomainRow>(ref, {
+      kind: 'identity.domain',
+      byId: (id) => {
+        const d = getRow(s.identity.domains, id);
+        return d && visible(d) ? d : undefined;
+      },
+      byName: (name) => {
+        const id = getRow(s.identity.domain_names, name);
+        const d = id === undefined ? undefined : getRow(s.identity.domains, id);
+        return d && visible(d) ? [d] : [];
+      },
+      idOf: (d) => d.id,
+    }, field),
+  );
+}
+
+/** A project by id or name (optionally within one domain). */
+export function findProject(s: S, ref: unknown, visible: Visible<ProjectRow> = all, domainId?: string, field = 'project'): ProjectRow {
+  const byId = (id: string) => {
+    const p = getRow(s.identity.projects, id);
+    return p && visible(p) && (domainId === undefined || p.domain_id === domainId) ? p : undefined;
+  };
+  return plain(resolveRef<ProjectRow>(ref, { kind: 'identity.project', byId, byName: (n) => byNameAcrossDomains(s, s.identity.project_names, n, byId, domainId), idOf: (p) => p.id }, field));
+}
+
+/** A user by id or name (optionally within one domain). */
+export function findUser(s: S, ref: unknown, visible: Visible<UserRow> = all, domainId?: string, field = 'user'): UserRow {
+  const byId = (id: string) => {
+    const u = getRow(s.identity.users, id);
+    return u && visible(u) && (domainId === undefined || u.domain_id === domainId) ? u : undefined;
+  };
+  return plain(resolveRef<UserRow>(ref, { kind: 'identity.user', byId, byName: (n) => byNameAcrossDomains(s, s.identity.user_names, n, byId, domainId), idOf: (u) => u.id }, field));
+}
+
+/** A group by id or name. */
+export function findGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, domainId?: string, field = 'group'): GroupRow {
+  const byId = (id: string) => {
+    const g = getRow(s.identity.groups, id);
+    return g && visible(g) && (domainId === undefined || g.domain_id === domainId) ? g : undefined;
+  };
+  return plain(resolveRef<GroupRow>(ref, { kind: 'identity.group', byId, byName: (n) => byNameAcrossDomains(s, s.identity.group_names, n, byId, domainId), idOf: (g) => g.id }, field));
+}
+
+/** A role by id or (case-insensitive) name: global roles, then domain-specific ones. */
+export function findRole(s: S, ref: unknown, visible: Visible<RoleRow> = all, field = 'role'): RoleRow {
+  const byId = (id: string) => {
+    const r = getRow(s.identity.roles, id);
+    return r && visible(r) ? r : undefined;
+  };
+  return plain(
+    resolveRef<RoleRow>(ref, {
+      kind: 'identity.role',
+      byId,
+      byName: (name) => {
+        const out: RoleRow[] = [];
+        const global = getRow(s.identity.role_names, roleKey(null, name));
+        const g = global === undefined ? undefined : byId(global);
+        if (g) out.push(g);
+        for (const d of tableToArray(s.identity.domains)) {
+          const id = getRow(s.identity.role_names, roleKey(d.id, name));
+          const r = id === undefined ? undefined : byId(id);
+          if (r) out.push(r);
+        }
+        return out;
+      },
+      idOf: (r) => r.id,
+    }, field),
+  );
+}
+
+/** The ancestors of a project, nearest first (parents up to, not including, the domain). */
+export function ancestors(s: S, project: ProjectRow): ProjectRow[] {
+  const out: ProjectRow[] = [];
+  let parent = getRow(s.identity.projects, project.parent_id);
+  while (parent !== undefined) {
+    out.push(parent);
+    parent = getRow(s.identity.projects, parent.parent_id);
+  }
+  return out;
+}
+
+/** Direct children of a project (or of a domain's top level). */
+export function children(s: S, parentId: string): ProjectRow[] {
+  const out: ProjectRow[] = [];
+  for (const [, id] of withPrefix<string>(s.identity.project_children, `${parentId}/`)) {
+    const p = getRow(s.identity.projects, id);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** Every project below a project, depth first. */
+export function subtree(s: S, parentId: string): ProjectRow[] {
+  const out: ProjectRow[] = [];
+  for (const c of children(s, parentId)) out.push(c, ...subtree(s, c.id));
+  return out;
+}

@@ -1,0 +1,342 @@
+/**
+ * Authentication and tokens, as Keystone v3 does them: password (or application credential)
+ * authentication to an unscoped, project-, domain- or system-scoped token; validation that
+ * recomputes the roles each time and fails once the token expired, was revoked, or its user,
+ * project or domain was disabled or deleted, or the user lost every role on the scope.
+ */
+import { Unauthorized, check, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
+import { verifySecret } from './passwords.js';
+import { effectiveRoles } from './assignments.js';
+import { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser } from './store.js';
+import type { ApplicationCredentialRow, DomainRow, ProjectRow, RoleRow, TokenRow, TokenScope, UserRow } from './types.js';
+import { catalogView, type CatalogEntry } from './catalog.js';
+
+type S = CloudState;
+
+/** Keystone's answer to a wrong user name or a wrong password: the same words for both. */
+export const AUTH_FAILED = 'The request you have made requires authentication.';
+
+/** 401 for a failed authentication or an invalid token. */
+export class AuthenticationFailed extends Unauthorized {
+  constructor(message = AUTH_FAILED, code = 'identity.auth.failed', details: Readonly<Record<string, unknown>> = {}) {
+    super(code, message, details);
+  }
+}
+
+/** What `cloud.login` takes (the body of `POST /v3/auth/tokens`, flattened as the openstack CLI does). */
+export interface LoginRequest {
+  /** User name (with `user_domain`) or user id. */
+  readonly username?: string;
+  readonly user_id?: string;
+  readonly password?: string;
+  /** The user's domain, by name or id (default `Default`). */
+  readonly user_domain?: string;
+  /** Scope to a project, by name (with `project_domain`) or id. */
+  readonly project?: string;
+  readonly project_domain?: string;
+  /** Scope to a domain, by name or id. */
+  readonly domain?: string;
+  /** Scope to the system (`true` or `'all'`). */
+  readonly system?: boolean | 'all';
+  /** Authenticate with an application credential instead of a password. */
+  readonly application_credential?: { readonly id?: string; readonly name?: string; readonly secret: string };
+  /** Rescope: authenticate with an existing token (`methods: ['token']`). */
+  readonly token?: string;
+  /** Explicitly unscoped (`"scope": "unscoped"`), ignoring the user's default project. */
+  readonly unscoped?: boolean;
+}
+
+const LOGIN_KEYS = ['username', 'user_id', 'password', 'user_domain', 'project', 'project_domain', 'domain', 'system', 'application_credential', 'token', 'unscoped'];
+
+/** Outcome of an authentication: a token, or an error thrown after the failed attempt is recorded. */
+export type AuthOutcome = { readonly ok: true; readonly token: TokenRow } | { readonly ok: false; readonly error: Unauthorized };
+
+function fail(message = AUTH_FAILED, code = 'identity.auth.failed'): AuthOutcome {
+  return { ok: false, error: new AuthenticationFailed(message, code) };
+}
+
+/** A user that may authenticate (exists, enabled, its domain enabled, not locked, password not expired). */
+function usable(s: S, user: UserRow, now: number): AuthOutcome | undefined {
+  const config = s.identity.config;
+  if (!user.enabled) return fail(`The account is disabled for user: ${user.id}.`, 'identity.auth.user_disabled');
+  if (!getRow(s.identity.domains, user.domain_id)?.enabled) return fail(AUTH_FAILED, 'identity.auth.domain_disabled');
+  if (config.lockout_failure_attempts !== null && user.failed_auth_count >= config.lockout_failure_attempts && user.failed_auth_at !== null && now < user.failed_auth_at + config.lockout_duration) {
+    return fail(`The account is locked for user: ${user.id}.`, 'identity.auth.locked');
+  }
+  if (user.password_expires_at !== null && now >= user.password_expires_at) return fail(`The password is expired and needs to be changed for user: ${user.id}.`, 'identity.auth.password_expired');
+  return undefined;
+}
+
+/**
+ * `POST /v3/auth/tokens`: authenticates and issues a token. Wrong credentials do not throw here:
+ * they return `{ ok: false }` after recording the failed attempt (for lockout), so the caller
+ * commits that and throws afterwards.
+ */
+export function authenticate(tx: Tx, input: unknown): AuthOutcome {
+  const s = tx.draft as S;
+  const r = check.record(input, 'auth');
+  check.onlyKeys(r, LOGIN_KEYS, 'auth');
+  const now = tx.now();
+  let user: UserRow;
+  let methods: string[];
+  let appCred: ApplicationCredentialRow | undefined;
+  let parent: TokenRow | undefined;
+  if (r.token !== undefined) {
+    const token = check.name(r.token, 'auth.token', 1024);
+    const valid = validateToken(s, token, now);
+    if (!valid.ok) return valid;
+    if (valid.token.application_credential_id !== null) return fail('An application credential token cannot be rescoped.', 'identity.auth.rescope_forbidden');
+    parent = valid.token;
+    user = valid.user;
+    methods = [...new Set([...valid.token.methods, 'token'])];
+  } else if (r.application_credential !== undefined) {
+    const ac = check.record(r.application_credential, 'auth.application_credential');
+    check.onlyKeys(ac, ['id', 'name', 'secret'], 'auth.application_credential');
+    const secret = check.text(ac.secret, 'auth.application_credential.secret', 4096);
+    let found: ApplicationCredentialRow | undefined;
+    if (ac.id !== undefined) found = getRow(s.identity.application_credentials, check.name(ac.id, 'auth.application_credential.id'));
+    else {
+      const name = check.name(ac.name, 'auth.application_credential.name');
+      const owner = lookupUser(s, r);
+      if (!owner) return fail();
+      found = tableToArray(s.identity.application_credentials).find((c) => c.user_id === owner.id && c.name === name);
+    }
+    if (!found || !verifySecret(secret, found.secret_hash)) return fail();
+    if (found.expires_at !== null && now >= found.expires_at) return fail('The application credential has expired.', 'identity.auth.application_credential_expired');
+    const owner = getRow(s.identity.users, found.user_id);
+    if (!owner) return fail();
+    const bad = usable(s, owner, now);
+    if (bad) return bad;
+    appCred = found;
+    user = owner;
+    methods = ['application_credential'];
+  } else {
+    const password = check.text(r.password, 'auth.password', 4096);
+    const found = lookupUser(s, r);
+    if (!found) return fail();
+    const bad = usable(s, found, now);
+    if (bad) return bad;
+    if (!verifySecret(password, found.password_hash)) {
+      // the attempt counts, and the caller commits it before throwing
+      if (s.identity.config.lockout_failure_attempts !== null) setRow(tx.draft.identity.users, found.id, { ...found, failed_auth_count: found.failed_auth_count + 1, failed_auth_at: now });
+      notifyAuth(tx, found.id, 'failure');
+      return fail();
+    }
+    if (found.failed_auth_count > 0) setRow(tx.draft.identity.users, found.id, { ...found, failed_auth_count: 0, failed_auth_at: null });
+    user = found;
+    methods = ['password'];
+  }
+  const scope = appCred ? ({ type: 'project', id: appCred.project_id } as const) : requestedScope(s, r, user);
+  if (scope.type === 'project') {
+    const project = getRow(s.identity.projects, scope.id) as ProjectRow;
+    if (!project.enabled || !getRow(s.identity.domains, project.domain_id)?.enabled) return fail(`Project ${project.id} is disabled or in a disabled domain.`, 'identity.auth.project_disabled');
+  }
+  if (scope.type === 'domain' && !getRow(s.identity.domains, scope.id)?.enabled) return fail(`Domain ${scope.id} is disabled.`, 'identity.auth.domain_disabled');
+  if (scope.type !== 'unscoped' && rolesOf(s, user.id, scope, appCred).length === 0) {
+    return fail(`User ${user.id} has no access to ${scope.type === 'system' ? 'the system' : `${scope.type} ${scope.id}`}.`, 'identity.auth.no_roles');
+  }
+  const seq = tx.counter('identity.token');
+  const token: TokenRow = {
+    id: `gAAAAAB${tx.ids.hex(96)}`,
+    seq,
+    user_id: user.id,
+    methods,
+    scope,
+    issued_at: now,
+    expires_at: parent && parent.expires_at < now + s.identity.config.token_expiration ? parent.expires_at : now + s.identity.config.token_expiration,
+    audit_ids: [auditId(tx), ...(parent ? [parent.audit_ids[parent.audit_ids.length - 1] as string] : [])],
+    application_credential_id: appCred?.id ?? null,
+  };
+  setRow(tx.draft.identity.tokens, token.id, token);
+  tx.trace('keystone', `token issued (${methods.join('+')}, ${scope.type}${scope.type === 'project' || scope.type === 'domain' ? ` ${scope.id}` : ''})`, { user_id: user.id });
+  notifyAuth(tx, user.id, 'success');
+  return { ok: true, token };
+}
+
+function notifyAuth(tx: Tx, userId: string, outcome: 'success' | 'failure'): void {
+  if (!tx.draft.identity.config.notify_authenticate) return;
+  tx.emit('identity.authenticate', () => ({ resource_info: userId, action: 'authenticate', outcome, initiator: { user_id: userId } }), { publisher: 'identity.controller' });
+}
+
+/** Keystone's audit ids: 16 random bytes, urlsafe base64 without padding (22 characters). */
+function auditId(tx: Tx): string {
+  return toBase64(tx.random.bytes(16)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function lookupUser(s: S, r: Record<string, unknown>): UserRow | undefined {
+  try {
+    if (r.user_id !== undefined) return findUser(s, check.name(r.user_id, 'auth.user_id'));
+    const domain = r.user_domain === undefined ? getRow(s.identity.domains, DEFAULT_DOMAIN_ID) : findDomainQuiet(s, r.user_domain);
+    if (!domain) return undefined;
+    const name = check.name(r.username, 'auth.username');
+    const id = getRow(s.identity.user_names, `${domain.id}/${name}`);
+    return id === undefined ? undefined : getRow(s.identity.users, id);
+  } catch (e) {
+    if (e instanceof Unauthorized) throw e;
+    if ((e as { status?: number }).status === 400) throw e; // malformed input stays a 400
+    return undefined; // unknown user or domain: the same answer as a wrong password
+  }
+}
+
+function findDomainQuiet(s: S, ref: unknown): DomainRow | undefined {
+  check.name(ref, 'auth.user_domain');
+  try {
+    return findDomain(s, ref, undefined, 'auth.user_domain');
+  } catch {
+    return undefined;
+  }
+}
+
+function requestedScope(s: S, r: Record<string, unknown>, user: UserRow): TokenScope {
+  const asked = [r.project, r.domain, r.system].filter((x) => x !== undefined && x !== false).length;
+  if (asked > 1) throw new AuthenticationFailed('Specify at most one of project, domain and system.', 'identity.auth.multiple_scopes');
+  if (r.system !== undefined && r.system !== false) {
+    if (r.system !== true && r.system !== 'all') check.oneOf(r.system, ['all'], 'auth.system');
+    return { type: 'system' };
+  }
+  if (r.domain !== undefined) {
+    try {
+      return { type: 'domain', id: findDomain(s, check.name(r.domain, 'auth.domain'), undefined, 'auth.domain').id };
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new AuthenticationFailed(`Could not find domain: ${String(r.domain)}.`, 'identity.auth.scope_not_found');
+      throw e;
+    }
+  }
+  if (r.project !== undefined) {
+    try {
+      const domainId = r.project_domain === undefined ? undefined : findDomain(s, check.name(r.project_domain, 'auth.project_domain'), undefined, 'auth.project_domain').id;
+      return { type: 'project', id: findProject(s, check.name(r.project, 'auth.project'), undefined, domainId, 'auth.project').id };
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new AuthenticationFailed(`Could not find project: ${String(r.project)}.`, 'identity.auth.scope_not_found');
+      throw e;
+    }
+  }
+  if (r.unscoped !== true && user.default_project_id !== null && getRow(s.identity.projects, user.default_project_id)) {
+    // Keystone scopes to the default project when no scope is given and the user may use it
+    const scope: TokenScope = { type: 'project', id: user.default_project_id };
+    if (rolesOf(s, user.id, scope, undefined).length > 0) return scope;
+  }
+  if (r.unscoped !== undefined) check.boolean(r.unscoped, 'auth.unscoped');
+  return { type: 'unscoped' };
+}
+
+/** The roles a token carries: effective roles, limited to an application credential's delegation. */
+export function rolesOf(s: S, userId: string, scope: TokenScope, appCred: ApplicationCredentialRow | undefined): RoleRow[] {
+  const roles = effectiveRoles(s, userId, scope);
+  return appCred ? roles.filter((r) => appCred.role_ids.includes(r.id)) : roles;
+}
+
+/** A token that validated, with what it stands for right now. */
+export interface ValidToken {
+  readonly ok: true;
+  readonly token: TokenRow;
+  readonly user: UserRow;
+  readonly roles: readonly RoleRow[];
+  readonly project: ProjectRow | undefined;
+  readonly domain: DomainRow | undefined;
+}
+
+/**
+ * Validates a token at virtual time `now` (`GET /v3/auth/tokens`). Never throws for a bad
+ * token: returns `{ ok: false, error }` with Keystone's 401.
+ */
+export function validateToken(s: S, tokenId: string, now: number): ValidToken | { readonly ok: false; readonly error: Unauthorized } {
+  const token = getRow(s.identity.tokens, tokenId);
+  const invalid = (why: string) => ({ ok: false as const, error: new AuthenticationFailed(`The token is no longer valid: ${why}.`, 'identity.token.invalid', { reason: why }) });
+  if (!token) return { ok: false, error: new AuthenticationFailed('Could not find token.', 'identity.token.not_found') };
+  if (now >= token.expires_at) return invalid('it expired');
+  const user = getRow(s.identity.users, token.user_id);
+  if (!user) return invalid('its user was deleted');
+  if (!user.enabled) return invalid('its user is disabled');
+  if (!getRow(s.identity.domains, user.domain_id)?.enabled) return invalid("its user's domain is disabled");
+  let project: ProjectRow | undefined;
+  let domain: DomainRow | undefined;
+  if (token.scope.type === 'project') {
+    project = getRow(s.identity.projects, token.scope.id);
+    if (!project) return invalid('its project was deleted');
+    if (!project.enabled) return invalid('its project is disabled');
+    if (!getRow(s.identity.domains, project.domain_id)?.enabled) return invalid("its project's domain is disabled");
+  } else if (token.scope.type === 'domain') {
+    domain = getRow(s.identity.domains, token.scope.id);
+    if (!domain) return invalid('its domain was deleted');
+    if (!domain.enabled) return invalid('its domain is disabled');
+  }
+  for (const e of tableToArray(s.identity.revocations)) {
+    if (token.seq > e.issued_up_to) continue;
+    if (e.audit_id !== undefined && !token.audit_ids.includes(e.audit_id)) continue;
+    if (e.user_id !== undefined && e.user_id !== token.user_id) continue;
+    if (e.project_id !== undefined && !(project && e.project_id === project.id)) continue;
+    if (e.domain_id !== undefined && !((domain && domain.id === e.domain_id) || (project && project.domain_id === e.domain_id) || user.domain_id === e.domain_id)) continue;
+    return invalid('it was revoked');
+  }
+  let appCred: ApplicationCredentialRow | undefined;
+  if (token.application_credential_id !== null) {
+    appCred = getRow(s.identity.application_credentials, token.application_credential_id);
+    if (!appCred) return invalid('its application credential was deleted');
+  }
+  const roles = token.scope.type === 'unscoped' ? [] : rolesOf(s, user.id, token.scope, appCred);
+  if (token.scope.type !== 'unscoped' && roles.length === 0) return invalid('its user no longer holds a role on its scope');
+  return { ok: true, token, user, roles, project, domain };
+}
+
+/** A token as `GET /v3/auth/tokens` shows it (`token` body), with the catalog. */
+export interface TokenView {
+  readonly methods: readonly string[];
+  readonly user: { readonly id: string; readonly name: string; readonly domain: { readonly id: string; readonly name: string }; readonly password_expires_at: string | null };
+  readonly audit_ids: readonly string[];
+  readonly issued_at: string;
+  readonly expires_at: string;
+  readonly project?: { readonly id: string; readonly name: string; readonly domain: { readonly id: string; readonly name: string } };
+  readonly domain?: { readonly id: string; readonly name: string };
+  readonly system?: { readonly all: true };
+  readonly roles?: readonly { readonly id: string; readonly name: string }[];
+  readonly catalog?: readonly CatalogEntry[];
+  readonly is_domain?: boolean;
+  readonly application_credential?: { readonly id: string; readonly name: string; readonly restricted: boolean };
+}
+
+/** Builds the token body of a validated token. */
+export function tokenView(s: S, v: ValidToken, withCatalog = true): TokenView {
+  const epoch = s.meta.clock.epoch;
+  const domainName = (id: string) => getRow(s.identity.domains, id)?.name ?? id;
+  const t = v.token;
+  const scoped = t.scope.type !== 'unscoped';
+  const appCred = t.application_credential_id === null ? undefined : getRow(s.identity.application_credentials, t.application_credential_id);
+  return Object.freeze({
+    methods: t.methods,
+    user: { id: v.user.id, name: v.user.name, domain: { id: v.user.domain_id, name: domainName(v.user.domain_id) }, password_expires_at: v.user.password_expires_at === null ? null : isoAt(epoch, v.user.password_expires_at) },
+    audit_ids: t.audit_ids,
+    issued_at: isoAt(epoch, t.issued_at),
+    expires_at: isoAt(epoch, t.expires_at),
+    ...(v.project ? { project: { id: v.project.id, name: v.project.name, domain: { id: v.project.domain_id, name: domainName(v.project.domain_id) } }, is_domain: false } : {}),
+    ...(v.domain ? { domain: { id: v.domain.id, name: v.domain.name } } : {}),
+    ...(t.scope.type === 'system' ? { system: { all: true as const } } : {}),
+    ...(scoped ? { roles: v.roles.map((r) => ({ id: r.id, name: r.name })) } : {}),
+    ...(scoped && withCatalog ? { catalog: catalogView(s) } : {}),
+    ...(appCred ? { application_credential: { id: appCred.id, name: appCred.name, restricted: !appCred.unrestricted } } : {}),
+  });
+}
+
+/** oslo.context's policy values for a validated token (what policy rules see as credentials). */
+export function credentialsOf(s: S, v: ValidToken): Record<string, unknown> & { roles: string[] } {
+  const t = v.token;
+  return {
+    user_id: v.user.id,
+    user_domain_id: v.user.domain_id,
+    project_id: v.project?.id ?? null,
+    project_domain_id: v.project?.domain_id ?? null,
+    domain_id: v.domain?.id ?? null,
+    system_scope: t.scope.type === 'system' ? 'all' : null,
+    roles: v.roles.map((r) => r.name),
+    is_admin_project: true,
+    token: {
+      user: { id: v.user.id, domain: { id: v.user.domain_id } },
+      ...(v.project ? { project: { id: v.project.id, domain: { id: v.project.domain_id } } } : {}),
+      ...(v.domain ? { domain: { id: v.domain.id } } : {}),
+      ...(t.scope.type === 'system' ? { system: { all: true } } : {}),
+      roles: v.roles.map((r) => ({ id: r.id, name: r.name })),
+    },
+  };
+}
+
+export { findProject };
