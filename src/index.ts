@@ -9,6 +9,7 @@
  * ```
  */
 export { createCloud, Cloud, type CloudOptions, type CloudClock, type CloudQuotas, type Snapshot, type Preset } from './cloud.js';
+export { Session, type ScopeRequest } from './session.js';
 export {
   CloudError,
   BadRequest,

@@ -31,9 +31,5 @@ export {
   type EmitOptions,
   type KernelOptions,
 } from './kernel.js';
-export { parsePolicy, MAX_POLICY_NESTING } from './policy/parse.js';
-export { printPolicy, referencedRules, type PolicyRule, type PolicyOperands } from './policy/ast.js';
-export { evaluatePolicy, type PolicyCredentials, type PolicyTarget, type PolicyLookup } from './policy/evaluate.js';
-export { PolicyEngine, POLICY_DEFAULT_RULE, type PolicyDefault, type PolicyEngineOptions, type PolicyRuleInfo, type PolicyScope, type ScopeWarning } from './policy/engine.js';
-export { PolicySyntaxError, PolicyNotAuthorized, InvalidScope, PolicyNotRegistered, PolicyRuleNotFound, DuplicatePolicy, PolicyCycle } from './policy/errors.js';
+export * from './policy.js';
 export { PolicyService } from './policy/service.js';

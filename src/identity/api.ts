@@ -85,8 +85,17 @@ export class IdentityApi {
     this.policy().enforce(rule, creds, flatten(target));
   }
 
-  private visible<T>(rule: string, creds: PolicyCredentials, targetOf: (row: T) => Record<string, unknown>): Visible<T> {
-    return (row) => this.policy().authorize(rule, creds, flatten(targetOf(row)));
+  /**
+   * What a reference may resolve to: a row the caller may read, or may act on with `action`
+   * (a project admin may update a project it cannot read under Zed's new defaults). Anything
+   * else is as good as absent: 404, never 403, and its name never resolves.
+   */
+  private visible<T>(rule: string, creds: PolicyCredentials, targetOf: (row: T) => Record<string, unknown>, action?: string): Visible<T> {
+    const engine = this.policy();
+    return (row) => {
+      const target = flatten(targetOf(row));
+      return engine.authorize(rule, creds, target) || (action !== undefined && engine.authorize(action, creds, target));
+    };
   }
 
   private write<R>(operation: string, fn: (tx: Tx, s: S, creds: PolicyCredentials, valid: ValidToken) => R): R {
@@ -204,7 +213,7 @@ export class IdentityApi {
   /** `PATCH /v3/domains/{id}`. */
   updateDomain(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
     return this.write('update_domain', (tx, s, creds) => {
-      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } })));
+      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:update_domain'));
       this.enforce('identity:update_domain', creds, { target: { domain: d } });
       return domainView(res.updateDomain(tx, d, patch));
     });
@@ -213,7 +222,7 @@ export class IdentityApi {
   /** `DELETE /v3/domains/{id}` (disable it first). */
   deleteDomain(ref: string): void {
     this.write('delete_domain', (tx, s, creds) => {
-      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } })));
+      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:delete_domain'));
       this.enforce('identity:delete_domain', creds, { target: { domain: d } });
       res.deleteDomain(tx, d);
     });
@@ -221,8 +230,8 @@ export class IdentityApi {
 
   // ---------------------------------------------------------------- projects
 
-  private seeProject(creds: PolicyCredentials): Visible<ProjectRow> {
-    return this.visible('identity:get_project', creds, (p) => ({ target: { project: p } }));
+  private seeProject(creds: PolicyCredentials, action?: string): Visible<ProjectRow> {
+    return this.visible('identity:get_project', creds, (p) => ({ project_id: p.id, target: { project: p } }), action);
   }
 
   /** `POST /v3/projects` (`domain_id` defaults to the token's domain, as Keystone). */
@@ -239,7 +248,7 @@ export class IdentityApi {
   getProject(ref: string, options: { domain?: string } = {}): ProjectView {
     const { s, creds } = this.read();
     const domainId = options.domain === undefined ? undefined : findDomain(s, options.domain).id;
-    const p = findProject(s, ref, this.seeProject(creds), domainId);
+    const p = findProject(s, ref, this.seeProject(creds, 'identity:get_project'), domainId);
     this.enforce('identity:get_project', creds, { project_id: p.id, target: { project: p } });
     return projectView(p);
   }
@@ -255,7 +264,7 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/projects`: projects where the user has a role. */
   listUserProjects(userRef: string): ProjectView[] {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.visible('identity:get_user', creds, (x) => ({ target: { user: x } })));
+    const u = findUser(s, userRef, this.seeUser(creds, 'identity:list_user_projects'));
     this.enforce('identity:list_user_projects', creds, { user_id: u.id, target: { user: u } });
     return tableToArray(s.identity.projects).filter((p) => effectiveRoles(s, u.id, { type: 'project', id: p.id }).length > 0).map((p) => projectView(p));
   }
@@ -263,7 +272,7 @@ export class IdentityApi {
   /** `PATCH /v3/projects/{id}`. */
   updateProject(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): ProjectView {
     return this.write('update_project', (tx, s, creds) => {
-      const p = findProject(s, ref, this.seeProject(creds));
+      const p = findProject(s, ref, this.seeProject(creds, 'identity:update_project'));
       this.enforce('identity:update_project', creds, { project_id: p.id, target: { project: p } });
       return projectView(res.updateProject(tx, p, patch));
     });
@@ -272,7 +281,7 @@ export class IdentityApi {
   /** `DELETE /v3/projects/{id}` (leaves only). */
   deleteProject(ref: string): void {
     this.write('delete_project', (tx, s, creds) => {
-      const p = findProject(s, ref, this.seeProject(creds));
+      const p = findProject(s, ref, this.seeProject(creds, 'identity:delete_project'));
       this.enforce('identity:delete_project', creds, { project_id: p.id, target: { project: p } });
       res.deleteProject(tx, p);
     });
@@ -280,8 +289,8 @@ export class IdentityApi {
 
   // ---------------------------------------------------------------- users
 
-  private seeUser(creds: PolicyCredentials): Visible<UserRow> {
-    return this.visible('identity:get_user', creds, (u) => ({ user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } }));
+  private seeUser(creds: PolicyCredentials, action?: string): Visible<UserRow> {
+    return this.visible('identity:get_user', creds, (u) => ({ user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } }), action);
   }
 
   /** `POST /v3/users`. */
@@ -298,7 +307,7 @@ export class IdentityApi {
   /** `GET /v3/users/{id}`. */
   getUser(ref: string, options: { domain?: string } = {}): UserView {
     const { s, creds } = this.read();
-    const u = findUser(s, ref, this.seeUser(creds), options.domain === undefined ? undefined : findDomain(s, options.domain).id);
+    const u = findUser(s, ref, this.seeUser(creds, 'identity:get_user'), options.domain === undefined ? undefined : findDomain(s, options.domain).id);
     this.enforce('identity:get_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
     return userView(u, this.epoch(s));
   }
@@ -314,7 +323,7 @@ export class IdentityApi {
   /** `PATCH /v3/users/{id}`: a new password or disabling revokes the user's tokens. */
   updateUser(ref: string, patch: { name?: string; enabled?: boolean; password?: string; email?: string; description?: string; default_project_id?: string | null }): UserView {
     return this.write('update_user', (tx, s, creds) => {
-      const u = findUser(s, ref, this.seeUser(creds));
+      const u = findUser(s, ref, this.seeUser(creds, 'identity:update_user'));
       this.enforce('identity:update_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
       return userView(res.updateUser(tx, u, patch), this.epoch(s));
     });
@@ -323,7 +332,7 @@ export class IdentityApi {
   /** `DELETE /v3/users/{id}`. */
   deleteUser(ref: string): void {
     this.write('delete_user', (tx, s, creds) => {
-      const u = findUser(s, ref, this.seeUser(creds));
+      const u = findUser(s, ref, this.seeUser(creds, 'identity:delete_user'));
       this.enforce('identity:delete_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
       res.deleteUser(tx, u);
     });
@@ -346,8 +355,8 @@ export class IdentityApi {
 
   // ---------------------------------------------------------------- groups
 
-  private seeGroup(creds: PolicyCredentials): Visible<GroupRow> {
-    return this.visible('identity:get_group', creds, (g) => ({ group_id: g.id, target: { group: { id: g.id, domain_id: g.domain_id } } }));
+  private seeGroup(creds: PolicyCredentials, action?: string): Visible<GroupRow> {
+    return this.visible('identity:get_group', creds, (g) => ({ group_id: g.id, target: { group: { id: g.id, domain_id: g.domain_id } } }), action);
   }
 
   /** `POST /v3/groups`. */
@@ -377,7 +386,7 @@ export class IdentityApi {
   /** `PATCH /v3/groups/{id}`. */
   updateGroup(ref: string, patch: { name?: string; description?: string }): GroupView {
     return this.write('update_group', (tx, s, creds) => {
-      const g = findGroup(s, ref, this.seeGroup(creds));
+      const g = findGroup(s, ref, this.seeGroup(creds, 'identity:update_group'));
       this.enforce('identity:update_group', creds, { group_id: g.id, target: { group: g } });
       return groupView(res.updateGroup(tx, g, patch));
     });
@@ -386,7 +395,7 @@ export class IdentityApi {
   /** `DELETE /v3/groups/{id}`. */
   deleteGroup(ref: string): void {
     this.write('delete_group', (tx, s, creds) => {
-      const g = findGroup(s, ref, this.seeGroup(creds));
+      const g = findGroup(s, ref, this.seeGroup(creds, 'identity:delete_group'));
       this.enforce('identity:delete_group', creds, { group_id: g.id, target: { group: g } });
       res.deleteGroup(tx, g);
     });
@@ -395,8 +404,8 @@ export class IdentityApi {
   /** `PUT /v3/groups/{group_id}/users/{user_id}`. */
   addUserToGroup(groupRef: string, userRef: string): void {
     this.write('add_user_to_group', (tx, s, creds) => {
-      const g = findGroup(s, groupRef, this.seeGroup(creds));
-      const u = findUser(s, userRef, this.seeUser(creds));
+      const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:add_user_to_group'));
+      const u = findUser(s, userRef, this.seeUser(creds, 'identity:add_user_to_group'));
       this.enforce('identity:add_user_to_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
       res.addMember(tx, g, u);
     });
@@ -405,8 +414,8 @@ export class IdentityApi {
   /** `DELETE /v3/groups/{group_id}/users/{user_id}`. */
   removeUserFromGroup(groupRef: string, userRef: string): void {
     this.write('remove_user_from_group', (tx, s, creds) => {
-      const g = findGroup(s, groupRef, this.seeGroup(creds));
-      const u = findUser(s, userRef, this.seeUser(creds));
+      const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:remove_user_from_group'));
+      const u = findUser(s, userRef, this.seeUser(creds, 'identity:remove_user_from_group'));
       this.enforce('identity:remove_user_from_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
       res.removeMember(tx, g, u.id);
     });
@@ -415,8 +424,8 @@ export class IdentityApi {
   /** `HEAD /v3/groups/{group_id}/users/{user_id}`. */
   checkUserInGroup(groupRef: string, userRef: string): boolean {
     const { s, creds } = this.read();
-    const g = findGroup(s, groupRef, this.seeGroup(creds));
-    const u = findUser(s, userRef, this.seeUser(creds));
+    const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:check_user_in_group'));
+    const u = findUser(s, userRef, this.seeUser(creds, 'identity:check_user_in_group'));
     this.enforce('identity:check_user_in_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
     return getRow(s.identity.group_users, `${g.id}/${u.id}`) !== undefined;
   }
@@ -424,7 +433,7 @@ export class IdentityApi {
   /** `GET /v3/groups/{group_id}/users`. */
   listUsersInGroup(groupRef: string): UserView[] {
     const { s, creds } = this.read();
-    const g = findGroup(s, groupRef, this.seeGroup(creds));
+    const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:list_users_in_group'));
     this.enforce('identity:list_users_in_group', creds, { group_id: g.id, target: { group: g } });
     return [...withPrefix<string>(s.identity.group_users, `${g.id}/`)].map(([, id]) => getRow(s.identity.users, id)).filter((u) => u !== undefined).map((u) => userView(u, this.epoch(s)));
   }
@@ -432,15 +441,19 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/groups`. */
   listGroupsForUser(userRef: string): GroupView[] {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.seeUser(creds));
+    const u = findUser(s, userRef, this.seeUser(creds, 'identity:list_groups_for_user'));
     this.enforce('identity:list_groups_for_user', creds, { user_id: u.id, target: { user: u } });
     return groupsOf(s, u.id).map((id) => getRow(s.identity.groups, id)).filter((g) => g !== undefined).map(groupView);
   }
 
   // ---------------------------------------------------------------- roles
 
-  private seeRole(creds: PolicyCredentials): Visible<RoleRow> {
-    return this.visible('identity:get_role', creds, (r) => ({ role_id: r.id, target: { role: r } }));
+  /**
+   * Roles are global names, not a tenant's resources: every caller may resolve them (policy then
+   * answers 403 where Keystone does), so nothing leaks by answering 404 instead.
+   */
+  private seeRole(_creds: PolicyCredentials): Visible<RoleRow> {
+    return () => true;
   }
 
   /** `POST /v3/roles` (global) or with `domain_id` (domain-specific, `identity:create_domain_role`). */
@@ -532,7 +545,9 @@ export class IdentityApi {
     if (targets.length !== 1) throw new InvalidInput('grant', 'give exactly one of project, domain and system.');
     const role = findRole(s, r.role, this.seeRole(creds), 'grant.role');
     const actorType = actors[0] as ActorType;
-    const actor = actorType === 'user' ? findUser(s, r.user, this.seeUser(creds), undefined, 'grant.user') : findGroup(s, r.group, this.seeGroup(creds), undefined, 'grant.group');
+    const targetKind = (['project', 'domain', 'system'] as const).find((k) => r[k] !== undefined);
+    const rule = targetKind === 'system' ? `identity:create_system_grant_for_${actorType}` : 'identity:create_grant';
+    const actor = actorType === 'user' ? findUser(s, r.user, this.seeUser(creds, rule), undefined, 'grant.user') : findGroup(s, r.group, this.seeGroup(creds, rule), undefined, 'grant.group');
     const targetType = targets[0] as TargetType;
     let targetId = 'all';
     const target: Record<string, unknown> = { role, [actorType]: actor };
@@ -618,7 +633,7 @@ export class IdentityApi {
    */
   createApplicationCredential(userRef: string, input: { name: string; description?: string; secret?: string; roles?: string[]; expires_at?: number | null; unrestricted?: boolean }): ApplicationCredentialView & { secret: string } {
     return this.write('create_application_credential', (tx, s, creds, valid) => {
-      const u = findUser(s, userRef, this.seeUser(creds));
+      const u = findUser(s, userRef, this.seeUser(creds, 'identity:create_application_credential'));
       this.enforce('identity:create_application_credential', creds, { user_id: u.id, target: { user: { id: u.id } } });
       if (valid.token.application_credential_id !== null) throw new Forbidden('identity.application_credential.delegated', 'An application credential token cannot create application credentials.');
       if (!valid.project) throw new InvalidInput('token', 'an application credential needs a project-scoped token.');
@@ -652,7 +667,7 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/application_credentials`. */
   listApplicationCredentials(userRef: string): ApplicationCredentialView[] {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.seeUser(creds));
+    const u = findUser(s, userRef, this.seeUser(creds, 'identity:list_application_credentials'));
     this.enforce('identity:list_application_credentials', creds, { user_id: u.id, target: { user: { id: u.id } } });
     return tableToArray(s.identity.application_credentials).filter((a) => a.user_id === u.id).map((a) => appCredView(s, a));
   }

@@ -6,13 +6,26 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { CloudError, type Cloud } from '../../src/index.js';
+import { CloudError, type Cloud, type Session } from '../../src/index.js';
 import { getRow, tableEntries, tableToArray } from '../../src/core/index.js';
+
+/** What the identity commands believe: projects, users, grants and the sessions opened. */
+export interface IdentityModel {
+  projects: Map<string, { enabled: boolean }>;
+  users: Map<string, { enabled: boolean; passwordVersion: number }>;
+  /** `user|project|role` */
+  grants: Set<string>;
+  /** Sessions by label: who, where, when, with which password version. */
+  sessions: Map<string, { user: string; project: string; issuedAt: number; passwordVersion: number; revoked: boolean }>;
+  /** Sessions opened so far (for unique labels). */
+  opened: number;
+}
 
 /** What the model believes about the cloud. Modules extend it with their own fields. */
 export interface CloudModel {
   /** Hosts by hostname. */
   hosts: Map<string, { state: 'up' | 'down' | 'maintenance'; memory_mb: number; roles: string[] }>;
+  identity: IdentityModel;
   /** Virtual time. */
   now: number;
   /** Snapshots taken so far, with the model at that moment. */
@@ -22,6 +35,8 @@ export interface CloudModel {
 /** The system under test. */
 export interface CloudReal {
   cloud: Cloud;
+  /** Sessions opened by the identity commands, by label. */
+  sessions: Map<string, Session>;
 }
 
 /** A command of the shared suite. */
@@ -32,6 +47,18 @@ const registry: { module: string; commands: fc.Arbitrary<CloudCommand>[] }[] = [
 /** Adds a module's command arbitraries to the shared suite. */
 export function registerCommands(module: string, commands: fc.Arbitrary<CloudCommand>[]): void {
   registry.push({ module, commands });
+}
+
+const setups: ((model: CloudModel, real: CloudReal) => void)[] = [];
+
+/** Adds a step that prepares a fresh cloud and its model before each run (e.g. base accounts). */
+export function registerSetup(fn: (model: CloudModel, real: CloudReal) => void): void {
+  setups.push(fn);
+}
+
+/** Runs every registered setup step. */
+export function runSetups(model: CloudModel, real: CloudReal): void {
+  for (const fn of setups) fn(model, real);
 }
 
 /** Every registered command arbitrary. */
@@ -46,12 +73,13 @@ export function registeredModules(): string[] {
 
 /** A fresh model of an empty cloud. */
 export function emptyModel(): CloudModel {
-  return { hosts: new Map(), now: 0, snapshots: [] };
+  return { hosts: new Map(), identity: { projects: new Map(), users: new Map(), grants: new Set(), sessions: new Map(), opened: 0 }, now: 0, snapshots: [] };
 }
 
-/** A copy of the model without its snapshot list (for storing inside a snapshot entry). */
+/** A deep copy of the model without its snapshot list (for storing inside a snapshot entry). */
 export function copyModel(m: CloudModel): Omit<CloudModel, 'snapshots'> {
-  return { hosts: new Map([...m.hosts].map(([k, v]) => [k, { ...v, roles: [...v.roles] }])), now: m.now };
+  const { snapshots: _s, ...rest } = m;
+  return structuredClone(rest);
 }
 
 /** Runs a call that must be refused: a CloudError with `status`, and the state the same object. */
@@ -89,4 +117,23 @@ export function checkInvariants(model: CloudModel, real: CloudReal): void {
   expect(cloud.clock.now()).toBeCloseTo(model.now, 9);
   // no work is left pending in immediate mode
   if (state.meta.progression === 'immediate') expect(state.meta.tasks.size).toBe(0);
+  // identity: the tokens of every open session validate exactly when the model says they do
+  for (const [label, session] of real.sessions) {
+    const shouldValidate = sessionValidity(model, label);
+    let valid = true;
+    try {
+      session.tokenInfo();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CloudError);
+      expect((e as CloudError).status, label).toBe(401);
+      valid = false;
+    }
+    expect(valid, `session ${label}`).toBe(shouldValidate);
+  }
+}
+
+let sessionValidity: (m: CloudModel, label: string) => boolean = () => true;
+/** The identity commands tell the harness how to predict a session's validity. */
+export function predictSessions(fn: (m: CloudModel, label: string) => boolean): void {
+  sessionValidity = fn;
 }

@@ -2,9 +2,9 @@
  * The policy enforcer of one Cloud: registered defaults, operator overrides, scope checks and
  * deprecated defaults, as oslo.policy's `Enforcer` (`oslo_policy/policy.py`) does them.
  */
-import { InvalidInput } from '../errors.js';
 import * as check from '../validate.js';
 import { printPolicy, referencedRules, type PolicyRule } from './ast.js';
+import { MAX_TEXT, parseOverride, readDefault, ruleName, type Override, type PolicyDefault, type PolicyScope, type Registered } from './defaults.js';
 import {
   DuplicatePolicy,
   InvalidScope,
@@ -14,35 +14,9 @@ import {
   PolicyRuleNotFound,
 } from './errors.js';
 import { evaluatePolicy, type PolicyCredentials, type PolicyTarget } from './evaluate.js';
-import { parsePolicy } from './parse.js';
 import { pyTruthy } from './python.js';
 
-/** The scope a token is bound to, and the scopes a rule accepts. */
-export type PolicyScope = 'system' | 'domain' | 'project';
-
-const SCOPES: readonly PolicyScope[] = ['system', 'domain', 'project'];
-
-/** Longest check string or description accepted. */
-const MAX_TEXT = 10_000;
-
-/**
- * A rule as a service registers it: oslo's `RuleDefault` / `DocumentedRuleDefault`, with Zed's
- * name, check string and scope types copied verbatim.
- */
-export interface PolicyDefault {
-  readonly name: string;
-  readonly check_str: string;
-  readonly scope_types?: readonly PolicyScope[];
-  readonly description?: string;
-  readonly operations?: readonly { readonly path: string; readonly method: string }[];
-  /** The default this one replaces (oslo's `DeprecatedRule`); may have the same name. */
-  readonly deprecated_rule?: {
-    readonly name: string;
-    readonly check_str: string;
-    readonly deprecated_reason?: string;
-    readonly deprecated_since?: string;
-  };
-}
+export type { PolicyDefault, PolicyScope } from './defaults.js';
 
 /** Options of a {@link PolicyEngine}: the `[oslo_policy]` section of a service's config plus its policy.yaml. */
 export interface PolicyEngineOptions {
@@ -79,17 +53,7 @@ export interface ScopeWarning {
   readonly scope_types: readonly PolicyScope[];
 }
 
-interface Registered {
-  readonly info: PolicyDefault;
-  readonly rule: PolicyRule;
-  readonly deprecated: PolicyRule | undefined;
-}
-
-interface Override {
-  readonly text: string;
-  readonly rule: PolicyRule;
-}
-
+/** A rule in force and the check string shown for it. */
 interface Effective {
   readonly rule: PolicyRule;
   readonly check_str: string;
@@ -311,72 +275,12 @@ export class PolicyEngine {
         return { rule: oldOverride.rule, check_str: oldOverride.text };
       }
       if (!this.enforceNewDefaults && old.check_str !== r.info.check_str) {
-        const rule: PolicyRule = { type: 'or', rules: [r.rule, r.deprecated] };
+        const rule: PolicyRule = Object.freeze({ type: 'or', rules: Object.freeze([r.rule, r.deprecated] as const) });
         return { rule, check_str: printPolicy(rule) };
       }
     }
     return { rule: r.rule, check_str: r.info.check_str };
   }
-}
-
-function ruleName(value: unknown, field: string): string {
-  return check.name(value, field, 255);
-}
-
-function parseOverride(name: string, text: unknown, field: string): Override {
-  const t = check.text(text, field, MAX_TEXT);
-  return { text: t, rule: parsePolicy(t, name) };
-}
-
-function readDefault(value: unknown, field: string): Registered {
-  const d = check.record(value, field);
-  check.onlyKeys(d, ['name', 'check_str', 'scope_types', 'description', 'operations', 'deprecated_rule'], field);
-  const name = ruleName(d['name'], `${field}.name`);
-  const checkStr = check.text(d['check_str'], `${field}.check_str`, MAX_TEXT);
-  const scopeTypes = check.optional(d['scope_types'], `${field}.scope_types`, (v, f) => check.array(v, f, (s, g) => check.oneOf(s, SCOPES, g)), undefined);
-  if (scopeTypes && new Set(scopeTypes).size !== scopeTypes.length) {
-    throw new InvalidInput(`${field}.scope_types`, 'must list each scope once (oslo: "scope_types must be a list of unique strings").');
-  }
-  const description = check.optional(d['description'], `${field}.description`, (v, f) => check.text(v, f, MAX_TEXT), undefined);
-  const operations = check.optional(
-    d['operations'],
-    `${field}.operations`,
-    (v, f) =>
-      check.array(v, f, (op, g) => {
-        const o = check.record(op, g);
-        check.onlyKeys(o, ['path', 'method'], g);
-        return Object.freeze({ path: check.text(o['path'], `${g}.path`, MAX_TEXT), method: check.name(o['method'], `${g}.method`, 16) });
-      }),
-    undefined,
-  );
-  const deprecated = check.optional(
-    d['deprecated_rule'],
-    `${field}.deprecated_rule`,
-    (v, f) => {
-      const o = check.record(v, f);
-      check.onlyKeys(o, ['name', 'check_str', 'deprecated_reason', 'deprecated_since'], f);
-      return Object.freeze({
-        name: ruleName(o['name'], `${f}.name`),
-        check_str: check.text(o['check_str'], `${f}.check_str`, MAX_TEXT),
-        ...(o['deprecated_reason'] !== undefined ? { deprecated_reason: check.text(o['deprecated_reason'], `${f}.deprecated_reason`, MAX_TEXT) } : {}),
-        ...(o['deprecated_since'] !== undefined ? { deprecated_since: check.text(o['deprecated_since'], `${f}.deprecated_since`, 64) } : {}),
-      });
-    },
-    undefined,
-  );
-  const info: PolicyDefault = Object.freeze({
-    name,
-    check_str: checkStr,
-    ...(scopeTypes ? { scope_types: Object.freeze(scopeTypes) } : {}),
-    ...(description !== undefined ? { description } : {}),
-    ...(operations ? { operations: Object.freeze(operations) } : {}),
-    ...(deprecated ? { deprecated_rule: deprecated } : {}),
-  });
-  return {
-    info,
-    rule: parsePolicy(checkStr, name),
-    deprecated: deprecated ? parsePolicy(deprecated.check_str, deprecated.name) : undefined,
-  };
 }
 
 /**

@@ -60,7 +60,7 @@ export function parsePolicy(text: string, ruleName?: string): PolicyRule {
   if (typeof text !== 'string') {
     throw new PolicySyntaxError(ruleName, String(text), 0, 'a check string must be a string');
   }
-  if (text === '') return { type: 'true' };
+  if (text === '') return frozen({ type: 'true' });
   return new Parser(text, ruleName).parse();
 }
 
@@ -104,7 +104,7 @@ class Parser {
       rules.push(this.parseAnd());
     }
     const [first, second, ...rest] = rules;
-    return second === undefined ? (first as PolicyRule) : { type: 'or', rules: [first as PolicyRule, second, ...rest] };
+    return second === undefined ? (first as PolicyRule) : frozen({ type: 'or', rules: Object.freeze([first as PolicyRule, second, ...rest] as const) });
   }
 
   private parseAnd(): PolicyRule {
@@ -114,7 +114,7 @@ class Parser {
       rules.push(this.parseUnary());
     }
     const [first, second, ...rest] = rules;
-    return second === undefined ? (first as PolicyRule) : { type: 'and', rules: [first as PolicyRule, second, ...rest] };
+    return second === undefined ? (first as PolicyRule) : frozen({ type: 'and', rules: Object.freeze([first as PolicyRule, second, ...rest] as const) });
   }
 
   private parseUnary(): PolicyRule {
@@ -126,7 +126,7 @@ class Parser {
     }
     let rule = this.parseAtom();
     for (; nots > 0; nots--) {
-      rule = { type: 'not', rule };
+      rule = frozen({ type: 'not', rule });
       this.depth--;
     }
     return rule;
@@ -174,8 +174,8 @@ class Parser {
 
   private parseCheck(token: Token): PolicyRule {
     const { text, pos } = token;
-    if (text === '@') return { type: 'true' };
-    if (text === '!') return { type: 'false' };
+    if (text === '@') return frozen({ type: 'true' });
+    if (text === '!') return frozen({ type: 'false' });
     const colon = text.indexOf(':');
     if (colon < 0) {
       this.fail(pos, `'${text}' is not a check; write <kind>:<match> (role:admin, rule:admin_required, project_id:%(project_id)s), '@' or '!'`);
@@ -185,13 +185,13 @@ class Parser {
     if (kind === '') this.fail(pos, `missing the kind before ':' in '${text}'`);
     if (match === '') this.fail(pos + colon + 1, `missing the value after '${kind}:'`);
     if (kind === 'http' || kind === 'https') this.fail(pos, `external ${kind}: checks (a call to a remote policy server) are not simulated`);
-    if (kind === 'rule') return { type: 'rule', name: match };
+    if (kind === 'rule') return frozen({ type: 'rule', name: match });
     this.checkSubstitutions(match, pos + colon + 1);
-    if (kind === 'role') return { type: 'role', match };
+    if (kind === 'role') return frozen({ type: 'role', match });
     const reading = readKind(kind);
     if (reading.type === 'invalid') this.fail(pos, reading.reason);
-    if (reading.type === 'constant') return { type: 'constant', literal: kind, value: reading.value, match };
-    return { type: 'generic', key: kind, match };
+    if (reading.type === 'constant') return frozen({ type: 'constant', literal: kind, value: reading.value, match });
+    return frozen({ type: 'generic', key: kind, match });
   }
 
   /** Only `%(name)s` and `%%` are accepted: anything else makes Python's `%` raise at enforcement time. */
@@ -209,6 +209,11 @@ class Parser {
       j = end + 1;
     }
   }
+}
+
+/** Parsed trees are frozen: the engine hands them out and must not see them change. */
+function frozen(rule: PolicyRule): PolicyRule {
+  return Object.freeze(rule);
 }
 
 /** Index of the `)` closing the `(` at `open`, counting nesting as Python's `%` formatting does; -1 if none. */
