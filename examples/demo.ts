@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: a small datacenter from a topology, its host inventory, what a host failure
- * looks like on the event bus, and the capacity planner's answer to the lecture's question
- * "how many hosts do 200 VMs need?".
+ * looks like on the event bus, the capacity planner's answer to the lecture's question
+ * "how many hosts do 200 VMs need?", and Keystone: the demo user logs in and we look inside
+ * the token.
  */
 import { createCloud, type Topology } from '../src/index.js';
 
@@ -78,3 +79,28 @@ console.log('How many compute hosts do 200 VMs need?');
 for (const step of plan.steps) console.log(`  ${step}`);
 console.table(plan.resources.map((r) => ({ resource: r.resource, demand: `${r.demand} ${r.unit}`, 'per host': `${r.per_host_capacity} ${r.unit}`, hosts: r.hosts })));
 console.log(`→ ${plan.hosts} compute hosts (${plan.binding} binds, ${plan.vms_per_host} VMs per host), ${plan.public_ips} floating IPs, ${plan.ephemeral_gb} GB ephemeral + ${plan.persistent_gb} GB persistent storage.`);
+
+// Keystone: DevStack's demo user logs in; what does the token hold?
+console.log('\nKeystone: demo logs in to project demo');
+const demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+const token = demo.tokenInfo();
+console.log(`  token ${demo.token.slice(0, 24)}… methods=${token.methods.join(',')} issued ${token.issued_at}, expires ${token.expires_at}`);
+console.log(`  user ${token.user.name} (${token.user.domain.name}), project ${token.project?.name}, roles ${token.roles?.map((r) => r.name).join(', ')} (reader comes from member, an implied role)`);
+console.log(`  catalog: ${token.catalog?.map((c) => `${c.type} → ${c.endpoints.find((e) => e.interface === 'public')?.url}`).join('; ')}`);
+console.log(`  projects demo may scope to: ${demo.identity.getAuthProjects().map((p) => p.name).join(', ')}`);
+try {
+  demo.identity.listProjects();
+} catch (e) {
+  console.log(`  demo lists all projects → ${(e as { status: number }).status}: ${(e as Error).message}`);
+}
+try {
+  demo.identity.getProject('alt_demo');
+} catch (e) {
+  console.log(`  demo reads alt_demo → ${(e as { status: number }).status}: ${(e as Error).message}`);
+}
+cloud.clock.advance(3600);
+try {
+  demo.tokenInfo();
+} catch (e) {
+  console.log(`  an hour later → ${(e as { status: number }).status}: ${(e as Error).message}`);
+}

@@ -37,8 +37,9 @@ export interface CloudOptions {
   /** Seed of every id, MAC, token and tie-break. Same seed and calls ⇒ same cloud. Default 0. */
   readonly seed?: number | string;
   /**
-   * `devstack` (default): DevStack's multi-node cloud. `empty`: `RegionOne` and nothing else.
-   * Ignored when `topology` or `state` is given.
+   * `devstack` (default): DevStack's multi-node hosts (unless `topology` is given) and DevStack's
+   * accounts (demo, alt_demo, demo_reader, …). `empty`: `RegionOne` and only what
+   * `keystone-manage bootstrap` creates (the admin user and project). Ignored with `state`.
    */
   readonly preset?: Preset;
   /** A datacenter description (regions, AZs, racks, host models × counts, roles). */

@@ -14,6 +14,8 @@ export interface IdentityConfig {
   readonly lockout_failure_attempts: number | null;
   /** `[security_compliance] lockout_duration` seconds (Zed: 1800). */
   readonly lockout_duration: number;
+  /** `[security_compliance] password_expires_days` (Zed: unset, passwords never expire). */
+  readonly password_expires_days: number | null;
   /**
    * Emit `identity.authenticate` notifications. Zed's `notification_opt_out` lists
    * `identity.authenticate.*`, so the default is false.
@@ -27,6 +29,7 @@ export const IDENTITY_DEFAULTS: IdentityConfig = Object.freeze({
   password_hash_rounds: 1000,
   lockout_failure_attempts: null,
   lockout_duration: 1800,
+  password_expires_days: null,
   notify_authenticate: false,
 });
 
@@ -40,6 +43,7 @@ export function checkIdentityConfig(input: unknown, field = 'options.identity'):
     password_hash_rounds: check.optional(o.password_hash_rounds, `${field}.password_hash_rounds`, (x, f) => check.integer(x, f, 1, 10_000_000), IDENTITY_DEFAULTS.password_hash_rounds),
     lockout_failure_attempts: o.lockout_failure_attempts === undefined || o.lockout_failure_attempts === null ? null : check.integer(o.lockout_failure_attempts, `${field}.lockout_failure_attempts`, 1),
     lockout_duration: check.optional(o.lockout_duration, `${field}.lockout_duration`, (x, f) => check.integer(x, f, 1), IDENTITY_DEFAULTS.lockout_duration),
+    password_expires_days: o.password_expires_days === undefined || o.password_expires_days === null ? null : check.integer(o.password_expires_days, `${field}.password_expires_days`, 1),
     notify_authenticate: check.optional(o.notify_authenticate, `${field}.notify_authenticate`, check.boolean, false),
   };
 }

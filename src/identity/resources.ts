@@ -201,6 +201,12 @@ function checkPassword(x: unknown, f: string): string {
   return x;
 }
 
+/** When a password set now expires (`password_expires_days`), or null. */
+function expiresAt(tx: Tx): number | null {
+  const days = tx.draft.identity.config.password_expires_days;
+  return days === null ? null : tx.now() + days * 86_400;
+}
+
 /** A fresh password hash with a salt from the seeded generator. */
 export function passwordHash(tx: Tx, password: string): string {
   return hashSecret(password, tx.ids.hex(16), tx.draft.identity.config.password_hash_rounds);
@@ -227,7 +233,7 @@ export function createUser(tx: Tx, input: unknown, defaultDomainId: string, id?:
     default_project_id: defaultProject,
     password_hash: password === null ? null : passwordHash(tx, password),
     password_created_at: tx.now(),
-    password_expires_at: null,
+    password_expires_at: password === null ? null : expiresAt(tx),
     failed_auth_count: 0,
     failed_auth_at: null,
     options: {},
@@ -253,7 +259,7 @@ export function updateUser(tx: Tx, user: UserRow, patch: unknown): UserRow {
     email: p.email === undefined ? user.email : p.email === null ? null : check.text(p.email, 'user.email', 255),
     description: p.description === undefined ? user.description : check.text(p.description, 'user.description', 65535),
     default_project_id: p.default_project_id === undefined ? user.default_project_id : p.default_project_id === null ? null : findProject(s, p.default_project_id, undefined, undefined, 'user.default_project_id').id,
-    ...(password === undefined ? {} : { password_hash: passwordHash(tx, password), password_created_at: tx.now(), failed_auth_count: 0, failed_auth_at: null }),
+    ...(password === undefined ? {} : { password_hash: passwordHash(tx, password), password_created_at: tx.now(), password_expires_at: expiresAt(tx), failed_auth_count: 0, failed_auth_at: null }),
   };
   if (next.enabled && !user.enabled) Object.assign(next, { failed_auth_count: 0, failed_auth_at: null });
   if (next.name !== user.name) {

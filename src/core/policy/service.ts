@@ -74,7 +74,10 @@ export class PolicyService {
     const n = check.name(name, 'name', 255);
     this.kernel.transact('policy.resetRule', (tx) => {
       const current = tx.draft.meta.policy;
-      if (!(n in current.rules)) return;
+      if (!(n in current.rules)) {
+        this.engine().getRule(n); // 404 for a name nobody registered or overrode
+        return;
+      }
       const rules = { ...current.rules };
       delete rules[n];
       tx.draft.meta.policy = { ...current, rules };
