@@ -266,11 +266,12 @@ function computeInstant(epoch: string, time: number): { date: string; time: stri
 
 /**
  * ISO-8601 UTC timestamp of virtual second `time` after `epoch`, as OpenStack APIs print
- * `created_at`: `2022-10-05T00:00:10Z`, with microseconds only when there are any.
+ * `created_at`: `2022-10-05T00:00:10Z`, with microseconds only when there are any, or always
+ * with `subsecond` (Keystone's `isotime(subsecond=True)`: `2022-10-05T00:00:10.000000Z`).
  */
-export function isoAt(epoch: string, time: number): string {
+export function isoAt(epoch: string, time: number, subsecond = false): string {
   const t = instant(epoch, time);
-  return `${t.date}T${t.time}${t.micros ? `.${String(t.micros).padStart(6, '0')}` : ''}Z`;
+  return `${t.date}T${t.time}${t.micros || subsecond ? `.${String(t.micros).padStart(6, '0')}` : ''}Z`;
 }
 
 /** A notification's `timestamp` as oslo.messaging writes it (`str(datetime)`): `2022-10-05 00:00:10.250000`. */

@@ -304,10 +304,10 @@ export function tokenView(s: S, v: ValidToken, withCatalog = true): TokenView {
   const appCred = t.application_credential_id === null ? undefined : getRow(s.identity.application_credentials, t.application_credential_id);
   return Object.freeze({
     methods: t.methods,
-    user: { id: v.user.id, name: v.user.name, domain: { id: v.user.domain_id, name: domainName(v.user.domain_id) }, password_expires_at: v.user.password_expires_at === null ? null : isoAt(epoch, v.user.password_expires_at) },
+    user: { id: v.user.id, name: v.user.name, domain: { id: v.user.domain_id, name: domainName(v.user.domain_id) }, password_expires_at: v.user.password_expires_at === null ? null : isoAt(epoch, v.user.password_expires_at, true) },
     audit_ids: t.audit_ids,
-    issued_at: isoAt(epoch, t.issued_at),
-    expires_at: isoAt(epoch, t.expires_at),
+    issued_at: isoAt(epoch, t.issued_at, true),
+    expires_at: isoAt(epoch, t.expires_at, true),
     ...(v.project ? { project: { id: v.project.id, name: v.project.name, domain: { id: v.project.domain_id, name: domainName(v.project.domain_id) } }, is_domain: false } : {}),
     ...(v.domain ? { domain: { id: v.domain.id, name: v.domain.name } } : {}),
     ...(t.scope.type === 'system' ? { system: { all: true as const } } : {}),

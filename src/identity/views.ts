@@ -87,7 +87,7 @@ export function userView(u: UserRow, epoch: string): UserView {
     ...(u.description ? { description: u.description } : {}),
     ...(u.email !== null ? { email: u.email } : {}),
     ...(u.default_project_id !== null ? { default_project_id: u.default_project_id } : {}),
-    password_expires_at: u.password_expires_at === null ? null : isoAt(epoch, u.password_expires_at),
+    password_expires_at: u.password_expires_at === null ? null : isoAt(epoch, u.password_expires_at, true),
     options: u.options,
   });
 }
@@ -111,7 +111,7 @@ export function appCredView(s: CloudState, a: ApplicationCredentialRow): Applica
     user_id: a.user_id,
     project_id: a.project_id,
     roles: a.role_ids.map((id) => ({ id, name: getRow(s.identity.roles, id)?.name ?? id })),
-    expires_at: a.expires_at === null ? null : isoAt(s.meta.clock.epoch, a.expires_at),
+    expires_at: a.expires_at === null ? null : isoAt(s.meta.clock.epoch, a.expires_at, true),
     unrestricted: a.unrestricted,
   });
 }
