@@ -120,6 +120,6 @@ export class AmbiguousName extends Conflict {
 export class Duplicate extends Conflict {
   constructor(kind: string, name: string, code = `${kind}.duplicate`) {
     const noun = (kind.split('.').pop() ?? kind).replace(/_/g, ' ');
-    super(code, `${/^[aeiou]/.test(noun) ? 'An' : 'A'} ${noun} named '${name}' already exists; pick another name.`, { kind, name });
+    super(code, `${/^[aeio]/.test(noun) ? 'An' : 'A'} ${noun} named '${name}' already exists; pick another name.`, { kind, name });
   }
 }

@@ -130,7 +130,7 @@ export class IdentityApi {
     const row = getRow(s.identity.tokens, token);
     this.enforce('identity:validate_token', creds, { target: { token: { user_id: row?.user_id ?? null } } });
     const v = validateToken(s, token, s.meta.clock.now);
-    if (!v.ok) throw new AuthenticationFailed(v.error.message, 'identity.token.not_found');
+    if (!v.ok) throw new NotFound('identity.token.not_found', `Could not find token: ${v.error.message}`);
     return tokenView(s, v);
   }
 
@@ -149,7 +149,7 @@ export class IdentityApi {
       const row = getRow(s.identity.tokens, token);
       this.enforce('identity:revoke_token', creds, { target: { token: { user_id: row?.user_id ?? null } } });
       const v = validateToken(s, token, tx.now());
-      if (!v.ok) throw new AuthenticationFailed(v.error.message, 'identity.token.not_found');
+      if (!v.ok) throw new NotFound('identity.token.not_found', `Could not find token: ${v.error.message}`);
       res.revoke(tx, { audit_id: v.token.audit_ids[0] as string });
       tx.emit('identity.token.revoked', () => ({ resource_info: v.token.audit_ids[0] as string, action: 'revoked' }));
     });
@@ -347,7 +347,8 @@ export class IdentityApi {
       const body = check.record(input, 'user');
       check.onlyKeys(body, ['original_password', 'password'], 'user');
       const original = check.text(body.original_password, 'user.original_password', 4096);
-      const u = findUser(s, userRef, (x) => x.id === valid.user.id);
+      void valid;
+      const u = findUser(s, userRef);
       if (!verifySecret(original, u.password_hash)) throw new AuthenticationFailed('Error when changing user password: the original password is wrong.', 'identity.user.wrong_password');
       res.updateUser(tx, u, { password: body.password });
     });
@@ -468,7 +469,9 @@ export class IdentityApi {
   /** `GET /v3/roles/{id}` (by id or case-insensitive name). */
   getRole(ref: string): RoleView {
     const { s, creds } = this.read();
-    return roleView(findRole(s, ref, this.seeRole(creds)));
+    const r = findRole(s, ref, this.seeRole(creds));
+    this.enforce(r.domain_id === null ? 'identity:get_role' : 'identity:get_domain_role', creds, { role_id: r.id, target: { role: r } });
+    return roleView(r);
   }
 
   /** `GET /v3/roles` (filters `name`, `domain_id`; global roles by default). */
@@ -552,11 +555,11 @@ export class IdentityApi {
     let targetId = 'all';
     const target: Record<string, unknown> = { role, [actorType]: actor };
     if (targetType === 'project') {
-      const p = findProject(s, r.project, undefined, undefined, 'grant.project');
+      const p = findProject(s, r.project, this.seeProject(creds, rule), undefined, 'grant.project');
       targetId = p.id;
       target.project = p;
     } else if (targetType === 'domain') {
-      const d = findDomain(s, r.domain, undefined, 'grant.domain');
+      const d = findDomain(s, r.domain, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), rule), 'grant.domain');
       targetId = d.id;
       target.domain = d;
     } else check.oneOf(r.system, ['all'], 'grant.system');
@@ -600,16 +603,35 @@ export class IdentityApi {
     const { s, creds, valid } = this.read();
     const f = check.record(filter, 'filter');
     check.onlyKeys(f, ROLE_ASSIGNMENT_FILTER_KEYS, 'filter');
-    const user = f.user === undefined ? undefined : findUser(s, f.user, this.seeUser(creds), undefined, 'filter.user').id;
-    const group = f.group === undefined ? undefined : findGroup(s, f.group, this.seeGroup(creds), undefined, 'filter.group').id;
-    const project = f.project === undefined ? undefined : findProject(s, f.project, undefined, undefined, 'filter.project');
-    const domain = f.domain === undefined ? undefined : findDomain(s, f.domain, undefined, 'filter.domain').id;
-    const role = f.role === undefined ? undefined : findRole(s, f.role, undefined, 'filter.role').id;
     if (f.system !== undefined) check.oneOf(f.system, ['all'], 'filter.system');
     const subtreeWanted = check.optional(f.include_subtree, 'filter.include_subtree', check.boolean, false);
-    if (subtreeWanted && project === undefined) throw new InvalidInput('filter.include_subtree', 'needs filter.project (scope.project.id).');
-    if (subtreeWanted) this.enforce('identity:list_role_assignments_for_tree', creds, { target: { project: project as object } });
-    else this.enforce('identity:list_role_assignments', creds, valid.domain ? { target: { domain_id: valid.domain.id } } : {});
+    const effective = check.optional(f.effective, 'filter.effective', check.boolean, false);
+    const inherited = f.inherited === undefined ? undefined : check.boolean(f.inherited, 'filter.inherited');
+    for (const [a, b] of [['user', 'group'], ['domain', 'project'], ['system', 'project'], ['system', 'domain']] as const) {
+      if (f[a] !== undefined && f[b] !== undefined) throw new InvalidInput(`filter.${b}`, `filtering by both ${a} and ${b} always gives an empty list; give one.`);
+    }
+    if (effective && inherited === true && f.domain !== undefined) throw new InvalidInput('filter.inherited', 'combining effective, domain and inherited filters always gives an empty list.');
+    if (subtreeWanted && f.project === undefined) throw new InvalidInput('filter.include_subtree', 'needs filter.project (scope.project.id).');
+    // policy first, as Keystone: the filters' existence is not disclosed to a caller who may not list
+    if (subtreeWanted) {
+      const p = getRow(s.identity.projects, typeof f.project === 'string' ? f.project : '');
+      this.enforce('identity:list_role_assignments_for_tree', creds, { target: { project: p ?? { id: f.project } } });
+    } else this.enforce('identity:list_role_assignments', creds, valid.domain ? { target: { domain_id: valid.domain.id } } : {});
+    const resolve = <T>(ref: unknown, find: (r: unknown) => T): T | undefined | null => {
+      if (ref === undefined) return undefined;
+      try {
+        return find(ref);
+      } catch (e) {
+        if ((e as { status?: number }).status === 404) return null; // unknown: matches nothing
+        throw e;
+      }
+    };
+    const user = resolve(f.user, (r) => findUser(s, r, undefined, undefined, 'filter.user').id);
+    const group = resolve(f.group, (r) => findGroup(s, r, undefined, undefined, 'filter.group').id);
+    const project = resolve(f.project, (r) => findProject(s, r, undefined, undefined, 'filter.project'));
+    const domain = resolve(f.domain, (r) => findDomain(s, r, undefined, 'filter.domain').id);
+    const role = resolve(f.role, (r) => findRole(s, r, undefined, 'filter.role').id);
+    if (user === null || group === null || project === null || domain === null || role === null) return [];
     return listAssignments(s, {
       user,
       group,
@@ -617,9 +639,9 @@ export class IdentityApi {
       domain,
       system: f.system !== undefined,
       role,
-      effective: check.optional(f.effective, 'filter.effective', check.boolean, false),
+      effective,
       include_names: check.optional(f.include_names, 'filter.include_names', check.boolean, false),
-      ...(f.inherited === undefined ? {} : { inherited: check.boolean(f.inherited, 'filter.inherited') }),
+      ...(inherited === undefined ? {} : { inherited }),
       ...(subtreeWanted && project ? { projectIds: new Set(subtree(s, project.id).map((p) => p.id)) } : {}),
     });
   }

@@ -2,7 +2,7 @@
  * Role assignments (grants) and effective roles: direct, through groups, inherited to a
  * project's subtree (`OS-INHERIT`), closed under implied roles — what Keystone puts in a token.
  */
-import { Conflict, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, check, type CloudState, type Tx } from '../core/index.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, check, type CloudState, type Tx } from '../core/index.js';
 import { impliedClosure } from './resources.js';
 import { ancestors, assignmentKey, withPrefix } from './store.js';
 import type { ActorType, AssignmentRow, ProjectRow, RoleRow, TargetType, TokenScope } from './types.js';
@@ -29,6 +29,14 @@ export function grant(tx: Tx, a: AssignmentRow): void {
   const key = assignmentKey(a);
   if (getRow(tx.draft.identity.assignments, key) !== undefined) return;
   if (a.inherited && a.target_type === 'system') throw new InvalidInput('inherited', 'system role assignments cannot be inherited.');
+  const s = tx.draft as S;
+  const role = getRow(s.identity.roles, a.role_id);
+  if (role && role.domain_id !== null) {
+    // a domain-specific role only on its own domain and that domain's projects (Keystone's DomainSpecificRoleMismatch)
+    if (a.target_type === 'system') throw new InvalidInput('role', `domain-specific role '${role.name}' cannot be granted on the system.`);
+    const domainOfTarget = a.target_type === 'domain' ? a.target_id : getRow(s.identity.projects, a.target_id)?.domain_id;
+    if (domainOfTarget !== role.domain_id) throw new Forbidden('identity.role.domain_mismatch', `Domain-specific role '${role.name}' belongs to domain ${role.domain_id} and cannot be granted on a ${a.target_type} of domain ${domainOfTarget}.`);
+  }
   setRow(tx.draft.identity.assignments, key, a);
   tx.trace('keystone', 'role assignment created', { ...a });
   tx.emit('identity.role_assignment.created', () => eventOf(a, 'created'));
@@ -145,6 +153,7 @@ export function listAssignments(s: S, f: { user?: string; group?: string; projec
       for (const u of users) {
         for (const t of targets) {
           for (const roleId of impliedClosure(s, [a.role_id])) {
+            if (getRow(s.identity.roles, roleId)?.domain_id !== null) continue; // domain-specific roles only expand, as in tokens
             rows.push({ a: { actor_type: 'user', actor_id: u, target_type: t.type, target_id: t.id, role_id: roleId, inherited: false }, via: assignmentKey(a) });
           }
         }

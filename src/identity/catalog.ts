@@ -4,7 +4,7 @@
  * `RegionOne` when it is installed, as DevStack's `get_or_create_service` /
  * `get_or_create_endpoint` do.
  */
-import { Conflict, Duplicate, check, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
+import { Conflict, Duplicate, InvalidInput, NotFound, check, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import type { EndpointRow, RegionRow, ServiceRow } from './types.js';
 
 type S = CloudState;
@@ -42,7 +42,7 @@ export function createRegion(tx: Tx, input: unknown): RegionRow {
   check.onlyKeys(r, ['id', 'description', 'parent_region_id'], 'region');
   const id = check.name(r.id, 'region.id', 255);
   const parent = r.parent_region_id === undefined || r.parent_region_id === null ? null : check.name(r.parent_region_id, 'region.parent_region_id');
-  if (parent !== null && !getRow(tx.draft.identity.regions, parent)) throw new Conflict('identity.region.parent_not_found', `Parent region '${parent}' does not exist.`);
+  if (parent !== null && !getRow(tx.draft.identity.regions, parent)) throw new NotFound('identity.region.not_found', `Could not find region: ${parent} (parent_region_id).`, { field: 'region.parent_region_id' });
   if (getRow(tx.draft.identity.regions, id)) throw new Duplicate('identity.region', id);
   const row: RegionRow = { id, description: check.optional(r.description, 'region.description', (x, f) => check.text(x, f, 255), ''), parent_region_id: parent };
   setRow(tx.draft.identity.regions, id, row);
@@ -88,11 +88,11 @@ export function createEndpoint(tx: Tx, input: unknown): EndpointRow {
   const r = check.record(input, 'endpoint');
   check.onlyKeys(r, ['service_id', 'interface', 'region_id', 'url', 'enabled'], 'endpoint');
   const serviceId = check.name(r.service_id, 'endpoint.service_id');
-  if (!getRow(s.identity.services, serviceId)) throw new Conflict('identity.endpoint.service_not_found', `Service '${serviceId}' does not exist.`);
+  if (!getRow(s.identity.services, serviceId)) throw new InvalidInput('endpoint.service_id', `no service '${serviceId}'.`);
   const regionId = check.name(r.region_id, 'endpoint.region_id');
-  if (!getRow(s.identity.regions, regionId)) throw new Conflict('identity.endpoint.region_not_found', `Region '${regionId}' does not exist.`);
+  if (!getRow(s.identity.regions, regionId)) throw new InvalidInput('endpoint.region_id', `no region '${regionId}'.`);
   const url = check.name(r.url, 'endpoint.url', 1024);
-  if (!/^https?:\/\/\S+$/.test(url)) throw new Conflict('identity.endpoint.bad_url', `endpoint.url: '${url}' is not an http(s) URL.`);
+  if (!/^https?:\/\/\S+$/.test(url)) throw new InvalidInput('endpoint.url', `'${url}' is not an http(s) URL.`);
   const row: EndpointRow = {
     id: tx.ids.uuid().replace(/-/g, ''),
     service_id: serviceId,

@@ -3,7 +3,7 @@
  * membership, roles and implied roles. Policy is checked by the caller (`api.ts`); these check
  * input and Keystone's own rules (unique names, tree constraints) and change the draft.
  */
-import { check, Conflict, Duplicate, Forbidden, InvalidInput, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
+import { check, Conflict as ConflictError, Duplicate, Forbidden, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { hashSecret } from './passwords.js';
 import { DEFAULT_DOMAIN_ID, ancestors, assignmentKey, children, findDomain, findGroup, findProject, findRole, findUser, roleKey, scoped, withPrefix } from './store.js';
 import type { AssignmentRow, DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
@@ -55,6 +55,7 @@ export function createDomain(tx: Tx, input: unknown, id?: string): DomainRow {
 export function updateDomain(tx: Tx, domain: DomainRow, patch: unknown): DomainRow {
   const p = check.record(patch, 'domain');
   check.onlyKeys(p, ['name', 'description', 'enabled', 'tags'], 'domain');
+  if (Object.keys(p).length === 0) throw new InvalidInput('domain', 'give at least one field to change.');
   const next: DomainRow = {
     ...domain,
     name: p.name === undefined ? domain.name : check.name(p.name, 'domain.name', 64),
@@ -120,8 +121,10 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
       if (p.domain_id !== undefined && parent.domain_id !== domainId) throw new InvalidInput('project.parent_id', `the parent project is in domain '${parent.domain_id}', not '${domainId}'.`);
       domainId = parent.domain_id;
       parentId = parent.id;
-      depth = ancestors(s, parent).length + 2;
-      if (!parent.enabled && p.enabled !== false) throw new Forbidden('identity.project.parent_disabled', `Cannot create project '${name}': its parent '${parent.name}' is disabled.`);
+      const branch = [parent, ...ancestors(s, parent)];
+      depth = branch.length + 1;
+      const disabled = branch.find((x) => !x.enabled);
+      if (disabled) throw new InvalidInput('project.parent_id', `cannot create a project in a branch containing a disabled project: ${disabled.id} ('${disabled.name}').`, 'identity.project.parent_disabled');
     }
   }
   if (depth > MAX_PROJECT_TREE_DEPTH) throw new Forbidden('identity.project.too_deep', `Max hierarchy depth reached for '${name}' (max_project_tree_depth is ${MAX_PROJECT_TREE_DEPTH}).`);
@@ -150,8 +153,9 @@ export function updateProject(tx: Tx, project: ProjectRow, patch: unknown): Proj
   const s = st(tx);
   const p = check.record(patch, 'project');
   check.onlyKeys(p, ['name', 'description', 'enabled', 'tags', 'domain_id', 'parent_id', 'is_domain'], 'project');
+  if (Object.keys(p).length === 0) throw new InvalidInput('project', 'give at least one field to change.');
   if (p.domain_id !== undefined && p.domain_id !== project.domain_id) throw new InvalidInput('project.domain_id', 'a project cannot move to another domain.');
-  if (p.parent_id !== undefined && p.parent_id !== project.parent_id) throw new InvalidInput('project.parent_id', 'a project cannot move in the hierarchy (Keystone refuses re-parenting).');
+  if (p.parent_id !== undefined && p.parent_id !== project.parent_id) throw new Forbidden('identity.project.reparent', `Update of parent_id of project '${project.name}' is not allowed (Keystone refuses re-parenting).`);
   if (p.is_domain !== undefined && p.is_domain !== project.is_domain) throw new InvalidInput('project.is_domain', 'is_domain cannot change.');
   const next: ProjectRow = {
     ...project,
@@ -250,6 +254,7 @@ export function updateUser(tx: Tx, user: UserRow, patch: unknown): UserRow {
   const s = st(tx);
   const p = check.record(patch, 'user');
   check.onlyKeys(p, ['name', 'enabled', 'password', 'email', 'description', 'default_project_id', 'domain_id'], 'user');
+  if (Object.keys(p).length === 0) throw new InvalidInput('user', 'give at least one field to change.');
   if (p.domain_id !== undefined && p.domain_id !== user.domain_id) throw new InvalidInput('user.domain_id', 'a user cannot move to another domain.');
   const password = p.password === undefined ? undefined : checkPassword(p.password, 'user.password');
   const next: UserRow = {
@@ -296,7 +301,7 @@ export function createGroup(tx: Tx, input: unknown, defaultDomainId: string): Gr
   const s = st(tx);
   const g = check.record(input, 'group');
   check.onlyKeys(g, ['name', 'domain_id', 'description'], 'group');
-  const name = check.name(g.name, 'group.name', 64);
+  const name = check.name(g.name, 'group.name', 255);
   const domainId = g.domain_id === undefined ? defaultDomainId : findDomain(s, g.domain_id, undefined, 'group.domain_id').id;
   if (getRow(s.identity.group_names, scoped(domainId, name)) !== undefined) throw new Duplicate('identity.group', name);
   const row: GroupRow = { id: tx.ids.uuid().replace(/-/g, ''), name, domain_id: domainId, description: check.optional(g.description, 'group.description', (x, f) => check.text(x, f, 65535), '') };
@@ -311,9 +316,10 @@ export function updateGroup(tx: Tx, group: GroupRow, patch: unknown): GroupRow {
   const s = st(tx);
   const p = check.record(patch, 'group');
   check.onlyKeys(p, ['name', 'description'], 'group');
+  if (Object.keys(p).length === 0) throw new InvalidInput('group', 'give at least one field to change.');
   const next: GroupRow = {
     ...group,
-    name: p.name === undefined ? group.name : check.name(p.name, 'group.name', 64),
+    name: p.name === undefined ? group.name : check.name(p.name, 'group.name', 255),
     description: p.description === undefined ? group.description : check.text(p.description, 'group.description', 65535),
   };
   if (next.name !== group.name) {
@@ -346,9 +352,10 @@ export function addMember(tx: Tx, group: GroupRow, user: UserRow): void {
 /** `DELETE /v3/groups/{group_id}/users/{user_id}` (404 when not a member). */
 export function removeMember(tx: Tx, group: GroupRow, userId: string): void {
   if (!deleteRow(tx.draft.identity.group_users, `${group.id}/${userId}`)) {
-    throw new Conflict('identity.group.not_member', `User '${userId}' is not a member of group '${group.name}'.`);
+    throw new NotFound('identity.group.not_member', `User '${userId}' is not a member of group '${group.name}'.`, { user_id: userId, group_id: group.id });
   }
   deleteRow(tx.draft.identity.user_groups, `${userId}/${group.id}`);
+  revoke(tx, { user_id: userId }); // as Keystone: roles from the group may be gone
   notify(tx, 'group', 'updated', group.id);
 }
 
@@ -375,6 +382,7 @@ export function updateRole(tx: Tx, role: RoleRow, patch: unknown): RoleRow {
   const s = st(tx);
   const p = check.record(patch, 'role');
   check.onlyKeys(p, ['name', 'description'], 'role');
+  if (Object.keys(p).length === 0) throw new InvalidInput('role', 'give at least one field to change.');
   const next: RoleRow = { ...role, name: p.name === undefined ? role.name : check.name(p.name, 'role.name', 255), description: p.description === undefined ? role.description : check.text(p.description, 'role.description', 255) };
   if (roleKey(next.domain_id, next.name) !== roleKey(role.domain_id, role.name)) {
     if (getRow(s.identity.role_names, roleKey(next.domain_id, next.name)) !== undefined) throw new Duplicate('identity.role', next.name);
@@ -401,7 +409,7 @@ export function deleteRole(tx: Tx, role: RoleRow): void {
 export function createImpliedRole(tx: Tx, prior: RoleRow, implied: RoleRow): void {
   const s = st(tx);
   if (PROHIBITED_IMPLIED_ROLES.includes(implied.name.toLowerCase())) throw new Forbidden('identity.role.prohibited_implied', `Role '${implied.name}' may not be implied (prohibited_implied_role).`);
-  if (prior.id === implied.id || impliedClosure(s, [implied.id]).has(prior.id)) throw new Conflict('identity.role.implication_cycle', `'${prior.name}' implying '${implied.name}' would make a cycle of implied roles.`);
+  if (prior.id === implied.id || impliedClosure(s, [implied.id]).has(prior.id)) throw new ConflictError('identity.role.implication_cycle', `'${prior.name}' implying '${implied.name}' would make a cycle of implied roles.`);
   if (implied.domain_id !== null && prior.domain_id === null) throw new Forbidden('identity.role.global_implies_domain', 'A global role cannot imply a domain-specific role.');
   setRow(tx.draft.identity.implied_roles, `${prior.id}/${implied.id}`, implied.id);
   tx.emit('identity.implied_role.created', () => ({ resource_info: `${prior.id}/${implied.id}`, action: 'created' }));
@@ -410,7 +418,7 @@ export function createImpliedRole(tx: Tx, prior: RoleRow, implied: RoleRow): voi
 /** `DELETE /v3/roles/{prior}/implies/{implied}`. */
 export function deleteImpliedRole(tx: Tx, prior: RoleRow, implied: RoleRow): void {
   if (!deleteRow(tx.draft.identity.implied_roles, `${prior.id}/${implied.id}`)) {
-    throw new Conflict('identity.role.not_implied', `'${prior.name}' does not imply '${implied.name}'.`);
+    throw new NotFound('identity.role.implied_not_found', `'${prior.name}' does not imply '${implied.name}'.`, { prior_role_id: prior.id, implied_role_id: implied.id });
   }
   tx.emit('identity.implied_role.deleted', () => ({ resource_info: `${prior.id}/${implied.id}`, action: 'deleted' }));
 }

@@ -98,10 +98,11 @@ export function findRole(s: S, ref: unknown, visible: Visible<RoleRow> = all, fi
       kind: 'identity.role',
       byId,
       byName: (name) => {
-        const out: RoleRow[] = [];
+        // a global role wins over domain-specific roles of the same name, as the openstack CLI resolves it
         const global = getRow(s.identity.role_names, roleKey(null, name));
         const g = global === undefined ? undefined : byId(global);
-        if (g) out.push(g);
+        if (g) return [g];
+        const out: RoleRow[] = [];
         for (const d of tableToArray(s.identity.domains)) {
           const id = getRow(s.identity.role_names, roleKey(d.id, name));
           const r = id === undefined ? undefined : byId(id);

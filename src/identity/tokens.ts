@@ -4,7 +4,7 @@
  * recomputes the roles each time and fails once the token expired, was revoked, or its user,
  * project or domain was disabled or deleted, or the user lost every role on the scope.
  */
-import { Unauthorized, check, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
+import { BadRequest, Forbidden, Unauthorized, check, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
 import { verifySecret } from './passwords.js';
 import { effectiveRoles } from './assignments.js';
 import { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser } from './store.js';
@@ -86,6 +86,7 @@ export function authenticate(tx: Tx, input: unknown): AuthOutcome {
     const valid = validateToken(s, token, now);
     if (!valid.ok) return valid;
     if (valid.token.application_credential_id !== null) return fail('An application credential token cannot be rescoped.', 'identity.auth.rescope_forbidden');
+    if (valid.token.scope.type === 'system') throw new Forbidden('identity.auth.rescope_system', 'A system-scoped token cannot be rescoped.');
     parent = valid.token;
     user = valid.user;
     methods = [...new Set([...valid.token.methods, 'token'])];
@@ -118,7 +119,12 @@ export function authenticate(tx: Tx, input: unknown): AuthOutcome {
     if (bad) return bad;
     if (!verifySecret(password, found.password_hash)) {
       // the attempt counts, and the caller commits it before throwing
-      if (s.identity.config.lockout_failure_attempts !== null) setRow(tx.draft.identity.users, found.id, { ...found, failed_auth_count: found.failed_auth_count + 1, failed_auth_at: now });
+      const config = s.identity.config;
+      if (config.lockout_failure_attempts !== null) {
+        // a lockout that has run out starts the count again
+        const expired = found.failed_auth_at !== null && now >= found.failed_auth_at + config.lockout_duration;
+        setRow(tx.draft.identity.users, found.id, { ...found, failed_auth_count: expired ? 1 : found.failed_auth_count + 1, failed_auth_at: now });
+      }
       notifyAuth(tx, found.id, 'failure');
       return fail();
     }
@@ -143,7 +149,8 @@ export function authenticate(tx: Tx, input: unknown): AuthOutcome {
     methods,
     scope,
     issued_at: now,
-    expires_at: parent && parent.expires_at < now + s.identity.config.token_expiration ? parent.expires_at : now + s.identity.config.token_expiration,
+    // a rescoped token never outlives its parent, nor an application credential's token the credential
+    expires_at: Math.min(now + s.identity.config.token_expiration, parent?.expires_at ?? Infinity, appCred?.expires_at ?? Infinity),
     audit_ids: [auditId(tx), ...(parent ? [parent.audit_ids[parent.audit_ids.length - 1] as string] : [])],
     application_credential_id: appCred?.id ?? null,
   };
@@ -189,7 +196,7 @@ function findDomainQuiet(s: S, ref: unknown): DomainRow | undefined {
 
 function requestedScope(s: S, r: Record<string, unknown>, user: UserRow): TokenScope {
   const asked = [r.project, r.domain, r.system].filter((x) => x !== undefined && x !== false).length;
-  if (asked > 1) throw new AuthenticationFailed('Specify at most one of project, domain and system.', 'identity.auth.multiple_scopes');
+  if (asked > 1) throw new BadRequest('identity.auth.multiple_scopes', 'auth: specify at most one of project, domain and system.', { field: 'auth' });
   if (r.system !== undefined && r.system !== false) {
     if (r.system !== true && r.system !== 'all') check.oneOf(r.system, ['all'], 'auth.system');
     return { type: 'system' };
@@ -263,7 +270,7 @@ export function validateToken(s: S, tokenId: string, now: number): ValidToken | 
   }
   for (const e of tableToArray(s.identity.revocations)) {
     if (token.seq > e.issued_up_to) continue;
-    if (e.audit_id !== undefined && !token.audit_ids.includes(e.audit_id)) continue;
+    if (e.audit_id !== undefined && token.audit_ids[0] !== e.audit_id) continue; // a token's own audit id, as Keystone's revoke model
     if (e.user_id !== undefined && e.user_id !== token.user_id) continue;
     if (e.project_id !== undefined && !(project && e.project_id === project.id)) continue;
     if (e.domain_id !== undefined && !((domain && domain.id === e.domain_id) || (project && project.domain_id === e.domain_id) || user.domain_id === e.domain_id)) continue;
