@@ -145,34 +145,57 @@ class Login implements CloudCommand {
   toString = () => `login(${this.user}, ${this.project}${this.wrongPassword ? ', wrong password' : ''})`;
 }
 
-/** A session reads or changes a project: success only for its own project, 404 for one it may not see. */
+/** What a session tries. */
+type Action = 'get' | 'update' | 'list' | 'logout' | 'getUser' | 'updateUser' | 'grantSelf' | 'listAssignments' | 'createProject';
+
+/**
+ * A session acts on a project or a user: success only on what its token's project and user
+ * allow; 403 for what it may see but not change; 404 for what it may not see, so names of other
+ * projects and users never resolve; 401 once its token is invalid.
+ */
 class SessionActs implements CloudCommand {
-  constructor(readonly pick: number, readonly target: string, readonly action: 'get' | 'update' | 'list' | 'logout') {}
+  constructor(readonly pick: number, readonly target: string, readonly targetUser: string, readonly action: Action) {}
   check = (m: Readonly<CloudModel>) => m.identity.sessions.size > 0;
   run(m: CloudModel, r: CloudReal): void {
     const labels = [...m.identity.sessions.keys()];
     const label = labels[this.pick % labels.length] as string;
     const s = m.identity.sessions.get(label)!;
-    const session = r.sessions.get(label)!;
+    const id = r.sessions.get(label)!.identity;
     const valid = sessionValid(m, label);
     const what = `${this.toString()} as ${label}`;
     if (this.action === 'logout') {
-      expectStatus(r, valid ? 0 : 401, () => session.logout(), what);
+      expectStatus(r, valid ? 0 : 401, () => r.sessions.get(label)!.logout(), what);
       if (valid) s.revoked = true;
       return;
     }
-    if (!valid) return expectStatus(r, 401, () => session.identity.getProject(this.target), what);
-    if (this.action === 'list') return expectStatus(r, 403, () => session.identity.listProjects(), what);
-    // a member or reader sees only the project its token is scoped to (identity:get_project)
-    const visible = m.identity.projects.has(this.target) && this.target === s.project;
-    if (this.action === 'get') {
-      if (!visible) return expectStatus(r, 404, () => session.identity.getProject(this.target), what);
-      expect(session.identity.getProject(this.target).name).toBe(this.target);
-      return;
+    if (!valid) return expectStatus(r, 401, () => id.getProject(this.target), what);
+    // a member or reader sees only the project its token is scoped to (identity:get_project) and itself (identity:get_user)
+    const projectVisible = m.identity.projects.has(this.target) && this.target === s.project;
+    const userVisible = this.targetUser === s.user;
+    switch (this.action) {
+      case 'list':
+        return expectStatus(r, 403, () => id.listProjects(), what);
+      case 'listAssignments':
+        return expectStatus(r, 403, () => id.listRoleAssignments({ project: this.target }), what);
+      case 'createProject':
+        return expectStatus(r, 403, () => id.createProject({ name: `${this.target}-child`, parent_id: s.project }), what);
+      case 'get':
+        if (!projectVisible) return expectStatus(r, 404, () => id.getProject(this.target), what);
+        expect(id.getProject(this.target).name).toBe(this.target);
+        return;
+      case 'update':
+        return expectStatus(r, projectVisible ? 403 : 404, () => id.updateProject(this.target, { description: 'mine now' }), what);
+      case 'getUser':
+        if (!userVisible) return expectStatus(r, 404, () => id.getUser(this.targetUser), what);
+        expect(id.getUser(this.targetUser).name).toBe(this.targetUser);
+        return;
+      case 'updateUser':
+        return expectStatus(r, userVisible ? 403 : 404, () => id.updateUser(this.targetUser, { description: 'x' }), what);
+      case 'grantSelf':
+        return expectStatus(r, projectVisible ? 403 : 404, () => id.createGrant({ role: 'member', user: s.user, project: this.target }), what);
     }
-    expectStatus(r, visible ? 403 : 404, () => session.identity.updateProject(this.target, { description: 'mine now' }), what);
   }
-  toString = () => `session#${this.pick}.${this.action}(${this.target})`;
+  toString = () => `session#${this.pick}.${this.action}(${this.action.includes('User') ? this.targetUser : this.target})`;
 }
 
 predictSessions(sessionValid);
@@ -194,5 +217,5 @@ registerCommands('identity', [
   fc.tuple(fc.constantFrom('user' as const, 'project' as const), fc.constantFrom(...USERS, ...PROJECTS), fc.boolean()).map(([k, n, e]) => new SetEnabled(k, n, e)),
   user.map((u) => new ChangePassword(u)),
   fc.tuple(user, project, fc.boolean()).map(([u, p, w]) => new Login(u, p, w)),
-  fc.tuple(fc.nat(20), project, fc.constantFrom('get' as const, 'get' as const, 'update' as const, 'list' as const, 'logout' as const)).map(([i, p, a]) => new SessionActs(i, p, a)),
+  fc.tuple(fc.nat(20), project, user, fc.constantFrom<Action>('get', 'get', 'update', 'list', 'logout', 'getUser', 'getUser', 'updateUser', 'grantSelf', 'listAssignments', 'createProject')).map(([i, p, u, a]) => new SessionActs(i, p, u, a)),
 ]);
