@@ -100,8 +100,9 @@ export class InvalidState extends Conflict {
 
 /** 404 for a reference (name or id) that matches nothing the caller may see. */
 export class ResourceNotFound extends NotFound {
-  constructor(kind: string, ref: string, code = `${kind}.not_found`) {
-    super(code, `No ${kind.split('.').pop()} with name or id '${ref}' was found.`, { kind, ref });
+  constructor(kind: string, ref: string, code = `${kind}.not_found`, field?: string) {
+    const where = field !== undefined && field.includes('.') ? ` (${field})` : '';
+    super(code, `No ${kind.split('.').pop()} with name or id '${ref}' was found${where}.`, { kind, ref, ...(field !== undefined ? { field } : {}) });
   }
 }
 

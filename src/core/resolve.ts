@@ -29,6 +29,6 @@ export function resolveRef<T>(ref: unknown, resolver: Resolver<T>, field = resol
   if (hit !== undefined) return hit;
   const named = resolver.byName(ref);
   if (named.length === 1) return named[0] as T;
-  if (named.length === 0) throw new ResourceNotFound(resolver.kind, ref, resolver.notFoundCode);
+  if (named.length === 0) throw new ResourceNotFound(resolver.kind, ref, resolver.notFoundCode, field);
   throw new AmbiguousName(resolver.kind, ref, named.map((x) => resolver.idOf(x)));
 }
