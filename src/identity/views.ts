@@ -2,28 +2,11 @@
 import { getRow, isoAt, type CloudState } from '../core/index.js';
 import type { ApplicationCredentialRow, DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
 
-/** `GET /v3/domains/{id}`. */
-export interface DomainView {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly enabled: boolean;
-  readonly tags: readonly string[];
-  readonly options: Readonly<Record<string, unknown>>;
-}
+/** `GET /v3/domains/{id}`: the row as stored. */
+export type DomainView = DomainRow;
 
-/** `GET /v3/projects/{id}`. */
-export interface ProjectView {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly domain_id: string;
-  readonly parent_id: string;
-  readonly enabled: boolean;
-  readonly is_domain: boolean;
-  readonly tags: readonly string[];
-  readonly options: Readonly<Record<string, unknown>>;
-}
+/** `GET /v3/projects/{id}`: the row as stored. */
+export type ProjectView = ProjectRow;
 
 /** `GET /v3/users/{id}` (never the password). */
 export interface UserView {
@@ -38,22 +21,11 @@ export interface UserView {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-/** `GET /v3/groups/{id}`. */
-export interface GroupView {
-  readonly id: string;
-  readonly name: string;
-  readonly domain_id: string;
-  readonly description: string;
-}
+/** `GET /v3/groups/{id}`: the row as stored. */
+export type GroupView = GroupRow;
 
-/** `GET /v3/roles/{id}`. */
-export interface RoleView {
-  readonly id: string;
-  readonly name: string;
-  readonly domain_id: string | null;
-  readonly description: string;
-  readonly options: Readonly<Record<string, unknown>>;
-}
+/** `GET /v3/roles/{id}`: the row as stored. */
+export type RoleView = RoleRow;
 
 /** `GET /v3/users/{user_id}/application_credentials/{id}` (never the secret). */
 export interface ApplicationCredentialView {
