@@ -113,13 +113,13 @@ export class Cloud {
   private adminSession: Session | undefined;
   private systemAdminSession: Session | undefined;
 
-  /** @internal use {@link createCloud}. */
-  constructor(kernel: Kernel, options: CloudOptions) {
+  /** @internal use {@link createCloud}; `policyFrom` lets a fork reuse its parent's parsed policy. */
+  constructor(kernel: Kernel, options: CloudOptions, policyFrom?: PolicyService) {
     this.kernel = kernel;
     this.options = options;
     this.hardware = new HardwareApi(kernel);
-    this.policy = new PolicyService(kernel);
-    this.policy.registerDefaults(KEYSTONE_POLICIES);
+    this.policy = new PolicyService(kernel, policyFrom);
+    if (!this.policy.hasDefaults) this.policy.registerDefaults(KEYSTONE_POLICIES);
     this.clock = {
       now: () => kernel.view().meta.clock.now,
       iso: (time?: number) => isoNow(kernel, time),
@@ -197,7 +197,8 @@ export class Cloud {
   /** A new, independent cloud starting from this one's state (no listeners, its own trace log). */
   fork(): Cloud {
     const { traceLimit, adminPassword } = this.options;
-    return createCloud({ ...(traceLimit !== undefined ? { traceLimit } : {}), ...(adminPassword !== undefined ? { adminPassword } : {}), state: this.kernel.state });
+    const options: CloudOptions = { ...(traceLimit !== undefined ? { traceLimit } : {}), ...(adminPassword !== undefined ? { adminPassword } : {}) };
+    return new Cloud(new Kernel(this.kernel.state, { traceLimit: traceLimit ?? 1000 }), options, this.policy);
   }
 
   /** The state as JSON-ready data (`JSON.stringify(cloud)` works); `createCloud({ state })` reads it back. */

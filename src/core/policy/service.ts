@@ -14,7 +14,26 @@ export class PolicyService {
   private readonly defaults: PolicyDefault[] = [];
   private cached: { config: PolicyConfig; engine: PolicyEngine } | undefined;
 
-  constructor(private readonly kernel: Kernel) {}
+  /**
+   * `from`: another cloud's policy (a fork) whose defaults and parsed engine this one starts
+   * with, instead of registering and parsing every default again. Engines are never changed in
+   * place (an override builds a new one), so sharing is safe; only the scope-warning list is
+   * shared until either side changes its policy.
+   */
+  constructor(
+    private readonly kernel: Kernel,
+    from?: PolicyService,
+  ) {
+    if (from) {
+      this.defaults.push(...from.defaults);
+      this.cached = from.cached;
+    }
+  }
+
+  /** Whether any service registered its defaults yet. */
+  get hasDefaults(): boolean {
+    return this.defaults.length > 0;
+  }
 
   /** Registers a service's default rules (Zed's check strings and scope types). */
   registerDefaults(defaults: readonly PolicyDefault[]): void {
