@@ -23,8 +23,11 @@ import {
   type Trace,
 } from './core/index.js';
 import { applyTopology, DEVSTACK_TOPOLOGY, HardwareApi, initialHardwareState, type Topology } from './hardware/index.js';
-import { bootstrap, checkIdentityConfig, devstackAccounts, initialIdentityState, KEYSTONE_POLICIES, type IdentityConfig, type LoginRequest } from './identity/index.js';
+import { bootstrap, checkIdentityConfig, CONTROLLER_URL, devstackAccounts, initialIdentityState, KEYSTONE_POLICIES, type IdentityConfig, type LoginRequest } from './identity/index.js';
 import { login, Session } from './session.js';
+import { checkComputeConfig, COMPUTE_DEFAULTS, initialComputeConfig, initialPlacementState, installComputeReporting, PLACEMENT_POLICIES, SchedulerApi, type ComputeConfig } from './scheduler/index.js';
+import { registerService } from './identity/index.js';
+
 
 /** A frozen state tree: what `snapshot()` returns and `restore()` / `createCloud({ state })` take. */
 export type Snapshot = CloudState;
@@ -66,11 +69,17 @@ export interface CloudOptions {
    * never in the state.
    */
   readonly adminPassword?: string;
+  /**
+   * nova.conf options of every compute host that shape its Placement inventory
+   * (`cpu_allocation_ratio`, `initial_ram_allocation_ratio`, `reserved_host_memory_mb`, …;
+   * Zed's defaults). Per-host values: `cloud.scheduler.setComputeConfig(host, …)`.
+   */
+  readonly compute?: Partial<ComputeConfig>;
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
-const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword'];
-const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity'] as const;
+const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword', 'compute'];
+const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity', 'placement', 'compute_config'] as const;
 
 /** The virtual clock as users see it. */
 export interface CloudClock {
@@ -103,6 +112,8 @@ export class Cloud {
   readonly kernel: Kernel;
   /** The datacenter (operator view): regions, AZs, racks, hosts, failures, the capacity planner. */
   readonly hardware: HardwareApi;
+  /** nova's side of scheduling as an operator sees it: compute options, per-host usage. */
+  readonly scheduler: SchedulerApi;
   /** The virtual clock. */
   readonly clock: CloudClock;
   /** Quota limits and usage. */
@@ -119,7 +130,12 @@ export class Cloud {
     this.options = options;
     this.hardware = new HardwareApi(kernel);
     this.policy = new PolicyService(kernel, policyFrom);
-    if (!this.policy.hasDefaults) this.policy.registerDefaults(KEYSTONE_POLICIES);
+    if (!this.policy.hasDefaults) {
+      this.policy.registerDefaults(KEYSTONE_POLICIES);
+      this.policy.registerDefaults(PLACEMENT_POLICIES);
+    }
+    installComputeReporting(kernel);
+    this.scheduler = new SchedulerApi(kernel);
     this.clock = {
       now: () => kernel.view().meta.clock.now,
       iso: (time?: number) => isoNow(kernel, time),
@@ -264,7 +280,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const traceLimit = check.optional(o.traceLimit, 'options.traceLimit', (x, f) => check.integer(x, f, 1, 1_000_000), 1000);
   const frozenOptions: CloudOptions = { ...(options as CloudOptions) };
   if (o.state !== undefined) {
-    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch', 'policy', 'identity'] as const) {
+    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch', 'policy', 'identity', 'compute'] as const) {
       if (o[key] !== undefined) throw new BadRequest('core.input.invalid', `options.${key}: a cloud made from a state takes its ${key} from that state; leave ${key} out.`, { field: `options.${key}` });
     }
     const state = checkState(o.state);
@@ -288,6 +304,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     blobs: emptyTable(),
     hardware: initialHardwareState(),
     identity: initialIdentityState(identity),
+    placement: initialPlacementState(),
+    compute_config: initialComputeConfig({ ...COMPUTE_DEFAULTS, ...(o.compute === undefined ? {} : checkComputeConfig(o.compute, 'options.compute')) }),
   };
   const kernel = new Kernel(state, { traceLimit });
   const cloud = new Cloud(kernel, frozenOptions);
@@ -295,6 +313,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   kernel.transact('cloud.create', (tx) => {
     if (topology !== undefined) applyTopology(tx, topology, o.topology !== undefined ? 'topology' : 'preset');
     bootstrap(tx, adminPassword);
+    registerService(tx, { type: 'placement', name: 'placement', description: 'Placement Service' }, `${CONTROLLER_URL}/placement`);
     if (preset === 'devstack') devstackAccounts(tx, adminPassword);
   });
   return cloud;

@@ -5,6 +5,7 @@
  */
 import type { Kernel, PolicyService } from './core/index.js';
 import { IdentityApi, authenticate, validateToken, type LoginRequest, type TokenView } from './identity/index.js';
+import { PlacementApi } from './scheduler/index.js';
 
 /** Scope of a rescoped session. */
 export interface ScopeRequest {
@@ -33,6 +34,8 @@ export function login(kernel: Kernel, request: LoginRequest): string {
 export class Session {
   /** Keystone v3. */
   readonly identity: IdentityApi;
+  /** Placement 1.39 (Zed's rules are system-scoped: use a system-scoped session). */
+  readonly placement: PlacementApi;
   private tokenId: string;
 
   /** @internal use `cloud.login`. */
@@ -45,6 +48,7 @@ export class Session {
     this.tokenId = token;
     const caller = { tokenId: () => this.currentToken() };
     this.identity = new IdentityApi(kernel, () => policy.engine(), caller);
+    this.placement = new PlacementApi(kernel, () => policy.engine(), caller);
   }
 
   private currentToken(): string {

@@ -1,6 +1,42 @@
 /**
- * `stacksim/scheduler`: Placement and nova's filter scheduler, usable without a Cloud.
- * For now the capacity arithmetic Placement applies to every inventory; the filter scheduler
- * (`schedule({ hosts, request, config, seed })`) arrives with issue #4.
+ * `stacksim/scheduler`: Placement (resource providers, inventories, traits, aggregates,
+ * consumers, allocations, allocation candidates) and what nova-compute reports to it; the
+ * capacity arithmetic every decision rests on. Usable inside a cloud (`session.placement`) and,
+ * for the arithmetic and candidates, as pure functions.
  */
+import './placement/augment.js';
+
 export { capacity, fits, type InventoryRecord } from './capacity.js';
+export { PlacementApi, type ResourceProviderView, type InventoriesView, type AllocationsRequest } from './placement/api.js';
+export { allocationCandidates, parseQuery, type CandidateQuery, type AllocationCandidates, type ProviderSummary } from './placement/candidates.js';
+export {
+  initialPlacementState,
+  getProvider,
+  inventoriesOf,
+  usageOf,
+  traitsOf,
+  aggregatesOf,
+  allocationsOf,
+  replaceAllocations,
+  ConcurrentUpdate,
+  CapacityExceeded,
+  PLACEMENT_ERRORS,
+  type ConsumerAllocations,
+} from './placement/store.js';
+export type { ResourceProviderRow, InventoryRow, ConsumerRow, PlacementState, AllocationMap } from './placement/types.js';
+export { PLACEMENT_POLICIES } from './placement/policies.js';
+export { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './placement/standards.js';
+export { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
+export {
+  COMPUTE_DEFAULTS,
+  computeConfigOf,
+  computeInventories,
+  computeTraits,
+  initialComputeConfig,
+  installComputeReporting,
+  setComputeConfig,
+  checkComputeConfig,
+  type ComputeConfig,
+  type ComputeConfigState,
+} from './compute_nodes.js';
+export { SchedulerApi, type HostUsage, type ResourceUsage } from './operator.js';

@@ -1,0 +1,168 @@
+/**
+ * What nova-compute's resource tracker reports to Placement for each compute host of the
+ * datacenter (`nova/compute/resource_tracker.py`, the libvirt driver's `update_provider_tree`):
+ * a resource provider named after the host, with `VCPU`, `MEMORY_MB` and `DISK_GB` inventories
+ * from the hardware and nova.conf's allocation ratios and reservations, and traits from the CPU
+ * flags and the driver's capabilities. Runs inside the hardware calls through their hooks.
+ */
+import { Conflict, check, getRow, setRow, emptyTable, type CloudState, type Table, type Tx, type Kernel } from '../core/index.js';
+import { logicalCpus, type Host } from '../hardware/index.js';
+import * as placement from './placement/store.js';
+import { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
+import type { InventoryRow } from './placement/types.js';
+
+/** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
+export interface ComputeConfig {
+  /** `cpu_allocation_ratio`: unset (null) ⇒ `initial_cpu_allocation_ratio`. */
+  readonly cpu_allocation_ratio: number | null;
+  readonly ram_allocation_ratio: number | null;
+  readonly disk_allocation_ratio: number | null;
+  /** Zed: 16.0. */
+  readonly initial_cpu_allocation_ratio: number;
+  /** Zed: 1.5. */
+  readonly initial_ram_allocation_ratio: number;
+  /** Zed: 1.0. */
+  readonly initial_disk_allocation_ratio: number;
+  /** Zed: 512. */
+  readonly reserved_host_memory_mb: number;
+  /** Zed: 0 (placement reserves it rounded up to whole GB). */
+  readonly reserved_host_disk_mb: number;
+  /** Zed: 0. */
+  readonly reserved_host_cpus: number;
+}
+
+/** Zed's defaults (`nova/conf/compute.py`). */
+export const COMPUTE_DEFAULTS: ComputeConfig = Object.freeze({
+  cpu_allocation_ratio: null,
+  ram_allocation_ratio: null,
+  disk_allocation_ratio: null,
+  initial_cpu_allocation_ratio: 16.0,
+  initial_ram_allocation_ratio: 1.5,
+  initial_disk_allocation_ratio: 1.0,
+  reserved_host_memory_mb: 512,
+  reserved_host_disk_mb: 0,
+  reserved_host_cpus: 0,
+});
+
+/** The nova-side slice: cloud-wide compute options and per-host overrides (by hostname). */
+export interface ComputeConfigState {
+  readonly defaults: ComputeConfig;
+  readonly hosts: Table<Partial<ComputeConfig>>;
+}
+
+declare module '../core/state.js' {
+  interface CloudState {
+    /** nova.conf of the compute hosts (the options that shape their Placement inventory). */
+    readonly compute_config: ComputeConfigState;
+  }
+}
+
+/** An empty compute-config slice. */
+export function initialComputeConfig(defaults: ComputeConfig = COMPUTE_DEFAULTS): ComputeConfigState {
+  return { defaults, hosts: emptyTable() };
+}
+
+const RATIO_KEYS = ['cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio', 'initial_cpu_allocation_ratio', 'initial_ram_allocation_ratio', 'initial_disk_allocation_ratio'] as const;
+const RESERVED_KEYS = ['reserved_host_memory_mb', 'reserved_host_disk_mb', 'reserved_host_cpus'] as const;
+
+/** Checks a (partial) compute config, naming the field. */
+export function checkComputeConfig(input: unknown, field: string): Partial<ComputeConfig> {
+  const o = check.record(input, field);
+  check.onlyKeys(o, [...RATIO_KEYS, ...RESERVED_KEYS], field);
+  const out: Record<string, number | null> = {};
+  for (const k of RATIO_KEYS) {
+    if (o[k] === undefined) continue;
+    out[k] = o[k] === null && !k.startsWith('initial') ? null : check.number(o[k], `${field}.${k}`, 0.0001, 10_000);
+  }
+  for (const k of RESERVED_KEYS) if (o[k] !== undefined) out[k] = check.integer(o[k], `${field}.${k}`, 0);
+  return out as Partial<ComputeConfig>;
+}
+
+/** The options in force on a host: its overrides over the cloud-wide values. */
+export function computeConfigOf(s: CloudState, host: string): ComputeConfig {
+  return { ...s.compute_config.defaults, ...(getRow(s.compute_config.hosts, host) ?? {}) };
+}
+
+/** The traits the libvirt driver reports for a QEMU/KVM host (CAPABILITY_TRAITS_MAP of its capabilities). */
+const LIBVIRT_CAPABILITY_TRAITS = [
+  'COMPUTE_ACCELERATORS',
+  'COMPUTE_DEVICE_TAGGING',
+  'COMPUTE_IMAGE_TYPE_AKI',
+  'COMPUTE_IMAGE_TYPE_AMI',
+  'COMPUTE_IMAGE_TYPE_ARI',
+  'COMPUTE_IMAGE_TYPE_ISO',
+  'COMPUTE_IMAGE_TYPE_QCOW2',
+  'COMPUTE_IMAGE_TYPE_RAW',
+  'COMPUTE_NET_ATTACH_INTERFACE',
+  'COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG',
+  'COMPUTE_RESCUE_BFV',
+  'COMPUTE_SOCKET_PCI_NUMA_AFFINITY',
+  'COMPUTE_TRUSTED_CERTS',
+  'COMPUTE_VOLUME_ATTACH_WITH_TAG',
+  'COMPUTE_VOLUME_EXTEND',
+  'COMPUTE_VOLUME_MULTI_ATTACH',
+];
+
+/** The inventories a host reports, as the libvirt driver computes them. */
+export function computeInventories(host: Host, config: ComputeConfig): Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> {
+  const vcpus = logicalCpus(host.cpu);
+  const disk = host.disks.reduce((n, d) => n + d.size_gb, 0);
+  const out: Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> = {};
+  if (host.memory_mb > 0) out.MEMORY_MB = { total: host.memory_mb, reserved: Math.min(config.reserved_host_memory_mb, host.memory_mb), min_unit: 1, max_unit: host.memory_mb, step_size: 1, allocation_ratio: config.ram_allocation_ratio ?? config.initial_ram_allocation_ratio };
+  if (vcpus > 0) out.VCPU = { total: vcpus, reserved: Math.min(config.reserved_host_cpus, vcpus), min_unit: 1, max_unit: vcpus, step_size: 1, allocation_ratio: config.cpu_allocation_ratio ?? config.initial_cpu_allocation_ratio };
+  if (disk > 0) out.DISK_GB = { total: disk, reserved: Math.min(Math.ceil(config.reserved_host_disk_mb / 1024), disk), min_unit: 1, max_unit: disk, step_size: 1, allocation_ratio: config.disk_allocation_ratio ?? config.initial_disk_allocation_ratio };
+  return out;
+}
+
+/** The traits a host reports: its CPU flags through nova's mapping, the driver's capabilities, COMPUTE_NODE. */
+export function computeTraits(host: Host): string[] {
+  const traits = new Set<string>(['COMPUTE_NODE']);
+  for (const flag of host.cpu.flags) for (const t of CPU_TRAITS_MAPPING[flag] ?? []) traits.add(t);
+  if (host.hypervisor_type === 'QEMU') for (const t of LIBVIRT_CAPABILITY_TRAITS) traits.add(t);
+  return [...traits].sort();
+}
+
+/** Creates or refreshes the compute host's resource provider (uuid = the host's id). */
+export function reportComputeNode(tx: Tx, host: Host): void {
+  const s = tx.draft as CloudState;
+  let rp = getRow(s.placement.providers, host.id);
+  if (!rp) rp = placement.createProvider(tx, { name: host.name, uuid: host.id });
+  const invs = computeInventories(host, computeConfigOf(s, host.name));
+  rp = placement.setInventories(tx, rp, { resource_provider_generation: rp.generation, inventories: invs });
+  // keep traits someone else set (custom ones, COMPUTE_STATUS_DISABLED), replace the host's own
+  const own = new Set(computeTraits(host));
+  const kept = [...placement.traitsOf(s, rp.uuid)].filter((t) => !t.startsWith('HW_CPU_') && !(t.startsWith('COMPUTE_') && t !== 'COMPUTE_STATUS_DISABLED'));
+  placement.setTraits(tx, rp, [...new Set([...own, ...kept])], rp.generation);
+  tx.trace('nova-compute', `resource tracker reported ${host.name} to placement`, { vcpus: invs.VCPU?.total ?? 0, memory_mb: invs.MEMORY_MB?.total ?? 0, disk_gb: invs.DISK_GB?.total ?? 0 });
+}
+
+/** Removes a compute host's provider; refused (409) while it holds allocations. */
+export function removeComputeNode(tx: Tx, host: Host): void {
+  const s = tx.draft as CloudState;
+  const rp = getRow(s.placement.providers, host.id);
+  if (!rp) return;
+  const consumers = [...placement.under(s.placement.provider_consumers, rp.uuid)].map(([, c]) => c);
+  if (consumers.length > 0) throw new Conflict('scheduler.host.in_use', `Host '${host.name}' still holds allocations of ${consumers.length} consumer(s) in placement (${consumers.slice(0, 3).join(', ')}${consumers.length > 3 ? ', …' : ''}); move or delete them first.`, { host: host.name, consumers });
+  placement.deleteProvider(tx, rp);
+}
+
+/** Wires the resource tracker to the hardware hooks of a kernel. */
+export function installComputeReporting(kernel: Kernel): void {
+  kernel.hook('hardware.host.added', (tx, host) => {
+    if (host.roles.includes('compute')) reportComputeNode(tx, host);
+  });
+  kernel.hook('hardware.host.updated', (tx, before, after) => {
+    if (after.roles.includes('compute')) reportComputeNode(tx, after);
+    else if (before.roles.includes('compute')) removeComputeNode(tx, before);
+  });
+  kernel.hook('hardware.host.removing', (tx, host) => removeComputeNode(tx, host));
+}
+
+/** Sets nova.conf options on one compute host (or, without a host, cloud-wide) and re-reports the affected hosts. */
+export function setComputeConfig(tx: Tx, host: Host | undefined, patch: unknown, hosts: readonly Host[]): void {
+  const p = checkComputeConfig(patch, 'config');
+  const s = tx.draft as CloudState;
+  if (host) setRow(tx.draft.compute_config.hosts, host.name, { ...(getRow(s.compute_config.hosts, host.name) ?? {}), ...p });
+  else tx.draft.compute_config.defaults = { ...s.compute_config.defaults, ...p };
+  for (const h of host ? [host] : hosts) if (h.roles.includes('compute')) reportComputeNode(tx, h);
+}

@@ -1,0 +1,336 @@
+/**
+ * The Placement API (1.39) for a session: `session.placement`. Every call validates the token,
+ * asks Placement's Zed policy (every rule is system-scoped: use `cloud.systemAdmin`), then acts
+ * in one atomic commit. Generations guard concurrent updates (`placement.concurrent_update`).
+ */
+import { NotFound, check, getRow, tableToArray, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine } from '../../core/index.js';
+import { credentials, validateToken, type Caller } from '../../identity/index.js';
+import { capacity } from '../capacity.js';
+import { allocationCandidates, type AllocationCandidates, type CandidateQuery } from './candidates.js';
+import * as store from './store.js';
+import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
+import type { AllocationMap, InventoryRow, ResourceProviderRow } from './types.js';
+
+type S = CloudState;
+
+/** `GET /resource_providers/{uuid}`. */
+export interface ResourceProviderView {
+  readonly uuid: string;
+  readonly name: string;
+  readonly generation: number;
+  readonly parent_provider_uuid: string | null;
+  readonly root_provider_uuid: string;
+}
+
+/** `GET /resource_providers/{uuid}/inventories`. */
+export interface InventoriesView {
+  readonly resource_provider_generation: number;
+  readonly inventories: Readonly<Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>>>;
+}
+
+/** Body of `PUT /allocations/{consumer_uuid}` (1.38). */
+export interface AllocationsRequest {
+  readonly allocations: Readonly<Record<string, { readonly resources: Readonly<Record<string, number>> }>>;
+  readonly project_id: string;
+  readonly user_id: string;
+  readonly consumer_generation: number | null;
+  readonly consumer_type?: 'INSTANCE' | 'MIGRATION';
+}
+
+function providerView(rp: ResourceProviderRow): ResourceProviderView {
+  return Object.freeze({ uuid: rp.uuid, name: rp.name, generation: rp.generation, parent_provider_uuid: rp.parent_provider_uuid, root_provider_uuid: rp.root_provider_uuid });
+}
+
+/**
+ * Placement for one session. Not simulated: reshaper, nested candidates across a tree,
+ * `resource_providers` filters other than `name`, `uuid`, `member_of`, `in_tree`, `required`,
+ * `resources`.
+ */
+export class PlacementApi {
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly policy: () => PolicyEngine,
+    private readonly caller: Caller,
+  ) {}
+
+  private creds(s: S): PolicyCredentials {
+    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
+    if (!v.ok) throw v.error;
+    return credentials(s, v);
+  }
+
+  private read(rule: string, target: Record<string, unknown> = {}): S {
+    this.caller.tokenId();
+    const s = this.kernel.view();
+    this.policy().enforce(rule, this.creds(s), target);
+    return s;
+  }
+
+  private write<R>(operation: string, rule: string, fn: (tx: Parameters<Parameters<Kernel['transact']>[1]>[0], s: S) => R): R {
+    this.caller.tokenId();
+    return this.kernel.transact(`placement.${operation}`, (tx) => {
+      const s = tx.draft as S;
+      this.policy().enforce(rule, this.creds(s), {});
+      tx.trace('placement', `${operation} authorised`);
+      return fn(tx, s);
+    });
+  }
+
+  /** `GET /resource_providers` (filters `name`, `member_of`, `in_tree`, `required`, `resources`). */
+  listResourceProviders(filter: { name?: string; member_of?: string[]; in_tree?: string; required?: string[] | string; resources?: Record<string, number> | string } = {}): ResourceProviderView[] {
+    const s = this.read('placement:resource_providers:list');
+    const f = check.record(filter, 'filter');
+    check.onlyKeys(f, ['name', 'member_of', 'in_tree', 'required', 'resources'], 'filter');
+    const name = f.name === undefined ? undefined : check.name(f.name, 'filter.name', 200);
+    let rows = tableToArray(s.placement.providers).sort((a, b) => a.id - b.id);
+    if (name !== undefined) rows = rows.filter((rp) => rp.name === name);
+    if (f.required !== undefined || f.member_of !== undefined || f.in_tree !== undefined) {
+      const matching = providersMatching(s, f);
+      rows = rows.filter((rp) => matching.has(rp.uuid));
+    }
+    if (f.resources !== undefined) {
+      const withRoom = new Set(Object.keys(allocationCandidates(s, { resources: f.resources as CandidateQuery['resources'] }).provider_summaries));
+      rows = rows.filter((rp) => withRoom.has(rp.uuid));
+    }
+    return rows.map(providerView);
+  }
+
+  /** `POST /resource_providers`. */
+  createResourceProvider(input: { name: string; uuid?: string; parent_provider_uuid?: string }): ResourceProviderView {
+    return this.write('create_resource_provider', 'placement:resource_providers:create', (tx) => providerView(store.createProvider(tx, input)));
+  }
+
+  /** `GET /resource_providers/{uuid}` (by uuid or name). */
+  getResourceProvider(ref: string): ResourceProviderView {
+    const s = this.read('placement:resource_providers:show');
+    return providerView(store.getProvider(s, ref));
+  }
+
+  /** `PUT /resource_providers/{uuid}`. */
+  updateResourceProvider(ref: string, input: { name: string; parent_provider_uuid?: string | null }): ResourceProviderView {
+    return this.write('update_resource_provider', 'placement:resource_providers:update', (tx, s) => providerView(store.updateProvider(tx, store.getProvider(s, ref), input)));
+  }
+
+  /** `DELETE /resource_providers/{uuid}`: 409 while it has allocations or children. */
+  deleteResourceProvider(ref: string): void {
+    this.write('delete_resource_provider', 'placement:resource_providers:delete', (tx, s) => store.deleteProvider(tx, store.getProvider(s, ref)));
+  }
+
+  /** `GET /resource_providers/{uuid}/inventories`. */
+  getInventories(ref: string): InventoriesView {
+    const s = this.read('placement:resource_providers:inventories:list');
+    const rp = store.getProvider(s, ref);
+    const inventories: Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> = {};
+    for (const [rc, { resource_provider_uuid: _u, resource_class: _c, ...inv }] of store.inventoriesOf(s, rp.uuid)) inventories[rc] = inv;
+    return Object.freeze({ resource_provider_generation: rp.generation, inventories });
+  }
+
+  /** `PUT /resource_providers/{uuid}/inventories` (stale generation: `placement.concurrent_update`). */
+  setInventories(ref: string, body: { resource_provider_generation: number; inventories: Record<string, Partial<Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> & { total: number }> }): InventoriesView {
+    this.write('set_inventories', 'placement:resource_providers:inventories:update', (tx, s) => store.setInventories(tx, store.getProvider(s, ref), body));
+    return this.getInventories(ref);
+  }
+
+  /** `DELETE /resource_providers/{uuid}/inventories/{rc}` (`placement.inventory.inuse` while allocated). */
+  deleteInventory(ref: string, resourceClass: string, generation?: number): void {
+    this.write('delete_inventory', 'placement:resource_providers:inventories:delete', (tx, s) => store.deleteInventory(tx, store.getProvider(s, ref), check.name(resourceClass, 'resource_class'), generation));
+  }
+
+  /** `GET /resource_providers/{uuid}/usages`. */
+  getProviderUsages(ref: string): { resource_provider_generation: number; usages: Record<string, number> } {
+    const s = this.read('placement:resource_providers:usages');
+    const rp = store.getProvider(s, ref);
+    const usages: Record<string, number> = {};
+    for (const rc of store.inventoriesOf(s, rp.uuid).keys()) usages[rc] = store.usageOf(s, rp.uuid, rc);
+    return Object.freeze({ resource_provider_generation: rp.generation, usages });
+  }
+
+  /** `GET /usages?project_id=`: what a project's consumers hold, by class. */
+  getUsages(projectId: string): { usages: Record<string, number> } {
+    const pid = check.name(projectId, 'project_id');
+    const s = this.read('placement:usages', { project_id: pid });
+    const usages: Record<string, number> = {};
+    for (const c of tableToArray(s.placement.consumers)) {
+      if (c.project_id !== pid) continue;
+      for (const classes of Object.values(store.allocationsOf(s, c.uuid))) for (const [rc, n] of Object.entries(classes)) usages[rc] = (usages[rc] ?? 0) + n;
+    }
+    return Object.freeze({ usages });
+  }
+
+  /** `GET /resource_providers/{uuid}/traits`. */
+  getProviderTraits(ref: string): { resource_provider_generation: number; traits: readonly string[] } {
+    const s = this.read('placement:resource_providers:traits:list');
+    const rp = store.getProvider(s, ref);
+    return Object.freeze({ resource_provider_generation: rp.generation, traits: store.traitsOf(s, rp.uuid) });
+  }
+
+  /** `PUT /resource_providers/{uuid}/traits`. */
+  setProviderTraits(ref: string, body: { resource_provider_generation: number; traits: string[] }): { resource_provider_generation: number; traits: readonly string[] } {
+    this.write('set_traits', 'placement:resource_providers:traits:update', (tx, s) => {
+      const b = check.record(body, 'body');
+      check.onlyKeys(b, ['resource_provider_generation', 'traits'], 'body');
+      store.setTraits(tx, store.getProvider(s, ref), b.traits, b.resource_provider_generation);
+    });
+    return this.getProviderTraits(ref);
+  }
+
+  /** `GET /resource_providers/{uuid}/aggregates`. */
+  getProviderAggregates(ref: string): { resource_provider_generation: number; aggregates: readonly string[] } {
+    const s = this.read('placement:resource_providers:aggregates:list');
+    const rp = store.getProvider(s, ref);
+    return Object.freeze({ resource_provider_generation: rp.generation, aggregates: store.aggregatesOf(s, rp.uuid) });
+  }
+
+  /** `PUT /resource_providers/{uuid}/aggregates` (1.19 body). */
+  setProviderAggregates(ref: string, body: { resource_provider_generation: number; aggregates: string[] }): { resource_provider_generation: number; aggregates: readonly string[] } {
+    this.write('set_aggregates', 'placement:resource_providers:aggregates:update', (tx, s) => {
+      const b = check.record(body, 'body');
+      check.onlyKeys(b, ['resource_provider_generation', 'aggregates'], 'body');
+      store.setAggregates(tx, store.getProvider(s, ref), b.aggregates, b.resource_provider_generation);
+    });
+    return this.getProviderAggregates(ref);
+  }
+
+  /** `GET /traits` (standard and custom; `name=startswith:CUSTOM_` style prefix filter). */
+  listTraits(filter: { startswith?: string } = {}): string[] {
+    const s = this.read('placement:traits:list');
+    const f = check.record(filter, 'filter');
+    check.onlyKeys(f, ['startswith'], 'filter');
+    const prefix = f.startswith === undefined ? '' : check.text(f.startswith, 'filter.startswith');
+    return [...STANDARD_TRAITS, ...tableToArray(s.placement.custom_traits)].filter((t) => t.startsWith(prefix)).sort();
+  }
+
+  /** `PUT /traits/{name}`: creates a `CUSTOM_` trait (idempotent). */
+  createTrait(name: string): void {
+    this.write('create_trait', 'placement:traits:update', (tx) => {
+      store.createTrait(tx, name);
+    });
+  }
+
+  /** `GET /resource_classes`. */
+  listResourceClasses(): string[] {
+    const s = this.read('placement:resource_classes:list');
+    return [...STANDARD_RESOURCE_CLASSES, ...tableToArray(s.placement.custom_resource_classes)];
+  }
+
+  /** `POST /resource_classes`: creates a `CUSTOM_` resource class. */
+  createResourceClass(name: string): void {
+    this.write('create_resource_class', 'placement:resource_classes:create', (tx) => store.createResourceClass(tx, name));
+  }
+
+  /** `GET /allocations/{consumer_uuid}`. */
+  getAllocations(consumerUuid: string): { allocations: Record<string, { resources: Record<string, number>; generation: number }>; project_id?: string; user_id?: string; consumer_generation?: number } {
+    const s = this.read('placement:allocations:list');
+    const id = check.name(consumerUuid, 'consumer_uuid', 36);
+    const c = getRow(s.placement.consumers, id);
+    const allocations: Record<string, { resources: Record<string, number>; generation: number }> = {};
+    for (const [rp, classes] of Object.entries(store.allocationsOf(s, id))) allocations[rp] = { resources: { ...classes }, generation: getRow(s.placement.providers, rp)?.generation ?? 0 };
+    return Object.freeze(c ? { allocations, project_id: c.project_id, user_id: c.user_id, consumer_generation: c.generation } : { allocations });
+  }
+
+  /** `PUT /allocations/{consumer_uuid}`: replaces a consumer's allocations (capacity exceeded: 409). */
+  putAllocations(consumerUuid: string, body: AllocationsRequest): void {
+    this.write('put_allocations', 'placement:allocations:update', (tx) => {
+      const b = check.record(body, 'body');
+      check.onlyKeys(b, ['allocations', 'project_id', 'user_id', 'consumer_generation', 'consumer_type'], 'body');
+      store.replaceAllocations(tx, [{
+        consumer_uuid: check.name(consumerUuid, 'consumer_uuid', 36),
+        allocations: store.checkAllocationMap(b.allocations, 'body.allocations'),
+        project_id: check.name(b.project_id, 'body.project_id'),
+        user_id: check.name(b.user_id, 'body.user_id'),
+        consumer_generation: b.consumer_generation === null ? null : check.integer(b.consumer_generation, 'body.consumer_generation', 0),
+        consumer_type: check.optional(b.consumer_type, 'body.consumer_type', (x, f) => check.oneOf(x, ['INSTANCE', 'MIGRATION'] as const, f), 'INSTANCE'),
+      }]);
+    });
+  }
+
+  /** `POST /allocations`: several consumers at once, all or nothing (how nova moves an instance's allocation to a migration). */
+  postAllocations(body: Record<string, AllocationsRequest>): void {
+    this.write('post_allocations', 'placement:allocations:manage', (tx) => {
+      const b = check.record(body, 'body');
+      store.replaceAllocations(tx, Object.entries(b).map(([consumer, req]) => {
+        const r = check.record(req, `body.${consumer}`);
+        check.onlyKeys(r, ['allocations', 'project_id', 'user_id', 'consumer_generation', 'consumer_type'], `body.${consumer}`);
+        return {
+          consumer_uuid: check.name(consumer, 'consumer_uuid', 36),
+          allocations: store.checkAllocationMap(r.allocations, `body.${consumer}.allocations`),
+          project_id: check.name(r.project_id, `body.${consumer}.project_id`),
+          user_id: check.name(r.user_id, `body.${consumer}.user_id`),
+          consumer_generation: r.consumer_generation === null ? null : check.integer(r.consumer_generation, `body.${consumer}.consumer_generation`, 0),
+          consumer_type: check.optional(r.consumer_type, `body.${consumer}.consumer_type`, (x, f) => check.oneOf(x, ['INSTANCE', 'MIGRATION'] as const, f), 'INSTANCE'),
+        };
+      }));
+    });
+  }
+
+  /** `DELETE /allocations/{consumer_uuid}` (404 when the consumer holds nothing). */
+  deleteAllocations(consumerUuid: string): void {
+    this.write('delete_allocations', 'placement:allocations:delete', (tx, s) => {
+      const id = check.name(consumerUuid, 'consumer_uuid', 36);
+      if (!getRow(s.placement.consumers, id)) throw new AllocationsNotFound(id);
+      store.replaceAllocations(tx, [{ consumer_uuid: id, allocations: {}, project_id: '', user_id: '' }]);
+    });
+  }
+
+  /** `GET /resource_providers/{uuid}/allocations`: every consumer's share of a provider. */
+  getProviderAllocations(ref: string): { resource_provider_generation: number; allocations: Record<string, { resources: Record<string, number> }> } {
+    const s = this.read('placement:resource_providers:allocations:list');
+    const rp = store.getProvider(s, ref);
+    const allocations: Record<string, { resources: Record<string, number> }> = {};
+    for (const [, consumer] of store.under(s.placement.provider_consumers, rp.uuid)) {
+      const mine = store.allocationsOf(s, consumer)[rp.uuid];
+      if (mine) allocations[consumer] = { resources: { ...mine } };
+    }
+    return Object.freeze({ resource_provider_generation: rp.generation, allocations });
+  }
+
+  /** `GET /allocation_candidates`. */
+  getAllocationCandidates(query: CandidateQuery): AllocationCandidates {
+    const s = this.read('placement:allocation_candidates:list');
+    return allocationCandidates(s, query);
+  }
+
+  /** Capacity of one class on one provider: `int((total − reserved) × allocation_ratio)`. */
+  capacityOf(ref: string, resourceClass: string): { capacity: number; used: number } {
+    const s = this.read('placement:resource_providers:inventories:show');
+    const rp = store.getProvider(s, ref);
+    const inv = store.inventoriesOf(s, rp.uuid).get(check.name(resourceClass, 'resource_class'));
+    if (!inv) throw new AllocationsNotFound(`${rp.uuid}/${resourceClass}`);
+    return { capacity: capacity(inv), used: store.usageOf(s, rp.uuid, inv.resource_class) };
+  }
+}
+
+/** 404 for a consumer or inventory that is not there. */
+class AllocationsNotFound extends NotFound {
+  constructor(what: string) {
+    super(store.PLACEMENT_ERRORS.DEFAULT, `No resource provider inventory or allocations found for ${what}.`, { ref: what });
+  }
+}
+
+/** Providers matching the trait, aggregate and tree filters, whatever their inventory. */
+function providersMatching(s: S, f: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  for (const rp of tableToArray(s.placement.providers)) {
+    const traits = new Set(store.traitsOf(s, rp.uuid));
+    const required = f.required === undefined ? [] : typeof f.required === 'string' ? f.required.split(',') : (f.required as string[]);
+    if (required.some((t) => (t.startsWith('!') ? traits.has(t.slice(1)) : !traits.has(t)))) continue;
+    if (f.in_tree !== undefined) {
+      const tree = getRow(s.placement.providers, String(f.in_tree));
+      if (!tree || tree.root_provider_uuid !== rp.root_provider_uuid) continue;
+    }
+    if (f.member_of !== undefined) {
+      const aggs = new Set(store.aggregatesOf(s, rp.uuid));
+      const ok = (f.member_of as string[]).every((m) => {
+        const none = m.startsWith('!');
+        const list = (none ? m.slice(1) : m).replace(/^in:/, '').split(',');
+        const hit = list.some((a) => aggs.has(a));
+        return none ? !hit : hit;
+      });
+      if (!ok) continue;
+    }
+    out.add(rp.uuid);
+  }
+  return out;
+}
+
+export type { AllocationMap };

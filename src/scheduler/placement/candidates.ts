@@ -1,0 +1,144 @@
+/**
+ * `GET /allocation_candidates` (placement/objects/allocation_candidate.py) for single
+ * providers: every provider with inventory and free capacity for all requested classes, the
+ * required traits and none of the forbidden ones, in the requested aggregates and tree; in
+ * provider order (`randomize_allocation_candidates` false), at most `limit`.
+ *
+ * Not simulated: candidates spanning a provider tree or sharing providers, granular request
+ * groups (`resources1=…`, `group_policy`), `root_required`, `same_subtree`.
+ */
+import { InvalidInput, check, getRow, tableToArray, type CloudState } from '../../core/index.js';
+import { capacity } from '../capacity.js';
+import { aggregatesOf, inventoriesOf, isResourceClass, isTrait, traitsOf, usageOf } from './store.js';
+import type { InventoryRow, ResourceProviderRow } from './types.js';
+
+type S = CloudState;
+
+/** A candidate query, as the query string of `GET /allocation_candidates` says it. */
+export interface CandidateQuery {
+  /** `resources=VCPU:1,MEMORY_MB:512`, as an object or that string. */
+  readonly resources: Readonly<Record<string, number>> | string;
+  /** `required=HW_CPU_X86_AVX2,!CUSTOM_SLOW`: traits the provider must (or, with `!`, must not) have. */
+  readonly required?: readonly string[] | string;
+  /** `member_of`: each entry `agg`, `in:a,b` (any of), `!agg` or `!in:a,b` (none of); all entries must hold. */
+  readonly member_of?: readonly string[];
+  /** `in_tree=<uuid>`: only providers in that provider's tree. */
+  readonly in_tree?: string;
+  /** At most this many candidates (nova asks for `max_placement_results`, 1000). */
+  readonly limit?: number;
+}
+
+/** A checked query. */
+export interface ParsedQuery {
+  readonly resources: Map<string, number>;
+  readonly required: Set<string>;
+  readonly forbidden: Set<string>;
+  readonly memberOf: { readonly any: readonly string[]; readonly none: boolean }[];
+  readonly inTree: string | undefined;
+  readonly limit: number | undefined;
+}
+
+/** One candidate's provider summary. */
+export interface ProviderSummary {
+  readonly resources: Readonly<Record<string, { readonly capacity: number; readonly used: number }>>;
+  readonly traits: readonly string[];
+  readonly parent_provider_uuid: string | null;
+  readonly root_provider_uuid: string;
+}
+
+/** What `GET /allocation_candidates` returns (microversion 1.36 shape). */
+export interface AllocationCandidates {
+  readonly allocation_requests: readonly { readonly allocations: Readonly<Record<string, { readonly resources: Readonly<Record<string, number>> }>>; readonly mappings: Readonly<Record<string, readonly string[]>> }[];
+  readonly provider_summaries: Readonly<Record<string, ProviderSummary>>;
+}
+
+/** Checks a candidate query (400 naming the parameter for anything malformed). */
+export function parseQuery(s: S, input: unknown): ParsedQuery {
+  const q = check.record(input, 'query');
+  check.onlyKeys(q, ['resources', 'required', 'member_of', 'in_tree', 'limit'], 'query');
+  const resources = new Map<string, number>();
+  const entries: [string, unknown][] = typeof q.resources === 'string'
+    ? q.resources.split(',').map((part) => {
+        const [rc, amount] = part.split(':');
+        if (rc === undefined || amount === undefined || !/^\d+$/.test(amount)) throw new InvalidInput('query.resources', `Badly formed resources parameter. Expected resources query string parameter in form: ?resources=VCPU:2,MEMORY_MB:1024. Got: ${String(q.resources)}.`);
+        return [rc.trim(), Number(amount)];
+      })
+    : Object.entries(check.record(q.resources, 'query.resources'));
+  for (const [rc, amount] of entries) {
+    if (!isResourceClass(s, rc)) throw new InvalidInput(`query.resources.${rc}`, `Invalid resource class in resources parameter: ${rc}.`);
+    const n = check.integer(amount, `query.resources.${rc}`, 1);
+    resources.set(rc, (resources.get(rc) ?? 0) + n);
+  }
+  if (resources.size === 0) throw new InvalidInput('query.resources', 'give at least one resource class and amount.');
+  const required = new Set<string>();
+  const forbidden = new Set<string>();
+  const traits = q.required === undefined ? [] : typeof q.required === 'string' ? q.required.split(',') : check.array(q.required, 'query.required', (t, f) => check.name(t, f, 256));
+  for (const raw of traits) {
+    const t = raw.trim();
+    const name = t.startsWith('!') ? t.slice(1) : t;
+    if (!isTrait(s, name)) throw new InvalidInput('query.required', `No such trait(s): ${name}.`);
+    (t.startsWith('!') ? forbidden : required).add(name);
+  }
+  const memberOf = (q.member_of === undefined ? [] : check.array(q.member_of, 'query.member_of', (m, f) => check.name(m, f, 10_000))).map((m) => {
+    const none = m.startsWith('!');
+    const body = none ? m.slice(1) : m;
+    const list = (body.startsWith('in:') ? body.slice(3) : body).split(',').map((x) => x.trim());
+    if (list.some((x) => !/^[0-9a-f-]{32,36}$/i.test(x))) throw new InvalidInput('query.member_of', `Invalid query string parameters: Expected 'member_of' parameter to contain valid UUID(s). Got: ${m}.`);
+    return { any: list.map((x) => x.toLowerCase()), none };
+  });
+  return {
+    resources,
+    required,
+    forbidden,
+    memberOf,
+    inTree: q.in_tree === undefined ? undefined : check.name(q.in_tree, 'query.in_tree', 36),
+    limit: q.limit === undefined ? undefined : check.integer(q.limit, 'query.limit', 1),
+  };
+}
+
+/** Whether `rp` can take the whole query by itself, and its inventories if so. */
+export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): Map<string, InventoryRow> | undefined {
+  if (q.inTree !== undefined) {
+    const tree = getRow(s.placement.providers, q.inTree);
+    if (!tree || tree.root_provider_uuid !== rp.root_provider_uuid) return undefined;
+  }
+  const invs = inventoriesOf(s, rp.uuid);
+  for (const [rc, amount] of q.resources) {
+    const inv = invs.get(rc);
+    if (!inv) return undefined;
+    if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) return undefined;
+    if (usageOf(s, rp.uuid, rc) + amount > capacity(inv)) return undefined;
+  }
+  if (q.required.size > 0 || q.forbidden.size > 0) {
+    const has = new Set(traitsOf(s, rp.uuid));
+    for (const t of q.required) if (!has.has(t)) return undefined;
+    for (const t of q.forbidden) if (has.has(t)) return undefined;
+  }
+  if (q.memberOf.length > 0) {
+    const aggs = new Set(aggregatesOf(s, rp.uuid));
+    for (const m of q.memberOf) {
+      const inAny = m.any.some((a) => aggs.has(a));
+      if (m.none ? inAny : !inAny) return undefined;
+    }
+  }
+  return invs;
+}
+
+/** The candidates for a query, in provider order (creation order), at most `limit`. */
+export function allocationCandidates(s: S, query: unknown): AllocationCandidates {
+  const q = parseQuery(s, query);
+  const providers = tableToArray(s.placement.providers).sort((a, b) => a.id - b.id);
+  const requests: AllocationCandidates['allocation_requests'][number][] = [];
+  const summaries: Record<string, ProviderSummary> = {};
+  for (const rp of providers) {
+    if (q.limit !== undefined && requests.length >= q.limit) break;
+    const invs = providerFits(s, rp, q);
+    if (!invs) continue;
+    requests.push({ allocations: { [rp.uuid]: { resources: Object.fromEntries(q.resources) } }, mappings: { '': [rp.uuid] } });
+    const resources: Record<string, { capacity: number; used: number }> = {};
+    for (const [rc, inv] of invs) resources[rc] = { capacity: capacity(inv), used: usageOf(s, rp.uuid, rc) };
+    summaries[rp.uuid] = { resources, traits: [...traitsOf(s, rp.uuid)], parent_provider_uuid: rp.parent_provider_uuid, root_provider_uuid: rp.root_provider_uuid };
+  }
+  return Object.freeze({ allocation_requests: requests, provider_summaries: summaries });
+}
+

@@ -1,0 +1,440 @@
+/**
+ * Placement's objects as draft mutators and guarded getters: resource providers (with
+ * generations), inventories, traits, aggregates, consumers and allocations, usages and the
+ * capacity rule `int((total − reserved) × allocation_ratio)` (placement/objects/*.py).
+ */
+import {
+  BadRequest,
+  CloudError,
+  Conflict,
+  InvalidInput,
+  NotFound,
+  check,
+  deleteRow,
+  emptyTable,
+  getRow,
+  setRow,
+  tableEntries,
+  type CloudState,
+  type Table,
+  type Tx,
+} from '../../core/index.js';
+import './augment.js';
+import { capacity } from '../capacity.js';
+import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
+import type { AllocationMap, ConsumerRow, InventoryRow, PlacementState, ResourceProviderRow } from './types.js';
+
+export type { AllocationMap };
+
+type S = CloudState;
+
+/** Placement's error codes (placement/errors.py), never renamed. */
+export const PLACEMENT_ERRORS = {
+  DEFAULT: 'placement.undefined_code',
+  INVENTORY_INUSE: 'placement.inventory.inuse',
+  CONCURRENT_UPDATE: 'placement.concurrent_update',
+  DUPLICATE_NAME: 'placement.duplicate_name',
+  PROVIDER_IN_USE: 'placement.resource_provider.inuse',
+  PROVIDER_CANNOT_DELETE_PARENT: 'placement.resource_provider.cannot_delete_parent',
+  RESOURCE_PROVIDER_NOT_FOUND: 'placement.resource_provider.not_found',
+} as const;
+
+/** 409 `placement.concurrent_update`: the generation given is not the provider's (or consumer's) current one. */
+export class ConcurrentUpdate extends Conflict {
+  constructor(what: string, expected: number | null, actual: number | null) {
+    super(PLACEMENT_ERRORS.CONCURRENT_UPDATE, `${what} generation conflict: expected ${expected}, the current generation is ${actual}. Please update the generation and try again.`, { expected, actual });
+  }
+}
+
+/** 409: an allocation would exceed the capacity or violate min_unit / max_unit / step_size. */
+export class CapacityExceeded extends CloudError {
+  constructor(resourceClass: string, provider: string, constraint: boolean) {
+    super(
+      409,
+      PLACEMENT_ERRORS.DEFAULT,
+      `Unable to allocate inventory: Unable to create allocation for '${resourceClass}' on resource provider '${provider}'. The requested amount would ${constraint ? 'violate inventory constraints' : 'exceed the capacity'}.`,
+      { resource_class: resourceClass, resource_provider: provider },
+    );
+  }
+}
+
+/** An empty placement slice. */
+export function initialPlacementState(): PlacementState {
+  return {
+    providers: emptyTable(),
+    provider_names: emptyTable(),
+    inventories: emptyTable(),
+    usages: emptyTable(),
+    traits: emptyTable(),
+    aggregates: emptyTable(),
+    custom_traits: emptyTable(),
+    custom_resource_classes: emptyTable(),
+    consumers: emptyTable(),
+    allocations: emptyTable(),
+    provider_consumers: emptyTable(),
+  };
+}
+
+const key = (...parts: string[]): string => parts.join('|');
+
+/** Rows under `prefix|`, in key order. */
+export function* under<T>(table: Table<T>, prefix: string): Generator<[string, T]> {
+  const p = `${prefix}|`;
+  for (const entry of tableEntries(table, p)) {
+    if (!entry[0].startsWith(p)) return;
+    yield entry;
+  }
+}
+
+// ---------------------------------------------------------------- getters
+
+/** A provider by uuid or name (404 `placement.resource_provider.not_found`). */
+export function getProvider(s: S, ref: unknown, field = 'resource_provider'): ResourceProviderRow {
+  const r = check.name(ref, field, 255);
+  const p = s.placement.providers;
+  const byId = getRow(p, r);
+  if (byId) return byId;
+  const uuid = getRow(s.placement.provider_names, r);
+  const byName = uuid === undefined ? undefined : getRow(p, uuid);
+  if (byName) return byName;
+  throw new NotFound(PLACEMENT_ERRORS.RESOURCE_PROVIDER_NOT_FOUND, `No resource provider with uuid or name '${r}' found.`, { field, ref: r });
+}
+
+/** The inventories of a provider by class. */
+export function inventoriesOf(s: S, uuid: string): Map<string, InventoryRow> {
+  return new Map(Object.entries(getRow(s.placement.inventories, uuid) ?? {}));
+}
+
+/** Amount of `rc` allocated on a provider. */
+export function usageOf(s: S, uuid: string, rc: string): number {
+  return getRow(s.placement.usages, uuid)?.[rc] ?? 0;
+}
+
+/** The traits of a provider, sorted. */
+export function traitsOf(s: S, uuid: string): readonly string[] {
+  return getRow(s.placement.traits, uuid) ?? [];
+}
+
+/** The aggregates of a provider, sorted. */
+export function aggregatesOf(s: S, uuid: string): readonly string[] {
+  return getRow(s.placement.aggregates, uuid) ?? [];
+}
+
+/** Whether a resource class exists (standard or custom). */
+export function isResourceClass(s: S, rc: string): boolean {
+  return STANDARD_RESOURCE_CLASSES.includes(rc) || getRow(s.placement.custom_resource_classes, rc) !== undefined;
+}
+
+/** Whether a trait exists (standard or custom). */
+export function isTrait(s: S, trait: string): boolean {
+  return STANDARD_TRAIT_SET.has(trait) || getRow(s.placement.custom_traits, trait) !== undefined;
+}
+
+const STANDARD_TRAIT_SET = new Set(STANDARD_TRAITS);
+
+// ---------------------------------------------------------------- providers
+
+function bump(tx: Tx, rp: ResourceProviderRow): ResourceProviderRow {
+  const next = { ...rp, generation: rp.generation + 1 };
+  setRow(tx.draft.placement.providers, rp.uuid, next);
+  return next;
+}
+
+function checkGeneration(rp: ResourceProviderRow, generation: unknown, field: string): void {
+  if (generation === undefined) return;
+  const g = check.integer(generation, field, 0);
+  if (g !== rp.generation) throw new ConcurrentUpdate(`resource provider ${rp.uuid}`, g, rp.generation);
+}
+
+/** `POST /resource_providers`. */
+export function createProvider(tx: Tx, input: unknown): ResourceProviderRow {
+  const s = tx.draft as S;
+  const r = check.record(input, 'resource_provider');
+  check.onlyKeys(r, ['name', 'uuid', 'parent_provider_uuid'], 'resource_provider');
+  const name = check.name(r.name, 'resource_provider.name', 200);
+  const uuid = r.uuid === undefined ? tx.ids.uuid() : checkUuid(r.uuid, 'resource_provider.uuid');
+  if (getRow(s.placement.provider_names, name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name });
+  if (getRow(s.placement.providers, uuid) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Conflicting resource provider uuid: ${uuid} already exists.`, { uuid });
+  let root = uuid;
+  let parent: string | null = null;
+  if (r.parent_provider_uuid !== undefined && r.parent_provider_uuid !== null) {
+    const p = getProvider(s, r.parent_provider_uuid, 'resource_provider.parent_provider_uuid');
+    parent = p.uuid;
+    root = p.root_provider_uuid;
+  }
+  const row: ResourceProviderRow = { uuid, id: tx.counter('placement.provider'), name, generation: 0, parent_provider_uuid: parent, root_provider_uuid: root };
+  setRow(tx.draft.placement.providers, uuid, row);
+  setRow(tx.draft.placement.provider_names, name, uuid);
+  tx.trace('placement', 'resource provider created', { uuid, name });
+  return row;
+}
+
+/** `PUT /resource_providers/{uuid}`: rename (the parent may only be set, not changed, as in Zed). */
+export function updateProvider(tx: Tx, rp: ResourceProviderRow, input: unknown): ResourceProviderRow {
+  const s = tx.draft as S;
+  const r = check.record(input, 'resource_provider');
+  check.onlyKeys(r, ['name', 'parent_provider_uuid'], 'resource_provider');
+  const name = check.name(r.name, 'resource_provider.name', 200);
+  if (r.parent_provider_uuid !== undefined && (r.parent_provider_uuid ?? null) !== rp.parent_provider_uuid) {
+    throw new BadRequest(PLACEMENT_ERRORS.DEFAULT, 'Changing the parent of a resource provider is not supported here (re-parenting needs microversion 1.37 semantics).', { field: 'resource_provider.parent_provider_uuid' });
+  }
+  if (name !== rp.name) {
+    if (getRow(s.placement.provider_names, name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name });
+    deleteRow(tx.draft.placement.provider_names, rp.name);
+    setRow(tx.draft.placement.provider_names, name, rp.uuid);
+  }
+  return bump(tx, { ...rp, name });
+}
+
+/** `DELETE /resource_providers/{uuid}`: refused while it has allocations or children. */
+export function deleteProvider(tx: Tx, rp: ResourceProviderRow): void {
+  const s = tx.draft as S;
+  if ([...under(s.placement.provider_consumers, rp.uuid)].length > 0) {
+    throw new Conflict(PLACEMENT_ERRORS.PROVIDER_IN_USE, `Unable to delete resource provider ${rp.uuid}: Resource provider has allocations.`, { uuid: rp.uuid });
+  }
+  for (const [, p] of tableEntries(s.placement.providers)) {
+    if (p.parent_provider_uuid === rp.uuid) throw new Conflict(PLACEMENT_ERRORS.PROVIDER_CANNOT_DELETE_PARENT, `Unable to delete parent resource provider ${rp.uuid}: It has child resource providers.`, { uuid: rp.uuid });
+  }
+  deleteRow(tx.draft.placement.inventories, rp.uuid);
+  deleteRow(tx.draft.placement.usages, rp.uuid);
+  deleteRow(tx.draft.placement.traits, rp.uuid);
+  deleteRow(tx.draft.placement.aggregates, rp.uuid);
+  deleteRow(tx.draft.placement.providers, rp.uuid);
+  deleteRow(tx.draft.placement.provider_names, rp.name);
+  tx.trace('placement', 'resource provider deleted', { uuid: rp.uuid });
+}
+
+function checkUuid(x: unknown, field: string): string {
+  const u = check.name(x, field, 36);
+  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(u)) throw new InvalidInput(field, `'${u}' is not a UUID.`);
+  return u.toLowerCase();
+}
+
+// ---------------------------------------------------------------- inventories
+
+const INVENTORY_KEYS = ['total', 'reserved', 'min_unit', 'max_unit', 'step_size', 'allocation_ratio'];
+/** Placement's limit on integer fields (db MAX_INT). */
+const MAX_INT = 2_147_483_647;
+
+/** Checks one inventory body with Placement's defaults (reserved 0, min_unit 1, max_unit = MAX_INT, step 1, ratio 1.0). */
+export function checkInventory(rp: string, rc: string, input: unknown, field: string): InventoryRow {
+  const i = check.record(input, field);
+  check.onlyKeys(i, INVENTORY_KEYS, field);
+  const total = check.integer(i.total, `${field}.total`, 1, MAX_INT);
+  const inv: InventoryRow = {
+    resource_provider_uuid: rp,
+    resource_class: rc,
+    total,
+    reserved: check.optional(i.reserved, `${field}.reserved`, (x, f) => check.integer(x, f, 0, MAX_INT), 0),
+    min_unit: check.optional(i.min_unit, `${field}.min_unit`, (x, f) => check.integer(x, f, 1, MAX_INT), 1),
+    max_unit: check.optional(i.max_unit, `${field}.max_unit`, (x, f) => check.integer(x, f, 1, MAX_INT), MAX_INT),
+    step_size: check.optional(i.step_size, `${field}.step_size`, (x, f) => check.integer(x, f, 1, MAX_INT), 1),
+    allocation_ratio: check.optional(i.allocation_ratio, `${field}.allocation_ratio`, (x, f) => check.number(x, f, 0.0001, 3.40282e38), 1.0),
+  };
+  if (inv.reserved > inv.total) throw new InvalidInput(`${field}.reserved`, `Unable to update inventory for resource provider ${rp}: reserved (${inv.reserved}) must not exceed total (${inv.total}).`);
+  if (inv.min_unit > inv.max_unit) throw new InvalidInput(`${field}.min_unit`, `min_unit (${inv.min_unit}) must not exceed max_unit (${inv.max_unit}).`);
+  return inv;
+}
+
+/**
+ * `PUT /resource_providers/{uuid}/inventories`: replaces every inventory. Removing a class that
+ * has allocations is `placement.inventory.inuse` (409). Shrinking a class below its usage is
+ * allowed, as Placement does (it logs "over capacity"); later claims then fail.
+ */
+export function setInventories(tx: Tx, rp: ResourceProviderRow, input: unknown): ResourceProviderRow {
+  const s = tx.draft as S;
+  const r = check.record(input, 'body');
+  check.onlyKeys(r, ['resource_provider_generation', 'inventories'], 'body');
+  checkGeneration(rp, check.integer(r.resource_provider_generation, 'body.resource_provider_generation', 0), 'body.resource_provider_generation');
+  const invs = check.record(r.inventories, 'body.inventories');
+  const next = new Map<string, InventoryRow>();
+  for (const [rc, body] of Object.entries(invs)) {
+    if (!isResourceClass(s, rc)) throw new InvalidInput(`body.inventories.${rc}`, `Unknown resource class in inventory for resource provider ${rp.uuid}: ${rc}.`);
+    next.set(rc, checkInventory(rp.uuid, rc, body, `body.inventories.${rc}`));
+  }
+  const current = inventoriesOf(s, rp.uuid);
+  const inUse = [...current.keys()].filter((rc) => !next.has(rc) && usageOf(s, rp.uuid, rc) > 0);
+  if (inUse.length > 0) throw new Conflict(PLACEMENT_ERRORS.INVENTORY_INUSE, `update conflict: Inventory for '${inUse.join(', ')}' on resource provider '${rp.uuid}' in use.`, { resource_classes: inUse });
+  if (next.size === 0) deleteRow(tx.draft.placement.inventories, rp.uuid);
+  else setRow(tx.draft.placement.inventories, rp.uuid, Object.fromEntries(next));
+  tx.trace('placement', 'inventories set', { uuid: rp.uuid, classes: [...next.keys()] });
+  return bump(tx, rp);
+}
+
+/** `DELETE /resource_providers/{uuid}/inventories/{rc}`: refused while allocated (inuse). */
+export function deleteInventory(tx: Tx, rp: ResourceProviderRow, rc: string, generation?: number): ResourceProviderRow {
+  const s = tx.draft as S;
+  checkGeneration(rp, generation, 'resource_provider_generation');
+  const current = getRow(s.placement.inventories, rp.uuid) ?? {};
+  if (current[rc] === undefined) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} found for resource provider ${rp.uuid}.`);
+  if (usageOf(s, rp.uuid, rc) > 0) throw new Conflict(PLACEMENT_ERRORS.INVENTORY_INUSE, `Inventory for '${rc}' on resource provider '${rp.uuid}' in use.`, { resource_classes: [rc] });
+  const { [rc]: _gone, ...rest } = current;
+  if (Object.keys(rest).length === 0) deleteRow(tx.draft.placement.inventories, rp.uuid);
+  else setRow(tx.draft.placement.inventories, rp.uuid, rest);
+  return bump(tx, rp);
+}
+
+// ---------------------------------------------------------------- traits and aggregates
+
+/** `PUT /resource_providers/{uuid}/traits`: replaces the provider's traits (all must exist). */
+export function setTraits(tx: Tx, rp: ResourceProviderRow, traits: unknown, generation: unknown): ResourceProviderRow {
+  const s = tx.draft as S;
+  checkGeneration(rp, check.integer(generation, 'resource_provider_generation', 0), 'resource_provider_generation');
+  const list = check.array(traits, 'traits', (t, f) => {
+    const name = check.name(t, f, 255);
+    if (!isTrait(s, name)) throw new InvalidInput(f, `No such trait(s): ${name}.`);
+    return name;
+  }, 10_000);
+  setRow(tx.draft.placement.traits, rp.uuid, [...new Set(list)].sort());
+  return bump(tx, rp);
+}
+
+/** `PUT /resource_providers/{uuid}/aggregates`: replaces the provider's aggregates. */
+export function setAggregates(tx: Tx, rp: ResourceProviderRow, aggregates: unknown, generation: unknown): ResourceProviderRow {
+  const s = tx.draft as S;
+  checkGeneration(rp, check.integer(generation, 'resource_provider_generation', 0), 'resource_provider_generation');
+  const list = check.array(aggregates, 'aggregates', (a, f) => checkUuid(a, f), 10_000);
+  void s;
+  setRow(tx.draft.placement.aggregates, rp.uuid, [...new Set(list)].sort());
+  return bump(tx, rp);
+}
+
+/** `PUT /traits/{name}`: creates a custom trait (`CUSTOM_` + uppercase letters, digits, `_`). */
+export function createTrait(tx: Tx, name: unknown): boolean {
+  const n = check.name(name, 'name', 255);
+  if (STANDARD_TRAIT_SET.has(n)) return false;
+  if (!/^CUSTOM_[A-Z0-9_]+$/.test(n)) throw new InvalidInput('name', `The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix "CUSTOM_" and use following characters: "A"-"Z", "0"-"9" and "_".`);
+  if (getRow(tx.draft.placement.custom_traits, n) !== undefined) return false;
+  setRow(tx.draft.placement.custom_traits, n, n);
+  return true;
+}
+
+/** `POST /resource_classes`: creates a custom resource class. */
+export function createResourceClass(tx: Tx, name: unknown): void {
+  const n = check.name(name, 'name', 255);
+  if (!/^CUSTOM_[A-Z0-9_]+$/.test(n)) throw new InvalidInput('name', `'${n}' is not a valid custom resource class: use CUSTOM_ followed by A-Z, 0-9 and _.`);
+  if (isResourceClass(tx.draft as S, n)) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource class already exists: ${n}.`);
+  setRow(tx.draft.placement.custom_resource_classes, n, n);
+}
+
+// ---------------------------------------------------------------- allocations
+
+/** The allocations of a consumer, as `GET /allocations/{consumer}` shows them. */
+export function allocationsOf(s: S, consumer: string): AllocationMap {
+  return getRow(s.placement.allocations, consumer) ?? {};
+}
+
+/** Checks an allocation body `{ <rp>: { resources: { <class>: amount } } }`. */
+export function checkAllocationMap(input: unknown, field: string): AllocationMap {
+  const r = check.record(input, field);
+  const out: Record<string, Record<string, number>> = {};
+  for (const [rp, body] of Object.entries(r)) {
+    const b = check.record(body, `${field}.${rp}`);
+    check.onlyKeys(b, ['resources', 'generation'], `${field}.${rp}`);
+    const res = check.record(b.resources, `${field}.${rp}.resources`);
+    const classes: Record<string, number> = {};
+    for (const [rc, amount] of Object.entries(res)) classes[rc] = check.integer(amount, `${field}.${rp}.resources.${rc}`, 1, MAX_INT);
+    if (Object.keys(classes).length === 0) throw new InvalidInput(`${field}.${rp}.resources`, 'give at least one resource class.');
+    out[rp] = classes;
+  }
+  return out;
+}
+
+/** A consumer's new allocations with who holds them. */
+export interface ConsumerAllocations {
+  readonly consumer_uuid: string;
+  readonly allocations: AllocationMap;
+  readonly project_id: string;
+  readonly user_id: string;
+  /** The consumer generation the caller saw (null for a new consumer); checked when given. */
+  readonly consumer_generation?: number | null;
+  readonly consumer_type?: ConsumerRow['consumer_type'];
+}
+
+/**
+ * Replaces the allocations of one or more consumers atomically (`PUT /allocations/{consumer}`,
+ * `POST /allocations`): every new amount must fit `used + amount ≤ capacity` and the inventory's
+ * min_unit / max_unit / step_size, counting what the same consumers free. Empty allocations delete
+ * the consumer. Generations of touched providers and consumers move on.
+ */
+export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocations[]): void {
+  const s = tx.draft as S;
+  // what the consumers hold now is freed first, so moving an amount within one request fits
+  const freed = new Map<string, number>();
+  for (const req of requests) {
+    const consumer = getRow(s.placement.consumers, req.consumer_uuid);
+    if (req.consumer_generation !== undefined) {
+      const actual = consumer ? consumer.generation : null;
+      if (req.consumer_generation !== actual) throw new ConcurrentUpdate(`consumer ${req.consumer_uuid}`, req.consumer_generation, actual);
+    }
+    for (const [rp, classes] of Object.entries(allocationsOf(s, req.consumer_uuid))) {
+      for (const [rc, used] of Object.entries(classes)) freed.set(key(rp, rc), (freed.get(key(rp, rc)) ?? 0) + used);
+    }
+  }
+  const wanted = new Map<string, number>();
+  for (const req of requests) {
+    for (const [rpRef, classes] of Object.entries(req.allocations)) {
+      const rp = getProvider(s, rpRef, 'allocations');
+      const invs = inventoriesOf(s, rp.uuid);
+      for (const [rc, amount] of Object.entries(classes)) {
+        const inv = invs.get(rc);
+        if (!inv) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Unable to allocate inventory: Inventory for '${rc}' on resource provider '${rp.uuid}' invalid.`, { resource_class: rc, resource_provider: rp.uuid });
+        if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) throw new CapacityExceeded(rc, rp.uuid, true);
+        wanted.set(key(rp.uuid, rc), (wanted.get(key(rp.uuid, rc)) ?? 0) + amount);
+      }
+    }
+  }
+  for (const [k, amount] of wanted) {
+    const [rp, rc] = k.split('|') as [string, string];
+    const inv = inventoriesOf(s, rp).get(rc) as InventoryRow;
+    const used = usageOf(s, rp, rc) - (freed.get(k) ?? 0);
+    if (used + amount > capacity(inv)) throw new CapacityExceeded(rc, rp, false);
+  }
+  // all checks passed: write
+  const touched = new Set<string>();
+  for (const req of requests) {
+    for (const [rp, classes] of Object.entries(allocationsOf(s, req.consumer_uuid))) {
+      for (const [rc, used] of Object.entries(classes)) addUsage(tx, rp, rc, -used);
+      deleteRow(tx.draft.placement.provider_consumers, key(rp, req.consumer_uuid));
+      touched.add(rp);
+    }
+    deleteRow(tx.draft.placement.allocations, req.consumer_uuid);
+  }
+  for (const req of requests) {
+    const consumer = getRow(s.placement.consumers, req.consumer_uuid);
+    const entries = Object.entries(req.allocations);
+    if (entries.length === 0) {
+      if (consumer) deleteRow(tx.draft.placement.consumers, req.consumer_uuid);
+      continue;
+    }
+    setRow(tx.draft.placement.consumers, req.consumer_uuid, {
+      uuid: req.consumer_uuid,
+      project_id: req.project_id,
+      user_id: req.user_id,
+      generation: consumer ? consumer.generation + 1 : 0,
+      consumer_type: req.consumer_type ?? consumer?.consumer_type ?? 'INSTANCE',
+    });
+    const stored: Record<string, Record<string, number>> = {};
+    for (const [rpRef, classes] of entries) {
+      const rp = getProvider(s, rpRef, 'allocations').uuid;
+      stored[rp] = { ...(stored[rp] ?? {}), ...classes };
+      for (const [rc, used] of Object.entries(classes)) addUsage(tx, rp, rc, used);
+      setRow(tx.draft.placement.provider_consumers, key(rp, req.consumer_uuid), req.consumer_uuid);
+      touched.add(rp);
+    }
+    setRow(tx.draft.placement.allocations, req.consumer_uuid, stored);
+  }
+  for (const uuid of touched) {
+    const rp = getRow(s.placement.providers, uuid);
+    if (rp) bump(tx, rp);
+  }
+}
+
+function addUsage(tx: Tx, rp: string, rc: string, delta: number): void {
+  const current = getRow(tx.draft.placement.usages, rp) ?? {};
+  const value = (current[rc] ?? 0) + delta;
+  const { [rc]: _old, ...rest } = current;
+  const next = value === 0 ? rest : { ...rest, [rc]: value };
+  if (Object.keys(next).length === 0) deleteRow(tx.draft.placement.usages, rp);
+  else setRow(tx.draft.placement.usages, rp, next);
+}

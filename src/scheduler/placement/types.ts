@@ -1,0 +1,64 @@
+/** Placement's resources as the state stores them (placement/objects/*). */
+import type { Table } from '../../core/index.js';
+
+/** A resource provider. `id` is Placement's internal id: the creation order, which orders candidates. */
+export interface ResourceProviderRow {
+  readonly uuid: string;
+  readonly id: number;
+  readonly name: string;
+  readonly generation: number;
+  readonly parent_provider_uuid: string | null;
+  readonly root_provider_uuid: string;
+}
+
+/** One resource class's inventory on a provider. */
+export interface InventoryRow {
+  readonly resource_provider_uuid: string;
+  readonly resource_class: string;
+  readonly total: number;
+  readonly reserved: number;
+  readonly min_unit: number;
+  readonly max_unit: number;
+  readonly step_size: number;
+  readonly allocation_ratio: number;
+}
+
+/** A consumer: an instance or a migration holding allocations. */
+export interface ConsumerRow {
+  readonly uuid: string;
+  readonly project_id: string;
+  readonly user_id: string;
+  readonly generation: number;
+  /** Placement 1.38's consumer types. */
+  readonly consumer_type: 'INSTANCE' | 'MIGRATION' | 'unknown';
+}
+
+/** What a consumer holds: provider uuid → class → amount. */
+export type AllocationMap = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/**
+ * The placement slice. Per-provider facts are one row per provider (inventories by class, usage
+ * by class, traits, aggregates), so a change writes one row, not one per class or trait.
+ */
+export interface PlacementState {
+  readonly providers: Table<ResourceProviderRow>;
+  /** name → uuid (names are unique) */
+  readonly provider_names: Table<string>;
+  /** rp → class → inventory */
+  readonly inventories: Table<Readonly<Record<string, InventoryRow>>>;
+  /** rp → class → amount allocated (kept with every allocation change) */
+  readonly usages: Table<Readonly<Record<string, number>>>;
+  /** rp → sorted traits */
+  readonly traits: Table<readonly string[]>;
+  /** rp → sorted aggregate uuids */
+  readonly aggregates: Table<readonly string[]>;
+  /** custom trait names (`CUSTOM_*`) */
+  readonly custom_traits: Table<string>;
+  /** custom resource class names (`CUSTOM_*`) */
+  readonly custom_resource_classes: Table<string>;
+  readonly consumers: Table<ConsumerRow>;
+  /** consumer → its allocations */
+  readonly allocations: Table<AllocationMap>;
+  /** `<rp>|<consumer>` → consumer uuid: who holds something on a provider */
+  readonly provider_consumers: Table<string>;
+}
