@@ -5,11 +5,11 @@
  * from the hardware and nova.conf's allocation ratios and reservations, and traits from the CPU
  * flags and the driver's capabilities. Runs inside the hardware calls through their hooks.
  */
-import { Conflict, check, getRow, setRow, emptyTable, type CloudState, type Table, type Tx, type Kernel } from '../core/index.js';
+import { Conflict, check, getRow, plain, setRow, emptyTable, type CloudState, type Table, type Tx, type Kernel } from '../core/index.js';
 import { logicalCpus, type Host } from '../hardware/index.js';
 import * as placement from './placement/store.js';
 import { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
-import type { InventoryRow } from './placement/types.js';
+import type { InventoryRow, ResourceProviderRow } from './placement/types.js';
 
 /** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
 export interface ComputeConfig {
@@ -80,7 +80,9 @@ export function checkComputeConfig(input: unknown, field: string): Partial<Compu
 
 /** The options in force on a host: its overrides over the cloud-wide values. */
 export function computeConfigOf(s: CloudState, host: string): ComputeConfig {
-  return { ...s.compute_config.defaults, ...(getRow(s.compute_config.hosts, host) ?? {}) };
+  const cc = plain(s.compute_config); // the committed (or current) object: no proxies on this hot path
+  const own = getRow(cc.hosts, host);
+  return own === undefined ? cc.defaults : { ...cc.defaults, ...own };
 }
 
 /** The traits the libvirt driver reports for a QEMU/KVM host (CAPABILITY_TRAITS_MAP of its capabilities). */
@@ -122,18 +124,57 @@ export function computeTraits(host: Host): string[] {
   return [...traits].sort();
 }
 
-/** Creates or refreshes the compute host's resource provider (uuid = the host's id). */
+/**
+ * Creates or refreshes the compute host's resource provider (uuid = the host's id), writing only
+ * what changed, with one generation step per change as Placement counts them (a new provider
+ * with its inventory and traits is at generation 2, as after nova's create, PUT inventories, PUT
+ * traits). Removing a class that is allocated is `placement.inventory.inuse`, as in Placement.
+ */
 export function reportComputeNode(tx: Tx, host: Host): void {
   const s = tx.draft as CloudState;
-  let rp = getRow(s.placement.providers, host.id);
-  if (!rp) rp = placement.createProvider(tx, { name: host.name, uuid: host.id });
-  const invs = computeInventories(host, computeConfigOf(s, host.name));
-  rp = placement.setInventories(tx, rp, { resource_provider_generation: rp.generation, inventories: invs });
+  const existing = getRow(s.placement.providers, host.id);
+  const wanted = computeInventories(host, computeConfigOf(s, host.name));
+  const inventories: Record<string, InventoryRow> = {};
+  for (const [rc, inv] of Object.entries(wanted)) inventories[rc] = { resource_provider_uuid: host.id, resource_class: rc, ...inv };
+  if (!existing) {
+    // create + PUT inventories + PUT traits, written as one row (generation 2, as after those three calls)
+    if (getRow(s.placement.provider_names, host.name) !== undefined) throw new Conflict(placement.PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${host.name} already exists.`, { name: host.name });
+    const rp: ResourceProviderRow = { uuid: host.id, id: tx.counter('placement.provider'), name: host.name, generation: 2, parent_provider_uuid: null, root_provider_uuid: host.id, inventories, usages: {}, traits: computeTraits(host), aggregates: [] };
+    setRow(tx.draft.placement.providers, host.id, rp);
+    setRow(tx.draft.placement.provider_names, host.name, host.id);
+    tx.trace('nova-compute', `resource tracker reported ${host.name} to placement`, { vcpus: wanted.VCPU?.total ?? 0, memory_mb: wanted.MEMORY_MB?.total ?? 0, disk_gb: wanted.DISK_GB?.total ?? 0 });
+    return;
+  }
+  let generation = existing.generation;
+  let next: ResourceProviderRow = existing;
+  if (!sameInventories(existing.inventories, inventories)) {
+    const inUse = Object.keys(existing.inventories).filter((rc) => inventories[rc] === undefined && (existing.usages[rc] ?? 0) > 0);
+    if (inUse.length > 0) throw new Conflict('placement.inventory.inuse', `update conflict: Inventory for '${inUse.join(', ')}' on resource provider '${host.id}' in use.`, { resource_classes: inUse });
+    next = { ...next, inventories };
+    generation += 1;
+  }
   // keep traits someone else set (custom ones, COMPUTE_STATUS_DISABLED), replace the host's own
-  const own = new Set(computeTraits(host));
-  const kept = [...placement.traitsOf(s, rp.uuid)].filter((t) => !t.startsWith('HW_CPU_') && !(t.startsWith('COMPUTE_') && t !== 'COMPUTE_STATUS_DISABLED'));
-  placement.setTraits(tx, rp, [...new Set([...own, ...kept])], rp.generation);
-  tx.trace('nova-compute', `resource tracker reported ${host.name} to placement`, { vcpus: invs.VCPU?.total ?? 0, memory_mb: invs.MEMORY_MB?.total ?? 0, disk_gb: invs.DISK_GB?.total ?? 0 });
+  const kept = existing.traits.filter((t) => !t.startsWith('HW_CPU_') && !(t.startsWith('COMPUTE_') && t !== 'COMPUTE_STATUS_DISABLED'));
+  const traits = [...new Set([...computeTraits(host), ...kept])].sort();
+  if (traits.length !== existing.traits.length || traits.some((t, i) => t !== existing.traits[i])) {
+    next = { ...next, traits };
+    generation += 1;
+  }
+  if (generation !== existing.generation || existing.name !== host.name) {
+    setRow(tx.draft.placement.providers, host.id, { ...next, generation });
+    tx.trace('nova-compute', `resource tracker updated ${host.name} in placement`, { generation });
+  }
+}
+
+function sameInventories(a: Readonly<Record<string, InventoryRow>>, b: Readonly<Record<string, InventoryRow>>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const rc of ka) {
+    const x = a[rc] as InventoryRow;
+    const y = b[rc];
+    if (!y || x.total !== y.total || x.reserved !== y.reserved || x.min_unit !== y.min_unit || x.max_unit !== y.max_unit || x.step_size !== y.step_size || x.allocation_ratio !== y.allocation_ratio) return false;
+  }
+  return true;
 }
 
 /** Removes a compute host's provider; refused (409) while it holds allocations. */

@@ -63,10 +63,6 @@ export function initialPlacementState(): PlacementState {
   return {
     providers: emptyTable(),
     provider_names: emptyTable(),
-    inventories: emptyTable(),
-    usages: emptyTable(),
-    traits: emptyTable(),
-    aggregates: emptyTable(),
     custom_traits: emptyTable(),
     custom_resource_classes: emptyTable(),
     consumers: emptyTable(),
@@ -102,22 +98,22 @@ export function getProvider(s: S, ref: unknown, field = 'resource_provider'): Re
 
 /** The inventories of a provider by class. */
 export function inventoriesOf(s: S, uuid: string): Map<string, InventoryRow> {
-  return new Map(Object.entries(getRow(s.placement.inventories, uuid) ?? {}));
+  return new Map(Object.entries(getRow(s.placement.providers, uuid)?.inventories ?? {}));
 }
 
 /** Amount of `rc` allocated on a provider. */
 export function usageOf(s: S, uuid: string, rc: string): number {
-  return getRow(s.placement.usages, uuid)?.[rc] ?? 0;
+  return getRow(s.placement.providers, uuid)?.usages[rc] ?? 0;
 }
 
 /** The traits of a provider, sorted. */
 export function traitsOf(s: S, uuid: string): readonly string[] {
-  return getRow(s.placement.traits, uuid) ?? [];
+  return getRow(s.placement.providers, uuid)?.traits ?? [];
 }
 
 /** The aggregates of a provider, sorted. */
 export function aggregatesOf(s: S, uuid: string): readonly string[] {
-  return getRow(s.placement.aggregates, uuid) ?? [];
+  return getRow(s.placement.providers, uuid)?.aggregates ?? [];
 }
 
 /** Whether a resource class exists (standard or custom). */
@@ -134,8 +130,9 @@ const STANDARD_TRAIT_SET = new Set(STANDARD_TRAITS);
 
 // ---------------------------------------------------------------- providers
 
-function bump(tx: Tx, rp: ResourceProviderRow): ResourceProviderRow {
-  const next = { ...rp, generation: rp.generation + 1 };
+/** Writes a provider with `changes`, one generation on. */
+function bump(tx: Tx, rp: ResourceProviderRow, changes: Partial<ResourceProviderRow> = {}): ResourceProviderRow {
+  const next = { ...rp, ...changes, generation: rp.generation + 1 };
   setRow(tx.draft.placement.providers, rp.uuid, next);
   return next;
 }
@@ -162,7 +159,7 @@ export function createProvider(tx: Tx, input: unknown): ResourceProviderRow {
     parent = p.uuid;
     root = p.root_provider_uuid;
   }
-  const row: ResourceProviderRow = { uuid, id: tx.counter('placement.provider'), name, generation: 0, parent_provider_uuid: parent, root_provider_uuid: root };
+  const row: ResourceProviderRow = { uuid, id: tx.counter('placement.provider'), name, generation: 0, parent_provider_uuid: parent, root_provider_uuid: root, inventories: {}, usages: {}, traits: [], aggregates: [] };
   setRow(tx.draft.placement.providers, uuid, row);
   setRow(tx.draft.placement.provider_names, name, uuid);
   tx.trace('placement', 'resource provider created', { uuid, name });
@@ -195,10 +192,6 @@ export function deleteProvider(tx: Tx, rp: ResourceProviderRow): void {
   for (const [, p] of tableEntries(s.placement.providers)) {
     if (p.parent_provider_uuid === rp.uuid) throw new Conflict(PLACEMENT_ERRORS.PROVIDER_CANNOT_DELETE_PARENT, `Unable to delete parent resource provider ${rp.uuid}: It has child resource providers.`, { uuid: rp.uuid });
   }
-  deleteRow(tx.draft.placement.inventories, rp.uuid);
-  deleteRow(tx.draft.placement.usages, rp.uuid);
-  deleteRow(tx.draft.placement.traits, rp.uuid);
-  deleteRow(tx.draft.placement.aggregates, rp.uuid);
   deleteRow(tx.draft.placement.providers, rp.uuid);
   deleteRow(tx.draft.placement.provider_names, rp.name);
   tx.trace('placement', 'resource provider deleted', { uuid: rp.uuid });
@@ -255,23 +248,18 @@ export function setInventories(tx: Tx, rp: ResourceProviderRow, input: unknown):
   const current = inventoriesOf(s, rp.uuid);
   const inUse = [...current.keys()].filter((rc) => !next.has(rc) && usageOf(s, rp.uuid, rc) > 0);
   if (inUse.length > 0) throw new Conflict(PLACEMENT_ERRORS.INVENTORY_INUSE, `update conflict: Inventory for '${inUse.join(', ')}' on resource provider '${rp.uuid}' in use.`, { resource_classes: inUse });
-  if (next.size === 0) deleteRow(tx.draft.placement.inventories, rp.uuid);
-  else setRow(tx.draft.placement.inventories, rp.uuid, Object.fromEntries(next));
   tx.trace('placement', 'inventories set', { uuid: rp.uuid, classes: [...next.keys()] });
-  return bump(tx, rp);
+  return bump(tx, rp, { inventories: Object.fromEntries(next) });
 }
 
 /** `DELETE /resource_providers/{uuid}/inventories/{rc}`: refused while allocated (inuse). */
 export function deleteInventory(tx: Tx, rp: ResourceProviderRow, rc: string, generation?: number): ResourceProviderRow {
   const s = tx.draft as S;
   checkGeneration(rp, generation, 'resource_provider_generation');
-  const current = getRow(s.placement.inventories, rp.uuid) ?? {};
-  if (current[rc] === undefined) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} found for resource provider ${rp.uuid}.`);
+  if (rp.inventories[rc] === undefined) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} found for resource provider ${rp.uuid}.`);
   if (usageOf(s, rp.uuid, rc) > 0) throw new Conflict(PLACEMENT_ERRORS.INVENTORY_INUSE, `Inventory for '${rc}' on resource provider '${rp.uuid}' in use.`, { resource_classes: [rc] });
-  const { [rc]: _gone, ...rest } = current;
-  if (Object.keys(rest).length === 0) deleteRow(tx.draft.placement.inventories, rp.uuid);
-  else setRow(tx.draft.placement.inventories, rp.uuid, rest);
-  return bump(tx, rp);
+  const { [rc]: _gone, ...rest } = rp.inventories;
+  return bump(tx, rp, { inventories: rest });
 }
 
 // ---------------------------------------------------------------- traits and aggregates
@@ -285,8 +273,7 @@ export function setTraits(tx: Tx, rp: ResourceProviderRow, traits: unknown, gene
     if (!isTrait(s, name)) throw new InvalidInput(f, `No such trait(s): ${name}.`);
     return name;
   }, 10_000);
-  setRow(tx.draft.placement.traits, rp.uuid, [...new Set(list)].sort());
-  return bump(tx, rp);
+  return bump(tx, rp, { traits: [...new Set(list)].sort() });
 }
 
 /** `PUT /resource_providers/{uuid}/aggregates`: replaces the provider's aggregates. */
@@ -295,8 +282,7 @@ export function setAggregates(tx: Tx, rp: ResourceProviderRow, aggregates: unkno
   checkGeneration(rp, check.integer(generation, 'resource_provider_generation', 0), 'resource_provider_generation');
   const list = check.array(aggregates, 'aggregates', (a, f) => checkUuid(a, f), 10_000);
   void s;
-  setRow(tx.draft.placement.aggregates, rp.uuid, [...new Set(list)].sort());
-  return bump(tx, rp);
+  return bump(tx, rp, { aggregates: [...new Set(list)].sort() });
 }
 
 /** `PUT /traits/{name}`: creates a custom trait (`CUSTOM_` + uppercase letters, digits, `_`). */
@@ -390,13 +376,17 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
     const used = usageOf(s, rp, rc) - (freed.get(k) ?? 0);
     if (used + amount > capacity(inv)) throw new CapacityExceeded(rc, rp, false);
   }
-  // all checks passed: write
-  const touched = new Set<string>();
+  // all checks passed: write the consumers, then each touched provider once (usage + generation)
+  const deltas = new Map<string, Map<string, number>>();
+  const delta = (rp: string, rc: string, d: number) => {
+    const m = deltas.get(rp) ?? new Map<string, number>();
+    m.set(rc, (m.get(rc) ?? 0) + d);
+    deltas.set(rp, m);
+  };
   for (const req of requests) {
     for (const [rp, classes] of Object.entries(allocationsOf(s, req.consumer_uuid))) {
-      for (const [rc, used] of Object.entries(classes)) addUsage(tx, rp, rc, -used);
+      for (const [rc, used] of Object.entries(classes)) delta(rp, rc, -used);
       deleteRow(tx.draft.placement.provider_consumers, key(rp, req.consumer_uuid));
-      touched.add(rp);
     }
     deleteRow(tx.draft.placement.allocations, req.consumer_uuid);
   }
@@ -418,23 +408,20 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
     for (const [rpRef, classes] of entries) {
       const rp = getProvider(s, rpRef, 'allocations').uuid;
       stored[rp] = { ...(stored[rp] ?? {}), ...classes };
-      for (const [rc, used] of Object.entries(classes)) addUsage(tx, rp, rc, used);
+      for (const [rc, used] of Object.entries(classes)) delta(rp, rc, used);
       setRow(tx.draft.placement.provider_consumers, key(rp, req.consumer_uuid), req.consumer_uuid);
-      touched.add(rp);
     }
     setRow(tx.draft.placement.allocations, req.consumer_uuid, stored);
   }
-  for (const uuid of touched) {
+  for (const [uuid, changes] of deltas) {
     const rp = getRow(s.placement.providers, uuid);
-    if (rp) bump(tx, rp);
+    if (!rp) continue;
+    const usages: Record<string, number> = { ...rp.usages };
+    for (const [rc, d] of changes) {
+      const v = (usages[rc] ?? 0) + d;
+      if (v === 0) delete usages[rc];
+      else usages[rc] = v;
+    }
+    bump(tx, rp, { usages });
   }
-}
-
-function addUsage(tx: Tx, rp: string, rc: string, delta: number): void {
-  const current = getRow(tx.draft.placement.usages, rp) ?? {};
-  const value = (current[rc] ?? 0) + delta;
-  const { [rc]: _old, ...rest } = current;
-  const next = value === 0 ? rest : { ...rest, [rc]: value };
-  if (Object.keys(next).length === 0) deleteRow(tx.draft.placement.usages, rp);
-  else setRow(tx.draft.placement.usages, rp, next);
 }

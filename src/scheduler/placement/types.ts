@@ -1,7 +1,12 @@
 /** Placement's resources as the state stores them (placement/objects/*). */
 import type { Table } from '../../core/index.js';
 
-/** A resource provider. `id` is Placement's internal id: the creation order, which orders candidates. */
+/**
+ * A resource provider with everything Placement keeps per provider: inventories by class, usage
+ * by class, traits and aggregates. One row, so any change to a provider (which bumps its
+ * generation anyway) writes one row. `id` is Placement's internal id: the creation order, which
+ * orders candidates.
+ */
 export interface ResourceProviderRow {
   readonly uuid: string;
   readonly id: number;
@@ -9,6 +14,13 @@ export interface ResourceProviderRow {
   readonly generation: number;
   readonly parent_provider_uuid: string | null;
   readonly root_provider_uuid: string;
+  readonly inventories: Readonly<Record<string, InventoryRow>>;
+  /** Amount allocated by class (kept with every allocation change). */
+  readonly usages: Readonly<Record<string, number>>;
+  /** Sorted. */
+  readonly traits: readonly string[];
+  /** Sorted aggregate uuids. */
+  readonly aggregates: readonly string[];
 }
 
 /** One resource class's inventory on a provider. */
@@ -36,22 +48,11 @@ export interface ConsumerRow {
 /** What a consumer holds: provider uuid → class → amount. */
 export type AllocationMap = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
-/**
- * The placement slice. Per-provider facts are one row per provider (inventories by class, usage
- * by class, traits, aggregates), so a change writes one row, not one per class or trait.
- */
+/** The placement slice. */
 export interface PlacementState {
   readonly providers: Table<ResourceProviderRow>;
   /** name → uuid (names are unique) */
   readonly provider_names: Table<string>;
-  /** rp → class → inventory */
-  readonly inventories: Table<Readonly<Record<string, InventoryRow>>>;
-  /** rp → class → amount allocated (kept with every allocation change) */
-  readonly usages: Table<Readonly<Record<string, number>>>;
-  /** rp → sorted traits */
-  readonly traits: Table<readonly string[]>;
-  /** rp → sorted aggregate uuids */
-  readonly aggregates: Table<readonly string[]>;
   /** custom trait names (`CUSTOM_*`) */
   readonly custom_traits: Table<string>;
   /** custom resource class names (`CUSTOM_*`) */
