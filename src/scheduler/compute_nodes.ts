@@ -5,10 +5,11 @@
  * from the hardware and nova.conf's allocation ratios and reservations, and traits from the CPU
  * flags and the driver's capabilities. Runs inside the hardware calls through their hooks.
  */
-import { Conflict, check, getRow, plain, setRow, emptyTable, type CloudState, type Table, type Tx, type Kernel } from '../core/index.js';
+import { Conflict, check, getRow, plain, setRow, emptyTable, tableToArray, type CloudState, type Table, type Tx, type Kernel } from '../core/index.js';
 import { logicalCpus, type Host } from '../hardware/index.js';
 import * as placement from './placement/store.js';
 import { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
+import { azAggregateUuid } from './host_states.js';
 import type { InventoryRow, ResourceProviderRow } from './placement/types.js';
 
 /** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
@@ -44,10 +45,12 @@ export const COMPUTE_DEFAULTS: ComputeConfig = Object.freeze({
   reserved_host_cpus: 0,
 });
 
-/** The nova-side slice: cloud-wide compute options and per-host overrides (by hostname). */
+/** The nova-side slice: cloud-wide compute options, per-host overrides (by hostname), scheduler options. */
 export interface ComputeConfigState {
   readonly defaults: ComputeConfig;
   readonly hosts: Table<Partial<ComputeConfig>>;
+  /** nova-scheduler's nova.conf sections (`[filter_scheduler]`, `[scheduler]`, …) over Zed's defaults. */
+  readonly scheduler: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 declare module '../core/state.js' {
@@ -59,7 +62,7 @@ declare module '../core/state.js' {
 
 /** An empty compute-config slice. */
 export function initialComputeConfig(defaults: ComputeConfig = COMPUTE_DEFAULTS): ComputeConfigState {
-  return { defaults, hosts: emptyTable() };
+  return { defaults, hosts: emptyTable(), scheduler: {} };
 }
 
 const RATIO_KEYS = ['cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio', 'initial_cpu_allocation_ratio', 'initial_ram_allocation_ratio', 'initial_disk_allocation_ratio'] as const;
@@ -139,7 +142,8 @@ export function reportComputeNode(tx: Tx, host: Host): void {
   if (!existing) {
     // create + PUT inventories + PUT traits, written as one row (generation 2, as after those three calls)
     if (getRow(s.placement.provider_names, host.name) !== undefined) throw new Conflict(placement.PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${host.name} already exists.`, { name: host.name });
-    const rp: ResourceProviderRow = { uuid: host.id, id: tx.counter('placement.provider'), name: host.name, generation: 2, parent_provider_uuid: null, root_provider_uuid: host.id, inventories, usages: {}, traits: computeTraits(host), aggregates: [] };
+    const aggregates = host.availability_zone === null ? [] : [azAggregateUuid(host.availability_zone)];
+    const rp: ResourceProviderRow = { uuid: host.id, id: tx.counter('placement.provider'), name: host.name, generation: aggregates.length > 0 ? 3 : 2, parent_provider_uuid: null, root_provider_uuid: host.id, inventories, usages: {}, traits: computeTraits(host), aggregates };
     setRow(tx.draft.placement.providers, host.id, rp);
     setRow(tx.draft.placement.provider_names, host.name, host.id);
     tx.trace('nova-compute', `resource tracker reported ${host.name} to placement`, { vcpus: wanted.VCPU?.total ?? 0, memory_mb: wanted.MEMORY_MB?.total ?? 0, disk_gb: wanted.DISK_GB?.total ?? 0 });
@@ -158,6 +162,13 @@ export function reportComputeNode(tx: Tx, host: Host): void {
   const traits = [...new Set([...computeTraits(host), ...kept])].sort();
   if (traits.length !== existing.traits.length || traits.some((t, i) => t !== existing.traits[i])) {
     next = { ...next, traits };
+    generation += 1;
+  }
+  // the host's AZ aggregate (nova mirrors aggregate membership into placement); others stay
+  const azs = new Set(tableToArray(s.hardware.availability_zones).map((a) => azAggregateUuid(a.name)));
+  const aggregates = [...new Set([...existing.aggregates.filter((a) => !azs.has(a)), ...(host.availability_zone === null ? [] : [azAggregateUuid(host.availability_zone)])])].sort();
+  if (aggregates.length !== existing.aggregates.length || aggregates.some((a, i) => a !== existing.aggregates[i])) {
+    next = { ...next, aggregates };
     generation += 1;
   }
   if (generation !== existing.generation || existing.name !== host.name) {

@@ -1,8 +1,9 @@
 /**
- * `stacksim/scheduler`: Placement (resource providers, inventories, traits, aggregates,
- * consumers, allocations, allocation candidates) and what nova-compute reports to it; the
- * capacity arithmetic every decision rests on. Usable inside a cloud (`session.placement`) and,
- * for the arithmetic and candidates, as pure functions.
+ * `stacksim/scheduler`: nova's filter scheduler as a pure function (`schedule({ hosts, request,
+ * config, seed })`, no Cloud needed), Placement (resource providers, inventories, traits,
+ * aggregates, consumers, allocations, allocation candidates) and what nova-compute reports to
+ * it; the capacity arithmetic every decision rests on. In a cloud: `session.placement` and
+ * `cloud.scheduler.selectDestinations`.
  */
 import './placement/augment.js';
 
@@ -40,3 +41,5 @@ export {
   type ComputeConfigState,
 } from './compute_nodes.js';
 export { SchedulerApi, type HostUsage, type ResourceUsage } from './operator.js';
+export { hostStates, hostStateOf, azAggregateUuid, DEFAULT_AVAILABILITY_ZONE } from './host_states.js';
+export * from './filter_scheduler/index.js';

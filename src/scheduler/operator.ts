@@ -3,11 +3,14 @@
  * each compute host's Placement inventory, and a per-host view of physical capacity,
  * overcommitted capacity and usage.
  */
-import { getRow, tableToArray, type CloudState, type Kernel } from '../core/index.js';
+import { InvalidInput, detach, getRow, tableToArray, type CloudState, type Kernel } from '../core/index.js';
 import { getHost, type Host } from '../hardware/index.js';
 import { capacity } from './capacity.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
-import { inventoriesOf, usageOf } from './placement/store.js';
+import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
+import { allocationCandidates } from './placement/candidates.js';
+import { azAggregateUuid, hostStates } from './host_states.js';
+import { checkRequestSpec, checkSchedulerConfig, schedule, type RequestSpec, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
 /** One resource class of a host in {@link SchedulerApi.usage}. */
 export interface ResourceUsage {
@@ -50,6 +53,61 @@ export class SchedulerApi {
     });
   }
 
+  /** nova-scheduler's options in force (`[filter_scheduler]`, `[scheduler]`, `[metrics]`, `[DEFAULT]`). */
+  schedulerConfig(): ReturnType<typeof checkSchedulerConfig> {
+    return checkSchedulerConfig(this.kernel.view().compute_config.scheduler);
+  }
+
+  /** Changes nova-scheduler's options (e.g. `{ filter_scheduler: { enabled_filters: [...], host_subset_size: 3 } }`). */
+  setSchedulerConfig(patch: SchedulerConfigInput): void {
+    this.kernel.transact('scheduler.setSchedulerConfig', (tx) => {
+      const current = tx.draft.compute_config.scheduler as Record<string, Record<string, unknown>>;
+      const merged: Record<string, Record<string, unknown>> = { ...current };
+      for (const [group, values] of Object.entries(patch as Record<string, unknown>)) {
+        if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new InvalidInput(`config.${group}`, 'expected an object of options.');
+        merged[group] = { ...(current[group] ?? {}), ...(values as Record<string, unknown>) };
+      }
+      checkSchedulerConfig(merged); // refuses unknown groups, options and values before the commit
+      tx.draft.compute_config.scheduler = detach(merged);
+    });
+  }
+
+  /**
+   * nova-scheduler's `select_destinations`: Placement's allocation candidates for the request
+   * (with the request pre-filters: `compute_status_filter`, the AZ as a placement aggregate,
+   * required and forbidden traits from `trait:` extra specs), then the enabled filters and
+   * weighers over those hosts, then the claim — the instances' allocations in Placement — all in
+   * one commit. `NoValidHost` (with the explanation) claims nothing.
+   */
+  selectDestinations(request: unknown): ScheduleResult {
+    return this.kernel.transact('scheduler.select_destinations', (tx) => {
+      const s = tx.draft as CloudState;
+      const config = checkSchedulerConfig(s.compute_config.scheduler);
+      const spec = checkRequestSpec(request);
+      const resources = requestedResources(spec);
+      const required: string[] = ['!COMPUTE_STATUS_DISABLED'];
+      for (const [k, v] of Object.entries(spec.flavor.extra_specs)) {
+        if (!k.startsWith('trait:')) continue;
+        if (v === 'required') required.push(k.slice(6));
+        else if (v === 'forbidden') required.push(`!${k.slice(6)}`);
+      }
+      const memberOf: string[] = [];
+      if (config.scheduler.query_placement_for_availability_zone && spec.availability_zone !== null) {
+        // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
+        if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azAggregateUuid(spec.availability_zone)}`);
+      }
+      const candidates = allocationCandidates(s, { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results });
+      const uuids = candidates.allocation_requests.map((r) => Object.keys(r.allocations)[0] as string);
+      tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
+      const result = schedule({ hosts: hostStates(s, uuids), request: spec, config: s.compute_config.scheduler, seed: tx.random.int(2 ** 31), placement: false });
+      for (const sel of result.selections) {
+        replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
+        tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, { alternates: sel.alternates.map((a) => a.host) });
+      }
+      return result;
+    });
+  }
+
   /** Per compute host and class: physical, reserved, ratio, overcommitted capacity, used, free. */
   usage(): HostUsage[] {
     const s = this.kernel.view();
@@ -67,4 +125,12 @@ export class SchedulerApi {
     }
     return out;
   }
+}
+
+/** The resources Placement is asked for (`ResourceRequest.from_request_spec`, flavor part). */
+function requestedResources(spec: RequestSpec): Record<string, number> {
+  const out: Record<string, number> = { VCPU: spec.flavor.vcpus, MEMORY_MB: spec.flavor.memory_mb };
+  const disk = spec.flavor.ephemeral_gb + Math.ceil(spec.flavor.swap / 1024) + (spec.is_bfv ? 0 : spec.flavor.root_gb);
+  if (disk > 0) out.DISK_GB = disk;
+  return out;
 }

@@ -66,12 +66,23 @@ export function instanceUuidsOverlap(host: HostState, uuids: HintValue): boolean
   return list.some((u) => Object.hasOwn(host.instances, u));
 }
 
-/** `host (node)` for reasons and traces. */
-export function hostLabel(host: Pick<HostState, 'host' | 'nodename'>): string {
-  return host.host === host.nodename ? host.host : `${host.host} (${host.nodename})`;
-}
-
 /** `{a, b}` for reasons, sorted so messages are stable. */
 export function showSet(values: Iterable<string>): string {
   return `{${[...values].sort().map((v) => `'${v}'`).join(', ')}}`;
+}
+
+/**
+ * `[metrics] weight_setting` parsed as nova's `parse_options(sep='=', converter=float)`:
+ * `name=ratio` pairs; malformed entries are dropped (nova logs a warning).
+ */
+export function parseWeightSetting(setting: readonly string[]): [name: string, ratio: number][] {
+  const good: [string, number][] = [];
+  for (const opt of setting) {
+    const at = opt.indexOf('=');
+    if (at < 0) continue;
+    const key = opt.slice(0, at);
+    const ratio = pyFloat(opt.slice(at + 1));
+    if (key !== '' && ratio !== undefined) good.push([key, ratio]);
+  }
+  return good;
 }

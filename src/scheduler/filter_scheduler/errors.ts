@@ -1,0 +1,53 @@
+/**
+ * The scheduler's own errors, with stable dotted codes that are never renamed.
+ */
+import { BadRequest, CloudError, NotFound } from '../../core/index.js';
+import type { Explanation } from './explain.js';
+
+/** What nova answers when placement finds no host: `There are not enough hosts available.` */
+export const NOT_ENOUGH_HOSTS = 'There are not enough hosts available.';
+
+/**
+ * nova's `NoValidHost` ("No valid host was found. …"): some instance of the request found no host
+ * (all or nothing), so nothing was placed. Carries the {@link Explanation} (not in `details`, to
+ * keep the error body small); `details.eliminated_by` is the step that removed the last hosts. Status 400, what nova's API answers when it surfaces the
+ * error synchronously (a live migration); a boot instead ends in ERROR with a fault whose code
+ * is `details.fault_code` (500, `NovaException`'s code).
+ */
+export class NoValidHost extends CloudError {
+  /** The decision, step by step. */
+  readonly explanation: Explanation;
+
+  constructor(reason: string, explanation: Explanation, details: Readonly<Record<string, unknown>> = {}) {
+    super(400, 'scheduler.no_valid_host', `No valid host was found. ${reason}`, {
+      reason,
+      fault_code: 500,
+      ...details,
+    });
+    this.explanation = explanation;
+  }
+}
+
+/**
+ * nova's `ComputeHostMetricNotFound` (404): MetricsWeigher needs a metric a host does not
+ * report while `[metrics] required` is true. Enable MetricsFilter to remove such hosts first.
+ */
+export class ComputeHostMetricNotFound extends NotFound {
+  constructor(host: string, nodename: string, metric: string) {
+    super('scheduler.metric_not_found', `Metric ${metric} could not be found on the compute host node ${host}.${nodename}.`, {
+      host,
+      nodename,
+      metric,
+    });
+  }
+}
+
+/** A nova filter or weigher stacksim does not simulate (400, `scheduler.<kind>.not_simulated`). */
+export class NotSimulated extends BadRequest {
+  constructor(kind: 'filter' | 'weigher', name: string, why: string, field: string) {
+    super(`scheduler.${kind}.not_simulated`, `${field}: ${name} is not simulated (${why}); remove it from the list.`, {
+      field,
+      name,
+    });
+  }
+}

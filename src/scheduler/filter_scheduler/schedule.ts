@@ -1,0 +1,414 @@
+/**
+ * `schedule()`: nova's filter scheduler as one pure function (`nova/scheduler/manager.py`
+ * `select_destinations` → `_schedule`), seeded, explaining itself.
+ */
+import { check, detach, randomOver, rngInit, type Random } from '../../core/index.js';
+import { NOT_ENOUGH_HOSTS, NoValidHost } from './errors.js';
+import type {
+  ClaimTrace,
+  Explanation,
+  FilterTrace,
+  HostRef,
+  InstanceExplanation,
+  RemovedHost,
+  Selection,
+  SortTrace,
+} from './explain.js';
+import { filterByName } from './filters/index.js';
+import type { HostFilter, HostState, HostWeigher, InstanceGroup, InstanceInfo, RequestSpec, SchedulerConfig } from './types.js';
+import { ALL_WEIGHERS, checkSchedulerConfig } from './config.js';
+import { checkHosts, checkRequestSpec } from './validate.js';
+import { weighHosts } from './weigh.js';
+import { WEIGHERS, weigherByName } from './weighers/index.js';
+
+/** What {@link schedule} takes. Every field is checked: bad input of any shape is an InvalidInput. */
+export interface ScheduleInput {
+  /** The compute nodes to choose from (see {@link HostState}); checked by `checkHostState`. */
+  readonly hosts: unknown;
+  /** The request spec (see {@link RequestSpec}); checked by `checkRequestSpec`. */
+  readonly request: unknown;
+  /** A partial configuration with nova.conf's option names; Zed's defaults fill the rest. */
+  readonly config?: unknown;
+  /** The seed of the `host_subset_size` draw, the tie shuffle and generated instance uuids (default 0). */
+  readonly seed?: number | string;
+  /**
+   * Whether to model what Placement and the request pre-filters do before the filters (default
+   * true): `require_tenant_aggregate`, `map_az_to_placement_aggregate`, `compute_status_filter`,
+   * allocation candidates that fit one instance (capped by `max_placement_results`) and a claim per
+   * instance. Set it to false when the hosts already are Placement's candidates and the caller
+   * claims.
+   */
+  readonly placement?: boolean;
+}
+
+/** What {@link schedule} returns: one selection per instance and the explanation. Frozen. */
+export interface ScheduleResult {
+  readonly selections: readonly Selection[];
+  readonly explanation: Explanation;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type WorkHost = Mutable<HostState> & { instances: Record<string, InstanceInfo> };
+type WorkGroup = Mutable<InstanceGroup> & { hosts: string[]; members: string[] };
+type WorkSpec = Mutable<RequestSpec> & { instance_group: WorkGroup | null };
+
+type ResourceClass = 'VCPU' | 'MEMORY_MB' | 'DISK_GB';
+type Resources = Partial<Record<ResourceClass, number>>;
+interface Inventory {
+  readonly total: number;
+  readonly used: number;
+  readonly ratio: number;
+}
+
+const ref = (h: HostState): HostRef => ({ host: h.host, nodename: h.nodename, uuid: h.uuid });
+const removed = (h: HostState, reason: string): RemovedHost => ({ host: h.host, nodename: h.nodename, reason });
+
+/** The resources Placement is asked for (`ResourceRequest.from_request_spec`, flavor part). */
+function requestedResources(spec: RequestSpec): Resources {
+  const out: Resources = { VCPU: spec.flavor.vcpus, MEMORY_MB: spec.flavor.memory_mb };
+  const disk = spec.flavor.ephemeral_gb + Math.ceil(spec.flavor.swap / 1024) + (spec.is_bfv ? 0 : spec.flavor.root_gb);
+  if (disk > 0) out.DISK_GB = disk;
+  return out;
+}
+
+/** The host's inventories as its resource provider reports them. */
+function inventories(h: HostState): Record<ResourceClass, Inventory> {
+  return {
+    VCPU: { total: h.vcpus_total, used: h.vcpus_used, ratio: h.cpu_allocation_ratio },
+    MEMORY_MB: { total: h.total_usable_ram_mb, used: h.total_usable_ram_mb - h.free_ram_mb, ratio: h.ram_allocation_ratio },
+    DISK_GB: { total: h.total_usable_disk_gb, used: h.total_usable_disk_gb - h.free_disk_mb / 1024, ratio: h.disk_allocation_ratio },
+  };
+}
+
+/** Why `want` does not fit on top of `claimed`, or null (Placement's capacity and max_unit checks). */
+function fitFault(inv: Record<ResourceClass, Inventory>, claimed: Resources, want: Resources): string | null {
+  for (const rc of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) {
+    const amount = want[rc];
+    if (amount === undefined) continue;
+    const { total, used, ratio } = inv[rc];
+    const capacity = Math.floor(total * ratio);
+    const inUse = used + (claimed[rc] ?? 0);
+    if (total === 0) return `no ${rc} inventory`;
+    if (amount > total) return `${rc} ${amount} requested exceeds max_unit ${total}`;
+    if (inUse + amount > capacity) {
+      return `insufficient ${rc}: ${Number(inUse.toFixed(3))} used of capacity ${capacity} (${total} × ${ratio}), ${amount} requested`;
+    }
+  }
+  return null;
+}
+
+/** Uuid-shaped instance ids from the seed, on their own stream so they never shift host draws. */
+function generatedUuids(seed: number | string, n: number): string[] {
+  const words = rngInit(`instance-uuids:${String(seed)}`);
+  const rng = randomOver(() => words);
+  return Array.from({ length: n }, () => {
+    const b = rng.bytes(16);
+    b[6] = ((b[6] as number) & 0x0f) | 0x40;
+    b[8] = ((b[8] as number) & 0x3f) | 0x80;
+    const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  });
+}
+
+/** A filtering step over `hosts`, recorded as nova's filter trace records it. */
+function step(name: string, hosts: readonly WorkHost[], verdict: (h: WorkHost) => true | string): [WorkHost[], FilterTrace] {
+  const kept: WorkHost[] = [];
+  const out: RemovedHost[] = [];
+  for (const h of hosts) {
+    const v = verdict(h);
+    if (v === true) kept.push(h);
+    else out.push(removed(h, v));
+  }
+  return [kept, { name, start: hosts.length, end: kept.length, removed: out }];
+}
+
+interface Context {
+  readonly config: SchedulerConfig;
+  readonly spec: WorkSpec;
+  readonly filters: readonly HostFilter[];
+  readonly weighers: readonly HostWeigher[];
+  readonly rng: Random;
+}
+
+/** nova's `_get_sorted_hosts`: filter (`get_filtered_hosts`), weigh, draw the first from the best subset. */
+function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [WorkHost[], SortTrace] {
+  const { spec, config } = ctx;
+  const destination: FilterTrace[] = [];
+  const filters: FilterTrace[] = [];
+  const skipped: string[] = [];
+  let list: WorkHost[] = [...hosts];
+  let forced = false;
+  const trace = (sorted: WorkHost[], extra: Partial<SortTrace> = {}): [WorkHost[], SortTrace] => [
+    sorted,
+    {
+      index,
+      instance_uuid: spec.instance_uuid as string,
+      destination,
+      forced,
+      filters,
+      skipped_filters: skipped,
+      weighers: [],
+      totals: [],
+      shuffled_best: false,
+      subset: [],
+      chosen: null,
+      ...extra,
+    },
+  ];
+  const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
+    const [kept, t] = step(name, list, verdict);
+    list = kept;
+    destination.push(t);
+  };
+
+  const dest = spec.requested_destination;
+  if (dest !== null && dest.host !== null) {
+    apply('requested_destination', (h) =>
+      h.host === dest.host && (dest.node === null || h.nodename === dest.node) ? true : `not the requested destination ${dest.host}${dest.node === null ? '' : ` (${dest.node})`}`,
+    );
+  }
+  if (spec.ignore_hosts.length > 0) {
+    const ignored = spec.ignore_hosts.map((x) => x.toLowerCase());
+    apply('ignore_hosts', (h) => (ignored.includes(h.host.toLowerCase()) ? 'in ignore_hosts' : true));
+    if (list.length === 0) return trace([]);
+  }
+  if (spec.force_hosts.length > 0) {
+    const wanted = spec.force_hosts.map((x) => x.toLowerCase());
+    apply('force_hosts', (h) => (wanted.includes(h.host.toLowerCase()) ? true : 'not in force_hosts'));
+  }
+  if (spec.force_nodes.length > 0) {
+    apply('force_nodes', (h) => (spec.force_nodes.includes(h.nodename) ? true : 'not in force_nodes'));
+  }
+  forced = spec.force_hosts.length > 0 || spec.force_nodes.length > 0;
+
+  if (!forced) {
+    for (const filter of ctx.filters) {
+      if (index > 0 && !filter.runFilterForEachInstance) {
+        skipped.push(filter.name);
+        continue;
+      }
+      const [kept, t] = step(filter.name, list, (h) => filter.hostPasses(h, spec, config));
+      list = kept;
+      filters.push(t);
+      if (list.length === 0) break;
+    }
+  }
+  if (list.length === 0) return trace([]);
+
+  const { weighed, steps } = weighHosts(ctx.weighers, list, spec, config);
+  let ranked = [...weighed];
+  let shuffled = false;
+  if (config.filter_scheduler.shuffle_best_same_weighed_hosts) {
+    const best = ranked.filter((w) => w.weight === (ranked[0] as (typeof ranked)[number]).weight);
+    for (let i = best.length - 1; i > 0; i--) {
+      const j = ctx.rng.int(i + 1);
+      [best[i], best[j]] = [best[j] as (typeof best)[number], best[i] as (typeof best)[number]];
+    }
+    ranked = [...best, ...ranked.slice(best.length)];
+    shuffled = best.length > 1;
+  }
+  const ordered = ranked.map((w) => w.host);
+  const size = config.filter_scheduler.host_subset_size;
+  const subset = size < ordered.length ? ordered.slice(0, size) : ordered;
+  const chosen = subset[ctx.rng.int(subset.length)] as WorkHost;
+  const sorted = [chosen, ...ordered.filter((h) => h !== chosen)];
+  return trace(sorted, {
+    weighers: steps,
+    totals: ranked.map((w) => ({ ...ref(w.host), total: w.weight })),
+    shuffled_best: shuffled,
+    subset: subset.map(ref),
+    chosen: ref(chosen),
+  });
+}
+
+/** nova's `consume_from_request` plus what `_consume_selected_host` records for server groups. */
+function consume(host: WorkHost, spec: WorkSpec): void {
+  host.free_ram_mb -= spec.flavor.memory_mb;
+  host.free_disk_mb -= (spec.flavor.root_gb + spec.flavor.ephemeral_gb) * 1024;
+  host.vcpus_used += spec.flavor.vcpus;
+  host.num_instances += 1;
+  host.num_io_ops += 1;
+  if (spec.instance_group !== null) {
+    spec.instance_group.hosts.push(host.host);
+    const uuid = spec.instance_uuid;
+    if (uuid !== null && !Object.hasOwn(host.instances, uuid)) host.instances[uuid] = { uuid, project_id: spec.project_id };
+  }
+}
+
+/** The request pre-filters that narrow Placement's query, and Placement's allocation candidates. */
+function placementCandidates(
+  hosts: WorkHost[],
+  spec: WorkSpec,
+  config: SchedulerConfig,
+  want: Resources,
+  prefilters: FilterTrace[],
+): WorkHost[] | { reason: string } {
+  let list = hosts;
+  const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
+    const [kept, t] = step(name, list, verdict);
+    list = kept;
+    prefilters.push(t);
+  };
+  const aggregates = new Map<number, HostState['aggregates'][number]>();
+  for (const h of hosts) for (const a of h.aggregates) if (!aggregates.has(a.id)) aggregates.set(a.id, a);
+  const memberOf = (h: HostState, ids: Set<number>): boolean => h.aggregates.some((a) => ids.has(a.id));
+
+  if (config.scheduler.limit_tenants_to_placement_aggregate) {
+    const project = spec.project_id;
+    const ids = new Set<number>();
+    for (const a of aggregates.values()) {
+      const values = Object.values(a.metadata);
+      if (project !== null && values.includes(project) && Object.keys(a.metadata).some((k) => k.startsWith('filter_tenant_id'))) ids.add(a.id);
+    }
+    if (ids.size > 0) {
+      apply('require_tenant_aggregate', (h) => (memberOf(h, ids) ? true : `in no aggregate of project '${project ?? ''}' (filter_tenant_id*)`));
+    } else if (config.scheduler.placement_aggregate_required_for_tenants) {
+      apply('require_tenant_aggregate', () => `project '${project ?? ''}' has no aggregate (filter_tenant_id*)`);
+      return { reason: 'No hosts available for tenant' };
+    }
+  }
+  const az = spec.availability_zone;
+  if (config.scheduler.query_placement_for_availability_zone && az) {
+    const ids = new Set([...aggregates.values()].filter((a) => a.metadata.availability_zone === az).map((a) => a.id));
+    if (ids.size > 0) apply('map_az_to_placement_aggregate', (h) => (memberOf(h, ids) ? true : `not in availability zone '${az}'`));
+  }
+  apply('compute_status_filter', (h) => (h.service.disabled ? 'compute service is disabled (COMPUTE_STATUS_DISABLED)' : true));
+  apply('placement (allocation candidates)', (h) => {
+    const fault = fitFault(inventories(h), {}, want);
+    return fault === null ? true : fault;
+  });
+  const cap = config.scheduler.max_placement_results;
+  if (list.length > cap) {
+    const first = new Set(list.slice(0, cap));
+    apply('max_placement_results', (h) => (first.has(h) ? true : `beyond the first max_placement_results (${cap}) candidates`));
+  }
+  return list;
+}
+
+/**
+ * Places `request.num_instances` instances on `hosts`, all or nothing, as nova's filter scheduler
+ * does: (Placement pre-filtering), then for each instance the enabled filters in config order, the
+ * weighers, a seeded draw among the best `host_subset_size` hosts, a claim, and consumption of
+ * the request from the chosen host so the next instance sees it; then up to `max_attempts − 1`
+ * alternates per instance from the same cell. Same seed and inputs give the same result.
+ *
+ * Mirrors `nova/scheduler/manager.py` `SchedulerManager._schedule` / `_get_sorted_hosts` /
+ * `_get_alternate_hosts` and `nova/scheduler/host_manager.py` `get_filtered_hosts`.
+ * Throws {@link NoValidHost} (with the explanation) when some instance finds no host,
+ * InvalidInput for bad input, and ComputeHostMetricNotFound as MetricsWeigher does.
+ * Not simulated: NUMA, PCI, rebuild checks (`_nova_check_type`), granular resource requests.
+ */
+export function schedule(input: ScheduleInput): ScheduleResult {
+  const rec = check.record(input, 'input');
+  check.onlyKeys(rec, ['hosts', 'request', 'config', 'seed', 'placement'], 'input');
+  const config = checkSchedulerConfig(rec.config, 'config');
+  const request = checkRequestSpec(rec.request, 'request');
+  const hosts = checkHosts(rec.hosts, 'hosts') as WorkHost[];
+  const seed = rec.seed === undefined ? 0 : typeof rec.seed === 'string' ? check.text(rec.seed, 'seed', 1000) : check.number(rec.seed, 'seed');
+  const placement = check.optional(rec.placement, 'placement', check.boolean, true);
+
+  const uuids = request.instance_uuids ?? generatedUuids(seed, request.num_instances);
+  const group = request.instance_group;
+  const spec: WorkSpec = {
+    ...request,
+    instance_uuid: null,
+    instance_group:
+      group === null
+        ? null
+        : { ...group, hosts: [...group.hosts], members: [...group.members, ...uuids.filter((u) => !group.members.includes(u))] },
+  };
+  const words = rngInit(seed);
+  const ctx: Context = {
+    config,
+    spec,
+    filters: config.filter_scheduler.enabled_filters.map((n) => filterByName(n) as HostFilter),
+    weighers: config.filter_scheduler.weight_classes.flatMap((n) => (n === ALL_WEIGHERS ? WEIGHERS : [weigherByName(n) as HostWeigher])),
+    rng: randomOver(() => words),
+  };
+
+  const prefilters: FilterTrace[] = [];
+  const instances: InstanceExplanation[] = [];
+  const explain = (extra: Partial<Explanation>): Explanation => ({
+    outcome: 'scheduled',
+    reason: null,
+    num_instances: request.num_instances,
+    prefilters,
+    instances,
+    alternates_round: null,
+    selections: [],
+    ...extra,
+  });
+  const fail = (reason: string, details: Record<string, unknown>): never => {
+    const explanation = detach(explain({ outcome: 'no_valid_host', reason }));
+    throw new NoValidHost(reason, explanation, details);
+  };
+  const lastEmptied = (steps: readonly FilterTrace[]): FilterTrace | undefined => [...steps].reverse().find((t) => t.end === 0 && t.start > 0);
+
+  const want = requestedResources(request);
+  let candidates = hosts;
+  const claimed = new Map<WorkHost, Resources>();
+  const inventoryOf = new Map<WorkHost, Record<ResourceClass, Inventory>>();
+  if (placement) {
+    const got = placementCandidates(hosts, spec, config, want, prefilters);
+    if (!Array.isArray(got)) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
+    candidates = got as WorkHost[];
+    if (candidates.length === 0) {
+      fail(NOT_ENOUGH_HOSTS, { stage: 'placement', eliminated_by: lastEmptied(prefilters) ?? null });
+    }
+    for (const h of candidates) inventoryOf.set(h, inventories(h));
+  }
+
+  const selected: WorkHost[] = [];
+  let list = candidates;
+  for (let index = 0; index < request.num_instances; index++) {
+    spec.instance_uuid = uuids[index] as string;
+    const [sorted, trace] = sortedHosts(ctx, list, index);
+    if (sorted.length === 0) {
+      instances.push({ ...trace, claims: [], selected: null });
+      const steps = [...trace.destination, ...trace.filters];
+      fail(NOT_ENOUGH_HOSTS, { stage: 'filter', instance_index: index, eliminated_by: lastEmptied(steps) ?? steps[steps.length - 1] ?? null });
+    }
+    list = sorted;
+    const claims: ClaimTrace[] = [];
+    let chosen: WorkHost | null = null;
+    if (!placement) {
+      chosen = sorted[0] as WorkHost;
+    } else {
+      for (const h of sorted) {
+        const already = claimed.get(h) ?? {};
+        const fault = fitFault(inventoryOf.get(h) as Record<ResourceClass, Inventory>, already, want);
+        claims.push({ ...ref(h), ok: fault === null, reason: fault });
+        if (fault === null) {
+          claimed.set(h, { VCPU: (already.VCPU ?? 0) + (want.VCPU ?? 0), MEMORY_MB: (already.MEMORY_MB ?? 0) + (want.MEMORY_MB ?? 0), DISK_GB: (already.DISK_GB ?? 0) + (want.DISK_GB ?? 0) });
+          chosen = h;
+          break;
+        }
+      }
+    }
+    instances.push({ ...trace, claims, selected: chosen === null ? null : ref(chosen) });
+    if (chosen === null) fail(NOT_ENOUGH_HOSTS, { stage: 'claim', instance_index: index, eliminated_by: null });
+    selected.push(chosen as WorkHost);
+    consume(chosen as WorkHost, spec);
+  }
+
+  const numAlts = config.scheduler.max_attempts - 1;
+  let alternatesRound: SortTrace | null = null;
+  let pool = list;
+  if (request.num_instances > 1 && numAlts > 0) {
+    const [again, trace] = sortedHosts(ctx, list, request.num_instances - 1);
+    pool = again;
+    alternatesRound = trace;
+  }
+  const chosenSet = new Set(selected);
+  const selections: Selection[] = selected.map((h, i) => {
+    const alternates = pool.filter((a) => a.cell_uuid === h.cell_uuid && !chosenSet.has(a)).slice(0, numAlts);
+    return {
+      instance_uuid: uuids[i] as string,
+      ...ref(h),
+      cell_uuid: h.cell_uuid,
+      alternates: alternates.map((a) => ({ ...ref(a), cell_uuid: a.cell_uuid })),
+    };
+  });
+  const explanation = detach(explain({ alternates_round: alternatesRound, selections }));
+  return Object.freeze({ selections: explanation.selections, explanation });
+}

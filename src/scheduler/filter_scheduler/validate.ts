@@ -1,0 +1,385 @@
+/**
+ * Input checks for the filter scheduler. Each takes `unknown` (notebooks pass anything), fills in
+ * defaults, and returns the typed value or throws {@link InvalidInput} naming the field.
+ */
+import { InvalidInput, check, describeValue } from '../../core/index.js';
+import { jsonQueryFault } from './filters/json_filter.js';
+import { canonicalArch, canonicalHvType, canonicalVmMode, parseVersionPredicate } from './image_meta.js';
+import {
+  GROUP_POLICIES,
+  INITIAL_ALLOCATION_RATIOS,
+  type Aggregate,
+  type CpuInfo,
+  type Destination,
+  type Flavor,
+  type HintValue,
+  type HostService,
+  type HostState,
+  type ImageMeta,
+  type InstanceGroup,
+  type InstanceInfo,
+  type MonitorMetric,
+  type RequestSpec,
+  type SupportedInstance,
+} from './types.js';
+
+const MAX_LIST = 100_000;
+
+/** `check.array`, with the holes of a sparse array seen as `undefined` (Array#map skips holes). */
+const arrayOf = <T>(v: unknown, f: string, item: (x: unknown, g: string) => T, max = MAX_LIST): T[] =>
+  check.array(Array.isArray(v) ? Array.from(v as unknown[]) : v, f, item, max);
+
+const str = (v: unknown, f: string): string => check.text(v, f, 255);
+const nullableStr = (v: unknown, f: string): string | null => (v === null ? null : str(v, f));
+const strings = (v: unknown, f: string): string[] => arrayOf(v, f, str);
+const stringMap = (v: unknown, f: string): Record<string, string> => {
+  const rec = check.record(v, f);
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(rec)) {
+    check.text(k, `${f} key`, 255);
+    out[k] = check.text(val, `${f}.${k}`, 65535);
+  }
+  return out;
+};
+
+// ----------------------------------------------------------------------------- request spec
+
+function checkFlavor(value: unknown, f: string): Flavor {
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['name', 'vcpus', 'memory_mb', 'root_gb', 'ephemeral_gb', 'swap', 'extra_specs'], f);
+  return {
+    name: check.name(rec.name, `${f}.name`),
+    vcpus: check.integer(rec.vcpus, `${f}.vcpus`, 1),
+    memory_mb: check.integer(rec.memory_mb, `${f}.memory_mb`, 1),
+    root_gb: check.integer(rec.root_gb, `${f}.root_gb`, 0),
+    ephemeral_gb: check.optional(rec.ephemeral_gb, `${f}.ephemeral_gb`, (v, g) => check.integer(v, g, 0), 0),
+    swap: check.optional(rec.swap, `${f}.swap`, (v, g) => check.integer(v, g, 0), 0),
+    extra_specs: check.optional(rec.extra_specs, `${f}.extra_specs`, stringMap, {}),
+  };
+}
+
+const IMAGE_CANONICAL: readonly (readonly [string, (s: string) => string | null, string])[] = [
+  ['hw_architecture', canonicalArch, 'an architecture such as x86_64 or aarch64'],
+  ['architecture', canonicalArch, 'an architecture such as x86_64 or aarch64'],
+  ['img_hv_type', canonicalHvType, 'a hypervisor type such as kvm or qemu'],
+  ['hypervisor_type', canonicalHvType, 'a hypervisor type such as kvm or qemu'],
+  ['hw_vm_mode', canonicalVmMode, 'a vm mode: hvm, xen, uml or exe'],
+  ['vm_mode', canonicalVmMode, 'a vm mode: hvm, xen, uml or exe'],
+];
+
+function checkImage(value: unknown, f: string): ImageMeta | null {
+  if (value === null || value === undefined) return null;
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['id', 'properties'], f);
+  const props: Record<string, string | number | boolean> = {};
+  const given = check.optional(rec.properties, `${f}.properties`, check.record, {});
+  for (const [k, v] of Object.entries(given)) {
+    const pf = `${f}.properties.${k}`;
+    if (typeof v === 'number') props[k] = check.number(v, pf);
+    else if (typeof v === 'boolean') props[k] = v;
+    else props[k] = check.text(v, pf, 65535);
+  }
+  for (const [key, canon, what] of IMAGE_CANONICAL) {
+    const v = props[key];
+    if (v !== undefined && canon(String(v)) === null) {
+      throw new InvalidInput(`${f}.properties.${key}`, `expected ${what}, got ${describeValue(v)}.`);
+    }
+  }
+  for (const key of ['img_hv_requested_version', 'hypervisor_version_requires']) {
+    const v = props[key];
+    if (v !== undefined && parseVersionPredicate(String(v)) === null) {
+      throw new InvalidInput(`${f}.properties.${key}`, `expected a version predicate such as '>=6.0,<6.2', got ${describeValue(v)}.`);
+    }
+  }
+  return { id: check.optional(rec.id, `${f}.id`, nullableStr, null), properties: props };
+}
+
+function checkHints(value: unknown, f: string): Record<string, HintValue> {
+  const rec = check.record(value, f);
+  const out: Record<string, HintValue> = {};
+  for (const [k, v] of Object.entries(rec)) {
+    const hf = `${f}.${k}`;
+    if (k === 'query') {
+      let text: unknown;
+      try {
+        text = typeof v === 'string' ? v : Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' ? v[0] : JSON.stringify(v);
+      } catch {
+        text = undefined; // a BigInt or a cycle: not JSON
+      }
+      if (typeof text !== 'string') throw new InvalidInput(hf, `expected a JSON query, got ${describeValue(v)}.`);
+      if (text.trim() !== '') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          throw new InvalidInput(hf, 'is not valid JSON.');
+        }
+        const fault = jsonQueryFault(parsed, hf);
+        if (fault !== null) throw new InvalidInput(hf, fault);
+      }
+      out[k] = text;
+    } else if (typeof v === 'string') {
+      out[k] = str(v, hf);
+    } else {
+      out[k] = strings(v, hf);
+    }
+  }
+  return out;
+}
+
+function checkGroup(value: unknown, f: string): InstanceGroup | null {
+  if (value === null || value === undefined) return null;
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['uuid', 'policy', 'hosts', 'members', 'rules'], f);
+  const policy = check.oneOf(rec.policy, GROUP_POLICIES, `${f}.policy`);
+  const rules = check.optional(rec.rules, `${f}.rules`, check.record, {});
+  check.onlyKeys(rules, ['max_server_per_host'], `${f}.rules`);
+  const out: { max_server_per_host?: number } = {};
+  if (rules.max_server_per_host !== undefined) {
+    if (policy !== 'anti-affinity') {
+      throw new InvalidInput(`${f}.rules.max_server_per_host`, `only the anti-affinity policy takes this rule, not '${policy}'.`);
+    }
+    out.max_server_per_host = check.integer(rules.max_server_per_host, `${f}.rules.max_server_per_host`, 1);
+  }
+  return {
+    uuid: check.optional(rec.uuid, `${f}.uuid`, nullableStr, null),
+    policy,
+    hosts: check.optional(rec.hosts, `${f}.hosts`, strings, []),
+    members: check.optional(rec.members, `${f}.members`, strings, []),
+    rules: out,
+  };
+}
+
+function checkDestination(value: unknown, f: string): Destination | null {
+  if (value === null || value === undefined) return null;
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['host', 'node', 'cell_uuid', 'allow_cross_cell_move'], f);
+  return {
+    host: check.optional(rec.host, `${f}.host`, nullableStr, null),
+    node: check.optional(rec.node, `${f}.node`, nullableStr, null),
+    cell_uuid: check.optional(rec.cell_uuid, `${f}.cell_uuid`, nullableStr, null),
+    allow_cross_cell_move: check.optional(rec.allow_cross_cell_move, `${f}.allow_cross_cell_move`, check.boolean, false),
+  };
+}
+
+const REQUEST_KEYS = [
+  'flavor',
+  'image',
+  'availability_zone',
+  'project_id',
+  'user_id',
+  'scheduler_hints',
+  'instance_group',
+  'num_instances',
+  'instance_uuids',
+  'instance_uuid',
+  'ignore_hosts',
+  'force_hosts',
+  'force_nodes',
+  'requested_destination',
+  'is_bfv',
+];
+
+/** The most instances one request may ask for. */
+export const MAX_NUM_INSTANCES = 10_000;
+
+/**
+ * Checks a request spec and fills in defaults (no image, no AZ, no hints, no group, one
+ * instance). Image properties nova would refuse (an unknown architecture, a malformed
+ * `img_hv_requested_version`) and malformed `query` hints are refused here.
+ */
+export function checkRequestSpec(value: unknown, field = 'request'): RequestSpec {
+  const rec = check.record(value, field);
+  check.onlyKeys(rec, REQUEST_KEYS, field);
+  const f = (k: string): string => `${field}.${k}`;
+  const numInstances = check.optional(rec.num_instances, f('num_instances'), (v, g) => check.integer(v, g, 1, MAX_NUM_INSTANCES), 1);
+  const uuids = check.optional(rec.instance_uuids, f('instance_uuids'), (v, g) => (v === null ? null : strings(v, g)), null);
+  if (uuids !== null) {
+    if (uuids.length !== numInstances) {
+      throw new InvalidInput(f('instance_uuids'), `expected ${numInstances} uuid(s), one per instance, got ${uuids.length}.`);
+    }
+    const dup = uuids.find((u, i) => uuids.indexOf(u) !== i);
+    if (dup !== undefined) throw new InvalidInput(f('instance_uuids'), `'${dup}' appears twice.`);
+  }
+  return {
+    flavor: checkFlavor(rec.flavor, f('flavor')),
+    image: checkImage(rec.image, f('image')),
+    availability_zone: check.optional(rec.availability_zone, f('availability_zone'), nullableStr, null),
+    project_id: check.optional(rec.project_id, f('project_id'), nullableStr, null),
+    user_id: check.optional(rec.user_id, f('user_id'), nullableStr, null),
+    scheduler_hints: check.optional(rec.scheduler_hints, f('scheduler_hints'), checkHints, {}),
+    instance_group: checkGroup(rec.instance_group, f('instance_group')),
+    num_instances: numInstances,
+    instance_uuids: uuids,
+    instance_uuid: check.optional(rec.instance_uuid, f('instance_uuid'), nullableStr, null),
+    ignore_hosts: check.optional(rec.ignore_hosts, f('ignore_hosts'), strings, []),
+    force_hosts: check.optional(rec.force_hosts, f('force_hosts'), strings, []),
+    force_nodes: check.optional(rec.force_nodes, f('force_nodes'), strings, []),
+    requested_destination: checkDestination(rec.requested_destination, f('requested_destination')),
+    is_bfv: check.optional(rec.is_bfv, f('is_bfv'), check.boolean, false),
+  };
+}
+
+// ----------------------------------------------------------------------------- host states
+
+function checkAggregate(value: unknown, f: string): Aggregate {
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['id', 'uuid', 'name', 'hosts', 'metadata'], f);
+  return {
+    id: check.integer(rec.id, `${f}.id`, 0),
+    uuid: check.optional(rec.uuid, `${f}.uuid`, nullableStr, null),
+    name: check.name(rec.name, `${f}.name`),
+    hosts: check.optional(rec.hosts, `${f}.hosts`, strings, []),
+    metadata: check.optional(rec.metadata, `${f}.metadata`, stringMap, {}),
+  };
+}
+
+function checkCpuInfo(value: unknown, f: string): CpuInfo | null {
+  if (value === null || value === undefined) return null;
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new InvalidInput(f, 'is a string but not JSON; give an object { arch, model, vendor, topology, features }.');
+    }
+  }
+  const rec = check.record(parsed, f);
+  check.onlyKeys(rec, ['arch', 'model', 'vendor', 'topology', 'features'], f);
+  const topo = check.optional(rec.topology, `${f}.topology`, check.record, { sockets: 1, cores: 1, threads: 1 });
+  check.onlyKeys(topo, ['sockets', 'cores', 'threads'], `${f}.topology`);
+  return {
+    arch: check.optional(rec.arch, `${f}.arch`, str, ''),
+    model: check.optional(rec.model, `${f}.model`, str, ''),
+    vendor: check.optional(rec.vendor, `${f}.vendor`, str, ''),
+    topology: {
+      sockets: check.integer(topo.sockets, `${f}.topology.sockets`, 1),
+      cores: check.integer(topo.cores, `${f}.topology.cores`, 1),
+      threads: check.integer(topo.threads, `${f}.topology.threads`, 1),
+    },
+    features: check.optional(rec.features, `${f}.features`, strings, []),
+  };
+}
+
+function checkSupported(value: unknown, f: string): SupportedInstance {
+  const items = arrayOf(value, f, str);
+  if (items.length !== 3) throw new InvalidInput(f, `expected [architecture, hypervisor type, vm mode], got ${items.length} item(s).`);
+  return [items[0] as string, items[1] as string, items[2] as string];
+}
+
+function checkInstances(value: unknown, f: string): Record<string, InstanceInfo> {
+  const out: Record<string, InstanceInfo> = {};
+  if (Array.isArray(value)) {
+    arrayOf(value, f, str).forEach((uuid, i) => {
+      if (Object.hasOwn(out, uuid)) throw new InvalidInput(`${f}[${i}]`, `'${uuid}' appears twice.`);
+      out[uuid] = { uuid, project_id: null };
+    });
+    return out;
+  }
+  for (const [uuid, info] of Object.entries(check.record(value, f))) {
+    const g = `${f}.${uuid}`;
+    const rec = check.record(info, g);
+    check.onlyKeys(rec, ['uuid', 'project_id'], g);
+    const own = check.optional(rec.uuid, `${g}.uuid`, str, uuid);
+    if (own !== uuid) throw new InvalidInput(`${g}.uuid`, `must equal its key '${uuid}', got '${own}'.`);
+    out[uuid] = { uuid, project_id: check.optional(rec.project_id, `${g}.project_id`, nullableStr, null) };
+  }
+  return out;
+}
+
+function checkService(value: unknown, f: string): HostService {
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['disabled', 'disabled_reason', 'up', 'forced_down'], f);
+  return {
+    disabled: check.optional(rec.disabled, `${f}.disabled`, check.boolean, false),
+    disabled_reason: check.optional(rec.disabled_reason, `${f}.disabled_reason`, nullableStr, null),
+    up: check.optional(rec.up, `${f}.up`, check.boolean, true),
+    forced_down: check.optional(rec.forced_down, `${f}.forced_down`, check.boolean, false),
+  };
+}
+
+function checkMetric(value: unknown, f: string): MonitorMetric {
+  const rec = check.record(value, f);
+  check.onlyKeys(rec, ['name', 'value', 'source'], f);
+  return {
+    name: check.name(rec.name, `${f}.name`),
+    value: check.number(rec.value, `${f}.value`),
+    source: check.optional(rec.source, `${f}.source`, nullableStr, null),
+  };
+}
+
+function checkStats(value: unknown, f: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(check.record(value, f))) {
+    out[k] = typeof v === 'number' ? check.number(v, `${f}.${k}`) : check.text(v, `${f}.${k}`, 65535);
+  }
+  return out;
+}
+
+const HOST_KEYS = [
+  'host', 'nodename', 'uuid', 'cell_uuid', 'availability_zone', 'aggregates', 'hypervisor_type', 'hypervisor_version',
+  'cpu_info', 'supported_instances', 'vcpus_total', 'vcpus_used', 'total_usable_ram_mb', 'free_ram_mb',
+  'total_usable_disk_gb', 'free_disk_mb', 'ram_allocation_ratio', 'cpu_allocation_ratio', 'disk_allocation_ratio',
+  'num_instances', 'num_io_ops', 'failed_builds', 'instances', 'service', 'metrics', 'stats',
+];
+
+/**
+ * Checks one host state and fills in defaults: `nodename` = `host`, `uuid` = `nodename`, an
+ * enabled and up service, no aggregates, empty resources, free = total, Zed's initial allocation
+ * ratios (cpu 16.0, ram 1.5, disk 1.0), `num_instances` = the number of `instances`.
+ */
+export function checkHostState(value: unknown, field = 'host'): HostState {
+  const rec = check.record(value, field);
+  check.onlyKeys(rec, HOST_KEYS, field);
+  const f = (k: string): string => `${field}.${k}`;
+  const nonNegative = (k: string, fallback: number): number => check.optional(rec[k], f(k), (v, g) => check.integer(v, g, 0), fallback);
+  const ratio = (k: string, fallback: number): number => check.optional(rec[k], f(k), (v, g) => check.number(v, g, 0), fallback);
+  const host = check.name(rec.host, f('host'));
+  const nodename = check.optional(rec.nodename, f('nodename'), check.name, host);
+  const instances = check.optional(rec.instances, f('instances'), checkInstances, {});
+  const ram = nonNegative('total_usable_ram_mb', 0);
+  const disk = nonNegative('total_usable_disk_gb', 0);
+  return {
+    host,
+    nodename,
+    uuid: check.optional(rec.uuid, f('uuid'), check.name, nodename),
+    cell_uuid: check.optional(rec.cell_uuid, f('cell_uuid'), nullableStr, null),
+    availability_zone: check.optional(rec.availability_zone, f('availability_zone'), nullableStr, null),
+    aggregates: check.optional(rec.aggregates, f('aggregates'), (v, g) => arrayOf(v, g, checkAggregate), []),
+    hypervisor_type: check.optional(rec.hypervisor_type, f('hypervisor_type'), str, 'QEMU'),
+    hypervisor_version: check.optional(rec.hypervisor_version, f('hypervisor_version'), (v, g) => (v === null ? null : check.integer(v, g, 0)), null),
+    cpu_info: checkCpuInfo(rec.cpu_info, f('cpu_info')),
+    supported_instances: check.optional(rec.supported_instances, f('supported_instances'), (v, g) => arrayOf(v, g, checkSupported), []),
+    vcpus_total: nonNegative('vcpus_total', 0),
+    vcpus_used: nonNegative('vcpus_used', 0),
+    total_usable_ram_mb: ram,
+    free_ram_mb: check.optional(rec.free_ram_mb, f('free_ram_mb'), (v, g) => check.integer(v, g), ram),
+    total_usable_disk_gb: disk,
+    free_disk_mb: check.optional(rec.free_disk_mb, f('free_disk_mb'), (v, g) => check.number(v, g), disk * 1024),
+    ram_allocation_ratio: ratio('ram_allocation_ratio', INITIAL_ALLOCATION_RATIOS.ram),
+    cpu_allocation_ratio: ratio('cpu_allocation_ratio', INITIAL_ALLOCATION_RATIOS.cpu),
+    disk_allocation_ratio: ratio('disk_allocation_ratio', INITIAL_ALLOCATION_RATIOS.disk),
+    num_instances: nonNegative('num_instances', Object.keys(instances).length),
+    num_io_ops: nonNegative('num_io_ops', 0),
+    failed_builds: nonNegative('failed_builds', 0),
+    instances,
+    service: check.optional(rec.service, f('service'), checkService, { disabled: false, disabled_reason: null, up: true, forced_down: false }),
+    metrics: check.optional(rec.metrics, f('metrics'), (v, g) => arrayOf(v, g, checkMetric), []),
+    stats: check.optional(rec.stats, f('stats'), checkStats, {}),
+  };
+}
+
+/** Checks a list of host states; `(host, nodename)` pairs and uuids must be unique. */
+export function checkHosts(value: unknown, field = 'hosts'): HostState[] {
+  const hosts = arrayOf(value, field, checkHostState);
+  const seen = new Set<string>();
+  const uuids = new Set<string>();
+  hosts.forEach((h, i) => {
+    const key = `${h.host}\u0000${h.nodename}`;
+    if (seen.has(key)) throw new InvalidInput(`${field}[${i}].nodename`, `host '${h.host}' node '${h.nodename}' appears twice.`);
+    if (uuids.has(h.uuid)) throw new InvalidInput(`${field}[${i}].uuid`, `'${h.uuid}' appears twice.`);
+    seen.add(key);
+    uuids.add(h.uuid);
+  });
+  return hosts;
+}

@@ -1,0 +1,113 @@
+/**
+ * nova's HostManager for a cloud: the `HostState` of each compute host, built from the
+ * datacenter model and its Placement provider (what nova reads from the compute node record and
+ * the aggregates). Availability zones of the topology are nova host aggregates with
+ * `availability_zone` metadata, mirrored into Placement as provider aggregates.
+ */
+import { getRow, tableToArray, type CloudState } from '../core/index.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { Host } from '../hardware/index.js';
+import type { Aggregate, HostState } from './filter_scheduler/index.js';
+import type { ResourceProviderRow } from './placement/types.js';
+import { under } from './placement/store.js';
+
+/** nova's `[DEFAULT] default_availability_zone` (Zed: `nova`). */
+export const DEFAULT_AVAILABILITY_ZONE = 'nova';
+
+/** The uuid of the host aggregate standing for a topology availability zone (derived from its name). */
+export function azAggregateUuid(az: string): string {
+  let uuid = azUuids.get(az);
+  if (uuid === undefined) {
+    const h = bytesToHex(sha256(utf8ToBytes(`stacksim:availability_zone:${az}`)));
+    uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16] as string, 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    azUuids.set(az, uuid);
+  }
+  return uuid;
+}
+
+/** A pure function's memo (the uuid depends on the name only). */
+const azUuids = new Map<string, string>();
+
+/** The nova aggregates: one per topology AZ, holding its compute hosts, with `availability_zone` metadata. */
+export function aggregatesOf(s: CloudState): Aggregate[] {
+  const byAz = new Map<string, string[]>();
+  for (const h of tableToArray(s.hardware.hosts)) {
+    if (h.availability_zone === null || !h.roles.includes('compute')) continue;
+    const list = byAz.get(h.availability_zone) ?? [];
+    list.push(h.name);
+    byAz.set(h.availability_zone, list);
+  }
+  return tableToArray(s.hardware.availability_zones).map((az, i) => ({
+    id: i + 1,
+    uuid: azAggregateUuid(az.name),
+    name: az.name,
+    hosts: (byAz.get(az.name) ?? []).sort(),
+    metadata: { availability_zone: az.name },
+  }));
+}
+
+function vendorOf(model: string): string {
+  if (/intel/i.test(model)) return 'Intel';
+  if (/amd|epyc/i.test(model)) return 'AMD';
+  if (/ampere|arm/i.test(model)) return 'ARM';
+  return 'Unknown';
+}
+
+/** The HostState nova's scheduler sees for a compute host and its provider. */
+export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[]): HostState {
+  const inv = rp.inventories;
+  const used = rp.usages;
+  const mem = inv.MEMORY_MB;
+  const disk = inv.DISK_GB;
+  const vcpu = inv.VCPU;
+  const arch = /ampere|arm/i.test(host.cpu.model) ? 'aarch64' : 'x86_64';
+  const hvTypes = host.hypervisor_type === 'QEMU' ? ['kvm', 'qemu'] : [host.hypervisor_type.toLowerCase()];
+  return {
+    host: host.name,
+    nodename: host.name,
+    uuid: rp.uuid,
+    cell_uuid: null,
+    availability_zone: host.availability_zone ?? DEFAULT_AVAILABILITY_ZONE,
+    aggregates: aggregates.filter((a) => a.hosts.includes(host.name)),
+    hypervisor_type: host.hypervisor_type,
+    hypervisor_version: null,
+    cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
+    supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
+    vcpus_total: vcpu?.total ?? 0,
+    vcpus_used: used.VCPU ?? 0,
+    total_usable_ram_mb: mem?.total ?? 0,
+    // nova's compute node counts the reservation as used memory and disk
+    free_ram_mb: (mem?.total ?? 0) - (mem?.reserved ?? 0) - (used.MEMORY_MB ?? 0),
+    total_usable_disk_gb: disk?.total ?? 0,
+    free_disk_mb: ((disk?.total ?? 0) - (disk?.reserved ?? 0) - (used.DISK_GB ?? 0)) * 1024,
+    ram_allocation_ratio: mem?.allocation_ratio ?? 1,
+    cpu_allocation_ratio: vcpu?.allocation_ratio ?? 1,
+    disk_allocation_ratio: disk?.allocation_ratio ?? 1,
+    num_instances: consumers.length,
+    num_io_ops: 0,
+    failed_builds: 0,
+    instances: Object.fromEntries(consumers.map((c) => [c.uuid, { uuid: c.uuid, project_id: c.project_id }])),
+    service: { disabled: host.state === 'maintenance', disabled_reason: host.state === 'maintenance' ? host.state_reason : null, up: host.state === 'up', forced_down: false },
+    metrics: [],
+    stats: {},
+  };
+}
+
+/** HostStates of the compute hosts whose providers are in `uuids` (Placement's candidates), in that order. */
+export function hostStates(s: CloudState, uuids: readonly string[]): HostState[] {
+  const aggregates = aggregatesOf(s);
+  const out: HostState[] = [];
+  for (const uuid of uuids) {
+    const host = getRow(s.hardware.hosts, uuid);
+    const rp = getRow(s.placement.providers, uuid);
+    if (!host || !rp) continue;
+    const consumers: { uuid: string; project_id: string }[] = [];
+    for (const [, c] of under(s.placement.provider_consumers, uuid)) {
+      const row = getRow(s.placement.consumers, c);
+      if (row && row.consumer_type === 'INSTANCE') consumers.push({ uuid: row.uuid, project_id: row.project_id });
+    }
+    out.push(hostStateOf(host, rp, aggregates, consumers));
+  }
+  return out;
+}

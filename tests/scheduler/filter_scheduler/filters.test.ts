@@ -1,0 +1,21 @@
+/** Every filter's unit tests (one file per filter under filters/), run in one worker to keep the suite fast. */
+import './filters/aggregate_image_properties_isolation.unit.js';
+import './filters/aggregate_instance_extra_specs_filter.unit.js';
+import './filters/aggregate_io_ops_filter.unit.js';
+import './filters/aggregate_multi_tenancy_isolation.unit.js';
+import './filters/aggregate_num_instances_filter.unit.js';
+import './filters/aggregate_type_affinity_filter.unit.js';
+import './filters/all_hosts_filter.unit.js';
+import './filters/availability_zone_filter.unit.js';
+import './filters/compute_capabilities_filter.unit.js';
+import './filters/compute_filter.unit.js';
+import './filters/different_host_filter.unit.js';
+import './filters/image_properties_filter.unit.js';
+import './filters/io_ops_filter.unit.js';
+import './filters/isolated_hosts_filter.unit.js';
+import './filters/json_filter.unit.js';
+import './filters/metrics_filter.unit.js';
+import './filters/num_instances_filter.unit.js';
+import './filters/same_host_filter.unit.js';
+import './filters/server_group_affinity_filter.unit.js';
+import './filters/server_group_anti_affinity_filter.unit.js';
