@@ -85,7 +85,10 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], f
 export function array<T>(value: unknown, field: string, item: (v: unknown, f: string) => T, maxLength = 100_000): T[] {
   if (!Array.isArray(value)) throw new InvalidInput(field, `expected an array, got ${describe(value)}.`);
   if (value.length > maxLength) throw new InvalidInput(field, `must have at most ${maxLength} items, got ${value.length}.`);
-  return value.map((v, i) => item(v, `${field}[${i}]`));
+  // an index loop, not map: map skips the holes of a sparse array ([, 1]) and would let them through
+  const out: T[] = [];
+  for (let i = 0; i < value.length; i++) out.push(item(value[i], `${field}[${i}]`));
+  return out;
 }
 
 /** Calls `check` when the value is present (not undefined), else returns the fallback. */

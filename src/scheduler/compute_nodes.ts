@@ -109,20 +109,35 @@ const LIBVIRT_CAPABILITY_TRAITS = [
 ];
 
 /** The inventories a host reports, as the libvirt driver computes them. */
-export function computeInventories(host: Host, config: ComputeConfig): Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> {
+export function computeInventories(host: Host, config: ComputeConfig, current: Readonly<Record<string, InventoryRow>> = {}): Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> {
+  // nova's _get_allocation_ratios: the *_allocation_ratio option if set, else what Placement
+  // already holds for the class, else initial_*_allocation_ratio
+  const ratio = (option: number | null, rc: string, initial: number) => option ?? current[rc]?.allocation_ratio ?? initial;
   const vcpus = logicalCpus(host.cpu);
   const disk = host.disks.reduce((n, d) => n + d.size_gb, 0);
   const out: Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> = {};
-  if (host.memory_mb > 0) out.MEMORY_MB = { total: host.memory_mb, reserved: Math.min(config.reserved_host_memory_mb, host.memory_mb), min_unit: 1, max_unit: host.memory_mb, step_size: 1, allocation_ratio: config.ram_allocation_ratio ?? config.initial_ram_allocation_ratio };
-  if (vcpus > 0) out.VCPU = { total: vcpus, reserved: Math.min(config.reserved_host_cpus, vcpus), min_unit: 1, max_unit: vcpus, step_size: 1, allocation_ratio: config.cpu_allocation_ratio ?? config.initial_cpu_allocation_ratio };
-  if (disk > 0) out.DISK_GB = { total: disk, reserved: Math.min(Math.ceil(config.reserved_host_disk_mb / 1024), disk), min_unit: 1, max_unit: disk, step_size: 1, allocation_ratio: config.disk_allocation_ratio ?? config.initial_disk_allocation_ratio };
+  if (host.memory_mb > 0) out.MEMORY_MB = { total: host.memory_mb, reserved: Math.min(config.reserved_host_memory_mb, host.memory_mb), min_unit: 1, max_unit: host.memory_mb, step_size: 1, allocation_ratio: ratio(config.ram_allocation_ratio, 'MEMORY_MB', config.initial_ram_allocation_ratio) };
+  if (vcpus > 0) out.VCPU = { total: vcpus, reserved: Math.min(config.reserved_host_cpus, vcpus), min_unit: 1, max_unit: vcpus, step_size: 1, allocation_ratio: ratio(config.cpu_allocation_ratio, 'VCPU', config.initial_cpu_allocation_ratio) };
+  if (disk > 0) out.DISK_GB = { total: disk, reserved: Math.min(Math.ceil(config.reserved_host_disk_mb / 1024), disk), min_unit: 1, max_unit: disk, step_size: 1, allocation_ratio: ratio(config.disk_allocation_ratio, 'DISK_GB', config.initial_disk_allocation_ratio) };
   return out;
 }
+
+/** `/proc/cpuinfo` flag names that libvirt (and so nova's mapping) spells differently. */
+const CPUINFO_TO_LIBVIRT: Readonly<Record<string, string>> = {
+  sse4_1: 'sse4.1',
+  sse4_2: 'sse4.2',
+  sha_ni: 'sha-ni',
+  pclmulqdq: 'pclmuldq',
+  avx512_vpopcntdq: 'avx512-vpopcntdq',
+  avx512_vnni: 'avx512vnni',
+  avx512_vbmi2: 'avx512vbmi2',
+  avx512_bitalg: 'avx512bitalg',
+};
 
 /** The traits a host reports: its CPU flags through nova's mapping, the driver's capabilities, COMPUTE_NODE. */
 export function computeTraits(host: Host): string[] {
   const traits = new Set<string>(['COMPUTE_NODE']);
-  for (const flag of host.cpu.flags) for (const t of CPU_TRAITS_MAPPING[flag] ?? []) traits.add(t);
+  for (const flag of host.cpu.flags) for (const t of CPU_TRAITS_MAPPING[CPUINFO_TO_LIBVIRT[flag] ?? flag] ?? []) traits.add(t);
   if (host.hypervisor_type === 'QEMU') for (const t of LIBVIRT_CAPABILITY_TRAITS) traits.add(t);
   return [...traits].sort();
 }
@@ -136,7 +151,7 @@ export function computeTraits(host: Host): string[] {
 export function reportComputeNode(tx: Tx, host: Host): void {
   const s = tx.draft as CloudState;
   const existing = getRow(s.placement.providers, host.id);
-  const wanted = computeInventories(host, computeConfigOf(s, host.name));
+  const wanted = computeInventories(host, computeConfigOf(s, host.name), existing?.inventories);
   const inventories: Record<string, InventoryRow> = {};
   for (const [rc, inv] of Object.entries(wanted)) inventories[rc] = { resource_provider_uuid: host.id, resource_class: rc, ...inv };
   if (!existing) {

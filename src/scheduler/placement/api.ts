@@ -3,10 +3,10 @@
  * asks Placement's Zed policy (every rule is system-scoped: use `cloud.systemAdmin`), then acts
  * in one atomic commit. Generations guard concurrent updates (`placement.concurrent_update`).
  */
-import { NotFound, check, getRow, tableToArray, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine } from '../../core/index.js';
+import { InvalidInput, NotFound, check, getRow, tableToArray, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine } from '../../core/index.js';
 import { credentials, validateToken, type Caller } from '../../identity/index.js';
 import { capacity } from '../capacity.js';
-import { allocationCandidates, type AllocationCandidates, type CandidateQuery } from './candidates.js';
+import { allocationCandidates, parseQuery, type AllocationCandidates, type CandidateQuery } from './candidates.js';
 import * as store from './store.js';
 import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
 import type { AllocationMap, InventoryRow, ResourceProviderRow } from './types.js';
@@ -81,6 +81,13 @@ export class PlacementApi {
     const s = this.read('placement:resource_providers:list');
     const f = check.record(filter, 'filter');
     check.onlyKeys(f, ['name', 'member_of', 'in_tree', 'required', 'resources'], 'filter');
+    // the same checks as allocation candidates: types, known traits, UUIDs (400 naming the filter)
+    try {
+      parseQuery(s, { resources: f.resources ?? { VCPU: 1 }, ...(f.required !== undefined ? { required: f.required } : {}), ...(f.member_of !== undefined ? { member_of: f.member_of } : {}), ...(f.in_tree !== undefined ? { in_tree: f.in_tree } : {}) });
+    } catch (e) {
+      if (e instanceof InvalidInput) throw new InvalidInput(String(e.details.field).replace(/^query\./, 'filter.'), e.message.replace(/^query\.[^:]*: /, ''));
+      throw e;
+    }
     const name = f.name === undefined ? undefined : check.name(f.name, 'filter.name', 200);
     let rows = tableToArray(s.placement.providers).sort((a, b) => a.id - b.id);
     if (name !== undefined) rows = rows.filter((rp) => rp.name === name);
@@ -234,7 +241,7 @@ export class PlacementApi {
       const b = check.record(body, 'body');
       check.onlyKeys(b, ['allocations', 'project_id', 'user_id', 'consumer_generation', 'consumer_type'], 'body');
       store.replaceAllocations(tx, [{
-        consumer_uuid: check.name(consumerUuid, 'consumer_uuid', 36),
+        consumer_uuid: store.checkUuid(consumerUuid, 'consumer_uuid'),
         allocations: store.checkAllocationMap(b.allocations, 'body.allocations'),
         project_id: check.name(b.project_id, 'body.project_id'),
         user_id: check.name(b.user_id, 'body.user_id'),
@@ -248,11 +255,12 @@ export class PlacementApi {
   postAllocations(body: Record<string, AllocationsRequest>): void {
     this.write('post_allocations', 'placement:allocations:manage', (tx) => {
       const b = check.record(body, 'body');
+      if (Object.keys(b).length === 0) throw new InvalidInput('body', 'give the allocations of at least one consumer.');
       store.replaceAllocations(tx, Object.entries(b).map(([consumer, req]) => {
         const r = check.record(req, `body.${consumer}`);
         check.onlyKeys(r, ['allocations', 'project_id', 'user_id', 'consumer_generation', 'consumer_type'], `body.${consumer}`);
         return {
-          consumer_uuid: check.name(consumer, 'consumer_uuid', 36),
+          consumer_uuid: store.checkUuid(consumer, `body.${consumer}`),
           allocations: store.checkAllocationMap(r.allocations, `body.${consumer}.allocations`),
           project_id: check.name(r.project_id, `body.${consumer}.project_id`),
           user_id: check.name(r.user_id, `body.${consumer}.user_id`),

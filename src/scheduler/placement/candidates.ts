@@ -9,7 +9,7 @@
  */
 import { InvalidInput, check, getRow, tableToArray, type CloudState } from '../../core/index.js';
 import { capacity } from '../capacity.js';
-import { aggregatesOf, inventoriesOf, isResourceClass, isTrait, traitsOf, usageOf } from './store.js';
+import { aggregatesOf, checkUuid, inventoriesOf, isResourceClass, isTrait, traitsOf, usageOf } from './store.js';
 import type { InventoryRow, ResourceProviderRow } from './types.js';
 
 type S = CloudState;
@@ -79,6 +79,8 @@ export function parseQuery(s: S, input: unknown): ParsedQuery {
     if (!isTrait(s, name)) throw new InvalidInput('query.required', `No such trait(s): ${name}.`);
     (t.startsWith('!') ? forbidden : required).add(name);
   }
+  const both = [...required].filter((t) => forbidden.has(t));
+  if (both.length > 0) throw new InvalidInput('query.required', `Conflicting required and forbidden traits found: ${both.join(', ')}.`);
   const memberOf = (q.member_of === undefined ? [] : check.array(q.member_of, 'query.member_of', (m, f) => check.name(m, f, 10_000))).map((m) => {
     const none = m.startsWith('!');
     const body = none ? m.slice(1) : m;
@@ -91,7 +93,7 @@ export function parseQuery(s: S, input: unknown): ParsedQuery {
     required,
     forbidden,
     memberOf,
-    inTree: q.in_tree === undefined ? undefined : check.name(q.in_tree, 'query.in_tree', 36),
+    inTree: q.in_tree === undefined ? undefined : checkUuid(q.in_tree, 'query.in_tree'),
     limit: q.limit === undefined ? undefined : check.integer(q.limit, 'query.limit', 1),
   };
 }

@@ -151,11 +151,12 @@ export function createProvider(tx: Tx, input: unknown): ResourceProviderRow {
   const name = check.name(r.name, 'resource_provider.name', 200);
   const uuid = r.uuid === undefined ? tx.ids.uuid() : checkUuid(r.uuid, 'resource_provider.uuid');
   if (getRow(s.placement.provider_names, name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name });
-  if (getRow(s.placement.providers, uuid) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Conflicting resource provider uuid: ${uuid} already exists.`, { uuid });
+  if (getRow(s.placement.providers, uuid) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider uuid: ${uuid} already exists.`, { uuid });
   let root = uuid;
   let parent: string | null = null;
   if (r.parent_provider_uuid !== undefined && r.parent_provider_uuid !== null) {
-    const p = getProvider(s, r.parent_provider_uuid, 'resource_provider.parent_provider_uuid');
+    const p = getRow(s.placement.providers, checkUuid(r.parent_provider_uuid, 'resource_provider.parent_provider_uuid'));
+    if (!p) throw new InvalidInput('resource_provider.parent_provider_uuid', `parent provider UUID does not exist: ${String(r.parent_provider_uuid)}.`);
     parent = p.uuid;
     root = p.root_provider_uuid;
   }
@@ -172,15 +173,26 @@ export function updateProvider(tx: Tx, rp: ResourceProviderRow, input: unknown):
   const r = check.record(input, 'resource_provider');
   check.onlyKeys(r, ['name', 'parent_provider_uuid'], 'resource_provider');
   const name = check.name(r.name, 'resource_provider.name', 200);
+  let parentChanges: Partial<ResourceProviderRow> = {};
   if (r.parent_provider_uuid !== undefined && (r.parent_provider_uuid ?? null) !== rp.parent_provider_uuid) {
-    throw new BadRequest(PLACEMENT_ERRORS.DEFAULT, 'Changing the parent of a resource provider is not supported here (re-parenting needs microversion 1.37 semantics).', { field: 'resource_provider.parent_provider_uuid' });
+    // 1.14: a root provider may be given a parent; changing or removing one needs 1.37, not simulated
+    if (rp.parent_provider_uuid !== null || r.parent_provider_uuid === null) {
+      throw new BadRequest(PLACEMENT_ERRORS.DEFAULT, 'Changing the parent of a resource provider is not supported here (re-parenting needs microversion 1.37 semantics).', { field: 'resource_provider.parent_provider_uuid' });
+    }
+    const parent = getRow(s.placement.providers, checkUuid(r.parent_provider_uuid, 'resource_provider.parent_provider_uuid'));
+    if (!parent) throw new InvalidInput('resource_provider.parent_provider_uuid', `parent provider UUID does not exist: ${String(r.parent_provider_uuid)}.`);
+    if (parent.root_provider_uuid === rp.uuid) throw new InvalidInput('resource_provider.parent_provider_uuid', 'creating a loop in the provider tree is not allowed.');
+    for (const [, child] of tableEntries(s.placement.providers)) {
+      if (child.root_provider_uuid === rp.uuid && child.uuid !== rp.uuid) setRow(tx.draft.placement.providers, child.uuid, { ...child, root_provider_uuid: parent.root_provider_uuid });
+    }
+    parentChanges = { parent_provider_uuid: parent.uuid, root_provider_uuid: parent.root_provider_uuid };
   }
   if (name !== rp.name) {
     if (getRow(s.placement.provider_names, name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name });
     deleteRow(tx.draft.placement.provider_names, rp.name);
     setRow(tx.draft.placement.provider_names, name, rp.uuid);
   }
-  return bump(tx, { ...rp, name });
+  return bump(tx, { ...rp, name, ...parentChanges });
 }
 
 /** `DELETE /resource_providers/{uuid}`: refused while it has allocations or children. */
@@ -197,7 +209,8 @@ export function deleteProvider(tx: Tx, rp: ResourceProviderRow): void {
   tx.trace('placement', 'resource provider deleted', { uuid: rp.uuid });
 }
 
-function checkUuid(x: unknown, field: string): string {
+/** A UUID (with or without dashes), lowercased; 400 naming the field otherwise. */
+export function checkUuid(x: unknown, field: string): string {
   const u = check.name(x, field, 36);
   if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(u)) throw new InvalidInput(field, `'${u}' is not a UUID.`);
   return u.toLowerCase();
@@ -288,7 +301,6 @@ export function setAggregates(tx: Tx, rp: ResourceProviderRow, aggregates: unkno
 /** `PUT /traits/{name}`: creates a custom trait (`CUSTOM_` + uppercase letters, digits, `_`). */
 export function createTrait(tx: Tx, name: unknown): boolean {
   const n = check.name(name, 'name', 255);
-  if (STANDARD_TRAIT_SET.has(n)) return false;
   if (!/^CUSTOM_[A-Z0-9_]+$/.test(n)) throw new InvalidInput('name', `The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix "CUSTOM_" and use following characters: "A"-"Z", "0"-"9" and "_".`);
   if (getRow(tx.draft.placement.custom_traits, n) !== undefined) return false;
   setRow(tx.draft.placement.custom_traits, n, n);
@@ -299,7 +311,7 @@ export function createTrait(tx: Tx, name: unknown): boolean {
 export function createResourceClass(tx: Tx, name: unknown): void {
   const n = check.name(name, 'name', 255);
   if (!/^CUSTOM_[A-Z0-9_]+$/.test(n)) throw new InvalidInput('name', `'${n}' is not a valid custom resource class: use CUSTOM_ followed by A-Z, 0-9 and _.`);
-  if (isResourceClass(tx.draft as S, n)) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource class already exists: ${n}.`);
+  if (isResourceClass(tx.draft as S, n)) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Conflicting resource class already exists: ${n}.`, { name: n });
   setRow(tx.draft.placement.custom_resource_classes, n, n);
 }
 
@@ -360,9 +372,11 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
   const wanted = new Map<string, number>();
   for (const req of requests) {
     for (const [rpRef, classes] of Object.entries(req.allocations)) {
-      const rp = getProvider(s, rpRef, 'allocations');
+      const rp = getRow(s.placement.providers, rpRef) ?? (getRow(s.placement.provider_names, rpRef) !== undefined ? getProvider(s, rpRef) : undefined);
+      if (!rp) throw new InvalidInput(`allocations.${rpRef}`, `Unable to allocate inventory: resource provider ${rpRef} does not exist.`);
       const invs = inventoriesOf(s, rp.uuid);
       for (const [rc, amount] of Object.entries(classes)) {
+        if (!isResourceClass(s, rc)) throw new InvalidInput(`allocations.${rpRef}.resources.${rc}`, `Unable to allocate inventory: unknown resource class ${rc}.`);
         const inv = invs.get(rc);
         if (!inv) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Unable to allocate inventory: Inventory for '${rc}' on resource provider '${rp.uuid}' invalid.`, { resource_class: rc, resource_provider: rp.uuid });
         if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) throw new CapacityExceeded(rc, rp.uuid, true);
@@ -401,7 +415,7 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
       uuid: req.consumer_uuid,
       project_id: req.project_id,
       user_id: req.user_id,
-      generation: consumer ? consumer.generation + 1 : 0,
+      generation: consumer ? consumer.generation + 1 : 1, // created at 0, then the allocation write
       consumer_type: req.consumer_type ?? consumer?.consumer_type ?? 'INSTANCE',
     });
     const stored: Record<string, Record<string, number>> = {};

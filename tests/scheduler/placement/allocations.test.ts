@@ -133,12 +133,12 @@ describe('consumers and their generations', () => {
     expect(used(p, rp, 'VCPU')).toBe(2);
   });
 
-  // BUG: Placement creates a consumer at generation 0 and _set_allocations increments it in the
+  // Fixed (was a bug found by this suite): Placement creates a consumer at generation 0 and _set_allocations increments it in the
   // same transaction, so after its first allocation a consumer is at generation 1
   // (objects/allocation.py _set_allocations → consumer.increment_generation(); verified against
   // Debian's placement 8.0.0: GET /allocations/{c} after the first PUT shows consumer_generation 1).
   // store.replaceAllocations writes 0 for a new consumer.
-  it.fails('after its first allocation a consumer is at generation 1, as in Placement', () => {
+  it('after its first allocation a consumer is at generation 1, as in Placement', () => {
     const p = bare(8322).systemAdmin.placement;
     const rp = provider(p, 'rp', { VCPU: { total: 8 } });
     claim(p, C1, { [rp]: { VCPU: 1 } });

@@ -69,12 +69,12 @@ describe('traits from the CPU flags and the driver', () => {
     expect(cloud.systemAdmin.placement.getProviderTraits('bm').traits).toEqual(['COMPUTE_NODE', 'HW_CPU_X86_AVX2']);
   });
 
-  // BUG: hosts carry /proc/cpuinfo flag names (types.ts: "Linux /proc/cpuinfo flags (avx2, sse4_2,
+  // Fixed (was a bug found by this suite): hosts carry /proc/cpuinfo flag names (types.ts: "Linux /proc/cpuinfo flags (avx2, sse4_2,
   // vmx)"; DevStack's preset and stacksim/testing's cpuSpec use sse4_1 / sse4_2), but
   // CPU_TRAITS_MAPPING is keyed by libvirt's feature names (sse4.1, sse4.2, pclmuldq, sha-ni …).
   // A real libvirt host whose cpuinfo shows sse4_2 reports sse4.2 to nova, hence
   // HW_CPU_X86_SSE42; here the trait is lost (DevStack's hosts lack SSE41/SSE42).
-  it.fails('a host whose /proc/cpuinfo has sse4_1 and sse4_2 reports HW_CPU_X86_SSE41 and HW_CPU_X86_SSE42', () => {
+  it('a host whose /proc/cpuinfo has sse4_1 and sse4_2 reports HW_CPU_X86_SSE41 and HW_CPU_X86_SSE42', () => {
     const p = devstack(8513).systemAdmin.placement;
     expect(p.getProviderTraits('compute1').traits).toEqual(expect.arrayContaining(['HW_CPU_X86_SSE41', 'HW_CPU_X86_SSE42']));
   });
@@ -142,13 +142,13 @@ describe('nova.conf options (cloud.scheduler.setComputeConfig)', () => {
     expect(p.getInventories('cn1').inventories.VCPU?.allocation_ratio).toBe(2);
   });
 
-  // BUG: with *_allocation_ratio unset (Zed's default), nova keeps the ratio already in Placement
+  // Fixed (was a bug found by this suite): with *_allocation_ratio unset (Zed's default), nova keeps the ratio already in Placement
   // and uses initial_*_allocation_ratio only for a class the provider does not have yet
   // (nova/virt/driver.py ComputeDriver._get_allocation_ratios, nova 26.2.2: "Use what is already
   // in the inventory dict … if the above conditions are false"). computeInventories always falls
   // back to initial_*: an operator's ratio set through the Placement API is overwritten at the
   // next report, and changing initial_* rewrites every existing provider.
-  it.fails('with cpu_allocation_ratio unset, a ratio set in Placement survives the next report, and initial_* leaves existing providers alone', () => {
+  it('with cpu_allocation_ratio unset, a ratio set in Placement survives the next report, and initial_* leaves existing providers alone', () => {
     const cloud = fleet(8524, topology);
     const p = cloud.systemAdmin.placement;
     const invs = p.getInventories('cn1').inventories;

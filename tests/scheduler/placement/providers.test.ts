@@ -66,12 +66,12 @@ describe('creating and reading providers', () => {
     refused(cloud, () => p.createResourceProvider({ name: 'b', uuid: uuid('b', 1) }), { status: 409, message: uuid('b', 1) });
   });
 
-  // BUG: Placement answers a duplicate uuid with code placement.duplicate_name
+  // Fixed (was a bug found by this suite): Placement answers a duplicate uuid with code placement.duplicate_name
   // (handlers/resource_provider.py create_resource_provider: comment=errors.DUPLICATE_NAME for both
   // the uuid and the name constraint; checked against Debian's placement 8.0.0: 409
   // "Conflicting resource provider uuid: … already exists.", code placement.duplicate_name);
   // store.createProvider uses placement.undefined_code.
-  it.fails('a duplicate uuid carries Placement\'s code placement.duplicate_name', () => {
+  it('a duplicate uuid carries Placement\'s code placement.duplicate_name', () => {
     const cloud = bare(8007);
     const p = cloud.systemAdmin.placement;
     p.createResourceProvider({ name: 'a', uuid: uuid('b', 1) });
@@ -113,12 +113,12 @@ describe('renaming', () => {
     expect(p.updateResourceProvider(child.uuid, { name: 'kid', parent_provider_uuid: a.uuid }).parent_provider_uuid).toBe(a.uuid);
   });
 
-  // BUG: setting a parent on a provider that has none is allowed since microversion 1.14
+  // Fixed (was a bug found by this suite): setting a parent on a provider that has none is allowed since microversion 1.14
   // (objects/resource_provider.py _update_in_db only refuses *changing* an existing parent before
   // 1.37; verified against Debian's placement 8.0.0: PUT {name, parent_provider_uuid} on a root → 200)
   // and store.updateProvider's own TSDoc says "the parent may only be set, not changed", but it
   // refuses any parent_provider_uuid that differs from the current one, null included.
-  it.fails('a root provider can be given a parent (1.14); its root becomes the parent\'s root', () => {
+  it('a root provider can be given a parent (1.14); its root becomes the parent\'s root', () => {
     const cloud = bare(8013);
     const p = cloud.systemAdmin.placement;
     const a = p.createResourceProvider({ name: 'a' });
@@ -233,11 +233,11 @@ describe('provider trees (parent_provider_uuid)', () => {
     expect(p.listResourceProviders({ in_tree: uuid('b', 99) })).toEqual([]);
   });
 
-  // BUG: Placement answers a parent that does not exist with 400 ("Unable to create resource
+  // Fixed (was a bug found by this suite): Placement answers a parent that does not exist with 400 ("Unable to create resource
   // provider …: parent provider UUID does not exist.", objects/resource_provider.py _create_in_db →
   // ObjectActionError → HTTPBadRequest; verified against Debian's placement 8.0.0); stacksim
   // answers 404 placement.resource_provider.not_found.
-  it.fails('a parent that does not exist is a 400 for the body, not a 404', () => {
+  it('a parent that does not exist is a 400 for the body, not a 404', () => {
     const cloud = bare(8042);
     const p = cloud.systemAdmin.placement;
     refused(cloud, () => p.createResourceProvider({ name: 'orphan', parent_provider_uuid: uuid('b', 7) }), { status: 400 });

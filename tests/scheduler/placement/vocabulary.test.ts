@@ -44,12 +44,12 @@ describe('traits', () => {
     expect(p.listTraits({ startswith: 'CUSTOM_' })).toEqual([name]);
   });
 
-  // BUG: PUT /traits/{name} validates the name against CUSTOM_TRAIT's pattern before anything
+  // Fixed (was a bug found by this suite): PUT /traits/{name} validates the name against CUSTOM_TRAIT's pattern before anything
   // else (handlers/trait.py put_trait), so a standard trait's name is a 400 ("The trait is invalid…
   // start with the prefix CUSTOM_"; verified against Debian's placement 8.0.0: PUT
   // /traits/HW_CPU_X86_AVX2 → 400). store.createTrait returns early for standard names and the
   // call succeeds.
-  it.fails('creating a standard trait is refused with 400 like any name without CUSTOM_', () => {
+  it('creating a standard trait is refused with 400 like any name without CUSTOM_', () => {
     const cloud = bare(8205);
     const p = cloud.systemAdmin.placement;
     refused(cloud, () => p.createTrait('HW_CPU_X86_AVX2'), { status: 400, field: 'name' });
@@ -130,11 +130,11 @@ describe('resource classes', () => {
     refused(cloud, () => p.createResourceClass('CUSTOM_BAREMETAL_GOLD'), { status: 409, message: 'CUSTOM_BAREMETAL_GOLD' });
   });
 
-  // BUG: Placement's 409 for an existing resource class carries no error code
+  // Fixed (was a bug found by this suite): Placement's 409 for an existing resource class carries no error code
   // (handlers/resource_class.py create_resource_class raises HTTPConflict without comment=, so the
   // code is placement.undefined_code; verified against Debian's placement 8.0.0); stacksim uses
   // placement.duplicate_name, which Placement reserves for provider names/uuids.
-  it.fails('an existing resource class is 409 with Placement\'s code placement.undefined_code', () => {
+  it('an existing resource class is 409 with Placement\'s code placement.undefined_code', () => {
     const cloud = bare(8222);
     const p = cloud.systemAdmin.placement;
     p.createResourceClass('CUSTOM_X');
