@@ -5,6 +5,7 @@
  * the token.
  */
 import { createCloud, type Topology } from '../src/index.js';
+import { formatExplanation } from '../src/scheduler/index.js';
 
 const topology: Topology = {
   availability_zones: [{ name: 'az1' }, { name: 'az2' }],
@@ -104,3 +105,35 @@ try {
 } catch (e) {
   console.log(`  an hour later → ${(e as { status: number }).status}: ${(e as Error).message}`);
 }
+
+// nova's scheduler: a burst of 12 VMs through Placement's candidates, the filters and the weighers
+console.log('\nnova-scheduler: a burst of 12 m1.large VMs');
+const burst = cloud.scheduler.selectDestinations({
+  flavor: { name: 'm1.large', vcpus: 4, memory_mb: 8192, root_gb: 80, ephemeral_gb: 0, swap: 0, extra_specs: {} },
+  image: null,
+  availability_zone: 'az1',
+  project_id: token.project?.id ?? null,
+  user_id: token.user.id,
+  scheduler_hints: {},
+  instance_group: null,
+  num_instances: 12,
+  instance_uuids: null,
+  instance_uuid: null,
+  ignore_hosts: [],
+  force_hosts: [],
+  force_nodes: [],
+  requested_destination: null,
+  is_bfv: false,
+});
+console.log(`  placed on: ${burst.selections.map((sel) => sel.host).join(', ')}`);
+console.log('  how the first one was decided:');
+for (const line of formatExplanation(burst.explanation).slice(0, 24)) console.log(`    ${line}`);
+console.log('\nPer-host usage (physical → overcommitted capacity → used):');
+console.table(
+  cloud.scheduler.usage().map((u) => ({
+    host: u.host,
+    vcpu: `${u.resources.VCPU?.total} ×${u.resources.VCPU?.allocation_ratio} → ${u.resources.VCPU?.capacity} → ${u.resources.VCPU?.used}`,
+    ram_mb: `${u.resources.MEMORY_MB?.total} −${u.resources.MEMORY_MB?.reserved} ×${u.resources.MEMORY_MB?.allocation_ratio} → ${u.resources.MEMORY_MB?.capacity} → ${u.resources.MEMORY_MB?.used}`,
+    disk_gb: `${u.resources.DISK_GB?.total} → ${u.resources.DISK_GB?.capacity} → ${u.resources.DISK_GB?.used}`,
+  })),
+);
