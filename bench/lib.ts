@@ -83,9 +83,11 @@ export function hostName(i: number): string {
   return `host-${String(i).padStart(6, '0')}`;
 }
 
-/** The host spec the task names: 2 sockets × 8 cores × 2 threads, 64 GiB. */
+/** The host spec the task names: 2 sockets × 8 cores × 2 threads, 64 GiB (a storage node). */
 export function hostSpec(i: number): HostSpec {
-  return { name: hostName(i), cpu: { sockets: 2, cores_per_socket: 8, threads_per_core: 2 }, memory_mb: 65536 };
+  // storage nodes: the call exercises the kernel, the tables and the hardware module; a compute
+  // host also makes nova-compute report to Placement (measured in scheduler.bench.ts)
+  return { name: hostName(i), cpu: { sockets: 2, cores_per_socket: 8, threads_per_core: 2 }, memory_mb: 65536, roles: ['storage'] };
 }
 
 /** The update patch the task names. */

@@ -160,6 +160,15 @@ for (const n of SIZES) {
   const t0 = now();
   const cloud = fleet(n);
   console.log(`  … fleet of ${n} hosts built and half filled in ${((now() - t0) / 1000).toFixed(1)} s`);
+  // what one more compute host costs: hardware + nova-compute's report to Placement, one commit
+  const add: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const c = cloud.fork();
+    const t = now();
+    for (let i = 0; i < 500; i++) c.hardware.addHost({ name: `extra-${i}`, cpu: { sockets: 2, cores_per_socket: 16, threads_per_core: 2 }, memory_mb: 262144, disks: [{ name: 'sda', size_gb: 2000 }] });
+    add.push(((now() - t) * 1000) / 500);
+  }
+  console.log(`  … addHost of a compute host into a fleet of ${n}: ${median(add).toFixed(1)} µs per call (hardware + Placement provider)`);
   const snap = cloud.snapshot();
   const base: number[] = [];
   const pures: number[] = [];

@@ -1,6 +1,10 @@
 /**
  * `npm run bench`: the store benchmark (DESIGN.md §2, "the measured Record/Map trap").
  *
+ * The hosts are storage nodes, so a call exercises the kernel, the tables and the hardware model:
+ * the store. (A compute host also has nova-compute report it to Placement, two more rows per
+ * call; `bench/scheduler.bench.ts` prints that cost.)
+ *
  * For n = 1 000, 10 000, 100 000 hosts it measures, through the public API of a
  * `createCloud({ seed: 1, preset: 'empty' })` cloud (one call = one immer commit):
  *
@@ -107,7 +111,7 @@ function makeRow(i: number): Row {
     memory_mb: 65536,
     disks: [],
     nics: [],
-    roles: ['compute'],
+    roles: ['storage'],
     hypervisor_type: 'QEMU',
     state: 'up',
     state_reason: null,
