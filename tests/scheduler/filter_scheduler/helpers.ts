@@ -69,13 +69,4 @@ export function passes(filter: HostFilter, host: HostState, spec: RequestSpec = 
   return verdict === true;
 }
 
-/** What a call threw, or a test failure when it did not throw. */
-export function caught(fn: () => unknown): CloudError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    return e as CloudError;
-  }
-  throw new Error('expected the call to throw a CloudError, but it returned');
-}
+export { caught } from '../../support/refusal.js';
