@@ -74,12 +74,13 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
     hypervisor_version: null,
     cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
     supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
-    vcpus_total: vcpu?.total ?? 0,
+    // totals net of the reservation, so that `int(total × ratio)` is Placement's capacity
+    // `int((total − reserved) × ratio)` wherever the scheduler models a claim
+    vcpus_total: (vcpu?.total ?? 0) - (vcpu?.reserved ?? 0),
     vcpus_used: used.VCPU ?? 0,
-    total_usable_ram_mb: mem?.total ?? 0,
-    // nova's compute node counts the reservation as used memory and disk
+    total_usable_ram_mb: (mem?.total ?? 0) - (mem?.reserved ?? 0),
     free_ram_mb: (mem?.total ?? 0) - (mem?.reserved ?? 0) - (used.MEMORY_MB ?? 0),
-    total_usable_disk_gb: disk?.total ?? 0,
+    total_usable_disk_gb: (disk?.total ?? 0) - (disk?.reserved ?? 0),
     free_disk_mb: ((disk?.total ?? 0) - (disk?.reserved ?? 0) - (used.DISK_GB ?? 0)) * 1024,
     ram_allocation_ratio: mem?.allocation_ratio ?? 1,
     cpu_allocation_ratio: vcpu?.allocation_ratio ?? 1,

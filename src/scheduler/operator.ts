@@ -99,7 +99,9 @@ export class SchedulerApi {
       const candidates = allocationCandidates(s, { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results });
       const uuids = candidates.allocation_requests.map((r) => Object.keys(r.allocations)[0] as string);
       tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
-      const result = schedule({ hosts: hostStates(s, uuids), request: spec, config: s.compute_config.scheduler, seed: tx.random.int(2 ** 31), placement: false });
+      // placement: true models nova's claim loop: an instance whose best host cannot take the
+      // claim (after earlier instances of the request) goes to the next host, as _claim_resources does
+      const result = schedule({ hosts: hostStates(s, uuids), request: spec, config: s.compute_config.scheduler, seed: tx.random.int(2 ** 31), placement: true });
       for (const sel of result.selections) {
         replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
         tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, { alternates: sel.alternates.map((a) => a.host) });

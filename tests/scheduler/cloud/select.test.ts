@@ -1,0 +1,140 @@
+/** `cloud.scheduler.selectDestinations`: Placement's candidates, the filter scheduler, the claim. */
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { createCloud, CloudError, type Cloud } from '../../../src/index.js';
+import { refused } from '../../support/refusal.js';
+
+const MODEL = { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 2, flags: ['avx2', 'sse4_2'] }, memory_mb: 16384, disks: [{ name: 'sda', size_gb: 100 }] };
+
+function fleet(seed = 1): Cloud {
+  return createCloud({
+    seed,
+    preset: 'empty',
+    topology: {
+      availability_zones: [{ name: 'az1' }, { name: 'az2' }],
+      racks: [{ name: 'r1', availability_zone: 'az1' }, { name: 'r2', availability_zone: 'az2' }],
+      models: { small: MODEL as never, plain: { ...MODEL, cpu: { ...MODEL.cpu, flags: [] } } as never },
+      hosts: [
+        { name: 'a{n}', count: 3, model: 'small', rack: 'r1' },
+        { name: 'b{n}', count: 2, model: 'plain', rack: 'r2' },
+      ],
+    },
+  });
+}
+
+function request(overrides: Record<string, unknown> = {}, flavor: Record<string, unknown> = {}) {
+  return {
+    flavor: { name: 'm1.small', vcpus: 1, memory_mb: 2048, root_gb: 10, ephemeral_gb: 0, swap: 0, extra_specs: {}, ...flavor },
+    image: null,
+    availability_zone: null,
+    project_id: 'p1',
+    user_id: 'u1',
+    scheduler_hints: {},
+    instance_group: null,
+    num_instances: 1,
+    instance_uuids: null,
+    instance_uuid: null,
+    ignore_hosts: [],
+    force_hosts: [],
+    force_nodes: [],
+    requested_destination: null,
+    is_bfv: false,
+    ...overrides,
+  };
+}
+
+const used = (cloud: Cloud, host: string, rc: string) => cloud.scheduler.usage().find((u) => u.host === host)?.resources[rc]?.used ?? 0;
+
+describe('selectDestinations', () => {
+  it('claims the chosen hosts in Placement, one INSTANCE consumer per instance, in one commit', () => {
+    const cloud = fleet();
+    const r = cloud.scheduler.selectDestinations(request({ num_instances: 3 }));
+    const requestId = cloud.lastRequestId;
+    expect(r.selections).toHaveLength(3);
+    for (const sel of r.selections) {
+      const alloc = cloud.systemAdmin.placement.getAllocations(sel.instance_uuid);
+      expect(alloc.allocations[sel.uuid]?.resources).toEqual({ VCPU: 1, MEMORY_MB: 2048, DISK_GB: 10 });
+      expect(alloc.project_id).toBe('p1');
+    }
+    const total = cloud.scheduler.usage().reduce((n, u) => n + (u.resources.VCPU?.used ?? 0), 0);
+    expect(total).toBe(3);
+    expect(r.explanation.outcome).toBe('scheduled');
+    expect(cloud.trace(requestId)?.steps.some((s) => s.service === 'placement' && s.action.startsWith('allocation candidates'))).toBe(true);
+  });
+
+  it('the availability zone becomes a Placement aggregate: only that zone\'s hosts are candidates', () => {
+    const cloud = fleet();
+    const r = cloud.scheduler.selectDestinations(request({ availability_zone: 'az2', num_instances: 2 }));
+    expect(r.selections.map((s) => s.host).sort()).toEqual(['b1', 'b2']);
+  });
+
+  it('trait:…=required and =forbidden extra specs narrow the candidates', () => {
+    const cloud = fleet();
+    const avx = cloud.scheduler.selectDestinations(request({ num_instances: 3 }, { extra_specs: { 'trait:HW_CPU_X86_AVX2': 'required' } }));
+    expect(avx.selections.every((s) => s.host.startsWith('a'))).toBe(true);
+    const noAvx = cloud.scheduler.selectDestinations(request({ num_instances: 2 }, { extra_specs: { 'trait:HW_CPU_X86_AVX2': 'forbidden' } }));
+    expect(noAvx.selections.every((s) => s.host.startsWith('b'))).toBe(true);
+  });
+
+  it('NoValidHost claims nothing: the state is the same object, and the error explains', () => {
+    const cloud = fleet();
+    const e = refused(cloud, () => cloud.scheduler.selectDestinations(request({}, { vcpus: 200 })), { status: 400, code: 'scheduler.no_valid_host' });
+    expect(e.message).toContain('No valid host was found');
+    expect((e as CloudError & { explanation?: unknown }).explanation).toBeDefined();
+    // all or nothing: 6 instances of a flavor two hosts can take three of each is refused as a whole
+    refused(cloud, () => cloud.scheduler.selectDestinations(request({ availability_zone: 'az2', num_instances: 7 }, { vcpus: 16, memory_mb: 2048 })), { status: 400, code: 'scheduler.no_valid_host' });
+  });
+
+  it('a host in maintenance is not chosen (its compute service is disabled); a failed host is not either', () => {
+    const cloud = fleet();
+    cloud.hardware.startMaintenance('a1');
+    cloud.hardware.failHost('a2');
+    const r = cloud.scheduler.selectDestinations(request({ availability_zone: 'az1' }));
+    expect(r.selections[0]?.host).toBe('a3');
+  });
+
+  it('bad input of any shape is a 400 naming the field and changes nothing', () => {
+    const cloud = fleet();
+    refused(cloud, () => cloud.scheduler.selectDestinations(null), { status: 400 });
+    refused(cloud, () => cloud.scheduler.selectDestinations(request({ num_instances: 0 })), { status: 400, field: 'request.num_instances' });
+    refused(cloud, () => cloud.scheduler.selectDestinations(request({}, { vcpus: -1 })), { status: 400, field: 'request.flavor.vcpus' });
+    refused(cloud, () => cloud.scheduler.setSchedulerConfig({ filter_scheduler: { enabled_filters: ['NoSuchFilter'] } }), { status: 400 });
+  });
+
+  it('enabled filters come from the cloud\'s scheduler config', () => {
+    const cloud = fleet();
+    cloud.scheduler.setSchedulerConfig({ filter_scheduler: { enabled_filters: ['ComputeFilter', 'NumInstancesFilter'], max_instances_per_host: 1 } });
+    const r = cloud.scheduler.selectDestinations(request({ availability_zone: 'az2', num_instances: 2 }));
+    expect(new Set(r.selections.map((s) => s.host)).size).toBe(2);
+    expect(() => cloud.scheduler.selectDestinations(request({ availability_zone: 'az2' }))).toThrow(/No valid host/);
+  });
+
+  it('never over-commits: random bursts keep every provider within capacity, and usage equals the claims (seed 9101)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ vcpus: fc.integer({ min: 1, max: 8 }), memory_mb: fc.constantFrom(512, 2048, 8192), n: fc.integer({ min: 1, max: 4 }) }), { maxLength: 12 }), (bursts) => {
+        const cloud = fleet(3);
+        let placed = 0;
+        for (const b of bursts) {
+          try {
+            placed += cloud.scheduler.selectDestinations(request({ num_instances: b.n }, { vcpus: b.vcpus, memory_mb: b.memory_mb })).selections.length;
+          } catch (e) {
+            expect((e as CloudError).code).toBe('scheduler.no_valid_host');
+          }
+        }
+        for (const u of cloud.scheduler.usage()) for (const r of Object.values(u.resources)) expect(r.used).toBeLessThanOrEqual(r.capacity);
+        expect(cloud.state.placement.consumers.size).toBe(placed);
+      }),
+      { seed: 9101, numRuns: 40 },
+    );
+  });
+
+  it('same seed and calls give the same choices and explanations (seed 9102)', () => {
+    const run = () => {
+      const cloud = fleet(7);
+      cloud.scheduler.setSchedulerConfig({ filter_scheduler: { host_subset_size: 3 } });
+      return [1, 2, 3].map(() => cloud.scheduler.selectDestinations(request({ num_instances: 2 })));
+    };
+    expect(JSON.stringify(run())).toBe(JSON.stringify(run()));
+    void used;
+  });
+});
