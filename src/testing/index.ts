@@ -1,7 +1,8 @@
 /**
  * `stacksim/testing`: fast-check arbitraries for users' own properties. Needs `fast-check` 4
- * (an optional peer dependency). Every arbitrary produces input that `createCloud` and the
- * hardware API accept; shrinking moves toward small, simple datacenters.
+ * (an optional peer dependency). Every arbitrary produces input that `createCloud`, the
+ * hardware API and the scheduler accept: datacenters (`topology`, `hostModel`, `cpuSpec`, …)
+ * and scheduling inputs (`hostState`, `fleet`, `flavor`, `requestSpec`, `schedulerConfig`).
  *
  * ```ts
  * import fc from 'fast-check';
@@ -15,6 +16,7 @@
  */
 import fc from 'fast-check';
 import type { CpuSpec, DiskSpec, HostRole, NicSpec, Topology, HostGroup } from '../hardware/index.js';
+import { checkHostState, checkRequestSpec, FILTERS, type HostState, type RequestSpec, type SchedulerConfigInput } from '../scheduler/index.js';
 
 /** CPU topologies seen in real servers: 1–4 sockets, 4–64 cores, SMT on or off. */
 export function cpuSpec(): fc.Arbitrary<CpuSpec> {
@@ -86,4 +88,106 @@ export function topology(options: { maxGroups?: number; maxPerGroup?: number } =
 /** How many hosts a topology describes. */
 export function hostCount(t: Topology): number {
   return (t.hosts ?? []).reduce((n, g) => n + (g.count ?? 1), 0);
+}
+
+// ---------------------------------------------------------------- scheduling
+
+
+/**
+ * A compute node as nova's scheduler sees it (for `schedule()` from `stacksim/scheduler`): a
+ * realistic CPU topology, RAM and disk, allocation ratios around Zed's defaults, some of it in
+ * use, an AZ out of `az1`–`az3`, and now and then a disabled or down service. Named `host-<i>`.
+ */
+export function hostState(index = 0): fc.Arbitrary<HostState> {
+  return fc
+    .record({
+      cpu: cpuSpec(),
+      ram_gb: fc.constantFrom(64, 128, 256, 384, 512),
+      disk_gb: fc.constantFrom(480, 960, 1920, 3840),
+      cpu_ratio: fc.constantFrom(1, 4, 16),
+      ram_ratio: fc.constantFrom(1, 1.5),
+      used: fc.double({ min: 0, max: 0.9, noNaN: true }),
+      az: fc.constantFrom('az1', 'az2', 'az3'),
+      up: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      instances: fc.nat(20),
+    })
+    .map((h) => {
+      const vcpus = h.cpu.sockets * h.cpu.cores_per_socket * h.cpu.threads_per_core;
+      const ram = h.ram_gb * 1024;
+      return checkHostState({
+        host: `host-${index}`,
+        nodename: `host-${index}`,
+        uuid: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+        availability_zone: h.az,
+        aggregates: [{ id: Number(h.az.slice(2)), uuid: null, name: h.az, hosts: [`host-${index}`], metadata: { availability_zone: h.az } }],
+        hypervisor_type: 'QEMU',
+        supported_instances: [['x86_64', 'kvm', 'hvm'], ['x86_64', 'qemu', 'hvm']],
+        vcpus_total: vcpus,
+        vcpus_used: Math.floor(vcpus * h.cpu_ratio * h.used),
+        total_usable_ram_mb: ram,
+        free_ram_mb: Math.floor(ram * (1 - h.used)),
+        total_usable_disk_gb: h.disk_gb,
+        free_disk_mb: Math.floor(h.disk_gb * (1 - h.used)) * 1024,
+        cpu_allocation_ratio: h.cpu_ratio,
+        ram_allocation_ratio: h.ram_ratio,
+        num_instances: h.instances,
+        service: { disabled: false, up: h.up },
+      });
+    });
+}
+
+/** 1–`max` compute nodes with distinct names (`host-0`, `host-1`, …). */
+export function fleet(options: { min?: number; max?: number } = {}): fc.Arbitrary<HostState[]> {
+  return fc.integer({ min: options.min ?? 1, max: options.max ?? 30 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => hostState(i))));
+}
+
+/** A flavor: 1–16 vCPUs, 512 MB – 32 GiB, 0–160 GB root disk, no extra specs. */
+export function flavor(): fc.Arbitrary<{ name: string; vcpus: number; memory_mb: number; root_gb: number; ephemeral_gb: number; swap: number; extra_specs: Record<string, string> }> {
+  return fc.record({
+    name: fc.constantFrom('m1.tiny', 'm1.small', 'm1.medium', 'm1.large', 'm1.xlarge'),
+    vcpus: fc.constantFrom(1, 1, 2, 4, 8, 16),
+    memory_mb: fc.constantFrom(512, 2048, 4096, 8192, 16384, 32768),
+    root_gb: fc.constantFrom(0, 1, 20, 40, 80, 160),
+    ephemeral_gb: fc.constant(0),
+    swap: fc.constant(0),
+    extra_specs: fc.constant({}),
+  });
+}
+
+/**
+ * A request spec as nova builds it: a flavor, 1–`maxInstances` instances, sometimes an AZ,
+ * sometimes a server group with one of the four policies.
+ */
+export function requestSpec(options: { maxInstances?: number } = {}): fc.Arbitrary<RequestSpec> {
+  return fc
+    .record({
+      flavor: flavor(),
+      num_instances: fc.integer({ min: 1, max: options.maxInstances ?? 3 }),
+      availability_zone: fc.option(fc.constantFrom('az1', 'az2', 'az3'), { nil: null }),
+      group: fc.option(fc.constantFrom('affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'), { nil: null }),
+    })
+    .map((r) =>
+      checkRequestSpec({
+        flavor: r.flavor,
+        num_instances: r.num_instances,
+        availability_zone: r.availability_zone,
+        project_id: 'p1',
+        user_id: 'u1',
+        instance_group: r.group === null ? null : { uuid: null, policy: r.group, hosts: [], members: [], rules: {} },
+      }),
+    );
+}
+
+/** Scheduler options: a subset of Zed's filters, weigher multipliers, `host_subset_size`. */
+export function schedulerConfig(): fc.Arbitrary<SchedulerConfigInput> {
+  const simple = ['ComputeFilter', 'ComputeCapabilitiesFilter', 'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter', 'ServerGroupAffinityFilter', 'AvailabilityZoneFilter', 'NumInstancesFilter', 'IoOpsFilter', 'AllHostsFilter'].filter((n) => FILTERS.some((f) => f.name === n));
+  return fc.record({
+    filter_scheduler: fc.record({
+      enabled_filters: fc.subarray(simple, { minLength: 1 }),
+      host_subset_size: fc.integer({ min: 1, max: 3 }),
+      ram_weight_multiplier: fc.constantFrom(-1, 0, 1, 2),
+      cpu_weight_multiplier: fc.constantFrom(-1, 0, 1),
+      disk_weight_multiplier: fc.constantFrom(0, 1),
+    }),
+  });
 }
