@@ -191,3 +191,31 @@ export function schedulerConfig(): fc.Arbitrary<SchedulerConfigInput> {
     }),
   });
 }
+
+/** One step of an allocation sequence (see {@link allocationSequence}). */
+export type AllocationOp =
+  | { readonly op: 'claim'; readonly consumer: number; readonly provider: number; readonly resources: { readonly VCPU: number; readonly MEMORY_MB: number; readonly DISK_GB: number } }
+  | { readonly op: 'free'; readonly consumer: number }
+  | { readonly op: 'move_to_migration'; readonly consumer: number; readonly provider: number }
+  | { readonly op: 'set_ratio'; readonly provider: number; readonly cpu_allocation_ratio: number };
+
+/**
+ * A sequence of Placement operations over `providers` providers and up to `consumers`
+ * consumers, by index (map them to uuids yourself): claims of a flavor's worth of resources,
+ * frees, moves of an instance's allocation to a MIGRATION consumer on another provider (as a
+ * cold migration does), and allocation-ratio changes. Useful for "never over capacity" and
+ * "usage equals the sum of allocations" properties against `session.placement`.
+ */
+export function allocationSequence(options: { providers?: number; consumers?: number; maxLength?: number } = {}): fc.Arbitrary<AllocationOp[]> {
+  const providers = options.providers ?? 3;
+  const consumers = options.consumers ?? 6;
+  const provider = fc.nat(providers - 1);
+  const consumer = fc.nat(consumers - 1);
+  const op: fc.Arbitrary<AllocationOp> = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('claim' as const), consumer, provider, resources: flavor().map((f) => ({ VCPU: f.vcpus, MEMORY_MB: f.memory_mb, DISK_GB: f.root_gb + 1 })) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('free' as const), consumer }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('move_to_migration' as const), consumer, provider }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('set_ratio' as const), provider, cpu_allocation_ratio: fc.constantFrom(1, 2, 4, 16) }) },
+  );
+  return fc.array(op, { maxLength: options.maxLength ?? 30 });
+}

@@ -52,3 +52,45 @@ describe('stacksim/testing scheduling arbitraries', () => {
     );
   });
 });
+
+describe('allocationSequence', () => {
+  it('drives session.placement: per provider and class, usage always equals the sum of live allocations (seed 9203)', async () => {
+    const { createCloud, CloudError } = await import('../../src/index.js');
+    fc.assert(
+      fc.property(arb.allocationSequence({ providers: 2, consumers: 4, maxLength: 20 }), (ops) => {
+        const cloud = createCloud({ seed: 1, preset: 'empty', topology: { hosts: [{ name: 'h{n}', count: 2, cpu: { sockets: 1, cores_per_socket: 4 }, memory_mb: 16384, disks: [{ name: 'sda', size_gb: 100 }] }] } });
+        const p = cloud.systemAdmin.placement;
+        const rps = p.listResourceProviders().map((r) => r.uuid);
+        const uuid = (i: number, kind = 'c') => `${kind === 'c' ? 'c' : 'd'}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        for (const o of ops) {
+          try {
+            if (o.op === 'claim') p.putAllocations(uuid(o.consumer), { allocations: { [rps[o.provider]!]: { resources: o.resources } }, project_id: 'p', user_id: 'u', consumer_generation: p.getAllocations(uuid(o.consumer)).consumer_generation ?? null });
+            else if (o.op === 'free') p.deleteAllocations(uuid(o.consumer));
+            else if (o.op === 'set_ratio') cloud.scheduler.setComputeConfig(cloud.hardware.listHosts()[o.provider]!.name, { cpu_allocation_ratio: o.cpu_allocation_ratio });
+            else {
+              const held = p.getAllocations(uuid(o.consumer));
+              const [[, mine] = []] = Object.entries(held.allocations);
+              if (!mine) continue;
+              p.postAllocations({
+                [uuid(o.consumer)]: { allocations: {}, project_id: 'p', user_id: 'u', consumer_generation: held.consumer_generation ?? null },
+                [uuid(o.consumer, 'd')]: { allocations: { [rps[o.provider]!]: { resources: mine.resources } }, project_id: 'p', user_id: 'u', consumer_generation: p.getAllocations(uuid(o.consumer, 'd')).consumer_generation ?? null, consumer_type: 'MIGRATION' },
+              });
+            }
+          } catch (e) {
+            expect(e).toBeInstanceOf(CloudError);
+          }
+        }
+        for (const rp of rps) {
+          const usages = p.getProviderUsages(rp).usages;
+          const sum: Record<string, number> = {};
+          for (const [c, a] of Object.entries(p.getProviderAllocations(rp).allocations)) {
+            void c;
+            for (const [rc, n] of Object.entries(a.resources)) sum[rc] = (sum[rc] ?? 0) + n;
+          }
+          for (const [rc, n] of Object.entries(usages)) expect(n).toBe(sum[rc] ?? 0);
+        }
+      }),
+      { seed: 9203, numRuns: 60 },
+    );
+  });
+});
