@@ -15,7 +15,7 @@
  * (default 40) while they are far from the goal, so the whole run stays near a minute.
  */
 import { createCloud, type Cloud } from '../src/index.js';
-import { schedule, type HostState, type RequestSpec } from '../src/scheduler/index.js';
+import { checkRequestSpec, schedule, type HostState } from '../src/scheduler/index.js';
 import { hostStates } from '../src/scheduler/host_states.js';
 import { median, now } from './lib.js';
 
@@ -23,23 +23,8 @@ import { median, now } from './lib.js';
 const PLACEMENTS = Number(process.env.BENCH_PLACEMENTS ?? 40);
 const SIZES = [1_000, 5_000];
 const FLAVOR = { name: 'm1.small', vcpus: 1, memory_mb: 2048, root_gb: 20, ephemeral_gb: 0, swap: 0, extra_specs: {} };
-const REQUEST: RequestSpec = {
-  flavor: FLAVOR,
-  image: null,
-  availability_zone: null,
-  project_id: 'bench',
-  user_id: 'bench',
-  scheduler_hints: {},
-  instance_group: null,
-  num_instances: 1,
-  instance_uuids: null,
-  instance_uuid: null,
-  ignore_hosts: [],
-  force_hosts: [],
-  force_nodes: [],
-  requested_destination: null,
-  is_bfv: false,
-};
+/** nova's RequestSpec for one m1.small; omitted fields take nova's defaults. */
+const REQUEST = checkRequestSpec({ flavor: FLAVOR, project_id: 'bench', user_id: 'bench' });
 
 /** A fleet of `n` compute hosts (2 × 16 × 2 CPUs, 256 GiB, 2 TB), half full. */
 function fleet(n: number): Cloud {

@@ -109,21 +109,11 @@ try {
 // nova's scheduler: a burst of 12 VMs through Placement's candidates, the filters and the weighers
 console.log('\nnova-scheduler: a burst of 12 m1.large VMs');
 const burst = cloud.scheduler.selectDestinations({
-  flavor: { name: 'm1.large', vcpus: 4, memory_mb: 8192, root_gb: 80, ephemeral_gb: 0, swap: 0, extra_specs: {} },
-  image: null,
+  flavor: { name: 'm1.large', vcpus: 4, memory_mb: 8192, root_gb: 80 },
   availability_zone: 'az1',
   project_id: token.project?.id ?? null,
   user_id: token.user.id,
-  scheduler_hints: {},
-  instance_group: null,
   num_instances: 12,
-  instance_uuids: null,
-  instance_uuid: null,
-  ignore_hosts: [],
-  force_hosts: [],
-  force_nodes: [],
-  requested_destination: null,
-  is_bfv: false,
 });
 console.log(`  placed on: ${burst.selections.map((sel) => sel.host).join(', ')}`);
 console.log('  how the first one was decided:');

@@ -22,25 +22,9 @@ function fleet(seed = 1): Cloud {
   });
 }
 
+/** nova's RequestSpec for one m1.small from p1; omitted fields take nova's defaults. */
 function request(overrides: Record<string, unknown> = {}, flavor: Record<string, unknown> = {}) {
-  return {
-    flavor: { name: 'm1.small', vcpus: 1, memory_mb: 2048, root_gb: 10, ephemeral_gb: 0, swap: 0, extra_specs: {}, ...flavor },
-    image: null,
-    availability_zone: null,
-    project_id: 'p1',
-    user_id: 'u1',
-    scheduler_hints: {},
-    instance_group: null,
-    num_instances: 1,
-    instance_uuids: null,
-    instance_uuid: null,
-    ignore_hosts: [],
-    force_hosts: [],
-    force_nodes: [],
-    requested_destination: null,
-    is_bfv: false,
-    ...overrides,
-  };
+  return { flavor: { name: 'm1.small', vcpus: 1, memory_mb: 2048, root_gb: 10, ...flavor }, project_id: 'p1', user_id: 'u1', ...overrides };
 }
 
 const used = (cloud: Cloud, host: string, rc: string) => cloud.scheduler.usage().find((u) => u.host === host)?.resources[rc]?.used ?? 0;
