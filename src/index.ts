@@ -6,6 +6,8 @@
  * import { createCloud } from 'stacksim';
  * const cloud = createCloud({ seed: 42 });          // DevStack's multi-node cloud
  * cloud.hardware.inventory();                         // the hosts, as table rows
+ * const demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+ * demo.tokenInfo().roles;                             // Keystone token, checked by policy on every call
  * ```
  */
 export { createCloud, Cloud, type CloudOptions, type CloudClock, type CloudQuotas, type Snapshot, type Preset } from './cloud.js';
@@ -73,3 +75,35 @@ export {
   type CapacityPlan,
   type CapacityPlanInput,
 } from './hardware/index.js';
+export {
+  IdentityApi,
+  AuthenticationFailed,
+  KEYSTONE_POLICIES,
+  DEFAULT_DOMAIN_ID,
+  type LoginRequest,
+  type TokenView,
+  type DomainView,
+  type ProjectView,
+  type UserView,
+  type GroupView,
+  type RoleView,
+  type ApplicationCredentialView,
+  type RoleAssignmentView,
+  type CatalogEntry,
+  type GrantRequest,
+  type IdentityConfig,
+} from './identity/index.js';
+export {
+  PlacementApi,
+  SchedulerApi,
+  NoValidHost,
+  type HostUsage,
+  type ResourceUsage,
+  type ComputeConfig,
+  type ScheduleResult,
+  type RequestSpec,
+  type HostState as SchedulerHostState,
+  type SchedulerConfig,
+  type SchedulerConfigInput,
+} from './scheduler/index.js';
+export { PolicyService, PolicyEngine, PolicyNotAuthorized, InvalidScope, PolicySyntaxError, type PolicyCredentials, type PolicyDefault } from './core/index.js';
