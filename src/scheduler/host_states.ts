@@ -4,7 +4,7 @@
  * the aggregates). Availability zones of the topology are nova host aggregates with
  * `availability_zone` metadata, mirrored into Placement as provider aggregates.
  */
-import { getRow, tableToArray, type CloudState } from '../core/index.js';
+import { getRow, plain, tableToArray, type CloudState } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Host } from '../hardware/index.js';
@@ -29,8 +29,22 @@ export function azAggregateUuid(az: string): string {
 /** A pure function's memo (the uuid depends on the name only). */
 const azUuids = new Map<string, string>();
 
+/** Aggregates per (immutable) hosts table, and host states per (immutable) provider row. */
+const aggregatesCache = new WeakMap<object, { zones: object; aggregates: Aggregate[] }>();
+const stateCache = new WeakMap<ResourceProviderRow, { host: Host; aggregates: readonly Aggregate[]; state: HostState }>();
+
 /** The nova aggregates: one per topology AZ, holding its compute hosts, with `availability_zone` metadata. */
 export function aggregatesOf(s: CloudState): Aggregate[] {
+  const hosts = plain(s.hardware.hosts);
+  const zones = plain(s.hardware.availability_zones);
+  const cached = aggregatesCache.get(hosts);
+  if (cached && cached.zones === zones) return cached.aggregates;
+  const aggregates = computeAggregates(s);
+  aggregatesCache.set(hosts, { zones, aggregates });
+  return aggregates;
+}
+
+function computeAggregates(s: CloudState): Aggregate[] {
   const byAz = new Map<string, string[]>();
   for (const h of tableToArray(s.hardware.hosts)) {
     if (h.availability_zone === null || !h.roles.includes('compute')) continue;
@@ -103,12 +117,20 @@ export function hostStates(s: CloudState, uuids: readonly string[]): HostState[]
     const host = getRow(s.hardware.hosts, uuid);
     const rp = getRow(s.placement.providers, uuid);
     if (!host || !rp) continue;
+    // rows are immutable: an unchanged provider and host give the same state (allocations bump the provider)
+    const hit = stateCache.get(rp);
+    if (hit && hit.host === host && hit.aggregates === aggregates) {
+      out.push(hit.state);
+      continue;
+    }
     const consumers: { uuid: string; project_id: string }[] = [];
     for (const [, c] of under(s.placement.provider_consumers, uuid)) {
       const row = getRow(s.placement.consumers, c);
       if (row && row.consumer_type === 'INSTANCE') consumers.push({ uuid: row.uuid, project_id: row.project_id });
     }
-    out.push(hostStateOf(host, rp, aggregates, consumers));
+    const state = hostStateOf(host, rp, aggregates, consumers);
+    stateCache.set(rp, { host, aggregates, state });
+    out.push(state);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute
 import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
 import { allocationCandidates } from './placement/candidates.js';
 import { azAggregateUuid, hostStates } from './host_states.js';
-import { checkRequestSpec, checkSchedulerConfig, schedule, type RequestSpec, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
+import { checkRequestSpec, checkSchedulerConfig, scheduleChecked, type RequestSpec, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
 /** One resource class of a host in {@link SchedulerApi.usage}. */
 export interface ResourceUsage {
@@ -101,7 +101,8 @@ export class SchedulerApi {
       tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
       // placement: true models nova's claim loop: an instance whose best host cannot take the
       // claim (after earlier instances of the request) goes to the next host, as _claim_resources does
-      const result = schedule({ hosts: hostStates(s, uuids), request: spec, config: s.compute_config.scheduler, seed: tx.random.int(2 ** 31), placement: true });
+      // the host states are built here (trusted); the explanation is recomputed when read (lazy)
+      const result = scheduleChecked(hostStates(s, uuids), spec, config, tx.random.int(2 ** 31), true);
       for (const sel of result.selections) {
         replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
         tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, { alternates: sel.alternates.map((a) => a.host) });

@@ -111,18 +111,20 @@ function generatedUuids(seed: number | string, n: number): string[] {
 }
 
 /** A filtering step over `hosts`, recorded as nova's filter trace records it. */
-function step(name: string, hosts: readonly WorkHost[], verdict: (h: WorkHost) => true | string): [WorkHost[], FilterTrace] {
+function step(name: string, hosts: readonly WorkHost[], verdict: (h: WorkHost) => true | string, traced = true): [WorkHost[], FilterTrace] {
   const kept: WorkHost[] = [];
   const out: RemovedHost[] = [];
   for (const h of hosts) {
     const v = verdict(h);
     if (v === true) kept.push(h);
-    else out.push(removed(h, v));
+    else if (traced) out.push(removed(h, v));
   }
   return [kept, { name, start: hosts.length, end: kept.length, removed: out }];
 }
 
 interface Context {
+  /** Whether to record the explanation (off on the fast path; it is recomputed when asked for). */
+  readonly traced: boolean;
   readonly config: SchedulerConfig;
   readonly spec: WorkSpec;
   readonly filters: readonly HostFilter[];
@@ -156,7 +158,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
     },
   ];
   const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
-    const [kept, t] = step(name, list, verdict);
+    const [kept, t] = step(name, list, verdict, ctx.traced);
     list = kept;
     destination.push(t);
   };
@@ -187,7 +189,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
         skipped.push(filter.name);
         continue;
       }
-      const [kept, t] = step(filter.name, list, (h) => filter.hostPasses(h, spec, config));
+      const [kept, t] = step(filter.name, list, (h) => filter.hostPasses(h, spec, config), ctx.traced);
       list = kept;
       filters.push(t);
       if (list.length === 0) break;
@@ -195,7 +197,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   }
   if (list.length === 0) return trace([]);
 
-  const { weighed, steps } = weighHosts(ctx.weighers, list, spec, config);
+  const { weighed, steps } = weighHosts(ctx.weighers, list, spec, config, ctx.traced);
   let ranked = [...weighed];
   let shuffled = false;
   if (config.filter_scheduler.shuffle_best_same_weighed_hosts) {
@@ -214,7 +216,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   const sorted = [chosen, ...ordered.filter((h) => h !== chosen)];
   return trace(sorted, {
     weighers: steps,
-    totals: ranked.map((w) => ({ ...ref(w.host), total: w.weight })),
+    totals: ctx.traced ? ranked.map((w) => ({ ...ref(w.host), total: w.weight })) : [],
     shuffled_best: shuffled,
     subset: subset.map(ref),
     chosen: ref(chosen),
@@ -242,10 +244,11 @@ function placementCandidates(
   config: SchedulerConfig,
   want: Resources,
   prefilters: FilterTrace[],
+  traced = true,
 ): WorkHost[] | { reason: string } {
   let list = hosts;
   const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
-    const [kept, t] = step(name, list, verdict);
+    const [kept, t] = step(name, list, verdict, traced);
     list = kept;
     prefilters.push(t);
   };
@@ -303,10 +306,40 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   check.onlyKeys(rec, ['hosts', 'request', 'config', 'seed', 'placement'], 'input');
   const config = checkSchedulerConfig(rec.config, 'config');
   const request = checkRequestSpec(rec.request, 'request');
-  const hosts = checkHosts(rec.hosts, 'hosts') as WorkHost[];
+  const hosts = checkHosts(rec.hosts, 'hosts');
   const seed = rec.seed === undefined ? 0 : typeof rec.seed === 'string' ? check.text(rec.seed, 'seed', 1000) : check.number(rec.seed, 'seed');
   const placement = check.optional(rec.placement, 'placement', check.boolean, true);
+  return run(hosts, request, config, seed, placement, true);
+}
 
+/**
+ * The fast path for callers that built their inputs with the module's own checks (the cloud's
+ * `selectDestinations`): no re-validation and no trace while deciding. The explanation is lazy
+ * (DESIGN §4): reading it recomputes the same decision with tracing on — pure and seeded, so it
+ * explains exactly the selections returned.
+ */
+export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement = true): ScheduleResult {
+  let fast: ScheduleResult;
+  try {
+    fast = run(hosts, request, config, seed, placement, false);
+  } catch (e) {
+    // a refusal carries the whole explanation: decide again with tracing on, which throws it
+    if (e instanceof NoValidHost) run(hosts, request, config, seed, placement, true);
+    throw e;
+  }
+  let explanation: Explanation | undefined;
+  return Object.freeze({
+    selections: fast.selections,
+    get explanation(): Explanation {
+      explanation ??= run(hosts, request, config, seed, placement, true).explanation;
+      return explanation;
+    },
+  });
+}
+
+function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean, traced: boolean): ScheduleResult {
+  // work on copies: consumption between instances changes them
+  const hosts = given.map((h) => ({ ...h, instances: { ...h.instances } })) as WorkHost[];
   const uuids = request.instance_uuids ?? generatedUuids(seed, request.num_instances);
   const group = request.instance_group;
   const spec: WorkSpec = {
@@ -319,6 +352,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   };
   const words = rngInit(seed);
   const ctx: Context = {
+    traced,
     config,
     spec,
     filters: config.filter_scheduler.enabled_filters.map((n) => filterByName(n) as HostFilter),
@@ -349,7 +383,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const claimed = new Map<WorkHost, Resources>();
   const inventoryOf = new Map<WorkHost, Record<ResourceClass, Inventory>>();
   if (placement) {
-    const got = placementCandidates(hosts, spec, config, want, prefilters);
+    const got = placementCandidates(hosts, spec, config, want, prefilters, traced);
     if (!Array.isArray(got)) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
     candidates = got as WorkHost[];
     if (candidates.length === 0) {
@@ -409,6 +443,10 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       alternates: alternates.map((a) => ({ ...ref(a), cell_uuid: a.cell_uuid })),
     };
   });
+  if (!traced) {
+    const frozen = detach(selections);
+    return Object.freeze({ selections: frozen, explanation: explain({ alternates_round: alternatesRound, selections: frozen }) });
+  }
   const explanation = detach(explain({ alternates_round: alternatesRound, selections }));
   return Object.freeze({ selections: explanation.selections, explanation });
 }

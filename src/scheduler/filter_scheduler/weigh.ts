@@ -41,6 +41,7 @@ export function weighHosts<H extends HostState>(
   hosts: readonly H[],
   spec: RequestSpec,
   config: SchedulerConfig,
+  traced = true,
 ): Weighing<H> {
   const totals = hosts.map(() => 0.0);
   const steps: WeigherTrace[] = [];
@@ -53,6 +54,11 @@ export function weighHosts<H extends HostState>(
         return w;
       });
       const normalised = normalize(raw, weigher.minval, weigher.maxval);
+      if (!traced) {
+        // the same arithmetic, without the per-host trace objects
+        for (let i = 0; i < hosts.length; i++) totals[i] = (totals[i] as number) + weigher.multiplier(config, hosts[i] as H) * (normalised[i] as number);
+        continue;
+      }
       steps.push({
         name: weigher.name,
         minval: weigher.minval,

@@ -7,10 +7,10 @@
  * Not simulated: candidates spanning a provider tree or sharing providers, granular request
  * groups (`resources1=…`, `group_policy`), `root_required`, `same_subtree`.
  */
-import { InvalidInput, check, getRow, tableToArray, type CloudState } from '../../core/index.js';
+import { InvalidInput, check, getRow, plain, tableToArray, type CloudState } from '../../core/index.js';
 import { capacity } from '../capacity.js';
-import { aggregatesOf, checkUuid, inventoriesOf, isResourceClass, isTrait, traitsOf, usageOf } from './store.js';
-import type { InventoryRow, ResourceProviderRow } from './types.js';
+import { checkUuid, isResourceClass, isTrait } from './store.js';
+import type { ResourceProviderRow } from './types.js';
 
 type S = CloudState;
 
@@ -99,47 +99,53 @@ export function parseQuery(s: S, input: unknown): ParsedQuery {
 }
 
 /** Whether `rp` can take the whole query by itself, and its inventories if so. */
-export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): Map<string, InventoryRow> | undefined {
+export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boolean {
   if (q.inTree !== undefined) {
     const tree = getRow(s.placement.providers, q.inTree);
-    if (!tree || tree.root_provider_uuid !== rp.root_provider_uuid) return undefined;
+    if (!tree || tree.root_provider_uuid !== rp.root_provider_uuid) return false;
   }
-  const invs = inventoriesOf(s, rp.uuid);
+  // straight from the provider row: this runs for every provider on every request
   for (const [rc, amount] of q.resources) {
-    const inv = invs.get(rc);
-    if (!inv) return undefined;
-    if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) return undefined;
-    if (usageOf(s, rp.uuid, rc) + amount > capacity(inv)) return undefined;
+    const inv = rp.inventories[rc];
+    if (!inv) return false;
+    if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) return false;
+    if ((rp.usages[rc] ?? 0) + amount > capacity(inv)) return false;
   }
-  if (q.required.size > 0 || q.forbidden.size > 0) {
-    const has = new Set(traitsOf(s, rp.uuid));
-    for (const t of q.required) if (!has.has(t)) return undefined;
-    for (const t of q.forbidden) if (has.has(t)) return undefined;
+  for (const t of q.required) if (!rp.traits.includes(t)) return false;
+  for (const t of q.forbidden) if (rp.traits.includes(t)) return false;
+  for (const m of q.memberOf) {
+    const inAny = m.any.some((a) => rp.aggregates.includes(a));
+    if (m.none ? inAny : !inAny) return false;
   }
-  if (q.memberOf.length > 0) {
-    const aggs = new Set(aggregatesOf(s, rp.uuid));
-    for (const m of q.memberOf) {
-      const inAny = m.any.some((a) => aggs.has(a));
-      if (m.none ? inAny : !inAny) return undefined;
-    }
+  return true;
+}
+
+/** Providers in creation order, cached per (immutable) providers table. */
+const byCreation = new WeakMap<object, readonly ResourceProviderRow[]>();
+
+function providersInOrder(s: S): readonly ResourceProviderRow[] {
+  const table = plain(s.placement.providers);
+  let list = byCreation.get(table);
+  if (list === undefined) {
+    list = tableToArray(table).sort((a, b) => a.id - b.id);
+    byCreation.set(table, list);
   }
-  return invs;
+  return list;
 }
 
 /** The candidates for a query, in provider order (creation order), at most `limit`. */
 export function allocationCandidates(s: S, query: unknown): AllocationCandidates {
   const q = parseQuery(s, query);
-  const providers = tableToArray(s.placement.providers).sort((a, b) => a.id - b.id);
   const requests: AllocationCandidates['allocation_requests'][number][] = [];
   const summaries: Record<string, ProviderSummary> = {};
-  for (const rp of providers) {
+  const wanted = Object.fromEntries(q.resources);
+  for (const rp of providersInOrder(s)) {
     if (q.limit !== undefined && requests.length >= q.limit) break;
-    const invs = providerFits(s, rp, q);
-    if (!invs) continue;
-    requests.push({ allocations: { [rp.uuid]: { resources: Object.fromEntries(q.resources) } }, mappings: { '': [rp.uuid] } });
+    if (!providerFits(s, rp, q)) continue;
+    requests.push({ allocations: { [rp.uuid]: { resources: wanted } }, mappings: { '': [rp.uuid] } });
     const resources: Record<string, { capacity: number; used: number }> = {};
-    for (const [rc, inv] of invs) resources[rc] = { capacity: capacity(inv), used: usageOf(s, rp.uuid, rc) };
-    summaries[rp.uuid] = { resources, traits: [...traitsOf(s, rp.uuid)], parent_provider_uuid: rp.parent_provider_uuid, root_provider_uuid: rp.root_provider_uuid };
+    for (const [rc, inv] of Object.entries(rp.inventories)) resources[rc] = { capacity: capacity(inv), used: rp.usages[rc] ?? 0 };
+    summaries[rp.uuid] = { resources, traits: rp.traits, parent_provider_uuid: rp.parent_provider_uuid, root_provider_uuid: rp.root_provider_uuid };
   }
   return Object.freeze({ allocation_requests: requests, provider_summaries: summaries });
 }
