@@ -8,7 +8,7 @@ import { getHost, type Host } from '../hardware/index.js';
 import { capacity } from './capacity.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
-import { allocationCandidates } from './placement/candidates.js';
+import { candidateProviders, parseQuery } from './placement/candidates.js';
 import { azAggregateUuid, hostStates } from './host_states.js';
 import { checkRequestSpec, checkSchedulerConfig, scheduleChecked, type RequestSpec, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
@@ -96,8 +96,8 @@ export class SchedulerApi {
         // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
         if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azAggregateUuid(spec.availability_zone)}`);
       }
-      const candidates = allocationCandidates(s, { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results });
-      const uuids = candidates.allocation_requests.map((r) => Object.keys(r.allocations)[0] as string);
+      const query = parseQuery(s, { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results });
+      const uuids = candidateProviders(s, query).map((rp) => rp.uuid);
       tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
       // placement: true models nova's claim loop: an instance whose best host cannot take the
       // claim (after earlier instances of the request) goes to the next host, as _claim_resources does

@@ -133,15 +133,23 @@ function providersInOrder(s: S): readonly ResourceProviderRow[] {
   return list;
 }
 
+/** The providers that can take a parsed query, in creation order, at most `limit` (no summaries built). */
+export function candidateProviders(s: S, q: ParsedQuery): ResourceProviderRow[] {
+  const out: ResourceProviderRow[] = [];
+  for (const rp of providersInOrder(s)) {
+    if (q.limit !== undefined && out.length >= q.limit) break;
+    if (providerFits(s, rp, q)) out.push(rp);
+  }
+  return out;
+}
+
 /** The candidates for a query, in provider order (creation order), at most `limit`. */
 export function allocationCandidates(s: S, query: unknown): AllocationCandidates {
   const q = parseQuery(s, query);
   const requests: AllocationCandidates['allocation_requests'][number][] = [];
   const summaries: Record<string, ProviderSummary> = {};
   const wanted = Object.fromEntries(q.resources);
-  for (const rp of providersInOrder(s)) {
-    if (q.limit !== undefined && requests.length >= q.limit) break;
-    if (!providerFits(s, rp, q)) continue;
+  for (const rp of candidateProviders(s, q)) {
     requests.push({ allocations: { [rp.uuid]: { resources: wanted } }, mappings: { '': [rp.uuid] } });
     const resources: Record<string, { capacity: number; used: number }> = {};
     for (const [rc, inv] of Object.entries(rp.inventories)) resources[rc] = { capacity: capacity(inv), used: rp.usages[rc] ?? 0 };
