@@ -120,17 +120,24 @@ export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boo
   return true;
 }
 
-/** Providers in creation order, cached per (immutable) providers table. */
-const byCreation = new WeakMap<object, readonly ResourceProviderRow[]>();
+/**
+ * Provider uuids in creation order, cached per (immutable) name index: it changes only when a
+ * provider is created, renamed or deleted, not on every allocation as the providers table does.
+ */
+const byCreation = new WeakMap<object, readonly string[]>();
 
-function providersInOrder(s: S): readonly ResourceProviderRow[] {
-  const table = plain(s.placement.providers);
-  let list = byCreation.get(table);
-  if (list === undefined) {
-    list = tableToArray(table).sort((a, b) => a.id - b.id);
-    byCreation.set(table, list);
+function* providersInOrder(s: S): Generator<ResourceProviderRow> {
+  const providers = plain(s.placement.providers);
+  const names = plain(s.placement.provider_names);
+  let order = byCreation.get(names);
+  if (order === undefined) {
+    order = tableToArray(providers).sort((a, b) => a.id - b.id).map((rp) => rp.uuid);
+    byCreation.set(names, order);
   }
-  return list;
+  for (const uuid of order) {
+    const rp = getRow(providers, uuid);
+    if (rp) yield rp;
+  }
 }
 
 /** The providers that can take a parsed query, in creation order, at most `limit` (no summaries built). */
