@@ -5,6 +5,7 @@ import { allCommands, checkInvariants, emptyModel, registeredModules, runSetups,
 // each module registers its commands by being imported here
 import './hardware.commands.js';
 import './identity.commands.js';
+import './scheduler.commands.js';
 
 const SEED = 1_126_2026;
 /** How often each command kind ran, so the suite shows it exercised every command. */

@@ -55,6 +55,11 @@ class RemoveHost implements CloudCommand {
       expectRefused(r, () => r.cloud.hardware.removeHost(this.name), 404);
       return;
     }
+    if ([...m.instances.values()].some((i) => i.host === this.name)) {
+      // nova-compute refuses through the hook while the host's provider holds allocations
+      expectRefused(r, () => r.cloud.hardware.removeHost(this.name), 409);
+      return;
+    }
     r.cloud.hardware.removeHost(this.name);
     m.hosts.delete(this.name);
   }
@@ -154,6 +159,7 @@ class Restore implements CloudCommand {
     const restored = copyModel({ ...entry.model, snapshots: [] });
     m.hosts = restored.hosts;
     m.identity = restored.identity;
+    m.instances = restored.instances;
     m.now = restored.now;
     // sessions opened after the snapshot hold tokens the restored state never issued
     for (const label of [...r.sessions.keys()]) if (!m.identity.sessions.has(label)) r.sessions.delete(label);

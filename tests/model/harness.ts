@@ -26,6 +26,8 @@ export interface CloudModel {
   /** Hosts by hostname. */
   hosts: Map<string, { state: 'up' | 'down' | 'maintenance'; memory_mb: number; roles: string[] }>;
   identity: IdentityModel;
+  /** Instances the scheduler placed: instance uuid → host and flavor (vCPUs, MB). */
+  instances: Map<string, { host: string; vcpus: number; memory_mb: number }>;
   /** Virtual time. */
   now: number;
   /** Snapshots taken so far, with the model at that moment. */
@@ -73,7 +75,7 @@ export function registeredModules(): string[] {
 
 /** A fresh model of an empty cloud. */
 export function emptyModel(): CloudModel {
-  return { hosts: new Map(), identity: { projects: new Map(), users: new Map(), grants: new Set(), sessions: new Map(), opened: 0 }, now: 0, snapshots: [] };
+  return { hosts: new Map(), identity: { projects: new Map(), users: new Map(), grants: new Set(), sessions: new Map(), opened: 0 }, instances: new Map(), now: 0, snapshots: [] };
 }
 
 /** A deep copy of the model without its snapshot list (for storing inside a snapshot entry). */
@@ -117,6 +119,20 @@ export function checkInvariants(model: CloudModel, real: CloudReal): void {
   expect(cloud.clock.now()).toBeCloseTo(model.now, 9);
   // no work is left pending in immediate mode
   if (state.meta.progression === 'immediate') expect(state.meta.tasks.size).toBe(0);
+  // placement: each compute host's usage is exactly what the placed instances hold, and every
+  // placed instance is one INSTANCE consumer
+  const usage = new Map(cloud.scheduler.usage().map((u) => [u.host, u.resources]));
+  for (const [name, h] of model.hosts) {
+    const res = usage.get(name);
+    if (!h.roles.includes('compute')) {
+      expect(res, `${name} has no provider`).toBeUndefined();
+      continue;
+    }
+    const mine = [...model.instances.values()].filter((i) => i.host === name);
+    expect(res?.VCPU?.used ?? 0, `${name} VCPU`).toBe(mine.reduce((n, i) => n + i.vcpus, 0));
+    expect(res?.MEMORY_MB?.used ?? 0, `${name} MEMORY_MB`).toBe(mine.reduce((n, i) => n + i.memory_mb, 0));
+  }
+  expect(state.placement.consumers.size).toBe(model.instances.size);
   // identity: the tokens of every open session validate exactly when the model says they do
   for (const [label, session] of real.sessions) {
     const shouldValidate = sessionValidity(model, label);
