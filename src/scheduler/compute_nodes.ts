@@ -223,6 +223,16 @@ export function installComputeReporting(kernel: Kernel): void {
     else if (before.roles.includes('compute')) removeComputeNode(tx, before);
   });
   kernel.hook('hardware.host.removing', (tx, host) => removeComputeNode(tx, host));
+  // maintenance disables the host's nova-compute service, and nova mirrors a disabled service
+  // into Placement as the COMPUTE_STATUS_DISABLED trait (so compute_status_filter skips it)
+  kernel.hook('hardware.host.state_changed', (tx, before, after) => {
+    if ((before.state === 'maintenance') === (after.state === 'maintenance')) return;
+    const rp = getRow((tx.draft as CloudState).placement.providers, after.id);
+    if (!rp) return;
+    const traits = after.state === 'maintenance' ? [...new Set([...rp.traits, 'COMPUTE_STATUS_DISABLED'])].sort() : rp.traits.filter((t) => t !== 'COMPUTE_STATUS_DISABLED');
+    setRow(tx.draft.placement.providers, rp.uuid, { ...rp, traits, generation: rp.generation + 1 });
+    tx.trace('nova-compute', `${after.state === 'maintenance' ? 'set' : 'removed'} COMPUTE_STATUS_DISABLED on ${after.name}`);
+  });
 }
 
 /** Sets nova.conf options on one compute host (or, without a host, cloud-wide) and re-reports the affected hosts. */

@@ -72,9 +72,14 @@ describe('selectDestinations', () => {
   it('a host in maintenance is not chosen (its compute service is disabled); a failed host is not either', () => {
     const cloud = fleet();
     cloud.hardware.startMaintenance('a1');
+    // nova mirrors the disabled service into Placement, and takes it back on recovery
+    expect(cloud.systemAdmin.placement.getProviderTraits('a1').traits).toContain('COMPUTE_STATUS_DISABLED');
+    expect(cloud.systemAdmin.placement.getAllocationCandidates({ resources: { VCPU: 1 }, required: '!COMPUTE_STATUS_DISABLED' }).provider_summaries).not.toHaveProperty(cloud.hardware.getHost('a1').id);
     cloud.hardware.failHost('a2');
     const r = cloud.scheduler.selectDestinations(request({ availability_zone: 'az1' }));
     expect(r.selections[0]?.host).toBe('a3');
+    cloud.hardware.recoverHost('a1');
+    expect(cloud.systemAdmin.placement.getProviderTraits('a1').traits).not.toContain('COMPUTE_STATUS_DISABLED');
   });
 
   it('bad input of any shape is a 400 naming the field and changes nothing', () => {
