@@ -309,7 +309,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const hosts = checkHosts(rec.hosts, 'hosts');
   const seed = rec.seed === undefined ? 0 : typeof rec.seed === 'string' ? check.text(rec.seed, 'seed', 1000) : check.number(rec.seed, 'seed');
   const placement = check.optional(rec.placement, 'placement', check.boolean, true);
-  return run(hosts, request, config, seed, placement, true);
+  // decide without tracing; the explanation is recomputed, traced, when it is read (DESIGN §4)
+  return scheduleChecked(hosts, request, config, seed, placement);
 }
 
 /**
