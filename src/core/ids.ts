@@ -20,15 +20,18 @@ export interface IdSource {
   hex(length: number): string;
 }
 
+/** Shapes 32 hex digits as a version-4 UUID (sets the version and variant digits). */
+export function formatUuid(hex32: string): string {
+  const h = hex32.toLowerCase();
+  const variant = HEX[8 + (parseInt(h[16] as string, 16) & 3)] as string;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** Id generators drawing from `random`. */
 export function idSource(random: Random): IdSource {
   const hex32 = customRandom(HEX, 32, (n) => random.bytes(n));
   const hex6 = customRandom(HEX, 6, (n) => random.bytes(n));
-  const uuid = (): string => {
-    const h = hex32();
-    const variant = HEX[8 + (parseInt(h[16] as string, 16) & 3)] as string;
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
+  const uuid = (): string => formatUuid(hex32());
   return {
     uuid,
     mac: () => {

@@ -7,7 +7,7 @@ export * as check from './validate.js';
 export { describe as describeValue } from './validate.js';
 export * from './table.js';
 export { rngInit, rngNextU32, randomOver, seedToNumber, type RngState, type Random } from './rng.js';
-export { idSource, type IdSource } from './ids.js';
+export { idSource, formatUuid, type IdSource } from './ids.js';
 export { SCHEMA_VERSION, type CloudState, type MetaState, type PolicyConfig, type Progression, type TaskRecord } from './state.js';
 export { createBus, deliver, EventBus, type CloudEventMap, type CloudEventListeners, type Notification, type ListenerError } from './bus.js';
 export { QuotaRegistry, initialQuotaState, type QuotaResource, type QuotaState, type QuotaDetail } from './quota.js';

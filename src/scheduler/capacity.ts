@@ -16,10 +16,15 @@ export interface InventoryRecord {
 
 /** How much of an inventory can be allocated: `int((total − reserved) × allocation_ratio)`. */
 export function capacity(inventory: Pick<InventoryRecord, 'total' | 'reserved' | 'allocation_ratio'>): number {
-  const total = check.integer(inventory.total, 'inventory.total', 0);
-  const reserved = check.integer(inventory.reserved, 'inventory.reserved', 0);
-  const ratio = check.number(inventory.allocation_ratio, 'inventory.allocation_ratio', 0);
-  return Math.max(0, Math.trunc((total - reserved) * ratio));
+  check.integer(inventory.total, 'inventory.total', 0);
+  check.integer(inventory.reserved, 'inventory.reserved', 0);
+  check.number(inventory.allocation_ratio, 'inventory.allocation_ratio', 0);
+  return capacityOf(inventory);
+}
+
+/** {@link capacity} without the input checks, for rows Placement already checked (the hot path). */
+export function capacityOf(inventory: Pick<InventoryRecord, 'total' | 'reserved' | 'allocation_ratio'>): number {
+  return Math.max(0, Math.trunc((inventory.total - inventory.reserved) * inventory.allocation_ratio));
 }
 
 /**
@@ -29,5 +34,5 @@ export function capacity(inventory: Pick<InventoryRecord, 'total' | 'reserved' |
 export function fits(inventory: InventoryRecord, used: number, amount: number): boolean {
   if (amount < inventory.min_unit || amount > inventory.max_unit) return false;
   if (amount % inventory.step_size !== 0) return false;
-  return used + amount <= capacity(inventory);
+  return used + amount <= capacityOf(inventory);
 }

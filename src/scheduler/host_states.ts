@@ -4,7 +4,7 @@
  * the aggregates). Availability zones of the topology are nova host aggregates with
  * `availability_zone` metadata, mirrored into Placement as provider aggregates.
  */
-import { getRow, plain, tableToArray, type CloudState } from '../core/index.js';
+import { formatUuid, getRow, plain, tableToArray, type CloudState } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Host } from '../hardware/index.js';
@@ -19,8 +19,7 @@ export const DEFAULT_AVAILABILITY_ZONE = 'nova';
 export function azAggregateUuid(az: string): string {
   let uuid = azUuids.get(az);
   if (uuid === undefined) {
-    const h = bytesToHex(sha256(utf8ToBytes(`stacksim:availability_zone:${az}`)));
-    uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16] as string, 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    uuid = formatUuid(bytesToHex(sha256(utf8ToBytes(`stacksim:availability_zone:${az}`))));
     azUuids.set(az, uuid);
   }
   return uuid;

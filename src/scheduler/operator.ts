@@ -5,12 +5,12 @@
  */
 import { InvalidInput, detach, getRow, tableToArray, type CloudState, type Kernel } from '../core/index.js';
 import { getHost, type Host } from '../hardware/index.js';
-import { capacity } from './capacity.js';
+import { capacityOf } from './capacity.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
 import { candidateProviders, parseQuery } from './placement/candidates.js';
 import { azAggregateUuid, hostStates } from './host_states.js';
-import { checkRequestSpec, checkSchedulerConfig, scheduleChecked, type RequestSpec, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
+import { checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
 /** One resource class of a host in {@link SchedulerApi.usage}. */
 export interface ResourceUsage {
@@ -84,7 +84,7 @@ export class SchedulerApi {
       const s = tx.draft as CloudState;
       const config = checkSchedulerConfig(s.compute_config.scheduler);
       const spec = checkRequestSpec(request);
-      const resources = requestedResources(spec);
+      const resources: Record<string, number> = { ...requestedResources(spec) };
       const required: string[] = ['!COMPUTE_STATUS_DISABLED'];
       for (const [k, v] of Object.entries(spec.flavor.extra_specs)) {
         if (!k.startsWith('trait:')) continue;
@@ -120,7 +120,7 @@ export class SchedulerApi {
       if (!host || !getRow(s.placement.providers, host.id)) continue;
       const resources: Record<string, ResourceUsage> = {};
       for (const [rc, inv] of inventoriesOf(s, host.id)) {
-        const cap = capacity(inv);
+        const cap = capacityOf(inv);
         const used = usageOf(s, host.id, rc);
         resources[rc] = Object.freeze({ total: inv.total, reserved: inv.reserved, allocation_ratio: inv.allocation_ratio, capacity: cap, used, free: cap - used });
       }
@@ -130,10 +130,3 @@ export class SchedulerApi {
   }
 }
 
-/** The resources Placement is asked for (`ResourceRequest.from_request_spec`, flavor part). */
-function requestedResources(spec: RequestSpec): Record<string, number> {
-  const out: Record<string, number> = { VCPU: spec.flavor.vcpus, MEMORY_MB: spec.flavor.memory_mb };
-  const disk = spec.flavor.ephemeral_gb + Math.ceil(spec.flavor.swap / 1024) + (spec.is_bfv ? 0 : spec.flavor.root_gb);
-  if (disk > 0) out.DISK_GB = disk;
-  return out;
-}

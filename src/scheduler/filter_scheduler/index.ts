@@ -3,7 +3,7 @@
  * filter and weigher registries, min–max normalisation, the input checks and the explanation.
  * Behaviour follows nova Zed (26.x) `nova/scheduler/`.
  */
-export { schedule, scheduleChecked, type ScheduleInput, type ScheduleResult } from './schedule.js';
+export { schedule, scheduleChecked, requestedResources, type ScheduleInput, type ScheduleResult } from './schedule.js';
 export { normalize, weighHosts, type WeighedHost, type Weighing } from './weigh.js';
 export {
   formatExplanation,

@@ -2,7 +2,7 @@
  * `schedule()`: nova's filter scheduler as one pure function (`nova/scheduler/manager.py`
  * `select_destinations` → `_schedule`), seeded, explaining itself.
  */
-import { check, detach, randomOver, rngInit, type Random } from '../../core/index.js';
+import { check, detach, formatUuid, randomOver, rngInit, type Random } from '../../core/index.js';
 import { NOT_ENOUGH_HOSTS, NoValidHost } from './errors.js';
 import type {
   ClaimTrace,
@@ -64,7 +64,7 @@ const ref = (h: HostState): HostRef => ({ host: h.host, nodename: h.nodename, uu
 const removed = (h: HostState, reason: string): RemovedHost => ({ host: h.host, nodename: h.nodename, reason });
 
 /** The resources Placement is asked for (`ResourceRequest.from_request_spec`, flavor part). */
-function requestedResources(spec: RequestSpec): Resources {
+export function requestedResources(spec: RequestSpec): Resources {
   const out: Resources = { VCPU: spec.flavor.vcpus, MEMORY_MB: spec.flavor.memory_mb };
   const disk = spec.flavor.ephemeral_gb + Math.ceil(spec.flavor.swap / 1024) + (spec.is_bfv ? 0 : spec.flavor.root_gb);
   if (disk > 0) out.DISK_GB = disk;
@@ -101,13 +101,7 @@ function fitFault(inv: Record<ResourceClass, Inventory>, claimed: Resources, wan
 function generatedUuids(seed: number | string, n: number): string[] {
   const words = rngInit(`instance-uuids:${String(seed)}`);
   const rng = randomOver(() => words);
-  return Array.from({ length: n }, () => {
-    const b = rng.bytes(16);
-    b[6] = ((b[6] as number) & 0x0f) | 0x40;
-    b[8] = ((b[8] as number) & 0x3f) | 0x80;
-    const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  });
+  return Array.from({ length: n }, () => formatUuid(Array.from(rng.bytes(16), (x) => x.toString(16).padStart(2, '0')).join('')));
 }
 
 /** A filtering step over `hosts`, recorded as nova's filter trace records it. */

@@ -8,7 +8,7 @@
  * groups (`resources1=…`, `group_policy`), `root_required`, `same_subtree`.
  */
 import { InvalidInput, check, getRow, plain, tableToArray, type CloudState } from '../../core/index.js';
-import { capacity } from '../capacity.js';
+import { capacityOf } from '../capacity.js';
 import { checkUuid, isResourceClass, isTrait } from './store.js';
 import type { ResourceProviderRow } from './types.js';
 
@@ -109,7 +109,7 @@ export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boo
     const inv = rp.inventories[rc];
     if (!inv) return false;
     if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) return false;
-    if ((rp.usages[rc] ?? 0) + amount > capacity(inv)) return false;
+    if ((rp.usages[rc] ?? 0) + amount > capacityOf(inv)) return false;
   }
   for (const t of q.required) if (!rp.traits.includes(t)) return false;
   for (const t of q.forbidden) if (rp.traits.includes(t)) return false;
@@ -159,7 +159,7 @@ export function allocationCandidates(s: S, query: unknown): AllocationCandidates
   for (const rp of candidateProviders(s, q)) {
     requests.push({ allocations: { [rp.uuid]: { resources: wanted } }, mappings: { '': [rp.uuid] } });
     const resources: Record<string, { capacity: number; used: number }> = {};
-    for (const [rc, inv] of Object.entries(rp.inventories)) resources[rc] = { capacity: capacity(inv), used: rp.usages[rc] ?? 0 };
+    for (const [rc, inv] of Object.entries(rp.inventories)) resources[rc] = { capacity: capacityOf(inv), used: rp.usages[rc] ?? 0 };
     summaries[rp.uuid] = { resources, traits: rp.traits, parent_provider_uuid: rp.parent_provider_uuid, root_provider_uuid: rp.root_provider_uuid };
   }
   return Object.freeze({ allocation_requests: requests, provider_summaries: summaries });

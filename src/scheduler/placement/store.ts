@@ -20,7 +20,7 @@ import {
   type Tx,
 } from '../../core/index.js';
 import './augment.js';
-import { capacity } from '../capacity.js';
+import { capacityOf } from '../capacity.js';
 import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
 import type { AllocationMap, ConsumerRow, InventoryRow, PlacementState, ResourceProviderRow } from './types.js';
 
@@ -388,7 +388,7 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
     const [rp, rc] = k.split('|') as [string, string];
     const inv = inventoriesOf(s, rp).get(rc) as InventoryRow;
     const used = usageOf(s, rp, rc) - (freed.get(k) ?? 0);
-    if (used + amount > capacity(inv)) throw new CapacityExceeded(rc, rp, false);
+    if (used + amount > capacityOf(inv)) throw new CapacityExceeded(rc, rp, false);
   }
   // all checks passed: write the consumers, then each touched provider once (usage + generation)
   const deltas = new Map<string, Map<string, number>>();

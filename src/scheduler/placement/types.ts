@@ -1,5 +1,6 @@
 /** Placement's resources as the state stores them (placement/objects/*). */
 import type { Table } from '../../core/index.js';
+import type { InventoryRecord } from '../capacity.js';
 
 /**
  * A resource provider with everything Placement keeps per provider: inventories by class, usage
@@ -24,15 +25,9 @@ export interface ResourceProviderRow {
 }
 
 /** One resource class's inventory on a provider. */
-export interface InventoryRow {
+export interface InventoryRow extends InventoryRecord {
   readonly resource_provider_uuid: string;
   readonly resource_class: string;
-  readonly total: number;
-  readonly reserved: number;
-  readonly min_unit: number;
-  readonly max_unit: number;
-  readonly step_size: number;
-  readonly allocation_ratio: number;
 }
 
 /** A consumer: an instance or a migration holding allocations. */
