@@ -32,6 +32,18 @@ export function onlyKeys(value: Record<string, unknown>, allowed: readonly strin
   }
 }
 
+/**
+ * The body of a PATCH: a plain object with only `allowed` keys and at least one of them
+ * (Keystone's update schemas set `minProperties: 1`). Keystone keeps unknown keys as free-form
+ * "extra" attributes; those are not simulated, so unknown keys are refused with the allowed list.
+ */
+export function patch(value: unknown, allowed: readonly string[], field: string): Record<string, unknown> {
+  const p = record(value, field);
+  onlyKeys(p, allowed, field);
+  if (Object.keys(p).length === 0) throw new InvalidInput(field, 'give at least one field to change.');
+  return p;
+}
+
 /** A string of 1..max characters (OpenStack names are 1..255). */
 export function name(value: unknown, field: string, max = 255): string {
   if (typeof value !== 'string') throw new InvalidInput(field, `expected a string, got ${describe(value)}.`);

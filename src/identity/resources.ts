@@ -53,9 +53,7 @@ export function createDomain(tx: Tx, input: unknown, id?: string): DomainRow {
 
 /** `PATCH /v3/domains/{id}`. Disabling a domain invalidates every token scoped in it. */
 export function updateDomain(tx: Tx, domain: DomainRow, patch: unknown): DomainRow {
-  const p = check.record(patch, 'domain');
-  check.onlyKeys(p, ['name', 'description', 'enabled', 'tags'], 'domain');
-  if (Object.keys(p).length === 0) throw new InvalidInput('domain', 'give at least one field to change.');
+  const p = check.patch(patch, ['name', 'description', 'enabled', 'tags'], 'domain');
   const next: DomainRow = {
     ...domain,
     name: p.name === undefined ? domain.name : check.name(p.name, 'domain.name', 64),
@@ -151,9 +149,7 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
 /** `PATCH /v3/projects/{id}`: no enabling under a disabled parent, no disabling over enabled children. */
 export function updateProject(tx: Tx, project: ProjectRow, patch: unknown): ProjectRow {
   const s = st(tx);
-  const p = check.record(patch, 'project');
-  check.onlyKeys(p, ['name', 'description', 'enabled', 'tags', 'domain_id', 'parent_id', 'is_domain'], 'project');
-  if (Object.keys(p).length === 0) throw new InvalidInput('project', 'give at least one field to change.');
+  const p = check.patch(patch, ['name', 'description', 'enabled', 'tags', 'domain_id', 'parent_id', 'is_domain'], 'project');
   if (p.domain_id !== undefined && p.domain_id !== project.domain_id) throw new InvalidInput('project.domain_id', 'a project cannot move to another domain.');
   if (p.parent_id !== undefined && p.parent_id !== project.parent_id) throw new Forbidden('identity.project.reparent', `Update of parent_id of project '${project.name}' is not allowed (Keystone refuses re-parenting).`);
   if (p.is_domain !== undefined && p.is_domain !== project.is_domain) throw new InvalidInput('project.is_domain', 'is_domain cannot change.');
@@ -252,9 +248,7 @@ export function createUser(tx: Tx, input: unknown, defaultDomainId: string, id?:
 /** `PATCH /v3/users/{id}`. A new password or disabling the user revokes the user's tokens. */
 export function updateUser(tx: Tx, user: UserRow, patch: unknown): UserRow {
   const s = st(tx);
-  const p = check.record(patch, 'user');
-  check.onlyKeys(p, ['name', 'enabled', 'password', 'email', 'description', 'default_project_id', 'domain_id'], 'user');
-  if (Object.keys(p).length === 0) throw new InvalidInput('user', 'give at least one field to change.');
+  const p = check.patch(patch, ['name', 'enabled', 'password', 'email', 'description', 'default_project_id', 'domain_id'], 'user');
   if (p.domain_id !== undefined && p.domain_id !== user.domain_id) throw new InvalidInput('user.domain_id', 'a user cannot move to another domain.');
   const password = p.password === undefined ? undefined : checkPassword(p.password, 'user.password');
   const next: UserRow = {
@@ -314,9 +308,7 @@ export function createGroup(tx: Tx, input: unknown, defaultDomainId: string): Gr
 /** `PATCH /v3/groups/{id}`. */
 export function updateGroup(tx: Tx, group: GroupRow, patch: unknown): GroupRow {
   const s = st(tx);
-  const p = check.record(patch, 'group');
-  check.onlyKeys(p, ['name', 'description'], 'group');
-  if (Object.keys(p).length === 0) throw new InvalidInput('group', 'give at least one field to change.');
+  const p = check.patch(patch, ['name', 'description'], 'group');
   const next: GroupRow = {
     ...group,
     name: p.name === undefined ? group.name : check.name(p.name, 'group.name', 255),
@@ -380,9 +372,7 @@ export function createRole(tx: Tx, input: unknown, id?: string): RoleRow {
 /** `PATCH /v3/roles/{id}`. */
 export function updateRole(tx: Tx, role: RoleRow, patch: unknown): RoleRow {
   const s = st(tx);
-  const p = check.record(patch, 'role');
-  check.onlyKeys(p, ['name', 'description'], 'role');
-  if (Object.keys(p).length === 0) throw new InvalidInput('role', 'give at least one field to change.');
+  const p = check.patch(patch, ['name', 'description'], 'role');
   const next: RoleRow = { ...role, name: p.name === undefined ? role.name : check.name(p.name, 'role.name', 255), description: p.description === undefined ? role.description : check.text(p.description, 'role.description', 255) };
   if (roleKey(next.domain_id, next.name) !== roleKey(role.domain_id, role.name)) {
     if (getRow(s.identity.role_names, roleKey(next.domain_id, next.name)) !== undefined) throw new Duplicate('identity.role', next.name);
