@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { BadRequest, CloudError, InvalidInput } from '../../src/core/index.js';
+import { BadRequest, InvalidInput } from '../../src/core/index.js';
+import { caught } from '../support/refusal.js';
 import { FlavorTooLarge, planCapacity, type CapacityPlan, type PlannedResource, type ResourcePlan } from '../../src/hardware/planner.js';
 
 // ---------------------------------------------------------------- helpers
@@ -47,17 +48,6 @@ function resource(plan: CapacityPlan, name: PlannedResource): ResourcePlan {
 
 function hostsByResource(plan: CapacityPlan): Record<PlannedResource, number> {
   return Object.fromEntries(plan.resources.map((r) => [r.resource, r.hosts])) as Record<PlannedResource, number>;
-}
-
-/** The error `fn` throws (fails the test when it throws nothing). */
-function thrown(fn: () => unknown): CloudError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    return e as CloudError;
-  }
-  throw new Error('expected an error, none was thrown');
 }
 
 function isDeeplyFrozen(value: unknown): boolean {
@@ -279,7 +269,7 @@ describe('planCapacity: flavors that can never fit', () => {
   });
 
   it('more vCPUs than logical CPUs → hardware.planner.flavor_too_large, whatever the ratio', () => {
-    const e = thrown(() => planCapacity(withFlavor({ name: 'x1.huge', vcpus: 64, ram_mb: 4096, disk_gb: 20 })));
+    const e = caught(() => planCapacity(withFlavor({ name: 'x1.huge', vcpus: 64, ram_mb: 4096, disk_gb: 20 })));
     expect(e).toBeInstanceOf(BadRequest);
     expect(e).toBeInstanceOf(FlavorTooLarge);
     expect(e.status).toBe(400);
@@ -294,14 +284,14 @@ describe('planCapacity: flavors that can never fit', () => {
 
   it('more RAM than the host has after reserved_host_memory_mb → flavor_too_large', () => {
     // 262144 − 512 = 261632 MB usable, even though 1.5 × overcommit would admit more in total
-    const e = thrown(() => planCapacity(withFlavor({ name: 'r1.huge', vcpus: 4, ram_mb: 261_633, disk_gb: 20 })));
+    const e = caught(() => planCapacity(withFlavor({ name: 'r1.huge', vcpus: 4, ram_mb: 261_633, disk_gb: 20 })));
     expect(e.code).toBe('hardware.planner.flavor_too_large');
     expect(e.message).toMatch(/^workload\.flavors\[1\]: .*261633 MB.*261632 MB/);
     expect(planCapacity(withFlavor({ name: 'r1.max', vcpus: 4, ram_mb: 261_632, disk_gb: 20 })).binding).toBe('ram');
   });
 
   it('more disk than the host has → flavor_too_large', () => {
-    const e = thrown(() => planCapacity(withFlavor({ name: 'd1.huge', vcpus: 1, ram_mb: 2048, disk_gb: 8161 })));
+    const e = caught(() => planCapacity(withFlavor({ name: 'd1.huge', vcpus: 1, ram_mb: 2048, disk_gb: 8161 })));
     expect(e.code).toBe('hardware.planner.flavor_too_large');
     expect(e.message).toContain("'d1.huge'");
   });
@@ -309,7 +299,7 @@ describe('planCapacity: flavors that can never fit', () => {
   it('a tenant bandwidth with no tenant NIC → hardware.planner.no_tenant_nic naming host.nics', () => {
     const input = lectureInput();
     const host = { ...lectureHost(), nics: [{ name: 'eno1', speed_mbps: 1000, network: 'management' }] };
-    const e = thrown(() => planCapacity({ ...input, host }));
+    const e = caught(() => planCapacity({ ...input, host }));
     expect(e.status).toBe(400);
     expect(e.code).toBe('hardware.planner.no_tenant_nic');
     expect(e.message).toMatch(/^host\.nics: /);
@@ -320,7 +310,7 @@ describe('planCapacity: flavors that can never fit', () => {
 
   it('one VM needing all the tenant bandwidth → hardware.planner.bandwidth_too_large', () => {
     const input = lectureInput();
-    const e = thrown(() => planCapacity({ ...input, workload: { ...(input.workload as object), bandwidth_mbps_per_vm: 20_000 } }));
+    const e = caught(() => planCapacity({ ...input, workload: { ...(input.workload as object), bandwidth_mbps_per_vm: 20_000 } }));
     expect(e.code).toBe('hardware.planner.bandwidth_too_large');
     expect(e.message).toMatch(/^workload\.bandwidth_mbps_per_vm: /);
   });
@@ -376,7 +366,7 @@ describe('planCapacity: bad input of any shape is a 400 naming the field', () =>
   ];
 
   it.each(cases)('%s', (_label, input, message) => {
-    const e = thrown(() => planCapacity(input));
+    const e = caught(() => planCapacity(input));
     expect(e).toBeInstanceOf(InvalidInput);
     expect(e.status).toBe(400);
     expect(e.message.startsWith(message)).toBe(true);
@@ -507,7 +497,7 @@ describe('planCapacity: properties', () => {
   it('property: any junk input is a 400 CloudError, never a crash (seed 424245)', () => {
     fc.assert(
       fc.property(fc.anything(), (junk) => {
-        const e = thrown(() => planCapacity(junk));
+        const e = caught(() => planCapacity(junk));
         expect(e.status).toBe(400);
       }),
       { seed: 424245, numRuns: 200 },
