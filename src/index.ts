@@ -95,6 +95,11 @@ export {
 } from './identity/index.js';
 export {
   PlacementApi,
+  type ResourceProviderView,
+  type InventoriesView,
+  type InventoryBody,
+  type InventoryView,
+  type AllocationsRequest,
   SchedulerApi,
   NoValidHost,
   type HostUsage,

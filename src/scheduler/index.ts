@@ -8,7 +8,7 @@
 import './placement/augment.js';
 
 export { capacity, capacityOf, fits, type InventoryRecord } from './capacity.js';
-export { PlacementApi, type ResourceProviderView, type InventoriesView, type AllocationsRequest } from './placement/api.js';
+export { PlacementApi, type ResourceProviderView, type InventoriesView, type InventoryBody, type InventoryView, type AllocationsRequest } from './placement/api.js';
 export { allocationCandidates, parseQuery, type CandidateQuery, type AllocationCandidates, type ProviderSummary } from './placement/candidates.js';
 export {
   initialPlacementState,

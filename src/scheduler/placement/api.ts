@@ -28,6 +28,12 @@ export interface InventoriesView {
   readonly inventories: Readonly<Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>>>;
 }
 
+/** One inventory as a request body: `total` and Placement's optional fields. */
+export type InventoryBody = Partial<Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> & { total: number };
+
+/** `GET /resource_providers/{uuid}/inventories/{rc}`: one inventory with the provider generation. */
+export type InventoryView = Readonly<Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> & { readonly resource_provider_generation: number };
+
 /** Body of `PUT /allocations/{consumer_uuid}` (1.38). */
 export interface AllocationsRequest {
   readonly allocations: Readonly<Record<string, { readonly resources: Readonly<Record<string, number>> }>>;
@@ -133,9 +139,40 @@ export class PlacementApi {
   }
 
   /** `PUT /resource_providers/{uuid}/inventories` (stale generation: `placement.concurrent_update`). */
-  setInventories(ref: string, body: { resource_provider_generation: number; inventories: Record<string, Partial<Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> & { total: number }> }): InventoriesView {
+  setInventories(ref: string, body: { resource_provider_generation: number; inventories: Record<string, InventoryBody> }): InventoriesView {
     this.write('set_inventories', 'placement:resource_providers:inventories:update', (tx, s) => store.setInventories(tx, store.getProvider(s, ref), body));
     return this.getInventories(ref);
+  }
+
+  /** `POST /resource_providers/{uuid}/inventories`: adds one inventory (`resource_class` in the body). */
+  createInventory(ref: string, body: InventoryBody & { resource_class: string; resource_provider_generation?: number }): InventoryView {
+    const rc = this.write('create_inventory', 'placement:resource_providers:inventories:create', (tx, s) => {
+      store.createInventory(tx, store.getProvider(s, ref), body);
+      return (body as { resource_class: string }).resource_class;
+    });
+    return this.getInventory(ref, rc);
+  }
+
+  /** `GET /resource_providers/{uuid}/inventories/{rc}`: one inventory and the provider generation (404 when absent). */
+  getInventory(ref: string, resourceClass: string): InventoryView {
+    const s = this.read('placement:resource_providers:inventories:show');
+    const rp = store.getProvider(s, ref);
+    const rc = check.name(resourceClass, 'resource_class');
+    const row = rp.inventories[rc];
+    if (row === undefined) throw new NotFound(store.PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} for ${rp.uuid}.`);
+    const { resource_provider_uuid: _u, resource_class: _c, ...inv } = row;
+    return Object.freeze({ ...inv, resource_provider_generation: rp.generation });
+  }
+
+  /** `PUT /resource_providers/{uuid}/inventories/{rc}`: replaces one existing inventory (stale generation: `placement.concurrent_update`). */
+  setInventory(ref: string, resourceClass: string, body: InventoryBody & { resource_provider_generation: number }): InventoryView {
+    this.write('set_inventory', 'placement:resource_providers:inventories:update', (tx, s) => store.setInventory(tx, store.getProvider(s, ref), check.name(resourceClass, 'resource_class'), body));
+    return this.getInventory(ref, resourceClass);
+  }
+
+  /** `DELETE /resource_providers/{uuid}/inventories` (1.5): every inventory (`placement.inventory.inuse` while any is allocated). */
+  deleteInventories(ref: string): void {
+    this.write('delete_inventories', 'placement:resource_providers:inventories:delete', (tx, s) => store.deleteInventories(tx, store.getProvider(s, ref)));
   }
 
   /** `DELETE /resource_providers/{uuid}/inventories/{rc}` (`placement.inventory.inuse` while allocated). */

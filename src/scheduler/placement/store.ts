@@ -258,11 +258,54 @@ export function setInventories(tx: Tx, rp: ResourceProviderRow, input: unknown):
     if (!isResourceClass(s, rc)) throw new InvalidInput(`body.inventories.${rc}`, `Unknown resource class in inventory for resource provider ${rp.uuid}: ${rc}.`);
     next.set(rc, checkInventory(rp.uuid, rc, body, `body.inventories.${rc}`));
   }
-  const current = inventoriesOf(s, rp.uuid);
-  const inUse = [...current.keys()].filter((rc) => !next.has(rc) && usageOf(s, rp.uuid, rc) > 0);
+  return replaceInventories(tx, rp, next);
+}
+
+/** `DELETE /resource_providers/{uuid}/inventories` (1.5): removes every inventory; inuse while any class is allocated. */
+export function deleteInventories(tx: Tx, rp: ResourceProviderRow): ResourceProviderRow {
+  return replaceInventories(tx, rp, new Map());
+}
+
+/** Placement's `set_inventory`: the provider's inventories become `next`; a removed class still allocated is inuse. */
+function replaceInventories(tx: Tx, rp: ResourceProviderRow, next: ReadonlyMap<string, InventoryRow>): ResourceProviderRow {
+  const s = tx.draft as S;
+  const inUse = Object.keys(rp.inventories).filter((rc) => !next.has(rc) && usageOf(s, rp.uuid, rc) > 0);
   if (inUse.length > 0) throw new Conflict(PLACEMENT_ERRORS.INVENTORY_INUSE, `update conflict: Inventory for '${inUse.join(', ')}' on resource provider '${rp.uuid}' in use.`, { resource_classes: inUse });
   tx.trace('placement', 'inventories set', { uuid: rp.uuid, classes: [...next.keys()] });
   return bump(tx, rp, { inventories: Object.fromEntries(next) });
+}
+
+/**
+ * `POST /resource_providers/{uuid}/inventories`: adds one inventory (`resource_class` in the body,
+ * no generation). An unknown class is 400; a class the provider already has is a 409
+ * `placement.concurrent_update`, as Placement's duplicate-row error is.
+ */
+export function createInventory(tx: Tx, rp: ResourceProviderRow, input: unknown): ResourceProviderRow {
+  const s = tx.draft as S;
+  const { resource_class: rawClass, resource_provider_generation: generation, ...body } = check.record(input, 'body');
+  const rc = check.name(rawClass, 'body.resource_class', 255);
+  // the schema allows a generation here; Placement does not compare it
+  if (generation !== undefined) check.integer(generation, 'body.resource_provider_generation', 0);
+  if (!isResourceClass(s, rc)) throw new InvalidInput('body.resource_class', `Unable to create inventory for resource provider ${rp.uuid}: No such resource class ${rc}.`);
+  if (rp.inventories[rc] !== undefined) throw new Conflict(PLACEMENT_ERRORS.CONCURRENT_UPDATE, `Update conflict: resource provider ${rp.uuid} already has an inventory of ${rc}.`, { resource_class: rc });
+  const inv = checkInventory(rp.uuid, rc, body, 'body');
+  tx.trace('placement', 'inventory created', { uuid: rp.uuid, resource_class: rc });
+  return bump(tx, rp, { inventories: { ...rp.inventories, [rc]: inv } });
+}
+
+/**
+ * `PUT /resource_providers/{uuid}/inventories/{rc}`: replaces one inventory the provider already
+ * has (a class it lacks is 400, as Placement answers); `resource_provider_generation` is required.
+ * Shrinking below usage is allowed, as in {@link setInventories}.
+ */
+export function setInventory(tx: Tx, rp: ResourceProviderRow, rc: string, input: unknown): ResourceProviderRow {
+  const { resource_provider_generation: generation, ...body } = check.record(input, 'body');
+  if (generation === undefined) throw new InvalidInput('body.resource_provider_generation', 'is required: give the provider generation you last read.');
+  const inv = checkInventory(rp.uuid, rc, body, 'body');
+  checkGeneration(rp, generation, 'body.resource_provider_generation');
+  if (rp.inventories[rc] === undefined) throw new InvalidInput('resource_class', `No inventory record with resource class for resource provider ${rp.uuid}: no inventory of ${rc}; create it with POST or PUT all inventories.`);
+  tx.trace('placement', 'inventory updated', { uuid: rp.uuid, resource_class: rc });
+  return bump(tx, rp, { inventories: { ...rp.inventories, [rc]: inv } });
 }
 
 /** `DELETE /resource_providers/{uuid}/inventories/{rc}`: refused while allocated (inuse). */

@@ -4,7 +4,7 @@
  * read or written directly, except `cloud.state` to check that a refused call changed nothing.
  */
 import { expect } from 'vitest';
-import { createCloud, CloudError, type Cloud, type CloudOptions, type HostGroup, type Session, type Topology } from '../../../src/index.js';
+import { createCloud, CloudError, type Cloud, type CloudOptions, type HostGroup, type InventoryBody, type Session, type Topology } from '../../../src/index.js';
 
 /** `session.placement`. */
 export type Placement = Session['placement'];
@@ -38,17 +38,8 @@ export function uuid(kind: string, n: number): string {
   return `${kind}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
+export type { InventoryBody } from '../../../src/index.js';
 export { caught, expectRefusal, refused, type Refusal } from '../../support/refusal.js';
-
-/** One inventory as `PUT /resource_providers/{uuid}/inventories` takes it. */
-export interface InventoryBody {
-  total: number;
-  reserved?: number;
-  min_unit?: number;
-  max_unit?: number;
-  step_size?: number;
-  allocation_ratio?: number;
-}
 
 /** Creates a provider (optionally with a uuid and parent) and sets its inventories; returns its uuid. */
 export function provider(p: Placement, name: string, inventories: Record<string, InventoryBody> = {}, extra: { uuid?: string; parent_provider_uuid?: string } = {}): string {

@@ -183,3 +183,65 @@ describe('inventories and usage', () => {
     expect(p.getProviderUsages(rp).usages).toEqual({ VCPU: 0, MEMORY_MB: 512, DISK_GB: 0 });
   });
 });
+
+describe('one inventory: /resource_providers/{uuid}/inventories/{rc} and POST /inventories', () => {
+  it('GET shows one class with the provider generation; a class the provider lacks is 404', () => {
+    const cloud = bare(8131);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8, reserved: 1 } });
+    expect(p.getInventory(rp, 'VCPU')).toEqual({ total: 8, reserved: 1, min_unit: 1, max_unit: MAX_INT, step_size: 1, allocation_ratio: 1.0, resource_provider_generation: generation(p, rp) });
+    refused(cloud, () => p.getInventory(rp, 'DISK_GB'), { status: 404, message: 'DISK_GB' });
+  });
+
+  it('PUT replaces that class only (unset fields take the defaults again), bumps the generation, and needs the current one', () => {
+    const cloud = bare(8132);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8, reserved: 2 }, MEMORY_MB: { total: 4096 } });
+    const g = generation(p, rp);
+    const answer = p.setInventory(rp, 'VCPU', { resource_provider_generation: g, total: 16, allocation_ratio: 4 });
+    expect(answer).toEqual({ total: 16, reserved: 0, min_unit: 1, max_unit: MAX_INT, step_size: 1, allocation_ratio: 4, resource_provider_generation: g + 1 });
+    expect(p.getInventories(rp).inventories.MEMORY_MB?.total).toBe(4096);
+    refused(cloud, () => p.setInventory(rp, 'VCPU', { resource_provider_generation: g, total: 4 }), { status: 409, code: 'placement.concurrent_update' });
+  });
+
+  it('PUT of a class the provider has no inventory of is 400 (Placement creates only with POST or PUT of the whole set)', () => {
+    const cloud = bare(8133);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8 } });
+    refused(cloud, () => p.setInventory(rp, 'DISK_GB', { resource_provider_generation: generation(p, rp), total: 10 }), { status: 400, field: 'resource_class', message: 'DISK_GB' });
+  });
+
+  it('PUT may shrink an allocated class below its usage, as the whole-set PUT may', () => {
+    const cloud = bare(8134);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8 } });
+    claim(p, uuid('c', 1), { [rp]: { VCPU: 6 } });
+    p.setInventory(rp, 'VCPU', { resource_provider_generation: generation(p, rp), total: 4 });
+    expect(used(p, rp, 'VCPU')).toBe(6);
+    expect(p.capacityOf(rp, 'VCPU')).toEqual({ capacity: 4, used: 6 });
+  });
+
+  it('POST adds one class with the defaults; the same class again is 409, an unknown class 400', () => {
+    const cloud = bare(8135);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8 } });
+    const g = generation(p, rp);
+    const answer = p.createInventory(rp, { resource_class: 'DISK_GB', total: 100 });
+    expect(answer).toEqual({ total: 100, reserved: 0, min_unit: 1, max_unit: MAX_INT, step_size: 1, allocation_ratio: 1.0, resource_provider_generation: g + 1 });
+    expect(Object.keys(p.getInventories(rp).inventories).sort()).toEqual(['DISK_GB', 'VCPU']);
+    refused(cloud, () => p.createInventory(rp, { resource_class: 'DISK_GB', total: 5 }), { status: 409, code: 'placement.concurrent_update', message: 'DISK_GB' });
+    refused(cloud, () => p.createInventory(rp, { resource_class: 'CUSTOM_NOPE', total: 5 }), { status: 400, field: 'body.resource_class', message: 'CUSTOM_NOPE' });
+  });
+
+  it('DELETE of all inventories empties the provider; 409 placement.inventory.inuse while anything is allocated', () => {
+    const cloud = bare(8136);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8 }, DISK_GB: { total: 100 } });
+    claim(p, uuid('c', 1), { [rp]: { DISK_GB: 10 } });
+    refused(cloud, () => p.deleteInventories(rp), { status: 409, code: 'placement.inventory.inuse', message: 'DISK_GB' });
+    p.deleteAllocations(uuid('c', 1));
+    const g = generation(p, rp);
+    p.deleteInventories(rp);
+    expect(p.getInventories(rp)).toEqual({ resource_provider_generation: g + 1, inventories: {} });
+  });
+});
