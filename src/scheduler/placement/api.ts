@@ -218,6 +218,14 @@ export class PlacementApi {
     return this.getProviderTraits(ref);
   }
 
+  /** `DELETE /resource_providers/{uuid}/traits`: removes every trait of the provider (no generation is checked, as in Placement). */
+  deleteProviderTraits(ref: string): void {
+    this.write('delete_provider_traits', 'placement:resource_providers:traits:delete', (tx, s) => {
+      const rp = store.getProvider(s, ref);
+      store.setTraits(tx, rp, [], rp.generation);
+    });
+  }
+
   /** `GET /resource_providers/{uuid}/aggregates`. */
   getProviderAggregates(ref: string): { resource_provider_generation: number; aggregates: readonly string[] } {
     const s = this.read('placement:resource_providers:aggregates:list');
@@ -244,11 +252,21 @@ export class PlacementApi {
     return [...STANDARD_TRAITS, ...tableToArray(s.placement.custom_traits)].filter((t) => t.startsWith(prefix)).sort();
   }
 
-  /** `PUT /traits/{name}`: creates a `CUSTOM_` trait (idempotent). */
-  createTrait(name: string): void {
-    this.write('create_trait', 'placement:traits:update', (tx) => {
-      store.createTrait(tx, name);
-    });
+  /** `PUT /traits/{name}`: creates a `CUSTOM_` trait (idempotent); true when created (201), false when it existed (204). */
+  createTrait(name: string): boolean {
+    return this.write('create_trait', 'placement:traits:update', (tx) => store.createTrait(tx, name));
+  }
+
+  /** `GET /traits/{name}`: succeeds (204) when the trait exists, standard or custom; 404 otherwise. */
+  getTrait(name: string): void {
+    const s = this.read('placement:traits:show');
+    const n = check.name(name, 'name');
+    if (!store.isTrait(s, n)) throw new NotFound(store.PLACEMENT_ERRORS.DEFAULT, `No such trait(s): ${n}.`);
+  }
+
+  /** `DELETE /traits/{name}`: a custom trait no provider holds (standard: 400, held: 409, unknown: 404). */
+  deleteTrait(name: string): void {
+    this.write('delete_trait', 'placement:traits:delete', (tx) => store.deleteTrait(tx, name));
   }
 
   /** `GET /resource_classes`. */
@@ -260,6 +278,24 @@ export class PlacementApi {
   /** `POST /resource_classes`: creates a `CUSTOM_` resource class. */
   createResourceClass(name: string): void {
     this.write('create_resource_class', 'placement:resource_classes:create', (tx) => store.createResourceClass(tx, name));
+  }
+
+  /** `GET /resource_classes/{name}` (without `links`): 404 for an unknown class. */
+  getResourceClass(name: string): { name: string } {
+    const s = this.read('placement:resource_classes:show');
+    const n = check.name(name, 'name');
+    if (!store.isResourceClass(s, n)) throw new NotFound(store.PLACEMENT_ERRORS.DEFAULT, `No such resource class ${n}.`);
+    return Object.freeze({ name: n });
+  }
+
+  /** `PUT /resource_classes/{name}` (1.7): creates a `CUSTOM_` class if missing; true when created (201), false when it existed (204). */
+  ensureResourceClass(name: string): boolean {
+    return this.write('ensure_resource_class', 'placement:resource_classes:update', (tx) => store.ensureResourceClass(tx, name));
+  }
+
+  /** `DELETE /resource_classes/{name}`: a custom class no provider has inventory of (standard: 400, in use: 409, unknown: 404). */
+  deleteResourceClass(name: string): void {
+    this.write('delete_resource_class', 'placement:resource_classes:delete', (tx) => store.deleteResourceClass(tx, name));
   }
 
   /** `GET /allocations/{consumer_uuid}`. */

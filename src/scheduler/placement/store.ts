@@ -15,6 +15,7 @@ import {
   getRow,
   setRow,
   tableEntries,
+  tableValues,
   type CloudState,
   type Table,
   type Tx,
@@ -341,21 +342,63 @@ export function setAggregates(tx: Tx, rp: ResourceProviderRow, aggregates: unkno
   return bump(tx, rp, { aggregates: [...new Set(list)].sort() });
 }
 
-/** `PUT /traits/{name}`: creates a custom trait (`CUSTOM_` + uppercase letters, digits, `_`). */
-export function createTrait(tx: Tx, name: unknown): boolean {
+/** A custom name (`CUSTOM_` + uppercase letters, digits, `_`), as the trait and resource class schemas require. */
+function customName(name: unknown, what: 'trait' | 'resource class'): string {
   const n = check.name(name, 'name', 255);
-  if (!/^CUSTOM_[A-Z0-9_]+$/.test(n)) throw new InvalidInput('name', `The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix "CUSTOM_" and use following characters: "A"-"Z", "0"-"9" and "_".`);
+  if (/^CUSTOM_[A-Z0-9_]+$/.test(n)) return n;
+  throw new InvalidInput(
+    'name',
+    what === 'trait'
+      ? 'The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix "CUSTOM_" and use following characters: "A"-"Z", "0"-"9" and "_".'
+      : `'${n}' is not a valid custom resource class: use CUSTOM_ followed by A-Z, 0-9 and _.`,
+  );
+}
+
+/** Whether some provider matches (a scan: deleting vocabulary is a rare operator call, not a hot path). */
+function anyProvider(s: S, pick: (rp: ResourceProviderRow) => boolean): boolean {
+  for (const rp of tableValues(s.placement.providers)) if (pick(rp)) return true;
+  return false;
+}
+
+/** `PUT /traits/{name}`: creates a custom trait; true when created (201), false when it existed (204). */
+export function createTrait(tx: Tx, name: unknown): boolean {
+  const n = customName(name, 'trait');
   if (getRow(tx.draft.placement.custom_traits, n) !== undefined) return false;
   setRow(tx.draft.placement.custom_traits, n, n);
   return true;
 }
 
-/** `POST /resource_classes`: creates a custom resource class. */
-export function createResourceClass(tx: Tx, name: unknown): void {
+/** `DELETE /traits/{name}`: unknown 404, standard 400, held by a provider 409. */
+export function deleteTrait(tx: Tx, name: unknown): void {
+  const s = tx.draft as S;
   const n = check.name(name, 'name', 255);
-  if (!/^CUSTOM_[A-Z0-9_]+$/.test(n)) throw new InvalidInput('name', `'${n}' is not a valid custom resource class: use CUSTOM_ followed by A-Z, 0-9 and _.`);
-  if (isResourceClass(tx.draft as S, n)) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Conflicting resource class already exists: ${n}.`, { name: n });
+  if (!isTrait(s, n)) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No such trait(s): ${n}.`);
+  if (STANDARD_TRAIT_SET.has(n)) throw new InvalidInput('name', `Cannot delete standard trait ${n}.`);
+  if (anyProvider(s, (rp) => rp.traits.includes(n))) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `The trait ${n} is in use by a resource provider.`, { name: n });
+  deleteRow(tx.draft.placement.custom_traits, n);
+}
+
+/** `POST /resource_classes`: creates a custom resource class (409 when it exists). */
+export function createResourceClass(tx: Tx, name: unknown): void {
+  if (!ensureResourceClass(tx, name)) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Conflicting resource class already exists: ${String(name)}.`, { name: String(name) });
+}
+
+/** `PUT /resource_classes/{name}` (1.7): creates a custom class; true when created (201), false when it existed (204). */
+export function ensureResourceClass(tx: Tx, name: unknown): boolean {
+  const n = customName(name, 'resource class');
+  if (isResourceClass(tx.draft as S, n)) return false;
   setRow(tx.draft.placement.custom_resource_classes, n, n);
+  return true;
+}
+
+/** `DELETE /resource_classes/{name}`: unknown 404, standard 400, inventoried by a provider 409. */
+export function deleteResourceClass(tx: Tx, name: unknown): void {
+  const s = tx.draft as S;
+  const n = check.name(name, 'name', 255);
+  if (!isResourceClass(s, n)) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No such resource class ${n}.`);
+  if (getRow(s.placement.custom_resource_classes, n) === undefined) throw new InvalidInput('name', `Error in delete resource class: Cannot delete standard resource class ${n}.`);
+  if (anyProvider(s, (rp) => rp.inventories[n] !== undefined)) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Error in delete resource class: Cannot delete resource class ${n}. Class is in use in inventory.`, { name: n });
+  deleteRow(tx.draft.placement.custom_resource_classes, n);
 }
 
 // ---------------------------------------------------------------- allocations

@@ -37,6 +37,8 @@ function world(): World & Callers {
     const rp = sys.getResourceProvider('compute1').uuid;
     claim(sys, C1, { [rp]: { VCPU: 1 } }, { project_id: 'some-project' });
     const spare = provider(sys, 'spare', { VCPU: { total: 4 } });
+    sys.createTrait('CUSTOM_POLICY_DELETE');
+    sys.createResourceClass('CUSTOM_POLICY_DELETE');
     cloud.systemAdmin.identity.createUser({ name: 'auditor', password: PW });
     cloud.systemAdmin.identity.createGrant({ role: 'reader', user: 'auditor', system: 'all' });
     const callers = {
@@ -71,6 +73,12 @@ const operations: [string, string, 'read' | 'write', (p: Placement, w: World) =>
   ['getProviderAggregates', 'placement:resource_providers:aggregates:list', 'read', (p, w) => p.getProviderAggregates(w.rp)],
   ['setProviderAggregates', 'placement:resource_providers:aggregates:update', 'write', (p, w) => p.setProviderAggregates(w.spare, { resource_provider_generation: generation(w.sys, w.spare), aggregates: [uuid('a', 1)] })],
   ['getProviderAllocations', 'placement:resource_providers:allocations:list', 'read', (p, w) => p.getProviderAllocations(w.rp)],
+  ['getTrait', 'placement:traits:show', 'read', (p) => p.getTrait('COMPUTE_NODE')],
+  ['deleteTrait', 'placement:traits:delete', 'write', (p) => p.deleteTrait('CUSTOM_POLICY_DELETE')],
+  ['deleteProviderTraits', 'placement:resource_providers:traits:delete', 'write', (p, w) => p.deleteProviderTraits(w.spare)],
+  ['getResourceClass', 'placement:resource_classes:show', 'read', (p) => p.getResourceClass('VCPU')],
+  ['ensureResourceClass', 'placement:resource_classes:update', 'write', (p) => p.ensureResourceClass('CUSTOM_POLICY_ENSURE')],
+  ['deleteResourceClass', 'placement:resource_classes:delete', 'write', (p) => p.deleteResourceClass('CUSTOM_POLICY_DELETE')],
   ['listTraits', 'placement:traits:list', 'read', (p) => p.listTraits()],
   ['createTrait', 'placement:traits:update', 'write', (p) => p.createTrait('CUSTOM_EVIL')],
   ['listResourceClasses', 'placement:resource_classes:list', 'read', (p) => p.listResourceClasses()],

@@ -150,3 +150,60 @@ describe('resource classes', () => {
     });
   }
 });
+
+describe('showing and deleting vocabulary', () => {
+  it('createTrait says whether it created (201) or found (204) the trait; getTrait finds standard and custom traits, 404 otherwise', () => {
+    const cloud = bare(8231);
+    const p = cloud.systemAdmin.placement;
+    expect(p.createTrait('CUSTOM_GOLD')).toBe(true);
+    expect(p.createTrait('CUSTOM_GOLD')).toBe(false);
+    expect(() => p.getTrait('CUSTOM_GOLD')).not.toThrow();
+    expect(() => p.getTrait('COMPUTE_NODE')).not.toThrow();
+    refused(cloud, () => p.getTrait('CUSTOM_SILVER'), { status: 404, message: 'CUSTOM_SILVER' });
+  });
+
+  it('DELETE /traits/{name}: a free custom trait goes; a standard one is 400, one a provider holds 409, an unknown one 404', () => {
+    const cloud = bare(8232);
+    const p = cloud.systemAdmin.placement;
+    p.createTrait('CUSTOM_GOLD');
+    p.createTrait('CUSTOM_FREE');
+    const rp = provider(p, 'rp');
+    p.setProviderTraits(rp, { resource_provider_generation: generation(p, rp), traits: ['CUSTOM_GOLD'] });
+    refused(cloud, () => p.deleteTrait('COMPUTE_NODE'), { status: 400, field: 'name', message: 'standard trait COMPUTE_NODE' });
+    refused(cloud, () => p.deleteTrait('CUSTOM_GOLD'), { status: 409, message: 'CUSTOM_GOLD is in use' });
+    refused(cloud, () => p.deleteTrait('CUSTOM_NONE'), { status: 404, message: 'CUSTOM_NONE' });
+    p.deleteTrait('CUSTOM_FREE');
+    expect(p.listTraits({ startswith: 'CUSTOM_' })).toEqual(['CUSTOM_GOLD']);
+    p.deleteProviderTraits(rp);
+    p.deleteTrait('CUSTOM_GOLD');
+    expect(p.listTraits({ startswith: 'CUSTOM_' })).toEqual([]);
+  });
+
+  it('DELETE /resource_providers/{uuid}/traits empties the provider\'s traits and bumps its generation', () => {
+    const cloud = bare(8233);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp');
+    p.setProviderTraits(rp, { resource_provider_generation: generation(p, rp), traits: ['COMPUTE_NODE', 'HW_CPU_X86_AVX2'] });
+    const g = generation(p, rp);
+    p.deleteProviderTraits(rp);
+    expect(p.getProviderTraits(rp)).toEqual({ resource_provider_generation: g + 1, traits: [] });
+  });
+
+  it('resource classes: GET shows one, PUT (1.7) creates a missing custom class or finds it, DELETE refuses standard (400) and inventoried (409) classes', () => {
+    const cloud = bare(8234);
+    const p = cloud.systemAdmin.placement;
+    expect(p.getResourceClass('VCPU')).toEqual({ name: 'VCPU' });
+    refused(cloud, () => p.getResourceClass('CUSTOM_FPGA'), { status: 404, message: 'CUSTOM_FPGA' });
+    expect(p.ensureResourceClass('CUSTOM_FPGA')).toBe(true);
+    expect(p.ensureResourceClass('CUSTOM_FPGA')).toBe(false);
+    refused(cloud, () => p.ensureResourceClass('VCPU'), { status: 400, field: 'name' });
+    expect(p.getResourceClass('CUSTOM_FPGA')).toEqual({ name: 'CUSTOM_FPGA' });
+    const rp = provider(p, 'rp', { CUSTOM_FPGA: { total: 2 } });
+    refused(cloud, () => p.deleteResourceClass('CUSTOM_FPGA'), { status: 409, message: 'in use in inventory' });
+    refused(cloud, () => p.deleteResourceClass('VCPU'), { status: 400, field: 'name', message: 'standard resource class VCPU' });
+    refused(cloud, () => p.deleteResourceClass('CUSTOM_NONE'), { status: 404, message: 'CUSTOM_NONE' });
+    p.deleteInventories(rp);
+    p.deleteResourceClass('CUSTOM_FPGA');
+    expect(p.listResourceClasses()).not.toContain('CUSTOM_FPGA');
+  });
+});
