@@ -3,13 +3,13 @@
  * asks Placement's Zed policy (every rule is system-scoped: use `cloud.systemAdmin`), then acts
  * in one atomic commit. Generations guard concurrent updates (`placement.concurrent_update`).
  */
-import { InvalidInput, NotFound, check, getRow, tableToArray, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine } from '../../core/index.js';
+import { InvalidInput, NotFound, check, getRow, tableToArray, tableValues, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine } from '../../core/index.js';
 import { credentials, validateToken, type Caller } from '../../identity/index.js';
 import { capacity } from '../capacity.js';
 import { allocationCandidates, parseQuery, type AllocationCandidates, type CandidateQuery } from './candidates.js';
 import * as store from './store.js';
 import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
-import type { AllocationMap, InventoryRow, ResourceProviderRow } from './types.js';
+import type { AllocationMap, ConsumerRow, InventoryRow, ResourceProviderRow } from './types.js';
 
 type S = CloudState;
 
@@ -189,16 +189,54 @@ export class PlacementApi {
     return Object.freeze({ resource_provider_generation: rp.generation, usages });
   }
 
-  /** `GET /usages?project_id=`: what a project's consumers hold, by class. */
-  getUsages(projectId: string): { usages: Record<string, number> } {
-    const pid = check.name(projectId, 'project_id');
-    const s = this.read('placement:usages', { project_id: pid });
+  /** `GET /usages?project_id=&user_id=` (before 1.38): what a project's (or one user's) consumers hold, by class. */
+  getUsages(projectId: string, filter: { user_id?: string } = {}): { usages: Record<string, number> } {
     const usages: Record<string, number> = {};
-    for (const c of tableToArray(s.placement.consumers)) {
-      if (c.project_id !== pid) continue;
-      for (const classes of Object.values(store.allocationsOf(s, c.uuid))) for (const [rc, n] of Object.entries(classes)) usages[rc] = (usages[rc] ?? 0) + n;
+    for (const { classes } of this.projectAllocations(projectId, filter)) {
+      for (const [rc, n] of classes) usages[rc] = (usages[rc] ?? 0) + n;
     }
     return Object.freeze({ usages });
+  }
+
+  /**
+   * `GET /usages?project_id=&user_id=&consumer_type=` (1.38): usages grouped by consumer type, each
+   * group with its `consumer_count` (distinct consumers holding something). `consumer_type` keeps one
+   * type; `all` folds every consumer into one group `all`, `unknown` keeps the consumers of unknown type.
+   */
+  getUsagesByConsumerType(projectId: string, filter: { user_id?: string; consumer_type?: string } = {}): { usages: Record<string, Record<string, number>> } {
+    const f = check.record(filter, 'filter');
+    const wanted = f.consumer_type === undefined ? undefined : check.name(f.consumer_type, 'filter.consumer_type');
+    if (wanted !== undefined && !/^[A-Z0-9_]+$|^all$|^unknown$/.test(wanted)) throw new InvalidInput('filter.consumer_type', `'${wanted}' is not a consumer type: use upper-case letters, digits and _, or all, or unknown.`);
+    const { consumer_type: _t, ...rest } = f;
+    const groups = new Map<string, { consumers: Set<string>; usage: Record<string, number> }>();
+    for (const { consumer, classes } of this.projectAllocations(projectId, rest)) {
+      if (wanted !== undefined && wanted !== 'all' && consumer.consumer_type !== wanted) continue;
+      const key = wanted === 'all' ? 'all' : consumer.consumer_type;
+      const group = groups.get(key) ?? { consumers: new Set<string>(), usage: {} };
+      groups.set(key, group);
+      for (const [rc, n] of classes) {
+        group.usage[rc] = (group.usage[rc] ?? 0) + n;
+        group.consumers.add(consumer.uuid);
+      }
+    }
+    const usages: Record<string, Record<string, number>> = {};
+    for (const [key, g] of groups) if (g.consumers.size > 0) usages[key] = { ...g.usage, consumer_count: g.consumers.size };
+    return Object.freeze({ usages });
+  }
+
+  /** The allocations (class → amount, summed over providers) of a project's consumers, optionally one user's; policy `placement:usages`. */
+  private *projectAllocations(projectId: string, filter: unknown): Generator<{ consumer: ConsumerRow; classes: Map<string, number> }> {
+    const pid = check.name(projectId, 'project_id');
+    const f = check.record(filter, 'filter');
+    check.onlyKeys(f, ['user_id'], 'filter');
+    const uid = f.user_id === undefined ? undefined : check.name(f.user_id, 'filter.user_id');
+    const s = this.read('placement:usages', { project_id: pid });
+    for (const consumer of tableValues(s.placement.consumers)) {
+      if (consumer.project_id !== pid || (uid !== undefined && consumer.user_id !== uid)) continue;
+      const classes = new Map<string, number>();
+      for (const held of Object.values(store.allocationsOf(s, consumer.uuid))) for (const [rc, n] of Object.entries(held)) classes.set(rc, (classes.get(rc) ?? 0) + n);
+      yield { consumer, classes };
+    }
   }
 
   /** `GET /resource_providers/{uuid}/traits`. */

@@ -293,3 +293,48 @@ describe('usages per project (GET /usages?project_id=)', () => {
     expect(p.getUsages('beta').usages).toEqual({ VCPU: 12, DISK_GB: 40 });
   });
 });
+
+describe('GET /usages by user and by consumer type (1.38)', () => {
+  /** project-a: an INSTANCE of user-a on two providers, an INSTANCE of user-b, a MIGRATION of user-a; project-b: one INSTANCE. */
+  function usageWorld(seed: number) {
+    const cloud = bare(seed);
+    const p = cloud.systemAdmin.placement;
+    const r1 = provider(p, 'r1', { VCPU: { total: 32 }, MEMORY_MB: { total: 65_536 } });
+    const r2 = provider(p, 'r2', { VCPU: { total: 32 }, MEMORY_MB: { total: 65_536 } });
+    claim(p, uuid('c', 1), { [r1]: { VCPU: 2, MEMORY_MB: 2048 }, [r2]: { VCPU: 1 } });
+    claim(p, uuid('c', 2), { [r1]: { VCPU: 4 } }, { user_id: 'user-b' });
+    claim(p, uuid('c', 3), { [r2]: { VCPU: 8, MEMORY_MB: 4096 } }, { consumer_type: 'MIGRATION' });
+    claim(p, uuid('c', 4), { [r2]: { VCPU: 16 } }, { project_id: 'project-b' });
+    return { cloud, p };
+  }
+
+  it('user_id narrows the project total to that user\'s consumers', () => {
+    const { p } = usageWorld(8341);
+    expect(p.getUsages('project-a').usages).toEqual({ VCPU: 15, MEMORY_MB: 6144 });
+    expect(p.getUsages('project-a', { user_id: 'user-b' }).usages).toEqual({ VCPU: 4 });
+    expect(p.getUsages('project-a', { user_id: 'nobody' }).usages).toEqual({});
+  });
+
+  it('grouped by consumer type, each group counts its distinct consumers once however many classes and providers they hold', () => {
+    const { p } = usageWorld(8342);
+    expect(p.getUsagesByConsumerType('project-a').usages).toEqual({
+      INSTANCE: { VCPU: 7, MEMORY_MB: 2048, consumer_count: 2 },
+      MIGRATION: { VCPU: 8, MEMORY_MB: 4096, consumer_count: 1 },
+    });
+    expect(p.getUsagesByConsumerType('project-a', { consumer_type: 'MIGRATION' }).usages).toEqual({ MIGRATION: { VCPU: 8, MEMORY_MB: 4096, consumer_count: 1 } });
+    expect(p.getUsagesByConsumerType('project-a', { consumer_type: 'all' }).usages).toEqual({ all: { VCPU: 15, MEMORY_MB: 6144, consumer_count: 3 } });
+    expect(p.getUsagesByConsumerType('project-a', { consumer_type: 'all', user_id: 'user-a' }).usages).toEqual({ all: { VCPU: 11, MEMORY_MB: 6144, consumer_count: 2 } });
+    expect(p.getUsagesByConsumerType('project-a', { consumer_type: 'unknown' }).usages).toEqual({});
+    expect(p.getUsagesByConsumerType('project-b', { consumer_type: 'CUSTOM_THING' }).usages).toEqual({});
+  });
+
+  it('bad filters are 400 naming the field, and change nothing', () => {
+    const { cloud, p } = usageWorld(8343);
+    refused(cloud, () => p.getUsagesByConsumerType('project-a', { consumer_type: 'instance' }), { status: 400, field: 'filter.consumer_type' });
+    refused(cloud, () => p.getUsagesByConsumerType('project-a', { consumer_type: 7 } as never), { status: 400, field: 'filter.consumer_type' });
+    refused(cloud, () => p.getUsagesByConsumerType('project-a', { colour: 'red' } as never), { status: 400, field: 'filter.colour' });
+    refused(cloud, () => p.getUsages('project-a', { user_id: '' }), { status: 400, field: 'filter.user_id' });
+    refused(cloud, () => p.getUsages('project-a', null as never), { status: 400, field: 'filter' });
+    refused(cloud, () => p.getUsagesByConsumerType('', {}), { status: 400, field: 'project_id' });
+  });
+});

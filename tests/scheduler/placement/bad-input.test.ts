@@ -102,6 +102,10 @@ const cases: [string, string, (w: World) => unknown, Refusal][] = [
   ['getProviderUsages', 'unknown provider', ({ p }) => p.getProviderUsages(NOBODY), notFound],
   ['getUsages', 'project_id not a string', ({ p }) => p.getUsages(5 as never), bad400('project_id')],
   ['getUsages', 'project_id empty', ({ p }) => p.getUsages(''), bad400('project_id')],
+  ['getUsages', 'user_id not a string', ({ p }) => p.getUsages('p', { user_id: 5 } as never), bad400('filter.user_id')],
+  ['getUsagesByConsumerType', 'project_id not a string', ({ p }) => p.getUsagesByConsumerType(null as never), bad400('project_id')],
+  ['getUsagesByConsumerType', 'consumer_type lower-case', ({ p }) => p.getUsagesByConsumerType('p', { consumer_type: 'migration' }), bad400('filter.consumer_type')],
+  ['getUsagesByConsumerType', 'filter not an object', ({ p }) => p.getUsagesByConsumerType('p', 'all' as never), bad400('filter')],
   // traits
   ['getProviderTraits', 'unknown provider', ({ p }) => p.getProviderTraits(NOBODY), notFound],
   ['setProviderTraits', 'unknown provider', ({ p }) => p.setProviderTraits(NOBODY, { resource_provider_generation: 0, traits: [] }), notFound],
@@ -195,7 +199,7 @@ describe('every operation refuses bad input with a typed error naming the field,
     const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(p)).filter((m) => m !== 'constructor' && typeof (p as unknown as Record<string, unknown>)[m] === 'function');
     const tested = new Set(cases.map(([op]) => op));
     // listResourceClasses takes no input
-    expect(methods.filter((m) => !tested.has(m) && !['listResourceClasses', 'creds', 'read', 'write'].includes(m))).toEqual([]);
+    expect(methods.filter((m) => !tested.has(m) && !['listResourceClasses', 'creds', 'read', 'write', 'projectAllocations'].includes(m))).toEqual([]);
   });
 });
 

@@ -89,6 +89,7 @@ const operations: [string, string, 'read' | 'write', (p: Placement, w: World) =>
   ['deleteAllocations', 'placement:allocations:delete', 'write', (p) => p.deleteAllocations(C1)],
   ['getAllocationCandidates', 'placement:allocation_candidates:list', 'read', (p) => p.getAllocationCandidates({ resources: 'VCPU:1' })],
   ['getUsages (another project)', 'placement:usages', 'read', (p) => p.getUsages('some-project')],
+  ['getUsagesByConsumerType (another project)', 'placement:usages', 'read', (p) => p.getUsagesByConsumerType('some-project')],
 ];
 
 describe('project-scoped callers are refused every operation with 403 naming the rule; nothing changes', () => {
