@@ -5,7 +5,8 @@
  *  1. baseline — the same pipeline as plain mutable JavaScript over arrays: Placement's capacity
  *     check and `compute_status_filter`, the 1 000-candidate cap, Zed's default filters (which
  *     all pass for a plain request) and weighers (RAM, CPU, disk, I/O ops; min–max normalised);
- *  2. the pure `schedule()` from `stacksim/scheduler` (validates its input on every call);
+ *  2. the pure `schedule()` from `stacksim/scheduler` over host states from the cloud (already
+ *     checked and frozen, so only the one the caller replaces after each placement is checked);
  *  3. `cloud.scheduler.selectDestinations()` — candidates, filters, weighers and the claim in
  *     Placement, one atomic commit per placement.
  *

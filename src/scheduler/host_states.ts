@@ -9,6 +9,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Host } from '../hardware/index.js';
 import type { Aggregate, HostState } from './filter_scheduler/index.js';
+import { trustHostState } from './filter_scheduler/validate.js';
 import type { ResourceProviderRow } from './placement/types.js';
 import { under } from './placement/store.js';
 
@@ -127,7 +128,7 @@ export function hostStates(s: CloudState, uuids: readonly string[]): HostState[]
       const row = getRow(s.placement.consumers, c);
       if (row && row.consumer_type === 'INSTANCE') consumers.push({ uuid: row.uuid, project_id: row.project_id });
     }
-    const state = hostStateOf(host, rp, aggregates, consumers);
+    const state = trustHostState(hostStateOf(host, rp, aggregates, consumers));
     stateCache.set(rp, { host, aggregates, state });
     out.push(state);
   }

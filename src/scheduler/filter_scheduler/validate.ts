@@ -323,12 +323,37 @@ const HOST_KEYS = [
   'num_instances', 'num_io_ops', 'failed_builds', 'instances', 'service', 'metrics', 'stats',
 ];
 
+/** Host states already checked (or built by the cloud) and deeply frozen: they cannot have changed since. */
+const trusted = new WeakSet<object>();
+
+/** Freezes a whole object tree (every level, even under an already frozen object). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Marks a complete host state as checked: it is deeply frozen, and `checkHostState` returns it as
+ * it is from then on. For host states the cloud builds itself from its state (`hostStates`);
+ * internal to the scheduler module (not exported from its door), so callers cannot skip checks.
+ */
+export function trustHostState(state: HostState): HostState {
+  trusted.add(deepFreeze(state));
+  return state;
+}
+
 /**
  * Checks one host state and fills in defaults: `nodename` = `host`, `uuid` = `nodename`, an
  * enabled and up service, no aggregates, empty resources, free = total, Zed's initial allocation
- * ratios (cpu 16.0, ram 1.5, disk 1.0), `num_instances` = the number of `instances`.
+ * ratios (cpu 16.0, ram 1.5, disk 1.0), `num_instances` = the number of `instances`. The result is
+ * deeply frozen; passing it (or a state from the cloud) again skips the check, so a caller that
+ * keeps its host states and replaces only the ones that change pays for those alone.
  */
 export function checkHostState(value: unknown, field = 'host'): HostState {
+  if (typeof value === 'object' && value !== null && trusted.has(value)) return value as HostState;
   const rec = check.record(value, field);
   check.onlyKeys(rec, HOST_KEYS, field);
   const f = (k: string): string => `${field}.${k}`;
@@ -339,7 +364,7 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
   const instances = check.optional(rec.instances, f('instances'), checkInstances, {});
   const ram = nonNegative('total_usable_ram_mb', 0);
   const disk = nonNegative('total_usable_disk_gb', 0);
-  return {
+  return trustHostState({
     host,
     nodename,
     uuid: check.optional(rec.uuid, f('uuid'), check.name, nodename),
@@ -366,7 +391,7 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
     service: check.optional(rec.service, f('service'), checkService, { disabled: false, disabled_reason: null, up: true, forced_down: false }),
     metrics: check.optional(rec.metrics, f('metrics'), (v, g) => arrayOf(v, g, checkMetric), []),
     stats: check.optional(rec.stats, f('stats'), checkStats, {}),
-  };
+  });
 }
 
 /** Checks a list of host states; `(host, nodename)` pairs and uuids must be unique. */

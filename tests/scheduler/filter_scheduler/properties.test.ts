@@ -282,6 +282,27 @@ describe('schedule properties', () => {
     );
   });
 
+  it('host states that went through checkHosts are deeply frozen, skip the check, and decide exactly as the raw ones (seed 5150)', () => {
+    const frozenDeep = (v: unknown): boolean => typeof v !== 'object' || v === null || (Object.isFrozen(v) && Object.values(v).every(frozenDeep));
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const checked = checkHosts(input.hosts);
+        expect(checked.every(frozenDeep)).toBe(true);
+        // a checked state comes back as the very same object: nothing to check again
+        expect(checkHosts(checked).every((h, i) => h === checked[i])).toBe(true);
+        const a = run(input);
+        const b = run({ ...input, hosts: checked });
+        if (a instanceof NoValidHost) {
+          expect(b).toBeInstanceOf(NoValidHost);
+          expect((a as NoValidHost).explanation).toEqual((b as NoValidHost).explanation);
+        } else {
+          expect(b).toEqual(a);
+        }
+      }),
+      { seed: 5150, numRuns: 150 },
+    );
+  });
+
   it('all or nothing: n instances get n hosts, or none and the first failing instance is named (seed 99)', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
