@@ -234,6 +234,69 @@ function collect<T>(node: TableNode<T>, out: T[]): void {
   for (const c of node.c) collect(c, out);
 }
 
+/**
+ * The keys whose rows differ between two versions of a table (added, removed, or replaced by
+ * another object), in key order, or null when there are more than `limit`. Versions share every
+ * node a write did not copy, so this descends only into the copied paths: O(changes × log n)
+ * between a table and its next versions.
+ */
+export function tableChanges<T>(before: Table<T>, after: Table<T>, limit = Infinity): string[] | null {
+  const out: string[] = [];
+  return diffNodes(rootOf(before), rootOf(after), out, limit) ? out : null;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Appends the changed keys under two nodes; false once more than `limit` are found. */
+function diffNodes<T>(a: TableNode<T>, b: TableNode<T>, out: string[], limit: number): boolean {
+  if (a === b) return true;
+  if (sameKeys(a.k, b.k)) {
+    if (isBranch(a) && isBranch(b)) {
+      for (let i = 0; i < a.c.length; i++) if (!diffNodes(a.c[i] as TableNode<T>, b.c[i] as TableNode<T>, out, limit)) return false;
+      return true;
+    }
+    if (!isBranch(a) && !isBranch(b)) {
+      for (let i = 0; i < a.k.length; i++) {
+        if (a.v[i] !== b.v[i]) {
+          out.push(a.k[i] as string);
+          if (out.length > limit) return false;
+        }
+      }
+      return true;
+    }
+  }
+  // the shapes differ (a split or a merge): compare the two subtrees' entries in key order
+  const xs: [string, T][] = [...walk(a, undefined)];
+  const ys: [string, T][] = [...walk(b, undefined)];
+  let i = 0;
+  let j = 0;
+  while (i < xs.length || j < ys.length) {
+    const x = xs[i];
+    const y = ys[j];
+    let key: string;
+    if (y === undefined || (x !== undefined && x[0] < y[0])) {
+      key = (x as [string, T])[0];
+      i++;
+    } else if (x === undefined || y[0] < x[0]) {
+      key = y[0];
+      j++;
+    } else {
+      i++;
+      j++;
+      if (x[1] === y[1]) continue;
+      key = x[0];
+    }
+    out.push(key);
+    if (out.length > limit) return false;
+  }
+  return true;
+}
+
 /** The entry with the smallest key, or undefined when empty. O(log n). */
 export function firstEntry<T>(table: Table<T>): [string, T] | undefined {
   let node = rootOf(table);

@@ -4,7 +4,7 @@
  * the aggregates). Availability zones of the topology are nova host aggregates with
  * `availability_zone` metadata, mirrored into Placement as provider aggregates.
  */
-import { formatUuid, getRow, plain, tableToArray, type CloudState } from '../core/index.js';
+import { formatUuid, getRow, plain, tableChanges, tableToArray, type CloudState, type Table } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Host } from '../hardware/index.js';
@@ -12,6 +12,7 @@ import type { Aggregate, HostState } from './filter_scheduler/index.js';
 import { trustHostState } from './filter_scheduler/validate.js';
 import type { ResourceProviderRow } from './placement/types.js';
 import { under } from './placement/store.js';
+import { candidateProviders, providerFits, providerOrder, type ParsedQuery } from './placement/candidates.js';
 
 /** nova's `[DEFAULT] default_availability_zone` (Zed: `nova`). */
 export const DEFAULT_AVAILABILITY_ZONE = 'nova';
@@ -112,10 +113,13 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
 /** HostStates of the compute hosts whose providers are in `uuids` (Placement's candidates), in that order. */
 export function hostStates(s: CloudState, uuids: readonly string[]): HostState[] {
   const aggregates = aggregatesOf(s);
+  // read the tables themselves, not through the transaction's draft (one unwrap, not one per row)
+  const hosts = plain(s.hardware.hosts);
+  const providers = plain(s.placement.providers);
   const out: HostState[] = [];
   for (const uuid of uuids) {
-    const host = getRow(s.hardware.hosts, uuid);
-    const rp = getRow(s.placement.providers, uuid);
+    const host = getRow(hosts, uuid);
+    const rp = getRow(providers, uuid);
     if (!host || !rp) continue;
     // rows are immutable: an unchanged provider and host give the same state (allocations bump the provider)
     const hit = stateCache.get(rp);
@@ -133,4 +137,98 @@ export function hostStates(s: CloudState, uuids: readonly string[]): HostState[]
     out.push(state);
   }
   return out;
+}
+
+/** Placement's candidates for one query and their host states, as of one version of the providers. */
+interface CandidateEntry {
+  readonly providers: Table<ResourceProviderRow>;
+  readonly hosts: Table<Host>;
+  readonly aggregates: readonly Aggregate[];
+  readonly uuids: readonly string[];
+  readonly states: readonly HostState[];
+  /** The candidates' uuids. */
+  readonly candidates: ReadonlySet<string>;
+  /** Where each candidate's host state is in `states` (a provider of no compute host has none). */
+  readonly index: ReadonlyMap<string, number>;
+  /** How many providers (in creation order) the candidates were drawn from: later ones cannot matter. */
+  readonly scanned: number;
+}
+
+/** Candidate entries per provider name index (it changes when providers come or go) and query. */
+const candidateCache = new WeakMap<object, Map<string, CandidateEntry>>();
+/** Each provider's place in creation order, per creation order. */
+const positions = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+/** More providers changed than this since the cached entry: build it again. */
+const MAX_CHANGES = 64;
+/** Distinct queries remembered per name index (a query is a flavor's resources and traits). */
+const MAX_QUERIES = 32;
+
+/**
+ * Placement's allocation candidates for `query` (`key` identifies it) and the HostStates nova's
+ * HostManager would give the scheduler for them, in candidate order. Like nova's HostManager,
+ * which keeps host states between requests, the last answer for the same query is kept and
+ * brought up to date from the providers that changed since (a claim changes one): only those are
+ * checked again, unless one of them entered or left the candidates.
+ */
+export function candidateHostStates(s: CloudState, query: ParsedQuery, key: string): { uuids: readonly string[]; states: readonly HostState[] } {
+  const providers = plain(s.placement.providers);
+  const hosts = plain(s.hardware.hosts);
+  const aggregates = aggregatesOf(s);
+  const names = plain(s.placement.provider_names);
+  let byQuery = candidateCache.get(names);
+  if (byQuery === undefined) candidateCache.set(names, (byQuery = new Map()));
+  const cached = query.inTree === undefined ? byQuery.get(key) : undefined;
+  let entry = cached && cached.hosts === hosts && cached.aggregates === aggregates ? update(s, cached, query, providers) : null;
+  if (entry === null) {
+    const rps = candidateProviders(s, query);
+    const uuids = rps.map((rp) => rp.uuid);
+    const order = providerOrder(s);
+    const full = query.limit !== undefined && uuids.length >= query.limit;
+    const states = hostStates(s, uuids);
+    entry = {
+      providers,
+      hosts,
+      aggregates,
+      uuids,
+      states,
+      candidates: new Set(uuids),
+      index: new Map(states.map((st, i) => [st.uuid, i])),
+      scanned: full && uuids.length > 0 ? (positionsOf(order).get(uuids[uuids.length - 1] as string) as number) + 1 : order.length,
+    };
+  }
+  if (query.inTree === undefined && entry !== cached) {
+    if (byQuery.size >= MAX_QUERIES && !byQuery.has(key)) byQuery.delete(byQuery.keys().next().value as string);
+    byQuery.set(key, entry);
+  }
+  return entry;
+}
+
+function positionsOf(order: readonly string[]): ReadonlyMap<string, number> {
+  let pos = positions.get(order);
+  if (pos === undefined) positions.set(order, (pos = new Map(order.map((u, i) => [u, i]))));
+  return pos;
+}
+
+/** The entry brought to the current providers, or null when it must be built again. */
+function update(s: CloudState, entry: CandidateEntry, query: ParsedQuery, providers: Table<ResourceProviderRow>): CandidateEntry | null {
+  if (entry.providers === providers) return entry;
+  const changed = tableChanges(entry.providers, providers, MAX_CHANGES);
+  if (changed === null) return null;
+  const pos = positionsOf(providerOrder(s));
+  let states: HostState[] | null = null;
+  for (const uuid of changed) {
+    const at = pos.get(uuid);
+    if (at === undefined) return null; // a provider came or went (the name index would differ too)
+    if (at >= entry.scanned) continue; // beyond the candidates that were drawn
+    const rp = getRow(providers, uuid);
+    const fits = rp !== undefined && providerFits(s, rp, query);
+    if (fits !== entry.candidates.has(uuid)) return null; // it entered or left the candidates
+    const i = entry.index.get(uuid);
+    if (i === undefined) continue;
+    const [state] = hostStates(s, [uuid]);
+    if (state === undefined) return null;
+    states ??= [...entry.states];
+    states[i] = state;
+  }
+  return { ...entry, providers, states: states ?? entry.states };
 }

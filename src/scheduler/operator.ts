@@ -8,8 +8,8 @@ import { getHost, type Host } from '../hardware/index.js';
 import { capacityOf } from './capacity.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
-import { candidateProviders, parseQuery } from './placement/candidates.js';
-import { azAggregateUuid, hostStates } from './host_states.js';
+import { parseQuery } from './placement/candidates.js';
+import { azAggregateUuid, candidateHostStates } from './host_states.js';
 import { checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
 /** One resource class of a host in {@link SchedulerApi.usage}. */
@@ -96,13 +96,13 @@ export class SchedulerApi {
         // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
         if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azAggregateUuid(spec.availability_zone)}`);
       }
-      const query = parseQuery(s, { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results });
-      const uuids = candidateProviders(s, query).map((rp) => rp.uuid);
+      const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
+      const { uuids, states } = candidateHostStates(s, parseQuery(s, raw), JSON.stringify(raw));
       tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
       // placement: true models nova's claim loop: an instance whose best host cannot take the
       // claim (after earlier instances of the request) goes to the next host, as _claim_resources does
       // the host states are built here (trusted); the explanation is recomputed when read (lazy)
-      const result = scheduleChecked(hostStates(s, uuids), spec, config, tx.random.int(2 ** 31), true);
+      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), true);
       for (const sel of result.selections) {
         replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
         tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, { alternates: sel.alternates.map((a) => a.host) });

@@ -10,6 +10,7 @@ import {
   tableEntries,
   tableToArray,
   firstEntry,
+  tableChanges,
   FANOUT,
   type Table,
 } from '../../src/core/index.js';
@@ -132,5 +133,54 @@ describe('table (B+tree of plain objects)', () => {
     const changed = after.filter((c, i) => c !== before[i]).length;
     expect(changed).toBeLessThanOrEqual(2); // the path (plus a split sibling at most)
     expect(after.length).toBeLessThanOrEqual(FANOUT + 1);
+  });
+});
+
+describe('tableChanges', () => {
+  /** The keys whose values differ between two plain maps, sorted as the table sorts keys. */
+  const brute = (a: Map<string, number>, b: Map<string, number>): string[] =>
+    [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k) || a.has(k) !== b.has(k)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+
+  it('lists exactly the keys added, removed or changed between two versions (seed 6060)', () => {
+    const op = fc.oneof(
+      fc.record({ set: fc.integer({ min: 0, max: 2000 }).map((n) => `k${n}`), v: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ del: fc.integer({ min: 0, max: 2000 }).map((n) => `k${n}`) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), fc.array(op, { maxLength: 60 }), (first, second) => {
+        const apply = (t: Table<number>, m: Map<string, number>, ops: typeof first): Table<number> =>
+          produce(t, (d) => {
+            for (const o of ops) {
+              if ('set' in o) {
+                setRow(d as Table<number>, o.set, o.v);
+                m.set(o.set, o.v);
+              } else {
+                deleteRow(d as Table<number>, o.del);
+                m.delete(o.del);
+              }
+            }
+          });
+        const m1 = new Map<string, number>();
+        const t1 = apply(emptyTable<number>(), m1, first);
+        const m2 = new Map(m1);
+        const t2 = apply(t1, m2, second);
+        expect(tableChanges(t1, t2)).toEqual(brute(m1, m2));
+        expect(tableChanges(t2, t1)).toEqual(brute(m1, m2));
+        expect(tableChanges(t1, t1)).toEqual([]);
+      }),
+      { seed: 6060, numRuns: 150 },
+    );
+  });
+
+  it('gives up with null past the limit', () => {
+    let t = emptyTable<number>();
+    t = produce(t, (d) => {
+      for (let i = 0; i < 100; i++) setRow(d as Table<number>, `k${i}`, i);
+    });
+    const u = produce(t, (d) => {
+      for (let i = 0; i < 10; i++) setRow(d as Table<number>, `k${i * 7}`, -1);
+    });
+    expect(tableChanges(t, u, 10)).toHaveLength(10);
+    expect(tableChanges(t, u, 9)).toBeNull();
   });
 });

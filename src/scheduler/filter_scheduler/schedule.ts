@@ -18,7 +18,7 @@ import { filterByName } from './filters/index.js';
 import type { HostFilter, HostState, HostWeigher, InstanceGroup, InstanceInfo, RequestSpec, SchedulerConfig } from './types.js';
 import { ALL_WEIGHERS, checkSchedulerConfig } from './config.js';
 import { checkHosts, checkRequestSpec } from './validate.js';
-import { weighHosts } from './weigh.js';
+import { Ranking, weighTotals } from './weigh.js';
 import { WEIGHERS, weigherByName } from './weighers/index.js';
 
 /** What {@link schedule} takes. Every field is checked: bad input of any shape is an InvalidInput. */
@@ -80,6 +80,19 @@ function inventories(h: HostState): Record<ResourceClass, Inventory> {
   };
 }
 
+/** Whether `want` fits the host's inventories as they are (the same test as {@link fitFault}, allocating nothing). */
+function fits(h: HostState, want: Resources): boolean {
+  const vcpu = want.VCPU;
+  if (vcpu !== undefined && (h.vcpus_total === 0 || vcpu > h.vcpus_total || h.vcpus_used + vcpu > Math.floor(h.vcpus_total * h.cpu_allocation_ratio))) return false;
+  const ram = want.MEMORY_MB;
+  const ramTotal = h.total_usable_ram_mb;
+  if (ram !== undefined && (ramTotal === 0 || ram > ramTotal || ramTotal - h.free_ram_mb + ram > Math.floor(ramTotal * h.ram_allocation_ratio))) return false;
+  const disk = want.DISK_GB;
+  const diskTotal = h.total_usable_disk_gb;
+  if (disk !== undefined && (diskTotal === 0 || disk > diskTotal || diskTotal - h.free_disk_mb / 1024 + disk > Math.floor(diskTotal * h.disk_allocation_ratio))) return false;
+  return true;
+}
+
 /** Why `want` does not fit on top of `claimed`, or null (Placement's capacity and max_unit checks). */
 function fitFault(inv: Record<ResourceClass, Inventory>, claimed: Resources, want: Resources): string | null {
   for (const rc of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) {
@@ -105,15 +118,22 @@ function generatedUuids(seed: number | string, n: number): string[] {
 }
 
 /** A filtering step over `hosts`, recorded as nova's filter trace records it. */
-function step(name: string, hosts: readonly WorkHost[], verdict: (h: WorkHost) => true | string, traced = true): [WorkHost[], FilterTrace] {
-  const kept: WorkHost[] = [];
+function step(name: string, hosts: readonly WorkHost[], verdict: (h: WorkHost) => true | string, traced = true): [readonly WorkHost[], FilterTrace] {
+  // the kept list is built only from the first host removed: a step that keeps all returns its input
+  let kept: WorkHost[] | null = null;
   const out: RemovedHost[] = [];
-  for (const h of hosts) {
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i] as WorkHost;
     const v = verdict(h);
-    if (v === true) kept.push(h);
-    else if (traced) out.push(removed(h, v));
+    if (v === true) {
+      if (kept !== null) kept.push(h);
+      continue;
+    }
+    kept ??= hosts.slice(0, i);
+    if (traced) out.push(removed(h, v));
   }
-  return [kept, { name, start: hosts.length, end: kept.length, removed: out }];
+  const list = kept ?? hosts;
+  return [list, { name, start: hosts.length, end: list.length, removed: out }];
 }
 
 interface Context {
@@ -127,14 +147,14 @@ interface Context {
 }
 
 /** nova's `_get_sorted_hosts`: filter (`get_filtered_hosts`), weigh, draw the first from the best subset. */
-function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [WorkHost[], SortTrace] {
+function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [HostOrder<WorkHost>, SortTrace] {
   const { spec, config } = ctx;
   const destination: FilterTrace[] = [];
   const filters: FilterTrace[] = [];
   const skipped: string[] = [];
-  let list: WorkHost[] = [...hosts];
+  let list: readonly WorkHost[] = hosts;
   let forced = false;
-  const trace = (sorted: WorkHost[], extra: Partial<SortTrace> = {}): [WorkHost[], SortTrace] => [
+  const trace = (sorted: HostOrder<WorkHost>, extra: Partial<SortTrace> = {}): [HostOrder<WorkHost>, SortTrace] => [
     sorted,
     {
       index,
@@ -166,7 +186,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   if (spec.ignore_hosts.length > 0) {
     const ignored = spec.ignore_hosts.map((x) => x.toLowerCase());
     apply('ignore_hosts', (h) => (ignored.includes(h.host.toLowerCase()) ? 'in ignore_hosts' : true));
-    if (list.length === 0) return trace([]);
+    if (list.length === 0) return trace(NO_HOSTS);
   }
   if (spec.force_hosts.length > 0) {
     const wanted = spec.force_hosts.map((x) => x.toLowerCase());
@@ -189,33 +209,65 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
       if (list.length === 0) break;
     }
   }
-  if (list.length === 0) return trace([]);
+  if (list.length === 0) return trace(NO_HOSTS);
 
-  const { weighed, steps } = weighHosts(ctx.weighers, list, spec, config, ctx.traced);
-  let ranked = [...weighed];
-  let shuffled = false;
-  if (config.filter_scheduler.shuffle_best_same_weighed_hosts) {
-    const best = ranked.filter((w) => w.weight === (ranked[0] as (typeof ranked)[number]).weight);
-    for (let i = best.length - 1; i > 0; i--) {
-      const j = ctx.rng.int(i + 1);
-      [best[i], best[j]] = [best[j] as (typeof best)[number], best[i] as (typeof best)[number]];
-    }
-    ranked = [...best, ...ranked.slice(best.length)];
-    shuffled = best.length > 1;
-  }
-  const ordered = ranked.map((w) => w.host);
+  const { totals, steps } = weighTotals(ctx.weighers, list, spec, config, ctx.traced);
+  const ranking = new Ranking(list, totals);
+  // the best hosts the draw needs: the host_subset_size first, and every host of the best weight when shuffled
   const size = config.filter_scheduler.host_subset_size;
-  const subset = size < ordered.length ? ordered.slice(0, size) : ordered;
+  const shuffle = config.filter_scheduler.shuffle_best_same_weighed_hosts;
+  let m = Math.min(size, ranking.length);
+  if (shuffle) while (m < ranking.length && ranking.weightAt(m) === ranking.weightAt(0)) m++;
+  const head = Array.from({ length: m }, (_, k) => ranking.at(k));
+  let shuffled = false;
+  if (shuffle) {
+    let best = 1;
+    while (best < m && ranking.weightAt(best) === ranking.weightAt(0)) best++;
+    for (let i = best - 1; i > 0; i--) {
+      const j = ctx.rng.int(i + 1);
+      [head[i], head[j]] = [head[j] as WorkHost, head[i] as WorkHost];
+    }
+    shuffled = best > 1;
+  }
+  const subset = head.slice(0, Math.min(size, ranking.length));
   const chosen = subset[ctx.rng.int(subset.length)] as WorkHost;
-  const sorted = [chosen, ...ordered.filter((h) => h !== chosen)];
-  return trace(sorted, {
+  const order = new HostOrder([chosen, ...head.filter((h) => h !== chosen)], ranking);
+  const weightOf = new Map<WorkHost, number>();
+  if (ctx.traced) for (let k = 0; k < ranking.length; k++) weightOf.set(ranking.at(k), ranking.weightAt(k));
+  return trace(order, {
     weighers: steps,
-    totals: ctx.traced ? ranked.map((w) => ({ ...ref(w.host), total: w.weight })) : [],
+    // the shuffled order: best-weighed hosts first in their drawn order, then the rest best first
+    totals: ctx.traced ? [...head, ...Array.from({ length: ranking.length - m }, (_, k) => ranking.at(m + k))].map((h) => ({ ...ref(h), total: weightOf.get(h) as number })) : [],
     shuffled_best: shuffled,
     subset: subset.map(ref),
     chosen: ref(chosen),
   });
 }
+
+/**
+ * The hosts in the order the scheduler tries them: the drawn host first, then the best-ranked
+ * rest, read lazily from the ranking (`head` holds the first `head.length` ranked hosts, reordered).
+ */
+class HostOrder<H> {
+  constructor(
+    private readonly head: readonly H[],
+    private readonly ranking: Ranking<H> | null,
+  ) {}
+
+  get length(): number {
+    return this.ranking === null ? this.head.length : this.ranking.length;
+  }
+
+  at(k: number): H {
+    return k < this.head.length ? (this.head[k] as H) : (this.ranking as Ranking<H>).at(k);
+  }
+
+  toArray(): H[] {
+    return Array.from({ length: this.length }, (_, k) => this.at(k));
+  }
+}
+
+const NO_HOSTS = new HostOrder<never>([], null);
 
 /** nova's `consume_from_request` plus what `_consume_selected_host` records for server groups. */
 function consume(host: WorkHost, spec: WorkSpec): void {
@@ -233,13 +285,13 @@ function consume(host: WorkHost, spec: WorkSpec): void {
 
 /** The request pre-filters that narrow Placement's query, and Placement's allocation candidates. */
 function placementCandidates(
-  hosts: WorkHost[],
+  hosts: readonly WorkHost[],
   spec: WorkSpec,
   config: SchedulerConfig,
   want: Resources,
   prefilters: FilterTrace[],
   traced = true,
-): WorkHost[] | { reason: string } {
+): readonly WorkHost[] | { reason: string } {
   let list = hosts;
   const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
     const [kept, t] = step(name, list, verdict, traced);
@@ -247,7 +299,9 @@ function placementCandidates(
     prefilters.push(t);
   };
   const aggregates = new Map<number, HostState['aggregates'][number]>();
-  for (const h of hosts) for (const a of h.aggregates) if (!aggregates.has(a.id)) aggregates.set(a.id, a);
+  if (config.scheduler.limit_tenants_to_placement_aggregate || (config.scheduler.query_placement_for_availability_zone && spec.availability_zone)) {
+    for (const h of hosts) for (const a of h.aggregates) if (!aggregates.has(a.id)) aggregates.set(a.id, a);
+  }
   const memberOf = (h: HostState, ids: Set<number>): boolean => h.aggregates.some((a) => ids.has(a.id));
 
   if (config.scheduler.limit_tenants_to_placement_aggregate) {
@@ -270,10 +324,7 @@ function placementCandidates(
     if (ids.size > 0) apply('map_az_to_placement_aggregate', (h) => (memberOf(h, ids) ? true : `not in availability zone '${az}'`));
   }
   apply('compute_status_filter', (h) => (h.service.disabled ? 'compute service is disabled (COMPUTE_STATUS_DISABLED)' : true));
-  apply('placement (allocation candidates)', (h) => {
-    const fault = fitFault(inventories(h), {}, want);
-    return fault === null ? true : fault;
-  });
+  apply('placement (allocation candidates)', (h) => (fits(h, want) ? true : (fitFault(inventories(h), {}, want) as string)));
   const cap = config.scheduler.max_placement_results;
   if (list.length > cap) {
     const first = new Set(list.slice(0, cap));
@@ -333,8 +384,8 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
 }
 
 function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean, traced: boolean): ScheduleResult {
-  // work on copies: consumption between instances changes them
-  const hosts = given.map((h) => ({ ...h, instances: { ...h.instances } })) as WorkHost[];
+  // hosts are used as given (frozen); one is copied only when an instance is consumed from it
+  const hosts = given as readonly WorkHost[];
   const uuids = request.instance_uuids ?? generatedUuids(seed, request.num_instances);
   const group = request.instance_group;
   const spec: WorkSpec = {
@@ -374,21 +425,29 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
   const lastEmptied = (steps: readonly FilterTrace[]): FilterTrace | undefined => [...steps].reverse().find((t) => t.end === 0 && t.start > 0);
 
   const want = requestedResources(request);
-  let candidates = hosts;
-  const claimed = new Map<WorkHost, Resources>();
-  const inventoryOf = new Map<WorkHost, Record<ResourceClass, Inventory>>();
+  let candidates: readonly WorkHost[] = hosts;
+  // keyed by uuid (unique in checked hosts): a host's copy after consumption is the same host
+  const claimed = new Map<string, Resources>();
+  const inventoryOf = new Map<string, Record<ResourceClass, Inventory>>();
   if (placement) {
     const got = placementCandidates(hosts, spec, config, want, prefilters, traced);
-    if (!Array.isArray(got)) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
-    candidates = got as WorkHost[];
+    if ('reason' in got) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
+    candidates = got as readonly WorkHost[];
     if (candidates.length === 0) {
       fail(NOT_ENOUGH_HOSTS, { stage: 'placement', eliminated_by: lastEmptied(prefilters) ?? null });
     }
-    for (const h of candidates) inventoryOf.set(h, inventories(h));
   }
+  // Placement's view of a candidate is its inventory before this request consumed from it
+  const inventoryFor = (h: WorkHost): Record<ResourceClass, Inventory> => {
+    let inv = inventoryOf.get(h.uuid);
+    if (inv === undefined) inventoryOf.set(h.uuid, (inv = inventories(h)));
+    return inv;
+  };
 
   const selected: WorkHost[] = [];
-  let list = candidates;
+  const copies = new Map<string, WorkHost>();
+  let list: readonly WorkHost[] = candidates;
+  let order: HostOrder<WorkHost> = NO_HOSTS;
   for (let index = 0; index < request.num_instances; index++) {
     spec.instance_uuid = uuids[index] as string;
     const [sorted, trace] = sortedHosts(ctx, list, index);
@@ -397,18 +456,19 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
       const steps = [...trace.destination, ...trace.filters];
       fail(NOT_ENOUGH_HOSTS, { stage: 'filter', instance_index: index, eliminated_by: lastEmptied(steps) ?? steps[steps.length - 1] ?? null });
     }
-    list = sorted;
+    order = sorted;
     const claims: ClaimTrace[] = [];
     let chosen: WorkHost | null = null;
     if (!placement) {
-      chosen = sorted[0] as WorkHost;
+      chosen = sorted.at(0);
     } else {
-      for (const h of sorted) {
-        const already = claimed.get(h) ?? {};
-        const fault = fitFault(inventoryOf.get(h) as Record<ResourceClass, Inventory>, already, want);
+      for (let k = 0; k < sorted.length; k++) {
+        const h = sorted.at(k);
+        const already = claimed.get(h.uuid) ?? {};
+        const fault = fitFault(inventoryFor(h), already, want);
         claims.push({ ...ref(h), ok: fault === null, reason: fault });
         if (fault === null) {
-          claimed.set(h, { VCPU: (already.VCPU ?? 0) + (want.VCPU ?? 0), MEMORY_MB: (already.MEMORY_MB ?? 0) + (want.MEMORY_MB ?? 0), DISK_GB: (already.DISK_GB ?? 0) + (want.DISK_GB ?? 0) });
+          claimed.set(h.uuid, { VCPU: (already.VCPU ?? 0) + (want.VCPU ?? 0), MEMORY_MB: (already.MEMORY_MB ?? 0) + (want.MEMORY_MB ?? 0), DISK_GB: (already.DISK_GB ?? 0) + (want.DISK_GB ?? 0) });
           chosen = h;
           break;
         }
@@ -416,21 +476,35 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     }
     instances.push({ ...trace, claims, selected: chosen === null ? null : ref(chosen) });
     if (chosen === null) fail(NOT_ENOUGH_HOSTS, { stage: 'claim', instance_index: index, eliminated_by: null });
-    selected.push(chosen as WorkHost);
-    consume(chosen as WorkHost, spec);
+    const host = chosen as WorkHost;
+    // copy on the first consumption; the copy takes the host's place for the next instances
+    let work = copies.get(host.uuid);
+    if (work === undefined) {
+      if (placement) inventoryFor(host);
+      work = { ...host, instances: { ...host.instances } };
+      copies.set(host.uuid, work);
+    }
+    selected.push(work);
+    consume(work, spec);
+    // one instance needs only the best few hosts of the order; more need them all, in order
+    if (request.num_instances > 1) list = sorted.toArray().map((h) => copies.get(h.uuid) ?? h);
   }
 
   const numAlts = config.scheduler.max_attempts - 1;
   let alternatesRound: SortTrace | null = null;
-  let pool = list;
+  let pool = order;
   if (request.num_instances > 1 && numAlts > 0) {
     const [again, trace] = sortedHosts(ctx, list, request.num_instances - 1);
     pool = again;
     alternatesRound = trace;
   }
-  const chosenSet = new Set(selected);
+  const chosenUuids = new Set(selected.map((h) => h.uuid));
   const selections: Selection[] = selected.map((h, i) => {
-    const alternates = pool.filter((a) => a.cell_uuid === h.cell_uuid && !chosenSet.has(a)).slice(0, numAlts);
+    const alternates: WorkHost[] = [];
+    for (let k = 0; k < pool.length && alternates.length < numAlts; k++) {
+      const a = pool.at(k);
+      if (a.cell_uuid === h.cell_uuid && !chosenUuids.has(a.uuid)) alternates.push(a);
+    }
     return {
       instance_uuid: uuids[i] as string,
       ...ref(h),

@@ -186,9 +186,11 @@ export const MAX_NUM_INSTANCES = 10_000;
 /**
  * Checks a request spec and fills in defaults (no image, no AZ, no hints, no group, one
  * instance). Image properties nova would refuse (an unknown architecture, a malformed
- * `img_hv_requested_version`) and malformed `query` hints are refused here.
+ * `img_hv_requested_version`) and malformed `query` hints are refused here. The result is deeply
+ * frozen; passing it again (to `schedule` or `selectDestinations`) skips the check.
  */
 export function checkRequestSpec(value: unknown, field = 'request'): RequestSpec {
+  if (typeof value === 'object' && value !== null && trusted.get(value) === 'request') return value as RequestSpec;
   const rec = check.record(value, field);
   check.onlyKeys(rec, REQUEST_KEYS, field);
   const f = (k: string): string => `${field}.${k}`;
@@ -201,7 +203,7 @@ export function checkRequestSpec(value: unknown, field = 'request'): RequestSpec
     const dup = uuids.find((u, i) => uuids.indexOf(u) !== i);
     if (dup !== undefined) throw new InvalidInput(f('instance_uuids'), `'${dup}' appears twice.`);
   }
-  return {
+  return trustPart<RequestSpec>({
     flavor: checkFlavor(rec.flavor, f('flavor')),
     image: checkImage(rec.image, f('image')),
     availability_zone: check.optional(rec.availability_zone, f('availability_zone'), nullableStr, null),
@@ -217,7 +219,7 @@ export function checkRequestSpec(value: unknown, field = 'request'): RequestSpec
     force_nodes: check.optional(rec.force_nodes, f('force_nodes'), strings, []),
     requested_destination: checkDestination(rec.requested_destination, f('requested_destination')),
     is_bfv: check.optional(rec.is_bfv, f('is_bfv'), check.boolean, false),
-  };
+  }, 'request');
 }
 
 // ----------------------------------------------------------------------------- host states
@@ -323,16 +325,40 @@ const HOST_KEYS = [
   'num_instances', 'num_io_ops', 'failed_builds', 'instances', 'service', 'metrics', 'stats',
 ];
 
-/** Host states already checked (or built by the cloud) and deeply frozen: they cannot have changed since. */
-const trusted = new WeakSet<object>();
+/**
+ * Host states already checked (or built by the cloud) and deeply frozen, and their checked parts,
+ * each with what it was checked as (`'host'`, or the field it is: `'aggregates'`, `'service'`…),
+ * so a part is never taken for a field of another shape. Frozen, so they cannot have changed since.
+ */
+const trusted = new WeakMap<object, string>();
 
-/** Freezes a whole object tree (every level, even under an already frozen object). */
+/**
+ * Freezes a whole object tree (every level, even under an object frozen elsewhere), except
+ * subtrees already checked and frozen here: a caller's new host state that shares its aggregates
+ * or CPU info with a checked one costs only its own fields.
+ */
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object' && value !== null && !trusted.has(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }
   return value;
+}
+
+/** Marks a checked part of a host state (its aggregates, CPU info, service…) as checked and frozen. */
+function trustPart<T>(value: T, field: string): T {
+  if (typeof value === 'object' && value !== null) trusted.set(deepFreeze(value), field);
+  return value;
+}
+
+/**
+ * A part of a host state that was checked before is taken as it is (it is the checker's own
+ * frozen output, so checking it again would give it back); anything else is checked.
+ */
+function part<T>(rec: Record<string, unknown>, key: string, field: string, checker: (v: unknown, f: string) => T, fallback: T): T {
+  const value = rec[key];
+  if (typeof value === 'object' && value !== null && trusted.get(value) === key) return value as T;
+  return trustPart(check.optional(value, `${field}.${key}`, checker, fallback), key);
 }
 
 /**
@@ -341,7 +367,8 @@ function deepFreeze<T>(value: T): T {
  * internal to the scheduler module (not exported from its door), so callers cannot skip checks.
  */
 export function trustHostState(state: HostState): HostState {
-  trusted.add(deepFreeze(state));
+  for (const [k, v] of Object.entries(state)) trustPart(v, k);
+  trusted.set(Object.freeze(state), 'host');
   return state;
 }
 
@@ -353,7 +380,7 @@ export function trustHostState(state: HostState): HostState {
  * keeps its host states and replaces only the ones that change pays for those alone.
  */
 export function checkHostState(value: unknown, field = 'host'): HostState {
-  if (typeof value === 'object' && value !== null && trusted.has(value)) return value as HostState;
+  if (typeof value === 'object' && value !== null && trusted.get(value) === 'host') return value as HostState;
   const rec = check.record(value, field);
   check.onlyKeys(rec, HOST_KEYS, field);
   const f = (k: string): string => `${field}.${k}`;
@@ -361,7 +388,7 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
   const ratio = (k: string, fallback: number): number => check.optional(rec[k], f(k), (v, g) => check.number(v, g, 0), fallback);
   const host = check.name(rec.host, f('host'));
   const nodename = check.optional(rec.nodename, f('nodename'), check.name, host);
-  const instances = check.optional(rec.instances, f('instances'), checkInstances, {});
+  const instances = part(rec, 'instances', field, checkInstances, {});
   const ram = nonNegative('total_usable_ram_mb', 0);
   const disk = nonNegative('total_usable_disk_gb', 0);
   return trustHostState({
@@ -370,11 +397,11 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
     uuid: check.optional(rec.uuid, f('uuid'), check.name, nodename),
     cell_uuid: check.optional(rec.cell_uuid, f('cell_uuid'), nullableStr, null),
     availability_zone: check.optional(rec.availability_zone, f('availability_zone'), nullableStr, null),
-    aggregates: check.optional(rec.aggregates, f('aggregates'), (v, g) => arrayOf(v, g, checkAggregate), []),
+    aggregates: part(rec, 'aggregates', field, (v, g) => arrayOf(v, g, checkAggregate), []),
     hypervisor_type: check.optional(rec.hypervisor_type, f('hypervisor_type'), str, 'QEMU'),
     hypervisor_version: check.optional(rec.hypervisor_version, f('hypervisor_version'), (v, g) => (v === null ? null : check.integer(v, g, 0)), null),
-    cpu_info: checkCpuInfo(rec.cpu_info, f('cpu_info')),
-    supported_instances: check.optional(rec.supported_instances, f('supported_instances'), (v, g) => arrayOf(v, g, checkSupported), []),
+    cpu_info: part(rec, 'cpu_info', field, checkCpuInfo, null),
+    supported_instances: part(rec, 'supported_instances', field, (v, g) => arrayOf(v, g, checkSupported), []),
     vcpus_total: nonNegative('vcpus_total', 0),
     vcpus_used: nonNegative('vcpus_used', 0),
     total_usable_ram_mb: ram,
@@ -388,23 +415,86 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
     num_io_ops: nonNegative('num_io_ops', 0),
     failed_builds: nonNegative('failed_builds', 0),
     instances,
-    service: check.optional(rec.service, f('service'), checkService, { disabled: false, disabled_reason: null, up: true, forced_down: false }),
-    metrics: check.optional(rec.metrics, f('metrics'), (v, g) => arrayOf(v, g, checkMetric), []),
-    stats: check.optional(rec.stats, f('stats'), checkStats, {}),
+    service: part(rec, 'service', field, checkService, { disabled: false, disabled_reason: null, up: true, forced_down: false }),
+    metrics: part(rec, 'metrics', field, (v, g) => arrayOf(v, g, checkMetric), []),
+    stats: part(rec, 'stats', field, checkStats, {}),
   });
 }
 
 /** Checks a list of host states; `(host, nodename)` pairs and uuids must be unique. */
 export function checkHosts(value: unknown, field = 'hosts'): HostState[] {
-  const hosts = arrayOf(value, field, checkHostState);
-  const seen = new Set<string>();
-  const uuids = new Set<string>();
-  hosts.forEach((h, i) => {
-    const key = `${h.host}\u0000${h.nodename}`;
-    if (seen.has(key)) throw new InvalidInput(`${field}[${i}].nodename`, `host '${h.host}' node '${h.nodename}' appears twice.`);
-    if (uuids.has(h.uuid)) throw new InvalidInput(`${field}[${i}].uuid`, `'${h.uuid}' appears twice.`);
-    seen.add(key);
-    uuids.add(h.uuid);
-  });
+  if (!Array.isArray(value)) return arrayOf(value, field, checkHostState);
+  // a host state checked before is taken as it is (no per-item field names built)
+  const hosts: HostState[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    hosts.push(typeof v === 'object' && v !== null && trusted.get(v) === 'host' ? (v as HostState) : checkHostState(v, `${field}[${i}]`));
+  }
+  if (!uniqueSinceLast(hosts)) lastUnique = uniqueIndex(hosts, field);
   return hosts;
+}
+
+/** Where each `(host, nodename)` pair and each uuid of a list of unique host states is. */
+interface UniqueIndex {
+  readonly hosts: readonly HostState[];
+  readonly nodes: Map<string, number>;
+  readonly uuids: Map<string, number>;
+}
+
+const nodeKey = (h: HostState): string => (h.nodename === h.host ? h.host : `${h.host}\u0000${h.nodename}`);
+
+/** Indexes a list of host states, refusing a pair or a uuid that appears twice. */
+function uniqueIndex(hosts: readonly HostState[], field: string): UniqueIndex {
+  const nodes = new Map<string, number>();
+  const uuids = new Map<string, number>();
+  hosts.forEach((h, i) => {
+    const key = nodeKey(h);
+    if (nodes.has(key)) throw new InvalidInput(`${field}[${i}].nodename`, `host '${h.host}' node '${h.nodename}' appears twice.`);
+    if (uuids.has(h.uuid)) throw new InvalidInput(`${field}[${i}].uuid`, `'${h.uuid}' appears twice.`);
+    nodes.set(key, i);
+    uuids.set(h.uuid, i);
+  });
+  return { hosts, nodes, uuids };
+}
+
+/**
+ * The index of the last list found unique. A caller that schedules again over the same list with
+ * a few host states replaced (the ones it consumed from) has only those looked up again.
+ */
+let lastUnique: UniqueIndex | null = null;
+
+/** Whether `hosts` is the last unique list with at most a few entries replaced, none clashing (then the index follows it). */
+function uniqueSinceLast(hosts: readonly HostState[]): boolean {
+  const last = lastUnique;
+  if (last === null || last.hosts.length !== hosts.length) return false;
+  const changed: number[] = [];
+  for (let i = 0; i < hosts.length; i++) {
+    if (hosts[i] !== last.hosts[i]) {
+      changed.push(i);
+      if (changed.length > 64) return false;
+    }
+  }
+  // a replaced entry clashes with an entry that stayed, or with another replaced entry
+  const stays = (j: number | undefined): boolean => j !== undefined && hosts[j] === last.hosts[j];
+  const newNodes = new Set<string>();
+  const newUuids = new Set<string>();
+  for (const i of changed) {
+    const h = hosts[i] as HostState;
+    const key = nodeKey(h);
+    if (stays(last.nodes.get(key)) || stays(last.uuids.get(h.uuid)) || newNodes.has(key) || newUuids.has(h.uuid)) return false;
+    newNodes.add(key);
+    newUuids.add(h.uuid);
+  }
+  for (const i of changed) {
+    const old = last.hosts[i] as HostState;
+    if (last.nodes.get(nodeKey(old)) === i) last.nodes.delete(nodeKey(old));
+    if (last.uuids.get(old.uuid) === i) last.uuids.delete(old.uuid);
+  }
+  for (const i of changed) {
+    const h = hosts[i] as HostState;
+    last.nodes.set(nodeKey(h), i);
+    last.uuids.set(h.uuid, i);
+  }
+  lastUnique = { hosts, nodes: last.nodes, uuids: last.uuids };
+  return true;
 }

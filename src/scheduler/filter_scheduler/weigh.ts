@@ -33,6 +33,136 @@ export interface Weighing<H extends HostState = HostState> {
 }
 
 /**
+ * The total weight of each host (nova's `get_weighed_objects` without the sort), and with
+ * `traced` what each weigher contributed.
+ */
+export function weighTotals<H extends HostState>(
+  weighers: readonly HostWeigher[],
+  hosts: readonly H[],
+  spec: RequestSpec,
+  config: SchedulerConfig,
+  traced: boolean,
+): { totals: Float64Array; steps: WeigherTrace[] } {
+  const n = hosts.length;
+  const totals = new Float64Array(n);
+  const steps: WeigherTrace[] = [];
+  if (n <= 1) return { totals, steps };
+  const raw = new Float64Array(n);
+  for (const weigher of weighers) {
+    const { minval, maxval } = weigher;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      let w = weigher.weigh(hosts[i] as H, spec, config);
+      if (minval !== null && w < minval) w = minval;
+      if (maxval !== null && w > maxval) w = maxval;
+      raw[i] = w;
+      if (w < lo) lo = w;
+      if (w > hi) hi = w;
+    }
+    // nova's normalize: between minval / maxval, else the list's own minimum and maximum
+    const low = minval ?? lo;
+    const range = (maxval ?? hi) - low;
+    const normalised = (i: number): number => (range === 0 ? 0 : ((raw[i] as number) - low) / range);
+    if (!traced) {
+      // every normalised weight is 0 when the range is empty: nothing to add
+      if (range !== 0) for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + (weigher.multiplier(config, hosts[i] as H) * ((raw[i] as number) - low)) / range;
+      continue;
+    }
+    steps.push({
+      name: weigher.name,
+      minval,
+      maxval,
+      hosts: hosts.map((h, i) => {
+        const multiplier = weigher.multiplier(config, h);
+        const score = multiplier * normalised(i);
+        totals[i] = (totals[i] as number) + score;
+        return { host: h.host, nodename: h.nodename, raw: raw[i] as number, normalised: normalised(i), multiplier, score };
+      }),
+    });
+  }
+  return { totals, steps };
+}
+
+/**
+ * Hosts best first — highest total weight, equal weights in input order (Python's stable sort) —
+ * ordered lazily: a heap gives the k-th best in O(log n) each, so a request that needs only the
+ * best few hosts (one instance, its alternates) does not pay for sorting them all.
+ */
+export class Ranking<H> {
+  readonly #hosts: readonly H[];
+  readonly #totals: Float64Array;
+  readonly #heap: Int32Array;
+  #size: number;
+  readonly #done: number[] = [];
+
+  constructor(hosts: readonly H[], totals: Float64Array) {
+    this.#hosts = hosts;
+    this.#totals = totals;
+    const n = hosts.length;
+    this.#heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.#heap[i] = i;
+    this.#size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.#down(i);
+  }
+
+  /** How many hosts there are. */
+  get length(): number {
+    return this.#hosts.length;
+  }
+
+  /** The k-th best host (0 is the best). */
+  at(k: number): H {
+    if (!(k >= 0 && k < this.#hosts.length)) throw new RangeError(`no host ranked ${k} of ${this.#hosts.length}`);
+    while (this.#done.length <= k) this.#pop();
+    return this.#hosts[this.#done[k] as number] as H;
+  }
+
+  /** The total weight of the k-th best host. */
+  weightAt(k: number): number {
+    this.at(k);
+    return this.#totals[this.#done[k] as number] as number;
+  }
+
+  /** All hosts, best first. */
+  toArray(): H[] {
+    const out: H[] = [];
+    for (let k = 0; k < this.length; k++) out.push(this.at(k));
+    return out;
+  }
+
+  #before(a: number, b: number): boolean {
+    const ta = this.#totals[a] as number;
+    const tb = this.#totals[b] as number;
+    return ta > tb || (ta === tb && a < b);
+  }
+
+  #down(i: number): void {
+    const heap = this.#heap;
+    const size = this.#size;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const r = l + 1;
+      const c = r < size && this.#before(heap[r] as number, heap[l] as number) ? r : l;
+      if (!this.#before(heap[c] as number, heap[i] as number)) return;
+      const t = heap[i] as number;
+      heap[i] = heap[c] as number;
+      heap[c] = t;
+      i = c;
+    }
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    this.#done.push(heap[0] as number);
+    this.#size -= 1;
+    heap[0] = heap[this.#size] as number;
+    this.#down(0);
+  }
+}
+
+/**
  * Weighs `hosts` with `weighers` (nova's `get_weighed_objects`). With one host or none nothing
  * is weighed and every weight is 0, as in nova.
  */
@@ -43,36 +173,7 @@ export function weighHosts<H extends HostState>(
   config: SchedulerConfig,
   traced = true,
 ): Weighing<H> {
-  const totals = hosts.map(() => 0.0);
-  const steps: WeigherTrace[] = [];
-  if (hosts.length > 1) {
-    for (const weigher of weighers) {
-      const raw = hosts.map((h) => {
-        let w = weigher.weigh(h, spec, config);
-        if (weigher.minval !== null) w = Math.max(w, weigher.minval);
-        if (weigher.maxval !== null) w = Math.min(w, weigher.maxval);
-        return w;
-      });
-      const normalised = normalize(raw, weigher.minval, weigher.maxval);
-      if (!traced) {
-        // the same arithmetic, without the per-host trace objects
-        for (let i = 0; i < hosts.length; i++) totals[i] = (totals[i] as number) + weigher.multiplier(config, hosts[i] as H) * (normalised[i] as number);
-        continue;
-      }
-      steps.push({
-        name: weigher.name,
-        minval: weigher.minval,
-        maxval: weigher.maxval,
-        hosts: hosts.map((h, i) => {
-          const multiplier = weigher.multiplier(config, h);
-          const score = multiplier * (normalised[i] as number);
-          totals[i] = (totals[i] as number) + score;
-          return { host: h.host, nodename: h.nodename, raw: raw[i] as number, normalised: normalised[i] as number, multiplier, score };
-        }),
-      });
-    }
-  }
-  const weighed = hosts.map((host, i) => ({ host, weight: totals[i] as number }));
-  weighed.sort((a, b) => b.weight - a.weight);
-  return { weighed, steps };
+  const { totals, steps } = weighTotals(weighers, hosts, spec, config, traced);
+  const ranking = new Ranking(hosts, totals);
+  return { weighed: Array.from({ length: hosts.length }, (_, k) => ({ host: ranking.at(k), weight: ranking.weightAt(k) })), steps };
 }

@@ -126,15 +126,20 @@ export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boo
  */
 const byCreation = new WeakMap<object, readonly string[]>();
 
-function* providersInOrder(s: S): Generator<ResourceProviderRow> {
-  const providers = plain(s.placement.providers);
+/** Provider uuids in creation order (the order candidates come in). */
+export function providerOrder(s: S): readonly string[] {
   const names = plain(s.placement.provider_names);
   let order = byCreation.get(names);
   if (order === undefined) {
-    order = tableToArray(providers).sort((a, b) => a.id - b.id).map((rp) => rp.uuid);
+    order = Object.freeze(tableToArray(plain(s.placement.providers)).sort((a, b) => a.id - b.id).map((rp) => rp.uuid));
     byCreation.set(names, order);
   }
-  for (const uuid of order) {
+  return order;
+}
+
+function* providersInOrder(s: S): Generator<ResourceProviderRow> {
+  const providers = plain(s.placement.providers);
+  for (const uuid of providerOrder(s)) {
     const rp = getRow(providers, uuid);
     if (rp) yield rp;
   }

@@ -12,8 +12,9 @@ export const ImagePropertiesFilter: HostFilter = {
   name: 'ImagePropertiesFilter',
   runFilterForEachInstance: false,
   hostPasses(host, spec, config) {
-    const props = imageMetaProps(spec.image);
     const fallbackArch = config.filter_scheduler.image_properties_default_architecture;
+    if (spec.image === null && fallbackArch === null) return true; // nothing is required
+    const props = imageMetaProps(spec.image);
     const arch = props.get('hw_architecture') ?? (fallbackArch === null ? undefined : canonicalArch(fallbackArch) ?? undefined);
     const wanted = [arch, props.get('img_hv_type'), props.get('hw_vm_mode')].filter((p) => p !== undefined && p !== '') as string[];
     if (wanted.length === 0) return true;

@@ -49,7 +49,11 @@ export function validateNumValues(values: Set<string>, fallback: number, cast: '
 
 /** A per-aggregate override of a numeric option: the minimum of the aggregates' values, else the option. */
 export function aggregateOverride(host: HostState, key: string, configured: number, cast: 'int' | 'float'): number {
-  return validateNumValues(aggregateValuesFromKey(host, key), configured, cast) ?? configured;
+  // most hosts' aggregates do not set the key: answer without building the set of values
+  for (const agg of host.aggregates) {
+    if (Object.hasOwn(agg.metadata, key)) return validateNumValues(aggregateValuesFromKey(host, key), configured, cast) ?? configured;
+  }
+  return configured;
 }
 
 /** `RequestSpec.get_scheduler_hint`: a one-item list reads back as its item. */

@@ -16,6 +16,7 @@ export const MetricsWeigher: HostWeigher = {
   maxval: null,
   multiplier: (config, host) => getWeightMultiplier(host, 'metrics_weight_multiplier', config.metrics.weight_multiplier),
   weigh(host, _spec, config) {
+    if (config.metrics.weight_setting.length === 0) return 0.0;
     const byName = new Map(host.metrics.map((m) => [m.name, m.value]));
     let value = 0.0;
     for (const [name, ratio] of parseWeightSetting(config.metrics.weight_setting)) {
