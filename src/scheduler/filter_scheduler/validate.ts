@@ -454,7 +454,7 @@ function uniqueIndex(hosts: readonly HostState[], field: string): UniqueIndex {
     nodes.set(key, i);
     uuids.set(h.uuid, i);
   });
-  return { hosts, nodes, uuids };
+  return { hosts: [...hosts], nodes, uuids };
 }
 
 /**
@@ -495,6 +495,7 @@ function uniqueSinceLast(hosts: readonly HostState[]): boolean {
     last.nodes.set(nodeKey(h), i);
     last.uuids.set(h.uuid, i);
   }
-  lastUnique = { hosts, nodes: last.nodes, uuids: last.uuids };
+  // a copy: the caller may change its array afterwards
+  lastUnique = { hosts: [...hosts], nodes: last.nodes, uuids: last.uuids };
   return true;
 }

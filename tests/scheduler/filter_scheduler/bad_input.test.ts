@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { CloudError, InvalidInput } from '../../../src/core/index.js';
-import { schedule } from '../../../src/scheduler/filter_scheduler/index.js';
+import { checkHostState, checkHosts, checkRequestSpec, schedule } from '../../../src/scheduler/filter_scheduler/index.js';
 import { caught } from './helpers.js';
 
 const valid = () => ({
@@ -206,5 +206,51 @@ describe('bad input', () => {
       }),
       { seed: 8080, numRuns: 600 },
     );
+  });
+
+  describe('the same host twice', () => {
+    const base = (name: string, extra: Record<string, unknown> = {}) => checkHostState({ host: name, uuid: `uuid-${name}`, vcpus_total: 4, total_usable_ram_mb: 4096, total_usable_disk_gb: 10, ...extra });
+    const list = () => ['a', 'b', 'c', 'd'].map((n) => base(n));
+
+    it('refuses a (host, nodename) pair or a uuid given twice, naming the second', () => {
+      expect(caught(() => checkHosts([base('a'), base('b'), base('a', { uuid: 'other' })])).details.field).toBe('hosts[2].nodename');
+      expect(caught(() => checkHosts([base('a'), base('b', { uuid: 'uuid-a' })])).details.field).toBe('hosts[1].uuid');
+      // the same host with two nodes is two compute nodes, not a duplicate
+      expect(checkHosts([base('a', { nodename: 'n1', uuid: 'x1' }), base('a', { nodename: 'n2', uuid: 'x2' }), base('n1', { uuid: 'x3' })])).toHaveLength(3);
+    });
+
+    it('refuses a replaced entry that clashes with one that stayed, after the list was found unique', () => {
+      const hosts = list();
+      checkHosts(hosts);
+      const clash = [...hosts];
+      clash[1] = base('d', { uuid: 'fresh' });
+      expect(caught(() => checkHosts(clash)).details.field).toBe('hosts[3].nodename');
+      const twoNew = [...hosts];
+      twoNew[0] = base('z', { uuid: 'u-z1' });
+      twoNew[2] = base('y', { uuid: 'u-z1' });
+      expect(caught(() => checkHosts(twoNew)).details.field).toBe('hosts[2].uuid');
+      // a replacement that swaps names between two replaced entries is fine
+      const swapped = [...hosts];
+      swapped[0] = hosts[1] as never;
+      swapped[1] = hosts[0] as never;
+      expect(checkHosts(swapped).map((h) => h.host)).toEqual(['b', 'a', 'c', 'd']);
+    });
+
+    it('checks again an array the caller changed after checkHosts returned it', () => {
+      const checked = checkHosts(list());
+      checked[0] = checked[3] as never;
+      expect(caught(() => checkHosts(checked)).details.field).toBe('hosts[3].nodename');
+    });
+  });
+
+  it('takes a checked part of a host state only for the field it was checked as', () => {
+    const h = checkHostState(valid().hosts[0]);
+    // a checked aggregates array is not a metrics array, nor checked instances a service
+    expect(caught(() => checkHostState({ host: 'x', metrics: h.aggregates })).details.field).toBe('host.metrics[0].id');
+    expect(caught(() => checkHostState({ host: 'x', service: h.instances, instances: h.service })).details.field).toMatch(/^host\.(service|instances)/);
+    // and a checked request spec is not a host state
+    const spec = checkRequestSpec({ flavor: { name: 'f', vcpus: 1, memory_mb: 1, root_gb: 0 } });
+    expect(checkRequestSpec(spec)).toBe(spec);
+    expect(caught(() => checkHostState(spec))).toBeInstanceOf(InvalidInput);
   });
 });
