@@ -214,6 +214,29 @@ function* walk<T>(node: TableNode<T>, from: string | undefined): Generator<[stri
   }
 }
 
+/** The [key, row] pairs whose key starts with `prefix`, in key order. O(log n + k), no generators. */
+export function tablePrefix<T>(table: Table<T>, prefix: string): [string, T][] {
+  const out: [string, T][] = [];
+  collectPrefix(rootOf(table), prefix, out);
+  return out;
+}
+
+/** Collects under `node`; false once a key past the prefix was seen (nothing later can match). */
+function collectPrefix<T>(node: TableNode<T>, prefix: string, out: [string, T][]): boolean {
+  if (!isBranch(node)) {
+    for (let i = lowerBound(node.k, prefix); i < node.k.length; i++) {
+      const k = node.k[i] as string;
+      if (!k.startsWith(prefix)) return false;
+      out.push([k, node.v[i] as T]);
+    }
+    return true;
+  }
+  for (let i = childIndex(node.k, prefix); i < node.c.length; i++) {
+    if (!collectPrefix(node.c[i] as TableNode<T>, prefix, out)) return false;
+  }
+  return true;
+}
+
 /** Every row in key order. */
 export function* tableValues<T>(table: Table<T>, from?: string): Generator<T> {
   for (const [, v] of tableEntries(table, from)) yield v;

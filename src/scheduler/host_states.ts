@@ -69,6 +69,32 @@ function vendorOf(model: string): string {
   return 'Unknown';
 }
 
+/** The parts of a host state that come from the host row and the aggregates alone. */
+interface HostParts {
+  readonly aggregates: readonly Aggregate[];
+  readonly ofHost: readonly Aggregate[];
+  readonly cpu_info: NonNullable<HostState['cpu_info']>;
+  readonly supported_instances: HostState['supported_instances'];
+}
+
+/** Per (immutable) host row: its parts, rebuilt only when the row or the aggregates change. */
+const partsCache = new WeakMap<Host, HostParts>();
+
+function partsOf(host: Host, aggregates: readonly Aggregate[]): HostParts {
+  const known = partsCache.get(host);
+  if (known !== undefined && known.aggregates === aggregates) return known;
+  const arch = /ampere|arm/i.test(host.cpu.model) ? 'aarch64' : 'x86_64';
+  const hvTypes = host.hypervisor_type === 'QEMU' ? ['kvm', 'qemu'] : [host.hypervisor_type.toLowerCase()];
+  const parts: HostParts = {
+    aggregates,
+    ofHost: aggregates.filter((a) => a.hosts.includes(host.name)),
+    cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
+    supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
+  };
+  partsCache.set(host, parts);
+  return parts;
+}
+
 /** The HostState nova's scheduler sees for a compute host and its provider. */
 export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[]): HostState {
   const inv = rp.inventories;
@@ -76,19 +102,18 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
   const mem = inv.MEMORY_MB;
   const disk = inv.DISK_GB;
   const vcpu = inv.VCPU;
-  const arch = /ampere|arm/i.test(host.cpu.model) ? 'aarch64' : 'x86_64';
-  const hvTypes = host.hypervisor_type === 'QEMU' ? ['kvm', 'qemu'] : [host.hypervisor_type.toLowerCase()];
+  const parts = partsOf(host, aggregates);
   return {
     host: host.name,
     nodename: host.name,
     uuid: rp.uuid,
     cell_uuid: null,
     availability_zone: host.availability_zone ?? DEFAULT_AVAILABILITY_ZONE,
-    aggregates: aggregates.filter((a) => a.hosts.includes(host.name)),
+    aggregates: parts.ofHost,
     hypervisor_type: host.hypervisor_type,
     hypervisor_version: null,
-    cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
-    supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
+    cpu_info: parts.cpu_info,
+    supported_instances: parts.supported_instances,
     // totals net of the reservation, so that `int(total × ratio)` is Placement's capacity
     // `int((total − reserved) × ratio)` wherever the scheduler models a claim
     vcpus_total: (vcpu?.total ?? 0) - (vcpu?.reserved ?? 0),
@@ -116,6 +141,8 @@ export function hostStates(s: CloudState, uuids: readonly string[]): HostState[]
   // read the tables themselves, not through the transaction's draft (one unwrap, not one per row)
   const hosts = plain(s.hardware.hosts);
   const providers = plain(s.placement.providers);
+  const links = plain(s.placement.provider_consumers);
+  const consumerRows = plain(s.placement.consumers);
   const out: HostState[] = [];
   for (const uuid of uuids) {
     const host = getRow(hosts, uuid);
@@ -128,8 +155,8 @@ export function hostStates(s: CloudState, uuids: readonly string[]): HostState[]
       continue;
     }
     const consumers: { uuid: string; project_id: string }[] = [];
-    for (const [, c] of under(s.placement.provider_consumers, uuid)) {
-      const row = getRow(s.placement.consumers, c);
+    for (const [, c] of under(links, uuid)) {
+      const row = getRow(consumerRows, c);
       if (row && row.consumer_type === 'INSTANCE') consumers.push({ uuid: row.uuid, project_id: row.project_id });
     }
     const state = trustHostState(hostStateOf(host, rp, aggregates, consumers));

@@ -11,6 +11,7 @@ import {
   tableToArray,
   firstEntry,
   tableChanges,
+  tablePrefix,
   FANOUT,
   type Table,
 } from '../../src/core/index.js';
@@ -182,5 +183,19 @@ describe('tableChanges', () => {
     });
     expect(tableChanges(t, u, 10)).toHaveLength(10);
     expect(tableChanges(t, u, 9)).toBeNull();
+  });
+});
+
+describe('tablePrefix', () => {
+  it('returns the entries whose key starts with the prefix, in key order, as a filter of all entries would (seed 6161)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: fc.constantFrom('a', 'b', '|', 'c'), maxLength: 5 }), { maxLength: 300 }), fc.string({ unit: fc.constantFrom('a', 'b', '|'), maxLength: 3 }), (keys, prefix) => {
+        const t = produce(emptyTable<number>(), (d) => {
+          keys.forEach((k, i) => setRow(d as Table<number>, k, i));
+        });
+        expect(tablePrefix(t, prefix)).toEqual([...tableEntries(t)].filter(([k]) => k.startsWith(prefix)));
+      }),
+      { seed: 6161, numRuns: 300 },
+    );
   });
 });

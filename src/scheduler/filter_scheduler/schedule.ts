@@ -203,7 +203,9 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
         skipped.push(filter.name);
         continue;
       }
-      const [kept, t] = step(filter.name, list, (h) => filter.hostPasses(h, spec, config), ctx.traced);
+      const [kept, t] = filter.passesAll?.(spec, config)
+        ? [list, { name: filter.name, start: list.length, end: list.length, removed: [] }]
+        : step(filter.name, list, (h) => filter.hostPasses(h, spec, config), ctx.traced);
       list = kept;
       filters.push(t);
       if (list.length === 0) break;

@@ -310,6 +310,12 @@ export interface HostFilter {
   readonly runFilterForEachInstance: boolean;
   /** Whether the host passes, or why not. */
   hostPasses(host: HostState, spec: RequestSpec, config: SchedulerConfig): FilterVerdict;
+  /**
+   * True when, for this request, every host passes whatever it is (nova's filters return True
+   * first thing in these cases: no group, no hint, no extra specs…); the scheduler then skips
+   * the per-host calls. Agrees with `hostPasses`; absent means "ask every host".
+   */
+  passesAll?(spec: RequestSpec, config: SchedulerConfig): boolean;
 }
 
 /**
@@ -328,4 +334,10 @@ export interface HostWeigher {
   multiplier(config: SchedulerConfig, host: HostState): number;
   /** The raw weight of a host (higher wins before the multiplier). */
   weigh(host: HostState, spec: RequestSpec, config: SchedulerConfig): number;
+  /**
+   * The raw weight every host gets for this request when it does not depend on the host (no
+   * group for the soft-affinity weighers, no `weight_setting` for metrics…), else null; the
+   * scheduler then skips the per-host calls. Agrees with `weigh`; absent means "weigh every host".
+   */
+  uniformWeight?(spec: RequestSpec, config: SchedulerConfig): number | null;
 }

@@ -347,7 +347,7 @@ function deepFreeze<T>(value: T): T {
 
 /** Marks a checked part of a host state (its aggregates, CPU info, service…) as checked and frozen. */
 function trustPart<T>(value: T, field: string): T {
-  if (typeof value === 'object' && value !== null) trusted.set(deepFreeze(value), field);
+  if (typeof value === 'object' && value !== null && trusted.get(value) !== field) trusted.set(deepFreeze(value), field);
   return value;
 }
 

@@ -52,8 +52,9 @@ export function weighTotals<H extends HostState>(
     const { minval, maxval } = weigher;
     let lo = Infinity;
     let hi = -Infinity;
+    const uniform = weigher.uniformWeight?.(spec, config) ?? null;
     for (let i = 0; i < n; i++) {
-      let w = weigher.weigh(hosts[i] as H, spec, config);
+      let w = uniform ?? weigher.weigh(hosts[i] as H, spec, config);
       if (minval !== null && w < minval) w = minval;
       if (maxval !== null && w > maxval) w = maxval;
       raw[i] = w;

@@ -15,6 +15,7 @@ import {
   getRow,
   setRow,
   tableEntries,
+  tablePrefix,
   tableValues,
   type CloudState,
   type Table,
@@ -75,12 +76,8 @@ export function initialPlacementState(): PlacementState {
 const key = (...parts: string[]): string => parts.join('|');
 
 /** Rows under `prefix|`, in key order. */
-export function* under<T>(table: Table<T>, prefix: string): Generator<[string, T]> {
-  const p = `${prefix}|`;
-  for (const entry of tableEntries(table, p)) {
-    if (!entry[0].startsWith(p)) return;
-    yield entry;
-  }
+export function under<T>(table: Table<T>, prefix: string): [string, T][] {
+  return tablePrefix(table, `${prefix}|`);
 }
 
 // ---------------------------------------------------------------- getters

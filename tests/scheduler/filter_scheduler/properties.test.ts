@@ -9,6 +9,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   FILTERS,
+  WEIGHERS,
   NoValidHost,
   checkHosts,
   checkRequestSpec,
@@ -321,5 +322,37 @@ describe('schedule properties', () => {
       }),
       { seed: 99, numRuns: 200 },
     );
+  });
+
+  it("a filter's passesAll and a weigher's uniformWeight agree with asking every host (seed 3131)", () => {
+    let shortcuts = 0;
+    fc.assert(
+      fc.property(
+        inputArb,
+        fc.option(fc.uuid(), { nil: null }),
+        fc.constantFrom({}, { 'capabilities:cpu_info:arch': 'aarch64' }, { vcpus_total: '>= 8' }, { 'aggregate_instance_extra_specs:ssd': 'true' }),
+        fc.constantFrom([], ['cpu.frequency=1']),
+        fc.constantFrom(null, 'x86_64', 'aarch64'),
+        fc.constantFrom(null, { cell_uuid: 'c2', allow_cross_cell_move: true }, { cell_uuid: 'c1', allow_cross_cell_move: false }),
+        (input, uuid, extra_specs, weight_setting, arch, destination) => {
+        const hosts = checkHosts(input.hosts);
+        const request = { ...input.request, flavor: { ...input.request.flavor, extra_specs }, requested_destination: destination };
+        const spec = { ...checkRequestSpec(request), instance_uuid: uuid };
+        const config = checkSchedulerConfig({ ...input.config, metrics: { weight_setting, required: false }, filter_scheduler: { ...input.config.filter_scheduler, image_properties_default_architecture: arch } });
+        for (const f of FILTERS) {
+          if (f.passesAll?.(spec, config) !== true) continue;
+          shortcuts++;
+          for (const h of hosts) expect(f.hostPasses(h, spec, config), `${f.name} on ${h.host}`).toBe(true);
+        }
+        for (const w of WEIGHERS) {
+          const u = w.uniformWeight?.(spec, config) ?? null;
+          if (u === null) continue;
+          shortcuts++;
+          for (const h of hosts) expect(Object.is(w.weigh(h, spec, config), u), `${w.name} on ${h.host}`).toBe(true);
+        }
+      }),
+      { seed: 3131, numRuns: 400 },
+    );
+    expect(shortcuts).toBeGreaterThan(300);
   });
 });

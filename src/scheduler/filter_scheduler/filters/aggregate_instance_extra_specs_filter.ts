@@ -13,6 +13,7 @@ const SCOPE = 'aggregate_instance_extra_specs';
 export const AggregateInstanceExtraSpecsFilter: HostFilter = {
   name: 'AggregateInstanceExtraSpecsFilter',
   runFilterForEachInstance: false,
+  passesAll: (spec) => Object.keys(spec.flavor.extra_specs).length === 0,
   hostPasses(host, spec) {
     const specs = Object.entries(spec.flavor.extra_specs);
     if (specs.length === 0) return true;

@@ -4,5 +4,6 @@ import type { HostFilter } from '../types.js';
 export const AllHostsFilter: HostFilter = {
   name: 'AllHostsFilter',
   runFilterForEachInstance: false,
+  passesAll: () => true,
   hostPasses: () => true,
 };

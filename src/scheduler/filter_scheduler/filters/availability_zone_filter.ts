@@ -10,6 +10,7 @@ import { aggregateMetadataGetByHost, showSet } from './utils.js';
 export const AvailabilityZoneFilter: HostFilter = {
   name: 'AvailabilityZoneFilter',
   runFilterForEachInstance: false,
+  passesAll: (spec) => !spec.availability_zone,
   hostPasses(host, spec, config) {
     const wanted = spec.availability_zone;
     if (!wanted) return true;

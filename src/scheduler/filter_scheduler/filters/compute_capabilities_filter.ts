@@ -41,6 +41,7 @@ function capability(host: HostState, scope: readonly string[]): unknown {
 export const ComputeCapabilitiesFilter: HostFilter = {
   name: 'ComputeCapabilitiesFilter',
   runFilterForEachInstance: false,
+  passesAll: (spec) => Object.keys(spec.flavor.extra_specs).length === 0,
   hostPasses(host, spec) {
     for (const [key, req] of Object.entries(spec.flavor.extra_specs)) {
       let scope = key.split(':');

@@ -8,6 +8,10 @@ import { getSchedulerHint, instanceUuidsOverlap } from './utils.js';
 export const DifferentHostFilter: HostFilter = {
   name: 'DifferentHostFilter',
   runFilterForEachInstance: false,
+  passesAll(spec) {
+    const uuids = getSchedulerHint(spec, 'different_host');
+    return !uuids || uuids.length === 0;
+  },
   hostPasses(host, spec) {
     const uuids = getSchedulerHint(spec, 'different_host');
     if (!uuids || uuids.length === 0) return true;

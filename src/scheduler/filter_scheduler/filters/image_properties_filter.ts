@@ -1,4 +1,4 @@
-import type { HostFilter } from '../types.js';
+import type { HostFilter, RequestSpec, SchedulerConfig } from '../types.js';
 import { canonicalArch, imageMetaProps, parseVersionPredicate, versionToString } from '../image_meta.js';
 
 /**
@@ -8,15 +8,20 @@ import { canonicalArch, imageMetaProps, parseVersionPredicate, versionToString }
  * `hypervisor_version` (`nova/scheduler/filters/image_props_filter.py`). An image without such
  * properties falls back to `[filter_scheduler] image_properties_default_architecture`.
  */
+/** What the image asks of the host: architecture, hypervisor type, VM mode (those set). */
+function wantedOf(spec: RequestSpec, config: SchedulerConfig): { props: ReadonlyMap<string, string | number | boolean>; wanted: string[] } {
+  const fallbackArch = config.filter_scheduler.image_properties_default_architecture;
+  const props = imageMetaProps(spec.image);
+  const arch = props.get('hw_architecture') ?? (fallbackArch === null ? undefined : canonicalArch(fallbackArch) ?? undefined);
+  return { props, wanted: [arch, props.get('img_hv_type'), props.get('hw_vm_mode')].filter((p) => p !== undefined && p !== '') as string[] };
+}
+
 export const ImagePropertiesFilter: HostFilter = {
   name: 'ImagePropertiesFilter',
   runFilterForEachInstance: false,
+  passesAll: (spec, config) => wantedOf(spec, config).wanted.length === 0,
   hostPasses(host, spec, config) {
-    const fallbackArch = config.filter_scheduler.image_properties_default_architecture;
-    if (spec.image === null && fallbackArch === null) return true; // nothing is required
-    const props = imageMetaProps(spec.image);
-    const arch = props.get('hw_architecture') ?? (fallbackArch === null ? undefined : canonicalArch(fallbackArch) ?? undefined);
-    const wanted = [arch, props.get('img_hv_type'), props.get('hw_vm_mode')].filter((p) => p !== undefined && p !== '') as string[];
+    const { props, wanted } = wantedOf(spec, config);
     if (wanted.length === 0) return true;
     const shown = `(${wanted.join(', ')})`;
     if (host.supported_instances.length === 0) return `image requires ${shown} but the host advertises no supported_instances`;

@@ -8,6 +8,10 @@ import { getSchedulerHint, instanceUuidsOverlap } from './utils.js';
 export const SameHostFilter: HostFilter = {
   name: 'SameHostFilter',
   runFilterForEachInstance: false,
+  passesAll(spec) {
+    const uuids = getSchedulerHint(spec, 'same_host');
+    return !uuids || uuids.length === 0;
+  },
   hostPasses(host, spec) {
     const uuids = getSchedulerHint(spec, 'same_host');
     if (!uuids || uuids.length === 0) return true;

@@ -8,6 +8,7 @@ import type { HostFilter } from '../types.js';
 export const ServerGroupAffinityFilter: HostFilter = {
   name: 'ServerGroupAffinityFilter',
   runFilterForEachInstance: true,
+  passesAll: (spec) => spec.instance_group === null || spec.instance_group.policy !== 'affinity' || spec.instance_group.hosts.length === 0,
   hostPasses(host, spec) {
     const group = spec.instance_group;
     if (group === null || group.policy !== 'affinity') return true;

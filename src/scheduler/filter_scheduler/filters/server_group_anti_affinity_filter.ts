@@ -9,6 +9,7 @@ import type { HostFilter } from '../types.js';
 export const ServerGroupAntiAffinityFilter: HostFilter = {
   name: 'ServerGroupAntiAffinityFilter',
   runFilterForEachInstance: true,
+  passesAll: (spec) => spec.instance_group === null || spec.instance_group.policy !== 'anti-affinity',
   hostPasses(host, spec) {
     const group = spec.instance_group;
     if (group === null || group.policy !== 'anti-affinity') return true;

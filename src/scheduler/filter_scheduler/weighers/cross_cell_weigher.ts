@@ -13,6 +13,10 @@ export const CrossCellWeigher: HostWeigher = {
   maxval: null,
   multiplier: (config, host) =>
     getWeightMultiplier(host, 'cross_cell_move_weight_multiplier', config.filter_scheduler.cross_cell_move_weight_multiplier),
+  uniformWeight(spec) {
+    const dest = spec.requested_destination;
+    return dest === null || !dest.cell_uuid || !dest.allow_cross_cell_move ? 0 : null;
+  },
   weigh(host, spec) {
     const dest = spec.requested_destination;
     if (dest === null || !dest.cell_uuid || !dest.allow_cross_cell_move) return 0;

@@ -15,6 +15,7 @@ export const MetricsWeigher: HostWeigher = {
   minval: null,
   maxval: null,
   multiplier: (config, host) => getWeightMultiplier(host, 'metrics_weight_multiplier', config.metrics.weight_multiplier),
+  uniformWeight: (_spec, config) => (config.metrics.weight_setting.length === 0 ? 0.0 : null),
   weigh(host, _spec, config) {
     if (config.metrics.weight_setting.length === 0) return 0.0;
     const byName = new Map(host.metrics.map((m) => [m.name, m.value]));

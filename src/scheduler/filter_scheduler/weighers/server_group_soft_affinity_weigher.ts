@@ -14,4 +14,5 @@ export const ServerGroupSoftAffinityWeigher: HostWeigher = {
   multiplier: (config, host) =>
     getWeightMultiplier(host, 'soft_affinity_weight_multiplier', config.filter_scheduler.soft_affinity_weight_multiplier),
   weigh: (host, spec) => membersOnHost(host, spec, 'soft-affinity'),
+  uniformWeight: (spec) => (spec.instance_group === null || spec.instance_group.policy !== 'soft-affinity' ? 0 : null),
 };

@@ -14,4 +14,6 @@ export const ServerGroupSoftAntiAffinityWeigher: HostWeigher = {
   multiplier: (config, host) =>
     getWeightMultiplier(host, 'soft_anti_affinity_weight_multiplier', config.filter_scheduler.soft_anti_affinity_weight_multiplier),
   weigh: (host, spec) => -membersOnHost(host, spec, 'soft-anti-affinity'),
+  // -0, as weigh gives (−0 members): the explanation shows the same raw weight either way
+  uniformWeight: (spec) => (spec.instance_group === null || spec.instance_group.policy !== 'soft-anti-affinity' ? -0 : null),
 };
