@@ -1,0 +1,110 @@
+/**
+ * `npm run bench` (fourth part): Swift's rings as pure functions — `rebalance` at part_power 14,
+ * 16 and 18 (3 replicas: up to 786 432 part-replicas) with 100 and 1 000 devices, the first
+ * build and a rebalance after adding 1 % more devices (a new server of disks in zone 1, its
+ * min_part_hours later), with the part-replicas moved against the ideal (the new devices' share);
+ * then `getNodes` and the first three `getMoreNodes` handoffs per second on the largest ring.
+ *
+ * Cluster: one region, 5 zones, servers of 10 disks (100 devices: 2 servers per zone; 1 000: 20),
+ * weight 100 each. Times are one run each (the first build is itself the warm-up of the next
+ * sizes); the machine may be shared, so compare within one run.
+ */
+import {
+  addDevice,
+  createRingBuilder,
+  getMoreNodes,
+  getNodes,
+  getRing,
+  rebalance,
+  type RingBuilderData,
+  type RingDeviceInput,
+} from '../src/object/ring/index.js';
+import { blackhole, fmt, fmtInt, microsPerCall, now, renderTable } from './lib.js';
+
+const ZONES = 5;
+const DISKS_PER_SERVER = 10;
+const REPLICAS = 3;
+const HOUR = 3600;
+
+/** Device `i` of the cluster: zones round-robin by server, 10 disks per server. */
+function device(i: number): RingDeviceInput {
+  const server = Math.floor(i / DISKS_PER_SERVER);
+  const zone = 1 + (server % ZONES);
+  return { region: 1, zone, ip: `10.0.${zone}.${Math.floor(server / ZONES)}`, port: 6200, device: `sd${String.fromCharCode(97 + (i % DISKS_PER_SERVER))}`, weight: 100 };
+}
+
+/** Disk `j` of the 1 % added: new servers of 10 disks in `zone` (one disk on a new server for 100 devices). */
+function extra(zone: number, j: number): RingDeviceInput {
+  return { region: 1, zone, ip: `10.9.${zone}.${Math.floor(j / DISKS_PER_SERVER)}`, port: 6200, device: `sd${String.fromCharCode(97 + (j % DISKS_PER_SERVER))}`, weight: 100 };
+}
+
+function cluster(part_power: number, n: number): RingBuilderData {
+  let b = createRingBuilder({ part_power, replicas: REPLICAS, min_part_hours: 1 });
+  for (let i = 0; i < n; i++) b = addDevice(b, device(i));
+  return b;
+}
+
+console.log('\nstacksim object benchmark: Swift ring rebalance (3 replicas; one region, 5 zones, 10 disks per server)');
+const rows: string[][] = [];
+let largest: RingBuilderData | undefined;
+for (const part_power of [14, 16, 18]) {
+  for (const n of [100, 1_000]) {
+    const built = cluster(part_power, n);
+    let t = now();
+    const first = rebalance(built, { seed: 1, now: 0 });
+    const firstMs = now() - t;
+    const added = Math.max(1, Math.round(n / 100));
+    let b = first.builder;
+    for (let j = 0; j < added; j++) b = addDevice(b, extra(1, j));
+    t = now();
+    const second = rebalance(b, { seed: 2, now: 2 * HOUR });
+    const secondMs = now() - t;
+    const ideal = (b.parts * REPLICAS * added) / (n + added);
+    // the same devices as a new zone 6: no partition has a replica there yet
+    let z = first.builder;
+    for (let j = 0; j < added; j++) z = addDevice(z, extra(ZONES + 1, j));
+    const newZone = rebalance(z, { seed: 2, now: 2 * HOUR });
+    rows.push([
+      `2^${part_power} × ${fmtInt(n)} devs`,
+      fmt(firstMs, 0),
+      fmtInt(first.parts_moved),
+      fmt(first.balance, 2),
+      `+${added}`,
+      fmt(secondMs, 0),
+      fmtInt(second.parts_moved),
+      fmtInt(Math.round(ideal)),
+      fmt(second.parts_moved / ideal, 2),
+      fmt(second.balance, 2),
+      fmt(second.dispersion, 2),
+      fmt(newZone.parts_moved / ideal, 2),
+    ]);
+    if (part_power === 18 && n === 1_000) largest = second.builder;
+  }
+}
+console.log(
+  renderTable(
+    ['ring', 'build ms', 'moved', 'balance %', 'add', 'rebalance ms', 'moved', 'ideal', 'moved/ideal', 'balance %', 'dispersion %', 'new zone: moved/ideal'],
+    rows,
+  ),
+);
+console.log('  add: 1 % more devices in zone 1, rebalanced min_part_hours later. ideal: parts × replicas × added / devices, the new');
+console.log('  devices\' share. A gathered replica whose partition already has one in zone 1 cannot go there and moves elsewhere,');
+console.log('  so Swift moves more than the ideal (its own builder: 1.3–1.8×) and fills the new devices over later rebalances;');
+console.log('  added as a new zone, where every gathered replica may go, the moves are the ideal.');
+
+const ring = getRing(largest as RingBuilderData);
+const paths = Array.from({ length: 4096 }, (_, i) => [`AUTH_${i % 97}`, `container-${i % 31}`, `object/${i}.jpg`] as const);
+let k = 0;
+const getNodesUs = microsPerCall(() => {
+  const [a, c, o] = paths[k++ & 4095]!;
+  return getNodes(ring, a, c, o, { hash_path_suffix: 'changeme' });
+}, 200);
+let q = 0;
+const handoffUs = microsPerCall(() => {
+  const it = getMoreNodes(ring, q++ & (ring.replica2part2dev_id[0]!.length - 1));
+  const out = [it.next().value, it.next().value, it.next().value];
+  blackhole(out);
+  return out;
+}, 200);
+console.log(`\n  getNodes on the 2^18 × 1 010-device ring: ${fmtInt(Math.round(1e6 / getNodesUs))} per second (${fmt(getNodesUs, 2)} µs each)`);
+console.log(`  first 3 getMoreNodes handoffs on that ring: ${fmtInt(Math.round(1e6 / handoffUs))} per second (${fmt(handoffUs, 2)} µs each)`);

@@ -1,0 +1,285 @@
+/**
+ * The ring as a proxy server reads it (Swift Zed `swift/common/ring/ring.py` and
+ * `swift/common/utils.py` `hash_path`): which partition a path hashes to, its primary nodes and
+ * its handoffs.
+ */
+import { md5 } from '@noble/hashes/legacy.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { InvalidInput, check, describeValue } from '../../core/index.js';
+import { checkBuilder } from './validate.js';
+import type { HandoffNode, HashPathOptions, RingBuilderData, RingData, RingDeviceView, RingNode } from './types.js';
+
+/**
+ * The ring data of a builder: `swift-ring-builder object.builder write_ring`
+ * (`RingBuilder.get_ring`): the assignments, the devices without the builder's `parts` /
+ * `parts_wanted`, `part_shift` and `version`. Shares the builder's (frozen) assignment arrays.
+ * A never-rebalanced builder gives a ring with no assignments, as Swift's does.
+ *
+ * Not simulated: the gzip file format (`RingData.save`) and `next_part_power`.
+ */
+export function getRing(builder: RingBuilderData): RingData {
+  const b = checkBuilder(builder);
+  const devs = b.devs.map((d) => {
+    if (d === null) return null;
+    const { parts: _p, parts_wanted: _w, ...view } = d;
+    return Object.freeze(view);
+  });
+  return Object.freeze({
+    part_power: b.part_power,
+    part_shift: 32 - b.part_power,
+    replica2part2dev_id: b.replica2part2dev ?? Object.freeze([]),
+    devs: Object.freeze(devs),
+    version: b.version,
+  });
+}
+
+function checkHashOptions(value: unknown): { prefix: string; suffix: string } {
+  const o = check.record(value, 'options');
+  check.onlyKeys(o, ['hash_path_prefix', 'hash_path_suffix'], 'options');
+  return {
+    prefix: o.hash_path_prefix === undefined ? '' : check.text(o.hash_path_prefix, 'options.hash_path_prefix', 4096),
+    suffix: o.hash_path_suffix === undefined ? '' : check.text(o.hash_path_suffix, 'options.hash_path_suffix', 4096),
+  };
+}
+
+function pathBytes(account: unknown, container: unknown, object: unknown, options: unknown): Uint8Array {
+  const a = check.text(account, 'account', 1 << 20);
+  const c = container === undefined || container === null ? '' : check.text(container, 'container', 1 << 20);
+  const o = object === undefined || object === null ? '' : check.text(object, 'object', 1 << 20);
+  if (o !== '' && c === '') throw new InvalidInput('container', 'container is required if object is provided.');
+  const { prefix, suffix } = checkHashOptions(options);
+  const parts = [a];
+  if (c !== '') parts.push(c);
+  if (o !== '') parts.push(o);
+  return utf8ToBytes(`${prefix}/${parts.join('/')}${suffix}`);
+}
+
+/**
+ * Swift's canonical hash of `/account[/container[/object]]`: the hex MD5 of
+ * `hash_path_prefix + '/a/c/o' + hash_path_suffix` (`swift.common.utils.hash_path`). Empty
+ * container / object names count as absent, as in Swift.
+ */
+export function hashPath(account: string, container?: string, object?: string, options: HashPathOptions = {}): string {
+  return bytesToHex(md5(pathBytes(account, container, object, options)));
+}
+
+function partitionOf(digest: Uint8Array, partShift: number): number {
+  const top = (((digest[0] as number) << 24) | ((digest[1] as number) << 16) | ((digest[2] as number) << 8) | (digest[3] as number)) >>> 0;
+  // JavaScript shifts count modulo 32: a shift of 32 (part_power 0) must give partition 0
+  return partShift >= 32 ? 0 : top >>> partShift;
+}
+
+function checkRing(value: unknown): RingData {
+  const r = check.record(value, 'ring');
+  const shift = check.integer(r.part_shift, 'ring.part_shift', 0, 32);
+  if (!Array.isArray(r.replica2part2dev_id)) throw new InvalidInput('ring.replica2part2dev_id', `expected an array of per-replica assignments, got ${describeValue(r.replica2part2dev_id)}.`);
+  if (!Array.isArray(r.devs)) throw new InvalidInput('ring.devs', `expected an array of devices, got ${describeValue(r.devs)}.`);
+  const parts = 2 ** (32 - shift);
+  for (const [i, row] of (r.replica2part2dev_id as unknown[]).entries()) {
+    if (!Array.isArray(row) || row.length !== parts) throw new InvalidInput(`ring.replica2part2dev_id[${i}]`, `expected ${parts} device ids (2 ** (32 - part_shift)).`);
+  }
+  return r as unknown as RingData;
+}
+
+/** The partition of a path (`Ring.get_part`): the top `part_power` bits of its hash, big-endian. */
+export function getPartition(ring: RingData, account: string, container?: string, object?: string, options: HashPathOptions = {}): number {
+  const r = checkRing(ring);
+  return partitionOf(md5(pathBytes(account, container, object, options)), r.part_shift);
+}
+
+function checkPartition(r: RingData, partition: unknown): number {
+  return check.integer(partition, 'partition', 0, 2 ** (32 - r.part_shift) - 1);
+}
+
+function deviceOf(r: RingData, id: number): RingDeviceView {
+  const d = r.devs[id];
+  if (d === undefined || d === null) throw new InvalidInput('ring.devs', `the ring assigns device ${id}, which is not in its devs.`);
+  return d;
+}
+
+function partNodes(r: RingData, part: number): RingNode[] {
+  const nodes: RingNode[] = [];
+  const seen = new Set<number>();
+  for (const row of r.replica2part2dev_id) {
+    if (part >= row.length) continue;
+    const id = row[part] as number;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    nodes.push(Object.freeze({ ...deviceOf(r, id), index: nodes.length }));
+  }
+  return nodes;
+}
+
+/**
+ * The nodes of a partition (`Ring.get_part_nodes`): its replicas' devices in replica order, each
+ * once, with `index` (the position in the primary list).
+ */
+export function getPartNodes(ring: RingData, partition: number): readonly RingNode[] {
+  const r = checkRing(ring);
+  return Object.freeze(partNodes(r, checkPartition(r, partition)));
+}
+
+/**
+ * Where a path lives: `swift-get-nodes object.ring.gz AUTH_test c o` (`Ring.get_nodes`): its
+ * partition and primary nodes. The salts are swift.conf's `swift_hash_path_prefix` /
+ * `swift_hash_path_suffix` (default empty).
+ *
+ * Not simulated: storage policies' per-policy rings (pass the policy's ring).
+ */
+export function getNodes(
+  ring: RingData,
+  account: string,
+  container?: string,
+  object?: string,
+  options: HashPathOptions = {},
+): { readonly partition: number; readonly nodes: readonly RingNode[] } {
+  const r = checkRing(ring);
+  const partition = partitionOf(md5(pathBytes(account, container, object, options)), r.part_shift);
+  return Object.freeze({ partition, nodes: Object.freeze(partNodes(r, partition)) });
+}
+
+interface Bookkeeping {
+  readonly numRegions: number;
+  readonly numZones: number;
+  readonly numIps: number;
+  readonly numAssignedDevs: number;
+}
+
+/** `Ring._update_bookkeeping`, once per ring object (rings are frozen; one revived from JSON is a new object). */
+const bookkeeping = new WeakMap<object, Bookkeeping>();
+
+function bookkeepingOf(r: RingData): Bookkeeping {
+  const cached = bookkeeping.get(r);
+  if (cached) return cached;
+  const withParts = new Set<number>();
+  for (const row of r.replica2part2dev_id) for (const id of row) withParts.add(id);
+  const regions = new Set<string>();
+  const zones = new Set<string>();
+  const ips = new Set<string>();
+  let numAssignedDevs = 0;
+  for (const d of r.devs) {
+    if (d === null || !withParts.has(d.id)) continue;
+    regions.add(`${d.region}`);
+    zones.add(`${d.region}\u0000${d.zone}`);
+    ips.add(`${d.region}\u0000${d.zone}\u0000${d.ip}`);
+    numAssignedDevs++;
+  }
+  const b = { numRegions: regions.size, numZones: zones.size, numIps: ips.size, numAssignedDevs };
+  if (Object.isFrozen(r)) bookkeeping.set(r, b);
+  return b;
+}
+
+/**
+ * Handoff nodes of a partition, lazily, in Swift's order (`Ring.get_more_nodes`): walking the
+ * partitions from a start given by the MD5 of the partition number, first devices in regions
+ * the primaries do not use, then in unused zones, then on unused servers (ip), then any unused
+ * device; each with its `handoff_index`. Only devices that hold some partition are handed off,
+ * each at most once and never a primary. The walk wraps as ring.py's
+ * `range(inc - ((parts - start) % inc), start, inc)` does: under 2^17 partitions (inc = 1) it
+ * resumes at partition 1, so partition 0 is visited only when the walk starts there, and a
+ * device whose only part-replicas are in partition 0 is then never handed off (as in Swift).
+ * The arguments are checked at once; the handoffs are computed as they are taken.
+ *
+ * Not simulated: ring reloading (`reload_time`); storage policies' per-policy rings (pass the
+ * policy's ring).
+ */
+export function getMoreNodes(ring: RingData, partition: number): Generator<HandoffNode, void, undefined> {
+  const r = checkRing(ring);
+  const part = checkPartition(r, partition);
+  return handoffs(r, part);
+}
+
+function* handoffs(r: RingData, part: number): Generator<HandoffNode, void, undefined> {
+  if (r.replica2part2dev_id.length === 0) return;
+  const book = bookkeepingOf(r);
+  const primaries = partNodes(r, part);
+  const used = new Set(primaries.map((d) => d.id));
+  const sameRegions = new Set(primaries.map((d) => `${d.region}`));
+  const sameZones = new Set(primaries.map((d) => `${d.region}\u0000${d.zone}`));
+  const sameIps = new Set(primaries.map((d) => `${d.region}\u0000${d.zone}\u0000${d.ip}`));
+  const parts = (r.replica2part2dev_id[0] as readonly number[]).length;
+  const start = partitionOf(md5(utf8ToBytes(String(part))), r.part_shift);
+  const inc = Math.trunc(parts / 65536) || 1;
+  let index = 0;
+  function* handoffParts(): Generator<number> {
+    for (let p = start; p < parts; p += inc) yield p;
+    for (let p = inc - ((parts - start) % inc); p < start; p += inc) yield p;
+  }
+  const emit = (d: RingDeviceView): HandoffNode => Object.freeze({ ...d, handoff_index: index++ });
+
+  let hitAll = sameRegions.size === book.numRegions;
+  for (const p of handoffParts()) {
+    if (hitAll) break;
+    for (const row of r.replica2part2dev_id) {
+      if (p >= row.length) continue;
+      const id = row[p] as number;
+      const d = deviceOf(r, id);
+      const region = `${d.region}`;
+      if (used.has(id) || sameRegions.has(region)) continue;
+      yield emit(d);
+      used.add(id);
+      sameRegions.add(region);
+      sameZones.add(`${region}\u0000${d.zone}`);
+      sameIps.add(`${region}\u0000${d.zone}\u0000${d.ip}`);
+      if (sameRegions.size === book.numRegions) {
+        hitAll = true;
+        break;
+      }
+    }
+  }
+
+  hitAll = sameZones.size === book.numZones;
+  for (const p of handoffParts()) {
+    if (hitAll) break;
+    for (const row of r.replica2part2dev_id) {
+      if (p >= row.length) continue;
+      const id = row[p] as number;
+      const d = deviceOf(r, id);
+      const zone = `${d.region}\u0000${d.zone}`;
+      if (used.has(id) || sameZones.has(zone)) continue;
+      yield emit(d);
+      used.add(id);
+      sameZones.add(zone);
+      sameIps.add(`${zone}\u0000${d.ip}`);
+      if (sameZones.size === book.numZones) {
+        hitAll = true;
+        break;
+      }
+    }
+  }
+
+  hitAll = sameIps.size === book.numIps;
+  for (const p of handoffParts()) {
+    if (hitAll) break;
+    for (const row of r.replica2part2dev_id) {
+      if (p >= row.length) continue;
+      const id = row[p] as number;
+      const d = deviceOf(r, id);
+      const ip = `${d.region}\u0000${d.zone}\u0000${d.ip}`;
+      if (used.has(id) || sameIps.has(ip)) continue;
+      yield emit(d);
+      used.add(id);
+      sameIps.add(ip);
+      if (sameIps.size === book.numIps) {
+        hitAll = true;
+        break;
+      }
+    }
+  }
+
+  hitAll = used.size === book.numAssignedDevs;
+  for (const p of handoffParts()) {
+    if (hitAll) break;
+    for (const row of r.replica2part2dev_id) {
+      if (p >= row.length) continue;
+      const id = row[p] as number;
+      if (used.has(id)) continue;
+      yield emit(deviceOf(r, id));
+      used.add(id);
+      if (used.size === book.numAssignedDevs) {
+        hitAll = true;
+        break;
+      }
+    }
+  }
+}
