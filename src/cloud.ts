@@ -27,6 +27,7 @@ import { bootstrap, checkIdentityConfig, CONTROLLER_URL, devstackAccounts, initi
 import { login, Session } from './session.js';
 import { checkComputeConfig, COMPUTE_DEFAULTS, initialComputeConfig, initialPlacementState, installComputeReporting, PLACEMENT_POLICIES, SchedulerApi, type ComputeConfig } from './scheduler/index.js';
 import { registerService } from './identity/index.js';
+import { buildRings, checkObjectOptions, initialObjectState, installObjectStorage, ObjectApi, ObjectStorageApi, type ObjectOptions } from './object/index.js';
 
 
 /** A frozen state tree: what `snapshot()` returns and `restore()` / `createCloud({ state })` take. */
@@ -75,11 +76,17 @@ export interface CloudOptions {
    * Zed's defaults). Per-host values: `cloud.scheduler.setComputeConfig(host, …)`.
    */
   readonly compute?: Partial<ComputeConfig>;
+  /**
+   * Swift: `[swift-hash]` prefix and suffix, storage policies, the rings' `create` shape (the
+   * install guide's `10 3 1`; DevStack's `9 1 1` with the devstack preset), keystoneauth's
+   * `operator_roles` and `reseller_admin_role`.
+   */
+  readonly object?: ObjectOptions;
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
-const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword', 'compute'];
-const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity', 'placement', 'compute_config'] as const;
+const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword', 'compute', 'object'];
+const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity', 'placement', 'compute_config', 'object'] as const;
 
 /** The virtual clock as users see it. */
 export interface CloudClock {
@@ -114,6 +121,10 @@ export class Cloud {
   readonly hardware: HardwareApi;
   /** nova's side of scheduling as an operator sees it: compute options, per-host usage. */
   readonly scheduler: SchedulerApi;
+  /** Swift as its operator sees it: rings, where a path lives, disk usage and failures, replication. */
+  readonly object: ObjectStorageApi;
+  /** Requests without a token (only what container ACLs such as `.r:*` allow). */
+  readonly anonymous: { readonly object: ObjectApi };
   /** The virtual clock. */
   readonly clock: CloudClock;
   /** Quota limits and usage. */
@@ -135,7 +146,10 @@ export class Cloud {
       this.policy.registerDefaults(PLACEMENT_POLICIES);
     }
     installComputeReporting(kernel);
+    installObjectStorage(kernel);
     this.scheduler = new SchedulerApi(kernel);
+    this.object = new ObjectStorageApi(kernel);
+    this.anonymous = Object.freeze({ object: new ObjectApi(kernel, null) });
     this.clock = {
       now: () => kernel.view().meta.clock.now,
       iso: (time?: number) => isoNow(kernel, time),
@@ -280,7 +294,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const traceLimit = check.optional(o.traceLimit, 'options.traceLimit', (x, f) => check.integer(x, f, 1, 1_000_000), 1000);
   const frozenOptions: CloudOptions = { ...(options as CloudOptions) };
   if (o.state !== undefined) {
-    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch', 'policy', 'identity', 'compute'] as const) {
+    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch', 'policy', 'identity', 'compute', 'object'] as const) {
       if (o[key] !== undefined) throw new BadRequest('core.input.invalid', `options.${key}: a cloud made from a state takes its ${key} from that state; leave ${key} out.`, { field: `options.${key}` });
     }
     const state = checkState(o.state);
@@ -297,6 +311,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const preset = check.optional<Preset>(o.preset, 'options.preset', (x, f) => check.oneOf(x, ['devstack', 'empty'] as const, f), 'devstack');
   const policy = checkPolicyOptions(o.policy);
   const identity = checkIdentityConfig(o.identity);
+  const object = checkObjectOptions(o.object, preset === 'devstack', preset === 'devstack' && o.topology === undefined);
   const adminPassword = check.optional(o.adminPassword, 'options.adminPassword', (x, f) => check.name(x, f, 4096), 'secret');
   const state: CloudState = {
     meta: initialMeta(seed, progression, epoch, rngInit(seed), policy),
@@ -306,6 +321,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     identity: initialIdentityState(identity),
     placement: initialPlacementState(),
     compute_config: initialComputeConfig({ ...COMPUTE_DEFAULTS, ...(o.compute === undefined ? {} : checkComputeConfig(o.compute, 'options.compute')) }),
+    object: initialObjectState(object.config),
   };
   const kernel = new Kernel(state, { traceLimit });
   const cloud = new Cloud(kernel, frozenOptions);
@@ -314,6 +330,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     if (topology !== undefined) applyTopology(tx, topology, o.topology !== undefined ? 'topology' : 'preset');
     bootstrap(tx, adminPassword);
     registerService(tx, { type: 'placement', name: 'placement', description: 'Placement Service' }, `${CONTROLLER_URL}/placement`);
+    buildRings(tx, object.ring);
+    registerService(tx, { type: 'object-store', name: 'swift', description: 'Swift Service' }, `${CONTROLLER_URL}:8080/v1/AUTH_%(project_id)s`);
     if (preset === 'devstack') devstackAccounts(tx, adminPassword);
   });
   return cloud;

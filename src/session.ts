@@ -6,6 +6,7 @@
 import type { Kernel, PolicyService } from './core/index.js';
 import { IdentityApi, authenticate, validateToken, type LoginRequest, type TokenView } from './identity/index.js';
 import { PlacementApi } from './scheduler/index.js';
+import { ObjectApi } from './object/index.js';
 
 /** Scope of a rescoped session. */
 export interface ScopeRequest {
@@ -36,6 +37,8 @@ export class Session {
   readonly identity: IdentityApi;
   /** Placement 1.39 (Zed's rules are system-scoped: use a system-scoped session). */
   readonly placement: PlacementApi;
+  /** Object Storage (Swift v1), behind keystoneauth: the project's account `AUTH_<project_id>`. */
+  readonly object: ObjectApi;
   private tokenId: string;
 
   /** @internal use `cloud.login`. */
@@ -49,6 +52,7 @@ export class Session {
     const caller = { tokenId: () => this.currentToken() };
     this.identity = new IdentityApi(kernel, () => policy.engine(), caller);
     this.placement = new PlacementApi(kernel, () => policy.engine(), caller);
+    this.object = new ObjectApi(kernel, caller);
   }
 
   private currentToken(): string {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createCloud, CloudError, Conflict, type Cloud, type Notification } from '../../src/index.js';
-import type { Tx } from '../../src/core/index.js';
+import { SCHEMA_VERSION, type Tx } from '../../src/core/index.js';
 
 declare module '../../src/core/bus.js' {
   interface CloudEventMap {
@@ -248,7 +248,7 @@ describe('snapshots, restore, fork, JSON', () => {
     json.meta.schemaVersion = 999;
     expect(() => createCloud({ state: json })).toThrow(expect.objectContaining({ status: 400, code: 'core.state.schema_version' }));
     expect(() => createCloud({ state: '{not json' })).toThrow(expect.objectContaining({ code: 'core.state.invalid' }));
-    expect(() => createCloud({ state: { meta: { schemaVersion: 3 } } })).toThrow(/state\.quota/);
+    expect(() => createCloud({ state: { meta: { schemaVersion: SCHEMA_VERSION } } })).toThrow(/state\.quota/);
     expect(() => createCloud({ state: a.state, seed: 3 })).toThrow(expect.objectContaining({ status: 400, message: expect.stringContaining('options.seed') }));
     const before = a.state;
     expect(() => a.restore(json as never)).toThrow(expect.objectContaining({ code: 'core.state.schema_version' }));

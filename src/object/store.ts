@@ -1,0 +1,443 @@
+/**
+ * The storage engine under Swift's proxy: accounts, containers and objects as rows, and every
+ * object's copies on ring devices — placed on the primaries of its partition, on handoffs when a
+ * primary does not answer, a write quorum or nothing, reads from any copy that answers, and the
+ * replicator that puts copies back where the ring wants them. Internal: the object API (and
+ * Glance) call these inside their transactions.
+ */
+import { md5 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { deleteRow, getRow, plain, putBlob, readBlob, releaseBlob, setRow, tablePrefix, type CloudState, type Tx } from '../core/index.js';
+import { ContainerNotEmpty, ContainerNotFound, ObjectNotFound, ServiceUnavailable } from './errors.js';
+import { ACCOUNT_RING, CONTAINER_RING, diskKey, diskReachable, objectRing, reachable, ringOf } from './rings.js';
+import { getMoreNodes, getNodes, type RingData, type RingNode } from './ring/index.js';
+import type { AccountRow, ContainerRow, Metadata, ObjectCopy, ObjectRow, SegmentRow } from './types.js';
+
+type S = CloudState;
+
+/** The Swift account of a Keystone project (keystoneauth's `reseller_prefix` `AUTH_`). */
+export const accountName = (projectId: string): string => `AUTH_${projectId}`;
+/** A container's key in the containers table. */
+export const containerKey = (account: string, container: string): string => `${account}/${container}`;
+/** An object's key in the objects table. */
+export const objectKey = (account: string, container: string, object: string): string => `${account}/${container}/${object}`;
+
+/** Swift's write quorum for a replicated policy (`quorum_size`: a majority). */
+export const quorumSize = (replicas: number): number => Math.floor(replicas / 2) + 1;
+
+const hashOptions = (s: S) => ({ hash_path_prefix: s.object.config.hash_path_prefix, hash_path_suffix: s.object.config.hash_path_suffix });
+
+// ---------------------------------------------------------------- accounts
+
+/** The account row, or undefined when the account was never used. */
+export function getAccountRow(s: S, account: string): AccountRow | undefined {
+  return getRow(s.object.accounts, account);
+}
+
+/** The account, created on first use (`account_autocreate = true`, as with keystoneauth). */
+export function ensureAccount(tx: Tx, account: string): AccountRow {
+  const s = tx.draft as S;
+  const existing = getAccountRow(s, account);
+  if (existing) return existing;
+  requireQuorum(s, ACCOUNT_RING, 'account', [account]);
+  const row: AccountRow = {
+    name: account,
+    project_id: account.startsWith('AUTH_') ? account.slice(5) : account,
+    metadata: {},
+    container_count: 0,
+    object_count: 0,
+    bytes_used: 0,
+    created_at: tx.now(),
+    put_timestamp: tx.now(),
+  };
+  setRow(tx.draft.object.accounts, account, row);
+  return row;
+}
+
+function bumpAccount(tx: Tx, account: string, d: { containers?: number; objects?: number; bytes?: number }): void {
+  const row = getAccountRow(tx.draft as S, account);
+  if (!row) return;
+  setRow(tx.draft.object.accounts, account, {
+    ...row,
+    container_count: row.container_count + (d.containers ?? 0),
+    object_count: row.object_count + (d.objects ?? 0),
+    bytes_used: row.bytes_used + (d.bytes ?? 0),
+  });
+}
+
+/** Sets account metadata (`POST` to the account). */
+export function setAccountMetadata(tx: Tx, account: string, metadata: Metadata): void {
+  const row = ensureAccount(tx, account);
+  setRow(tx.draft.object.accounts, account, { ...row, metadata, put_timestamp: tx.now() });
+}
+
+// ---------------------------------------------------------------- containers
+
+/** The container row, or undefined. */
+export function getContainerRow(s: S, account: string, container: string): ContainerRow | undefined {
+  return getRow(s.object.containers, containerKey(account, container));
+}
+
+/** The container row (404 `object.container.not_found`). */
+export function requireContainer(s: S, account: string, container: string): ContainerRow {
+  const row = getContainerRow(s, account, container);
+  if (!row) throw new ContainerNotFound(account, container);
+  return row;
+}
+
+/** The containers of an account in name order. */
+export function accountContainers(s: S, account: string): ContainerRow[] {
+  return tablePrefix(plain(s.object.containers), `${account}/`).map(([, c]) => c);
+}
+
+/** Creates or replaces a container row (the account must exist); keeps the account's count. */
+export function putContainerRow(tx: Tx, row: ContainerRow): void {
+  const s = tx.draft as S;
+  const key = containerKey(row.account, row.name);
+  const existed = getRow(s.object.containers, key) !== undefined;
+  if (!existed) requireQuorum(s, CONTAINER_RING, 'container', [row.account, row.name]);
+  setRow(tx.draft.object.containers, key, row);
+  if (!existed) bumpAccount(tx, row.account, { containers: 1 });
+}
+
+/** Deletes an empty container (409 `object.container.not_empty` otherwise). */
+export function deleteContainerRow(tx: Tx, account: string, container: string): void {
+  const s = tx.draft as S;
+  const row = requireContainer(s, account, container);
+  if (row.object_count > 0) throw new ContainerNotEmpty(container, row.object_count);
+  requireQuorum(s, CONTAINER_RING, 'container', [account, container]);
+  deleteRow(tx.draft.object.containers, containerKey(account, container));
+  bumpAccount(tx, account, { containers: -1 });
+}
+
+/** Creates a container if it is missing (a service's own container, e.g. Glance's `glance`). */
+export function ensureContainer(tx: Tx, account: string, container: string): void {
+  ensureAccount(tx, account);
+  const s = tx.draft as S;
+  if (getContainerRow(s, account, container)) return;
+  putContainerRow(tx, {
+    account,
+    name: container,
+    storage_policy_index: defaultPolicy(s),
+    read_acl: '',
+    write_acl: '',
+    versions_location: null,
+    versions_mode: null,
+    metadata: {},
+    object_count: 0,
+    bytes_used: 0,
+    created_at: tx.now(),
+    put_timestamp: tx.now(),
+  });
+}
+
+/** The index of the default storage policy. */
+export function defaultPolicy(s: S): number {
+  return (s.object.config.policies.find((p) => p.default) ?? s.object.config.policies[0])?.index ?? 0;
+}
+
+// ---------------------------------------------------------------- placement
+
+/**
+ * The devices a write goes to: each primary of the path's partition that answers, and for each
+ * one that does not, the next handoff that answers (at most `replicas` handoffs are tried, as the
+ * proxy's `request_node_count` of 2 × replicas). `replicas` is the partition's primary count;
+ * `handoffs` how many handoffs were used.
+ */
+function writeNodes(s: S, ring: RingData, path: [string, string?, string?]): { nodes: { id: number; ip: string; device: string }[]; replicas: number; handoffs: number } {
+  const { partition, nodes } = getNodes(ring, path[0], path[1], path[2], hashOptions(s));
+  const chosen: { id: number; ip: string; device: string }[] = [];
+  let missing = 0;
+  for (const n of nodes) {
+    if (reachable(s, n)) chosen.push(n);
+    else missing++;
+  }
+  let handoffs = 0;
+  if (missing > 0) {
+    let tried = 0;
+    for (const h of getMoreNodes(ring, partition)) {
+      if (missing === 0 || tried >= nodes.length) break;
+      tried++;
+      if (reachable(s, h)) {
+        chosen.push(h);
+        missing--;
+        handoffs++;
+      }
+    }
+  }
+  return { nodes: chosen, replicas: nodes.length, handoffs };
+}
+
+function noRing(kind: string): ServiceUnavailable {
+  return new ServiceUnavailable(`The ${kind} ring has no devices yet: add storage hosts (or devices) and rebalance it.`, { ring: kind });
+}
+
+/** Refuses (503) an account or container database write that fewer devices than a quorum could take. */
+function requireQuorum(s: S, ringName: string, kind: string, path: [string, string?]): void {
+  const ring = ringOf(s, ringName);
+  if (ring === null) throw noRing(ringName);
+  const { nodes, replicas } = writeNodes(s, ring, path);
+  if (nodes.length < quorumSize(replicas)) {
+    throw new ServiceUnavailable(`Only ${nodes.length} of ${replicas} ${kind} server(s) answered; a write needs ${quorumSize(replicas)}.`, { ring: ringName, answered: nodes.length, quorum: quorumSize(replicas) });
+  }
+}
+
+// ---------------------------------------------------------------- objects
+
+/** The object row (expired or not), or undefined. */
+export function getObjectRow(s: S, account: string, container: string, object: string): ObjectRow | undefined {
+  return getRow(s.object.objects, objectKey(account, container, object));
+}
+
+/**
+ * The object as a GET or HEAD finds it: 404 when missing or expired (the object server hides an
+ * object past its `X-Delete-At` before the expirer removes it).
+ */
+export function requireObject(s: S, account: string, container: string, object: string): ObjectRow {
+  const row = getObjectRow(s, account, container, object);
+  if (!row) throw new ObjectNotFound(account, container, object);
+  if (row.delete_at !== null && row.delete_at <= s.meta.clock.now) throw new ObjectNotFound(account, container, object, 'expired');
+  return row;
+}
+
+/** What a write stores. */
+export interface ObjectWrite {
+  readonly account: string;
+  readonly container: string;
+  readonly object: string;
+  readonly data: Uint8Array;
+  readonly content_type: string;
+  readonly metadata: Metadata;
+  readonly delete_at: number | null;
+  readonly manifest?: readonly SegmentRow[] | null;
+  /** The ETag to record instead of the data's MD5 (a static large object's). */
+  readonly etag?: string;
+}
+
+/** MD5 hex of bytes (Swift's ETag). */
+export const etagOf = (data: Uint8Array): string => bytesToHex(md5(data));
+
+function addUsage(tx: Tx, copies: readonly ObjectCopy[], bytes: number, sign: 1 | -1): void {
+  for (const c of copies) {
+    const key = diskKey(c.host, c.disk);
+    const row = getRow(tx.draft.object.usage, key) ?? { key, bytes: 0, objects: 0 };
+    const next = { key, bytes: row.bytes + sign * bytes, objects: row.objects + sign };
+    if (next.objects === 0) deleteRow(tx.draft.object.usage, key);
+    else setRow(tx.draft.object.usage, key, next);
+  }
+}
+
+/**
+ * Stores an object: its copies go to the devices {@link writeNodes} picks in the ring of the
+ * container's policy; fewer than a quorum is a 503 and nothing changes. An existing object of
+ * the name is replaced (its copies are dropped). Keeps container and account totals and per-disk
+ * usage. Returns the new row.
+ */
+export function writeObject(tx: Tx, w: ObjectWrite): ObjectRow {
+  const s = tx.draft as S;
+  const container = requireContainer(s, w.account, w.container);
+  const ringName = objectRing(container.storage_policy_index);
+  const ring = ringOf(s, ringName);
+  if (ring === null) throw noRing(ringName);
+  const { nodes, replicas, handoffs } = writeNodes(s, ring, [w.account, w.container, w.object]);
+  if (nodes.length < quorumSize(replicas)) {
+    throw new ServiceUnavailable(`Only ${nodes.length} of ${replicas} object server(s) answered; a write needs ${quorumSize(replicas)}.`, { ring: ringName, answered: nodes.length, quorum: quorumSize(replicas) });
+  }
+  const old = getObjectRow(s, w.account, w.container, w.object);
+  if (old) dropObject(tx, old);
+  const copies = nodes.map((n) => ({ device: n.id, host: n.ip, disk: n.device }));
+  const row: ObjectRow = {
+    account: w.account,
+    container: w.container,
+    name: w.object,
+    blob: putBlob(tx.draft.blobs, w.data),
+    bytes: w.data.length,
+    etag: w.etag ?? etagOf(w.data),
+    content_type: w.content_type,
+    metadata: w.metadata,
+    timestamp: tx.now(),
+    delete_at: w.delete_at,
+    copies,
+    manifest: w.manifest ?? null,
+  };
+  setRow(tx.draft.object.objects, objectKey(w.account, w.container, w.object), row);
+  addUsage(tx, copies, row.bytes, 1);
+  bumpContainer(tx, w.account, w.container, 1, row.bytes);
+  // copies on handoffs, or too few: the replicator has work
+  if (handoffs > 0 || copies.length < replicas) requestReplication(tx);
+  if (w.delete_at !== null) tx.scheduleAt('object.expire', { account: w.account, container: w.container, object: w.object, timestamp: row.timestamp }, Math.max(w.delete_at, tx.now()));
+  return row;
+}
+
+function bumpContainer(tx: Tx, account: string, container: string, objects: number, bytes: number): void {
+  const row = getContainerRow(tx.draft as S, account, container);
+  if (row) setRow(tx.draft.object.containers, containerKey(account, container), { ...row, object_count: row.object_count + objects, bytes_used: row.bytes_used + bytes });
+  bumpAccount(tx, account, { objects, bytes });
+}
+
+/** Removes an object row, its copies and its blob reference; keeps the totals. */
+function dropObject(tx: Tx, row: ObjectRow): void {
+  deleteRow(tx.draft.object.objects, objectKey(row.account, row.container, row.name));
+  releaseBlob(tx.draft.blobs, row.blob);
+  addUsage(tx, row.copies, row.bytes, -1);
+  bumpContainer(tx, row.account, row.container, -1, -row.bytes);
+}
+
+/** Deletes an object (a write: it needs a quorum of the object's devices to answer). */
+export function deleteObjectRow(tx: Tx, row: ObjectRow): void {
+  const s = tx.draft as S;
+  const container = requireContainer(s, row.account, row.container);
+  const ringName = objectRing(container.storage_policy_index);
+  const ring = ringOf(s, ringName);
+  if (ring === null) throw noRing(ringName);
+  const { nodes, replicas } = writeNodes(s, ring, [row.account, row.container, row.name]);
+  if (nodes.length < quorumSize(replicas)) {
+    throw new ServiceUnavailable(`Only ${nodes.length} of ${replicas} object server(s) answered; a delete needs ${quorumSize(replicas)}.`, { ring: ringName, answered: nodes.length, quorum: quorumSize(replicas) });
+  }
+  dropObject(tx, row);
+}
+
+/** Updates an object's metadata or expiry in place (`POST`); its copies stay where they are. */
+export function updateObjectRow(tx: Tx, row: ObjectRow, patch: { metadata: Metadata; delete_at: number | null; content_type: string }): ObjectRow {
+  const next: ObjectRow = { ...row, ...patch, timestamp: tx.now() };
+  setRow(tx.draft.object.objects, objectKey(row.account, row.container, row.name), next);
+  if (patch.delete_at !== null && patch.delete_at !== row.delete_at) {
+    tx.scheduleAt('object.expire', { account: row.account, container: row.container, object: row.name, timestamp: next.timestamp }, Math.max(patch.delete_at, tx.now()));
+  }
+  return next;
+}
+
+/**
+ * The object's bytes from any copy that answers: 503 when copies exist but none answers, 404
+ * when no copy is left anywhere (the object is lost; its listing entry stays, as in Swift).
+ */
+export function readObjectData(s: S, row: ObjectRow): Uint8Array {
+  if (row.copies.length === 0) throw new ObjectNotFound(row.account, row.container, row.name, 'every copy is lost');
+  if (!row.copies.some((c) => diskReachable(s, c.host, c.disk))) {
+    throw new ServiceUnavailable(`No object server holding '${row.name}' answers (copies on ${row.copies.map((c) => diskKey(c.host, c.disk)).join(', ')}).`, { copies: row.copies.length });
+  }
+  return readBlob(s.blobs, row.blob);
+}
+
+// ---------------------------------------------------------------- expiry, disks, replication
+
+/** The object-expirer for one object: deletes it if it still is the version that was to expire. */
+export function expireObject(tx: Tx, args: { account: string; container: string; object: string; timestamp: number }): void {
+  const s = tx.draft as S;
+  const row = getObjectRow(s, args.account, args.container, args.object);
+  if (!row || row.timestamp !== args.timestamp || row.delete_at === null || row.delete_at > tx.now()) return;
+  dropObject(tx, row);
+  tx.trace('swift-object-expirer', `deleted expired ${args.account}/${args.container}/${args.object}`);
+}
+
+/** A disk fails: every copy on it is gone, and it answers nothing until replaced. */
+export function failDisk(tx: Tx, host: string, disk: string): number {
+  const key = diskKey(host, disk);
+  setRow(tx.draft.object.failed, key, { key, since: tx.now() });
+  let lost = 0;
+  for (const [k, row] of tablePrefix(plain((tx.draft as S).object.objects), '')) {
+    const kept = row.copies.filter((c) => c.host !== host || c.disk !== disk);
+    if (kept.length === row.copies.length) continue;
+    lost++;
+    setRow(tx.draft.object.objects, k, { ...row, copies: kept });
+  }
+  deleteRow(tx.draft.object.usage, key);
+  requestReplication(tx);
+  return lost;
+}
+
+/** A failed disk is replaced by an empty one: it answers again and the replicator refills it. */
+export function replaceDisk(tx: Tx, host: string, disk: string): boolean {
+  const removed = deleteRow(tx.draft.object.failed, diskKey(host, disk));
+  if (removed) requestReplication(tx);
+  return removed;
+}
+
+/** The task kind of a scheduled replication pass. */
+export const REPLICATE_TASK = 'object.replicate';
+
+/**
+ * Schedules a replication pass `replicator_interval` seconds from now, unless one is due (the
+ * object-replicator runs every 30 s; here a pass is due only while there is work).
+ */
+export function requestReplication(tx: Tx): void {
+  const s = tx.draft as S;
+  if (s.object.replication_due !== null) return;
+  const due = tx.now() + s.object.config.replicator_interval;
+  tx.draft.object.replication_due = due;
+  tx.scheduleAt(REPLICATE_TASK, {}, due);
+}
+
+/** The scheduled pass: replicates, and schedules the next one while work remains. */
+export function scheduledReplication(tx: Tx): void {
+  tx.draft.object.replication_due = null;
+  const report = replicate(tx);
+  if (report.degraded > 0 || report.misplaced > 0) requestReplication(tx);
+}
+
+/** What one replication pass did. */
+export interface ReplicationReport {
+  /** Copies made on primaries that lacked one. */
+  readonly copied: number;
+  /** Copies removed from handoffs (or from devices the ring no longer has) once the primaries hold the object. */
+  readonly reverted: number;
+  /** Objects still short of a primary copy (a primary does not answer, or no copy answers). */
+  readonly degraded: number;
+  /** Objects with no copy left anywhere. */
+  readonly lost: number;
+  /** Copies left off their primaries because their disk does not answer (removed once it does). */
+  readonly misplaced: number;
+}
+
+/**
+ * One pass of the object-replicator over every object: each primary that answers and lacks a
+ * copy gets one (from a copy that answers); once every primary holds it, copies elsewhere
+ * (handoffs, devices rebalanced away) are removed. Until then they stay, so no copy is dropped
+ * while the object is short of primaries.
+ */
+export function replicate(tx: Tx): ReplicationReport {
+  const s = tx.draft as S;
+  let copied = 0;
+  let reverted = 0;
+  let degraded = 0;
+  let lost = 0;
+  let misplaced = 0;
+  for (const [k, row] of tablePrefix(plain(s.object.objects), '')) {
+    if (row.copies.length === 0) {
+      lost++;
+      continue;
+    }
+    const container = getContainerRow(s, row.account, row.container);
+    const ring = container ? ringOf(s, objectRing(container.storage_policy_index)) : null;
+    if (ring === null) continue;
+    const primaries = getNodes(ring, row.account, row.container, row.name, hashOptions(s)).nodes;
+    const source = row.copies.some((c) => diskReachable(s, c.host, c.disk));
+    const holds = (n: RingNode) => row.copies.some((c) => c.host === n.ip && c.disk === n.device);
+    const added: ObjectCopy[] = [];
+    if (source) {
+      for (const n of primaries) {
+        if (!holds(n) && reachable(s, n)) added.push({ device: n.id, host: n.ip, disk: n.device });
+      }
+    }
+    let copies = [...row.copies, ...added];
+    const complete = primaries.every((n) => copies.some((c) => c.host === n.ip && c.disk === n.device));
+    let dropped: ObjectCopy[] = [];
+    if (complete) {
+      const keep = copies.filter((c) => primaries.some((n) => n.ip === c.host && n.device === c.disk));
+      // a copy elsewhere is removed by its own replicator: only when its disk answers
+      dropped = copies.filter((c) => !keep.includes(c) && diskReachable(s, c.host, c.disk));
+      misplaced += copies.length - keep.length - dropped.length;
+      copies = copies.filter((c) => !dropped.includes(c));
+    } else {
+      degraded++;
+    }
+    if (added.length === 0 && dropped.length === 0) continue;
+    copied += added.length;
+    reverted += dropped.length;
+    setRow(tx.draft.object.objects, k, { ...row, copies });
+    addUsage(tx, added, row.bytes, 1);
+    addUsage(tx, dropped, row.bytes, -1);
+  }
+  if (copied + reverted > 0) tx.trace('swift-object-replicator', `copied ${copied}, reverted ${reverted}, degraded ${degraded}, lost ${lost}`);
+  return Object.freeze({ copied, reverted, degraded, lost, misplaced });
+}
