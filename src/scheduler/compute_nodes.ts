@@ -9,6 +9,7 @@ import { Conflict, check, getRow, plain, setRow, emptyTable, tableToArray, type 
 import { logicalCpus, type Host } from '../hardware/index.js';
 import * as placement from './placement/store.js';
 import { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
+import { STANDARD_TRAITS } from './placement/standards.js';
 import { azAggregateUuid } from './host_states.js';
 import type { InventoryRow, ResourceProviderRow } from './placement/types.js';
 
@@ -108,6 +109,18 @@ const LIBVIRT_CAPABILITY_TRAITS = [
   'COMPUTE_VOLUME_MULTI_ATTACH',
 ];
 
+/**
+ * The device traits the libvirt driver reports for QEMU/KVM (`_get_storage_bus_traits`,
+ * `_get_video_model_traits`, `_get_vif_model_traits`): the disk buses of
+ * `blockinfo.SUPPORTED_DEVICE_BUSES['kvm']`, the video models an x86_64 QEMU 7's domain
+ * capabilities list, and `vif.SUPPORTED_VIF_MODELS['kvm']` — those os-traits knows.
+ */
+const LIBVIRT_DEVICE_TRAITS = [
+  ...['virtio', 'scsi', 'ide', 'usb', 'fdc', 'sata'].map((bus) => `COMPUTE_STORAGE_BUS_${bus.toUpperCase()}`),
+  ...['vga', 'cirrus', 'vmvga', 'qxl', 'virtio', 'none', 'bochs'].map((m) => `COMPUTE_GRAPHICS_MODEL_${m.toUpperCase()}`),
+  ...['virtio', 'ne2k_pci', 'pcnet', 'rtl8139', 'e1000', 'e1000e', 'spapr-vlan', 'vmxnet3'].map((m) => `COMPUTE_NET_VIF_MODEL_${m.replace(/-/g, '_').toUpperCase()}`),
+].filter((t) => STANDARD_TRAITS.includes(t));
+
 /** The inventories a host reports, as the libvirt driver computes them. */
 export function computeInventories(host: Host, config: ComputeConfig, current: Readonly<Record<string, InventoryRow>> = {}): Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> {
   // nova's _get_allocation_ratios: the *_allocation_ratio option if set, else what Placement
@@ -134,11 +147,11 @@ const CPUINFO_TO_LIBVIRT: Readonly<Record<string, string>> = {
   avx512_bitalg: 'avx512bitalg',
 };
 
-/** The traits a host reports: its CPU flags through nova's mapping, the driver's capabilities, COMPUTE_NODE. */
+/** The traits a host reports: its CPU flags through nova's mapping, the driver's capabilities and device models, COMPUTE_NODE. */
 export function computeTraits(host: Host): string[] {
   const traits = new Set<string>(['COMPUTE_NODE']);
   for (const flag of host.cpu.flags) for (const t of CPU_TRAITS_MAPPING[CPUINFO_TO_LIBVIRT[flag] ?? flag] ?? []) traits.add(t);
-  if (host.hypervisor_type === 'QEMU') for (const t of LIBVIRT_CAPABILITY_TRAITS) traits.add(t);
+  if (host.hypervisor_type === 'QEMU') for (const t of [...LIBVIRT_CAPABILITY_TRAITS, ...LIBVIRT_DEVICE_TRAITS]) traits.add(t);
   return [...traits].sort();
 }
 

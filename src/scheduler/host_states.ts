@@ -132,6 +132,7 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
     service: { disabled: host.state === 'maintenance', disabled_reason: host.state === 'maintenance' ? host.state_reason : null, up: host.state === 'up', forced_down: false },
     metrics: [],
     stats: {},
+    traits: rp.traits,
   };
 }
 

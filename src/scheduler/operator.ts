@@ -9,8 +9,9 @@ import { capacityOf } from './capacity.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
 import { parseQuery } from './placement/candidates.js';
-import { azAggregateUuid, candidateHostStates } from './host_states.js';
-import { checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
+import { aggregatesOf, azAggregateUuid, candidateHostStates } from './host_states.js';
+import { isolatedAggregates, traitTerms } from './filter_scheduler/request_filters.js';
+import { NoValidHost, checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
 /** One resource class of a host in {@link SchedulerApi.usage}. */
 export interface ResourceUsage {
@@ -85,19 +86,28 @@ export class SchedulerApi {
       const config = checkSchedulerConfig(s.compute_config.scheduler);
       const spec = checkRequestSpec(request);
       const resources: Record<string, number> = { ...requestedResources(spec) };
-      const required: string[] = ['!COMPUTE_STATUS_DISABLED'];
-      for (const [k, v] of Object.entries(spec.flavor.extra_specs)) {
-        if (!k.startsWith('trait:')) continue;
-        if (v === 'required') required.push(k.slice(6));
-        else if (v === 'forbidden') required.push(`!${k.slice(6)}`);
-      }
+      // the request filters' traits (flavor, image, image type, image metadata) and compute_status_filter
+      const terms = traitTerms(spec, config);
+      const forbidden = new Set([...terms.forbidden, 'COMPUTE_STATUS_DISABLED']);
+      const required: string[] = [...terms.required, ...[...forbidden].map((t) => `!${t}`)];
       const memberOf: string[] = [];
+      const isolated = isolatedAggregates(aggregatesOf(s), terms, config).filter((a) => a.uuid !== null);
+      if (isolated.length > 0) memberOf.push(`!in:${isolated.map((a) => a.uuid).join(',')}`);
       if (config.scheduler.query_placement_for_availability_zone && spec.availability_zone !== null) {
         // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
         if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azAggregateUuid(spec.availability_zone)}`);
       }
       const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
-      const { uuids, states } = candidateHostStates(s, parseQuery(s, raw), JSON.stringify(raw));
+      let query: ReturnType<typeof parseQuery>;
+      try {
+        query = parseQuery(s, raw);
+      } catch (e) {
+        // Placement answers 400 (an unknown trait): nova logs it and finds no valid host
+        if (!(e instanceof InvalidInput)) throw e;
+        const reason = `Placement refused the allocation candidates query: ${e.message}`;
+        throw new NoValidHost(reason, detach({ outcome: 'no_valid_host' as const, reason, num_instances: spec.num_instances, prefilters: [], instances: [], alternates_round: null, selections: [] }), { stage: 'placement' });
+      }
+      const { uuids, states } = candidateHostStates(s, query, JSON.stringify(raw));
       tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
       // placement: true models nova's claim loop: an instance whose best host cannot take the
       // claim (after earlier instances of the request) goes to the next host, as _claim_resources does

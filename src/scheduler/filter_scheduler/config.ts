@@ -63,6 +63,9 @@ const OPTIONS: { readonly [G in keyof SchedulerConfig]: Readonly<Record<keyof Sc
     limit_tenants_to_placement_aggregate: bool,
     placement_aggregate_required_for_tenants: bool,
     query_placement_for_availability_zone: bool,
+    enable_isolated_aggregate_filtering: bool,
+    query_placement_for_image_type_support: bool,
+    image_metadata_prefilter: bool,
   },
   filter_scheduler: {
     host_subset_size: int(1),

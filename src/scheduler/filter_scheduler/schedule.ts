@@ -19,6 +19,7 @@ import type { HostFilter, HostState, HostWeigher, InstanceGroup, InstanceInfo, R
 import { ALL_WEIGHERS, checkSchedulerConfig } from './config.js';
 import { checkHosts, checkRequestSpec } from './validate.js';
 import { Ranking, weighTotals } from './weigh.js';
+import { isolatedAggregates, traitTerms } from './request_filters.js';
 import { WEIGHERS, weigherByName } from './weighers/index.js';
 
 /** What {@link schedule} takes. Every field is checked: bad input of any shape is an InvalidInput. */
@@ -326,6 +327,24 @@ function placementCandidates(
     if (ids.size > 0) apply('map_az_to_placement_aggregate', (h) => (memberOf(h, ids) ? true : `not in availability zone '${az}'`));
   }
   apply('compute_status_filter', (h) => (h.service.disabled ? 'compute service is disabled (COMPUTE_STATUS_DISABLED)' : true));
+  const terms = traitTerms(spec, config);
+  const seen = new Map<number, HostState['aggregates'][number]>();
+  if (config.scheduler.enable_isolated_aggregate_filtering) for (const h of list) for (const a of h.aggregates) if (!seen.has(a.id)) seen.set(a.id, a);
+  const isolated = new Set(isolatedAggregates(seen.values(), terms, config).map((a) => a.id));
+  if (isolated.size > 0) {
+    apply('isolate_aggregates', (h) => {
+      const agg = h.aggregates.find((a) => isolated.has(a.id));
+      return agg === undefined ? true : `in aggregate '${agg.name}' isolated by its trait metadata (${Object.keys(agg.metadata).filter((k) => k.startsWith('trait:')).join(', ')}) the request does not require`;
+    });
+  }
+  if (terms.required.length > 0 || terms.forbidden.length > 0) {
+    apply('placement (required and forbidden traits)', (h) => {
+      const missing = terms.required.find((t) => !h.traits.includes(t));
+      if (missing !== undefined) return `lacks required trait ${missing} (${terms.why[missing] ?? 'requested'})`;
+      const present = terms.forbidden.find((t) => h.traits.includes(t));
+      return present === undefined ? true : `has forbidden trait ${present} (${terms.why[present] ?? 'requested'})`;
+    });
+  }
   apply('placement (allocation candidates)', (h) => (fits(h, want) ? true : (fitFault(inventories(h), {}, want) as string)));
   const cap = config.scheduler.max_placement_results;
   if (list.length > cap) {

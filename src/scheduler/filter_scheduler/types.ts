@@ -89,6 +89,12 @@ export interface HostState {
   readonly metrics: readonly MonitorMetric[];
   /** The compute node's `stats` dict, where ComputeCapabilitiesFilter also looks. */
   readonly stats: Readonly<Record<string, string | number>>;
+  /**
+   * Its resource provider's traits in Placement (CPU flags as `HW_CPU_X86_*`, the driver's
+   * `COMPUTE_*` capabilities…): what the modelled Placement query matches required and
+   * forbidden traits against. Not part of nova's HostState; default none.
+   */
+  readonly traits: readonly string[];
 }
 
 /** The flavor of a request (`nova/objects/flavor.py`). */
@@ -106,6 +112,8 @@ export interface Flavor {
 /** The image of a request: its id and Glance properties (`nova/objects/image_meta.py`). */
 export interface ImageMeta {
   readonly id: string | null;
+  /** Glance's `disk_format` (`qcow2`, `raw`, …), read by `require_image_type_support`; null when unknown. */
+  readonly disk_format: string | null;
   readonly properties: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -176,6 +184,12 @@ export interface SchedulerOptions {
   readonly limit_tenants_to_placement_aggregate: boolean;
   readonly placement_aggregate_required_for_tenants: boolean;
   readonly query_placement_for_availability_zone: boolean;
+  /** `isolate_aggregates`: hosts in aggregates with `trait:X=required` metadata only for requests that require X. */
+  readonly enable_isolated_aggregate_filtering: boolean;
+  /** `require_image_type_support`: Placement is asked for `COMPUTE_IMAGE_TYPE_<disk_format>`. */
+  readonly query_placement_for_image_type_support: boolean;
+  /** `transform_image_metadata`: image properties (`hw_disk_bus`, `hw_vif_model`…) become required traits. */
+  readonly image_metadata_prefilter: boolean;
 }
 
 /** `[filter_scheduler]` options (`nova/conf/scheduler.py`). */
@@ -247,6 +261,9 @@ export const SCHEDULER_DEFAULTS: SchedulerConfig = freezeDeep({
     limit_tenants_to_placement_aggregate: false,
     placement_aggregate_required_for_tenants: false,
     query_placement_for_availability_zone: true,
+    enable_isolated_aggregate_filtering: false,
+    query_placement_for_image_type_support: false,
+    image_metadata_prefilter: false,
   },
   filter_scheduler: {
     host_subset_size: 1,

@@ -70,7 +70,7 @@ const IMAGE_CANONICAL: readonly (readonly [string, (s: string) => string | null,
 function checkImage(value: unknown, f: string): ImageMeta | null {
   if (value === null || value === undefined) return null;
   const rec = check.record(value, f);
-  check.onlyKeys(rec, ['id', 'properties'], f);
+  check.onlyKeys(rec, ['id', 'disk_format', 'properties'], f);
   const props: Record<string, string | number | boolean> = {};
   const given = check.optional(rec.properties, `${f}.properties`, check.record, {});
   for (const [k, v] of Object.entries(given)) {
@@ -91,7 +91,7 @@ function checkImage(value: unknown, f: string): ImageMeta | null {
       throw new InvalidInput(`${f}.properties.${key}`, `expected a version predicate such as '>=6.0,<6.2', got ${describeValue(v)}.`);
     }
   }
-  return { id: check.optional(rec.id, `${f}.id`, nullableStr, null), properties: props };
+  return { id: check.optional(rec.id, `${f}.id`, nullableStr, null), disk_format: check.optional(rec.disk_format, `${f}.disk_format`, nullableStr, null), properties: props };
 }
 
 function checkHints(value: unknown, f: string): Record<string, HintValue> {
@@ -322,7 +322,7 @@ const HOST_KEYS = [
   'host', 'nodename', 'uuid', 'cell_uuid', 'availability_zone', 'aggregates', 'hypervisor_type', 'hypervisor_version',
   'cpu_info', 'supported_instances', 'vcpus_total', 'vcpus_used', 'total_usable_ram_mb', 'free_ram_mb',
   'total_usable_disk_gb', 'free_disk_mb', 'ram_allocation_ratio', 'cpu_allocation_ratio', 'disk_allocation_ratio',
-  'num_instances', 'num_io_ops', 'failed_builds', 'instances', 'service', 'metrics', 'stats',
+  'num_instances', 'num_io_ops', 'failed_builds', 'instances', 'service', 'metrics', 'stats', 'traits',
 ];
 
 /**
@@ -418,6 +418,7 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
     service: part(rec, 'service', field, checkService, { disabled: false, disabled_reason: null, up: true, forced_down: false }),
     metrics: part(rec, 'metrics', field, (v, g) => arrayOf(v, g, checkMetric), []),
     stats: part(rec, 'stats', field, checkStats, {}),
+    traits: part(rec, 'traits', field, strings, []),
   });
 }
 

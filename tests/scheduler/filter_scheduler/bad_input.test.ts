@@ -38,11 +38,12 @@ const valid = () => ({
       service: { disabled: false, disabled_reason: null, up: true, forced_down: false },
       metrics: [{ name: 'cpu.frequency', value: 2000, source: 'libvirt' }],
       stats: { opt: 1 },
+      traits: ['HW_CPU_X86_AVX2', 'COMPUTE_IMAGE_TYPE_QCOW2'],
     },
   ],
   request: {
     flavor: { name: 'm1.small', vcpus: 1, memory_mb: 2048, root_gb: 20, ephemeral_gb: 0, swap: 0, extra_specs: { 'hw:cpu_policy': 'shared' } },
-    image: { id: 'img', properties: { hw_architecture: 'x86_64' } },
+    image: { id: 'img', disk_format: 'qcow2', properties: { hw_architecture: 'x86_64' } },
     availability_zone: 'az1',
     project_id: 'p1',
     user_id: 'u1',

@@ -14,6 +14,9 @@ describe('SCHEDULER_DEFAULTS', () => {
         limit_tenants_to_placement_aggregate: false,
         placement_aggregate_required_for_tenants: false,
         query_placement_for_availability_zone: true,
+        enable_isolated_aggregate_filtering: false,
+        query_placement_for_image_type_support: false,
+        image_metadata_prefilter: false,
       },
       filter_scheduler: {
         host_subset_size: 1,
