@@ -68,6 +68,8 @@ export function listing<T>(table: Table<T>, base: string, query: unknown): Listi
   let marker = q.marker;
   let endMarker = q.end_marker;
   if (q.reverse) [marker, endMarker] = [endMarker, marker];
+  // a pseudo-folder equal to the marker (in reverse: the end_marker) was listed on the previous page
+  const origMarker = marker;
   const prefix = q.prefix;
   const endPrefix = prefix ? after(prefix) : null;
   // the bounds as Swift's query sets them
@@ -101,8 +103,10 @@ export function listing<T>(table: Table<T>, base: string, query: unknown): Listi
           if (out.length >= q.limit) return out;
           continue;
         }
-        out.push({ subdir: dir });
-        if (out.length >= q.limit) return out;
+        if (dir !== origMarker) {
+          out.push({ subdir: dir });
+          if (out.length >= q.limit) return out;
+        }
         // skip every name under this pseudo-folder
         restart = base + after(dir);
         break;
@@ -121,7 +125,7 @@ export function listing<T>(table: Table<T>, base: string, query: unknown): Listi
     const dir = dirOf(name);
     if (dir === null) out.push({ name, row });
     else {
-      out.push({ subdir: dir });
+      if (dir !== origMarker) out.push({ subdir: dir });
       ceiling = dir;
     }
     if (out.length >= q.limit) break;

@@ -3,7 +3,7 @@
  * lives (`swift-get-nodes`), disk usage (`swift-recon --diskusage`), disk failures and
  * replacements, and the object-replicator.
  */
-import { Conflict, InvalidInput, check, getRow, plain, tableToArray, type CloudState, type Kernel, type Tx } from '../core/index.js';
+import { Conflict, InvalidInput, check, deleteRow, getRow, plain, tableToArray, type CloudState, type Kernel, type Tx } from '../core/index.js';
 import type { Host } from '../hardware/index.js';
 import { addHostDevices, setRingBuilder, diskKey, diskReachable, objectRing, rebalanceRing, reachable, ringNames, ringOf, ACCOUNT_RING, CONTAINER_RING } from './rings.js';
 import {
@@ -258,6 +258,8 @@ export function installObjectStorage(kernel: Kernel): void {
     const s = tx.draft as CloudState;
     const held = host.disks.reduce((n, d) => n + (getRow(s.object.usage, diskKey(host.name, d.name))?.objects ?? 0), 0);
     if (held > 0) throw new HostHoldsData(host.name, held);
+    // its disks leave with it: a failed one is no longer on record
+    for (const d of host.disks) deleteRow(tx.draft.object.failed, diskKey(host.name, d.name));
     // its devices leave every ring (an operator would `remove` them and rebalance)
     for (const name of ringNames(s)) {
       let b = plain(s.object.rings[name] as RingBuilderData);

@@ -420,7 +420,8 @@ export function replicate(tx: Tx): ReplicationReport {
       }
     }
     let copies = [...row.copies, ...added];
-    const complete = primaries.every((n) => copies.some((c) => c.host === n.ip && c.disk === n.device));
+    // Swift reverts a handoff only once every primary has acknowledged the object: each must answer
+    const complete = primaries.every((n) => reachable(s, n) && copies.some((c) => c.host === n.ip && c.disk === n.device));
     let dropped: ObjectCopy[] = [];
     if (complete) {
       const keep = copies.filter((c) => primaries.some((n) => n.ip === c.host && n.device === c.disk));
