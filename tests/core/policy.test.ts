@@ -449,6 +449,12 @@ describe('PolicyEngine', () => {
       expect(f.authorize('x', projectAdmin)).toBe(true);
       expect(f.authorize('x', projectMember)).toBe(false);
       expect(() => f.setRule('default', 'rule:also_undefined')).toThrow(/loop/);
+      // a service's registered `default` is its own: another service's undefined reference fails
+      const g = new PolicyEngine();
+      g.registerDefaults([{ name: 'default', check_str: '' }, { name: 'glance_rule', check_str: 'rule:undefined_name' }]);
+      g.registerDefaults([{ name: 'keystone_rule', check_str: 'rule:undefined_name' }]);
+      expect(g.authorize('glance_rule', projectMember)).toBe(true);
+      expect(g.authorize('keystone_rule', projectAdmin)).toBe(false);
     });
   });
 

@@ -72,8 +72,10 @@ const MAX_SCOPE_WARNINGS = 1000;
  *   a loop of `rule:` references is refused then, not discovered at enforcement.
  * - Overrides (constructor `rules`, {@link setRule}) replace a default, or add a custom rule.
  * - {@link enforce} checks the scope first (when the rule has `scope_types`), then the rule.
- * - A `rule:<name>` reference to an undefined name evaluates the rule named `default` if there is
- *   one (oslo's `policy_default_rule`), else fails.
+ * - A `rule:<name>` reference to an undefined name evaluates the rule named `default` (oslo's
+ *   `policy_default_rule`) when the rule being enforced belongs to the service that registered
+ *   `default` (Glance does; Keystone and Placement do not), or when `default` is an operator's
+ *   override no service registered; else it fails — as each service's own enforcer would.
  *
  * Not simulated: policy files on disk and their reload, `policy.d` directories, external
  * `http:` checks, deprecation warnings other than the scope warnings.
@@ -88,8 +90,20 @@ export class PolicyEngine {
   private overrides = new Map<string, Override>();
   private effective = new Map<string, Effective>();
   private readonly warnings: ScopeWarning[] = [];
-  private readonly lookup = (name: string): PolicyRule | undefined =>
-    (this.effective.get(name) ?? this.effective.get(POLICY_DEFAULT_RULE))?.rule;
+  /** The services (registerDefaults calls) that define `default`, by the names they registered. */
+  private withDefault = new Set<string>();
+  private readonly lookup = (name: string, from: string | undefined): PolicyRule | undefined =>
+    (this.effective.get(name) ?? (this.fallsBack(from) ? this.effective.get(POLICY_DEFAULT_RULE) : undefined))?.rule;
+
+  /**
+   * Whether an undefined reference inside the rule `from` falls back to `default`: when `from`'s
+   * service registered `default`, or when `default` is the operator's own (an override that no
+   * service registered: the policy file's).
+   */
+  private fallsBack(from: string | undefined): boolean {
+    if (from === undefined) return false;
+    return this.withDefault.has(from) || !this.registered.has(POLICY_DEFAULT_RULE);
+  }
 
   constructor(options: PolicyEngineOptions = {}) {
     const o = check.record(options, 'policy');
@@ -118,6 +132,9 @@ export class PolicyEngine {
       registered.set(d.info.name, d);
     }
     this.commit(registered, this.overrides);
+    // each service has its own enforcer in OpenStack: only the rules of a service that defines
+    // `default` (Glance) fall back to it; another service's undefined reference still fails
+    if (list.some((d) => d.info.name === POLICY_DEFAULT_RULE)) for (const d of list) this.withDefault.add(d.info.name);
   }
 
   /**

@@ -43,8 +43,11 @@ export interface PolicyCredentials {
  */
 export type PolicyTarget = Readonly<Record<string, unknown>>;
 
-/** Finds a named rule for `rule:<name>`; `undefined` when there is none. */
-export type PolicyLookup = (name: string) => PolicyRule | undefined;
+/**
+ * Finds a named rule for `rule:<name>`; `undefined` when there is none. `from` is the rule being
+ * enforced (the first of the names being evaluated), so a fallback can depend on its service.
+ */
+export type PolicyLookup = (name: string, from: string | undefined) => PolicyRule | undefined;
 
 /** `rule:` references nested deeper than this evaluate to false (a guard against runaway lookups). */
 export const MAX_RULE_DEPTH = 64;
@@ -87,7 +90,7 @@ function evaluate(rule: PolicyRule, target: unknown, creds: unknown, lookup: Pol
       return rule.rules.some((r) => evaluate(r, target, creds, lookup, stack));
     case 'rule': {
       if (stack.includes(rule.name) || stack.length >= MAX_RULE_DEPTH) return false;
-      const named = lookup(rule.name);
+      const named = lookup(rule.name, stack[0]);
       return named !== undefined && evaluate(named, target, creds, lookup, [...stack, rule.name]);
     }
     case 'role': {

@@ -11,7 +11,8 @@ import type { PolicyCredentials, PolicyTarget } from './evaluate.js';
 
 /** `cloud.policy`: enforce, inspect and override rules (an operator's policy.yaml). */
 export class PolicyService {
-  private readonly defaults: PolicyDefault[] = [];
+  /** Each service's defaults, one batch per registration (a service's `default` rule stays its own). */
+  private readonly defaults: (readonly PolicyDefault[])[] = [];
   private cached: { config: PolicyConfig; engine: PolicyEngine } | undefined;
 
   /**
@@ -32,13 +33,13 @@ export class PolicyService {
 
   /** Whether any service registered its defaults yet. */
   get hasDefaults(): boolean {
-    return this.defaults.length > 0;
+    return this.defaults.some((batch) => batch.length > 0);
   }
 
   /** Registers a service's default rules (Zed's check strings and scope types). */
   registerDefaults(defaults: readonly PolicyDefault[]): void {
     this.engineFor(this.kernel.view().meta.policy).registerDefaults(defaults); // refuses bad or duplicate rules first
-    this.defaults.push(...defaults);
+    this.defaults.push(defaults);
   }
 
   /** The engine for the current state's policy options and overrides. */
@@ -49,7 +50,7 @@ export class PolicyService {
   private engineFor(config: PolicyConfig): PolicyEngine {
     if (this.cached?.config === config) return this.cached.engine;
     const engine = new PolicyEngine({ enforceScope: config.enforce_scope, enforceNewDefaults: config.enforce_new_defaults, rules: config.rules });
-    engine.registerDefaults(this.defaults);
+    for (const batch of this.defaults) engine.registerDefaults(batch);
     this.cached = { config, engine };
     return engine;
   }
