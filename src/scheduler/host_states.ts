@@ -80,6 +80,19 @@ interface HostParts {
 /** Per (immutable) host row: its parts, rebuilt only when the row or the aggregates change. */
 const partsCache = new WeakMap<Host, HostParts>();
 
+/** Per aggregates list: one shared array per distinct membership (hosts of one AZ share theirs). */
+const memberships = new WeakMap<readonly Aggregate[], Map<string, readonly Aggregate[]>>();
+
+function interned(all: readonly Aggregate[], mine: readonly Aggregate[]): readonly Aggregate[] {
+  let byKey = memberships.get(all);
+  if (byKey === undefined) memberships.set(all, (byKey = new Map()));
+  const key = mine.map((a) => a.id).join(',');
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
+  byKey.set(key, mine);
+  return mine;
+}
+
 function partsOf(host: Host, aggregates: readonly Aggregate[]): HostParts {
   const known = partsCache.get(host);
   if (known !== undefined && known.aggregates === aggregates) return known;
@@ -87,7 +100,7 @@ function partsOf(host: Host, aggregates: readonly Aggregate[]): HostParts {
   const hvTypes = host.hypervisor_type === 'QEMU' ? ['kvm', 'qemu'] : [host.hypervisor_type.toLowerCase()];
   const parts: HostParts = {
     aggregates,
-    ofHost: aggregates.filter((a) => a.hosts.includes(host.name)),
+    ofHost: interned(aggregates, aggregates.filter((a) => a.hosts.includes(host.name))),
     cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
     supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
   };

@@ -347,7 +347,11 @@ export interface HostWeigher {
   readonly minval: number | null;
   /** nova's `maxval` (`null`: the maximum seen). */
   readonly maxval: number | null;
-  /** The multiplier for a host: the config option, overridden by aggregate metadata where nova allows. */
+  /**
+   * The multiplier for a host: the config option, overridden by aggregate metadata where nova
+   * allows (`get_weight_multiplier`). It must depend on the config and `host.aggregates` only:
+   * the scheduler asks once per distinct aggregates list.
+   */
   multiplier(config: SchedulerConfig, host: HostState): number;
   /** The raw weight of a host (higher wins before the multiplier). */
   weigh(host: HostState, spec: RequestSpec, config: SchedulerConfig): number;

@@ -53,6 +53,7 @@ export function weighTotals<H extends HostState>(
     let lo = Infinity;
     let hi = -Infinity;
     const uniform = weigher.uniformWeight?.(spec, config) ?? null;
+    let emptyMultiplier: number | null = null;
     for (let i = 0; i < n; i++) {
       let w = uniform ?? weigher.weigh(hosts[i] as H, spec, config);
       if (minval !== null && w < minval) w = minval;
@@ -67,7 +68,19 @@ export function weighTotals<H extends HostState>(
     const normalised = (i: number): number => (range === 0 ? 0 : ((raw[i] as number) - low) / range);
     if (!traced) {
       // every normalised weight is 0 when the range is empty: nothing to add
-      if (range !== 0) for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + (weigher.multiplier(config, hosts[i] as H) * ((raw[i] as number) - low)) / range;
+      if (range === 0) continue;
+      // the multiplier depends on the host's aggregates only: once per distinct list
+      let lastAggregates: HostState['aggregates'] | null = null;
+      let multiplier = 0;
+      for (let i = 0; i < n; i++) {
+        const h = hosts[i] as H;
+        if (h.aggregates !== lastAggregates) {
+          lastAggregates = h.aggregates;
+          multiplier = h.aggregates.length === 0 && emptyMultiplier !== null ? emptyMultiplier : weigher.multiplier(config, h);
+          if (h.aggregates.length === 0) emptyMultiplier = multiplier;
+        }
+        totals[i] = (totals[i] as number) + (multiplier * ((raw[i] as number) - low)) / range;
+      }
       continue;
     }
     steps.push({
