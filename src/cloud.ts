@@ -28,6 +28,7 @@ import { login, Session } from './session.js';
 import { checkComputeConfig, COMPUTE_DEFAULTS, initialComputeConfig, initialPlacementState, installComputeReporting, PLACEMENT_POLICIES, SchedulerApi, type ComputeConfig } from './scheduler/index.js';
 import { registerService } from './identity/index.js';
 import { buildRings, checkObjectOptions, initialObjectState, installObjectStorage, ObjectApi, ObjectStorageApi, type ObjectOptions } from './object/index.js';
+import { configureImageService, devstackImages, GLANCE_POLICIES, initialImageState, installImageService } from './image/index.js';
 
 
 /** A frozen state tree: what `snapshot()` returns and `restore()` / `createCloud({ state })` take. */
@@ -86,7 +87,7 @@ export interface CloudOptions {
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
 const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword', 'compute', 'object'];
-const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity', 'placement', 'compute_config', 'object'] as const;
+const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity', 'placement', 'compute_config', 'object', 'image'] as const;
 
 /** The virtual clock as users see it. */
 export interface CloudClock {
@@ -144,9 +145,11 @@ export class Cloud {
     if (!this.policy.hasDefaults) {
       this.policy.registerDefaults(KEYSTONE_POLICIES);
       this.policy.registerDefaults(PLACEMENT_POLICIES);
+      this.policy.registerDefaults(GLANCE_POLICIES);
     }
     installComputeReporting(kernel);
     installObjectStorage(kernel);
+    installImageService(kernel);
     this.scheduler = new SchedulerApi(kernel);
     this.object = new ObjectStorageApi(kernel);
     this.anonymous = Object.freeze({ object: new ObjectApi(kernel, null) });
@@ -322,6 +325,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     placement: initialPlacementState(),
     compute_config: initialComputeConfig({ ...COMPUTE_DEFAULTS, ...(o.compute === undefined ? {} : checkComputeConfig(o.compute, 'options.compute')) }),
     object: initialObjectState(object.config),
+    image: initialImageState(''),
   };
   const kernel = new Kernel(state, { traceLimit });
   const cloud = new Cloud(kernel, frozenOptions);
@@ -333,6 +337,8 @@ export function createCloud(options: CloudOptions = {}): Cloud {
     buildRings(tx, object.ring);
     registerService(tx, { type: 'object-store', name: 'swift', description: 'Swift Service' }, `${CONTROLLER_URL}:8080/v1/AUTH_%(project_id)s`);
     if (preset === 'devstack') devstackAccounts(tx, adminPassword);
+    configureImageService(tx);
+    if (preset === 'devstack') devstackImages(tx);
   });
   return cloud;
 }

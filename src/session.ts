@@ -7,6 +7,7 @@ import type { Kernel, PolicyService } from './core/index.js';
 import { IdentityApi, authenticate, validateToken, type LoginRequest, type TokenView } from './identity/index.js';
 import { PlacementApi } from './scheduler/index.js';
 import { ObjectApi } from './object/index.js';
+import { ImageApi } from './image/index.js';
 
 /** Scope of a rescoped session. */
 export interface ScopeRequest {
@@ -39,6 +40,8 @@ export class Session {
   readonly placement: PlacementApi;
   /** Object Storage (Swift v1), behind keystoneauth: the project's account `AUTH_<project_id>`. */
   readonly object: ObjectApi;
+  /** Image service (Glance v2, API 2.16): Zed's rules are project-scoped. */
+  readonly image: ImageApi;
   private tokenId: string;
 
   /** @internal use `cloud.login`. */
@@ -53,6 +56,7 @@ export class Session {
     this.identity = new IdentityApi(kernel, () => policy.engine(), caller);
     this.placement = new PlacementApi(kernel, () => policy.engine(), caller);
     this.object = new ObjectApi(kernel, caller);
+    this.image = new ImageApi(kernel, () => policy.engine(), caller);
   }
 
   private currentToken(): string {

@@ -156,11 +156,8 @@ class Restore implements CloudCommand {
     if (!entry) return;
     r.cloud.restore(JSON.parse(entry.json));
     expect(JSON.stringify(r.cloud.state)).toBe(entry.json);
-    const restored = copyModel({ ...entry.model, snapshots: [] });
-    m.hosts = restored.hosts;
-    m.identity = restored.identity;
-    m.instances = restored.instances;
-    m.now = restored.now;
+    // every module's part of the model goes back to the snapshot's (the snapshot list stays)
+    Object.assign(m, copyModel({ ...entry.model, snapshots: [] }));
     // sessions opened after the snapshot hold tokens the restored state never issued
     for (const label of [...r.sessions.keys()]) if (!m.identity.sessions.has(label)) r.sessions.delete(label);
   }

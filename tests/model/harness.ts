@@ -58,6 +58,13 @@ export function registerSetup(fn: (model: CloudModel, real: CloudReal) => void):
   setups.push(fn);
 }
 
+const invariants: { module: string; check: (model: CloudModel, real: CloudReal) => void }[] = [];
+
+/** Adds a module's invariants, checked after every step of every module's commands. */
+export function registerInvariants(module: string, check: (model: CloudModel, real: CloudReal) => void): void {
+  invariants.push({ module, check });
+}
+
 /** Runs every registered setup step. */
 export function runSetups(model: CloudModel, real: CloudReal): void {
   for (const fn of setups) fn(model, real);
@@ -97,6 +104,17 @@ export function expectRefused(real: CloudReal, call: () => unknown, status?: num
   if (status !== undefined) expect((error as CloudError).status).toBe(status);
   expect(real.cloud.state).toBe(before);
   return error as CloudError;
+}
+
+/** The status a call ends with: 0 when it succeeds, else its CloudError's status (anything else is rethrown). */
+export function statusOf(call: () => unknown): number {
+  try {
+    call();
+    return 0;
+  } catch (e) {
+    if (!(e instanceof CloudError)) throw e;
+    return e.status;
+  }
 }
 
 /** Cross-module invariants that hold after every command. */
@@ -146,6 +164,8 @@ export function checkInvariants(model: CloudModel, real: CloudReal): void {
     }
     expect(valid, `session ${label}`).toBe(shouldValidate);
   }
+  // the modules' own invariants
+  for (const inv of invariants) inv.check(model, real);
 }
 
 let sessionValidity: (m: CloudModel, label: string) => boolean = () => true;

@@ -7,8 +7,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { CloudError } from '../../src/index.js';
-import { predictSessions, registerCommands, registerSetup, type CloudCommand, type CloudModel, type CloudReal, type IdentityModel } from './harness.js';
+import { predictSessions, registerCommands, registerSetup, statusOf, type CloudCommand, type CloudModel, type CloudReal, type IdentityModel } from './harness.js';
 
 const PROJECTS = ['pa', 'pb', 'pc'];
 const USERS = ['ua', 'ub', 'uc'];
@@ -21,16 +20,6 @@ const project = fc.constantFrom(...PROJECTS);
 const user = fc.constantFrom(...USERS);
 const role = fc.constantFrom(...ROLES);
 
-/** The status a call must end with: 0 for success. */
-function statusOf(call: () => unknown): number {
-  try {
-    call();
-    return 0;
-  } catch (e) {
-    if (!(e instanceof CloudError)) throw e;
-    return e.status;
-  }
-}
 
 /** Runs a call expected to fail with `status`, asserting the state did not change. */
 function expectStatus(r: CloudReal, status: number, call: () => unknown, what: string): void {

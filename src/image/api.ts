@@ -1,0 +1,231 @@
+/**
+ * The Image API v2 (2.16) for a session: `session.image`. Every call validates the token
+ * (401), looks the image up as Glance's database layer would for this caller (404 for another
+ * project's private image), asks Glance's Zed policy with Glance's target (403, or 404 when the
+ * caller may not even see the image), and changes state in one atomic commit.
+ */
+import { CloudError, blobBytes, getRow, type CloudState, type Kernel, type PolicyEngine, type Tx } from '../core/index.js';
+import { credentials, validateToken, type Caller } from '../identity/index.js';
+import { downloadData, importImage, stageData, tasksOf, uploadData, type ImportRequest } from './data.js';
+import { ImageNotFound, MemberNotFound } from './errors.js';
+import { addTag, createImage, deleteImage, deleteTag, setActivation, updateImage } from './images.js';
+import { listImages, type ImageListQuery } from './list.js';
+import { addMember, checkShared, findMember, listMembers, removeMember, updateMember } from './members.js';
+import { enforceOn, findImage, makeCtx, type Ctx } from './store.js';
+import { imageView, memberView, taskView, type ImageList, type ImageView, type MemberList, type MemberView, type TaskView } from './views.js';
+import type { ImageRow, MemberStatus, Visibility } from './types.js';
+
+type S = CloudState;
+
+/** The body of `POST /v2/images`: base attributes and any free-form string properties. */
+export interface ImageCreateRequest {
+  readonly id?: string;
+  readonly name?: string | null;
+  readonly visibility?: Visibility;
+  readonly protected?: boolean;
+  readonly os_hidden?: boolean;
+  readonly owner?: string | null;
+  readonly disk_format?: string | null;
+  readonly container_format?: string | null;
+  readonly min_disk?: number;
+  readonly min_ram?: number;
+  readonly tags?: readonly string[];
+  /** Free-form properties: `hw_architecture`, `hypervisor_type`, `os_distro`, … (strings). */
+  readonly [property: string]: unknown;
+}
+
+/** One operation of an `application/openstack-images-v2.1-json-patch` body. */
+export interface ImagePatchOperation {
+  readonly op: 'add' | 'remove' | 'replace';
+  /** A JSON pointer: `/name`, `/tags`, `/hw_architecture`, … */
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+/**
+ * Glance for one session. Method names follow the API operations; image references take an id
+ * (or a name, among the images the caller may show).
+ *
+ * Not simulated: image locations (`show_multiple_locations` is off, as Zed's default),
+ * multiple stores (`enabled_backends`), `web-download` / `copy-image` / `glance-download`
+ * imports, the image cache, metadefs, the tasks API (`/v2/tasks`), property protections,
+ * Keystone unified-limit quotas, `Range` downloads and the `image.send` notification.
+ */
+export class ImageApi {
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly policy: () => PolicyEngine,
+    private readonly caller: Caller,
+  ) {}
+
+  private ctx(s: S): Ctx {
+    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
+    if (!v.ok) throw v.error;
+    return makeCtx(s, this.policy(), credentials(s, v));
+  }
+
+  private read(): Ctx {
+    this.caller.tokenId();
+    return this.ctx(this.kernel.view());
+  }
+
+  private write<R>(operation: string, fn: (tx: Tx, ctx: Ctx) => R): R {
+    this.caller.tokenId();
+    return this.kernel.transact(`image.${operation}`, (tx) => {
+      const ctx = this.ctx(tx.draft as S);
+      tx.trace('glance-api', `${operation} (project ${ctx.owner ?? 'none'})`);
+      return fn(tx, ctx);
+    });
+  }
+
+  private view(id: string): ImageView {
+    const s = this.kernel.view();
+    const row = getRow(s.image.images, id);
+    if (!row) throw new ImageNotFound(id);
+    return imageView(s, row);
+  }
+
+  /** `POST /v2/images`: a `queued` image owned by the caller's project, `shared` unless told otherwise. */
+  createImage(body: ImageCreateRequest): ImageView {
+    const id = this.write('create_image', (tx, ctx) => createImage(tx, ctx, body).id);
+    return this.view(id);
+  }
+
+  /** `GET /v2/images/{id}`. */
+  getImage(ref: string): ImageView {
+    const ctx = this.read();
+    const image = findImage(ctx, ref);
+    enforceOn(ctx, 'get_image', image);
+    return imageView(ctx.s, image);
+  }
+
+  /** `GET /v2/images`: filters, `sort_key` / `sort_dir` or `sort`, `limit` (default 25, at most 1000) and `marker`. */
+  listImages(query: ImageListQuery = {}): ImageList {
+    return listImages(this.read(), query);
+  }
+
+  /** `PATCH /v2/images/{id}` with an `application/openstack-images-v2.1-json-patch` body. */
+  updateImage(ref: string, changes: readonly ImagePatchOperation[]): ImageView {
+    const id = this.write('update_image', (tx, ctx) => updateImage(tx, ctx, findImage(ctx, ref), changes).id);
+    return this.view(id);
+  }
+
+  /** `DELETE /v2/images/{id}`: 403 while `protected`; the data is removed from Swift. */
+  deleteImage(ref: string): void {
+    this.write('delete_image', (tx, ctx) => deleteImage(tx, ctx, findImage(ctx, ref)));
+  }
+
+  /** `POST /v2/images/{id}/actions/deactivate` (2.3): `active → deactivated` (a no-op when already deactivated). */
+  deactivateImage(ref: string): void {
+    this.write('deactivate', (tx, ctx) => setActivation(tx, ctx, findImage(ctx, ref), 'deactivate'));
+  }
+
+  /** `POST /v2/images/{id}/actions/reactivate` (2.3): `deactivated → active` (a no-op when already active). */
+  reactivateImage(ref: string): void {
+    this.write('reactivate', (tx, ctx) => setActivation(tx, ctx, findImage(ctx, ref), 'reactivate'));
+  }
+
+  /** `PUT /v2/images/{id}/tags/{tag}`. */
+  addImageTag(ref: string, tag: string): void {
+    this.write('add_tag', (tx, ctx) => addTag(tx, ctx, findImage(ctx, ref), tag));
+  }
+
+  /** `DELETE /v2/images/{id}/tags/{tag}` (404 when the image has no such tag). */
+  deleteImageTag(ref: string, tag: string): void {
+    this.write('delete_tag', (tx, ctx) => deleteTag(tx, ctx, findImage(ctx, ref), tag));
+  }
+
+  /**
+   * `PUT /v2/images/{id}/file`: stores the bytes (or a UTF-8 string) in Swift; the image becomes
+   * `active` with `size`, `checksum` (md5), `os_hash_algo` `sha512` and `os_hash_value`.
+   */
+  uploadImageData(ref: string, data: Uint8Array | string): void {
+    const bytes = blobBytes(data, 'data');
+    this.write('upload_image', (tx, ctx) => uploadData(tx, ctx, findImage(ctx, ref), bytes));
+  }
+
+  /** `GET /v2/images/{id}/file`: a fresh copy of the bytes, or null for Glance's 204 (no data). */
+  downloadImageData(ref: string): Uint8Array | null {
+    const ctx = this.read();
+    return downloadData(ctx.s, ctx, findImage(ctx, ref));
+  }
+
+  /** `PUT /v2/images/{id}/stage` (2.6): `queued → uploading`, the data waits in the staging area. */
+  stageImageData(ref: string, data: Uint8Array | string): void {
+    const bytes = blobBytes(data, 'data');
+    this.write('stage_image', (tx, ctx) => stageData(tx, ctx, findImage(ctx, ref), bytes));
+  }
+
+  /**
+   * `POST /v2/images/{id}/import` (2.6): `{ method: { name: 'glance-direct' } }` imports the
+   * staged data (`uploading → importing → active`) as a task; returns the task's id.
+   */
+  importImage(ref: string, body: ImportRequest): string {
+    return this.write('import_image', (tx, ctx) => importImage(tx, ctx, findImage(ctx, ref), body).id);
+  }
+
+  /** `GET /v2/images/{id}/tasks` (2.12): the image's import tasks. */
+  listImageTasks(ref: string): { tasks: TaskView[] } {
+    const ctx = this.read();
+    let image: ImageRow;
+    try {
+      image = findImage(ctx, ref);
+      enforceOn(ctx, 'get_image', image);
+    } catch (e) {
+      if (e instanceof CloudError && e.status === 403) throw new ImageNotFound(String(ref));
+      throw e;
+    }
+    return Object.freeze({ tasks: tasksOf(ctx.s, image.id).map((t) => taskView(ctx.s, t)) });
+  }
+
+  /** `POST /v2/images/{id}/members` (`{ member: <project id or name> }`): only the owner, only for `shared` images. */
+  createImageMember(ref: string, body: { member: string }): MemberView {
+    const key = this.write('add_member', (tx, ctx) => {
+      const m = addMember(tx, ctx, findImage(ctx, ref), body);
+      return [m.image_id, m.member_id] as const;
+    });
+    return this.memberView(key[0], key[1]);
+  }
+
+  /** `GET /v2/images/{id}/members`: the owner sees every member; a member sees itself. */
+  listImageMembers(ref: string): MemberList {
+    const ctx = this.read();
+    const members = listMembers(ctx, findImage(ctx, ref));
+    return Object.freeze({ members: members.map((m) => memberView(ctx.s, m)), schema: '/v2/schemas/members' as const });
+  }
+
+  /** `GET /v2/images/{id}/members/{member_id}` (every refusal is a 404, as Glance hides them). */
+  getImageMember(ref: string, memberId: string): MemberView {
+    const ctx = this.read();
+    const image = findImage(ctx, ref);
+    try {
+      checkShared(ctx, image, undefined, 'show');
+      enforceOn(ctx, 'get_member', image);
+    } catch (e) {
+      if (e instanceof CloudError && e.status === 403) throw new MemberNotFound(image.id, String(memberId));
+      throw e;
+    }
+    return memberView(ctx.s, findMember(ctx, image, memberId));
+  }
+
+  /** `PUT /v2/images/{id}/members/{member_id}` (`{ status }`): only the member itself (or an admin). */
+  updateImageMember(ref: string, memberId: string, body: { status: MemberStatus }): MemberView {
+    const key = this.write('update_member', (tx, ctx) => {
+      const m = updateMember(tx, ctx, findImage(ctx, ref), memberId, body);
+      return [m.image_id, m.member_id] as const;
+    });
+    return this.memberView(key[0], key[1]);
+  }
+
+  /** `DELETE /v2/images/{id}/members/{member_id}`: only the owner. */
+  deleteImageMember(ref: string, memberId: string): void {
+    this.write('delete_member', (tx, ctx) => removeMember(tx, ctx, findImage(ctx, ref), memberId));
+  }
+
+  private memberView(imageId: string, memberId: string): MemberView {
+    const s = this.kernel.view();
+    const m = getRow(s.image.members, `${imageId}/${memberId}`);
+    if (!m) throw new MemberNotFound(imageId, memberId);
+    return memberView(s, m);
+  }
+}

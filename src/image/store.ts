@@ -1,0 +1,120 @@
+/**
+ * Glance's request context and guarded getters: who is calling (`context.owner`,
+ * `context.is_admin`), which images the database layer lets them see
+ * (`glance/db/utils.py` `is_image_visible`), the policy target of an image
+ * (`glance/api/policy.py` `ImageTarget`) and the Forbidden → NotFound translation of
+ * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`.
+ */
+import { AmbiguousName, InvalidInput, describeValue, emptyTable, getRow, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
+import { ImageForbidden, ImageNotFound } from './errors.js';
+import { IMAGE_DEFAULTS, type ImageConfig, type ImageRow, type ImageState, type MemberRow } from './types.js';
+
+type S = CloudState;
+
+/** An empty image slice whose store writes to `account` (`AUTH_<project id>`). */
+export function initialImageState(account: string, config: Partial<Omit<ImageConfig, 'swift_store_account'>> = {}): ImageState {
+  return { config: { ...IMAGE_DEFAULTS, ...config, swift_store_account: account }, images: emptyTable(), members: emptyTable(), tasks: emptyTable() };
+}
+
+/** glance's RequestContext, as far as the API needs it. */
+export interface Ctx {
+  readonly s: S;
+  readonly creds: PolicyCredentials;
+  readonly policy: PolicyEngine;
+  readonly userId: string;
+  /** `context.owner`: the token's project, null for a domain- or system-scoped token. */
+  readonly owner: string | null;
+  /** `context.is_admin`: the `context_is_admin` rule (`role:admin`). */
+  readonly isAdmin: boolean;
+  /**
+   * `[DEFAULT] enforce_secure_rbac`. stacksim ties it to `[oslo_policy] enforce_new_defaults`:
+   * with the new defaults the rules alone decide; without them Glance's legacy owner checks
+   * (`check_is_image_mutable`, `check_admin_or_same_owner`, member ownership) apply too.
+   */
+  readonly secureRbac: boolean;
+}
+
+/** Builds the context of a validated token. */
+export function makeCtx(s: S, policy: PolicyEngine, creds: PolicyCredentials): Ctx {
+  const owner = typeof creds.project_id === 'string' ? creds.project_id : null;
+  return {
+    s,
+    creds,
+    policy,
+    userId: String(creds.user_id ?? ''),
+    owner,
+    isAdmin: policy.authorize('context_is_admin', creds, {}),
+    secureRbac: s.meta.policy.enforce_new_defaults,
+  };
+}
+
+/** The membership of `memberId` in an image, if any. */
+export function memberOf(s: S, imageId: string, memberId: string | null): MemberRow | undefined {
+  return memberId === null ? undefined : getRow(s.image.members, `${imageId}/${memberId}`);
+}
+
+/** Every membership of an image. */
+export function membersOf(s: S, imageId: string): MemberRow[] {
+  return tableToArray(s.image.members).filter((m) => m.image_id === imageId);
+}
+
+/** `is_image_visible`: admin, no owner, public / community, own, or shared with the caller's project (any member status). */
+export function dbVisible(ctx: Ctx, image: ImageRow): boolean {
+  if (ctx.isAdmin || image.owner === null) return true;
+  if (image.visibility === 'public' || image.visibility === 'community') return true;
+  if (ctx.owner === null) return false;
+  if (ctx.owner === image.owner) return true;
+  return image.visibility === 'shared' && memberOf(ctx.s, image.id, ctx.owner) !== undefined;
+}
+
+/**
+ * `ImageTarget`: the image's attributes and properties, `project_id` (the owner) and
+ * `member_id` (the caller's project when it reads a shared image it does not own: how
+ * `ImageRepo._format_image_from_db` sets `member`).
+ */
+export function imageTarget(ctx: Ctx, image: ImageRow): Record<string, unknown> {
+  const member = image.visibility === 'shared' && ctx.owner !== image.owner ? ctx.owner : null;
+  const { properties, location: _l, staged: _s, ...attrs } = image;
+  return { ...properties, ...attrs, image_id: image.id, project_id: image.owner, member_id: member, member };
+}
+
+/** Whether a rule allows the caller on this image. */
+export function allowed(ctx: Ctx, rule: string, image: ImageRow): boolean {
+  return ctx.policy.authorize(rule, ctx.creds, imageTarget(ctx, image));
+}
+
+/**
+ * `ImageAPIPolicy._enforce`: a refusal of `get_image`, or of any rule on an image the caller
+ * may not get, is a 404; otherwise the 403 stands.
+ */
+export function enforceOn(ctx: Ctx, rule: string, image: ImageRow): void {
+  try {
+    ctx.policy.enforce(rule, ctx.creds, imageTarget(ctx, image));
+  } catch (e) {
+    if (rule === 'get_image' || !allowed(ctx, 'get_image', image)) throw new ImageNotFound(image.id);
+    throw e;
+  }
+}
+
+/** `check_is_image_mutable` (only without secure RBAC): admin, or the image's owner. */
+export function assertMutable(ctx: Ctx, image: ImageRow): void {
+  if (ctx.secureRbac || ctx.isAdmin) return;
+  if (image.owner === null || ctx.owner === null || image.owner !== ctx.owner) throw new ImageForbidden('image.not_owner', 'You do not own this image.', { image_id: image.id });
+}
+
+/**
+ * `image_repo.get`: the image by id (or by name among the images the caller may show), 404 when
+ * the database layer would not return it to this caller.
+ */
+export function findImage(ctx: Ctx, ref: unknown, field = 'image'): ImageRow {
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected an image id or name, got ${describeValue(ref)}.`);
+  const byId = getRow(ctx.s.image.images, ref);
+  if (byId !== undefined) {
+    if (!dbVisible(ctx, byId)) throw new ImageNotFound(ref);
+    return byId;
+  }
+  const named = tableToArray(ctx.s.image.images).filter((i) => i.name === ref && dbVisible(ctx, i) && allowed(ctx, 'get_image', i));
+  if (named.length === 1) return named[0] as ImageRow;
+  if (named.length === 0) throw new ImageNotFound(ref);
+  throw new AmbiguousName('image.image', ref, named.map((i) => i.id));
+}
