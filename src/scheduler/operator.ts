@@ -3,7 +3,7 @@
  * each compute host's Placement inventory, and a per-host view of physical capacity,
  * overcommitted capacity and usage.
  */
-import { InvalidInput, detach, getRow, tableToArray, type CloudState, type Kernel } from '../core/index.js';
+import { InvalidInput, detach, getRow, plain, tableToArray, type CloudState, type Kernel } from '../core/index.js';
 import { getHost, type Host } from '../hardware/index.js';
 import { capacityOf } from './capacity.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
@@ -83,7 +83,7 @@ export class SchedulerApi {
   selectDestinations(request: unknown): ScheduleResult {
     return this.kernel.transact('scheduler.select_destinations', (tx) => {
       const s = tx.draft as CloudState;
-      const config = checkSchedulerConfig(s.compute_config.scheduler);
+      const config = checkSchedulerConfig(plain(s.compute_config).scheduler); // the committed object: checked once
       const spec = checkRequestSpec(request);
       const resources: Record<string, number> = { ...requestedResources(spec) };
       // the request filters' traits (flavor, image, image type, image metadata) and compute_status_filter

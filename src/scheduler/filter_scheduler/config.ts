@@ -106,6 +106,8 @@ const OPTIONS: { readonly [G in keyof SchedulerConfig]: Readonly<Record<keyof Sc
  */
 export function checkSchedulerConfig(value: unknown, field = 'config'): SchedulerConfig {
   if (value === undefined) return SCHEDULER_DEFAULTS;
+  const known = typeof value === 'object' && value !== null ? checkedConfigs.get(value) : undefined;
+  if (known !== undefined) return known;
   const rec = check.record(value, field);
   const groups = Object.keys(OPTIONS) as (keyof SchedulerConfig)[];
   check.onlyKeys(rec, groups, field);
@@ -121,5 +123,25 @@ export function checkSchedulerConfig(value: unknown, field = 'config'): Schedule
       (out[group] as Record<string, unknown>)[option] = v === undefined ? defaults[option] : optionCheck(v, `${field}.${group}.${option}`);
     }
   }
-  return out as unknown as SchedulerConfig;
+  const config = out as unknown as SchedulerConfig;
+  // a frozen configuration (the cloud's, in its state) cannot change: it is checked once, and
+  // the answer kept frozen (its values are the defaults or come from the frozen input)
+  if (frozenThrough(value)) checkedConfigs.set(value as object, frozenDeep(config));
+  return config;
+}
+
+/** Configurations already checked, by the (deeply frozen) object given. */
+const checkedConfigs = new WeakMap<object, SchedulerConfig>();
+
+function frozenDeep<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) frozenDeep(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function frozenThrough(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(frozenThrough);
 }

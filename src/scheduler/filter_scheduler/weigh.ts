@@ -53,6 +53,11 @@ export function weighTotals<H extends HostState>(
     let lo = Infinity;
     let hi = -Infinity;
     const uniform = weigher.uniformWeight?.(spec, config) ?? null;
+    if (uniform !== null && !traced) {
+      // every host weighs the same: normalised to 0 unless minval / maxval set a range
+      const u = minval !== null && uniform < minval ? minval : maxval !== null && uniform > maxval ? maxval : uniform;
+      if ((maxval ?? u) - (minval ?? u) === 0) continue;
+    }
     let emptyMultiplier: number | null = null;
     for (let i = 0; i < n; i++) {
       let w = uniform ?? weigher.weigh(hosts[i] as H, spec, config);

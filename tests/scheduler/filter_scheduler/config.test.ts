@@ -102,4 +102,19 @@ describe('checkSchedulerConfig', () => {
   it('names an unknown filter with its own code', () => {
     expect(caught(() => checkSchedulerConfig({ filter_scheduler: { enabled_filters: ['CoreFilter'] } })).code).toBe('scheduler.filter.not_found');
   });
+
+  it('checks a deeply frozen configuration once (the answer is kept, frozen), and an unfrozen one every time', () => {
+    const given = { filter_scheduler: { host_subset_size: 2, enabled_filters: ['ComputeFilter'] }, scheduler: { max_attempts: 2 } };
+    const fresh = checkSchedulerConfig(given);
+    expect(checkSchedulerConfig(given)).not.toBe(fresh);
+    const frozen = Object.freeze({ filter_scheduler: Object.freeze({ host_subset_size: 2, enabled_filters: Object.freeze(['ComputeFilter']) }), scheduler: Object.freeze({ max_attempts: 2 }) });
+    const once = checkSchedulerConfig(frozen);
+    expect(checkSchedulerConfig(frozen)).toBe(once);
+    expect(once).toEqual(fresh);
+    expect(Object.isFrozen(once.filter_scheduler.enabled_filters)).toBe(true);
+    // a bad frozen configuration is refused every time, never kept
+    const bad = Object.freeze({ scheduler: Object.freeze({ max_attempts: 0 }) });
+    expect(() => checkSchedulerConfig(bad)).toThrow();
+    expect(() => checkSchedulerConfig(bad)).toThrow();
+  });
 });
