@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: a small datacenter from a topology, its host inventory, what a host failure
  * looks like on the event bus, the capacity planner's answer to the lecture's question
- * "how many hosts do 200 VMs need?", and Keystone: the demo user logs in and we look inside
- * the token.
+ * "how many hosts do 200 VMs need?", Keystone (the demo user logs in and we look inside the
+ * token), nova's scheduler over Placement, Swift's rings and replicas through a host failure,
+ * and a Glance image whose bytes live in Swift.
  */
 import { createCloud, type Topology } from '../src/index.js';
 import { formatExplanation } from '../src/scheduler/index.js';
@@ -127,3 +128,41 @@ console.table(
     disk_gb: `${u.resources.DISK_GB?.total} → ${u.resources.DISK_GB?.capacity} → ${u.resources.DISK_GB?.used}`,
   })),
 );
+
+// Swift: six storage hosts in three racks, 3 replicas; where an object's copies live, a host
+// failure (the write goes to a handoff), and the replicator putting the copy back
+console.log('\nSwift: six storage hosts in three racks, rings of 2^10 partitions × 3 replicas');
+const swiftCloud = createCloud({
+  seed: 11,
+  topology: {
+    racks: [{ name: 'ra' }, { name: 'rb' }, { name: 'rc' }],
+    models: { storage: { cpu: { sockets: 1, cores_per_socket: 8, threads_per_core: 2 }, memory_mb: 65536, disks: [{ name: 'sda', size_gb: 480 }, { name: 'sdb', size_gb: 8000 }, { name: 'sdc', size_gb: 8000 }] } },
+    hosts: [
+      { name: 'swift-a{n}', count: 2, model: 'storage', roles: ['storage'], rack: 'ra' },
+      { name: 'swift-b{n}', count: 2, model: 'storage', roles: ['storage'], rack: 'rb' },
+      { name: 'swift-c{n}', count: 2, model: 'storage', roles: ['storage'], rack: 'rc' },
+    ],
+  },
+});
+const objRing = swiftCloud.object.rings().find((r) => r.name === 'object-0')!;
+console.log(`  object ring: ${objRing.devices.length} devices, balance ${objRing.balance.toFixed(2)} %, dispersion ${objRing.dispersion} %`);
+const alice = swiftCloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+const account = alice.object.headAccount().account;
+alice.object.putContainer('backups');
+const where = () => swiftCloud.object.locate(account, 'backups', 'db.dump').map((c) => `${c.host}/${c.disk}${c.primary ? '' : ' (handoff)'}`);
+const nodes = swiftCloud.object.getNodes(account, 'backups', 'db.dump');
+console.log(`  /${account}/backups/db.dump → partition ${nodes.partition}, primaries ${nodes.primaries.map((n) => `${n.host}/${n.disk} (zone ${n.zone})`).join(', ')}`);
+swiftCloud.hardware.failHost(nodes.primaries[0]!.host, 'demo: power cut');
+alice.object.putObject('backups', 'db.dump', 'pg_dump output …');
+console.log(`  ${nodes.primaries[0]!.host} down, PUT still reaches a quorum: ${where().join(', ')}`);
+swiftCloud.hardware.recoverHost(nodes.primaries[0]!.host);
+swiftCloud.clock.advance(30);
+console.log(`  recovered; 30 s later the replicator moved it back: ${where().join(', ')}`);
+
+// Glance: an image uploaded by demo, its checksums, and where its bytes are in Swift
+const image = alice.image.createImage({ name: 'ubuntu-22.04', disk_format: 'qcow2', container_format: 'bare' });
+alice.image.uploadImageData(image.id, new Uint8Array(4096).map((_, i) => i % 251));
+const uploaded = alice.image.getImage(image.id);
+console.log(`\nGlance: ${uploaded.name} is ${uploaded.status}, ${uploaded.size} bytes, md5 ${uploaded.checksum}, ${uploaded.os_hash_algo} ${String(uploaded.os_hash_value).slice(0, 16)}…`);
+const glanceObject = swiftCloud.object.locate(`AUTH_${swiftCloud.admin.identity.listProjects({ name: 'service' })[0]!.id}`, 'glance', image.id);
+console.log(`  its data: AUTH_<service project>/glance/${image.id} on ${glanceObject.map((c) => `${c.host}/${c.disk}`).join(', ')}`);
