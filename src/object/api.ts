@@ -368,7 +368,7 @@ export class ObjectApi {
       metadata,
       delete_at: deleteAt,
       manifest: slo?.segments ?? null,
-      ...(slo !== null ? { etag: slo.etag } : {}),
+      etag: slo !== null ? slo.etag : md5, // computed once, for the ETag check above
     });
     tx.trace('swift-proxy', `PUT ${container.account}/${container.name}/${object}: ${row.bytes} byte(s) on ${row.copies.map((c) => `${c.host}/${c.disk}`).join(', ')}`);
     return Object.freeze({ etag: row.etag, last_modified: isoAt(s.meta.clock.epoch, row.timestamp) });
