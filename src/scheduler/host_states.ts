@@ -75,7 +75,12 @@ interface HostParts {
   readonly ofHost: readonly Aggregate[];
   readonly cpu_info: NonNullable<HostState['cpu_info']>;
   readonly supported_instances: HostState['supported_instances'];
+  readonly service: HostState['service'];
 }
+
+/** The metrics and stats of every host the cloud builds (none are modelled): shared, frozen. */
+const NO_METRICS: HostState['metrics'] = Object.freeze([]);
+const NO_STATS: HostState['stats'] = Object.freeze({});
 
 /** Per (immutable) host row: its parts, rebuilt only when the row or the aggregates change. */
 const partsCache = new WeakMap<Host, HostParts>();
@@ -103,9 +108,16 @@ function partsOf(host: Host, aggregates: readonly Aggregate[]): HostParts {
     ofHost: interned(aggregates, aggregates.filter((a) => a.hosts.includes(host.name))),
     cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
     supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
+    service: { disabled: host.state === 'maintenance', disabled_reason: host.state === 'maintenance' ? host.state_reason : null, up: host.state === 'up', forced_down: false },
   };
   partsCache.set(host, parts);
   return parts;
+}
+
+function instancesOf(consumers: readonly { uuid: string; project_id: string }[]): HostState['instances'] {
+  const out: Record<string, { uuid: string; project_id: string }> = {};
+  for (const c of consumers) out[c.uuid] = { uuid: c.uuid, project_id: c.project_id };
+  return out;
 }
 
 /** The HostState nova's scheduler sees for a compute host and its provider. */
@@ -141,10 +153,10 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
     num_instances: consumers.length,
     num_io_ops: 0,
     failed_builds: 0,
-    instances: Object.fromEntries(consumers.map((c) => [c.uuid, { uuid: c.uuid, project_id: c.project_id }])),
-    service: { disabled: host.state === 'maintenance', disabled_reason: host.state === 'maintenance' ? host.state_reason : null, up: host.state === 'up', forced_down: false },
-    metrics: [],
-    stats: {},
+    instances: instancesOf(consumers),
+    service: parts.service,
+    metrics: NO_METRICS,
+    stats: NO_STATS,
     traits: rp.traits,
   };
 }

@@ -109,10 +109,11 @@ export class SchedulerApi {
       }
       const { uuids, states } = candidateHostStates(s, query, JSON.stringify(raw));
       tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
-      // placement: true models nova's claim loop: an instance whose best host cannot take the
-      // claim (after earlier instances of the request) goes to the next host, as _claim_resources does
+      // 'candidates': the hosts are Placement's candidates for this query (its pre-filter terms are
+      // not asked again), and nova's claim loop is modelled: an instance whose best host cannot take
+      // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does
       // the host states are built here (trusted); the explanation is recomputed when read (lazy)
-      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), true);
+      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates');
       for (const sel of result.selections) {
         replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
         tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, { alternates: sel.alternates.map((a) => a.host) });

@@ -294,6 +294,7 @@ function placementCandidates(
   want: Resources,
   prefilters: FilterTrace[],
   traced = true,
+  covered = false,
 ): readonly WorkHost[] | { reason: string } {
   let list = hosts;
   const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
@@ -321,6 +322,9 @@ function placementCandidates(
       return { reason: 'No hosts available for tenant' };
     }
   }
+  // hosts that are Placement's candidates for this very query pass every step below: when only
+  // the decision is wanted, they are not asked again (the explanation still records each step)
+  if (covered && !traced) return list;
   const az = spec.availability_zone;
   if (config.scheduler.query_placement_for_availability_zone && az) {
     const ids = new Set([...aggregates.values()].filter((a) => a.metadata.availability_zone === az).map((a) => a.id));
@@ -383,9 +387,12 @@ export function schedule(input: ScheduleInput): ScheduleResult {
  * The fast path for callers that built their inputs with the module's own checks (the cloud's
  * `selectDestinations`): no re-validation and no trace while deciding. The explanation is lazy
  * (DESIGN §4): reading it recomputes the same decision with tracing on — pure and seeded, so it
- * explains exactly the selections returned.
+ * explains exactly the selections returned. `placement: 'candidates'` says the hosts are
+ * Placement's allocation candidates for this very request (the cloud's query already applied
+ * the AZ, status, trait, isolation and capacity terms): the decision skips those steps, which
+ * could remove no host, and models the claims as `true` does.
  */
-export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement = true): ScheduleResult {
+export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean | 'candidates' = true): ScheduleResult {
   let fast: ScheduleResult;
   try {
     fast = run(hosts, request, config, seed, placement, false);
@@ -404,7 +411,8 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
   });
 }
 
-function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean, traced: boolean): ScheduleResult {
+function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, mode: boolean | 'candidates', traced: boolean): ScheduleResult {
+  const placement = mode !== false;
   // hosts are used as given (frozen); one is copied only when an instance is consumed from it
   const hosts = given as readonly WorkHost[];
   const uuids = request.instance_uuids ?? generatedUuids(seed, request.num_instances);
@@ -451,7 +459,7 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
   const claimed = new Map<string, Resources>();
   const inventoryOf = new Map<string, Record<ResourceClass, Inventory>>();
   if (placement) {
-    const got = placementCandidates(hosts, spec, config, want, prefilters, traced);
+    const got = placementCandidates(hosts, spec, config, want, prefilters, traced, mode === 'candidates');
     if ('reason' in got) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
     candidates = got as readonly WorkHost[];
     if (candidates.length === 0) {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { createCloud, CloudError, type Cloud } from '../../../src/index.js';
 import { candidateHostStates, hostStates } from '../../../src/scheduler/host_states.js';
 import { candidateProviders, parseQuery } from '../../../src/scheduler/placement/candidates.js';
+import { checkRequestSpec, checkSchedulerConfig, scheduleChecked } from '../../../src/scheduler/filter_scheduler/index.js';
 
 const HOSTS = 8;
 
@@ -61,6 +62,18 @@ function expectFresh(cloud: Cloud): void {
     const uuids = candidateProviders(s, q).map((rp) => rp.uuid);
     expect(cached.uuids).toEqual(uuids);
     expect(cached.states).toEqual(hostStates(s, uuids));
+    // over Placement's candidates, skipping the pre-filter steps Placement applied decides the same
+    const resources = raw.resources as { VCPU: number; MEMORY_MB: number };
+    const spec = checkRequestSpec({ flavor: { name: 'f', vcpus: resources.VCPU, memory_mb: resources.MEMORY_MB, root_gb: 0 }, num_instances: 2 });
+    const config = checkSchedulerConfig(s.compute_config.scheduler);
+    const decide = (mode: true | 'candidates') => {
+      try {
+        return scheduleChecked(cached.states, spec, config, 5, mode).selections;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    expect(decide('candidates')).toEqual(decide(true));
   }
 }
 
