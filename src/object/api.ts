@@ -235,14 +235,20 @@ export class ObjectApi {
     });
   }
 
+  /** A container to read (HEAD, listing): its read ACL decides, then it must exist (404). */
+  private listable(s: S, who: SwiftIdentity | null, container: string, options: AccountOption | undefined): { row: ContainerRow; owner: boolean } {
+    const name = checkContainerName(container);
+    const account = this.accountOf(s, who, options);
+    const row = store.getContainerRow(s, account, name);
+    const { owner } = this.auth(s, who, account, { kind: 'acl', acl: row?.read_acl ?? '', object: false });
+    if (!row) throw new ContainerNotFound(account, name);
+    return { row, owner };
+  }
+
   /** `HEAD /v1/{account}/{container}`. */
   headContainer(container: string, options?: AccountOption): ContainerInfo {
     return this.read((s, who) => {
-      const name = checkContainerName(container);
-      const account = this.accountOf(s, who, options);
-      const row = store.getContainerRow(s, account, name);
-      const { owner } = this.auth(s, who, account, { kind: 'acl', acl: row?.read_acl ?? '', object: false });
-      if (!row) throw new ContainerNotFound(account, name);
+      const { row, owner } = this.listable(s, who, container, options);
       return containerInfo(s, row, owner);
     });
   }
@@ -250,13 +256,9 @@ export class ObjectApi {
   /** `GET /v1/{account}/{container}`: the objects (JSON listing), with Swift's listing parameters. */
   getContainer(container: string, query?: ListingQuery, options?: AccountOption): ContainerInfo & { readonly objects: readonly (ObjectEntry | SubdirEntry)[] } {
     return this.read((s, who) => {
-      const name = checkContainerName(container);
-      const account = this.accountOf(s, who, options);
-      const row = store.getContainerRow(s, account, name);
-      const { owner } = this.auth(s, who, account, { kind: 'acl', acl: row?.read_acl ?? '', object: false });
-      if (!row) throw new ContainerNotFound(account, name);
+      const { row, owner } = this.listable(s, who, container, options);
       const epoch = s.meta.clock.epoch;
-      const objects = listing(s.object.objects, `${account}/${name}/`, query).map((e) =>
+      const objects = listing(s.object.objects, `${row.account}/${row.name}/`, query).map((e) =>
         'subdir' in e
           ? Object.freeze({ subdir: e.subdir })
           : Object.freeze({ name: e.name, hash: e.row.etag, bytes: e.row.bytes, content_type: e.row.content_type, last_modified: isoAt(epoch, e.row.timestamp).replace('Z', '.000000') }),

@@ -5,18 +5,15 @@ import { caught, expectRefusal } from '../support/refusal.js';
 
 const text = (d: Uint8Array): string => new TextDecoder().decode(d);
 
-/** A cloud with three storage hosts in three racks, 3 replicas (the install guide's rings, smaller). */
-function cluster(extra: Record<string, unknown> = {}): Cloud {
+/** Storage hosts in three racks (`perRack` each), 3 replicas (the install guide's rings, smaller). */
+function cluster(extra: Record<string, unknown> = {}, perRack = 1): Cloud {
   return createCloud({
     seed: 7,
     topology: {
       racks: [{ name: 'r1' }, { name: 'r2' }, { name: 'r3' }],
       models: { s: { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 }, memory_mb: 8192, disks: [{ name: 'sda', size_gb: 100 }, { name: 'sdb', size_gb: 1000 }] } },
-      hosts: [
-        { name: 'st1', model: 's', roles: ['storage'], rack: 'r1' },
-        { name: 'st2', model: 's', roles: ['storage'], rack: 'r2' },
-        { name: 'st3', model: 's', roles: ['storage'], rack: 'r3' },
-      ],
+      // st1, st2, st3 in r1, r2, r3; then st4, st5, st6 …
+      hosts: Array.from({ length: 3 * perRack }, (_, i) => ({ name: `st${i + 1}`, model: 's', roles: ['storage'], rack: `r${(i % 3) + 1}` })),
     },
     object: { ring: { part_power: 6 } },
     ...extra,
@@ -332,20 +329,7 @@ describe('static large objects', () => {
 
 describe('durability', () => {
   it('keeps a copy per replica on distinct racks (equal rack weights); a write with one host down goes to a handoff and replication puts it back', () => {
-    const cloud = cluster({
-      topology: {
-        racks: [{ name: 'r1' }, { name: 'r2' }, { name: 'r3' }],
-        models: { s: { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 }, memory_mb: 8192, disks: [{ name: 'sda', size_gb: 100 }, { name: 'sdb', size_gb: 1000 }] } },
-        hosts: [
-          { name: 'st1', model: 's', roles: ['storage'], rack: 'r1' },
-          { name: 'st2', model: 's', roles: ['storage'], rack: 'r2' },
-          { name: 'st3', model: 's', roles: ['storage'], rack: 'r3' },
-          { name: 'st4', model: 's', roles: ['storage'], rack: 'r1' },
-          { name: 'st5', model: 's', roles: ['storage'], rack: 'r2' },
-          { name: 'st6', model: 's', roles: ['storage'], rack: 'r3' },
-        ],
-      },
-    });
+    const cloud = cluster({}, 2);
     const s = demo(cloud);
     const account = s.object.headAccount().account;
     s.object.putContainer('c');

@@ -194,9 +194,15 @@ function* handoffs(r: RingData, part: number): Generator<HandoffNode, void, unde
   const book = bookkeepingOf(r);
   const primaries = partNodes(r, part);
   const used = new Set(primaries.map((d) => d.id));
-  const sameRegions = new Set(primaries.map((d) => `${d.region}`));
-  const sameZones = new Set(primaries.map((d) => `${d.region}\u0000${d.zone}`));
-  const sameIps = new Set(primaries.map((d) => `${d.region}\u0000${d.zone}\u0000${d.ip}`));
+  // Swift's passes: devices in unused regions first, then unused zones, then unused servers,
+  // then any device; a device handed off counts as used in its own tier and the ones below
+  const tierKeys = [
+    (d: RingDeviceView) => `${d.region}`,
+    (d: RingDeviceView) => `${d.region}\u0000${d.zone}`,
+    (d: RingDeviceView) => `${d.region}\u0000${d.zone}\u0000${d.ip}`,
+  ];
+  const seen = tierKeys.map((key) => new Set(primaries.map(key)));
+  const tierTotals = [book.numRegions, book.numZones, book.numIps];
   const parts = (r.replica2part2dev_id[0] as readonly number[]).length;
   const start = partitionOf(md5(utf8ToBytes(String(part))), r.part_shift);
   const inc = Math.trunc(parts / 65536) || 1;
@@ -207,78 +213,20 @@ function* handoffs(r: RingData, part: number): Generator<HandoffNode, void, unde
   }
   const emit = (d: RingDeviceView): HandoffNode => Object.freeze({ ...d, handoff_index: index++ });
 
-  let hitAll = sameRegions.size === book.numRegions;
-  for (const p of handoffParts()) {
-    if (hitAll) break;
-    for (const row of r.replica2part2dev_id) {
-      if (p >= row.length) continue;
-      const id = row[p] as number;
-      const d = deviceOf(r, id);
-      const region = `${d.region}`;
-      if (used.has(id) || sameRegions.has(region)) continue;
-      yield emit(d);
-      used.add(id);
-      sameRegions.add(region);
-      sameZones.add(`${region}\u0000${d.zone}`);
-      sameIps.add(`${region}\u0000${d.zone}\u0000${d.ip}`);
-      if (sameRegions.size === book.numRegions) {
-        hitAll = true;
-        break;
-      }
-    }
-  }
-
-  hitAll = sameZones.size === book.numZones;
-  for (const p of handoffParts()) {
-    if (hitAll) break;
-    for (const row of r.replica2part2dev_id) {
-      if (p >= row.length) continue;
-      const id = row[p] as number;
-      const d = deviceOf(r, id);
-      const zone = `${d.region}\u0000${d.zone}`;
-      if (used.has(id) || sameZones.has(zone)) continue;
-      yield emit(d);
-      used.add(id);
-      sameZones.add(zone);
-      sameIps.add(`${zone}\u0000${d.ip}`);
-      if (sameZones.size === book.numZones) {
-        hitAll = true;
-        break;
-      }
-    }
-  }
-
-  hitAll = sameIps.size === book.numIps;
-  for (const p of handoffParts()) {
-    if (hitAll) break;
-    for (const row of r.replica2part2dev_id) {
-      if (p >= row.length) continue;
-      const id = row[p] as number;
-      const d = deviceOf(r, id);
-      const ip = `${d.region}\u0000${d.zone}\u0000${d.ip}`;
-      if (used.has(id) || sameIps.has(ip)) continue;
-      yield emit(d);
-      used.add(id);
-      sameIps.add(ip);
-      if (sameIps.size === book.numIps) {
-        hitAll = true;
-        break;
-      }
-    }
-  }
-
-  hitAll = used.size === book.numAssignedDevs;
-  for (const p of handoffParts()) {
-    if (hitAll) break;
-    for (const row of r.replica2part2dev_id) {
-      if (p >= row.length) continue;
-      const id = row[p] as number;
-      if (used.has(id)) continue;
-      yield emit(deviceOf(r, id));
-      used.add(id);
-      if (used.size === book.numAssignedDevs) {
-        hitAll = true;
-        break;
+  for (let tier = 0; tier <= tierKeys.length; tier++) {
+    const done = (): boolean => (tier < tierKeys.length ? (seen[tier] as Set<string>).size === tierTotals[tier] : used.size === book.numAssignedDevs);
+    if (done()) continue;
+    passes: for (const p of handoffParts()) {
+      for (const row of r.replica2part2dev_id) {
+        if (p >= row.length) continue;
+        const id = row[p] as number;
+        if (used.has(id)) continue;
+        const d = deviceOf(r, id);
+        if (tier < tierKeys.length && (seen[tier] as Set<string>).has((tierKeys[tier] as (d: RingDeviceView) => string)(d))) continue;
+        yield emit(d);
+        used.add(id);
+        for (let below = tier; below < tierKeys.length; below++) (seen[below] as Set<string>).add((tierKeys[below] as (d: RingDeviceView) => string)(d));
+        if (done()) break passes;
       }
     }
   }
