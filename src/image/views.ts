@@ -50,18 +50,10 @@ export interface MemberList {
   readonly schema: '/v2/schemas/members';
 }
 
-/** One task of `GET /v2/images/{id}/tasks` (2.12). */
-export interface TaskView {
-  readonly id: string;
+/** One task of `GET /v2/images/{id}/tasks` (2.12): the row with ISO-8601 times. */
+export interface TaskView extends Omit<TaskRow, 'type' | 'status' | 'created_at' | 'updated_at' | 'expires_at'> {
   readonly type: string;
   readonly status: string;
-  readonly owner: string | null;
-  readonly image_id: string;
-  readonly user_id: string;
-  readonly request_id: string;
-  readonly input: Readonly<Record<string, unknown>>;
-  readonly result: Readonly<Record<string, unknown>> | null;
-  readonly message: string;
   readonly created_at: string;
   readonly updated_at: string;
   readonly expires_at: string | null;

@@ -5,7 +5,8 @@
  * the (frozen) input stays as it was.
  */
 import { describe, it, expect } from 'vitest';
-import { CloudError, InvalidInput, InvalidState } from '../../src/core/index.js';
+import { InvalidInput, InvalidState } from '../../src/core/index.js';
+import { caught } from '../support/refusal.js';
 import {
   MAX_BALANCE,
   addDevice,
@@ -52,15 +53,6 @@ function partsPerDevice(b: RingBuilderData): Map<number, number> {
   return out;
 }
 
-function caught(fn: () => unknown): CloudError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    return e as CloudError;
-  }
-  throw new Error('expected the call to throw a CloudError, but it returned');
-}
 
 describe('createRingBuilder (swift-ring-builder create)', () => {
   it('makes an empty, frozen builder that round-trips through JSON', () => {
