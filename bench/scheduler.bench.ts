@@ -129,9 +129,10 @@ function pure(cloud: Cloud, placements: number): number {
   for (let p = 0; p < placements; p++) {
     const result = schedule({ hosts, request: REQUEST, seed: p });
     const chosen = result.selections[0]!.host;
-    hosts = hosts.map((h) =>
-      h.host === chosen ? checkHostState({ ...h, vcpus_used: h.vcpus_used + 1, free_ram_mb: h.free_ram_mb - FLAVOR.memory_mb, free_disk_mb: h.free_disk_mb - FLAVOR.root_gb * 1024, num_instances: h.num_instances + 1 }) : h,
-    );
+    const i = hosts.findIndex((h) => h.host === chosen);
+    const h = hosts[i] as HostState;
+    hosts = hosts.slice();
+    hosts[i] = checkHostState({ ...h, vcpus_used: h.vcpus_used + 1, free_ram_mb: h.free_ram_mb - FLAVOR.memory_mb, free_disk_mb: h.free_disk_mb - FLAVOR.root_gb * 1024, num_instances: h.num_instances + 1 });
   }
   return placements / ((now() - t0) / 1000);
 }

@@ -111,6 +111,15 @@ function fitFault(inv: Record<ResourceClass, Inventory>, claimed: Resources, wan
   return null;
 }
 
+/** Freezes objects this module just built (no copy, unlike `detach`). */
+function frozenTree<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) frozenTree(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** Uuid-shaped instance ids from the seed, on their own stream so they never shift host draws. */
 function generatedUuids(seed: number | string, n: number): string[] {
   const words = rngInit(`instance-uuids:${String(seed)}`);
@@ -542,7 +551,7 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     };
   });
   if (!traced) {
-    const frozen = detach(selections);
+    const frozen = frozenTree(selections); // built here, fresh: frozen in place, not copied
     return Object.freeze({ selections: frozen, explanation: explain({ alternates_round: alternatesRound, selections: frozen }) });
   }
   const explanation = detach(explain({ alternates_round: alternatesRound, selections }));

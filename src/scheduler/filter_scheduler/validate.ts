@@ -425,11 +425,14 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
 /** Checks a list of host states; `(host, nodename)` pairs and uuids must be unique. */
 export function checkHosts(value: unknown, field = 'hosts'): HostState[] {
   if (!Array.isArray(value)) return arrayOf(value, field, checkHostState);
-  // a host state checked before is taken as it is (no per-item field names built)
+  // a host state checked before is taken as it is (no per-item field names built); where the
+  // list repeats the last unique list, the very same object needs no lookup at all
+  const last = lastUnique !== null && lastUnique.hosts.length === value.length ? lastUnique.hosts : null;
   const hosts: HostState[] = [];
   for (let i = 0; i < value.length; i++) {
     const v: unknown = value[i];
-    hosts.push(typeof v === 'object' && v !== null && trusted.get(v) === 'host' ? (v as HostState) : checkHostState(v, `${field}[${i}]`));
+    if (last !== null && v === last[i]) hosts.push(v as HostState);
+    else hosts.push(typeof v === 'object' && v !== null && trusted.get(v) === 'host' ? (v as HostState) : checkHostState(v, `${field}[${i}]`));
   }
   if (!uniqueSinceLast(hosts)) lastUnique = uniqueIndex(hosts, field);
   return hosts;
