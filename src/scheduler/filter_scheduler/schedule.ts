@@ -55,12 +55,6 @@ type WorkSpec = Mutable<RequestSpec> & { instance_group: WorkGroup | null };
 
 type ResourceClass = 'VCPU' | 'MEMORY_MB' | 'DISK_GB';
 type Resources = Partial<Record<ResourceClass, number>>;
-interface Inventory {
-  readonly total: number;
-  readonly used: number;
-  readonly ratio: number;
-}
-
 const ref = (h: HostState): HostRef => ({ host: h.host, nodename: h.nodename, uuid: h.uuid });
 const removed = (h: HostState, reason: string): RemovedHost => ({ host: h.host, nodename: h.nodename, reason });
 
@@ -72,43 +66,30 @@ export function requestedResources(spec: RequestSpec): Resources {
   return out;
 }
 
-/** The host's inventories as its resource provider reports them. */
-function inventories(h: HostState): Record<ResourceClass, Inventory> {
-  return {
-    VCPU: { total: h.vcpus_total, used: h.vcpus_used, ratio: h.cpu_allocation_ratio },
-    MEMORY_MB: { total: h.total_usable_ram_mb, used: h.total_usable_ram_mb - h.free_ram_mb, ratio: h.ram_allocation_ratio },
-    DISK_GB: { total: h.total_usable_disk_gb, used: h.total_usable_disk_gb - h.free_disk_mb / 1024, ratio: h.disk_allocation_ratio },
-  };
-}
-
-/** Whether `want` fits the host's inventories as they are (the same test as {@link fitFault}, allocating nothing). */
-function fits(h: HostState, want: Resources): boolean {
-  const vcpu = want.VCPU;
-  if (vcpu !== undefined && (h.vcpus_total === 0 || vcpu > h.vcpus_total || h.vcpus_used + vcpu > Math.floor(h.vcpus_total * h.cpu_allocation_ratio))) return false;
-  const ram = want.MEMORY_MB;
-  const ramTotal = h.total_usable_ram_mb;
-  if (ram !== undefined && (ramTotal === 0 || ram > ramTotal || ramTotal - h.free_ram_mb + ram > Math.floor(ramTotal * h.ram_allocation_ratio))) return false;
-  const disk = want.DISK_GB;
-  const diskTotal = h.total_usable_disk_gb;
-  if (disk !== undefined && (diskTotal === 0 || disk > diskTotal || diskTotal - h.free_disk_mb / 1024 + disk > Math.floor(diskTotal * h.disk_allocation_ratio))) return false;
-  return true;
-}
-
-/** Why `want` does not fit on top of `claimed`, or null (Placement's capacity and max_unit checks). */
-function fitFault(inv: Record<ResourceClass, Inventory>, claimed: Resources, want: Resources): string | null {
-  for (const rc of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) {
-    const amount = want[rc];
-    if (amount === undefined) continue;
-    const { total, used, ratio } = inv[rc];
-    const capacity = Math.floor(total * ratio);
-    const inUse = used + (claimed[rc] ?? 0);
-    if (total === 0) return `no ${rc} inventory`;
-    if (amount > total) return `${rc} ${amount} requested exceeds max_unit ${total}`;
-    if (inUse + amount > capacity) {
-      return `insufficient ${rc}: ${Number(inUse.toFixed(3))} used of capacity ${capacity} (${total} × ${ratio}), ${amount} requested`;
-    }
-  }
+/** Why `amount` of one class does not fit (Placement's max_unit and capacity checks), or null. */
+function classFault(rc: ResourceClass, amount: number, total: number, inUse: number, ratio: number): string | null {
+  const capacity = Math.floor(total * ratio);
+  if (total === 0) return `no ${rc} inventory`;
+  if (amount > total) return `${rc} ${amount} requested exceeds max_unit ${total}`;
+  if (inUse + amount > capacity) return `insufficient ${rc}: ${Number(inUse.toFixed(3))} used of capacity ${capacity} (${total} × ${ratio}), ${amount} requested`;
   return null;
+}
+
+const NOTHING_CLAIMED: Resources = Object.freeze({});
+
+/**
+ * Why `want` does not fit on top of `claimed` on the host's inventories as its resource provider
+ * reports them, or null. Allocates nothing unless it fails (it runs for every candidate).
+ */
+function fitFault(h: HostState, claimed: Resources, want: Resources): string | null {
+  const vcpu = want.VCPU;
+  const ram = want.MEMORY_MB;
+  const disk = want.DISK_GB;
+  return (
+    (vcpu === undefined ? null : classFault('VCPU', vcpu, h.vcpus_total, h.vcpus_used + (claimed.VCPU ?? 0), h.cpu_allocation_ratio)) ??
+    (ram === undefined ? null : classFault('MEMORY_MB', ram, h.total_usable_ram_mb, h.total_usable_ram_mb - h.free_ram_mb + (claimed.MEMORY_MB ?? 0), h.ram_allocation_ratio)) ??
+    (disk === undefined ? null : classFault('DISK_GB', disk, h.total_usable_disk_gb, h.total_usable_disk_gb - h.free_disk_mb / 1024 + (claimed.DISK_GB ?? 0), h.disk_allocation_ratio))
+  );
 }
 
 /** Freezes objects this module just built (no copy, unlike `detach`). */
@@ -358,7 +339,7 @@ function placementCandidates(
       return present === undefined ? true : `has forbidden trait ${present} (${terms.why[present] ?? 'requested'})`;
     });
   }
-  apply('placement (allocation candidates)', (h) => (fits(h, want) ? true : (fitFault(inventories(h), {}, want) as string)));
+  apply('placement (allocation candidates)', (h) => fitFault(h, NOTHING_CLAIMED, want) ?? true);
   const cap = config.scheduler.max_placement_results;
   if (list.length > cap) {
     const first = new Set(list.slice(0, cap));
@@ -466,7 +447,6 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
   let candidates: readonly WorkHost[] = hosts;
   // keyed by uuid (unique in checked hosts): a host's copy after consumption is the same host
   const claimed = new Map<string, Resources>();
-  const inventoryOf = new Map<string, Record<ResourceClass, Inventory>>();
   if (placement) {
     const got = placementCandidates(hosts, spec, config, want, prefilters, traced, mode === 'candidates');
     if ('reason' in got) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
@@ -475,15 +455,10 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
       fail(NOT_ENOUGH_HOSTS, { stage: 'placement', eliminated_by: lastEmptied(prefilters) ?? null });
     }
   }
-  // Placement's view of a candidate is its inventory before this request consumed from it
-  const inventoryFor = (h: WorkHost): Record<ResourceClass, Inventory> => {
-    let inv = inventoryOf.get(h.uuid);
-    if (inv === undefined) inventoryOf.set(h.uuid, (inv = inventories(h)));
-    return inv;
-  };
 
   const selected: WorkHost[] = [];
   const copies = new Map<string, WorkHost>();
+  const originals = new Map<string, WorkHost>();
   let list: readonly WorkHost[] = candidates;
   let order: HostOrder<WorkHost> = NO_HOSTS;
   for (let index = 0; index < request.num_instances; index++) {
@@ -503,7 +478,8 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
       for (let k = 0; k < sorted.length; k++) {
         const h = sorted.at(k);
         const already = claimed.get(h.uuid) ?? {};
-        const fault = fitFault(inventoryFor(h), already, want);
+        // Placement sees the host as it was before this request consumed from it
+        const fault = fitFault(originals.get(h.uuid) ?? h, already, want);
         claims.push({ ...ref(h), ok: fault === null, reason: fault });
         if (fault === null) {
           claimed.set(h.uuid, { VCPU: (already.VCPU ?? 0) + (want.VCPU ?? 0), MEMORY_MB: (already.MEMORY_MB ?? 0) + (want.MEMORY_MB ?? 0), DISK_GB: (already.DISK_GB ?? 0) + (want.DISK_GB ?? 0) });
@@ -518,9 +494,9 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     // copy on the first consumption; the copy takes the host's place for the next instances
     let work = copies.get(host.uuid);
     if (work === undefined) {
-      if (placement) inventoryFor(host);
       work = { ...host, instances: { ...host.instances } };
       copies.set(host.uuid, work);
+      originals.set(host.uuid, host);
     }
     selected.push(work);
     consume(work, spec);
