@@ -58,13 +58,18 @@ export function getHost(state: CloudState, ref: unknown, field = 'host'): Host {
       kind: 'hardware.host',
       byId: (id) => getRow(hw.hosts, id),
       byName: (name) => {
-        const id = getRow(hw.host_names, name);
-        const host = id === undefined ? undefined : getRow(hw.hosts, id);
+        const host = hostNamed(state, name);
         return host ? [host] : [];
       },
       idOf: (h) => h.id,
     }, field),
   );
+}
+
+/** The host of that hostname, or undefined (no error: for lookups on a hot path, e.g. Swift's device checks). */
+export function hostNamed(state: CloudState, name: string): Host | undefined {
+  const id = getRow(state.hardware.host_names, name);
+  return id === undefined ? undefined : getRow(state.hardware.hosts, id);
 }
 
 function getNamed<T>(table: HardwareState['regions'] | HardwareState['availability_zones'] | HardwareState['racks'] | HardwareState['models'], ref: unknown, field: string, kind: string): T {

@@ -74,7 +74,6 @@ export function checkObjectOptions(value: unknown, devstack: boolean, devstackRi
       policies: withDefault,
       operator_roles: check.optional(o.operator_roles, `${field}.operator_roles`, (v, f) => check.array(v, f, (x, g) => check.name(x, g, 255)), devstack ? [...DEVSTACK_OPERATOR_ROLES] : [...SWIFT_OPERATOR_ROLES]),
       reseller_admin_role: check.optional(o.reseller_admin_role, `${field}.reseller_admin_role`, (v, f) => check.name(v, f, 255), 'ResellerAdmin'),
-      replicator_interval: 30,
     },
   };
 }

@@ -25,7 +25,7 @@ import * as store from './store.js';
  * devices (what a deployment tool does once), so the cloud can store objects at once.
  */
 export function buildRings(tx: Tx, shape: RingShape): void {
-  ensureRings(tx, { default: shape });
+  ensureRings(tx, shape);
   const s = tx.draft as CloudState;
   for (const name of ringNames(s)) {
     const b = s.object.rings[name];

@@ -7,7 +7,7 @@
  * Names sort by UTF-16 code unit (JavaScript's string order), where Swift's SQLite sorts UTF-8
  * bytes: the two differ only between characters above U+FFFF and U+E000–U+FFFF.
  */
-import { InvalidInput, check, tableEntries, tablePrefix, type Table } from '../core/index.js';
+import { check, tableEntries, tablePrefix, type Table } from '../core/index.js';
 import { PreconditionFailed } from './errors.js';
 
 /** The query of a `GET` on a container (or an account): Swift's parameters. */
@@ -64,7 +64,6 @@ const after = (s: string): string => s.slice(0, -1) + String.fromCharCode(s.char
  */
 export function listing<T>(table: Table<T>, base: string, query: unknown): ListingEntry<T>[] {
   const q = checkListingQuery(query);
-  if (q.delimiter !== null && q.delimiter.length === 0) throw new InvalidInput('query.delimiter', 'must not be empty.');
   let marker = q.marker;
   let endMarker = q.end_marker;
   if (q.reverse) [marker, endMarker] = [endMarker, marker];

@@ -4,7 +4,7 @@
  * replacements, and the object-replicator.
  */
 import { Conflict, InvalidInput, check, deleteRow, getRow, plain, tableToArray, type CloudState, type Kernel, type Tx } from '../core/index.js';
-import type { Host } from '../hardware/index.js';
+import { hostNamed, type Host } from '../hardware/index.js';
 import { addHostDevices, setRingBuilder, diskKey, diskReachable, objectRing, rebalanceRing, reachable, ringNames, ringOf, ACCOUNT_RING, CONTAINER_RING } from './rings.js';
 import {
   addDevice,
@@ -19,7 +19,6 @@ import {
   type RingDeviceInput,
 } from './ring/index.js';
 import * as store from './store.js';
-import { requireObject } from './store.js';
 
 /** A ring as `swift-ring-builder <ring>.builder` prints it. */
 export interface RingSummary {
@@ -187,11 +186,11 @@ export class ObjectStorageApi {
   /** Where an object's copies are now (host, disk, ring device), with whether each answers. */
   locate(account: string, container: string, object: string): readonly (NodeView & { readonly primary: boolean })[] {
     const s = this.kernel.view();
-    const row = requireObject(s, check.text(account, 'account', 256), check.text(container, 'container', 256), check.text(object, 'object', 1024));
-    const nodes = this.getNodes(account, container, object).primaries;
+    const row = store.requireObject(s, check.text(account, 'account', 256), check.text(container, 'container', 256), check.text(object, 'object', 1024));
+    const { ring: ringName, primaries: nodes } = this.getNodes(account, container, object);
+    const ring = ringOf(s, ringName);
     return Object.freeze(
       row.copies.map((c) => {
-        const ring = ringOf(s, objectRing(store.getContainerRow(s, row.account, row.container)?.storage_policy_index ?? 0));
         const dev = ring?.devs[c.device];
         return Object.freeze({ id: c.device, host: c.host, disk: c.disk, region: dev?.region ?? 0, zone: dev?.zone ?? 0, reachable: diskReachable(s, c.host, c.disk), primary: nodes.some((n) => n.host === c.host && n.disk === c.disk) });
       }),
@@ -233,8 +232,7 @@ export class ObjectStorageApi {
 
   private disk(s: CloudState, host: string, disk: string): Host {
     const name = check.name(host, 'host');
-    const id = getRow(s.hardware.host_names, name);
-    const h = id === undefined ? undefined : getRow(s.hardware.hosts, id);
+    const h = hostNamed(s, name);
     if (!h) throw new InvalidInput('host', `no host '${name}'.`);
     check.name(disk, 'disk');
     if (!h.disks.some((d) => d.name === disk)) throw new InvalidInput('disk', `host '${name}' has no disk '${disk}'; disks: ${h.disks.map((d) => d.name).join(', ')}.`);

@@ -4,7 +4,7 @@
  * operator does with `swift-ring-builder … add` and `rebalance` on a new cluster.
  */
 import { InvalidInput, getRow, plain, tableToArray, type CloudState, type Tx } from '../core/index.js';
-import type { Host } from '../hardware/index.js';
+import { hostNamed, type Host } from '../hardware/index.js';
 import { addDevice, createRingBuilder, getRing, rebalance, type RingBuilderData, type RingData, type RingDeviceInput, type RingDeviceView } from './ring/index.js';
 
 /** The account ring's key in `state.object.rings`. */
@@ -89,14 +89,12 @@ export function addHostDevices(tx: Tx, host: Host): void {
 }
 
 /** Creates empty builders for the rings that have none yet (a new policy's ring, a new cloud). */
-export function ensureRings(tx: Tx, shapes: Readonly<Record<string, RingShape>>): void {
+export function ensureRings(tx: Tx, shape: RingShape): void {
   const s = tx.draft as CloudState;
   const rings = { ...plain(s.object.rings) };
   let changed = false;
   for (const name of ringNames(s)) {
     if (rings[name] !== undefined) continue;
-    const shape = shapes[name] ?? shapes.default;
-    if (shape === undefined) throw new InvalidInput(`rings.${name}`, 'no ring shape given.');
     let b = createRingBuilder(shape);
     for (const host of tableToArray(plain(s.hardware.hosts))) for (const dev of storageDevices(s, host, portOf(name))) b = addDevice(b, dev);
     rings[name] = b;
@@ -127,20 +125,13 @@ export function rebalanceRing(tx: Tx, name: string): { parts_moved: number; bala
   return { parts_moved: r.parts_moved, balance: r.balance, dispersion: r.dispersion };
 }
 
-/** The host a device lives on (its `ip` is the host name), if it still exists. */
-export function deviceHost(s: CloudState, dev: RingDeviceView): Host | undefined {
-  const id = getRow(s.hardware.host_names, dev.ip);
-  return id === undefined ? undefined : getRow(s.hardware.hosts, id);
-}
 
 /** `<host>/<disk>`: a physical disk's key (usage and failures are per disk, across rings). */
 export const diskKey = (host: string, disk: string): string => `${host}/${disk}`;
 
 /** Whether a disk answers: its host is up and the disk has not failed. */
 export function diskReachable(s: CloudState, host: string, disk: string): boolean {
-  const id = getRow(s.hardware.host_names, host);
-  const h = id === undefined ? undefined : getRow(s.hardware.hosts, id);
-  return h?.state === 'up' && getRow(s.object.failed, diskKey(host, disk)) === undefined;
+  return hostNamed(s, host)?.state === 'up' && getRow(s.object.failed, diskKey(host, disk)) === undefined;
 }
 
 /** Whether a ring device answers (its `ip` is the host, its `device` the disk). */

@@ -39,10 +39,9 @@ export function ensureAccount(tx: Tx, account: string): AccountRow {
   const s = tx.draft as S;
   const existing = getAccountRow(s, account);
   if (existing) return existing;
-  requireQuorum(s, ACCOUNT_RING, 'account', [account]);
+  quorumNodes(s, ACCOUNT_RING, 'account', [account]);
   const row: AccountRow = {
     name: account,
-    project_id: account.startsWith('AUTH_') ? account.slice(5) : account,
     metadata: {},
     container_count: 0,
     object_count: 0,
@@ -95,7 +94,7 @@ export function putContainerRow(tx: Tx, row: ContainerRow): void {
   const s = tx.draft as S;
   const key = containerKey(row.account, row.name);
   const existed = getRow(s.object.containers, key) !== undefined;
-  if (!existed) requireQuorum(s, CONTAINER_RING, 'container', [row.account, row.name]);
+  if (!existed) quorumNodes(s, CONTAINER_RING, 'container', [row.account, row.name]);
   setRow(tx.draft.object.containers, key, row);
   if (!existed) bumpAccount(tx, row.account, { containers: 1 });
 }
@@ -105,7 +104,7 @@ export function deleteContainerRow(tx: Tx, account: string, container: string): 
   const s = tx.draft as S;
   const row = requireContainer(s, account, container);
   if (row.object_count > 0) throw new ContainerNotEmpty(container, row.object_count);
-  requireQuorum(s, CONTAINER_RING, 'container', [account, container]);
+  quorumNodes(s, CONTAINER_RING, 'container', [account, container]);
   deleteRow(tx.draft.object.containers, containerKey(account, container));
   bumpAccount(tx, account, { containers: -1 });
 }
@@ -168,18 +167,19 @@ function writeNodes(s: S, ring: RingData, path: [string, string?, string?]): { n
   return { nodes: chosen, replicas: nodes.length, handoffs };
 }
 
-function noRing(kind: string): ServiceUnavailable {
-  return new ServiceUnavailable(`The ${kind} ring has no devices yet: add storage hosts (or devices) and rebalance it.`, { ring: kind });
-}
-
-/** Refuses (503) an account or container database write that fewer devices than a quorum could take. */
-function requireQuorum(s: S, ringName: string, kind: string, path: [string, string?]): void {
+/**
+ * The devices a write of `path` goes to in ring `ringName` ({@link writeNodes}), or 503 when the
+ * ring was never built or fewer devices answer than the write quorum (nothing is written then).
+ */
+function quorumNodes(s: S, ringName: string, kind: string, path: [string, string?, string?]): ReturnType<typeof writeNodes> {
   const ring = ringOf(s, ringName);
-  if (ring === null) throw noRing(ringName);
-  const { nodes, replicas } = writeNodes(s, ring, path);
-  if (nodes.length < quorumSize(replicas)) {
-    throw new ServiceUnavailable(`Only ${nodes.length} of ${replicas} ${kind} server(s) answered; a write needs ${quorumSize(replicas)}.`, { ring: ringName, answered: nodes.length, quorum: quorumSize(replicas) });
+  if (ring === null) throw new ServiceUnavailable(`The ${ringName} ring has no devices yet: add storage hosts (or devices) and rebalance it.`, { ring: ringName });
+  const placed = writeNodes(s, ring, path);
+  const quorum = quorumSize(placed.replicas);
+  if (placed.nodes.length < quorum) {
+    throw new ServiceUnavailable(`Only ${placed.nodes.length} of ${placed.replicas} ${kind} server(s) answered; a write needs ${quorum}.`, { ring: ringName, answered: placed.nodes.length, quorum });
   }
+  return placed;
 }
 
 // ---------------------------------------------------------------- objects
@@ -236,13 +236,7 @@ function addUsage(tx: Tx, copies: readonly ObjectCopy[], bytes: number, sign: 1 
 export function writeObject(tx: Tx, w: ObjectWrite): ObjectRow {
   const s = tx.draft as S;
   const container = requireContainer(s, w.account, w.container);
-  const ringName = objectRing(container.storage_policy_index);
-  const ring = ringOf(s, ringName);
-  if (ring === null) throw noRing(ringName);
-  const { nodes, replicas, handoffs } = writeNodes(s, ring, [w.account, w.container, w.object]);
-  if (nodes.length < quorumSize(replicas)) {
-    throw new ServiceUnavailable(`Only ${nodes.length} of ${replicas} object server(s) answered; a write needs ${quorumSize(replicas)}.`, { ring: ringName, answered: nodes.length, quorum: quorumSize(replicas) });
-  }
+  const { nodes, replicas, handoffs } = quorumNodes(s, objectRing(container.storage_policy_index), 'object', [w.account, w.container, w.object]);
   const old = getObjectRow(s, w.account, w.container, w.object);
   if (old) dropObject(tx, old);
   const copies = nodes.map((n) => ({ device: n.id, host: n.ip, disk: n.device }));
@@ -287,13 +281,8 @@ function dropObject(tx: Tx, row: ObjectRow): void {
 export function deleteObjectRow(tx: Tx, row: ObjectRow): void {
   const s = tx.draft as S;
   const container = requireContainer(s, row.account, row.container);
-  const ringName = objectRing(container.storage_policy_index);
-  const ring = ringOf(s, ringName);
-  if (ring === null) throw noRing(ringName);
-  const { nodes, replicas } = writeNodes(s, ring, [row.account, row.container, row.name]);
-  if (nodes.length < quorumSize(replicas)) {
-    throw new ServiceUnavailable(`Only ${nodes.length} of ${replicas} object server(s) answered; a delete needs ${quorumSize(replicas)}.`, { ring: ringName, answered: nodes.length, quorum: quorumSize(replicas) });
-  }
+  // a delete is a write (a tombstone on each node): the same quorum
+  quorumNodes(s, objectRing(container.storage_policy_index), 'object', [row.account, row.container, row.name]);
   dropObject(tx, row);
 }
 
@@ -353,17 +342,20 @@ export function replaceDisk(tx: Tx, host: string, disk: string): boolean {
   return removed;
 }
 
+/** Seconds from something left out of place to the replicator's pass (object-replicator's `interval`, 30). */
+export const REPLICATOR_INTERVAL = 30;
+
 /** The task kind of a scheduled replication pass. */
 export const REPLICATE_TASK = 'object.replicate';
 
 /**
- * Schedules a replication pass `replicator_interval` seconds from now, unless one is due (the
+ * Schedules a replication pass {@link REPLICATOR_INTERVAL} seconds from now, unless one is due (the
  * object-replicator runs every 30 s; here a pass is due only while there is work).
  */
 export function requestReplication(tx: Tx): void {
   const s = tx.draft as S;
   if (s.object.replication_due !== null) return;
-  const due = tx.now() + s.object.config.replicator_interval;
+  const due = tx.now() + REPLICATOR_INTERVAL;
   tx.draft.object.replication_due = due;
   tx.scheduleAt(REPLICATE_TASK, {}, due);
 }

@@ -25,14 +25,11 @@ export interface ObjectConfig {
   readonly operator_roles: readonly string[];
   /** keystoneauth `reseller_admin_role`: may act on every account. */
   readonly reseller_admin_role: string;
-  /** Seconds between object-replicator passes after something left copies out of place (`interval`, 30). */
-  readonly replicator_interval: number;
 }
 
 /** An account (`AUTH_<project_id>`): its metadata and totals (the account server's row). */
 export interface AccountRow {
   readonly name: string;
-  readonly project_id: string;
   readonly metadata: Metadata;
   readonly container_count: number;
   readonly object_count: number;
