@@ -2,8 +2,8 @@
  * Glance in a new cloud: its task kinds (installed on every kernel, forks included), the store
  * account, the `image` service in the catalog, and DevStack's cirros image.
  */
-import { getRow, setRow, tableToArray, type CloudState, type Kernel, type Tx } from '../core/index.js';
-import { CONTROLLER_URL, registerService } from '../identity/index.js';
+import { ResourceNotFound, setRow, type CloudState, type Kernel, type Tx } from '../core/index.js';
+import { CONTROLLER_URL, DEFAULT_DOMAIN_ID, findProject, registerService } from '../identity/index.js';
 import { accountName } from '../object/index.js';
 import { IMPORT_TASK, runImport, writeToStore, type Stored } from './data.js';
 import { StoreError } from './errors.js';
@@ -15,6 +15,16 @@ export function installImageService(kernel: Kernel): void {
   if (!kernel.hasTask(IMPORT_TASK)) kernel.defineTask(IMPORT_TASK, runImport);
 }
 
+/** A project of the default domain by name, or undefined (the presets' `service` and `admin`). */
+function defaultDomainProject(s: CloudState, name: string): { readonly id: string } | undefined {
+  try {
+    return findProject(s, name, undefined, DEFAULT_DOMAIN_ID);
+  } catch (e) {
+    if (e instanceof ResourceNotFound) return undefined;
+    throw e;
+  }
+}
+
 /**
  * Points glance_store at the Swift account of DevStack's `service` project (where
  * `swift_store_user = service:glance` writes), or of the bootstrap `admin` project in a cloud
@@ -22,8 +32,7 @@ export function installImageService(kernel: Kernel): void {
  */
 export function configureImageService(tx: Tx): void {
   const s = tx.draft as CloudState;
-  const projects = tableToArray(s.identity.projects);
-  const store = projects.find((p) => p.name === 'service' && p.domain_id === 'default') ?? projects.find((p) => p.name === 'admin' && p.domain_id === 'default');
+  const store = defaultDomainProject(s, 'service') ?? defaultDomainProject(s, 'admin');
   if (store !== undefined) tx.draft.image.config = { ...tx.draft.image.config, swift_store_account: accountName(store.id) };
   registerService(tx, { type: 'image', name: 'glance', description: 'Glance Image Service' }, `${CONTROLLER_URL}/image`);
 }
@@ -52,7 +61,7 @@ export function cirrosBytes(): Uint8Array {
  */
 export function devstackImages(tx: Tx): void {
   const s = tx.draft as CloudState;
-  const admin = getRow(s.identity.project_names, 'default/admin');
+  const admin = defaultDomainProject(s, 'admin')?.id;
   if (admin === undefined) return;
   const data = cirrosBytes();
   const now = tx.now();

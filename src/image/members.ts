@@ -4,7 +4,8 @@
  * `accepted` / `rejected`), and a member sees only its own membership
  * (`_image_member_find`). Every rule is asked after `get_image` (`MemberAPIPolicy._enforce`).
  */
-import { AmbiguousName, InvalidInput, describeValue, deleteRow, getRow, setRow, tableToArray, type Tx } from '../core/index.js';
+import { InvalidInput, ResourceNotFound, describeValue, deleteRow, setRow, type Tx } from '../core/index.js';
+import { findProject } from '../identity/index.js';
 import { ImageDuplicate, ImageForbidden, ImageLimitExceeded, MemberNotFound } from './errors.js';
 import { enforceOn, memberOf, membersOf, type Ctx } from './store.js';
 import { memberNotification } from './views.js';
@@ -42,11 +43,12 @@ function memberProject(ctx: Ctx, ref: unknown): string {
   if (typeof ref !== 'string') throw new InvalidInput('member', `Expected a member in the form: {"member": "<project id>"}, got ${describeValue(ref)}.`);
   if (ref.length === 0) throw new InvalidInput('member', "Member can't be empty");
   if (ref.length > 255) throw new InvalidInput('member', `must be at most 255 characters, got ${ref.length}.`);
-  if (getRow(ctx.s.identity.projects, ref)) return ref;
-  const named = tableToArray(ctx.s.identity.projects).filter((p) => p.name === ref);
-  if (named.length === 1) return (named[0] as { id: string }).id;
-  if (named.length > 1) throw new AmbiguousName('identity.project', ref, named.map((p) => p.id));
-  throw new InvalidInput('member', `No project with id or name '${ref}': a member is a Keystone project.`, 'image.member.unknown_project');
+  try {
+    return findProject(ctx.s, ref, undefined, undefined, 'member').id; // an ambiguous name stays Keystone's 409
+  } catch (e) {
+    if (!(e instanceof ResourceNotFound)) throw e;
+    throw new InvalidInput('member', `No project with id or name '${ref}': a member is a Keystone project.`, 'image.member.unknown_project');
+  }
 }
 
 /** `POST /v2/images/{id}/members` (`{ member: <project> }`): a `pending` membership. */
