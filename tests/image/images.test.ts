@@ -100,10 +100,15 @@ describe('upload and download: queued → saving → active', () => {
     expect(img.os_hash_value).toMatch(/^[0-9a-f]{128}$/);
     expect(events).toEqual(['image.create:queued', 'image.update:saving', 'image.prepare:saving', 'image.upload:active', 'image.activate:active', 'image.update:active']);
     expect(demo.image.downloadImageData(id)).toEqual(data);
-    // the object is in the glance container of the service project's account, visible to an admin there
+    // the object is in the glance container of the service project's account: an admin who takes
+    // a role there (as DevStack's glance user has) lists it through the Swift API
     const service = projectId(cloud, 'service');
-    void admin;
     expect(cloud.object.locate(`AUTH_${service}`, 'glance', id).length).toBeGreaterThan(0);
+    admin.identity.createGrant({ role: 'admin', user: 'admin', project: 'service' });
+    const inService = cloud.login({ username: 'admin', password: 'secret', project: 'service' });
+    const listed = inService.object.getContainer('glance').objects;
+    expect(listed).toContainEqual(expect.objectContaining({ name: id, bytes: 300, hash: bytesToHex(md5(data)) }));
+    expect(inService.object.getObject('glance', id).data).toEqual(data);
   });
 
   it('a string is uploaded as UTF-8; an empty upload is a 0-byte active image', () => {
