@@ -348,8 +348,7 @@ export class ObjectApi {
   ): ObjectPutResult {
     const s = tx.draft as S;
     if (bytes.length > CONSTRAINTS.max_file_size) throw new EntityTooLarge('object.too_large', 'Your request is too large.', { bytes: bytes.length, max_file_size: CONSTRAINTS.max_file_size });
-    const existing = store.getObjectRow(s, container.account, container.name, object);
-    const live = existing && !(existing.delete_at !== null && existing.delete_at <= tx.now()) ? existing : undefined;
+    const live = store.liveObject(s, container.account, container.name, object);
     if (h.get('if-none-match') === '*' && live) throw new PreconditionFailed(`Object '${object}' exists (If-None-Match: *).`, { object });
     const md5 = store.etagOf(bytes);
     const sent = h.get('etag');
@@ -455,8 +454,7 @@ export class ObjectApi {
       const cont = store.getContainerRow(s, account, c);
       this.auth(s, who, account, { kind: 'acl', acl: cont?.write_acl ?? '', object: true });
       if (!cont) throw new ContainerNotFound(account, c);
-      const row = store.getObjectRow(s, account, c, o);
-      const live = row && !(row.delete_at !== null && row.delete_at <= tx.now()) ? row : undefined;
+      const live = store.liveObject(s, account, c, o);
       if (cont.versions_location !== null && cont.versions_mode === 'stack') {
         if (restoreVersion(tx, cont, o, live)) return;
       } else if (cont.versions_location !== null && cont.versions_mode === 'history' && live) {

@@ -189,6 +189,15 @@ export function getObjectRow(s: S, account: string, container: string, object: s
   return getRow(s.object.objects, objectKey(account, container, object));
 }
 
+/** Whether an object is past its `X-Delete-At` at virtual time `now` (hidden, though the expirer has not run yet). */
+export const isExpired = (row: ObjectRow, now: number): boolean => row.delete_at !== null && row.delete_at <= now;
+
+/** The object row if it exists and has not expired, else undefined. */
+export function liveObject(s: S, account: string, container: string, object: string): ObjectRow | undefined {
+  const row = getObjectRow(s, account, container, object);
+  return row && !isExpired(row, s.meta.clock.now) ? row : undefined;
+}
+
 /**
  * The object as a GET or HEAD finds it: 404 when missing or expired (the object server hides an
  * object past its `X-Delete-At` before the expirer removes it).
@@ -196,7 +205,7 @@ export function getObjectRow(s: S, account: string, container: string, object: s
 export function requireObject(s: S, account: string, container: string, object: string): ObjectRow {
   const row = getObjectRow(s, account, container, object);
   if (!row) throw new ObjectNotFound(account, container, object);
-  if (row.delete_at !== null && row.delete_at <= s.meta.clock.now) throw new ObjectNotFound(account, container, object, 'expired');
+  if (isExpired(row, s.meta.clock.now)) throw new ObjectNotFound(account, container, object, 'expired');
   return row;
 }
 
@@ -314,7 +323,7 @@ export function readObjectData(s: S, row: ObjectRow): Uint8Array {
 export function expireObject(tx: Tx, args: { account: string; container: string; object: string; timestamp: number }): void {
   const s = tx.draft as S;
   const row = getObjectRow(s, args.account, args.container, args.object);
-  if (!row || row.timestamp !== args.timestamp || row.delete_at === null || row.delete_at > tx.now()) return;
+  if (!row || row.timestamp !== args.timestamp || !isExpired(row, tx.now())) return;
   dropObject(tx, row);
   tx.trace('swift-object-expirer', `deleted expired ${args.account}/${args.container}/${args.object}`);
 }
