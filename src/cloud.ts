@@ -1,41 +1,44 @@
 /**
  * `createCloud`: the whole simulated cloud in one object. It owns the kernel (state, clock,
- * bus, quotas, traces) and installs the modules in dependency order; each later issue adds its
- * service here (identity, scheduler, object, image, network, block, compute).
+ * bus, quotas, traces) and assembles the services of `src/services.ts`, in their order: their
+ * state slices, policy defaults, quota resources, hooks and task kinds, catalog entries,
+ * bootstrap and deploy steps, and their operator APIs (`cloud.hardware`, `cloud.object`, …).
  */
 import {
   BadRequest,
   check,
   initialMeta,
   initialQuotaState,
+  defineParts,
+  installService,
   isoAt,
   Kernel,
   rngInit,
   emptyTable,
   SCHEMA_VERSION,
   PolicyService,
+  type AnyServiceDescriptor,
   type CloudState,
   type EventBus,
+  type OptionContext,
   type PolicyConfig,
+  type Preset,
   type Progression,
   type QuotaDetail,
   type QuotaResource,
   type Trace,
 } from './core/index.js';
-import { applyTopology, DEVSTACK_TOPOLOGY, HardwareApi, initialHardwareState, type Topology } from './hardware/index.js';
-import { bootstrap, checkIdentityConfig, CONTROLLER_URL, devstackAccounts, initialIdentityState, KEYSTONE_POLICIES, type IdentityConfig, type LoginRequest } from './identity/index.js';
+import type { Topology } from './hardware/index.js';
+import { RequestPipeline, registerService, type IdentityConfig, type LoginRequest } from './identity/index.js';
+import type { ComputeConfig } from './scheduler/index.js';
+import type { ObjectOptions } from './object/index.js';
 import { login, Session } from './session.js';
-import { checkComputeConfig, COMPUTE_DEFAULTS, initialComputeConfig, initialPlacementState, installComputeReporting, PLACEMENT_POLICIES, SchedulerApi, type ComputeConfig } from './scheduler/index.js';
-import { registerService } from './identity/index.js';
-import { buildRings, checkObjectOptions, initialObjectState, installObjectStorage, ObjectApi, ObjectStorageApi, type ObjectOptions } from './object/index.js';
-import { configureImageService, devstackImages, GLANCE_POLICIES, initialImageState, installImageService } from './image/index.js';
+import { SERVICES, type AnonymousApis, type OperatorApis } from './services.js';
 
+export type { Preset };
 
 /** A frozen state tree: what `snapshot()` returns and `restore()` / `createCloud({ state })` take. */
-export type Snapshot = CloudState;
-
-/** Built-in starting points. */
-export type Preset = 'devstack' | 'empty';
+export type CloudSnapshot = CloudState;
 
 /** Options of {@link createCloud}. */
 export interface CloudOptions {
@@ -50,7 +53,7 @@ export interface CloudOptions {
   /** A datacenter description (regions, AZs, racks, host models × counts, roles). */
   readonly topology?: Topology;
   /** A snapshot or its JSON (`cloud.toJSON()`), to continue from. */
-  readonly state?: Snapshot | string | object;
+  readonly state?: CloudSnapshot | string | object;
   /** `immediate` (default): asynchronous work completes inside each call. `clock`: only as the clock advances. */
   readonly progression?: Progression;
   /** ISO-8601 instant virtual time 0 stands for. Default `2022-10-05T00:00:00Z` (Zed's release day). */
@@ -86,8 +89,12 @@ export interface CloudOptions {
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
-const OPTION_KEYS = ['seed', 'preset', 'topology', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'identity', 'adminPassword', 'compute', 'object'];
-const SLICES = ['meta', 'quota', 'blobs', 'hardware', 'identity', 'placement', 'compute_config', 'object', 'image'] as const;
+const SERVICE_LIST: readonly AnyServiceDescriptor[] = SERVICES;
+/** Options each service reads (`topology`, `identity`, `compute`, `object`): a cloud made from a state takes them from it. */
+const SERVICE_OPTION_KEYS = SERVICE_LIST.flatMap((service) => (service.option ? [service.option.key] : []));
+const OPTION_KEYS = ['seed', 'preset', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'adminPassword', ...SERVICE_OPTION_KEYS];
+/** The kernel's slices, then each service's. */
+const SLICES = ['meta', 'quota', 'blobs', ...SERVICE_LIST.flatMap((service) => service.slices)];
 
 /** The virtual clock as users see it. */
 export interface CloudClock {
@@ -115,17 +122,15 @@ export interface CloudQuotas {
  * A simulated OpenStack cloud. Every public call is atomic: it commits one new frozen state, or
  * throws and leaves `state` the very same object. Nothing returns a Promise.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
+export interface Cloud extends OperatorApis {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Cloud {
   /** The machinery (for modules and extensions: hooks, task kinds, transactions). */
   readonly kernel: Kernel;
-  /** The datacenter (operator view): regions, AZs, racks, hosts, failures, the capacity planner. */
-  readonly hardware: HardwareApi;
-  /** nova's side of scheduling as an operator sees it: compute options, per-host usage. */
-  readonly scheduler: SchedulerApi;
-  /** Swift as its operator sees it: rings, where a path lives, disk usage and failures, replication. */
-  readonly object: ObjectStorageApi;
   /** Requests without a token (only what container ACLs such as `.r:*` allow). */
-  readonly anonymous: { readonly object: ObjectApi };
+  readonly anonymous: AnonymousApis;
   /** The virtual clock. */
   readonly clock: CloudClock;
   /** Quota limits and usage. */
@@ -140,19 +145,18 @@ export class Cloud {
   constructor(kernel: Kernel, options: CloudOptions, policyFrom?: PolicyService) {
     this.kernel = kernel;
     this.options = options;
-    this.hardware = new HardwareApi(kernel);
     this.policy = new PolicyService(kernel, policyFrom);
-    if (!this.policy.hasDefaults) {
-      this.policy.registerDefaults(KEYSTONE_POLICIES);
-      this.policy.registerDefaults(PLACEMENT_POLICIES);
-      this.policy.registerDefaults(GLANCE_POLICIES);
+    const registerPolicies = !this.policy.hasDefaults;
+    const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policy.engine(), null);
+    const anonymous = {};
+    for (const service of SERVICE_LIST) {
+      if (registerPolicies && service.policies) this.policy.registerDefaults(service.policies);
+      for (const resource of service.quotas ?? []) kernel.quotas.register(resource);
+      installService(kernel, service);
+      if (service.operator) defineParts(this, service.operator(kernel));
+      if (service.anonymous) defineParts(anonymous, service.anonymous(anonymousRequests));
     }
-    installComputeReporting(kernel);
-    installObjectStorage(kernel);
-    installImageService(kernel);
-    this.scheduler = new SchedulerApi(kernel);
-    this.object = new ObjectStorageApi(kernel);
-    this.anonymous = Object.freeze({ object: new ObjectApi(kernel, null) });
+    this.anonymous = Object.freeze(anonymous) as AnonymousApis;
     this.clock = {
       now: () => kernel.view().meta.clock.now,
       iso: (time?: number) => isoNow(kernel, time),
@@ -218,12 +222,12 @@ export class Cloud {
   }
 
   /** The current state, to `restore` later. O(1): states are immutable and share structure. */
-  snapshot(): Snapshot {
+  snapshot(): CloudSnapshot {
     return this.kernel.state;
   }
 
   /** Goes back to a snapshot (of this cloud or any cloud of the same schema). */
-  restore(snapshot: Snapshot): void {
+  restore(snapshot: CloudSnapshot): void {
     this.kernel.replace(checkState(snapshot));
   }
 
@@ -297,7 +301,7 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const traceLimit = check.optional(o.traceLimit, 'options.traceLimit', (x, f) => check.integer(x, f, 1, 1_000_000), 1000);
   const frozenOptions: CloudOptions = { ...(options as CloudOptions) };
   if (o.state !== undefined) {
-    for (const key of ['seed', 'preset', 'topology', 'progression', 'epoch', 'policy', 'identity', 'compute', 'object'] as const) {
+    for (const key of ['seed', 'preset', 'progression', 'epoch', 'policy', ...SERVICE_OPTION_KEYS]) {
       if (o[key] !== undefined) throw new BadRequest('core.input.invalid', `options.${key}: a cloud made from a state takes its ${key} from that state; leave ${key} out.`, { field: `options.${key}` });
     }
     const state = checkState(o.state);
@@ -313,32 +317,25 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   }, DEFAULT_EPOCH);
   const preset = check.optional<Preset>(o.preset, 'options.preset', (x, f) => check.oneOf(x, ['devstack', 'empty'] as const, f), 'devstack');
   const policy = checkPolicyOptions(o.policy);
-  const identity = checkIdentityConfig(o.identity);
-  const object = checkObjectOptions(o.object, preset === 'devstack', preset === 'devstack' && o.topology === undefined);
+  const context: OptionContext = { preset, topologyGiven: o.topology !== undefined };
+  const serviceOptions = SERVICE_LIST.map((service) => (service.option ? service.option.check(o[service.option.key], context) : undefined));
   const adminPassword = check.optional(o.adminPassword, 'options.adminPassword', (x, f) => check.name(x, f, 4096), 'secret');
-  const state: CloudState = {
-    meta: initialMeta(seed, progression, epoch, rngInit(seed), policy),
-    quota: initialQuotaState(),
-    blobs: emptyTable(),
-    hardware: initialHardwareState(),
-    identity: initialIdentityState(identity),
-    placement: initialPlacementState(),
-    compute_config: initialComputeConfig({ ...COMPUTE_DEFAULTS, ...(o.compute === undefined ? {} : checkComputeConfig(o.compute, 'options.compute')) }),
-    object: initialObjectState(object.config),
-    image: initialImageState(''),
-  };
+  let state: CloudState = { meta: initialMeta(seed, progression, epoch, rngInit(seed), policy), quota: initialQuotaState(), blobs: emptyTable() } as CloudState;
+  SERVICE_LIST.forEach((service, i) => {
+    const slices = service.initialState(serviceOptions[i]);
+    const keys = Object.keys(slices).sort().join(',');
+    if (keys !== [...service.slices].sort().join(',')) throw new TypeError(`Service '${service.name}' declares slices ${service.slices.join(', ')} but its initial state has ${keys}.`);
+    state = { ...state, ...slices };
+  });
   const kernel = new Kernel(state, { traceLimit });
   const cloud = new Cloud(kernel, frozenOptions);
-  const topology = o.topology !== undefined ? o.topology : preset === 'devstack' ? DEVSTACK_TOPOLOGY : undefined;
   kernel.transact('cloud.create', (tx) => {
-    if (topology !== undefined) applyTopology(tx, topology, o.topology !== undefined ? 'topology' : 'preset');
-    bootstrap(tx, adminPassword);
-    registerService(tx, { type: 'placement', name: 'placement', description: 'Placement Service' }, `${CONTROLLER_URL}/placement`);
-    buildRings(tx, object.ring);
-    registerService(tx, { type: 'object-store', name: 'swift', description: 'Swift Service' }, `${CONTROLLER_URL}:8080/v1/AUTH_%(project_id)s`);
-    if (preset === 'devstack') devstackAccounts(tx, adminPassword);
-    configureImageService(tx);
-    if (preset === 'devstack') devstackImages(tx);
+    const steps = SERVICE_LIST.map((service, i) => ({ service, context: { ...context, options: serviceOptions[i], adminPassword } }));
+    for (const { service, context: c } of steps) {
+      service.bootstrap?.(tx, c);
+      for (const entry of service.catalog ?? []) registerService(tx, entry, entry.url);
+    }
+    for (const { service, context: c } of steps) service.deploy?.(tx, c);
   });
   return cloud;
 }

@@ -10,8 +10,9 @@
  * demo.tokenInfo().roles;                             // Keystone token, checked by policy on every call
  * ```
  */
-export { createCloud, Cloud, type CloudOptions, type CloudClock, type CloudQuotas, type Snapshot, type Preset } from './cloud.js';
+export { createCloud, Cloud, type CloudOptions, type CloudClock, type CloudQuotas, type CloudSnapshot, type Preset } from './cloud.js';
 export { Session, type ScopeRequest } from './session.js';
+export { SERVICES, type SessionApis, type OperatorApis, type AnonymousApis } from './services.js';
 export {
   CloudError,
   BadRequest,
@@ -41,6 +42,11 @@ export {
   type Tx,
   type Kernel,
   type CloudHooks,
+  type ServiceDescriptor,
+  type CatalogSpec,
+  type BootstrapContext,
+  type OptionContext,
+  type ServiceHooks,
 } from './core/index.js';
 export * as core from './core/index.js';
 export {
@@ -77,6 +83,10 @@ export {
 } from './hardware/index.js';
 export {
   IdentityApi,
+  RequestPipeline,
+  type Request,
+  type TokenSource,
+  type IdentitySession,
   AuthenticationFailed,
   KEYSTONE_POLICIES,
   DEFAULT_DOMAIN_ID,

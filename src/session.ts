@@ -1,13 +1,13 @@
 /**
  * A Session: what a keystoneauth session is to an OpenStack client — a token, and every service
- * API reached with it. Each call validates the token afresh (401 once it expired, was revoked,
+ * API reached with it. Each call validates the token once (401 once it expired, was revoked,
  * or lost its roles) and is decided by policy.
  */
-import type { Kernel, PolicyService } from './core/index.js';
-import { IdentityApi, authenticate, validateToken, type LoginRequest, type TokenView } from './identity/index.js';
-import { PlacementApi } from './scheduler/index.js';
-import { ObjectApi } from './object/index.js';
-import { ImageApi } from './image/index.js';
+import { defineParts, type AnyServiceDescriptor, type Kernel, type PolicyService } from './core/index.js';
+import { RequestPipeline, authenticate, type LoginRequest, type TokenSource, type TokenView } from './identity/index.js';
+import { SERVICES, type SessionApis } from './services.js';
+
+const SERVICE_LIST: readonly AnyServiceDescriptor[] = SERVICES;
 
 /** Scope of a rescoped session. */
 export interface ScopeRequest {
@@ -29,47 +29,43 @@ export function login(kernel: Kernel, request: LoginRequest): string {
 }
 
 /**
- * A client session bound to one Keystone token (`cloud.login(...)`). `cloud.admin` and
+ * A client session bound to one Keystone token (`cloud.login(...)`), with every service's API
+ * (`session.identity`, `session.placement`, `session.object`, `session.image`, … one per service
+ * of `src/services.ts`). Each call goes through the session's request pipeline: the token is
+ * validated once per call and the call is decided by policy. `cloud.admin` and
  * `cloud.systemAdmin` are sessions that authenticate again when their token stops validating,
  * as keystoneauth's password plugin does.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
+export interface Session extends SessionApis {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Session {
-  /** Keystone v3. */
-  readonly identity: IdentityApi;
-  /** Placement 1.39 (Zed's rules are system-scoped: use a system-scoped session). */
-  readonly placement: PlacementApi;
-  /** Object Storage (Swift v1), behind keystoneauth: the project's account `AUTH_<project_id>`. */
-  readonly object: ObjectApi;
-  /** Image service (Glance v2, API 2.16): Zed's rules are project-scoped. */
-  readonly image: ImageApi;
   private tokenId: string;
+  private readonly reauthenticates: boolean;
+  private readonly requests: RequestPipeline;
 
   /** @internal use `cloud.login`. */
   constructor(
     private readonly kernel: Kernel,
     private readonly policy: PolicyService,
     token: string,
-    private readonly reauthenticateWith?: LoginRequest,
+    reauthenticateWith?: LoginRequest,
   ) {
     this.tokenId = token;
-    const caller = { tokenId: () => this.currentToken() };
-    this.identity = new IdentityApi(kernel, () => policy.engine(), caller);
-    this.placement = new PlacementApi(kernel, () => policy.engine(), caller);
-    this.object = new ObjectApi(kernel, caller);
-    this.image = new ImageApi(kernel, () => policy.engine(), caller);
+    this.reauthenticates = reauthenticateWith !== undefined;
+    const source: TokenSource = {
+      current: () => this.tokenId,
+      ...(reauthenticateWith !== undefined ? { renew: () => (this.tokenId = login(kernel, reauthenticateWith)) } : {}),
+    };
+    this.requests = new RequestPipeline(kernel, () => policy.engine(), source);
+    for (const service of SERVICE_LIST) if (service.session) defineParts(this, service.session(this.requests));
   }
 
-  private currentToken(): string {
-    if (this.reauthenticateWith !== undefined) {
-      const s = this.kernel.view();
-      if (!validateToken(s, this.tokenId, s.meta.clock.now).ok) this.tokenId = login(this.kernel, this.reauthenticateWith);
-    }
-    return this.tokenId;
-  }
-
-  /** The token string (what `X-Auth-Token` would carry). */
+  /** The token string (what `X-Auth-Token` would carry), renewed first by a re-authenticating session. */
   get token(): string {
-    return this.currentToken();
+    if (this.reauthenticates) this.requests.read();
+    return this.tokenId;
   }
 
   /** The token's body: user, scope, roles, catalog, expiry (`GET /v3/auth/tokens`). */
@@ -79,11 +75,11 @@ export class Session {
 
   /** A new session with a token for another scope, obtained with this one (`methods: ['token']`). */
   rescope(scope: ScopeRequest): Session {
-    return new Session(this.kernel, this.policy, login(this.kernel, { ...scope, token: this.currentToken() }));
+    return new Session(this.kernel, this.policy, login(this.kernel, { ...scope, token: this.token }));
   }
 
   /** Revokes this session's token. */
   logout(): void {
-    this.identity.revokeToken(this.currentToken());
+    this.identity.revokeToken(this.token);
   }
 }

@@ -6,6 +6,7 @@ export * from './errors.js';
 export * as check from './validate.js';
 export { describe as describeValue } from './validate.js';
 export * from './table.js';
+export { namedTable, type NamedTable, type NamedTableSpec } from './named.js';
 export { rngInit, rngNextU32, randomOver, seedToNumber, type RngState, type Random } from './rng.js';
 export { idSource, formatUuid, type IdSource } from './ids.js';
 export { SCHEMA_VERSION, type CloudState, type MetaState, type PolicyConfig, type Progression, type TaskRecord } from './state.js';
@@ -33,3 +34,4 @@ export {
 } from './kernel.js';
 export * from './policy.js';
 export { PolicyService } from './policy/service.js';
+export { installService, defineParts, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';

@@ -7,13 +7,13 @@ import {
   Conflict,
   Duplicate,
   InvalidInput,
-  deleteRow,
   getRow,
   plain,
   resolveRef,
   setRow,
   tableToArray,
   emptyTable,
+  namedTable,
   type CloudState,
   type Tx,
 } from '../core/index.js';
@@ -50,6 +50,14 @@ export function initialHardwareState(): HardwareState {
 
 // ---------------------------------------------------------------- guarded getters
 
+/** Hosts by hostname, unique across the cloud (`host_names`). */
+const namedHosts = namedTable({
+  rows: (s: CloudState) => s.hardware.hosts,
+  names: (s: CloudState) => s.hardware.host_names,
+  id: (h: Host) => h.id,
+  duplicate: (name) => new Duplicate('hardware.host', name),
+});
+
 /** The host with this id or hostname, or 404 `hardware.host.not_found`. */
 export function getHost(state: CloudState, ref: unknown, field = 'host'): Host {
   const hw = state.hardware;
@@ -68,8 +76,7 @@ export function getHost(state: CloudState, ref: unknown, field = 'host'): Host {
 
 /** The host of that hostname, or undefined (no error: for lookups on a hot path, e.g. Swift's device checks). */
 export function hostNamed(state: CloudState, name: string): Host | undefined {
-  const id = getRow(state.hardware.host_names, name);
-  return id === undefined ? undefined : getRow(state.hardware.hosts, id);
+  return namedHosts.find(state, null, name);
 }
 
 function getNamed<T>(table: HardwareState['regions'] | HardwareState['availability_zones'] | HardwareState['racks'] | HardwareState['models'], ref: unknown, field: string, kind: string): T {
@@ -210,7 +217,7 @@ export function addHost(tx: Tx, input: unknown, field = 'host'): Host {
   const roles = check.optional<HostRole[]>(h.roles, `${field}.roles`, checkRoles, ['compute']);
   checkComputeCapable(roles, hardware.memory_mb, field);
   const where = locate(state, { rack: h.rack, availability_zone: h.availability_zone, region: h.region }, field);
-  if (getRow(tx.draft.hardware.host_names, name) !== undefined) throw new Duplicate('hardware.host', name);
+  namedHosts.assertFree(state, null, name);
   const now = tx.now();
   const host: Host = {
     id: tx.ids.uuid(),
@@ -228,8 +235,7 @@ export function addHost(tx: Tx, input: unknown, field = 'host'): Host {
     created_at: now,
     updated_at: now,
   };
-  setRow(tx.draft.hardware.hosts, host.id, host);
-  setRow(tx.draft.hardware.host_names, name, host.id);
+  namedHosts.insert(state, host);
   tx.trace('hardware', 'host racked and powered on', { host: name, logical_cpus: logicalCpus(host.cpu), memory_mb: host.memory_mb });
   tx.hook('hardware.host.added', host);
   tx.emit('hardware.host.create', () => ({ host: hostView(host, tx.draft.meta.clock.epoch) }), { publisher: `hardware.${name}` });
@@ -274,8 +280,7 @@ export function updateHost(tx: Tx, ref: unknown, patch: unknown): Host {
 export function removeHost(tx: Tx, ref: unknown): Host {
   const host = getHost(tx.draft as CloudState, ref);
   tx.hook('hardware.host.removing', host);
-  deleteRow(tx.draft.hardware.hosts, host.id);
-  deleteRow(tx.draft.hardware.host_names, host.name);
+  namedHosts.remove(tx.draft as CloudState, host);
   tx.trace('hardware', 'host removed', { host: host.name });
   tx.emit('hardware.host.delete', () => ({ host: hostView(host, tx.draft.meta.clock.epoch) }), { publisher: `hardware.${host.name}` });
   return host;

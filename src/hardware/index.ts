@@ -14,7 +14,9 @@ export * from './types.js';
 export { hostView, type HostView } from './views.js';
 export { applyTopology, expandNames, MAX_TOPOLOGY_HOSTS, type Topology, type HostGroup } from './topology.js';
 export { DEVSTACK_TOPOLOGY } from './presets.js';
-export { initialHardwareState, getHost, hostNamed, DEFAULT_REGION, type NamedHostModel } from './hosts.js';
+export { hardwareService, type HardwareOperator } from './service.js';
+export { initialHardwareState, DEFAULT_REGION, type NamedHostModel } from './hosts.js';
+export * from './queries.js';
 export * from './planner.js';
 
 /** Filters of {@link HardwareApi.listHosts}; every given field must match. */

@@ -4,23 +4,18 @@
  * see (404 otherwise), asks policy with Keystone's target (403), and only then changes state,
  * in one atomic commit.
  */
-import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, setRow, tableToArray, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine, type Tx } from '../core/index.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, setRow, tableToArray, type CloudState, type PolicyCredentials, type Tx } from '../core/index.js';
 import * as res from './resources.js';
 import { ROLE_ASSIGNMENT_FILTER_KEYS, effectiveRoles, grant, groupsOf, hasGrant, listAssignments, ungrant, type RoleAssignmentView } from './assignments.js';
 import { catalogView, createEndpoint, createRegion, createService, deleteEndpoint, deleteRegion, deleteService, type CatalogEntry } from './catalog.js';
 import { findDomain, findGroup, findProject, findRole, findUser, subtree, withPrefix, type Visible } from './store.js';
-import { credentialsOf, tokenView, validateToken, AuthenticationFailed, type TokenView, type ValidToken } from './tokens.js';
+import { tokenView, validateToken, AuthenticationFailed, type TokenView, type ValidToken } from './tokens.js';
+import type { RequestPipeline } from './pipeline.js';
 import { hashSecret, verifySecret } from './passwords.js';
 import { appCredView, domainView, groupView, projectView, roleView, userView, type ApplicationCredentialView, type DomainView, type GroupView, type ProjectView, type RoleView, type UserView } from './views.js';
 import type { ActorType, ApplicationCredentialRow, AssignmentRow, EndpointRow, GroupRow, ProjectRow, RegionRow, RoleRow, ServiceRow, TargetType, UserRow } from './types.js';
 
 type S = CloudState;
-
-/** Who is calling: the session's token, validated afresh on every call. */
-export interface Caller {
-  /** The token string (`X-Auth-Token`); a re-authenticating session may renew it. */
-  tokenId(): string;
-}
 
 /** Keystone flattens the policy dict (`keystone.common.utils.flatten_dict`): nested keys become dotted ones. */
 export function flatten(value: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
@@ -55,34 +50,19 @@ export interface GrantRequest {
  * project), `is_domain` projects, multiple identity backends (LDAP).
  */
 export class IdentityApi {
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly policy: () => PolicyEngine,
-    private readonly caller: Caller,
-  ) {}
+  /** @internal built by the session from its request pipeline. */
+  constructor(private readonly requests: RequestPipeline) {}
 
   // ---------------------------------------------------------------- plumbing
 
-  private state(): S {
-    return this.kernel.view();
-  }
-
-  /** For queries: the token (renewed first by a re-authenticating session), then the state it is valid in. */
+  /** For queries: the validated token (renewed first by a re-authenticating session) and the state it is valid in. */
   private read(): { s: S; valid: ValidToken; creds: PolicyCredentials } {
-    this.caller.tokenId();
-    const s = this.state();
-    return { s, ...this.auth(s) };
-  }
-
-  /** Validates the token now; 401 when it is not valid. */
-  private auth(s: S = this.state()): { valid: ValidToken; creds: PolicyCredentials } {
-    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
-    if (!v.ok) throw v.error;
-    return { valid: v, creds: credentials(s, v) };
+    const r = this.requests.read();
+    return { s: r.s, valid: r.token, creds: r.creds };
   }
 
   private enforce(rule: string, creds: PolicyCredentials, target: Record<string, unknown>): void {
-    this.policy().enforce(rule, creds, flatten(target));
+    this.requests.policy().enforce(rule, creds, flatten(target));
   }
 
   /**
@@ -91,7 +71,7 @@ export class IdentityApi {
    * else is as good as absent: 404, never 403, and its name never resolves.
    */
   private visible<T>(rule: string, creds: PolicyCredentials, targetOf: (row: T) => Record<string, unknown>, action?: string): Visible<T> {
-    const engine = this.policy();
+    const engine = this.requests.policy();
     return (row) => {
       const target = flatten(targetOf(row));
       return engine.authorize(rule, creds, target) || (action !== undefined && engine.authorize(action, creds, target));
@@ -99,11 +79,9 @@ export class IdentityApi {
   }
 
   private write<R>(operation: string, fn: (tx: Tx, s: S, creds: PolicyCredentials, valid: ValidToken) => R): R {
-    return this.kernel.transact(`identity.${operation}`, (tx) => {
-      const s = tx.draft as S;
-      const { creds, valid } = this.auth(s);
-      tx.trace('keystone', `${operation} authorised by token`, { user_id: valid.user.id });
-      return fn(tx, s, creds, valid);
+    return this.requests.write(`identity.${operation}`, (tx, r) => {
+      tx.trace('keystone', `${operation} authorised by token`, { user_id: r.token.user.id });
+      return fn(tx, r.s, r.creds, r.token);
     });
   }
 
@@ -791,11 +769,6 @@ export class IdentityApi {
       deleteEndpoint(tx, e);
     });
   }
-}
-
-/** Policy credentials of a validated token (oslo.context's `to_policy_values` plus Keystone's `token`). */
-export function credentials(s: S, v: ValidToken): PolicyCredentials {
-  return credentialsOf(s, v) as unknown as PolicyCredentials;
 }
 
 function plainInput(x: unknown): Record<string, unknown> {

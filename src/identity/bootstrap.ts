@@ -6,10 +6,9 @@
  */
 import { emptyTable, getRow, type CloudState, type Tx } from '../core/index.js';
 import { grant } from './assignments.js';
-import { registerService } from './catalog.js';
 import { IDENTITY_DEFAULTS, type IdentityConfig } from './config.js';
 import * as res from './resources.js';
-import { DEFAULT_DOMAIN_ID, roleKey } from './store.js';
+import { DEFAULT_DOMAIN_ID, namedProjects, namedRoles, namedUsers } from './store.js';
 import type { IdentityState } from './types.js';
 
 /** An empty identity slice with its configuration. */
@@ -34,6 +33,7 @@ export function initialIdentityState(config: IdentityConfig = IDENTITY_DEFAULTS)
     application_credentials: emptyTable(),
     tokens: emptyTable(),
     revocations: emptyTable(),
+    token_flush_at: null,
     regions: emptyTable(),
     services: emptyTable(),
     endpoints: emptyTable(),
@@ -45,10 +45,10 @@ export const CONTROLLER_URL = 'http://controller';
 
 function role(tx: Tx, name: string): string {
   const s = tx.draft as CloudState;
-  return getRow(s.identity.role_names, roleKey(null, name)) ?? res.createRole(tx, { name }).id;
+  return namedRoles.idOf(s, null, name) ?? res.createRole(tx, { name }).id;
 }
 
-/** `keystone-manage bootstrap`: Default domain, roles, admin project and user, RegionOne, identity endpoints. */
+/** `keystone-manage bootstrap`: Default domain, roles, admin project and user (RegionOne and the identity endpoints come from the descriptor's catalog). */
 export function bootstrap(tx: Tx, adminPassword: string): void {
   res.createDomain(tx, { name: 'Default', description: 'The default domain' }, DEFAULT_DOMAIN_ID);
   const reader = role(tx, 'reader');
@@ -62,7 +62,6 @@ export function bootstrap(tx: Tx, adminPassword: string): void {
   const user = res.createUser(tx, { name: 'admin', password: adminPassword }, DEFAULT_DOMAIN_ID);
   grant(tx, { actor_type: 'user', actor_id: user.id, target_type: 'project', target_id: project.id, role_id: admin, inherited: false });
   grant(tx, { actor_type: 'user', actor_id: user.id, target_type: 'system', target_id: 'all', role_id: admin, inherited: false });
-  registerService(tx, { type: 'identity', name: 'keystone', description: 'Keystone Identity Service' }, `${CONTROLLER_URL}/identity`);
   tx.trace('keystone', 'bootstrap: Default domain, admin project and user, reader/member/admin roles, RegionOne');
 }
 
@@ -74,7 +73,6 @@ export function bootstrap(tx: Tx, adminPassword: string): void {
  */
 export function devstackAccounts(tx: Tx, password: string): void {
   const s = tx.draft as CloudState;
-  const id = (table: 'project_names' | 'user_names', name: string) => getRow(s.identity[table], `${DEFAULT_DOMAIN_ID}/${name}`)!;
   const admin = role(tx, 'admin');
   const member = role(tx, 'member');
   const reader = role(tx, 'reader');
@@ -85,8 +83,8 @@ export function devstackAccounts(tx: Tx, password: string): void {
   const invisible = res.createProject(tx, { name: 'invisible_to_admin' }, DEFAULT_DOMAIN_ID).id;
   const demo = res.createProject(tx, { name: 'demo' }, DEFAULT_DOMAIN_ID).id;
   const altDemo = res.createProject(tx, { name: 'alt_demo' }, DEFAULT_DOMAIN_ID).id;
-  const adminUser = id('user_names', 'admin');
-  const adminProject = id('project_names', 'admin');
+  const adminUser = namedUsers.idOf(s, DEFAULT_DOMAIN_ID, 'admin')!;
+  const adminProject = namedProjects.idOf(s, DEFAULT_DOMAIN_ID, 'admin')!;
   const demoUser = res.createUser(tx, { name: 'demo', password, email: 'demo@example.com' }, DEFAULT_DOMAIN_ID).id;
   const altUser = res.createUser(tx, { name: 'alt_demo', password, email: 'alt_demo@example.com' }, DEFAULT_DOMAIN_ID).id;
   const readerUser = res.createUser(tx, { name: 'demo_reader', password, email: 'demo_reader@example.com' }, DEFAULT_DOMAIN_ID).id;

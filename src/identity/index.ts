@@ -7,8 +7,10 @@ import './augment.js';
 
 export * from './types.js';
 export * from './views.js';
-export { IdentityApi, credentials, flatten, type Caller, type GrantRequest } from './api.js';
-export { authenticate, validateToken, tokenView, credentialsOf, rolesOf, AuthenticationFailed, AUTH_FAILED, type LoginRequest, type AuthOutcome, type ValidToken, type TokenView } from './tokens.js';
+export { IdentityApi, flatten, type GrantRequest } from './api.js';
+export { RequestPipeline, type Request, type TokenSource } from './pipeline.js';
+export { identityService, type IdentitySession } from './service.js';
+export { TOKEN_FLUSH_TASK, ALLOW_EXPIRED_WINDOW, REVOKE_EXPIRATION_BUFFER, authenticate, validateToken, tokenView, credentialsOf, rolesOf, AuthenticationFailed, AUTH_FAILED, type LoginRequest, type AuthOutcome, type ValidToken, type TokenView } from './tokens.js';
 export { effectiveRoles, contributingAssignments, type RoleAssignmentView, type RoleAssignmentFilter } from './assignments.js';
 export { catalogView, registerService, type CatalogEntry } from './catalog.js';
 export { initialIdentityState, bootstrap, devstackAccounts, CONTROLLER_URL } from './bootstrap.js';

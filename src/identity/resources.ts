@@ -3,9 +3,10 @@
  * membership, roles and implied roles. Policy is checked by the caller (`api.ts`); these check
  * input and Keystone's own rules (unique names, tree constraints) and change the draft.
  */
-import { check, Conflict as ConflictError, Duplicate, Forbidden, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
+import { check, Conflict as ConflictError, Forbidden, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { hashSecret } from './passwords.js';
-import { DEFAULT_DOMAIN_ID, ancestors, assignmentKey, children, findDomain, findGroup, findProject, findRole, findUser, roleKey, scoped, withPrefix } from './store.js';
+import { revocationKey, scheduleTokenFlush, type RevocationField, type RevocationMatch } from './tokens.js';
+import { DEFAULT_DOMAIN_ID, ancestors, assignmentKey, children, findDomain, findGroup, findProject, findRole, findUser, namedDomains, namedGroups, namedProjects, namedRoles, namedUsers, withPrefix } from './store.js';
 import type { AssignmentRow, DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
 
 type S = CloudState;
@@ -43,9 +44,7 @@ export function createDomain(tx: Tx, input: unknown, id?: string): DomainRow {
     tags: check.optional(d.tags, 'domain.tags', tags, []),
     options: {},
   };
-  if (getRow(tx.draft.identity.domain_names, row.name) !== undefined) throw new Duplicate('identity.domain', row.name);
-  setRow(tx.draft.identity.domains, row.id, row);
-  setRow(tx.draft.identity.domain_names, row.name, row.id);
+  namedDomains.insert(st(tx), row);
   tx.trace('keystone', 'domain created', { id: row.id, name: row.name });
   notify(tx, 'domain', 'created', row.id);
   return row;
@@ -62,12 +61,7 @@ export function updateDomain(tx: Tx, domain: DomainRow, patch: unknown): DomainR
     tags: p.tags === undefined ? domain.tags : tags(p.tags, 'domain.tags'),
   };
   if (next.id === DEFAULT_DOMAIN_ID && !next.enabled) throw new Forbidden('identity.domain.default_disable', 'The default domain cannot be disabled.');
-  if (next.name !== domain.name) {
-    if (getRow(tx.draft.identity.domain_names, next.name) !== undefined) throw new Duplicate('identity.domain', next.name);
-    deleteRow(tx.draft.identity.domain_names, domain.name);
-    setRow(tx.draft.identity.domain_names, next.name, next.id);
-  }
-  setRow(tx.draft.identity.domains, next.id, next);
+  namedDomains.update(st(tx), domain, next);
   if (domain.enabled && !next.enabled) revoke(tx, { domain_id: next.id });
   notify(tx, 'domain', 'updated', next.id);
   return next;
@@ -86,8 +80,7 @@ export function deleteDomain(tx: Tx, domain: DomainRow): void {
   for (const g of tableToArray(s.identity.groups).filter((x) => x.domain_id === domain.id)) deleteGroup(tx, g);
   for (const r of tableToArray(s.identity.roles).filter((x) => x.domain_id === domain.id)) deleteRole(tx, r);
   removeAssignmentsOn(tx, 'domain', domain.id);
-  deleteRow(tx.draft.identity.domains, domain.id);
-  deleteRow(tx.draft.identity.domain_names, domain.name);
+  namedDomains.remove(s, domain);
   notify(tx, 'domain', 'deleted', domain.id);
 }
 
@@ -126,7 +119,7 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
     }
   }
   if (depth > MAX_PROJECT_TREE_DEPTH) throw new Forbidden('identity.project.too_deep', `Max hierarchy depth reached for '${name}' (max_project_tree_depth is ${MAX_PROJECT_TREE_DEPTH}).`);
-  if (getRow(s.identity.project_names, scoped(domainId, name)) !== undefined) throw new Duplicate('identity.project', name);
+  namedProjects.assertFree(s, domainId, name);
   const row: ProjectRow = {
     id: id ?? tx.ids.uuid().replace(/-/g, ''),
     name,
@@ -138,8 +131,7 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
     tags: check.optional(p.tags, 'project.tags', tags, []),
     options: {},
   };
-  setRow(tx.draft.identity.projects, row.id, row);
-  setRow(tx.draft.identity.project_names, scoped(domainId, name), row.id);
+  namedProjects.insert(s, row);
   setRow(tx.draft.identity.project_children, `${parentId}/${row.id}`, row.id);
   tx.trace('keystone', 'project created', { id: row.id, name });
   notify(tx, 'project', 'created', row.id);
@@ -167,12 +159,7 @@ export function updateProject(tx: Tx, project: ProjectRow, patch: unknown): Proj
   if (!next.enabled && project.enabled && children(s, project.id).some((c) => c.enabled)) {
     throw new Forbidden('identity.project.enabled_children', `Cannot disable project '${project.name}': its subtree contains enabled projects.`);
   }
-  if (next.name !== project.name) {
-    if (getRow(s.identity.project_names, scoped(project.domain_id, next.name)) !== undefined) throw new Duplicate('identity.project', next.name);
-    deleteRow(tx.draft.identity.project_names, scoped(project.domain_id, project.name));
-    setRow(tx.draft.identity.project_names, scoped(project.domain_id, next.name), next.id);
-  }
-  setRow(tx.draft.identity.projects, next.id, next);
+  namedProjects.update(s, project, next);
   if (project.enabled && !next.enabled) revoke(tx, { project_id: next.id });
   notify(tx, 'project', 'updated', next.id);
   return next;
@@ -185,8 +172,7 @@ export function deleteProject(tx: Tx, project: ProjectRow): void {
   tx.hook('identity.project.deleting', project);
   removeAssignmentsOn(tx, 'project', project.id);
   for (const c of tableToArray(s.identity.application_credentials).filter((a) => a.project_id === project.id)) deleteRow(tx.draft.identity.application_credentials, c.id);
-  deleteRow(tx.draft.identity.projects, project.id);
-  deleteRow(tx.draft.identity.project_names, scoped(project.domain_id, project.name));
+  namedProjects.remove(s, project);
   deleteRow(tx.draft.identity.project_children, `${project.parent_id}/${project.id}`);
   revoke(tx, { project_id: project.id });
   tx.trace('keystone', 'project deleted', { id: project.id });
@@ -221,7 +207,7 @@ export function createUser(tx: Tx, input: unknown, defaultDomainId: string, id?:
   const domainId = u.domain_id === undefined ? defaultDomainId : findDomain(s, u.domain_id, undefined, 'user.domain_id').id;
   const defaultProject = u.default_project_id === undefined || u.default_project_id === null ? null : findProject(s, u.default_project_id, undefined, undefined, 'user.default_project_id').id;
   if (u.options !== undefined) check.onlyKeys(check.record(u.options, 'user.options'), [], 'user.options');
-  if (getRow(s.identity.user_names, scoped(domainId, name)) !== undefined) throw new Duplicate('identity.user', name);
+  namedUsers.assertFree(s, domainId, name);
   const password = u.password === undefined || u.password === null ? null : checkPassword(u.password, 'user.password');
   const row: UserRow = {
     id: id ?? tx.ids.uuid().replace(/-/g, ''),
@@ -238,8 +224,7 @@ export function createUser(tx: Tx, input: unknown, defaultDomainId: string, id?:
     failed_auth_at: null,
     options: {},
   };
-  setRow(tx.draft.identity.users, row.id, row);
-  setRow(tx.draft.identity.user_names, scoped(domainId, name), row.id);
+  namedUsers.insert(s, row);
   tx.trace('keystone', 'user created', { id: row.id, name });
   notify(tx, 'user', 'created', row.id);
   return row;
@@ -261,12 +246,7 @@ export function updateUser(tx: Tx, user: UserRow, patch: unknown): UserRow {
     ...(password === undefined ? {} : { password_hash: passwordHash(tx, password), password_created_at: tx.now(), password_expires_at: expiresAt(tx), failed_auth_count: 0, failed_auth_at: null }),
   };
   if (next.enabled && !user.enabled) Object.assign(next, { failed_auth_count: 0, failed_auth_at: null });
-  if (next.name !== user.name) {
-    if (getRow(s.identity.user_names, scoped(user.domain_id, next.name)) !== undefined) throw new Duplicate('identity.user', next.name);
-    deleteRow(tx.draft.identity.user_names, scoped(user.domain_id, user.name));
-    setRow(tx.draft.identity.user_names, scoped(user.domain_id, next.name), next.id);
-  }
-  setRow(tx.draft.identity.users, next.id, next);
+  namedUsers.update(s, user, next);
   if (password !== undefined || (user.enabled && !next.enabled)) revoke(tx, { user_id: user.id });
   notify(tx, 'user', 'updated', next.id);
   return next;
@@ -282,8 +262,7 @@ export function deleteUser(tx: Tx, user: UserRow): void {
   }
   removeAssignmentsOf(tx, 'user', user.id);
   for (const c of tableToArray(s.identity.application_credentials).filter((a) => a.user_id === user.id)) deleteRow(tx.draft.identity.application_credentials, c.id);
-  deleteRow(tx.draft.identity.users, user.id);
-  deleteRow(tx.draft.identity.user_names, scoped(user.domain_id, user.name));
+  namedUsers.remove(s, user);
   revoke(tx, { user_id: user.id });
   notify(tx, 'user', 'deleted', user.id);
 }
@@ -297,10 +276,9 @@ export function createGroup(tx: Tx, input: unknown, defaultDomainId: string): Gr
   check.onlyKeys(g, ['name', 'domain_id', 'description'], 'group');
   const name = check.name(g.name, 'group.name', 255);
   const domainId = g.domain_id === undefined ? defaultDomainId : findDomain(s, g.domain_id, undefined, 'group.domain_id').id;
-  if (getRow(s.identity.group_names, scoped(domainId, name)) !== undefined) throw new Duplicate('identity.group', name);
+  namedGroups.assertFree(s, domainId, name);
   const row: GroupRow = { id: tx.ids.uuid().replace(/-/g, ''), name, domain_id: domainId, description: check.optional(g.description, 'group.description', (x, f) => check.text(x, f, 65535), '') };
-  setRow(tx.draft.identity.groups, row.id, row);
-  setRow(tx.draft.identity.group_names, scoped(domainId, name), row.id);
+  namedGroups.insert(s, row);
   notify(tx, 'group', 'created', row.id);
   return row;
 }
@@ -314,12 +292,7 @@ export function updateGroup(tx: Tx, group: GroupRow, patch: unknown): GroupRow {
     name: p.name === undefined ? group.name : check.name(p.name, 'group.name', 255),
     description: p.description === undefined ? group.description : check.text(p.description, 'group.description', 65535),
   };
-  if (next.name !== group.name) {
-    if (getRow(s.identity.group_names, scoped(group.domain_id, next.name)) !== undefined) throw new Duplicate('identity.group', next.name);
-    deleteRow(tx.draft.identity.group_names, scoped(group.domain_id, group.name));
-    setRow(tx.draft.identity.group_names, scoped(group.domain_id, next.name), next.id);
-  }
-  setRow(tx.draft.identity.groups, next.id, next);
+  namedGroups.update(s, group, next);
   notify(tx, 'group', 'updated', next.id);
   return next;
 }
@@ -329,8 +302,7 @@ export function deleteGroup(tx: Tx, group: GroupRow): void {
   const s = st(tx);
   for (const [, userId] of [...withPrefix<string>(s.identity.group_users, `${group.id}/`)]) removeMember(tx, group, userId);
   removeAssignmentsOf(tx, 'group', group.id);
-  deleteRow(tx.draft.identity.groups, group.id);
-  deleteRow(tx.draft.identity.group_names, scoped(group.domain_id, group.name));
+  namedGroups.remove(s, group);
   notify(tx, 'group', 'deleted', group.id);
 }
 
@@ -361,10 +333,9 @@ export function createRole(tx: Tx, input: unknown, id?: string): RoleRow {
   const name = check.name(r.name, 'role.name', 255);
   const domainId = r.domain_id === undefined || r.domain_id === null ? null : findDomain(s, r.domain_id, undefined, 'role.domain_id').id;
   if (r.options !== undefined) check.onlyKeys(check.record(r.options, 'role.options'), ['immutable'], 'role.options');
-  if (getRow(s.identity.role_names, roleKey(domainId, name)) !== undefined) throw new Duplicate('identity.role', name);
+  namedRoles.assertFree(s, domainId, name);
   const row: RoleRow = { id: id ?? tx.ids.uuid().replace(/-/g, ''), name, domain_id: domainId, description: check.optional(r.description, 'role.description', (x, f) => check.text(x, f, 255), ''), options: {} };
-  setRow(tx.draft.identity.roles, row.id, row);
-  setRow(tx.draft.identity.role_names, roleKey(domainId, name), row.id);
+  namedRoles.insert(s, row);
   notify(tx, 'role', 'created', row.id);
   return row;
 }
@@ -374,12 +345,7 @@ export function updateRole(tx: Tx, role: RoleRow, patch: unknown): RoleRow {
   const s = st(tx);
   const p = check.patch(patch, ['name', 'description'], 'role');
   const next: RoleRow = { ...role, name: p.name === undefined ? role.name : check.name(p.name, 'role.name', 255), description: p.description === undefined ? role.description : check.text(p.description, 'role.description', 255) };
-  if (roleKey(next.domain_id, next.name) !== roleKey(role.domain_id, role.name)) {
-    if (getRow(s.identity.role_names, roleKey(next.domain_id, next.name)) !== undefined) throw new Duplicate('identity.role', next.name);
-    deleteRow(tx.draft.identity.role_names, roleKey(role.domain_id, role.name));
-    setRow(tx.draft.identity.role_names, roleKey(next.domain_id, next.name), next.id);
-  }
-  setRow(tx.draft.identity.roles, next.id, next);
+  namedRoles.update(s, role, next);
   notify(tx, 'role', 'updated', next.id);
   return next;
 }
@@ -390,8 +356,7 @@ export function deleteRole(tx: Tx, role: RoleRow): void {
   for (const a of tableToArray(s.identity.assignments).filter((x) => x.role_id === role.id)) deleteRow(tx.draft.identity.assignments, assignmentKey(a));
   for (const [key] of [...withPrefix<string>(s.identity.implied_roles, `${role.id}/`)]) deleteRow(tx.draft.identity.implied_roles, key);
   for (const r of tableToArray(s.identity.roles)) deleteRow(tx.draft.identity.implied_roles, `${r.id}/${role.id}`);
-  deleteRow(tx.draft.identity.roles, role.id);
-  deleteRow(tx.draft.identity.role_names, roleKey(role.domain_id, role.name));
+  namedRoles.remove(s, role);
   notify(tx, 'role', 'deleted', role.id);
 }
 
@@ -439,11 +404,14 @@ function removeAssignmentsOf(tx: Tx, actorType: 'user' | 'group', actorId: strin
 }
 
 /** Records a revocation event: tokens issued up to now that match stop validating. */
-export function revoke(tx: Tx, match: { audit_id?: string; user_id?: string; project_id?: string; domain_id?: string }): void {
+export function revoke(tx: Tx, match: RevocationMatch): void {
   const seq = tx.counter('identity.revocation');
   // tokens are ordered by their issue sequence, not by time: the virtual clock may stand still
   const issuedUpTo = tx.draft.meta.counters['identity.token'] ?? 0;
-  setRow(tx.draft.identity.revocations, String(seq).padStart(12, '0'), { seq, ...match, issued_before: tx.now(), issued_up_to: issuedUpTo });
+  const [field, value] = Object.entries(match)[0] as [RevocationField, string];
+  const key = revocationKey(field, value);
+  setRow(tx.draft.identity.revocations, key, { key, seq, [field]: value, issued_before: tx.now(), issued_up_to: issuedUpTo });
+  scheduleTokenFlush(tx);
 }
 
 export { findUser, findGroup, findRole };

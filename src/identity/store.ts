@@ -2,7 +2,7 @@
  * Guarded getters and index keys of the identity slice. Every way from an id or a name to a
  * Keystone record goes through here.
  */
-import { getRow, plain, resolveRef, tableEntries, tableToArray, type CloudState } from '../core/index.js';
+import { Duplicate, getRow, namedTable, plain, resolveRef, tableEntries, tableToArray, type CloudState, type NamedTable } from '../core/index.js';
 import type { DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
 
 /** The id of the `Default` domain, as Keystone creates it. */
@@ -18,6 +18,50 @@ const all = (): boolean => true;
 export const scoped = (domainId: string, name: string): string => `${domainId}/${name}`;
 /** Role names are case-insensitive in Keystone. */
 export const roleKey = (domainId: string | null, name: string): string => `${domainId ?? ''}/${name.toLowerCase()}`;
+
+/** Domains by unique name (`domain_names`). */
+export const namedDomains: NamedTable<S, DomainRow> = namedTable({
+  rows: (s: S) => s.identity.domains,
+  names: (s: S) => s.identity.domain_names,
+  id: (d: DomainRow) => d.id,
+  duplicate: (name) => new Duplicate('identity.domain', name),
+});
+/** Projects by name, unique within their domain (`project_names`, keyed {@link scoped}). */
+export const namedProjects: NamedTable<S, ProjectRow> = namedTable({
+  rows: (s: S) => s.identity.projects,
+  names: (s: S) => s.identity.project_names,
+  id: (p: ProjectRow) => p.id,
+  scope: (p: ProjectRow) => p.domain_id,
+  key: (domainId, name) => scoped(domainId ?? '', name),
+  duplicate: (name) => new Duplicate('identity.project', name),
+});
+/** Users by name, unique within their domain (`user_names`, keyed {@link scoped}). */
+export const namedUsers: NamedTable<S, UserRow> = namedTable({
+  rows: (s: S) => s.identity.users,
+  names: (s: S) => s.identity.user_names,
+  id: (u: UserRow) => u.id,
+  scope: (u: UserRow) => u.domain_id,
+  key: (domainId, name) => scoped(domainId ?? '', name),
+  duplicate: (name) => new Duplicate('identity.user', name),
+});
+/** Groups by name, unique within their domain (`group_names`, keyed {@link scoped}). */
+export const namedGroups: NamedTable<S, GroupRow> = namedTable({
+  rows: (s: S) => s.identity.groups,
+  names: (s: S) => s.identity.group_names,
+  id: (g: GroupRow) => g.id,
+  scope: (g: GroupRow) => g.domain_id,
+  key: (domainId, name) => scoped(domainId ?? '', name),
+  duplicate: (name) => new Duplicate('identity.group', name),
+});
+/** Roles by case-insensitive name, global (scope null) or unique within a domain (`role_names`, keyed {@link roleKey}). */
+export const namedRoles: NamedTable<S, RoleRow> = namedTable({
+  rows: (s: S) => s.identity.roles,
+  names: (s: S) => s.identity.role_names,
+  id: (r: RoleRow) => r.id,
+  scope: (r: RoleRow) => r.domain_id,
+  key: roleKey,
+  duplicate: (name) => new Duplicate('identity.role', name),
+});
 /** Assignment key: actor, target, role, inherited. */
 export const assignmentKey = (a: { actor_type: string; actor_id: string; target_type: string; target_id: string; role_id: string; inherited: boolean }): string =>
   `${a.actor_type}:${a.actor_id}|${a.target_type}:${a.target_id}|${a.role_id}|${a.inherited ? 'i' : 'd'}`;
@@ -30,11 +74,11 @@ export function* withPrefix<T>(table: Parameters<typeof tableEntries<T>>[0], pre
   }
 }
 
-function byNameAcrossDomains<T>(s: S, index: S['identity']['project_names'], name: string, byId: (id: string) => T | undefined, domainId?: string): T[] {
+function byNameAcrossDomains<T extends { readonly name: string }>(s: S, named: NamedTable<S, T>, name: string, byId: (id: string) => T | undefined, domainId?: string): T[] {
   const domains = domainId !== undefined ? [domainId] : tableToArray(s.identity.domains).map((d) => d.id);
   const out: T[] = [];
   for (const d of domains) {
-    const id = getRow(index, scoped(d, name));
+    const id = named.idOf(s, d, name);
     const row = id === undefined ? undefined : byId(id);
     if (row !== undefined) out.push(row);
   }
@@ -51,8 +95,7 @@ export function findDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all
         return d && visible(d) ? d : undefined;
       },
       byName: (name) => {
-        const id = getRow(s.identity.domain_names, name);
-        const d = id === undefined ? undefined : getRow(s.identity.domains, id);
+        const d = namedDomains.find(s, null, name);
         return d && visible(d) ? [d] : [];
       },
       idOf: (d) => d.id,
@@ -66,7 +109,7 @@ export function findProject(s: S, ref: unknown, visible: Visible<ProjectRow> = a
     const p = getRow(s.identity.projects, id);
     return p && visible(p) && (domainId === undefined || p.domain_id === domainId) ? p : undefined;
   };
-  return plain(resolveRef<ProjectRow>(ref, { kind: 'identity.project', byId, byName: (n) => byNameAcrossDomains(s, s.identity.project_names, n, byId, domainId), idOf: (p) => p.id }, field));
+  return plain(resolveRef<ProjectRow>(ref, { kind: 'identity.project', byId, byName: (n) => byNameAcrossDomains(s, namedProjects, n, byId, domainId), idOf: (p) => p.id }, field));
 }
 
 /** A user by id or name (optionally within one domain). */
@@ -75,7 +118,7 @@ export function findUser(s: S, ref: unknown, visible: Visible<UserRow> = all, do
     const u = getRow(s.identity.users, id);
     return u && visible(u) && (domainId === undefined || u.domain_id === domainId) ? u : undefined;
   };
-  return plain(resolveRef<UserRow>(ref, { kind: 'identity.user', byId, byName: (n) => byNameAcrossDomains(s, s.identity.user_names, n, byId, domainId), idOf: (u) => u.id }, field));
+  return plain(resolveRef<UserRow>(ref, { kind: 'identity.user', byId, byName: (n) => byNameAcrossDomains(s, namedUsers, n, byId, domainId), idOf: (u) => u.id }, field));
 }
 
 /** A group by id or name. */
@@ -84,7 +127,7 @@ export function findGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, 
     const g = getRow(s.identity.groups, id);
     return g && visible(g) && (domainId === undefined || g.domain_id === domainId) ? g : undefined;
   };
-  return plain(resolveRef<GroupRow>(ref, { kind: 'identity.group', byId, byName: (n) => byNameAcrossDomains(s, s.identity.group_names, n, byId, domainId), idOf: (g) => g.id }, field));
+  return plain(resolveRef<GroupRow>(ref, { kind: 'identity.group', byId, byName: (n) => byNameAcrossDomains(s, namedGroups, n, byId, domainId), idOf: (g) => g.id }, field));
 }
 
 /** A role by id or (case-insensitive) name: global roles, then domain-specific ones. */
@@ -99,12 +142,12 @@ export function findRole(s: S, ref: unknown, visible: Visible<RoleRow> = all, fi
       byId,
       byName: (name) => {
         // a global role wins over domain-specific roles of the same name, as the openstack CLI resolves it
-        const global = getRow(s.identity.role_names, roleKey(null, name));
+        const global = namedRoles.idOf(s, null, name);
         const g = global === undefined ? undefined : byId(global);
         if (g) return [g];
         const out: RoleRow[] = [];
         for (const d of tableToArray(s.identity.domains)) {
-          const id = getRow(s.identity.role_names, roleKey(d.id, name));
+          const id = namedRoles.idOf(s, d.id, name);
           const r = id === undefined ? undefined : byId(id);
           if (r) out.push(r);
         }

@@ -4,10 +4,10 @@
  * recomputes the roles each time and fails once the token expired, was revoked, or its user,
  * project or domain was disabled or deleted, or the user lost every role on the scope.
  */
-import { BadRequest, Forbidden, Unauthorized, check, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
+import { BadRequest, Forbidden, Unauthorized, check, deleteRow, firstEntry, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
 import { verifySecret } from './passwords.js';
 import { effectiveRoles } from './assignments.js';
-import { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser } from './store.js';
+import { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser, namedUsers } from './store.js';
 import type { ApplicationCredentialRow, DomainRow, ProjectRow, RoleRow, TokenRow, TokenScope, UserRow } from './types.js';
 import { catalogView, type CatalogEntry } from './catalog.js';
 
@@ -155,6 +155,7 @@ export function authenticate(tx: Tx, input: unknown): AuthOutcome {
     application_credential_id: appCred?.id ?? null,
   };
   setRow(tx.draft.identity.tokens, token.id, token);
+  scheduleTokenFlush(tx);
   tx.trace('keystone', `token issued (${methods.join('+')}, ${scope.type}${scope.type === 'project' || scope.type === 'domain' ? ` ${scope.id}` : ''})`, { user_id: user.id });
   notifyAuth(tx, user.id, 'success');
   return { ok: true, token };
@@ -176,8 +177,7 @@ function lookupUser(s: S, r: Record<string, unknown>): UserRow | undefined {
     const domain = r.user_domain === undefined ? getRow(s.identity.domains, DEFAULT_DOMAIN_ID) : findDomainQuiet(s, r.user_domain);
     if (!domain) return undefined;
     const name = check.name(r.username, 'auth.username');
-    const id = getRow(s.identity.user_names, `${domain.id}/${name}`);
-    return id === undefined ? undefined : getRow(s.identity.users, id);
+    return namedUsers.find(s, domain.id, name);
   } catch (e) {
     if (e instanceof Unauthorized) throw e;
     if ((e as { status?: number }).status === 400) throw e; // malformed input stays a 400
@@ -268,14 +268,7 @@ export function validateToken(s: S, tokenId: string, now: number): ValidToken | 
     if (!domain) return invalid('its domain was deleted');
     if (!domain.enabled) return invalid('its domain is disabled');
   }
-  for (const e of tableToArray(s.identity.revocations)) {
-    if (token.seq > e.issued_up_to) continue;
-    if (e.audit_id !== undefined && token.audit_ids[0] !== e.audit_id) continue; // a token's own audit id, as Keystone's revoke model
-    if (e.user_id !== undefined && e.user_id !== token.user_id) continue;
-    if (e.project_id !== undefined && !(project && e.project_id === project.id)) continue;
-    if (e.domain_id !== undefined && !((domain && domain.id === e.domain_id) || (project && project.domain_id === e.domain_id) || user.domain_id === e.domain_id)) continue;
-    return invalid('it was revoked');
-  }
+  if (isRevoked(s, token, user, project, domain)) return invalid('it was revoked');
   let appCred: ApplicationCredentialRow | undefined;
   if (token.application_credential_id !== null) {
     appCred = getRow(s.identity.application_credentials, token.application_credential_id);
@@ -284,6 +277,78 @@ export function validateToken(s: S, tokenId: string, now: number): ValidToken | 
   const roles = token.scope.type === 'unscoped' ? [] : rolesOf(s, user.id, token.scope, appCred);
   if (token.scope.type !== 'unscoped' && roles.length === 0) return invalid('its user no longer holds a role on its scope');
   return { ok: true, token, user, roles, project, domain };
+}
+
+/** What one revocation event names: exactly one of a token's audit id, its user, project or domain. */
+export type RevocationMatch = { readonly audit_id: string } | { readonly user_id: string } | { readonly project_id: string } | { readonly domain_id: string };
+
+/** The field a revocation event names. */
+export type RevocationField = 'audit_id' | 'user_id' | 'project_id' | 'domain_id';
+
+/** The key of a revoked value in the revocation index. */
+export function revocationKey(field: RevocationField, value: string): string {
+  return `${field}:${value}`;
+}
+
+/**
+ * Keystone's revoke model (`keystone/models/revoke_model.py`): an event matches a token issued
+ * before it whose own audit id, user, project, or domain (the token's domain, its project's,
+ * or its user's) is the one named. Events live in an index by the value they name, so this is
+ * at most six lookups.
+ */
+function isRevoked(s: S, token: TokenRow, user: UserRow, project: ProjectRow | undefined, domain: DomainRow | undefined): boolean {
+  const covers = (field: RevocationField, value: string | undefined): boolean => {
+    if (value === undefined) return false;
+    const e = getRow(s.identity.revocations, revocationKey(field, value));
+    return e !== undefined && token.seq <= e.issued_up_to;
+  };
+  return (
+    covers('audit_id', token.audit_ids[0]) ||
+    covers('user_id', token.user_id) ||
+    covers('project_id', project?.id) ||
+    covers('domain_id', domain?.id) ||
+    covers('domain_id', project?.domain_id) ||
+    covers('domain_id', user.domain_id)
+  );
+}
+
+/** The timer kind of Keystone's `keystone-manage token_flush` and revocation-event pruning. */
+export const TOKEN_FLUSH_TASK = 'identity.token_flush';
+
+/**
+ * `[token] allow_expired_window` (Zed: 172800 s, two days): how long an expired token can still be
+ * fetched; stacksim keeps expired tokens that long (they answer "expired", not "not found"),
+ * then the flush removes them.
+ */
+export const ALLOW_EXPIRED_WINDOW = 48 * 60 * 60;
+
+/** `[revoke] expiration_buffer` (Zed: 1800 s): how long after the tokens it covers expired a revocation event is kept. */
+export const REVOKE_EXPIRATION_BUFFER = 1800;
+
+/** Makes sure a flush timer is pending: called whenever a token is issued or a revocation recorded. */
+export function scheduleTokenFlush(tx: Tx): void {
+  const identity = tx.draft.identity;
+  if (identity.token_flush_at !== null) return;
+  const at = tx.now() + identity.config.token_expiration;
+  identity.token_flush_at = at;
+  tx.scheduleAt(TOKEN_FLUSH_TASK, {}, at);
+}
+
+/**
+ * The flush timer: removes tokens expired more than `allow_expired_window` ago (what
+ * `token_flush` did for SQL tokens) and revocation events older than the longest token
+ * lifetime plus `expiration_buffer` (`revoke/backends/sql.py` `_prune_expired_events`: every
+ * token they cover has expired), then runs again while anything is left. A long run of logins
+ * and logouts thus keeps a bounded state.
+ */
+export function flushTokens(tx: Tx): void {
+  const identity = tx.draft.identity;
+  const now = tx.now();
+  for (const t of tableToArray(identity.tokens)) if (t.expires_at + ALLOW_EXPIRED_WINDOW <= now) deleteRow(identity.tokens, t.id);
+  const cutoff = now - (identity.config.token_expiration + REVOKE_EXPIRATION_BUFFER);
+  for (const e of tableToArray(identity.revocations)) if (e.issued_before < cutoff) deleteRow(identity.revocations, e.key);
+  identity.token_flush_at = null;
+  if (firstEntry(identity.tokens) !== undefined || firstEntry(identity.revocations) !== undefined) scheduleTokenFlush(tx);
 }
 
 /** A token as `GET /v3/auth/tokens` shows it (`token` body), with the catalog. */

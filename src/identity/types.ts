@@ -116,8 +116,17 @@ export interface TokenRow {
   readonly application_credential_id: string | null;
 }
 
-/** A revocation event, as Keystone's revoke API records them. */
+/**
+ * Revocation events, as Keystone's revoke API records them, kept as an index: one row per
+ * revoked value (`audit_id:<id>`, `user_id:<id>`, `project_id:<id>`, `domain_id:<id>`; every
+ * event stacksim records names exactly one), holding the newest event for it. A token is
+ * revoked when a row of one of its values covers its issue sequence, so validating a token
+ * costs a handful of lookups whatever the number of events.
+ */
 export interface RevocationRow {
+  /** The index key, `<field>:<value>`. */
+  readonly key: string;
+  /** Sequence number of the newest event for this value. */
   readonly seq: number;
   readonly audit_id?: string;
   readonly user_id?: string;
@@ -184,7 +193,10 @@ export interface IdentityState {
   readonly assignments: Table<AssignmentRow>;
   readonly application_credentials: Table<ApplicationCredentialRow>;
   readonly tokens: Table<TokenRow>;
+  /** `<field>:<value>` → the newest revocation event for that value (see {@link RevocationRow}). */
   readonly revocations: Table<RevocationRow>;
+  /** When the pending `identity.token_flush` timer runs (null: none pending). */
+  readonly token_flush_at: number | null;
   readonly regions: Table<RegionRow>;
   readonly services: Table<ServiceRow>;
   readonly endpoints: Table<EndpointRow>;

@@ -4,8 +4,8 @@
  * project's private image), asks Glance's Zed policy with Glance's target (403, or 404 when the
  * caller may not even see the image), and changes state in one atomic commit.
  */
-import { CloudError, blobBytes, getRow, type CloudState, type Kernel, type PolicyEngine, type Tx } from '../core/index.js';
-import { credentials, validateToken, type Caller } from '../identity/index.js';
+import { CloudError, blobBytes, getRow, type CloudState, type Tx } from '../core/index.js';
+import type { RequestPipeline } from '../identity/index.js';
 import { downloadData, importImage, stageData, tasksOf, uploadData, type ImportRequest } from './data.js';
 import { ImageNotFound, MemberNotFound } from './errors.js';
 import { addTag, createImage, deleteImage, deleteTag, setActivation, updateImage } from './images.js';
@@ -52,34 +52,24 @@ export interface ImagePatchOperation {
  * Keystone unified-limit quotas, `Range` downloads and the `image.send` notification.
  */
 export class ImageApi {
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly policy: () => PolicyEngine,
-    private readonly caller: Caller,
-  ) {}
-
-  private ctx(s: S): Ctx {
-    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
-    if (!v.ok) throw v.error;
-    return makeCtx(s, this.policy(), credentials(s, v));
-  }
+  /** @internal built by the session from its request pipeline. */
+  constructor(private readonly requests: RequestPipeline) {}
 
   private read(): Ctx {
-    this.caller.tokenId();
-    return this.ctx(this.kernel.view());
+    const r = this.requests.read();
+    return makeCtx(r.s, r.policy, r.creds);
   }
 
   private write<R>(operation: string, fn: (tx: Tx, ctx: Ctx) => R): R {
-    this.caller.tokenId();
-    return this.kernel.transact(`image.${operation}`, (tx) => {
-      const ctx = this.ctx(tx.draft as S);
+    return this.requests.write(`image.${operation}`, (tx, r) => {
+      const ctx = makeCtx(r.s, r.policy, r.creds);
       tx.trace('glance-api', `${operation} (project ${ctx.owner ?? 'none'})`);
       return fn(tx, ctx);
     });
   }
 
   private view(id: string): ImageView {
-    const s = this.kernel.view();
+    const s = this.requests.view();
     const row = getRow(s.image.images, id);
     if (!row) throw new ImageNotFound(id);
     return imageView(s, row);
@@ -223,7 +213,7 @@ export class ImageApi {
   }
 
   private memberView(imageId: string, memberId: string): MemberView {
-    const s = this.kernel.view();
+    const s = this.requests.view();
     const m = getRow(s.image.members, `${imageId}/${memberId}`);
     if (!m) throw new MemberNotFound(imageId, memberId);
     return memberView(s, m);

@@ -1,19 +1,13 @@
 /**
- * Glance in a new cloud: its task kinds (installed on every kernel, forks included), the store
- * account, the `image` service in the catalog, and DevStack's cirros image.
+ * Glance in a new cloud: the store account and DevStack's cirros image.
  */
-import { ResourceNotFound, setRow, type CloudState, type Kernel, type Tx } from '../core/index.js';
-import { CONTROLLER_URL, DEFAULT_DOMAIN_ID, findProject, registerService } from '../identity/index.js';
+import { ResourceNotFound, setRow, type CloudState, type Tx } from '../core/index.js';
+import { DEFAULT_DOMAIN_ID, findProject } from '../identity/index.js';
 import { accountName } from '../object/index.js';
-import { IMPORT_TASK, runImport, writeToStore, type Stored } from './data.js';
+import { writeToStore, type Stored } from './data.js';
 import { StoreError } from './errors.js';
 import { imageNotification } from './views.js';
 import type { ImageRow } from './types.js';
-
-/** Registers Glance's task kinds on a kernel (once per kernel). */
-export function installImageService(kernel: Kernel): void {
-  if (!kernel.hasTask(IMPORT_TASK)) kernel.defineTask(IMPORT_TASK, runImport);
-}
 
 /** A project of the default domain by name, or undefined (the presets' `service` and `admin`). */
 function defaultDomainProject(s: CloudState, name: string): { readonly id: string } | undefined {
@@ -28,13 +22,12 @@ function defaultDomainProject(s: CloudState, name: string): { readonly id: strin
 /**
  * Points glance_store at the Swift account of DevStack's `service` project (where
  * `swift_store_user = service:glance` writes), or of the bootstrap `admin` project in a cloud
- * without one (`preset: 'empty'`), and registers the `image` service at `${CONTROLLER_URL}/image`.
+ * without one (`preset: 'empty'`).
  */
 export function configureImageService(tx: Tx): void {
   const s = tx.draft as CloudState;
   const store = defaultDomainProject(s, 'service') ?? defaultDomainProject(s, 'admin');
   if (store !== undefined) tx.draft.image.config = { ...tx.draft.image.config, swift_store_account: accountName(store.id) };
-  registerService(tx, { type: 'image', name: 'glance', description: 'Glance Image Service' }, `${CONTROLLER_URL}/image`);
 }
 
 /** DevStack's default image name (`CIRROS_VERSION=0.5.2`, `CIRROS_ARCH=x86_64`). */

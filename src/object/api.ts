@@ -4,9 +4,9 @@
  * token, is authorised as keystoneauth does (operator roles, reseller admin, container ACLs) and
  * is one atomic commit. Another account is reached with `{ account: 'AUTH_…' }`.
  */
-import { Conflict, InvalidInput, blobBytes, check, isoAt, type CloudState, type Kernel, type Tx } from '../core/index.js';
+import { Conflict, InvalidInput, blobBytes, check, isoAt, type CloudState, type Tx } from '../core/index.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { validateToken, type Caller } from '../identity/index.js';
+import type { RequestPipeline, ValidToken } from '../identity/index.js';
 import { authorize, cleanAcl, type Need, type SwiftIdentity } from './acl.js';
 import { ContainerNotFound, EntityTooLarge, ObjectNotFound, PreconditionFailed, RangeNotSatisfiable, UnprocessableEntity } from './errors.js';
 import {
@@ -132,16 +132,15 @@ function guessType(name: string): string {
 
 /** The Object Storage API (Swift v1) for one session. */
 export class ObjectApi {
-  constructor(
-    private readonly kernel: Kernel,
-    /** Null for anonymous requests (only referrer ACLs such as `.r:*` let them through). */
-    private readonly caller: Caller | null,
-  ) {}
+  /**
+   * @internal built by the session from its request pipeline (for `cloud.anonymous`, a pipeline
+   * without a token: only referrer ACLs such as `.r:*` let those requests through).
+   */
+  constructor(private readonly requests: RequestPipeline<ValidToken | null>) {}
 
-  private identity(s: S): SwiftIdentity | null {
-    if (this.caller === null) return null;
-    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
-    if (!v.ok) throw v.error;
+  /** keystoneauth's view of the caller: user, project and role names. */
+  private identity(v: ValidToken | null): SwiftIdentity | null {
+    if (v === null) return null;
     return { user_id: v.user.id, user_name: v.user.name, project_id: v.project?.id ?? null, project_name: v.project?.name ?? null, roles: v.roles.map((r) => r.name) };
   }
 
@@ -162,17 +161,12 @@ export class ObjectApi {
   }
 
   private read<R>(fn: (s: S, who: SwiftIdentity | null) => R): R {
-    this.caller?.tokenId();
-    const s = this.kernel.view();
-    return fn(s, this.identity(s));
+    const r = this.requests.read();
+    return fn(r.s, this.identity(r.token));
   }
 
   private write<R>(operation: string, fn: (tx: Tx, s: S, who: SwiftIdentity | null) => R): R {
-    this.caller?.tokenId();
-    return this.kernel.transact(`object.${operation}`, (tx) => {
-      const s = tx.draft as S;
-      return fn(tx, s, this.identity(s));
-    });
+    return this.requests.write(`object.${operation}`, (tx, r) => fn(tx, r.s, this.identity(r.token)));
   }
 
   // ------------------------------------------------------------ accounts

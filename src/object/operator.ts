@@ -3,8 +3,8 @@
  * lives (`swift-get-nodes`), disk usage (`swift-recon --diskusage`), disk failures and
  * replacements, and the object-replicator.
  */
-import { Conflict, InvalidInput, check, deleteRow, getRow, plain, tableToArray, type CloudState, type Kernel, type Tx } from '../core/index.js';
-import { hostNamed, type Host } from '../hardware/index.js';
+import { Conflict, InvalidInput, check, deleteRow, getRow, plain, type CloudState, type Kernel, type ServiceHooks, type TaskHandler, type Tx } from '../core/index.js';
+import { findHost, listHosts, type Host } from '../hardware/index.js';
 import { addHostDevices, setRingBuilder, diskKey, diskReachable, objectRing, rebalanceRing, reachable, ringNames, ringOf, ACCOUNT_RING, CONTAINER_RING } from './rings.js';
 import {
   addDevice,
@@ -201,7 +201,7 @@ export class ObjectStorageApi {
   usage(): DiskUsage[] {
     const s = this.kernel.view();
     const out: DiskUsage[] = [];
-    for (const host of tableToArray(s.hardware.hosts)) {
+    for (const host of listHosts(s)) {
       if (!host.roles.includes('storage')) continue;
       for (const disk of host.disks) {
         const key = diskKey(host.name, disk.name);
@@ -232,7 +232,7 @@ export class ObjectStorageApi {
 
   private disk(s: CloudState, host: string, disk: string): Host {
     const name = check.name(host, 'host');
-    const h = hostNamed(s, name);
+    const h = findHost(s, name);
     if (!h) throw new InvalidInput('host', `no host '${name}'.`);
     check.name(disk, 'disk');
     if (!h.disks.some((d) => d.name === disk)) throw new InvalidInput('disk', `host '${name}' has no disk '${disk}'; disks: ${h.disks.map((d) => d.name).join(', ')}.`);
@@ -246,13 +246,12 @@ export class ObjectStorageApi {
 }
 
 /**
- * Installs Swift's cross-module effects: a storage host's disks become ring devices when it is
- * added (placed at the next rebalance); a host holding object copies cannot be removed; the
- * expirer and the replicator run as timers.
+ * Swift's cross-module effects: a storage host's disks become ring devices when it is added
+ * (placed at the next rebalance); a host holding object copies cannot be removed.
  */
-export function installObjectStorage(kernel: Kernel): void {
-  kernel.hook('hardware.host.added', (tx, host) => addHostDevices(tx, host));
-  kernel.hook('hardware.host.removing', (tx, host) => {
+export const OBJECT_HOOKS: ServiceHooks = {
+  'hardware.host.added': (tx, host) => addHostDevices(tx, host),
+  'hardware.host.removing': (tx, host) => {
     const s = tx.draft as CloudState;
     const held = host.disks.reduce((n, d) => n + (getRow(s.object.usage, diskKey(host.name, d.name))?.objects ?? 0), 0);
     if (held > 0) throw new HostHoldsData(host.name, held);
@@ -264,7 +263,11 @@ export function installObjectStorage(kernel: Kernel): void {
       for (const d of b.devs) if (d !== null && d.ip === host.name && !b.remove_devs.includes(d.id)) b = removeDevice(b, d.id);
       if (b !== plain(s.object.rings[name])) setRingBuilder(tx, name, b);
     }
-  });
-  kernel.defineTask('object.expire', (tx, args) => store.expireObject(tx, args as { account: string; container: string; object: string; timestamp: number }));
-  kernel.defineTask(store.REPLICATE_TASK, (tx) => store.scheduledReplication(tx));
-}
+  },
+};
+
+/** The object expirer and the replicator, as timers. */
+export const OBJECT_TASKS: Readonly<Record<string, TaskHandler>> = {
+  'object.expire': (tx, args) => store.expireObject(tx, args as { account: string; container: string; object: string; timestamp: number }),
+  [store.REPLICATE_TASK]: (tx) => store.scheduledReplication(tx),
+};

@@ -3,8 +3,8 @@
  * kept as builders in the state, with devices made from the storage hosts' disks — what an
  * operator does with `swift-ring-builder … add` and `rebalance` on a new cluster.
  */
-import { InvalidInput, getRow, plain, tableToArray, type CloudState, type Tx } from '../core/index.js';
-import { hostNamed, type Host } from '../hardware/index.js';
+import { InvalidInput, getRow, plain, type CloudState, type Tx } from '../core/index.js';
+import { findHost, listHosts, listRacks, type Host } from '../hardware/index.js';
 import { addDevice, createRingBuilder, getRing, rebalance, type RingBuilderData, type RingData, type RingDeviceInput, type RingDeviceView } from './ring/index.js';
 
 /** The account ring's key in `state.object.rings`. */
@@ -62,7 +62,7 @@ export function ringOf(s: CloudState, name: string): RingData | null {
 export function storageDevices(s: CloudState, host: Host, port: number): RingDeviceInput[] {
   if (!host.roles.includes('storage')) return [];
   const disks = host.disks.length > 1 ? host.disks.slice(1) : host.disks;
-  const racks = tableToArray(plain(s.hardware.racks)).map((r) => r.name);
+  const racks = listRacks(s).map((r) => r.name);
   const zone = host.rack === null ? 1 : racks.indexOf(host.rack) + 1;
   return disks.map((d) => ({ region: 1, zone: Math.max(zone, 1), ip: host.name, port, device: d.name, weight: d.size_gb }));
 }
@@ -96,7 +96,7 @@ export function ensureRings(tx: Tx, shape: RingShape): void {
   for (const name of ringNames(s)) {
     if (rings[name] !== undefined) continue;
     let b = createRingBuilder(shape);
-    for (const host of tableToArray(plain(s.hardware.hosts))) for (const dev of storageDevices(s, host, portOf(name))) b = addDevice(b, dev);
+    for (const host of listHosts(s)) for (const dev of storageDevices(s, host, portOf(name))) b = addDevice(b, dev);
     rings[name] = b;
     changed = true;
   }
@@ -131,7 +131,7 @@ export const diskKey = (host: string, disk: string): string => `${host}/${disk}`
 
 /** Whether a disk answers: its host is up and the disk has not failed. */
 export function diskReachable(s: CloudState, host: string, disk: string): boolean {
-  return hostNamed(s, host)?.state === 'up' && getRow(s.object.failed, diskKey(host, disk)) === undefined;
+  return findHost(s, host)?.state === 'up' && getRow(s.object.failed, diskKey(host, disk)) === undefined;
 }
 
 /** Whether a ring device answers (its `ip` is the host, its `device` the disk). */

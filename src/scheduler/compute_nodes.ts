@@ -5,7 +5,7 @@
  * from the hardware and nova.conf's allocation ratios and reservations, and traits from the CPU
  * flags and the driver's capabilities. Runs inside the hardware calls through their hooks.
  */
-import { Conflict, check, getRow, plain, setRow, emptyTable, tableToArray, type CloudState, type Table, type Tx, type Kernel } from '../core/index.js';
+import { Conflict, check, getRow, plain, setRow, emptyTable, tableToArray, type CloudState, type ServiceHooks, type Table, type Tx } from '../core/index.js';
 import { logicalCpus, type Host } from '../hardware/index.js';
 import * as placement from './placement/store.js';
 import { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
@@ -226,27 +226,27 @@ export function removeComputeNode(tx: Tx, host: Host): void {
   placement.deleteProvider(tx, rp);
 }
 
-/** Wires the resource tracker to the hardware hooks of a kernel. */
-export function installComputeReporting(kernel: Kernel): void {
-  kernel.hook('hardware.host.added', (tx, host) => {
+/** The resource tracker's reactions to the hardware (nova-compute reporting to Placement). */
+export const COMPUTE_REPORTING_HOOKS: ServiceHooks = {
+  'hardware.host.added': (tx, host) => {
     if (host.roles.includes('compute')) reportComputeNode(tx, host);
-  });
-  kernel.hook('hardware.host.updated', (tx, before, after) => {
+  },
+  'hardware.host.updated': (tx, before, after) => {
     if (after.roles.includes('compute')) reportComputeNode(tx, after);
     else if (before.roles.includes('compute')) removeComputeNode(tx, before);
-  });
-  kernel.hook('hardware.host.removing', (tx, host) => removeComputeNode(tx, host));
+  },
+  'hardware.host.removing': (tx, host) => removeComputeNode(tx, host),
   // maintenance disables the host's nova-compute service, and nova mirrors a disabled service
   // into Placement as the COMPUTE_STATUS_DISABLED trait (so compute_status_filter skips it)
-  kernel.hook('hardware.host.state_changed', (tx, before, after) => {
+  'hardware.host.state_changed': (tx, before, after) => {
     if ((before.state === 'maintenance') === (after.state === 'maintenance')) return;
     const rp = getRow((tx.draft as CloudState).placement.providers, after.id);
     if (!rp) return;
     const traits = after.state === 'maintenance' ? [...new Set([...rp.traits, 'COMPUTE_STATUS_DISABLED'])].sort() : rp.traits.filter((t) => t !== 'COMPUTE_STATUS_DISABLED');
     setRow(tx.draft.placement.providers, rp.uuid, { ...rp, traits, generation: rp.generation + 1 });
     tx.trace('nova-compute', `${after.state === 'maintenance' ? 'set' : 'removed'} COMPUTE_STATUS_DISABLED on ${after.name}`);
-  });
-}
+  },
+};
 
 /** Sets nova.conf options on one compute host (or, without a host, cloud-wide) and re-reports the affected hosts. */
 export function setComputeConfig(tx: Tx, host: Host | undefined, patch: unknown, hosts: readonly Host[]): void {

@@ -34,12 +34,13 @@ export {
   computeInventories,
   computeTraits,
   initialComputeConfig,
-  installComputeReporting,
+  COMPUTE_REPORTING_HOOKS,
   setComputeConfig,
   checkComputeConfig,
   type ComputeConfig,
   type ComputeConfigState,
 } from './compute_nodes.js';
 export { SchedulerApi, type HostUsage, type ResourceUsage } from './operator.js';
+export { schedulerService, type SchedulerSession, type SchedulerOperator } from './service.js';
 export { hostStates, hostStateOf, azAggregateUuid, DEFAULT_AVAILABILITY_ZONE } from './host_states.js';
 export * from './filter_scheduler/index.js';

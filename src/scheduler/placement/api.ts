@@ -3,8 +3,8 @@
  * asks Placement's Zed policy (every rule is system-scoped: use `cloud.systemAdmin`), then acts
  * in one atomic commit. Generations guard concurrent updates (`placement.concurrent_update`).
  */
-import { InvalidInput, NotFound, check, getRow, tableToArray, tableValues, type CloudState, type Kernel, type PolicyCredentials, type PolicyEngine } from '../../core/index.js';
-import { credentials, validateToken, type Caller } from '../../identity/index.js';
+import { InvalidInput, NotFound, check, getRow, tableToArray, tableValues, type CloudState, type Tx } from '../../core/index.js';
+import type { RequestPipeline } from '../../identity/index.js';
 import { capacity } from '../capacity.js';
 import { allocationCandidates, parseQuery, type AllocationCandidates, type CandidateQuery } from './candidates.js';
 import * as store from './store.js';
@@ -53,32 +53,20 @@ function providerView(rp: ResourceProviderRow): ResourceProviderView {
  * `resources`.
  */
 export class PlacementApi {
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly policy: () => PolicyEngine,
-    private readonly caller: Caller,
-  ) {}
-
-  private creds(s: S): PolicyCredentials {
-    const v = validateToken(s, this.caller.tokenId(), s.meta.clock.now);
-    if (!v.ok) throw v.error;
-    return credentials(s, v);
-  }
+  /** @internal built by the session from its request pipeline. */
+  constructor(private readonly requests: RequestPipeline) {}
 
   private read(rule: string, target: Record<string, unknown> = {}): S {
-    this.caller.tokenId();
-    const s = this.kernel.view();
-    this.policy().enforce(rule, this.creds(s), target);
-    return s;
+    const r = this.requests.read();
+    r.enforce(rule, target);
+    return r.s;
   }
 
-  private write<R>(operation: string, rule: string, fn: (tx: Parameters<Parameters<Kernel['transact']>[1]>[0], s: S) => R): R {
-    this.caller.tokenId();
-    return this.kernel.transact(`placement.${operation}`, (tx) => {
-      const s = tx.draft as S;
-      this.policy().enforce(rule, this.creds(s), {});
+  private write<R>(operation: string, rule: string, fn: (tx: Tx, s: S) => R): R {
+    return this.requests.write(`placement.${operation}`, (tx, r) => {
+      r.enforce(rule, {});
       tx.trace('placement', `${operation} authorised`);
-      return fn(tx, s);
+      return fn(tx, r.s);
     });
   }
 

@@ -13,6 +13,7 @@ import {
   deleteRow,
   emptyTable,
   getRow,
+  namedTable,
   setRow,
   tableEntries,
   tablePrefix,
@@ -82,14 +83,21 @@ export function under<T>(table: Table<T>, prefix: string): [string, T][] {
 
 // ---------------------------------------------------------------- getters
 
+/** Providers by name, unique across the cloud (`provider_names`). */
+const namedProviders = namedTable({
+  rows: (s: S) => s.placement.providers,
+  names: (s: S) => s.placement.provider_names,
+  id: (rp: ResourceProviderRow) => rp.uuid,
+  duplicate: (name) => new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name }),
+});
+
 /** A provider by uuid or name (404 `placement.resource_provider.not_found`). */
 export function getProvider(s: S, ref: unknown, field = 'resource_provider'): ResourceProviderRow {
   const r = check.name(ref, field, 255);
   const p = s.placement.providers;
   const byId = getRow(p, r);
   if (byId) return byId;
-  const uuid = getRow(s.placement.provider_names, r);
-  const byName = uuid === undefined ? undefined : getRow(p, uuid);
+  const byName = namedProviders.find(s, null, r);
   if (byName) return byName;
   throw new NotFound(PLACEMENT_ERRORS.RESOURCE_PROVIDER_NOT_FOUND, `No resource provider with uuid or name '${r}' found.`, { field, ref: r });
 }
@@ -148,7 +156,7 @@ export function createProvider(tx: Tx, input: unknown): ResourceProviderRow {
   check.onlyKeys(r, ['name', 'uuid', 'parent_provider_uuid'], 'resource_provider');
   const name = check.name(r.name, 'resource_provider.name', 200);
   const uuid = r.uuid === undefined ? tx.ids.uuid() : checkUuid(r.uuid, 'resource_provider.uuid');
-  if (getRow(s.placement.provider_names, name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name });
+  namedProviders.assertFree(s, null, name);
   if (getRow(s.placement.providers, uuid) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider uuid: ${uuid} already exists.`, { uuid });
   let root = uuid;
   let parent: string | null = null;
@@ -159,8 +167,7 @@ export function createProvider(tx: Tx, input: unknown): ResourceProviderRow {
     root = p.root_provider_uuid;
   }
   const row: ResourceProviderRow = { uuid, id: tx.counter('placement.provider'), name, generation: 0, parent_provider_uuid: parent, root_provider_uuid: root, inventories: {}, usages: {}, traits: [], aggregates: [] };
-  setRow(tx.draft.placement.providers, uuid, row);
-  setRow(tx.draft.placement.provider_names, name, uuid);
+  namedProviders.insert(s, row);
   tx.trace('placement', 'resource provider created', { uuid, name });
   return row;
 }
@@ -185,12 +192,9 @@ export function updateProvider(tx: Tx, rp: ResourceProviderRow, input: unknown):
     }
     parentChanges = { parent_provider_uuid: parent.uuid, root_provider_uuid: parent.root_provider_uuid };
   }
-  if (name !== rp.name) {
-    if (getRow(s.placement.provider_names, name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${name} already exists.`, { name });
-    deleteRow(tx.draft.placement.provider_names, rp.name);
-    setRow(tx.draft.placement.provider_names, name, rp.uuid);
-  }
-  return bump(tx, { ...rp, name, ...parentChanges });
+  const next: ResourceProviderRow = { ...rp, name, ...parentChanges, generation: rp.generation + 1 };
+  namedProviders.update(s, rp, next);
+  return next;
 }
 
 /** `DELETE /resource_providers/{uuid}`: refused while it has allocations or children. */
@@ -202,8 +206,7 @@ export function deleteProvider(tx: Tx, rp: ResourceProviderRow): void {
   for (const [, p] of tableEntries(s.placement.providers)) {
     if (p.parent_provider_uuid === rp.uuid) throw new Conflict(PLACEMENT_ERRORS.PROVIDER_CANNOT_DELETE_PARENT, `Unable to delete parent resource provider ${rp.uuid}: It has child resource providers.`, { uuid: rp.uuid });
   }
-  deleteRow(tx.draft.placement.providers, rp.uuid);
-  deleteRow(tx.draft.placement.provider_names, rp.name);
+  namedProviders.remove(s, rp);
   tx.trace('placement', 'resource provider deleted', { uuid: rp.uuid });
 }
 
@@ -455,7 +458,7 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
   const wanted = new Map<string, number>();
   for (const req of requests) {
     for (const [rpRef, classes] of Object.entries(req.allocations)) {
-      const rp = getRow(s.placement.providers, rpRef) ?? (getRow(s.placement.provider_names, rpRef) !== undefined ? getProvider(s, rpRef) : undefined);
+      const rp = getRow(s.placement.providers, rpRef) ?? namedProviders.find(s, null, rpRef);
       if (!rp) throw new InvalidInput(`allocations.${rpRef}`, `Unable to allocate inventory: resource provider ${rpRef} does not exist.`);
       const invs = inventoriesOf(s, rp.uuid);
       for (const [rc, amount] of Object.entries(classes)) {

@@ -1,0 +1,110 @@
+/**
+ * The service descriptor: everything a module brings to a cloud, in one value. `createCloud`,
+ * `Session` and the package exports are derived from one ordered list of descriptors
+ * (`src/services.ts`); that order is the dependency order, the order hooks run in, the order
+ * policies are registered in and the order presets are built in. Adding a service is one folder
+ * exporting one descriptor, plus one line in that list.
+ */
+import type { CloudState } from './state.js';
+import type { CloudHooks, Kernel, TaskHandler, Tx } from './kernel.js';
+import type { PolicyDefault } from './policy.js';
+import type { QuotaResource } from './quota.js';
+
+/** Built-in starting points of a cloud. */
+export type Preset = 'devstack' | 'empty';
+
+/** What a service's option checker knows about the cloud being made. */
+export interface OptionContext {
+  /** The preset asked for (`devstack` by default). */
+  readonly preset: Preset;
+  /** Whether the caller gave its own `topology` (DevStack's layout otherwise, with the devstack preset). */
+  readonly topologyGiven: boolean;
+}
+
+/** What a service's bootstrap steps see. */
+export interface BootstrapContext<Options> extends OptionContext {
+  /** The service's own option, checked (see {@link ServiceDescriptor.option}). */
+  readonly options: Options;
+  /** The bootstrap admin's password (`keystone-manage bootstrap --bootstrap-password`), also DevStack's users'. */
+  readonly adminPassword: string;
+}
+
+/** One service in the catalog, as DevStack's `get_or_create_service` / `get_or_create_endpoint` register it. */
+export interface CatalogSpec {
+  /** Service type: `identity`, `placement`, `object-store`, `image`, `network`, `volumev3`, `compute`. */
+  readonly type: string;
+  /** Service name: `keystone`, `placement`, `swift`, `glance`, … */
+  readonly name: string;
+  readonly description: string;
+  /** The endpoint URL (public, internal and admin), e.g. `http://controller/image`. */
+  readonly url: string;
+}
+
+/** Hook handlers a service registers with the modules to its left, by hook name. */
+export type ServiceHooks = { readonly [K in keyof CloudHooks]?: CloudHooks[K] };
+
+/**
+ * A service as the cloud assembles it. Every part is optional except the name and the state;
+ * `Options` is the service's `createCloud` option once checked, `SessionPart` / `OperatorPart` /
+ * `AnonymousPart` the properties it adds to a `Session`, to the `Cloud` and to `cloud.anonymous`,
+ * `Requests` what its session APIs are built from (the request pipeline of a session) and
+ * `AnonymousRequests` what its anonymous API is built from (a pipeline without a token).
+ */
+export interface ServiceDescriptor<Options = undefined, SessionPart extends object = object, OperatorPart extends object = object, AnonymousPart extends object = object, Requests = never, AnonymousRequests = never> {
+  /** The module's folder name (`identity`, `scheduler`, …). */
+  readonly name: string;
+  /** The state slices the service owns (keys of `CloudState`), exactly the keys {@link initialState} returns. */
+  readonly slices: readonly (keyof CloudState & string)[];
+  /** The service's `createCloud` option: its key and a checker that refuses bad input with a `BadRequest` naming the field. */
+  readonly option?: { readonly key: string; check(input: unknown, context: OptionContext): Options };
+  /** The initial value of each slice of a new cloud. */
+  initialState(options: Options): Partial<CloudState>;
+  /** Its default policy rules (Zed's check strings and scope types), registered as one batch. */
+  readonly policies?: readonly PolicyDefault[];
+  /** Its quota resources, with Zed's names and defaults. */
+  readonly quotas?: readonly Omit<QuotaResource, 'key' | 'code'>[];
+  /** Its catalog entries, registered right after its {@link bootstrap} step. */
+  readonly catalog?: readonly CatalogSpec[];
+  /** Its synchronous reactions to the modules to its left (run inside the same commit, in list order). */
+  readonly hooks?: ServiceHooks;
+  /** Its asynchronous task and timer kinds. */
+  readonly tasks?: Readonly<Record<string, TaskHandler>>;
+  /** What a fresh install creates, for every preset (`keystone-manage bootstrap`, the rings). */
+  bootstrap?(tx: Tx, context: BootstrapContext<Options>): void;
+  /**
+   * What the deployment adds once every service is bootstrapped (DevStack's accounts, images,
+   * networks for the `devstack` preset; for every preset, what needs other services' bootstrap).
+   */
+  deploy?(tx: Tx, context: BootstrapContext<Options>): void;
+  /** The service's API on a session (`session.image`), built on the session's request pipeline. */
+  session?(requests: Requests): SessionPart;
+  /** The service as its operator sees it (`cloud.hardware`, `cloud.object`). */
+  operator?(kernel: Kernel): OperatorPart;
+  /** What requests without a token reach (`cloud.anonymous.object`, through container ACLs). */
+  anonymous?(requests: AnonymousRequests): AnonymousPart;
+}
+
+/** Any descriptor (for lists of them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyServiceDescriptor = ServiceDescriptor<any, object, object, object, any, any>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The properties a list of descriptors adds through one of its factories (`session`, `operator`, `anonymous`). */
+export type PartsOf<L extends readonly AnyServiceDescriptor[], F extends 'session' | 'operator' | 'anonymous'> = UnionToIntersection<
+  { [I in keyof L]: L[I] extends { readonly [P in F]?: (...args: never[]) => infer R } ? (R extends object ? R : object) : object }[number]
+>;
+
+/** Registers a descriptor's hooks and task kinds on a kernel (once per kernel: forks get their own). */
+export function installService(kernel: Kernel, service: AnyServiceDescriptor): void {
+  for (const [name, fn] of Object.entries(service.hooks ?? {})) if (fn !== undefined) kernel.hook(name as keyof CloudHooks & string, fn as never);
+  for (const [kind, handler] of Object.entries(service.tasks ?? {})) kernel.defineTask(kind, handler);
+}
+
+/** Adds a service's API objects as read-only properties (`cloud.hardware`, `session.image`). */
+export function defineParts(target: object, parts: object): void {
+  for (const [name, value] of Object.entries(parts)) {
+    if (Object.prototype.hasOwnProperty.call(target, name)) throw new TypeError(`Two services define '${name}': each property belongs to one service.`);
+    Object.defineProperty(target, name, { value, enumerable: true, writable: false, configurable: false });
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The request pipeline every session call goes through: what keystonemiddleware's `auth_token`
+ * and the service's policy enforcer do in front of each OpenStack API. It validates the caller's
+ * token once per call (401 when it expired, was revoked, or lost its roles), builds oslo.context's
+ * policy credentials, and hands the service a {@link Request}: the state, the token, the
+ * credentials and the enforcer. A write runs as one transaction on that request.
+ */
+import type { CloudState, Kernel, PolicyCredentials, PolicyEngine, PolicyTarget, Tx } from '../core/index.js';
+import { credentialsOf, validateToken, type ValidToken } from './tokens.js';
+
+/** Where a session's token comes from: the token it holds, and how to get a new one when it stops validating. */
+export interface TokenSource {
+  /** The token string (`X-Auth-Token`). */
+  current(): string;
+  /** Authenticates again (keystoneauth's password plugin does when a token expires); absent for a fixed token. */
+  renew?(): string;
+}
+
+/** One call as a service sees it once the pipeline let it through. */
+export interface Request<T extends ValidToken | null = ValidToken> {
+  /** The state to read: the committed state for a read, the call's draft inside a write. */
+  readonly s: CloudState;
+  /** The validated token (null for an anonymous request). */
+  readonly token: T;
+  /** oslo.context's policy values of the token (empty for an anonymous request). */
+  readonly creds: PolicyCredentials;
+  /** The cloud's policy engine (this cloud's rules and options). */
+  readonly policy: PolicyEngine;
+  /** oslo.policy's `enforce`: 403 when the rule says no. */
+  enforce(rule: string, target?: PolicyTarget): void;
+  /** Whether the rule allows it. */
+  authorize(rule: string, target?: PolicyTarget): boolean;
+}
+
+const NO_CREDENTIALS = Object.freeze({}) as PolicyCredentials;
+
+/**
+ * A session's way in. `T` is `ValidToken` for a session, `null` for anonymous requests
+ * (`cloud.anonymous`, where only ACLs decide).
+ */
+export class RequestPipeline<T extends ValidToken | null = ValidToken> {
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly engine: () => PolicyEngine,
+    /** Null: anonymous requests carry no token. */
+    private readonly source: TokenSource | null,
+  ) {}
+
+  /** The state as it is now (the open draft inside a call), without validating anything: for read-backs. */
+  view(): CloudState {
+    return this.kernel.view();
+  }
+
+  /** The cloud's policy engine, without validating anything. */
+  policy(): PolicyEngine {
+    return this.engine();
+  }
+
+  /** The token (validated, renewed first when the session may re-authenticate); for reads. */
+  read(): Request<T> {
+    return this.request(this.authenticate(), this.kernel.view());
+  }
+
+  /**
+   * Runs `fn` as one atomic call named `operation` (`image.create_image`). The token is validated
+   * once, before the transaction opens: the draft starts as the state it was validated on.
+   */
+  write<R>(operation: string, fn: (tx: Tx, request: Request<T>) => R): R {
+    const token = this.authenticate();
+    return this.kernel.transact(operation, (tx) => fn(tx, this.request(token, tx.draft as CloudState)));
+  }
+
+  /** Validates the token against the current state, once; a re-authenticating session renews it first. */
+  private authenticate(): T {
+    if (this.source === null) return null as T;
+    const now = (): number => this.kernel.view().meta.clock.now;
+    let result = validateToken(this.kernel.view(), this.source.current(), now());
+    if (!result.ok && this.source.renew !== undefined) {
+      const renewed = this.source.renew(); // its own commit: validate against the state after it
+      result = validateToken(this.kernel.view(), renewed, now());
+    }
+    if (!result.ok) throw result.error;
+    return result as T;
+  }
+
+  private request(token: T, s: CloudState): Request<T> {
+    const policy = this.engine();
+    const creds = token === null ? NO_CREDENTIALS : (credentialsOf(s, token) as unknown as PolicyCredentials);
+    return {
+      s,
+      token,
+      creds,
+      policy,
+      enforce: (rule, target = {}) => policy.enforce(rule, creds, target),
+      authorize: (rule, target = {}) => policy.authorize(rule, creds, target),
+    };
+  }
+}
