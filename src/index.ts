@@ -9,10 +9,16 @@
  * const demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
  * demo.tokenInfo().roles;                             // Keystone token, checked by policy on every call
  * ```
+ *
+ * Exports are grouped by service, in the order of `src/services.ts`; each service's public names
+ * carry its own words (`CloudSnapshot`, `HostStatus`, `ObjectOperatorApi`) so that services
+ * added later cannot clash with them (docs/ARCHITECTURE.md, Conventions).
  */
+// ---- the cloud, sessions and the services list (src/services.ts)
 export { createCloud, Cloud, type CloudOptions, type CloudClock, type CloudQuotas, type CloudSnapshot, type Preset } from './cloud.js';
 export { Session, type ScopeRequest } from './session.js';
 export { SERVICES, type SessionApis, type OperatorApis, type AnonymousApis } from './services.js';
+// ---- the kernel: errors, state, tables, events, traces, quotas, descriptors
 export {
   CloudError,
   BadRequest,
@@ -43,13 +49,16 @@ export {
   type Kernel,
   type CloudHooks,
   type ServiceDescriptor,
+  type AnyServiceDescriptor,
   type CatalogSpec,
   type BootstrapContext,
   type OptionContext,
   type ServiceHooks,
 } from './core/index.js';
 export * as core from './core/index.js';
+// ---- hardware: the datacenter under the cloud
 export {
+  hardwareService,
   HardwareApi,
   planCapacity,
   logicalCpus,
@@ -67,7 +76,7 @@ export {
   type HostView,
   type HostModel,
   type HostRole,
-  type HostState,
+  type HostStatus,
   type HypervisorType,
   type CpuSpec,
   type DiskSpec,
@@ -76,13 +85,18 @@ export {
   type Region,
   type AvailabilityZone,
   type Rack,
-  type HostFilter,
-  type InventoryRow,
+  type HostQuery,
+  type HostInventoryRow,
   type CapacityPlan,
   type CapacityPlanInput,
 } from './hardware/index.js';
+// ---- identity (Keystone v3) and the request pipeline
 export {
+  identityService,
   IdentityApi,
+  TOKEN_FLUSH_TASK,
+  ALLOW_EXPIRED_WINDOW,
+  REVOKE_EXPIRATION_BUFFER,
   RequestPipeline,
   type Request,
   type TokenSource,
@@ -103,7 +117,9 @@ export {
   type GrantRequest,
   type IdentityConfig,
 } from './identity/index.js';
+// ---- Placement and nova's filter scheduler
 export {
+  schedulerService,
   PlacementApi,
   type ResourceProviderView,
   type InventoriesView,
@@ -117,13 +133,17 @@ export {
   type ComputeConfig,
   type ScheduleResult,
   type RequestSpec,
+  type HostState,
+  /** @deprecated use {@link HostState} (nova's view of a compute node; hardware's host status is `HostStatus`). */
   type HostState as SchedulerHostState,
   type SchedulerConfig,
   type SchedulerConfigInput,
 } from './scheduler/index.js';
+// ---- object storage (Swift)
 export {
+  objectService,
   ObjectApi,
-  ObjectStorageApi,
+  ObjectOperatorApi,
   AccountNotFound,
   ContainerNotFound,
   ObjectNotFound,
@@ -153,7 +173,9 @@ export {
   type DiskUsage,
   type ReplicationReport,
 } from './object/index.js';
+// ---- image (Glance v2)
 export {
+  imageService,
   ImageApi,
   GLANCE_POLICIES,
   CIRROS_IMAGE_NAME,
@@ -186,4 +208,5 @@ export {
   type ImageNotification,
   type ImageMemberNotification,
 } from './image/index.js';
+// ---- the policy engine (oslo.policy)
 export { PolicyService, PolicyEngine, PolicyNotAuthorized, InvalidScope, PolicySyntaxError, type PolicyCredentials, type PolicyDefault } from './core/index.js';

@@ -16,6 +16,7 @@ export { putBlob, readBlob, releaseBlob, blobBytes, type BlobRow, type BlobInput
 export { toBase64, fromBase64 } from './base64.js';
 export { resolveRef, type Resolver } from './resolve.js';
 export { TraceLog, type Trace, type TraceStep } from './trace.js';
+export { Memo, memoSlot, MEMO_VALUE_LIMIT, type MemoSlot } from './memo.js';
 export {
   Kernel,
   ClockWentBackwards,

@@ -293,9 +293,20 @@ function diffNodes<T>(a: TableNode<T>, b: TableNode<T>, out: string[], limit: nu
       return true;
     }
   }
-  // the shapes differ (a split or a merge): compare the two subtrees' entries in key order
-  const xs: [string, T][] = [...walk(a, undefined)];
-  const ys: [string, T][] = [...walk(b, undefined)];
+  // the shapes differ (a split or a merge): compare the two subtrees' entries in key order —
+  // except under the children both versions share (the same node holds the same entries, and a
+  // key lives in one node), so a split costs the entries of the nodes it rewrote, not the subtree
+  const xs: [string, T][] = [];
+  const ys: [string, T][] = [];
+  if (isBranch(a) && isBranch(b)) {
+    const inA = new Set(a.c);
+    const inB = new Set(b.c);
+    for (const c of a.c) if (!inB.has(c)) collectEntries(c, xs);
+    for (const c of b.c) if (!inA.has(c)) collectEntries(c, ys);
+  } else {
+    collectEntries(a, xs);
+    collectEntries(b, ys);
+  }
   let i = 0;
   let j = 0;
   while (i < xs.length || j < ys.length) {
@@ -318,6 +329,14 @@ function diffNodes<T>(a: TableNode<T>, b: TableNode<T>, out: string[], limit: nu
     if (out.length > limit) return false;
   }
   return true;
+}
+
+function collectEntries<T>(node: TableNode<T>, out: [string, T][]): void {
+  if (!isBranch(node)) {
+    for (let i = 0; i < node.k.length; i++) out.push([node.k[i] as string, node.v[i] as T]);
+    return;
+  }
+  for (const c of node.c) collectEntries(c, out);
 }
 
 /** The entry with the smallest key, or undefined when empty. O(log n). */

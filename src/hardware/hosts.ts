@@ -1,6 +1,6 @@
 /**
- * Hardware commands (draft mutators run inside a transaction) and guarded getters.
- * The public wrappers live in `index.ts`.
+ * Hardware commands (draft mutators run inside a transaction); the guarded getters are in
+ * `queries.ts`. The public wrappers live in `index.ts`.
  */
 import {
   check,
@@ -8,12 +8,9 @@ import {
   Duplicate,
   InvalidInput,
   getRow,
-  plain,
-  resolveRef,
   setRow,
   tableToArray,
   emptyTable,
-  namedTable,
   type CloudState,
   type Tx,
 } from '../core/index.js';
@@ -29,14 +26,11 @@ import {
   checkZoneName,
   MODEL_KEYS,
 } from './spec.js';
-import './augment.js';
+import './state.js';
+import './events.js';
+import { getAvailabilityZone, getHost, getHostModel, getRack, getRegion, namedHosts } from './queries.js';
 import { hostView } from './views.js';
-import { logicalCpus, type AvailabilityZone, type HardwareState, type Host, type HostModel, type HostRole, type HostState, type Rack, type Region } from './types.js';
-
-/** A stored host model (a named SKU that hosts can be built from). */
-export interface NamedHostModel extends HostModel {
-  readonly name: string;
-}
+import { logicalCpus, type AvailabilityZone, type HardwareState, type Host, type HostRole, type HostStatus, type NamedHostModel, type Rack, type Region } from './types.js';
 
 /** The region every cloud starts with, as Keystone bootstrap creates it. */
 export const DEFAULT_REGION = 'RegionOne';
@@ -46,67 +40,6 @@ export function initialHardwareState(): HardwareState {
   const regions = emptyTable<Region>();
   setRow(regions, DEFAULT_REGION, { name: DEFAULT_REGION, description: '' });
   return { regions, availability_zones: emptyTable(), racks: emptyTable(), models: emptyTable(), hosts: emptyTable(), host_names: emptyTable() };
-}
-
-// ---------------------------------------------------------------- guarded getters
-
-/** Hosts by hostname, unique across the cloud (`host_names`). */
-const namedHosts = namedTable({
-  rows: (s: CloudState) => s.hardware.hosts,
-  names: (s: CloudState) => s.hardware.host_names,
-  id: (h: Host) => h.id,
-  duplicate: (name) => new Duplicate('hardware.host', name),
-});
-
-/** The host with this id or hostname, or 404 `hardware.host.not_found`. */
-export function getHost(state: CloudState, ref: unknown, field = 'host'): Host {
-  const hw = state.hardware;
-  return plain(
-    resolveRef<Host>(ref, {
-      kind: 'hardware.host',
-      byId: (id) => getRow(hw.hosts, id),
-      byName: (name) => {
-        const host = hostNamed(state, name);
-        return host ? [host] : [];
-      },
-      idOf: (h) => h.id,
-    }, field),
-  );
-}
-
-/** The host of that hostname, or undefined (no error: for lookups on a hot path, e.g. Swift's device checks). */
-export function hostNamed(state: CloudState, name: string): Host | undefined {
-  return namedHosts.find(state, null, name);
-}
-
-function getNamed<T>(table: HardwareState['regions'] | HardwareState['availability_zones'] | HardwareState['racks'] | HardwareState['models'], ref: unknown, field: string, kind: string): T {
-  const name = check.name(ref, field);
-  const row = getRow(table as HardwareState['regions'], name);
-  if (row === undefined) {
-    const known = tableToArray(table as HardwareState['regions']).map((r) => r.name);
-    throw new InvalidInput(field, `unknown ${kind} '${name}'; known: ${known.join(', ') || 'none'}.`, `hardware.${kind.replace(/ /g, '_')}.unknown`);
-  }
-  return plain(row) as T;
-}
-
-/** A region by name, or 400 naming the field. */
-export function getRegion(state: CloudState, ref: unknown, field = 'region'): Region {
-  return getNamed<Region>(state.hardware.regions, ref, field, 'region');
-}
-
-/** An availability zone by name, or 400 naming the field. */
-export function getAvailabilityZone(state: CloudState, ref: unknown, field = 'availability_zone'): AvailabilityZone {
-  return getNamed<AvailabilityZone>(state.hardware.availability_zones, ref, field, 'availability zone');
-}
-
-/** A rack by name, or 400 naming the field. */
-export function getRack(state: CloudState, ref: unknown, field = 'rack'): Rack {
-  return getNamed<Rack>(state.hardware.racks, ref, field, 'rack');
-}
-
-/** A host model by name, or 400 naming the field. */
-export function getHostModel(state: CloudState, ref: unknown, field = 'model'): NamedHostModel {
-  return getNamed<NamedHostModel>(state.hardware.models, ref, field, 'host model');
 }
 
 // ---------------------------------------------------------------- topology containers
@@ -293,7 +226,7 @@ const STATE_EVENTS = { up: 'hardware.host.recovered', down: 'hardware.host.faile
  * (compute services and agents go down with it, Swift devices become unreachable, …).
  * Setting the state it already has is refused with 409, as nova refuses enabling an enabled service.
  */
-export function setHostState(tx: Tx, ref: unknown, state: HostState, reason: unknown): Host {
+export function setHostState(tx: Tx, ref: unknown, state: HostStatus, reason: unknown): Host {
   const before = getHost(tx.draft as CloudState, ref);
   const why = reason === undefined || reason === null ? null : check.text(reason, 'reason', 255);
   if (before.state === state) throw new Conflict('hardware.host.state_unchanged', `Host '${before.name}' is already ${state}.`, { host: before.name, state });

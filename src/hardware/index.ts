@@ -3,11 +3,13 @@
  * → racks → hosts), host failures, and the capacity planner. Operator view: no Keystone token
  * is needed; the OpenStack services built on top derive their own views from it.
  */
-import './augment.js';
+import './state.js';
+import './events.js';
 import { check, getRow, tableToArray, type Kernel } from '../core/index.js';
 import * as cmd from './hosts.js';
 import { hostView, type HostView } from './views.js';
-import { HOST_ROLES, type AvailabilityZone, type HostModelSpec, type HostPatch, type HostRole, type HostSpec, type HostState, type Rack, type Region } from './types.js';
+import { getHost } from './queries.js';
+import { HOST_ROLES, type AvailabilityZone, type HostModelSpec, type HostPatch, type HostRole, type HostSpec, type HostStatus, type NamedHostModel, type Rack, type Region } from './types.js';
 import { planCapacity, type CapacityPlan } from './planner.js';
 
 export * from './types.js';
@@ -15,24 +17,24 @@ export { hostView, type HostView } from './views.js';
 export { applyTopology, expandNames, MAX_TOPOLOGY_HOSTS, type Topology, type HostGroup } from './topology.js';
 export { DEVSTACK_TOPOLOGY } from './presets.js';
 export { hardwareService, type HardwareOperator } from './service.js';
-export { initialHardwareState, DEFAULT_REGION, type NamedHostModel } from './hosts.js';
-export * from './queries.js';
+export { initialHardwareState, DEFAULT_REGION } from './hosts.js';
+export { getHost, findHost, listHosts, getRegion, listRegions, getAvailabilityZone, listAvailabilityZones, getRack, listRacks, getHostModel, listHostsByName, hostTable, availabilityZoneTable } from './queries.js';
 export * from './planner.js';
 
 /** Filters of {@link HardwareApi.listHosts}; every given field must match. */
-export interface HostFilter {
+export interface HostQuery {
   readonly role?: HostRole;
   readonly region?: string;
   /** An AZ name, or null for hosts in no AZ. */
   readonly availability_zone?: string | null;
   readonly rack?: string;
-  readonly state?: HostState;
+  readonly state?: HostStatus;
   readonly hypervisor_type?: string;
   readonly model?: string;
 }
 
 /** One line of the host inventory table (`cloud.hardware.inventory()`). */
-export interface InventoryRow {
+export interface HostInventoryRow {
   readonly host: string;
   readonly region: string;
   readonly availability_zone: string;
@@ -77,7 +79,7 @@ export class HardwareApi {
   }
 
   /** Stores a host model (SKU) so hosts can be added with `{ model: name }`. */
-  addHostModel(input: { readonly name: string } & HostModelSpec): cmd.NamedHostModel {
+  addHostModel(input: { readonly name: string } & HostModelSpec): NamedHostModel {
     return this.kernel.transact('hardware.addHostModel', (tx) => cmd.addHostModel(tx, input));
   }
 
@@ -118,11 +120,11 @@ export class HardwareApi {
 
   /** One host by id or hostname (404 `hardware.host.not_found`). */
   getHost(ref: string): HostView {
-    return hostView(cmd.getHost(this.kernel.view(), ref), this.epoch);
+    return hostView(getHost(this.kernel.view(), ref), this.epoch);
   }
 
   /** Hosts in hostname order, optionally filtered. */
-  listHosts(filter: HostFilter = {}): HostView[] {
+  listHosts(filter: HostQuery = {}): HostView[] {
     const state = this.kernel.view();
     const f = check.record(filter, 'filter');
     check.onlyKeys(f, ['role', 'region', 'availability_zone', 'rack', 'state', 'hypervisor_type', 'model'], 'filter');
@@ -159,7 +161,7 @@ export class HardwareApi {
   }
 
   /** The host inventory as table rows (what the demo prints). */
-  inventory(filter: HostFilter = {}): InventoryRow[] {
+  inventory(filter: HostQuery = {}): HostInventoryRow[] {
     return this.listHosts(filter).map((h) => Object.freeze({
       host: h.name,
       region: h.region,

@@ -28,8 +28,11 @@ export type DiskType = 'hdd' | 'ssd' | 'nvme';
 /** Every disk type. */
 export const DISK_TYPES: readonly DiskType[] = ['hdd', 'ssd', 'nvme'];
 
-/** Operational state of a physical host. */
-export type HostState = 'up' | 'down' | 'maintenance';
+/**
+ * Operational status of a physical host (its `state` field). Named apart from the scheduler's
+ * `HostState`, nova's view of a compute node.
+ */
+export type HostStatus = 'up' | 'down' | 'maintenance';
 
 /** A CPU package description; logical CPUs = sockets × cores_per_socket × threads_per_core. */
 export interface CpuSpec {
@@ -71,6 +74,11 @@ export interface HostModel {
   readonly hypervisor_type?: HypervisorType;
 }
 
+/** A stored host model (a named SKU that hosts can be built from). */
+export interface NamedHostModel extends HostModel {
+  readonly name: string;
+}
+
 /** A physical host as the state stores it. */
 export interface Host {
   /** UUID (becomes the compute node's and resource provider's uuid). */
@@ -89,7 +97,7 @@ export interface Host {
   readonly nics: readonly NicSpec[];
   readonly roles: readonly HostRole[];
   readonly hypervisor_type: HypervisorType;
-  readonly state: HostState;
+  readonly state: HostStatus;
   /** Why the host is down or in maintenance (operator's words), else null. */
   readonly state_reason: string | null;
   /** Virtual seconds. */

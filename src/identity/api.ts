@@ -8,7 +8,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, 
 import * as res from './resources.js';
 import { ROLE_ASSIGNMENT_FILTER_KEYS, effectiveRoles, grant, groupsOf, hasGrant, listAssignments, ungrant, type RoleAssignmentView } from './assignments.js';
 import { catalogView, createEndpoint, createRegion, createService, deleteEndpoint, deleteRegion, deleteService, type CatalogEntry } from './catalog.js';
-import { findDomain, findGroup, findProject, findRole, findUser, subtree, withPrefix, type Visible } from './store.js';
+import { getDomain, getGroup, getProject, getRole, getUser, subtree, withPrefix, type Visible } from './queries.js';
 import { tokenView, validateToken, AuthenticationFailed, type TokenView, type ValidToken } from './tokens.js';
 import type { RequestPipeline } from './pipeline.js';
 import { hashSecret, verifySecret } from './passwords.js';
@@ -177,7 +177,7 @@ export class IdentityApi {
   /** `GET /v3/domains/{id}` (by id or name). */
   getDomain(ref: string): DomainView {
     const { s, creds } = this.read();
-    return domainView(findDomain(s, ref, this.visible('identity:get_domain', creds, (d) => ({ target: { domain: { id: d.id } } }))));
+    return domainView(getDomain(s, ref, this.visible('identity:get_domain', creds, (d) => ({ target: { domain: { id: d.id } } }))));
   }
 
   /** `GET /v3/domains` (filters `name`, `enabled`). */
@@ -191,7 +191,7 @@ export class IdentityApi {
   /** `PATCH /v3/domains/{id}`. */
   updateDomain(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
     return this.write('update_domain', (tx, s, creds) => {
-      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:update_domain'));
+      const d = getDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:update_domain'));
       this.enforce('identity:update_domain', creds, { target: { domain: d } });
       return domainView(res.updateDomain(tx, d, patch));
     });
@@ -200,7 +200,7 @@ export class IdentityApi {
   /** `DELETE /v3/domains/{id}` (disable it first). */
   deleteDomain(ref: string): void {
     this.write('delete_domain', (tx, s, creds) => {
-      const d = findDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:delete_domain'));
+      const d = getDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:delete_domain'));
       this.enforce('identity:delete_domain', creds, { target: { domain: d } });
       res.deleteDomain(tx, d);
     });
@@ -216,7 +216,7 @@ export class IdentityApi {
   createProject(input: { name: string; description?: string; domain_id?: string; parent_id?: string; enabled?: boolean; tags?: string[] }): ProjectView {
     return this.write('create_project', (tx, s, creds, valid) => {
       const body = check.record(input, 'project');
-      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : findDomain(s, body.domain_id, undefined, 'project.domain_id').id;
+      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : getDomain(s, body.domain_id, undefined, 'project.domain_id').id;
       this.enforce('identity:create_project', creds, { target: { project: { ...plainInput(body), domain_id: domainId } } });
       return projectView(res.createProject(tx, { ...body, domain_id: domainId }, domainId));
     });
@@ -225,8 +225,8 @@ export class IdentityApi {
   /** `GET /v3/projects/{id}` (by id or name; `domain` narrows a name). */
   getProject(ref: string, options: { domain?: string } = {}): ProjectView {
     const { s, creds } = this.read();
-    const domainId = options.domain === undefined ? undefined : findDomain(s, options.domain).id;
-    const p = findProject(s, ref, this.seeProject(creds, 'identity:get_project'), domainId);
+    const domainId = options.domain === undefined ? undefined : getDomain(s, options.domain).id;
+    const p = getProject(s, ref, this.seeProject(creds, 'identity:get_project'), domainId);
     this.enforce('identity:get_project', creds, { project_id: p.id, target: { project: p } });
     return projectView(p);
   }
@@ -242,7 +242,7 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/projects`: projects where the user has a role. */
   listUserProjects(userRef: string): ProjectView[] {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.seeUser(creds, 'identity:list_user_projects'));
+    const u = getUser(s, userRef, this.seeUser(creds, 'identity:list_user_projects'));
     this.enforce('identity:list_user_projects', creds, { user_id: u.id, target: { user: u } });
     return tableToArray(s.identity.projects).filter((p) => effectiveRoles(s, u.id, { type: 'project', id: p.id }).length > 0).map((p) => projectView(p));
   }
@@ -250,7 +250,7 @@ export class IdentityApi {
   /** `PATCH /v3/projects/{id}`. */
   updateProject(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): ProjectView {
     return this.write('update_project', (tx, s, creds) => {
-      const p = findProject(s, ref, this.seeProject(creds, 'identity:update_project'));
+      const p = getProject(s, ref, this.seeProject(creds, 'identity:update_project'));
       this.enforce('identity:update_project', creds, { project_id: p.id, target: { project: p } });
       return projectView(res.updateProject(tx, p, patch));
     });
@@ -259,7 +259,7 @@ export class IdentityApi {
   /** `DELETE /v3/projects/{id}` (leaves only). */
   deleteProject(ref: string): void {
     this.write('delete_project', (tx, s, creds) => {
-      const p = findProject(s, ref, this.seeProject(creds, 'identity:delete_project'));
+      const p = getProject(s, ref, this.seeProject(creds, 'identity:delete_project'));
       this.enforce('identity:delete_project', creds, { project_id: p.id, target: { project: p } });
       res.deleteProject(tx, p);
     });
@@ -275,7 +275,7 @@ export class IdentityApi {
   createUser(input: { name: string; domain_id?: string; password?: string; enabled?: boolean; email?: string; description?: string; default_project_id?: string }): UserView {
     return this.write('create_user', (tx, s, creds, valid) => {
       const body = check.record(input, 'user');
-      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : findDomain(s, body.domain_id, undefined, 'user.domain_id').id;
+      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : getDomain(s, body.domain_id, undefined, 'user.domain_id').id;
       const { password: _p, ...shown } = body;
       this.enforce('identity:create_user', creds, { target: { user: { ...plainInput(shown), domain_id: domainId } } });
       return userView(res.createUser(tx, { ...body, domain_id: domainId }, domainId), this.epoch(s));
@@ -285,7 +285,7 @@ export class IdentityApi {
   /** `GET /v3/users/{id}`. */
   getUser(ref: string, options: { domain?: string } = {}): UserView {
     const { s, creds } = this.read();
-    const u = findUser(s, ref, this.seeUser(creds, 'identity:get_user'), options.domain === undefined ? undefined : findDomain(s, options.domain).id);
+    const u = getUser(s, ref, this.seeUser(creds, 'identity:get_user'), options.domain === undefined ? undefined : getDomain(s, options.domain).id);
     this.enforce('identity:get_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
     return userView(u, this.epoch(s));
   }
@@ -301,7 +301,7 @@ export class IdentityApi {
   /** `PATCH /v3/users/{id}`: a new password or disabling revokes the user's tokens. */
   updateUser(ref: string, patch: { name?: string; enabled?: boolean; password?: string; email?: string; description?: string; default_project_id?: string | null }): UserView {
     return this.write('update_user', (tx, s, creds) => {
-      const u = findUser(s, ref, this.seeUser(creds, 'identity:update_user'));
+      const u = getUser(s, ref, this.seeUser(creds, 'identity:update_user'));
       this.enforce('identity:update_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
       return userView(res.updateUser(tx, u, patch), this.epoch(s));
     });
@@ -310,7 +310,7 @@ export class IdentityApi {
   /** `DELETE /v3/users/{id}`. */
   deleteUser(ref: string): void {
     this.write('delete_user', (tx, s, creds) => {
-      const u = findUser(s, ref, this.seeUser(creds, 'identity:delete_user'));
+      const u = getUser(s, ref, this.seeUser(creds, 'identity:delete_user'));
       this.enforce('identity:delete_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
       res.deleteUser(tx, u);
     });
@@ -326,7 +326,7 @@ export class IdentityApi {
       check.onlyKeys(body, ['original_password', 'password'], 'user');
       const original = check.text(body.original_password, 'user.original_password', 4096);
       void valid;
-      const u = findUser(s, userRef);
+      const u = getUser(s, userRef);
       if (!verifySecret(original, u.password_hash)) throw new AuthenticationFailed('Error when changing user password: the original password is wrong.', 'identity.user.wrong_password');
       res.updateUser(tx, u, { password: body.password });
     });
@@ -342,7 +342,7 @@ export class IdentityApi {
   createGroup(input: { name: string; domain_id?: string; description?: string }): GroupView {
     return this.write('create_group', (tx, s, creds, valid) => {
       const body = check.record(input, 'group');
-      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : findDomain(s, body.domain_id, undefined, 'group.domain_id').id;
+      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : getDomain(s, body.domain_id, undefined, 'group.domain_id').id;
       this.enforce('identity:create_group', creds, { target: { group: { ...plainInput(body), domain_id: domainId } } });
       return groupView(res.createGroup(tx, { ...body, domain_id: domainId }, domainId));
     });
@@ -351,7 +351,7 @@ export class IdentityApi {
   /** `GET /v3/groups/{id}`. */
   getGroup(ref: string): GroupView {
     const { s, creds } = this.read();
-    return groupView(findGroup(s, ref, this.seeGroup(creds)));
+    return groupView(getGroup(s, ref, this.seeGroup(creds)));
   }
 
   /** `GET /v3/groups` (filters `domain_id`, `name`). */
@@ -365,7 +365,7 @@ export class IdentityApi {
   /** `PATCH /v3/groups/{id}`. */
   updateGroup(ref: string, patch: { name?: string; description?: string }): GroupView {
     return this.write('update_group', (tx, s, creds) => {
-      const g = findGroup(s, ref, this.seeGroup(creds, 'identity:update_group'));
+      const g = getGroup(s, ref, this.seeGroup(creds, 'identity:update_group'));
       this.enforce('identity:update_group', creds, { group_id: g.id, target: { group: g } });
       return groupView(res.updateGroup(tx, g, patch));
     });
@@ -374,7 +374,7 @@ export class IdentityApi {
   /** `DELETE /v3/groups/{id}`. */
   deleteGroup(ref: string): void {
     this.write('delete_group', (tx, s, creds) => {
-      const g = findGroup(s, ref, this.seeGroup(creds, 'identity:delete_group'));
+      const g = getGroup(s, ref, this.seeGroup(creds, 'identity:delete_group'));
       this.enforce('identity:delete_group', creds, { group_id: g.id, target: { group: g } });
       res.deleteGroup(tx, g);
     });
@@ -383,8 +383,8 @@ export class IdentityApi {
   /** `PUT /v3/groups/{group_id}/users/{user_id}`. */
   addUserToGroup(groupRef: string, userRef: string): void {
     this.write('add_user_to_group', (tx, s, creds) => {
-      const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:add_user_to_group'));
-      const u = findUser(s, userRef, this.seeUser(creds, 'identity:add_user_to_group'));
+      const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:add_user_to_group'));
+      const u = getUser(s, userRef, this.seeUser(creds, 'identity:add_user_to_group'));
       this.enforce('identity:add_user_to_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
       res.addMember(tx, g, u);
     });
@@ -393,8 +393,8 @@ export class IdentityApi {
   /** `DELETE /v3/groups/{group_id}/users/{user_id}`. */
   removeUserFromGroup(groupRef: string, userRef: string): void {
     this.write('remove_user_from_group', (tx, s, creds) => {
-      const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:remove_user_from_group'));
-      const u = findUser(s, userRef, this.seeUser(creds, 'identity:remove_user_from_group'));
+      const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:remove_user_from_group'));
+      const u = getUser(s, userRef, this.seeUser(creds, 'identity:remove_user_from_group'));
       this.enforce('identity:remove_user_from_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
       res.removeMember(tx, g, u.id);
     });
@@ -403,8 +403,8 @@ export class IdentityApi {
   /** `HEAD /v3/groups/{group_id}/users/{user_id}`. */
   checkUserInGroup(groupRef: string, userRef: string): boolean {
     const { s, creds } = this.read();
-    const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:check_user_in_group'));
-    const u = findUser(s, userRef, this.seeUser(creds, 'identity:check_user_in_group'));
+    const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:check_user_in_group'));
+    const u = getUser(s, userRef, this.seeUser(creds, 'identity:check_user_in_group'));
     this.enforce('identity:check_user_in_group', creds, { group_id: g.id, user_id: u.id, target: { group: g, user: u } });
     return getRow(s.identity.group_users, `${g.id}/${u.id}`) !== undefined;
   }
@@ -412,7 +412,7 @@ export class IdentityApi {
   /** `GET /v3/groups/{group_id}/users`. */
   listUsersInGroup(groupRef: string): UserView[] {
     const { s, creds } = this.read();
-    const g = findGroup(s, groupRef, this.seeGroup(creds, 'identity:list_users_in_group'));
+    const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:list_users_in_group'));
     this.enforce('identity:list_users_in_group', creds, { group_id: g.id, target: { group: g } });
     return [...withPrefix<string>(s.identity.group_users, `${g.id}/`)].map(([, id]) => getRow(s.identity.users, id)).filter((u) => u !== undefined).map((u) => userView(u, this.epoch(s)));
   }
@@ -420,7 +420,7 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/groups`. */
   listGroupsForUser(userRef: string): GroupView[] {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.seeUser(creds, 'identity:list_groups_for_user'));
+    const u = getUser(s, userRef, this.seeUser(creds, 'identity:list_groups_for_user'));
     this.enforce('identity:list_groups_for_user', creds, { user_id: u.id, target: { user: u } });
     return groupsOf(s, u.id).map((id) => getRow(s.identity.groups, id)).filter((g) => g !== undefined).map(groupView);
   }
@@ -447,7 +447,7 @@ export class IdentityApi {
   /** `GET /v3/roles/{id}` (by id or case-insensitive name). */
   getRole(ref: string): RoleView {
     const { s, creds } = this.read();
-    const r = findRole(s, ref, this.seeRole(creds));
+    const r = getRole(s, ref, this.seeRole(creds));
     this.enforce(r.domain_id === null ? 'identity:get_role' : 'identity:get_domain_role', creds, { role_id: r.id, target: { role: r } });
     return roleView(r);
   }
@@ -463,7 +463,7 @@ export class IdentityApi {
   /** `PATCH /v3/roles/{id}`. */
   updateRole(ref: string, patch: { name?: string; description?: string }): RoleView {
     return this.write('update_role', (tx, s, creds) => {
-      const r = findRole(s, ref, this.seeRole(creds));
+      const r = getRole(s, ref, this.seeRole(creds));
       this.enforce(r.domain_id === null ? 'identity:update_role' : 'identity:update_domain_role', creds, { role_id: r.id, target: { role: r } });
       return roleView(res.updateRole(tx, r, patch));
     });
@@ -472,7 +472,7 @@ export class IdentityApi {
   /** `DELETE /v3/roles/{id}`. */
   deleteRole(ref: string): void {
     this.write('delete_role', (tx, s, creds) => {
-      const r = findRole(s, ref, this.seeRole(creds));
+      const r = getRole(s, ref, this.seeRole(creds));
       this.enforce(r.domain_id === null ? 'identity:delete_role' : 'identity:delete_domain_role', creds, { role_id: r.id, target: { role: r } });
       res.deleteRole(tx, r);
     });
@@ -481,8 +481,8 @@ export class IdentityApi {
   /** `PUT /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
   createImpliedRole(priorRef: string, impliedRef: string): void {
     this.write('create_implied_role', (tx, s, creds) => {
-      const prior = findRole(s, priorRef, this.seeRole(creds), 'prior_role');
-      const implied = findRole(s, impliedRef, this.seeRole(creds), 'implied_role');
+      const prior = getRole(s, priorRef, this.seeRole(creds), 'prior_role');
+      const implied = getRole(s, impliedRef, this.seeRole(creds), 'implied_role');
       this.enforce('identity:create_implied_role', creds, { prior_role_id: prior.id, implied_role_id: implied.id });
       res.createImpliedRole(tx, prior, implied);
     });
@@ -491,8 +491,8 @@ export class IdentityApi {
   /** `DELETE /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
   deleteImpliedRole(priorRef: string, impliedRef: string): void {
     this.write('delete_implied_role', (tx, s, creds) => {
-      const prior = findRole(s, priorRef, this.seeRole(creds), 'prior_role');
-      const implied = findRole(s, impliedRef, this.seeRole(creds), 'implied_role');
+      const prior = getRole(s, priorRef, this.seeRole(creds), 'prior_role');
+      const implied = getRole(s, impliedRef, this.seeRole(creds), 'implied_role');
       this.enforce('identity:delete_implied_role', creds, { prior_role_id: prior.id, implied_role_id: implied.id });
       res.deleteImpliedRole(tx, prior, implied);
     });
@@ -501,7 +501,7 @@ export class IdentityApi {
   /** `GET /v3/roles/{prior_role_id}/implies`: the roles a role implies directly. */
   listImpliedRoles(priorRef: string): RoleView[] {
     const { s, creds } = this.read();
-    const prior = findRole(s, priorRef, this.seeRole(creds), 'prior_role');
+    const prior = getRole(s, priorRef, this.seeRole(creds), 'prior_role');
     this.enforce('identity:list_implied_roles', creds, { prior_role_id: prior.id });
     return [...withPrefix<string>(s.identity.implied_roles, `${prior.id}/`)].map(([, id]) => getRow(s.identity.roles, id)).filter((r) => r !== undefined).map(roleView);
   }
@@ -524,20 +524,20 @@ export class IdentityApi {
     const targets = (['project', 'domain', 'system'] as const).filter((k) => r[k] !== undefined);
     if (actors.length !== 1) throw new InvalidInput('grant', 'give exactly one of user and group.');
     if (targets.length !== 1) throw new InvalidInput('grant', 'give exactly one of project, domain and system.');
-    const role = findRole(s, r.role, this.seeRole(creds), 'grant.role');
+    const role = getRole(s, r.role, this.seeRole(creds), 'grant.role');
     const actorType = actors[0] as ActorType;
     const targetKind = (['project', 'domain', 'system'] as const).find((k) => r[k] !== undefined);
     const rule = targetKind === 'system' ? `identity:create_system_grant_for_${actorType}` : 'identity:create_grant';
-    const actor = actorType === 'user' ? findUser(s, r.user, this.seeUser(creds, rule), undefined, 'grant.user') : findGroup(s, r.group, this.seeGroup(creds, rule), undefined, 'grant.group');
+    const actor = actorType === 'user' ? getUser(s, r.user, this.seeUser(creds, rule), undefined, 'grant.user') : getGroup(s, r.group, this.seeGroup(creds, rule), undefined, 'grant.group');
     const targetType = targets[0] as TargetType;
     let targetId = 'all';
     const target: Record<string, unknown> = { role, [actorType]: actor };
     if (targetType === 'project') {
-      const p = findProject(s, r.project, this.seeProject(creds, rule), undefined, 'grant.project');
+      const p = getProject(s, r.project, this.seeProject(creds, rule), undefined, 'grant.project');
       targetId = p.id;
       target.project = p;
     } else if (targetType === 'domain') {
-      const d = findDomain(s, r.domain, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), rule), 'grant.domain');
+      const d = getDomain(s, r.domain, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), rule), 'grant.domain');
       targetId = d.id;
       target.domain = d;
     } else check.oneOf(r.system, ['all'], 'grant.system');
@@ -604,11 +604,11 @@ export class IdentityApi {
         throw e;
       }
     };
-    const user = resolve(f.user, (r) => findUser(s, r, undefined, undefined, 'filter.user').id);
-    const group = resolve(f.group, (r) => findGroup(s, r, undefined, undefined, 'filter.group').id);
-    const project = resolve(f.project, (r) => findProject(s, r, undefined, undefined, 'filter.project'));
-    const domain = resolve(f.domain, (r) => findDomain(s, r, undefined, 'filter.domain').id);
-    const role = resolve(f.role, (r) => findRole(s, r, undefined, 'filter.role').id);
+    const user = resolve(f.user, (r) => getUser(s, r, undefined, undefined, 'filter.user').id);
+    const group = resolve(f.group, (r) => getGroup(s, r, undefined, undefined, 'filter.group').id);
+    const project = resolve(f.project, (r) => getProject(s, r, undefined, undefined, 'filter.project'));
+    const domain = resolve(f.domain, (r) => getDomain(s, r, undefined, 'filter.domain').id);
+    const role = resolve(f.role, (r) => getRole(s, r, undefined, 'filter.role').id);
     if (user === null || group === null || project === null || domain === null || role === null) return [];
     return listAssignments(s, {
       user,
@@ -633,7 +633,7 @@ export class IdentityApi {
    */
   createApplicationCredential(userRef: string, input: { name: string; description?: string; secret?: string; roles?: string[]; expires_at?: number | null; unrestricted?: boolean }): ApplicationCredentialView & { secret: string } {
     return this.write('create_application_credential', (tx, s, creds, valid) => {
-      const u = findUser(s, userRef, this.seeUser(creds, 'identity:create_application_credential'));
+      const u = getUser(s, userRef, this.seeUser(creds, 'identity:create_application_credential'));
       this.enforce('identity:create_application_credential', creds, { user_id: u.id, target: { user: { id: u.id } } });
       if (valid.token.application_credential_id !== null) throw new Forbidden('identity.application_credential.delegated', 'An application credential token cannot create application credentials.');
       if (!valid.project) throw new InvalidInput('token', 'an application credential needs a project-scoped token.');
@@ -643,7 +643,7 @@ export class IdentityApi {
       if (tableToArray(s.identity.application_credentials).some((a) => a.user_id === u.id && a.name === name)) throw new Conflict('identity.application_credential.duplicate', `An application credential named '${name}' already exists for this user.`);
       const tokenRoles = valid.roles;
       const roleIds = body.roles === undefined ? tokenRoles.map((r) => r.id) : check.array(body.roles, 'application_credential.roles', (x, f) => {
-        const role = findRole(s, x, undefined, f);
+        const role = getRole(s, x, undefined, f);
         if (!tokenRoles.some((t) => t.id === role.id)) throw new Forbidden('identity.application_credential.role_not_held', `${f}: the token does not carry role '${role.name}'.`);
         return role.id;
       });
@@ -667,7 +667,7 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/application_credentials`. */
   listApplicationCredentials(userRef: string): ApplicationCredentialView[] {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.seeUser(creds, 'identity:list_application_credentials'));
+    const u = getUser(s, userRef, this.seeUser(creds, 'identity:list_application_credentials'));
     this.enforce('identity:list_application_credentials', creds, { user_id: u.id, target: { user: { id: u.id } } });
     return tableToArray(s.identity.application_credentials).filter((a) => a.user_id === u.id).map((a) => appCredView(s, a));
   }
@@ -675,7 +675,7 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/application_credentials/{id}` (by id or name). */
   getApplicationCredential(userRef: string, ref: string): ApplicationCredentialView {
     const { s, creds } = this.read();
-    const u = findUser(s, userRef, this.seeUser(creds));
+    const u = getUser(s, userRef, this.seeUser(creds));
     const a = findAppCred(s, u.id, ref);
     this.enforce('identity:get_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: a.user_id } } });
     return appCredView(s, a);
@@ -684,7 +684,7 @@ export class IdentityApi {
   /** `DELETE /v3/users/{user_id}/application_credentials/{id}`: its tokens stop validating. */
   deleteApplicationCredential(userRef: string, ref: string): void {
     this.write('delete_application_credential', (tx, s, creds) => {
-      const u = findUser(s, userRef, this.seeUser(creds));
+      const u = getUser(s, userRef, this.seeUser(creds));
       const a = findAppCred(s, u.id, ref);
       this.enforce('identity:delete_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: a.user_id } } });
       dropAppCred(tx, a.id);

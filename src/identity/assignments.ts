@@ -4,7 +4,7 @@
  */
 import { Conflict, Forbidden, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, check, type CloudState, type Tx } from '../core/index.js';
 import { impliedClosure } from './resources.js';
-import { ancestors, assignmentKey, withPrefix } from './store.js';
+import { ancestors, assignmentKey, withPrefix } from './queries.js';
 import type { ActorType, AssignmentRow, ProjectRow, RoleRow, TargetType, TokenScope } from './types.js';
 
 type S = CloudState;

@@ -8,7 +8,7 @@ import { emptyTable, getRow, type CloudState, type Tx } from '../core/index.js';
 import { grant } from './assignments.js';
 import { IDENTITY_DEFAULTS, type IdentityConfig } from './config.js';
 import * as res from './resources.js';
-import { DEFAULT_DOMAIN_ID, namedProjects, namedRoles, namedUsers } from './store.js';
+import { DEFAULT_DOMAIN_ID, namedProjects, namedRoles, namedUsers } from './queries.js';
 import type { IdentityState } from './types.js';
 
 /** An empty identity slice with its configuration. */

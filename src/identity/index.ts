@@ -3,7 +3,8 @@
  * assignments with inheritance, password and application-credential authentication, scoped
  * tokens with the catalog, revocation, and Keystone's default policy rules.
  */
-import './augment.js';
+import './state.js';
+import './events.js';
 
 export * from './types.js';
 export * from './views.js';
@@ -16,6 +17,6 @@ export { catalogView, registerService, type CatalogEntry } from './catalog.js';
 export { initialIdentityState, bootstrap, devstackAccounts, CONTROLLER_URL } from './bootstrap.js';
 export { IDENTITY_DEFAULTS, checkIdentityConfig, type IdentityConfig } from './config.js';
 export { KEYSTONE_POLICIES } from './policies.js';
-export { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser, findGroup, findRole } from './store.js';
+export { DEFAULT_DOMAIN_ID, getDomain, getProject, getUser, getGroup, getRole } from './queries.js';
 export { hashSecret, verifySecret } from './passwords.js';
-export type { IdentityNotification } from './augment.js';
+export type { IdentityNotification } from './events.js';

@@ -6,7 +6,7 @@
 import { check, Conflict as ConflictError, Forbidden, InvalidInput, NotFound, deleteRow, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { hashSecret } from './passwords.js';
 import { revocationKey, scheduleTokenFlush, type RevocationField, type RevocationMatch } from './tokens.js';
-import { DEFAULT_DOMAIN_ID, ancestors, assignmentKey, children, findDomain, findGroup, findProject, findRole, findUser, namedDomains, namedGroups, namedProjects, namedRoles, namedUsers, withPrefix } from './store.js';
+import { DEFAULT_DOMAIN_ID, ancestors, assignmentKey, children, getDomain, getGroup, getProject, getRole, getUser, namedDomains, namedGroups, namedProjects, namedRoles, namedUsers, withPrefix } from './queries.js';
 import type { AssignmentRow, DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
 
 type S = CloudState;
@@ -98,7 +98,7 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
   if (p.is_domain === true) throw new InvalidInput('project.is_domain', 'projects acting as domains are not simulated; create a domain instead.');
   if (p.is_domain !== undefined) check.boolean(p.is_domain, 'project.is_domain');
   const name = check.name(p.name, 'project.name', 64);
-  let domainId = p.domain_id === undefined ? defaultDomainId : findDomain(s, p.domain_id, undefined, 'project.domain_id').id;
+  let domainId = p.domain_id === undefined ? defaultDomainId : getDomain(s, p.domain_id, undefined, 'project.domain_id').id;
   let parentId = domainId;
   let depth = 1;
   if (p.parent_id !== undefined && p.parent_id !== null) {
@@ -108,7 +108,7 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
       domainId = parentDomain.id;
       parentId = parentDomain.id;
     } else {
-      const parent = findProject(s, p.parent_id, undefined, undefined, 'project.parent_id');
+      const parent = getProject(s, p.parent_id, undefined, undefined, 'project.parent_id');
       if (p.domain_id !== undefined && parent.domain_id !== domainId) throw new InvalidInput('project.parent_id', `the parent project is in domain '${parent.domain_id}', not '${domainId}'.`);
       domainId = parent.domain_id;
       parentId = parent.id;
@@ -204,8 +204,8 @@ export function createUser(tx: Tx, input: unknown, defaultDomainId: string, id?:
   const u = check.record(input, 'user');
   check.onlyKeys(u, ['name', 'domain_id', 'password', 'enabled', 'email', 'description', 'default_project_id', 'options'], 'user');
   const name = check.name(u.name, 'user.name', 255);
-  const domainId = u.domain_id === undefined ? defaultDomainId : findDomain(s, u.domain_id, undefined, 'user.domain_id').id;
-  const defaultProject = u.default_project_id === undefined || u.default_project_id === null ? null : findProject(s, u.default_project_id, undefined, undefined, 'user.default_project_id').id;
+  const domainId = u.domain_id === undefined ? defaultDomainId : getDomain(s, u.domain_id, undefined, 'user.domain_id').id;
+  const defaultProject = u.default_project_id === undefined || u.default_project_id === null ? null : getProject(s, u.default_project_id, undefined, undefined, 'user.default_project_id').id;
   if (u.options !== undefined) check.onlyKeys(check.record(u.options, 'user.options'), [], 'user.options');
   namedUsers.assertFree(s, domainId, name);
   const password = u.password === undefined || u.password === null ? null : checkPassword(u.password, 'user.password');
@@ -242,7 +242,7 @@ export function updateUser(tx: Tx, user: UserRow, patch: unknown): UserRow {
     enabled: p.enabled === undefined ? user.enabled : check.boolean(p.enabled, 'user.enabled'),
     email: p.email === undefined ? user.email : p.email === null ? null : check.text(p.email, 'user.email', 255),
     description: p.description === undefined ? user.description : check.text(p.description, 'user.description', 65535),
-    default_project_id: p.default_project_id === undefined ? user.default_project_id : p.default_project_id === null ? null : findProject(s, p.default_project_id, undefined, undefined, 'user.default_project_id').id,
+    default_project_id: p.default_project_id === undefined ? user.default_project_id : p.default_project_id === null ? null : getProject(s, p.default_project_id, undefined, undefined, 'user.default_project_id').id,
     ...(password === undefined ? {} : { password_hash: passwordHash(tx, password), password_created_at: tx.now(), password_expires_at: expiresAt(tx), failed_auth_count: 0, failed_auth_at: null }),
   };
   if (next.enabled && !user.enabled) Object.assign(next, { failed_auth_count: 0, failed_auth_at: null });
@@ -275,7 +275,7 @@ export function createGroup(tx: Tx, input: unknown, defaultDomainId: string): Gr
   const g = check.record(input, 'group');
   check.onlyKeys(g, ['name', 'domain_id', 'description'], 'group');
   const name = check.name(g.name, 'group.name', 255);
-  const domainId = g.domain_id === undefined ? defaultDomainId : findDomain(s, g.domain_id, undefined, 'group.domain_id').id;
+  const domainId = g.domain_id === undefined ? defaultDomainId : getDomain(s, g.domain_id, undefined, 'group.domain_id').id;
   namedGroups.assertFree(s, domainId, name);
   const row: GroupRow = { id: tx.ids.uuid().replace(/-/g, ''), name, domain_id: domainId, description: check.optional(g.description, 'group.description', (x, f) => check.text(x, f, 65535), '') };
   namedGroups.insert(s, row);
@@ -331,7 +331,7 @@ export function createRole(tx: Tx, input: unknown, id?: string): RoleRow {
   const r = check.record(input, 'role');
   check.onlyKeys(r, ['name', 'domain_id', 'description', 'options'], 'role');
   const name = check.name(r.name, 'role.name', 255);
-  const domainId = r.domain_id === undefined || r.domain_id === null ? null : findDomain(s, r.domain_id, undefined, 'role.domain_id').id;
+  const domainId = r.domain_id === undefined || r.domain_id === null ? null : getDomain(s, r.domain_id, undefined, 'role.domain_id').id;
   if (r.options !== undefined) check.onlyKeys(check.record(r.options, 'role.options'), ['immutable'], 'role.options');
   namedRoles.assertFree(s, domainId, name);
   const row: RoleRow = { id: id ?? tx.ids.uuid().replace(/-/g, ''), name, domain_id: domainId, description: check.optional(r.description, 'role.description', (x, f) => check.text(x, f, 255), ''), options: {} };
@@ -414,4 +414,4 @@ export function revoke(tx: Tx, match: RevocationMatch): void {
   scheduleTokenFlush(tx);
 }
 
-export { findUser, findGroup, findRole };
+export { getUser, getGroup, getRole };

@@ -7,7 +7,7 @@
 import { BadRequest, Forbidden, Unauthorized, check, deleteRow, firstEntry, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
 import { verifySecret } from './passwords.js';
 import { effectiveRoles } from './assignments.js';
-import { DEFAULT_DOMAIN_ID, findDomain, findProject, findUser, namedUsers } from './store.js';
+import { DEFAULT_DOMAIN_ID, getDomain, getProject, getUser, namedUsers } from './queries.js';
 import type { ApplicationCredentialRow, DomainRow, ProjectRow, RoleRow, TokenRow, TokenScope, UserRow } from './types.js';
 import { catalogView, type CatalogEntry } from './catalog.js';
 
@@ -173,7 +173,7 @@ function auditId(tx: Tx): string {
 
 function lookupUser(s: S, r: Record<string, unknown>): UserRow | undefined {
   try {
-    if (r.user_id !== undefined) return findUser(s, check.name(r.user_id, 'auth.user_id'));
+    if (r.user_id !== undefined) return getUser(s, check.name(r.user_id, 'auth.user_id'));
     const domain = r.user_domain === undefined ? getRow(s.identity.domains, DEFAULT_DOMAIN_ID) : findDomainQuiet(s, r.user_domain);
     if (!domain) return undefined;
     const name = check.name(r.username, 'auth.username');
@@ -188,7 +188,7 @@ function lookupUser(s: S, r: Record<string, unknown>): UserRow | undefined {
 function findDomainQuiet(s: S, ref: unknown): DomainRow | undefined {
   check.name(ref, 'auth.user_domain');
   try {
-    return findDomain(s, ref, undefined, 'auth.user_domain');
+    return getDomain(s, ref, undefined, 'auth.user_domain');
   } catch {
     return undefined;
   }
@@ -203,7 +203,7 @@ function requestedScope(s: S, r: Record<string, unknown>, user: UserRow): TokenS
   }
   if (r.domain !== undefined) {
     try {
-      return { type: 'domain', id: findDomain(s, check.name(r.domain, 'auth.domain'), undefined, 'auth.domain').id };
+      return { type: 'domain', id: getDomain(s, check.name(r.domain, 'auth.domain'), undefined, 'auth.domain').id };
     } catch (e) {
       if ((e as { status?: number }).status === 404) throw new AuthenticationFailed(`Could not find domain: ${String(r.domain)}.`, 'identity.auth.scope_not_found');
       throw e;
@@ -211,8 +211,8 @@ function requestedScope(s: S, r: Record<string, unknown>, user: UserRow): TokenS
   }
   if (r.project !== undefined) {
     try {
-      const domainId = r.project_domain === undefined ? undefined : findDomain(s, check.name(r.project_domain, 'auth.project_domain'), undefined, 'auth.project_domain').id;
-      return { type: 'project', id: findProject(s, check.name(r.project, 'auth.project'), undefined, domainId, 'auth.project').id };
+      const domainId = r.project_domain === undefined ? undefined : getDomain(s, check.name(r.project_domain, 'auth.project_domain'), undefined, 'auth.project_domain').id;
+      return { type: 'project', id: getProject(s, check.name(r.project, 'auth.project'), undefined, domainId, 'auth.project').id };
     } catch (e) {
       if ((e as { status?: number }).status === 404) throw new AuthenticationFailed(`Could not find project: ${String(r.project)}.`, 'identity.auth.scope_not_found');
       throw e;
@@ -411,4 +411,4 @@ export function credentialsOf(s: S, v: ValidToken): Record<string, unknown> & { 
   };
 }
 
-export { findProject };
+export { getProject };

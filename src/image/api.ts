@@ -10,8 +10,8 @@ import { downloadData, importImage, stageData, tasksOf, uploadData, type ImportR
 import { ImageNotFound, MemberNotFound } from './errors.js';
 import { addTag, createImage, deleteImage, deleteTag, setActivation, updateImage } from './images.js';
 import { listImages, type ImageListQuery } from './list.js';
-import { addMember, checkShared, findMember, listMembers, removeMember, updateMember } from './members.js';
-import { enforceOn, findImage, makeCtx, type Ctx } from './store.js';
+import { addMember, checkShared, getMember, listMembers, removeMember, updateMember } from './members.js';
+import { enforceOn, getImage, makeCtx, type Ctx } from './context.js';
 import { imageView, memberView, taskView, type ImageList, type ImageView, type MemberList, type MemberView, type TaskView } from './views.js';
 import type { ImageRow, MemberStatus, Visibility } from './types.js';
 
@@ -84,7 +84,7 @@ export class ImageApi {
   /** `GET /v2/images/{id}`. */
   getImage(ref: string): ImageView {
     const ctx = this.read();
-    const image = findImage(ctx, ref);
+    const image = getImage(ctx, ref);
     enforceOn(ctx, 'get_image', image);
     return imageView(ctx.s, image);
   }
@@ -96,33 +96,33 @@ export class ImageApi {
 
   /** `PATCH /v2/images/{id}` with an `application/openstack-images-v2.1-json-patch` body. */
   updateImage(ref: string, changes: readonly ImagePatchOperation[]): ImageView {
-    const id = this.write('update_image', (tx, ctx) => updateImage(tx, ctx, findImage(ctx, ref), changes).id);
+    const id = this.write('update_image', (tx, ctx) => updateImage(tx, ctx, getImage(ctx, ref), changes).id);
     return this.view(id);
   }
 
   /** `DELETE /v2/images/{id}`: 403 while `protected`; the data is removed from Swift. */
   deleteImage(ref: string): void {
-    this.write('delete_image', (tx, ctx) => deleteImage(tx, ctx, findImage(ctx, ref)));
+    this.write('delete_image', (tx, ctx) => deleteImage(tx, ctx, getImage(ctx, ref)));
   }
 
   /** `POST /v2/images/{id}/actions/deactivate` (2.3): `active → deactivated` (a no-op when already deactivated). */
   deactivateImage(ref: string): void {
-    this.write('deactivate', (tx, ctx) => setActivation(tx, ctx, findImage(ctx, ref), 'deactivate'));
+    this.write('deactivate', (tx, ctx) => setActivation(tx, ctx, getImage(ctx, ref), 'deactivate'));
   }
 
   /** `POST /v2/images/{id}/actions/reactivate` (2.3): `deactivated → active` (a no-op when already active). */
   reactivateImage(ref: string): void {
-    this.write('reactivate', (tx, ctx) => setActivation(tx, ctx, findImage(ctx, ref), 'reactivate'));
+    this.write('reactivate', (tx, ctx) => setActivation(tx, ctx, getImage(ctx, ref), 'reactivate'));
   }
 
   /** `PUT /v2/images/{id}/tags/{tag}`. */
   addImageTag(ref: string, tag: string): void {
-    this.write('add_tag', (tx, ctx) => addTag(tx, ctx, findImage(ctx, ref), tag));
+    this.write('add_tag', (tx, ctx) => addTag(tx, ctx, getImage(ctx, ref), tag));
   }
 
   /** `DELETE /v2/images/{id}/tags/{tag}` (404 when the image has no such tag). */
   deleteImageTag(ref: string, tag: string): void {
-    this.write('delete_tag', (tx, ctx) => deleteTag(tx, ctx, findImage(ctx, ref), tag));
+    this.write('delete_tag', (tx, ctx) => deleteTag(tx, ctx, getImage(ctx, ref), tag));
   }
 
   /**
@@ -131,19 +131,19 @@ export class ImageApi {
    */
   uploadImageData(ref: string, data: Uint8Array | string): void {
     const bytes = blobBytes(data, 'data');
-    this.write('upload_image', (tx, ctx) => uploadData(tx, ctx, findImage(ctx, ref), bytes));
+    this.write('upload_image', (tx, ctx) => uploadData(tx, ctx, getImage(ctx, ref), bytes));
   }
 
   /** `GET /v2/images/{id}/file`: a fresh copy of the bytes, or null for Glance's 204 (no data). */
   downloadImageData(ref: string): Uint8Array | null {
     const ctx = this.read();
-    return downloadData(ctx.s, ctx, findImage(ctx, ref));
+    return downloadData(ctx.s, ctx, getImage(ctx, ref));
   }
 
   /** `PUT /v2/images/{id}/stage` (2.6): `queued → uploading`, the data waits in the staging area. */
   stageImageData(ref: string, data: Uint8Array | string): void {
     const bytes = blobBytes(data, 'data');
-    this.write('stage_image', (tx, ctx) => stageData(tx, ctx, findImage(ctx, ref), bytes));
+    this.write('stage_image', (tx, ctx) => stageData(tx, ctx, getImage(ctx, ref), bytes));
   }
 
   /**
@@ -151,7 +151,7 @@ export class ImageApi {
    * staged data (`uploading → importing → active`) as a task; returns the task's id.
    */
   importImage(ref: string, body: ImportRequest): string {
-    return this.write('import_image', (tx, ctx) => importImage(tx, ctx, findImage(ctx, ref), body).id);
+    return this.write('import_image', (tx, ctx) => importImage(tx, ctx, getImage(ctx, ref), body).id);
   }
 
   /** `GET /v2/images/{id}/tasks` (2.12): the image's import tasks. */
@@ -159,7 +159,7 @@ export class ImageApi {
     const ctx = this.read();
     let image: ImageRow;
     try {
-      image = findImage(ctx, ref);
+      image = getImage(ctx, ref);
       enforceOn(ctx, 'get_image', image);
     } catch (e) {
       if (e instanceof CloudError && e.status === 403) throw new ImageNotFound(String(ref));
@@ -171,7 +171,7 @@ export class ImageApi {
   /** `POST /v2/images/{id}/members` (`{ member: <project id or name> }`): only the owner, only for `shared` images. */
   createImageMember(ref: string, body: { member: string }): MemberView {
     const key = this.write('add_member', (tx, ctx) => {
-      const m = addMember(tx, ctx, findImage(ctx, ref), body);
+      const m = addMember(tx, ctx, getImage(ctx, ref), body);
       return [m.image_id, m.member_id] as const;
     });
     return this.memberView(key[0], key[1]);
@@ -180,14 +180,14 @@ export class ImageApi {
   /** `GET /v2/images/{id}/members`: the owner sees every member; a member sees itself. */
   listImageMembers(ref: string): MemberList {
     const ctx = this.read();
-    const members = listMembers(ctx, findImage(ctx, ref));
+    const members = listMembers(ctx, getImage(ctx, ref));
     return Object.freeze({ members: members.map((m) => memberView(ctx.s, m)), schema: '/v2/schemas/members' as const });
   }
 
   /** `GET /v2/images/{id}/members/{member_id}` (every refusal is a 404, as Glance hides them). */
   getImageMember(ref: string, memberId: string): MemberView {
     const ctx = this.read();
-    const image = findImage(ctx, ref);
+    const image = getImage(ctx, ref);
     try {
       checkShared(ctx, image, undefined, 'show');
       enforceOn(ctx, 'get_member', image);
@@ -195,13 +195,13 @@ export class ImageApi {
       if (e instanceof CloudError && e.status === 403) throw new MemberNotFound(image.id, String(memberId));
       throw e;
     }
-    return memberView(ctx.s, findMember(ctx, image, memberId));
+    return memberView(ctx.s, getMember(ctx, image, memberId));
   }
 
   /** `PUT /v2/images/{id}/members/{member_id}` (`{ status }`): only the member itself (or an admin). */
   updateImageMember(ref: string, memberId: string, body: { status: MemberStatus }): MemberView {
     const key = this.write('update_member', (tx, ctx) => {
-      const m = updateMember(tx, ctx, findImage(ctx, ref), memberId, body);
+      const m = updateMember(tx, ctx, getImage(ctx, ref), memberId, body);
       return [m.image_id, m.member_id] as const;
     });
     return this.memberView(key[0], key[1]);
@@ -209,7 +209,7 @@ export class ImageApi {
 
   /** `DELETE /v2/images/{id}/members/{member_id}`: only the owner. */
   deleteImageMember(ref: string, memberId: string): void {
-    this.write('delete_member', (tx, ctx) => removeMember(tx, ctx, findImage(ctx, ref), memberId));
+    this.write('delete_member', (tx, ctx) => removeMember(tx, ctx, getImage(ctx, ref), memberId));
   }
 
   private memberView(imageId: string, memberId: string): MemberView {

@@ -1,18 +1,23 @@
 /**
- * Glance in a new cloud: the store account and DevStack's cirros image.
+ * Glance in a new cloud: its empty slice, the store account and DevStack's cirros image.
  */
-import { ResourceNotFound, setRow, type CloudState, type Tx } from '../core/index.js';
-import { DEFAULT_DOMAIN_ID, findProject } from '../identity/index.js';
+import { ResourceNotFound, emptyTable, setRow, type CloudState, type Tx } from '../core/index.js';
+import { DEFAULT_DOMAIN_ID, getProject } from '../identity/index.js';
 import { accountName } from '../object/index.js';
 import { writeToStore, type Stored } from './data.js';
 import { StoreError } from './errors.js';
 import { imageNotification } from './views.js';
-import type { ImageRow } from './types.js';
+import { IMAGE_DEFAULTS, type ImageConfig, type ImageRow, type ImageState } from './types.js';
+
+/** An empty image slice whose store writes to `account` (`AUTH_<project id>`). */
+export function initialImageState(account: string, config: Partial<Omit<ImageConfig, 'swift_store_account'>> = {}): ImageState {
+  return { config: { ...IMAGE_DEFAULTS, ...config, swift_store_account: account }, images: emptyTable(), members: emptyTable(), tasks: emptyTable() };
+}
 
 /** A project of the default domain by name, or undefined (the presets' `service` and `admin`). */
 function defaultDomainProject(s: CloudState, name: string): { readonly id: string } | undefined {
   try {
-    return findProject(s, name, undefined, DEFAULT_DOMAIN_ID);
+    return getProject(s, name, undefined, DEFAULT_DOMAIN_ID);
   } catch (e) {
     if (e instanceof ResourceNotFound) return undefined;
     throw e;

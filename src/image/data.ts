@@ -12,7 +12,7 @@ import { BadRequest, CloudError, InvalidInput, NotFound, getRow, putBlob, readBl
 import { ensureContainer, fetchObject, storeObject } from '../object/index.js';
 import { ImageForbidden, ImportRefused, InvalidImageStatus, StoreError } from './errors.js';
 import { saveImage, transition } from './images.js';
-import { assertMutable, enforceOn, type Ctx } from './store.js';
+import { assertMutable, enforceOn, type Ctx } from './context.js';
 import { imageNotification } from './views.js';
 import type { ImageLocation, ImageRow, TaskRow } from './types.js';
 

@@ -7,7 +7,7 @@
 import { CloudError, InvalidInput, deleteRow, getRow, releaseBlob, setRow, type Tx } from '../core/index.js';
 import { removeObject } from '../object/index.js';
 import { ImageDuplicate, ImageForbidden, ImageLimitExceeded, InvalidImageStatus, PropertyNotFound, StoreError } from './errors.js';
-import { assertMutable, enforceOn, membersOf, type Ctx } from './store.js';
+import { assertMutable, enforceOn, membersOf, type Ctx } from './context.js';
 import { MYSQL_INT_MAX, SETTABLE, checkCreateBody, checkPatch, type Change } from './validate.js';
 import { imageNotification } from './views.js';
 import { VALID_STATE_TARGETS, type ImageRow, type ImageStatus, type Visibility } from './types.js';

@@ -4,16 +4,16 @@
  * updates, data upload and the `glance-direct` import with md5 / sha512 hashes, the data kept in
  * Swift (the object service), Glance's Zed default policy rules and notifications.
  */
-import './augment.js';
+import './state.js';
+import './events.js';
 
 export { ImageApi, type ImageCreateRequest, type ImagePatchOperation } from './api.js';
 export type { ImportRequest } from './data.js';
 export { imageHashes, IMPORT_TASK } from './data.js';
 export type { ImageListQuery } from './list.js';
 export { SORT_KEYS } from './list.js';
-export { initialImageState } from './store.js';
 export { imageService, type ImageSession } from './service.js';
-export { configureImageService, devstackImages, cirrosBytes, CIRROS_IMAGE_NAME } from './bootstrap.js';
+export { initialImageState, configureImageService, devstackImages, cirrosBytes, CIRROS_IMAGE_NAME } from './bootstrap.js';
 export { GLANCE_POLICIES } from './policies.js';
 export { ImageNotFound, MemberNotFound, InvalidImageStatus, ImageForbidden, ImageDuplicate, PropertyNotFound, ImageLimitExceeded, ImportRefused, StoreError } from './errors.js';
 export type { ImageView, ImageList, MemberView, MemberList, TaskView } from './views.js';
@@ -35,4 +35,4 @@ export {
   type ImageLocation,
   type ImageState,
 } from './types.js';
-export type { ImageNotification, ImageMemberNotification } from './augment.js';
+export type { ImageNotification, ImageMemberNotification } from './events.js';

@@ -6,7 +6,7 @@
  */
 import { InvalidInput, describeValue, tableToArray } from '../core/index.js';
 import { ImageNotFound } from './errors.js';
-import { allowed, dbVisible, memberOf, type Ctx } from './store.js';
+import { allowed, dbVisible, findMember, type Ctx } from './context.js';
 import { imageView, type ImageList } from './views.js';
 import type { ImageRow } from './types.js';
 
@@ -209,7 +209,7 @@ export function listImages(ctx: Ctx, query: unknown): ImageList {
     if (!regular || i.visibility === 'public' || i.visibility === 'community') return true;
     if (ctx.owner !== null && i.owner === ctx.owner) return true;
     if (i.visibility !== 'shared' || ctx.owner === null) return false;
-    const m = memberOf(s, i.id, ctx.owner);
+    const m = findMember(s, i.id, ctx.owner);
     return m !== undefined && (memberStatus === 'all' || m.status === memberStatus);
   };
   let rows = tableToArray(s.image.images).filter((i) => reachable(i) && filters.every((t) => t(i)));

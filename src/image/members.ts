@@ -5,9 +5,9 @@
  * (`_image_member_find`). Every rule is asked after `get_image` (`MemberAPIPolicy._enforce`).
  */
 import { InvalidInput, ResourceNotFound, describeValue, deleteRow, setRow, type Tx } from '../core/index.js';
-import { findProject } from '../identity/index.js';
+import { getProject } from '../identity/index.js';
 import { ImageDuplicate, ImageForbidden, ImageLimitExceeded, MemberNotFound } from './errors.js';
-import { enforceOn, memberOf, membersOf, type Ctx } from './store.js';
+import { enforceOn, findMember, membersOf, type Ctx } from './context.js';
 import { memberNotification } from './views.js';
 import { MEMBER_STATUSES, type ImageRow, type MemberRow, type MemberStatus } from './types.js';
 
@@ -23,9 +23,9 @@ export function checkShared(ctx: Ctx, image: ImageRow, action: Check, verb: stri
 }
 
 /** A member as the database returns it to this caller: an admin sees any, others only on their own images or their own membership. */
-export function findMember(ctx: Ctx, image: ImageRow, memberId: unknown): MemberRow {
+export function getMember(ctx: Ctx, image: ImageRow, memberId: unknown): MemberRow {
   if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 255) throw new InvalidInput('member_id', `expected a project id, got ${describeValue(memberId)}.`);
-  const m = memberOf(ctx.s, image.id, memberId);
+  const m = findMember(ctx.s, image.id, memberId);
   if (m === undefined || !seen(ctx, image, m)) throw new MemberNotFound(image.id, memberId);
   return m;
 }
@@ -44,7 +44,7 @@ function memberProject(ctx: Ctx, ref: unknown): string {
   if (ref.length === 0) throw new InvalidInput('member', "Member can't be empty");
   if (ref.length > 255) throw new InvalidInput('member', `must be at most 255 characters, got ${ref.length}.`);
   try {
-    return findProject(ctx.s, ref, undefined, undefined, 'member').id; // an ambiguous name stays Keystone's 409
+    return getProject(ctx.s, ref, undefined, undefined, 'member').id; // an ambiguous name stays Keystone's 409
   } catch (e) {
     if (!(e instanceof ResourceNotFound)) throw e;
     throw new InvalidInput('member', `No project with id or name '${ref}': a member is a Keystone project.`, 'image.member.unknown_project');
@@ -58,7 +58,7 @@ export function addMember(tx: Tx, ctx: Ctx, image: ImageRow, body: unknown): Mem
   checkShared(ctx, image, 'create', 'create');
   enforceOn(ctx, 'get_image', image);
   enforceOn(ctx, 'add_member', image);
-  if (memberOf(tx.draft, image.id, memberId)) throw new ImageDuplicate('image.member.duplicate', `Member ${memberId} is duplicated for image ${image.id}`, { image_id: image.id, member_id: memberId });
+  if (findMember(tx.draft, image.id, memberId)) throw new ImageDuplicate('image.member.duplicate', `Member ${memberId} is duplicated for image ${image.id}`, { image_id: image.id, member_id: memberId });
   const quota = tx.draft.image.config.image_member_quota;
   const count = membersOf(tx.draft, image.id).length + 1;
   if (quota >= 0 && count > quota) throw new ImageLimitExceeded('members', count, quota);
@@ -77,7 +77,7 @@ export function updateMember(tx: Tx, ctx: Ctx, image: ImageRow, memberId: unknow
   if (status === undefined) throw new InvalidInput('status', 'Status not specified');
   checkShared(ctx, image, 'update', 'update');
   enforceOn(ctx, 'get_member', image);
-  const m = findMember(ctx, image, memberId);
+  const m = getMember(ctx, image, memberId);
   enforceOn(ctx, 'modify_member', image);
   if (typeof status !== 'string' || !(MEMBER_STATUSES as readonly string[]).includes(status)) throw new InvalidInput('status', `Incorrect request: Status must be "pending", "accepted" or "rejected", got ${describeValue(status)}.`);
   const row: MemberRow = { ...m, status: status as MemberStatus, updated_at: tx.now() };
@@ -90,7 +90,7 @@ export function updateMember(tx: Tx, ctx: Ctx, image: ImageRow, memberId: unknow
 export function removeMember(tx: Tx, ctx: Ctx, image: ImageRow, memberId: unknown): void {
   checkShared(ctx, image, 'delete', 'delete');
   enforceOn(ctx, 'get_member', image);
-  const m = findMember(ctx, image, memberId);
+  const m = getMember(ctx, image, memberId);
   enforceOn(ctx, 'delete_member', image);
   deleteRow(tx.draft.image.members, `${image.id}/${m.member_id}`);
   const now = tx.now();

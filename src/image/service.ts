@@ -5,10 +5,9 @@
 import type { ServiceDescriptor } from '../core/index.js';
 import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { ImageApi } from './api.js';
-import { configureImageService, devstackImages } from './bootstrap.js';
+import { configureImageService, devstackImages, initialImageState } from './bootstrap.js';
 import { IMPORT_TASK, runImport } from './data.js';
 import { GLANCE_POLICIES } from './policies.js';
-import { initialImageState } from './store.js';
 
 /** What Glance adds to a session. */
 export interface ImageSession {

@@ -4,7 +4,7 @@
  * Timestamps are `timeutils.isotime`: whole seconds, `Z`.
  */
 import { isoAt, type CloudState } from '../core/index.js';
-import type { ImageMemberNotification, ImageNotification } from './augment.js';
+import type { ImageMemberNotification, ImageNotification } from './events.js';
 import type { ImageRow, MemberRow, TaskRow } from './types.js';
 
 type S = CloudState;

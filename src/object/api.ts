@@ -24,7 +24,7 @@ import {
   type Headers,
 } from './headers.js';
 import { listing, type ListingQuery } from './listing.js';
-import * as store from './store.js';
+import * as servers from './servers.js';
 import { archiveVersion, restoreVersion, checkVersionsHeaders } from './versions.js';
 import { checkManifest, readLargeObject } from './slo.js';
 import type { ContainerRow, Metadata, ObjectRow } from './types.js';
@@ -153,7 +153,7 @@ export class ObjectApi {
       return a;
     }
     if (who?.project_id == null) throw new InvalidInput('options.account', 'this session has no project: name the account (AUTH_<project_id>).');
-    return store.accountName(who.project_id);
+    return servers.accountName(who.project_id);
   }
 
   private auth(s: S, who: SwiftIdentity | null, account: string, need: Need): { owner: boolean } {
@@ -199,10 +199,10 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      const row = store.ensureAccount(tx, account);
+      const row = servers.ensureAccount(tx, account);
       const metadata = mergeMetadata(row.metadata, metadataOf(h, 'account'));
       checkMetadataLimits(metadata, 'account');
-      store.setAccountMetadata(tx, account, metadata);
+      servers.setAccountMetadata(tx, account, metadata);
     });
   }
 
@@ -220,11 +220,11 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      store.ensureAccount(tx, account);
-      const existing = store.getContainerRow(s, account, name);
+      servers.ensureAccount(tx, account);
+      const existing = servers.findContainer(s, account, name);
       const policy = policyFromHeaders(s, h, existing);
       const row = containerFromHeaders(s, h, existing ?? blankContainer(account, name, policy, tx.now()), account);
-      store.putContainerRow(tx, { ...row, put_timestamp: tx.now() });
+      servers.putContainerRow(tx, { ...row, put_timestamp: tx.now() });
       return Object.freeze({ created: existing === undefined });
     });
   }
@@ -233,7 +233,7 @@ export class ObjectApi {
   private listable(s: S, who: SwiftIdentity | null, container: string, options: AccountOption | undefined): { row: ContainerRow; owner: boolean } {
     const name = checkContainerName(container);
     const account = this.accountOf(s, who, options);
-    const row = store.getContainerRow(s, account, name);
+    const row = servers.findContainer(s, account, name);
     const { owner } = this.auth(s, who, account, { kind: 'acl', acl: row?.read_acl ?? '', object: false });
     if (!row) throw new ContainerNotFound(account, name);
     return { row, owner };
@@ -268,9 +268,9 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      const row = store.requireContainer(s, account, name);
+      const row = servers.getContainer(s, account, name);
       if (h.has('x-storage-policy')) policyFromHeaders(s, h, row);
-      store.putContainerRow(tx, { ...containerFromHeaders(s, h, row, account), put_timestamp: tx.now() });
+      servers.putContainerRow(tx, { ...containerFromHeaders(s, h, row, account), put_timestamp: tx.now() });
     });
   }
 
@@ -280,7 +280,7 @@ export class ObjectApi {
       const name = checkContainerName(container);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      store.deleteContainerRow(tx, account, name);
+      servers.deleteContainerRow(tx, account, name);
     });
   }
 
@@ -317,14 +317,14 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       const row = this.writableContainer(s, who, account, c);
-      const manifest = checkManifest(s, account, segments, (acct, cont) => this.auth(s, who, acct, { kind: 'acl', acl: store.getContainerRow(s, acct, cont)?.read_acl ?? '', object: true }));
+      const manifest = checkManifest(s, account, segments, (acct, cont) => this.auth(s, who, acct, { kind: 'acl', acl: servers.findContainer(s, acct, cont)?.read_acl ?? '', object: true }));
       const body = utf8ToBytes(JSON.stringify(manifest.segments.map((x) => ({ name: `/${x.path}`, hash: x.etag, bytes: x.size_bytes }))));
       return this.store(tx, row, o, body, h, new Map(), { segments: manifest.segments, etag: manifest.etag, size: manifest.size });
     });
   }
 
   private writableContainer(s: S, who: SwiftIdentity | null, account: string, container: string): ContainerRow {
-    const row = store.getContainerRow(s, account, container);
+    const row = servers.findContainer(s, account, container);
     this.auth(s, who, account, { kind: 'acl', acl: row?.write_acl ?? '', object: true });
     if (!row) throw new ContainerNotFound(account, container);
     return row;
@@ -342,9 +342,9 @@ export class ObjectApi {
   ): ObjectPutResult {
     const s = tx.draft as S;
     if (bytes.length > CONSTRAINTS.max_file_size) throw new EntityTooLarge('object.too_large', 'Your request is too large.', { bytes: bytes.length, max_file_size: CONSTRAINTS.max_file_size });
-    const live = store.liveObject(s, container.account, container.name, object);
+    const live = servers.findLiveObject(s, container.account, container.name, object);
     if (h.get('if-none-match') === '*' && live) throw new PreconditionFailed(`Object '${object}' exists (If-None-Match: *).`, { object });
-    const md5 = store.etagOf(bytes);
+    const md5 = servers.etagOf(bytes);
     const sent = h.get('etag');
     if (sent !== undefined && slo === null && sent.replace(/"/g, '').toLowerCase() !== md5) throw new UnprocessableEntity(sent, md5);
     const contentType = h.get('content-type') ?? guessType(object);
@@ -354,7 +354,7 @@ export class ObjectApi {
     const deleteAt = deleteAtOf(s, h);
     checkQuota(container, bytes.length - (live?.bytes ?? 0), live ? 0 : 1);
     if (live && container.versions_location !== null) archiveVersion(tx, container, live);
-    const row = store.writeObject(tx, {
+    const row = servers.writeObject(tx, {
       account: container.account,
       container: container.name,
       object,
@@ -370,10 +370,10 @@ export class ObjectApi {
   }
 
   private readable(s: S, who: SwiftIdentity | null, account: string, container: string, object: string): ObjectRow {
-    const c = store.getContainerRow(s, account, container);
+    const c = servers.findContainer(s, account, container);
     this.auth(s, who, account, { kind: 'acl', acl: c?.read_acl ?? '', object: true });
     if (!c) throw new ObjectNotFound(account, container, object, 'no such container');
-    return store.requireObject(s, account, container, object);
+    return servers.getObject(s, account, container, object);
   }
 
   /** `HEAD /v1/{account}/{container}/{object}`. */
@@ -403,7 +403,7 @@ export class ObjectApi {
       const whole =
         row.manifest !== null && multipart_manifest === undefined
           ? readLargeObject(s, row, (acct, cont, name) => this.readable(s, who, acct, cont, name))
-          : store.readObjectData(s, row);
+          : servers.readObjectData(s, row);
       const info = objectInfo(s, row);
       const range = parseRange(h.get('range'), whole.length);
       if (range === 'unsatisfiable') throw new RangeNotSatisfiable(h.get('range') as string, whole.length);
@@ -424,12 +424,12 @@ export class ObjectApi {
       const o = checkObjectName(object);
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
-      const cont = store.getContainerRow(s, account, c);
+      const cont = servers.findContainer(s, account, c);
       this.auth(s, who, account, { kind: 'acl', acl: cont?.write_acl ?? '', object: true });
-      const row = store.requireObject(s, account, c, o);
+      const row = servers.getObject(s, account, c, o);
       const metadata = mergeMetadata({}, metadataOf(h, 'object'));
       checkMetadataLimits(metadata, 'object');
-      store.updateObjectRow(tx, row, { metadata, delete_at: h.has('x-remove-delete-at') ? null : (deleteAtOf(s, h) ?? row.delete_at), content_type: h.get('content-type') ?? row.content_type });
+      servers.updateObjectRow(tx, row, { metadata, delete_at: h.has('x-remove-delete-at') ? null : (deleteAtOf(s, h) ?? row.delete_at), content_type: h.get('content-type') ?? row.content_type });
     });
   }
 
@@ -445,10 +445,10 @@ export class ObjectApi {
       const { multipart_manifest, ...rest } = (options ?? {}) as AccountOption & { multipart_manifest?: unknown };
       if (multipart_manifest !== undefined && multipart_manifest !== 'delete') throw new InvalidInput('options.multipart_manifest', "only 'delete' is accepted.");
       const account = this.accountOf(s, who, rest);
-      const cont = store.getContainerRow(s, account, c);
+      const cont = servers.findContainer(s, account, c);
       this.auth(s, who, account, { kind: 'acl', acl: cont?.write_acl ?? '', object: true });
       if (!cont) throw new ContainerNotFound(account, c);
-      const live = store.liveObject(s, account, c, o);
+      const live = servers.findLiveObject(s, account, c, o);
       if (cont.versions_location !== null && cont.versions_mode === 'stack') {
         if (restoreVersion(tx, cont, o, live)) return;
       } else if (cont.versions_location !== null && cont.versions_mode === 'history' && live) {
@@ -458,11 +458,11 @@ export class ObjectApi {
       if (multipart_manifest === 'delete' && live.manifest !== null) {
         for (const seg of live.manifest) {
           const [segContainer = '', ...segName] = seg.path.split('/');
-          const segRow = store.getObjectRow(s, account, segContainer, segName.join('/'));
-          if (segRow) store.deleteObjectRow(tx, segRow);
+          const segRow = servers.findObject(s, account, segContainer, segName.join('/'));
+          if (segRow) servers.deleteObjectRow(tx, segRow);
         }
       }
-      store.deleteObjectRow(tx, live);
+      servers.deleteObjectRow(tx, live);
     });
   }
 
@@ -483,7 +483,7 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       const source = this.readable(s, who, account, c, o);
-      const bytes = source.manifest !== null ? readLargeObject(s, source, (acct, cont, name) => this.readable(s, who, acct, cont, name)) : store.readObjectData(s, source);
+      const bytes = source.manifest !== null ? readLargeObject(s, source, (acct, cont, name) => this.readable(s, who, acct, cont, name)) : servers.readObjectData(s, source);
       const target = this.writableContainer(s, who, account, destContainer);
       const fresh = (h.get('x-fresh-metadata') ?? '').toLowerCase() === 'true';
       const inherited = new Map(fresh ? [] : Object.entries(source.metadata));
@@ -503,7 +503,7 @@ function blankContainer(account: string, name: string, policy: number, now: numb
 /** The policy a container PUT asks for: unknown 400, a different one for an existing container 409. */
 function policyFromHeaders(s: S, h: HeaderMap, existing: ContainerRow | undefined): number {
   const name = h.get('x-storage-policy');
-  if (name === undefined) return existing?.storage_policy_index ?? store.defaultPolicy(s);
+  if (name === undefined) return existing?.storage_policy_index ?? servers.defaultPolicy(s);
   const policy = s.object.config.policies.find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (!policy) throw new InvalidInput('headers.X-Storage-Policy', `Invalid X-Storage-Policy '${name}'; policies: ${s.object.config.policies.map((p) => p.name).join(', ')}.`);
   if (existing && existing.storage_policy_index !== policy.index) {
@@ -570,7 +570,7 @@ function deleteAtOf(s: S, h: HeaderMap): number | null {
 }
 
 function accountInfo(s: S, account: string): AccountInfo {
-  const row = store.getAccountRow(s, account);
+  const row = servers.findAccount(s, account);
   const containers = row?.container_count ?? 0;
   const objects = row?.object_count ?? 0;
   const bytes = row?.bytes_used ?? 0;

@@ -18,7 +18,7 @@ import {
   type RingBuilderData,
   type RingDeviceInput,
 } from './ring/index.js';
-import * as store from './store.js';
+import * as servers from './servers.js';
 
 /** A ring as `swift-ring-builder <ring>.builder` prints it. */
 export interface RingSummary {
@@ -35,7 +35,7 @@ export interface RingSummary {
   readonly devices: readonly { readonly id: number; readonly region: number; readonly zone: number; readonly ip: string; readonly port: number; readonly device: string; readonly weight: number; readonly parts: number }[];
 }
 
-/** One node of {@link ObjectStorageApi.getNodes}. */
+/** One node of {@link ObjectOperatorApi.getNodes}. */
 export interface NodeView {
   readonly id: number;
   readonly host: string;
@@ -63,7 +63,7 @@ class HostHoldsData extends Conflict {
 }
 
 /** The operator's Swift. */
-export class ObjectStorageApi {
+export class ObjectOperatorApi {
   constructor(private readonly kernel: Kernel) {}
 
   private ringName(s: CloudState, ring: unknown): string {
@@ -154,7 +154,7 @@ export class ObjectStorageApi {
       const names = ring === undefined ? ringNames(s) : [this.ringName(s, ring)];
       const out: Record<string, { parts_moved: number; balance: number; dispersion: number }> = {};
       for (const name of names) out[name] = rebalanceRing(tx, name);
-      store.requestReplication(tx);
+      servers.requestReplication(tx);
       return Object.freeze(out);
     });
   }
@@ -170,7 +170,7 @@ export class ObjectStorageApi {
     const c = container === undefined ? undefined : check.text(container, 'container', 256);
     const o = object === undefined ? undefined : check.text(object, 'object', 1024);
     if (o !== undefined && c === undefined) throw new InvalidInput('container', 'an object path needs its container.');
-    const name = o !== undefined ? objectRing(store.getContainerRow(s, a, c as string)?.storage_policy_index ?? store.defaultPolicy(s)) : c !== undefined ? CONTAINER_RING : ACCOUNT_RING;
+    const name = o !== undefined ? objectRing(servers.findContainer(s, a, c as string)?.storage_policy_index ?? servers.defaultPolicy(s)) : c !== undefined ? CONTAINER_RING : ACCOUNT_RING;
     const ring = ringOf(s, name);
     if (ring === null) throw new InvalidInput('ring', `the ${name} ring has not been rebalanced yet.`);
     const { partition, nodes } = getNodes(ring, a, c, o, { hash_path_prefix: s.object.config.hash_path_prefix, hash_path_suffix: s.object.config.hash_path_suffix });
@@ -186,7 +186,7 @@ export class ObjectStorageApi {
   /** Where an object's copies are now (host, disk, ring device), with whether each answers. */
   locate(account: string, container: string, object: string): readonly (NodeView & { readonly primary: boolean })[] {
     const s = this.kernel.view();
-    const row = store.requireObject(s, check.text(account, 'account', 256), check.text(container, 'container', 256), check.text(object, 'object', 1024));
+    const row = servers.getObject(s, check.text(account, 'account', 256), check.text(container, 'container', 256), check.text(object, 'object', 1024));
     const { ring: ringName, primaries: nodes } = this.getNodes(account, container, object);
     const ring = ringOf(s, ringName);
     return Object.freeze(
@@ -216,7 +216,7 @@ export class ObjectStorageApi {
   failDisk(host: string, disk: string): number {
     return this.kernel.transact('object.disk.fail', (tx) => {
       const h = this.disk(tx.draft as CloudState, host, disk);
-      const lost = store.failDisk(tx, h.name, disk);
+      const lost = servers.failDisk(tx, h.name, disk);
       tx.trace('swift-object-server', `disk ${h.name}/${disk} failed: ${lost} object cop${lost === 1 ? 'y' : 'ies'} lost`);
       return lost;
     });
@@ -226,7 +226,7 @@ export class ObjectStorageApi {
   replaceDisk(host: string, disk: string): void {
     this.kernel.transact('object.disk.replace', (tx) => {
       const h = this.disk(tx.draft as CloudState, host, disk);
-      if (!store.replaceDisk(tx, h.name, disk)) throw new InvalidInput('disk', `disk '${disk}' of '${h.name}' has not failed.`);
+      if (!servers.replaceDisk(tx, h.name, disk)) throw new InvalidInput('disk', `disk '${disk}' of '${h.name}' has not failed.`);
     });
   }
 
@@ -240,8 +240,8 @@ export class ObjectStorageApi {
   }
 
   /** One pass of the object-replicator now (it also runs by itself 30 s after something left copies out of place). */
-  replicate(): store.ReplicationReport {
-    return this.kernel.transact('object.replicate', (tx) => store.replicate(tx));
+  replicate(): servers.ReplicationReport {
+    return this.kernel.transact('object.replicate', (tx) => servers.replicate(tx));
   }
 }
 
@@ -268,6 +268,6 @@ export const OBJECT_HOOKS: ServiceHooks = {
 
 /** The object expirer and the replicator, as timers. */
 export const OBJECT_TASKS: Readonly<Record<string, TaskHandler>> = {
-  'object.expire': (tx, args) => store.expireObject(tx, args as { account: string; container: string; object: string; timestamp: number }),
-  [store.REPLICATE_TASK]: (tx) => store.scheduledReplication(tx),
+  'object.expire': (tx, args) => servers.expireObject(tx, args as { account: string; container: string; object: string; timestamp: number }),
+  [servers.REPLICATE_TASK]: (tx) => servers.scheduledReplication(tx),
 };

@@ -3,7 +3,7 @@
  * kept as builders in the state, with devices made from the storage hosts' disks — what an
  * operator does with `swift-ring-builder … add` and `rebalance` on a new cluster.
  */
-import { InvalidInput, getRow, plain, type CloudState, type Tx } from '../core/index.js';
+import { InvalidInput, getRow, memoSlot, plain, type CloudState, type Memo, type Tx } from '../core/index.js';
 import { findHost, listHosts, listRacks, type Host } from '../hardware/index.js';
 import { addDevice, createRingBuilder, getRing, rebalance, type RingBuilderData, type RingData, type RingDeviceInput, type RingDeviceView } from './ring/index.js';
 
@@ -39,19 +39,21 @@ export function setRingBuilder(tx: Tx, name: string, builder: RingBuilderData): 
   (tx.draft.object as { rings: unknown }).rings = rings;
 }
 
-const ringCache = new WeakMap<RingBuilderData, RingData | null>();
+/** The ring loaded from each (frozen) builder. */
+const RINGS = memoSlot<RingBuilderData, RingData | null>('object.ring');
 
-/** The ring a proxy loads for a builder, or null before its first rebalance. Cached per builder. */
-export function ringOf(s: CloudState, name: string): RingData | null {
+const loadRing = (b: RingBuilderData): RingData | null => (b.replica2part2dev === null ? null : getRing(b));
+
+/**
+ * The ring a proxy loads for a builder, or null before its first rebalance. With a kernel's
+ * `memo`, loaded once per builder (a ring shares the builder's assignment table, so loading
+ * copies only the device list).
+ */
+export function ringOf(s: CloudState, name: string, memo?: Memo): RingData | null {
   const builder = s.object.rings[name];
   if (builder === undefined) return null;
   const b = plain(builder);
-  let ring = ringCache.get(b);
-  if (ring === undefined) {
-    ring = b.replica2part2dev === null ? null : getRing(b);
-    ringCache.set(b, ring);
-  }
-  return ring;
+  return memo === undefined ? loadRing(b) : memo.of(RINGS, b, loadRing);
 }
 
 /**

@@ -8,7 +8,7 @@ import { CONTROLLER_URL, type RequestPipeline, type ValidToken } from '../identi
 import { ObjectApi } from './api.js';
 import { checkObjectOptions, initialObjectState } from './config.js';
 import { buildRings } from './index.js';
-import { OBJECT_HOOKS, OBJECT_TASKS, ObjectStorageApi } from './operator.js';
+import { OBJECT_HOOKS, OBJECT_TASKS, ObjectOperatorApi } from './operator.js';
 import type { RingShape } from './rings.js';
 import type { ObjectConfig } from './types.js';
 
@@ -21,7 +21,7 @@ export interface ObjectSession {
 /** What Swift adds to the cloud. */
 export interface ObjectOperator {
   /** Swift as its operator sees it: rings, where a path lives, disk usage and failures, replication. */
-  readonly object: ObjectStorageApi;
+  readonly object: ObjectOperatorApi;
 }
 
 /** What requests without a token reach. */
@@ -44,6 +44,6 @@ export const objectService: ServiceDescriptor<{ config: ObjectConfig; ring: Ring
   tasks: OBJECT_TASKS,
   bootstrap: (tx, context) => buildRings(tx, context.options.ring),
   session: (requests) => ({ object: new ObjectApi(requests) }),
-  operator: (kernel) => ({ object: new ObjectStorageApi(kernel) }),
+  operator: (kernel) => ({ object: new ObjectOperatorApi(kernel) }),
   anonymous: (requests) => ({ object: new ObjectApi(requests) }),
 };

@@ -6,7 +6,7 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { BadRequest, Conflict, InvalidInput, check, type CloudState } from '../core/index.js';
-import { liveObject, readObjectData } from './store.js';
+import { findLiveObject, readObjectData } from './servers.js';
 import type { ObjectRow, SegmentRow } from './types.js';
 
 /** `max_manifest_segments` (Zed default). */
@@ -41,7 +41,7 @@ export function checkManifest(
     const container = path.slice(0, slash);
     const name = path.slice(slash + 1);
     authorizeRead(account, container);
-    const row = liveObject(s, account, container, name);
+    const row = findLiveObject(s, account, container, name);
     if (!row) return void problems.push(`${path}: 404 Not Found`);
     if (row.manifest !== null) return void problems.push(`${path}: nested manifests are not simulated`);
     if (row.bytes < 1) return void problems.push(`${path}: Too small; each segment must be at least 1 byte.`);

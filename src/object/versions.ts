@@ -9,7 +9,7 @@
 import { InvalidInput, plain, tablePrefix, type CloudState, type Tx } from '../core/index.js';
 import { checkContainerName, type HeaderMap } from './headers.js';
 import { PreconditionFailed } from './errors.js';
-import { getContainerRow, objectKey, readObjectData, writeObject, deleteObjectRow } from './store.js';
+import { findContainer, objectKey, readObjectData, writeObject, deleteObjectRow } from './servers.js';
 import type { ContainerRow, ObjectRow } from './types.js';
 
 /** The versioning fields a container PUT / POST sets (400 for both modes at once or a bad name). */
@@ -34,7 +34,7 @@ export function versionName(s: CloudState, object: string, timestamp: number): s
 }
 
 function archive(s: CloudState, container: ContainerRow): ContainerRow {
-  const target = getContainerRow(s, container.account, container.versions_location as string);
+  const target = findContainer(s, container.account, container.versions_location as string);
   // legacy versioned_writes answers 412 when the archive container is missing
   if (!target) throw new PreconditionFailed(`The versions container '${container.versions_location}' does not exist; create it first.`, { container: container.versions_location });
   return target;

@@ -5,13 +5,10 @@
  * from the hardware and nova.conf's allocation ratios and reservations, and traits from the CPU
  * flags and the driver's capabilities. Runs inside the hardware calls through their hooks.
  */
-import { Conflict, check, getRow, plain, setRow, emptyTable, tableToArray, type CloudState, type ServiceHooks, type Table, type Tx } from '../core/index.js';
-import { logicalCpus, type Host } from '../hardware/index.js';
-import * as placement from './placement/store.js';
-import { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
-import { STANDARD_TRAITS } from './placement/standards.js';
-import { azAggregateUuid } from './host_states.js';
-import type { InventoryRow, ResourceProviderRow } from './placement/types.js';
+import { Conflict, check, getRow, plain, setRow, emptyTable, type CloudState, type ServiceHooks, type Table, type Tx } from '../core/index.js';
+import { listAvailabilityZones, logicalCpus, type Host } from '../hardware/index.js';
+import { CPU_TRAITS_MAPPING, PLACEMENT_ERRORS, STANDARD_TRAITS, deleteProvider, under, type InventoryRow, type ResourceProviderRow } from './placement/index.js';
+import { azUuidIn } from './host_states.js';
 
 /** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
 export interface ComputeConfig {
@@ -169,8 +166,8 @@ export function reportComputeNode(tx: Tx, host: Host): void {
   for (const [rc, inv] of Object.entries(wanted)) inventories[rc] = { resource_provider_uuid: host.id, resource_class: rc, ...inv };
   if (!existing) {
     // create + PUT inventories + PUT traits, written as one row (generation 2, as after those three calls)
-    if (getRow(s.placement.provider_names, host.name) !== undefined) throw new Conflict(placement.PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${host.name} already exists.`, { name: host.name });
-    const aggregates = host.availability_zone === null ? [] : [azAggregateUuid(host.availability_zone)];
+    if (getRow(s.placement.provider_names, host.name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${host.name} already exists.`, { name: host.name });
+    const aggregates = host.availability_zone === null ? [] : [azUuidIn(tx.memo, host.availability_zone)];
     const rp: ResourceProviderRow = { uuid: host.id, id: tx.counter('placement.provider'), name: host.name, generation: aggregates.length > 0 ? 3 : 2, parent_provider_uuid: null, root_provider_uuid: host.id, inventories, usages: {}, traits: computeTraits(host), aggregates };
     setRow(tx.draft.placement.providers, host.id, rp);
     setRow(tx.draft.placement.provider_names, host.name, host.id);
@@ -193,8 +190,8 @@ export function reportComputeNode(tx: Tx, host: Host): void {
     generation += 1;
   }
   // the host's AZ aggregate (nova mirrors aggregate membership into placement); others stay
-  const azs = new Set(tableToArray(s.hardware.availability_zones).map((a) => azAggregateUuid(a.name)));
-  const aggregates = [...new Set([...existing.aggregates.filter((a) => !azs.has(a)), ...(host.availability_zone === null ? [] : [azAggregateUuid(host.availability_zone)])])].sort();
+  const azs = new Set(listAvailabilityZones(s).map((a) => azUuidIn(tx.memo, a.name)));
+  const aggregates = [...new Set([...existing.aggregates.filter((a) => !azs.has(a)), ...(host.availability_zone === null ? [] : [azUuidIn(tx.memo, host.availability_zone)])])].sort();
   if (aggregates.length !== existing.aggregates.length || aggregates.some((a, i) => a !== existing.aggregates[i])) {
     next = { ...next, aggregates };
     generation += 1;
@@ -221,9 +218,9 @@ export function removeComputeNode(tx: Tx, host: Host): void {
   const s = tx.draft as CloudState;
   const rp = getRow(s.placement.providers, host.id);
   if (!rp) return;
-  const consumers = [...placement.under(s.placement.provider_consumers, rp.uuid)].map(([, c]) => c);
+  const consumers = [...under(s.placement.provider_consumers, rp.uuid)].map(([, c]) => c);
   if (consumers.length > 0) throw new Conflict('scheduler.host.in_use', `Host '${host.name}' still holds allocations of ${consumers.length} consumer(s) in placement (${consumers.slice(0, 3).join(', ')}${consumers.length > 3 ? ', …' : ''}); move or delete them first.`, { host: host.name, consumers });
-  placement.deleteProvider(tx, rp);
+  deleteProvider(tx, rp);
 }
 
 /** The resource tracker's reactions to the hardware (nova-compute reporting to Placement). */

@@ -3,63 +3,90 @@
  * datacenter model and its Placement provider (what nova reads from the compute node record and
  * the aggregates). Availability zones of the topology are nova host aggregates with
  * `availability_zone` metadata, mirrored into Placement as provider aggregates.
+ *
+ * This file computes them afresh; the host index (`host_index.ts`) keeps them in a kernel's memo
+ * and brings them up to date from the tables that changed, built from the same functions here.
  */
-import { formatUuid, getRow, plain, tableChanges, tableToArray, type CloudState, type Table } from '../core/index.js';
+import { formatUuid, getRow, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Host } from '../hardware/index.js';
+import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
 import type { Aggregate, HostState } from './filter_scheduler/index.js';
 import { trustHostState } from './filter_scheduler/validate.js';
-import type { ResourceProviderRow } from './placement/types.js';
-import { under } from './placement/store.js';
-import { candidateProviders, providerFits, providerOrder, type ParsedQuery } from './placement/candidates.js';
+import { under, type ConsumerRow, type ResourceProviderRow } from './placement/index.js';
+import { hostIndexOf } from './host_index.js';
 
 /** nova's `[DEFAULT] default_availability_zone` (Zed: `nova`). */
 export const DEFAULT_AVAILABILITY_ZONE = 'nova';
 
 /** The uuid of the host aggregate standing for a topology availability zone (derived from its name). */
 export function azAggregateUuid(az: string): string {
-  let uuid = azUuids.get(az);
-  if (uuid === undefined) {
-    uuid = formatUuid(bytesToHex(sha256(utf8ToBytes(`stacksim:availability_zone:${az}`))));
-    azUuids.set(az, uuid);
-  }
-  return uuid;
+  return formatUuid(bytesToHex(sha256(utf8ToBytes(`stacksim:availability_zone:${az}`))));
 }
 
-/** A pure function's memo (the uuid depends on the name only). */
-const azUuids = new Map<string, string>();
+const AZ_UUIDS = memoSlot<string, string>('scheduler.azAggregateUuid');
 
-/** Aggregates per (immutable) hosts table, and host states per (immutable) provider row. */
-const aggregatesCache = new WeakMap<object, { zones: object; aggregates: Aggregate[] }>();
-const stateCache = new WeakMap<ResourceProviderRow, { host: Host; aggregates: readonly Aggregate[]; state: HostState }>();
+/** {@link azAggregateUuid}, hashed once per name in a kernel's memo. */
+export function azUuidIn(memo: Memo | undefined, az: string): string {
+  return memo === undefined ? azAggregateUuid(az) : memo.byValue(AZ_UUIDS, az, azAggregateUuid);
+}
 
 /** The nova aggregates: one per topology AZ, holding its compute hosts, with `availability_zone` metadata. */
-export function aggregatesOf(s: CloudState): Aggregate[] {
-  const hosts = plain(s.hardware.hosts);
-  const zones = plain(s.hardware.availability_zones);
-  const cached = aggregatesCache.get(hosts);
-  if (cached && cached.zones === zones) return cached.aggregates;
-  const aggregates = computeAggregates(s);
-  aggregatesCache.set(hosts, { zones, aggregates });
-  return aggregates;
-}
-
-function computeAggregates(s: CloudState): Aggregate[] {
+export function computeAggregates(hosts: Table<Host>, zones: Table<AvailabilityZone>, memo?: Memo): Aggregate[] {
   const byAz = new Map<string, string[]>();
-  for (const h of tableToArray(s.hardware.hosts)) {
+  for (const h of tableToArray(hosts)) {
     if (h.availability_zone === null || !h.roles.includes('compute')) continue;
     const list = byAz.get(h.availability_zone) ?? [];
     list.push(h.name);
     byAz.set(h.availability_zone, list);
   }
-  return tableToArray(s.hardware.availability_zones).map((az, i) => ({
+  return tableToArray(zones).map((az, i) => ({
     id: i + 1,
-    uuid: azAggregateUuid(az.name),
+    uuid: azUuidIn(memo, az.name),
     name: az.name,
     hosts: (byAz.get(az.name) ?? []).sort(),
     metadata: { availability_zone: az.name },
   }));
+}
+
+/** The aggregates of a cloud's state, computed afresh (the host index keeps them). */
+export function aggregatesOf(s: CloudState, memo?: Memo): Aggregate[] {
+  return computeAggregates(plain(hostTable(s)), plain(availabilityZoneTable(s)), memo);
+}
+
+/** Where a host is a member (a compute host in an AZ): what the aggregates are computed from. */
+export function membershipOf(host: Host | undefined): string {
+  return host === undefined || host.availability_zone === null || !host.roles.includes('compute') ? '' : `${host.availability_zone}\u0000${host.name}`;
+}
+
+const NO_AGGREGATES: readonly Aggregate[] = Object.freeze([]);
+
+/**
+ * Each host's aggregates (nova's `host_state.aggregates`), by host name: one shared array per
+ * distinct membership, so hosts of one AZ share theirs (the weighers ask once per distinct list).
+ */
+export function membershipsOf(aggregates: readonly Aggregate[]): (hostName: string) => readonly Aggregate[] {
+  const byHost = new Map<string, Aggregate[]>();
+  for (const a of aggregates) {
+    for (const name of a.hosts) {
+      const list = byHost.get(name) ?? [];
+      if (!list.includes(a)) list.push(a);
+      byHost.set(name, list);
+    }
+  }
+  const interned = new Map<string, readonly Aggregate[]>();
+  const byName = new Map<string, readonly Aggregate[]>();
+  for (const [name, mine] of byHost) {
+    mine.sort((x, y) => aggregates.indexOf(x) - aggregates.indexOf(y));
+    const key = mine.map((a) => a.id).join(',');
+    const known = interned.get(key);
+    if (known !== undefined) byName.set(name, known);
+    else {
+      interned.set(key, mine);
+      byName.set(name, mine);
+    }
+  }
+  return (hostName) => byName.get(hostName) ?? NO_AGGREGATES;
 }
 
 function vendorOf(model: string): string {
@@ -69,9 +96,8 @@ function vendorOf(model: string): string {
   return 'Unknown';
 }
 
-/** The parts of a host state that come from the host row and the aggregates alone. */
-interface HostParts {
-  readonly aggregates: readonly Aggregate[];
+/** The parts of a host state that come from the host row and its aggregates alone (shared while the row stays). */
+export interface HostParts {
   readonly ofHost: readonly Aggregate[];
   readonly cpu_info: NonNullable<HostState['cpu_info']>;
   readonly supported_instances: HostState['supported_instances'];
@@ -82,36 +108,16 @@ interface HostParts {
 const NO_METRICS: HostState['metrics'] = Object.freeze([]);
 const NO_STATS: HostState['stats'] = Object.freeze({});
 
-/** Per (immutable) host row: its parts, rebuilt only when the row or the aggregates change. */
-const partsCache = new WeakMap<Host, HostParts>();
-
-/** Per aggregates list: one shared array per distinct membership (hosts of one AZ share theirs). */
-const memberships = new WeakMap<readonly Aggregate[], Map<string, readonly Aggregate[]>>();
-
-function interned(all: readonly Aggregate[], mine: readonly Aggregate[]): readonly Aggregate[] {
-  let byKey = memberships.get(all);
-  if (byKey === undefined) memberships.set(all, (byKey = new Map()));
-  const key = mine.map((a) => a.id).join(',');
-  const known = byKey.get(key);
-  if (known !== undefined) return known;
-  byKey.set(key, mine);
-  return mine;
-}
-
-function partsOf(host: Host, aggregates: readonly Aggregate[]): HostParts {
-  const known = partsCache.get(host);
-  if (known !== undefined && known.aggregates === aggregates) return known;
+/** A host's parts, given its aggregates. */
+export function hostParts(host: Host, ofHost: readonly Aggregate[]): HostParts {
   const arch = /ampere|arm/i.test(host.cpu.model) ? 'aarch64' : 'x86_64';
   const hvTypes = host.hypervisor_type === 'QEMU' ? ['kvm', 'qemu'] : [host.hypervisor_type.toLowerCase()];
-  const parts: HostParts = {
-    aggregates,
-    ofHost: interned(aggregates, aggregates.filter((a) => a.hosts.includes(host.name))),
+  return {
+    ofHost,
     cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
     supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
     service: { disabled: host.state === 'maintenance', disabled_reason: host.state === 'maintenance' ? host.state_reason : null, up: host.state === 'up', forced_down: false },
   };
-  partsCache.set(host, parts);
-  return parts;
 }
 
 function instancesOf(consumers: readonly { uuid: string; project_id: string }[]): HostState['instances'] {
@@ -120,14 +126,28 @@ function instancesOf(consumers: readonly { uuid: string; project_id: string }[])
   return out;
 }
 
+/** The INSTANCE consumers holding allocations on a provider (nova's instances on the host), in key order. */
+export function instanceConsumers(links: Table<string>, consumers: Table<ConsumerRow>, uuid: string): { uuid: string; project_id: string }[] {
+  const out: { uuid: string; project_id: string }[] = [];
+  for (const [, c] of under(links, uuid)) {
+    const row = getRow(consumers, c);
+    if (row && row.consumer_type === 'INSTANCE') out.push({ uuid: row.uuid, project_id: row.project_id });
+  }
+  return out;
+}
+
 /** The HostState nova's scheduler sees for a compute host and its provider. */
 export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[]): HostState {
+  return hostStateFrom(host, rp, hostParts(host, aggregates.filter((a) => a.hosts.includes(host.name))), consumers);
+}
+
+/** {@link hostStateOf} from the host's parts. */
+export function hostStateFrom(host: Host, rp: ResourceProviderRow, parts: HostParts, consumers: readonly { uuid: string; project_id: string }[]): HostState {
   const inv = rp.inventories;
   const used = rp.usages;
   const mem = inv.MEMORY_MB;
   const disk = inv.DISK_GB;
   const vcpu = inv.VCPU;
-  const parts = partsOf(host, aggregates);
   return {
     host: host.name,
     nodename: host.name,
@@ -161,127 +181,28 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
   };
 }
 
-/** HostStates of the compute hosts whose providers are in `uuids` (Placement's candidates), in that order. */
-export function hostStates(s: CloudState, uuids: readonly string[]): HostState[] {
-  const aggregates = aggregatesOf(s);
-  // read the tables themselves, not through the transaction's draft (one unwrap, not one per row)
-  const hosts = plain(s.hardware.hosts);
+/**
+ * HostStates of the compute hosts whose providers are in `uuids` (Placement's candidates), in
+ * that order; a uuid with no compute host or no provider is left out. With a kernel's `memo`
+ * they come from its host index (kept between calls); without, they are computed afresh.
+ */
+export function hostStates(s: CloudState, uuids: readonly string[], memo?: Memo): HostState[] {
+  if (memo !== undefined) {
+    const index = hostIndexOf(memo);
+    index.sync(s);
+    return index.statesOf(uuids);
+  }
+  const hosts = plain(hostTable(s));
   const providers = plain(s.placement.providers);
   const links = plain(s.placement.provider_consumers);
-  const consumerRows = plain(s.placement.consumers);
+  const consumers = plain(s.placement.consumers);
+  const ofHost = membershipsOf(aggregatesOf(s));
   const out: HostState[] = [];
   for (const uuid of uuids) {
     const host = getRow(hosts, uuid);
     const rp = getRow(providers, uuid);
     if (!host || !rp) continue;
-    // rows are immutable: an unchanged provider and host give the same state (allocations bump the provider)
-    const hit = stateCache.get(rp);
-    if (hit && hit.host === host && hit.aggregates === aggregates) {
-      out.push(hit.state);
-      continue;
-    }
-    const consumers: { uuid: string; project_id: string }[] = [];
-    for (const [, c] of under(links, uuid)) {
-      const row = getRow(consumerRows, c);
-      if (row && row.consumer_type === 'INSTANCE') consumers.push({ uuid: row.uuid, project_id: row.project_id });
-    }
-    const state = trustHostState(hostStateOf(host, rp, aggregates, consumers));
-    stateCache.set(rp, { host, aggregates, state });
-    out.push(state);
+    out.push(trustHostState(hostStateFrom(host, rp, hostParts(host, ofHost(host.name)), instanceConsumers(links, consumers, uuid))));
   }
   return out;
-}
-
-/** Placement's candidates for one query and their host states, as of one version of the providers. */
-interface CandidateEntry {
-  readonly providers: Table<ResourceProviderRow>;
-  readonly hosts: Table<Host>;
-  readonly aggregates: readonly Aggregate[];
-  readonly uuids: readonly string[];
-  readonly states: readonly HostState[];
-  /** The candidates' uuids. */
-  readonly candidates: ReadonlySet<string>;
-  /** Where each candidate's host state is in `states` (a provider of no compute host has none). */
-  readonly index: ReadonlyMap<string, number>;
-  /** How many providers (in creation order) the candidates were drawn from: later ones cannot matter. */
-  readonly scanned: number;
-}
-
-/** Candidate entries per provider name index (it changes when providers come or go) and query. */
-const candidateCache = new WeakMap<object, Map<string, CandidateEntry>>();
-/** Each provider's place in creation order, per creation order. */
-const positions = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
-/** More providers changed than this since the cached entry: build it again. */
-const MAX_CHANGES = 64;
-/** Distinct queries remembered per name index (a query is a flavor's resources and traits). */
-const MAX_QUERIES = 32;
-
-/**
- * Placement's allocation candidates for `query` (`key` identifies it) and the HostStates nova's
- * HostManager would give the scheduler for them, in candidate order. Like nova's HostManager,
- * which keeps host states between requests, the last answer for the same query is kept and
- * brought up to date from the providers that changed since (a claim changes one): only those are
- * checked again, unless one of them entered or left the candidates.
- */
-export function candidateHostStates(s: CloudState, query: ParsedQuery, key: string): { uuids: readonly string[]; states: readonly HostState[] } {
-  const providers = plain(s.placement.providers);
-  const hosts = plain(s.hardware.hosts);
-  const aggregates = aggregatesOf(s);
-  const names = plain(s.placement.provider_names);
-  let byQuery = candidateCache.get(names);
-  if (byQuery === undefined) candidateCache.set(names, (byQuery = new Map()));
-  const cached = query.inTree === undefined ? byQuery.get(key) : undefined;
-  let entry = cached && cached.hosts === hosts && cached.aggregates === aggregates ? update(s, cached, query, providers) : null;
-  if (entry === null) {
-    const rps = candidateProviders(s, query);
-    const uuids = rps.map((rp) => rp.uuid);
-    const order = providerOrder(s);
-    const full = query.limit !== undefined && uuids.length >= query.limit;
-    const states = hostStates(s, uuids);
-    entry = {
-      providers,
-      hosts,
-      aggregates,
-      uuids,
-      states,
-      candidates: new Set(uuids),
-      index: new Map(states.map((st, i) => [st.uuid, i])),
-      scanned: full && uuids.length > 0 ? (positionsOf(order).get(uuids[uuids.length - 1] as string) as number) + 1 : order.length,
-    };
-  }
-  if (query.inTree === undefined && entry !== cached) {
-    if (byQuery.size >= MAX_QUERIES && !byQuery.has(key)) byQuery.delete(byQuery.keys().next().value as string);
-    byQuery.set(key, entry);
-  }
-  return entry;
-}
-
-function positionsOf(order: readonly string[]): ReadonlyMap<string, number> {
-  let pos = positions.get(order);
-  if (pos === undefined) positions.set(order, (pos = new Map(order.map((u, i) => [u, i]))));
-  return pos;
-}
-
-/** The entry brought to the current providers, or null when it must be built again. */
-function update(s: CloudState, entry: CandidateEntry, query: ParsedQuery, providers: Table<ResourceProviderRow>): CandidateEntry | null {
-  if (entry.providers === providers) return entry;
-  const changed = tableChanges(entry.providers, providers, MAX_CHANGES);
-  if (changed === null) return null;
-  const pos = positionsOf(providerOrder(s));
-  let states: HostState[] | null = null;
-  for (const uuid of changed) {
-    const at = pos.get(uuid);
-    if (at === undefined) return null; // a provider came or went (the name index would differ too)
-    if (at >= entry.scanned) continue; // beyond the candidates that were drawn
-    const rp = getRow(providers, uuid);
-    const fits = rp !== undefined && providerFits(s, rp, query);
-    if (fits !== entry.candidates.has(uuid)) return null; // it entered or left the candidates
-    const i = entry.index.get(uuid);
-    if (i === undefined) continue;
-    const [state] = hostStates(s, [uuid]);
-    if (state === undefined) return null;
-    states ??= [...entry.states];
-    states[i] = state;
-  }
-  return { ...entry, providers, states: states ?? entry.states };
 }

@@ -5,12 +5,22 @@
  * it; the capacity arithmetic every decision rests on. In a cloud: `session.placement` and
  * `cloud.scheduler.selectDestinations`.
  */
-import './placement/augment.js';
-
-export { capacity, capacityOf, fits, type InventoryRecord } from './capacity.js';
-export { PlacementApi, type ResourceProviderView, type InventoriesView, type InventoryBody, type InventoryView, type AllocationsRequest } from './placement/api.js';
-export { allocationCandidates, parseQuery, type CandidateQuery, type AllocationCandidates, type ProviderSummary } from './placement/candidates.js';
 export {
+  capacity,
+  capacityOf,
+  fits,
+  type InventoryRecord,
+  PlacementApi,
+  type ResourceProviderView,
+  type InventoriesView,
+  type InventoryBody,
+  type InventoryView,
+  type AllocationsRequest,
+  allocationCandidates,
+  parseQuery,
+  type CandidateQuery,
+  type AllocationCandidates,
+  type ProviderSummary,
   initialPlacementState,
   getProvider,
   inventoriesOf,
@@ -23,11 +33,16 @@ export {
   CapacityExceeded,
   PLACEMENT_ERRORS,
   type ConsumerAllocations,
-} from './placement/store.js';
-export type { ResourceProviderRow, InventoryRow, ConsumerRow, PlacementState, AllocationMap } from './placement/types.js';
-export { PLACEMENT_POLICIES } from './placement/policies.js';
-export { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './placement/standards.js';
-export { CPU_TRAITS_MAPPING } from './placement/cpu_traits.js';
+  type ResourceProviderRow,
+  type InventoryRow,
+  type ConsumerRow,
+  type PlacementState,
+  type AllocationMap,
+  PLACEMENT_POLICIES,
+  STANDARD_RESOURCE_CLASSES,
+  STANDARD_TRAITS,
+  CPU_TRAITS_MAPPING,
+} from './placement/index.js';
 export {
   COMPUTE_DEFAULTS,
   computeConfigOf,

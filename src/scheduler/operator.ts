@@ -3,15 +3,26 @@
  * each compute host's Placement inventory, and a per-host view of physical capacity,
  * overcommitted capacity and usage.
  */
-import { InvalidInput, detach, getRow, plain, tableToArray, type CloudState, type Kernel } from '../core/index.js';
-import { getHost, type Host } from '../hardware/index.js';
-import { capacityOf } from './capacity.js';
+import { InvalidInput, detach, getRow, memoSlot, plain, type CloudState, type Kernel, type Memo } from '../core/index.js';
+import { getHost, listHosts, listHostsByName, type Host } from '../hardware/index.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
-import { inventoriesOf, replaceAllocations, usageOf } from './placement/store.js';
-import { parseQuery } from './placement/candidates.js';
-import { aggregatesOf, azAggregateUuid, candidateHostStates } from './host_states.js';
+import { capacityOf, inventoriesOf, parseQuery, replaceAllocations, usageOf } from './placement/index.js';
+import { azUuidIn } from './host_states.js';
+import { hostIndexOf } from './host_index.js';
 import { isolatedAggregates, traitTerms } from './filter_scheduler/request_filters.js';
-import { NoValidHost, checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
+import { NoValidHost, checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfig, type SchedulerConfigInput } from './filter_scheduler/index.js';
+
+/** The checked form of each (frozen) `compute_config.scheduler` the cloud has had. */
+const SCHEDULER_CONFIG = memoSlot<object, SchedulerConfig>('scheduler.config');
+
+/** The scheduler options in force in `s`, checked once per version of them. */
+function schedulerConfigOf(s: CloudState, memo: Memo): SchedulerConfig {
+  return memo.of(SCHEDULER_CONFIG, plain(s.compute_config).scheduler, checkConfig);
+}
+
+function checkConfig(raw: object): SchedulerConfig {
+  return checkSchedulerConfig(raw);
+}
 
 /** One resource class of a host in {@link SchedulerApi.usage}. */
 export interface ResourceUsage {
@@ -50,13 +61,13 @@ export class SchedulerApi {
     this.kernel.transact('scheduler.setComputeConfig', (tx) => {
       const s = tx.draft as CloudState;
       const host = hostRef === null ? undefined : getHost(s, hostRef);
-      setComputeConfig(tx, host, patch, tableToArray(s.hardware.hosts));
+      setComputeConfig(tx, host, patch, listHosts(s));
     });
   }
 
   /** nova-scheduler's options in force (`[filter_scheduler]`, `[scheduler]`, `[metrics]`, `[DEFAULT]`). */
   schedulerConfig(): ReturnType<typeof checkSchedulerConfig> {
-    return checkSchedulerConfig(this.kernel.view().compute_config.scheduler);
+    return schedulerConfigOf(this.kernel.view(), this.kernel.memo);
   }
 
   /** Changes nova-scheduler's options (e.g. `{ filter_scheduler: { enabled_filters: [...], host_subset_size: 3 } }`). */
@@ -82,20 +93,24 @@ export class SchedulerApi {
    */
   selectDestinations(request: unknown): ScheduleResult {
     return this.kernel.transact('scheduler.select_destinations', (tx) => {
-      const s = tx.draft as CloudState;
-      const config = checkSchedulerConfig(plain(s.compute_config).scheduler); // the committed object: checked once
+      // nothing is written before the claim: read the state itself, not through the draft's proxies
+      const s = plain(tx.draft as CloudState);
+      const config = schedulerConfigOf(s, tx.memo);
       const spec = checkRequestSpec(request);
+      // nova's HostManager: the host states kept in the kernel's memo, brought up to date
+      const index = hostIndexOf(tx.memo);
+      index.sync(s);
       const resources: Record<string, number> = { ...requestedResources(spec) };
       // the request filters' traits (flavor, image, image type, image metadata) and compute_status_filter
       const terms = traitTerms(spec, config);
       const forbidden = new Set([...terms.forbidden, 'COMPUTE_STATUS_DISABLED']);
       const required: string[] = [...terms.required, ...[...forbidden].map((t) => `!${t}`)];
       const memberOf: string[] = [];
-      const isolated = isolatedAggregates(aggregatesOf(s), terms, config).filter((a) => a.uuid !== null);
+      const isolated = isolatedAggregates(index.aggregates, terms, config).filter((a) => a.uuid !== null);
       if (isolated.length > 0) memberOf.push(`!in:${isolated.map((a) => a.uuid).join(',')}`);
       if (config.scheduler.query_placement_for_availability_zone && spec.availability_zone !== null) {
         // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
-        if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azAggregateUuid(spec.availability_zone)}`);
+        if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azUuidIn(tx.memo, spec.availability_zone)}`);
       }
       const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
       let query: ReturnType<typeof parseQuery>;
@@ -107,16 +122,20 @@ export class SchedulerApi {
         const reason = `Placement refused the allocation candidates query: ${e.message}`;
         throw new NoValidHost(reason, detach({ outcome: 'no_valid_host' as const, reason, num_instances: spec.num_instances, prefilters: [], instances: [], alternates_round: null, selections: [] }), { stage: 'placement' });
       }
-      const { uuids, states } = candidateHostStates(s, query, JSON.stringify(raw));
-      tx.trace('placement', `allocation candidates: ${uuids.length}`, { resources, required, member_of: memberOf });
+      const { uuids, states, prepared } = index.candidates(s, query, JSON.stringify(raw), config);
+      tx.trace('placement', `allocation candidates: ${uuids.length}`, Object.freeze({ resources: Object.freeze(resources), required: Object.freeze(required), member_of: Object.freeze(memberOf) }));
       // 'candidates': the hosts are Placement's candidates for this query (its pre-filter terms are
       // not asked again), and nova's claim loop is modelled: an instance whose best host cannot take
       // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does
       // the host states are built here (trusted); the explanation is recomputed when read (lazy)
-      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates');
+      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared);
       for (const sel of result.selections) {
+        const before = getRow((tx.draft as CloudState).placement.providers, sel.uuid);
         replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
-        tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, { alternates: sel.alternates.map((a) => a.host) });
+        // tell the host index what the claim did (nova's HostManager consumes from the request)
+        const after = getRow((tx.draft as CloudState).placement.providers, sel.uuid);
+        if (before !== undefined && after !== undefined && after !== before) index.claimed(before, after, { uuid: sel.instance_uuid, project_id: spec.project_id ?? '' });
+        tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, Object.freeze({ alternates: Object.freeze(sel.alternates.map((a) => a.host)) }));
       }
       return result;
     });
@@ -126,9 +145,8 @@ export class SchedulerApi {
   usage(): HostUsage[] {
     const s = this.kernel.view();
     const out: HostUsage[] = [];
-    for (const id of tableToArray(s.hardware.host_names)) {
-      const host = getRow(s.hardware.hosts, id);
-      if (!host || !getRow(s.placement.providers, host.id)) continue;
+    for (const host of listHostsByName(s)) {
+      if (!getRow(s.placement.providers, host.id)) continue;
       const resources: Record<string, ResourceUsage> = {};
       for (const [rc, inv] of inventoriesOf(s, host.id)) {
         const cap = capacityOf(inv);

@@ -7,9 +7,7 @@ import type { ServiceDescriptor } from '../core/index.js';
 import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { checkComputeConfig, COMPUTE_DEFAULTS, COMPUTE_REPORTING_HOOKS, initialComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { SchedulerApi } from './operator.js';
-import { PlacementApi } from './placement/api.js';
-import { PLACEMENT_POLICIES } from './placement/policies.js';
-import { initialPlacementState } from './placement/store.js';
+import { PlacementApi, PLACEMENT_POLICIES, initialPlacementState } from './placement/index.js';
 
 /** What Placement adds to a session. */
 export interface SchedulerSession {

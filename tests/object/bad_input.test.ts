@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CloudError, createCloud, ObjectApi, ObjectStorageApi, type Cloud } from '../../src/index.js';
+import { CloudError, createCloud, ObjectApi, ObjectOperatorApi, type Cloud } from '../../src/index.js';
 import { caught, expectRefusal, type Refusal } from '../support/refusal.js';
 
 function setup(): { cloud: Cloud; api: ObjectApi } {
@@ -90,7 +90,7 @@ describe('bad input to the object service', () => {
     const methods = (proto: object) => Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor' && typeof (proto as Record<string, unknown>)[n] === 'function');
     const source = CASES.map(([, fn]) => fn.toString()).join('\n');
     const api = methods(ObjectApi.prototype).filter((m) => !['identity', 'accountOf', 'auth', 'read', 'write', 'writableContainer', 'store', 'readable', 'listable'].includes(m));
-    const op = methods(ObjectStorageApi.prototype).filter((m) => !['ringName', 'builder', 'setBuilder', 'disk', 'rings', 'builderOf', 'usage', 'replicate', 'locate'].includes(m));
+    const op = methods(ObjectOperatorApi.prototype).filter((m) => !['ringName', 'builder', 'setBuilder', 'disk', 'rings', 'builderOf', 'usage', 'replicate', 'locate'].includes(m));
     for (const m of [...api, ...op]) expect(source, m).toContain(`.${m}(`);
   });
 

@@ -53,14 +53,20 @@ export function ruleName(value: unknown, field: string): string {
   return check.name(value, field, 255);
 }
 
+/**
+ * How check strings are parsed: {@link parsePolicy}, or a kernel's memo of it (the rules are
+ * frozen and parsing is pure, so a cloud that rebuilds its engine parses each text once).
+ */
+export type RuleParser = (text: string, ruleName: string) => PolicyRule;
+
 /** Checks and parses an override's check string; `name` is named in a syntax error. */
-export function parseOverride(name: string, text: unknown, field: string): Override {
+export function parseOverride(name: string, text: unknown, field: string, parse: RuleParser = parsePolicy): Override {
   const t = check.text(text, field, MAX_TEXT);
-  return { text: t, rule: parsePolicy(t, name) };
+  return { text: t, rule: parse(t, name) };
 }
 
 /** Checks one {@link PolicyDefault} of any shape and parses its check strings. */
-export function readDefault(value: unknown, field: string): Registered {
+export function readDefault(value: unknown, field: string, parse: RuleParser = parsePolicy): Registered {
   const d = check.record(value, field);
   check.onlyKeys(d, ['name', 'check_str', 'scope_types', 'description', 'operations', 'deprecated_rule'], field);
   const name = ruleName(d['name'], `${field}.name`);
@@ -106,8 +112,8 @@ export function readDefault(value: unknown, field: string): Registered {
   });
   return {
     info,
-    rule: parsePolicy(checkStr, name),
-    deprecated: deprecated ? parsePolicy(deprecated.check_str, deprecated.name) : undefined,
+    rule: parse(checkStr, name),
+    deprecated: deprecated ? parse(deprecated.check_str, deprecated.name) : undefined,
   };
 }
 

@@ -4,7 +4,9 @@
  */
 import * as check from '../validate.js';
 import { printPolicy, referencedRules, type PolicyRule } from './ast.js';
-import { MAX_TEXT, parseOverride, readDefault, ruleName, type Override, type PolicyDefault, type PolicyScope, type Registered } from './defaults.js';
+import { MAX_TEXT, parseOverride, readDefault, ruleName, type Override, type PolicyDefault, type PolicyScope, type Registered, type RuleParser } from './defaults.js';
+import { parsePolicy } from './parse.js';
+import { memoSlot, type Memo } from '../memo.js';
 import {
   DuplicatePolicy,
   InvalidScope,
@@ -62,6 +64,25 @@ interface Effective {
 /** The rule a `rule:<name>` falls back to when `<name>` is undefined (`[oslo_policy] policy_default_rule`). */
 export const POLICY_DEFAULT_RULE = 'default';
 
+/**
+ * A kernel's parsed check strings by text (a failure is not kept: its error names the rule).
+ * The engine holds this map, not the memo: a fork that starts with its parent's engine keeps
+ * nothing else of the parent's derived data alive.
+ */
+const PARSED_RULES = memoSlot<void, Map<string, PolicyRule>>('core.policy.parsed');
+const MAX_PARSED_RULES = 10_000;
+
+function memoParser(parsed: Map<string, PolicyRule>): RuleParser {
+  return (text, name) => {
+    const known = parsed.get(text);
+    if (known !== undefined) return known;
+    const rule = parsePolicy(text, name);
+    if (parsed.size >= MAX_PARSED_RULES) parsed.clear();
+    parsed.set(text, rule);
+    return rule;
+  };
+}
+
 /** Scope warnings kept; the oldest are dropped first. */
 const MAX_SCOPE_WARNINGS = 1000;
 
@@ -105,7 +126,12 @@ export class PolicyEngine {
     return this.withDefault.has(from) || !this.registered.has(POLICY_DEFAULT_RULE);
   }
 
-  constructor(options: PolicyEngineOptions = {}) {
+  /** How check strings are parsed (through the kernel's memo when the engine has one). */
+  private readonly parse: RuleParser;
+
+  /** `memo`: a kernel's memo, where parsed check strings are kept (a cloud's engine has one). */
+  constructor(options: PolicyEngineOptions = {}, memo?: Memo) {
+    this.parse = memo === undefined ? parsePolicy : memoParser(memo.cell(PARSED_RULES, () => new Map()));
     const o = check.record(options, 'policy');
     check.onlyKeys(o, ['enforceScope', 'enforceNewDefaults', 'rules'], 'policy');
     this.enforceScope = check.optional(o['enforceScope'], 'policy.enforceScope', check.boolean, true);
@@ -113,7 +139,7 @@ export class PolicyEngine {
     const rules = check.optional(o['rules'], 'policy.rules', check.record, {});
     const overrides = new Map<string, Override>();
     for (const [name, text] of Object.entries(rules)) {
-      overrides.set(ruleName(name, 'policy.rules'), parseOverride(name, text, `policy.rules.${name}`));
+      overrides.set(ruleName(name, 'policy.rules'), parseOverride(name, text, `policy.rules.${name}`, this.parse));
     }
     this.commit(this.registered, overrides);
   }
@@ -125,7 +151,7 @@ export class PolicyEngine {
    * registers none of them.
    */
   registerDefaults(defaults: readonly PolicyDefault[]): void {
-    const list = check.array(defaults, 'defaults', (v, f) => readDefault(v, f));
+    const list = check.array(defaults, 'defaults', (v, f) => readDefault(v, f, this.parse));
     const registered = new Map(this.registered);
     for (const d of list) {
       if (registered.has(d.info.name)) throw new DuplicatePolicy(d.info.name);
@@ -143,7 +169,7 @@ export class PolicyEngine {
    */
   setRule(name: string, text: string): PolicyRuleInfo {
     const n = ruleName(name, 'name');
-    const overrides = new Map(this.overrides).set(n, parseOverride(n, text, 'check_str'));
+    const overrides = new Map(this.overrides).set(n, parseOverride(n, text, 'check_str', this.parse));
     this.commit(this.registered, overrides);
     return this.getRule(n);
   }

@@ -61,21 +61,8 @@ export function parsePolicy(text: string, ruleName?: string): PolicyRule {
     throw new PolicySyntaxError(ruleName, String(text), 0, 'a check string must be a string');
   }
   if (text === '') return frozen({ type: 'true' });
-  const known = parsed.get(text);
-  if (known !== undefined) return known;
-  const rule = new Parser(text, ruleName).parse();
-  if (parsed.size >= MAX_MEMO) parsed.clear();
-  parsed.set(text, rule);
-  return rule;
+  return new Parser(text, ruleName).parse();
 }
-
-/**
- * Parsed check strings by text. Parsing is pure and the rules are frozen, so every cloud of a
- * process may share them: a new cloud (or a fork) registers ~200 Keystone defaults without
- * parsing them again. Failures are not remembered (their error names the rule).
- */
-const parsed = new Map<string, PolicyRule>();
-const MAX_MEMO = 10_000;
 
 class Parser {
   private readonly tokens: Token[];

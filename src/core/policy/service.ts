@@ -49,7 +49,7 @@ export class PolicyService {
 
   private engineFor(config: PolicyConfig): PolicyEngine {
     if (this.cached?.config === config) return this.cached.engine;
-    const engine = new PolicyEngine({ enforceScope: config.enforce_scope, enforceNewDefaults: config.enforce_new_defaults, rules: config.rules });
+    const engine = new PolicyEngine({ enforceScope: config.enforce_scope, enforceNewDefaults: config.enforce_new_defaults, rules: config.rules }, this.kernel.memo);
     for (const batch of this.defaults) engine.registerDefaults(batch);
     this.cached = { config, engine };
     return engine;

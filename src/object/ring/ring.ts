@@ -145,12 +145,8 @@ interface Bookkeeping {
   readonly numAssignedDevs: number;
 }
 
-/** `Ring._update_bookkeeping`, once per ring object (rings are frozen; one revived from JSON is a new object). */
-const bookkeeping = new WeakMap<object, Bookkeeping>();
-
+/** `Ring._update_bookkeeping`: computed by each handoff walk when it first needs a handoff. */
 function bookkeepingOf(r: RingData): Bookkeeping {
-  const cached = bookkeeping.get(r);
-  if (cached) return cached;
   const withParts = new Set<number>();
   for (const row of r.replica2part2dev_id) for (const id of row) withParts.add(id);
   const regions = new Set<string>();
@@ -164,9 +160,7 @@ function bookkeepingOf(r: RingData): Bookkeeping {
     ips.add(`${d.region}\u0000${d.zone}\u0000${d.ip}`);
     numAssignedDevs++;
   }
-  const b = { numRegions: regions.size, numZones: zones.size, numIps: ips.size, numAssignedDevs };
-  if (Object.isFrozen(r)) bookkeeping.set(r, b);
-  return b;
+  return { numRegions: regions.size, numZones: zones.size, numIps: ips.size, numAssignedDevs };
 }
 
 /**

@@ -175,7 +175,10 @@ export function checkDeviceInput(value: unknown, field = 'dev'): CheckedDevice {
   };
 }
 
-/** Builders this module produced: deeply frozen and consistent, so they skip the full check. */
+/**
+ * A brand, not a cache: the builders this module itself produced, frozen and consistent, so they
+ * skip the full check. Nothing derived from a builder is kept (derived data lives in a kernel's memo).
+ */
 const trusted = new WeakSet<object>();
 
 /** Marks a builder this module produced (and froze) as consistent. */

@@ -105,9 +105,8 @@ const OPTIONS: { readonly [G in keyof SchedulerConfig]: Readonly<Record<keyof Sc
  * PCIWeigher are refused as not simulated.
  */
 export function checkSchedulerConfig(value: unknown, field = 'config'): SchedulerConfig {
-  if (value === undefined) return SCHEDULER_DEFAULTS;
-  const known = typeof value === 'object' && value !== null ? checkedConfigs.get(value) : undefined;
-  if (known !== undefined) return known;
+  if (value === undefined || value === SCHEDULER_DEFAULTS) return SCHEDULER_DEFAULTS;
+  if (typeof value === 'object' && value !== null && checked.has(value)) return value as SchedulerConfig;
   const rec = check.record(value, field);
   const groups = Object.keys(OPTIONS) as (keyof SchedulerConfig)[];
   check.onlyKeys(rec, groups, field);
@@ -123,15 +122,18 @@ export function checkSchedulerConfig(value: unknown, field = 'config'): Schedule
       (out[group] as Record<string, unknown>)[option] = v === undefined ? defaults[option] : optionCheck(v, `${field}.${group}.${option}`);
     }
   }
-  const config = out as unknown as SchedulerConfig;
-  // a frozen configuration (the cloud's, in its state) cannot change: it is checked once, and
-  // the answer kept frozen (its values are the defaults or come from the frozen input)
-  if (frozenThrough(value)) checkedConfigs.set(value as object, frozenDeep(config));
+  // the answer is frozen through and branded: given back, it is taken as it is (a cloud keeps the
+  // checked form of its own configuration in its kernel's memo, keyed by the frozen input)
+  const config = frozenDeep(out) as unknown as SchedulerConfig;
+  checked.add(config);
   return config;
 }
 
-/** Configurations already checked, by the (deeply frozen) object given. */
-const checkedConfigs = new WeakMap<object, SchedulerConfig>();
+/**
+ * A brand, not a cache: the configurations this function itself built, checked and froze (they
+ * cannot change, so checking one again would give it back). Nothing derived from an input is kept.
+ */
+const checked = new WeakSet<object>();
 
 function frozenDeep<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -139,9 +141,4 @@ function frozenDeep<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-function frozenThrough(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  return Object.isFrozen(value) && Object.values(value).every(frozenThrough);
 }

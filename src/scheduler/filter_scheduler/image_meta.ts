@@ -186,10 +186,7 @@ export function isImageProperty(name: string): boolean {
  */
 export function imageMetaProps(image: ImageMeta | null): ReadonlyMap<string, string | number | boolean> {
   if (image === null) return NO_PROPS;
-  // filters ask once per host: a frozen image (a checked request spec's) is read once
-  const frozen = Object.isFrozen(image) && Object.isFrozen(image.properties);
-  const known = frozen ? propsCache.get(image) : undefined;
-  if (known !== undefined) return known;
+  // the filters that read them ask once per request (their `verdictFor`), not once per host
   const out = new Map<string, string | number | boolean>();
   const props = image.properties;
   for (const [legacy, current] of Object.entries(LEGACY)) {
@@ -199,12 +196,10 @@ export function imageMetaProps(image: ImageMeta | null): ReadonlyMap<string, str
     const kind = FIELDS[key];
     if (kind !== undefined && key !== 'traits_required') out.set(key, coerce(kind, value));
   }
-  if (frozen) propsCache.set(image, out);
   return out;
 }
 
 const NO_PROPS: ReadonlyMap<string, string | number | boolean> = new Map();
-const propsCache = new WeakMap<ImageMeta, ReadonlyMap<string, string | number | boolean>>();
 
 /** A StrictVersion: `major.minor[.patch][{a|b}N]`. */
 interface StrictVersion {

@@ -5,7 +5,7 @@
  * (`trait:X=required` properties), `require_image_type_support`, `transform_image_metadata`
  * and `isolate_aggregates`. Pure functions of the request spec and the configuration.
  */
-import { STANDARD_TRAITS } from '../placement/standards.js';
+import { STANDARD_TRAITS } from '../placement/index.js';
 import type { Aggregate, RequestSpec, SchedulerConfig } from './types.js';
 
 const KNOWN = new Set<string>(STANDARD_TRAITS);

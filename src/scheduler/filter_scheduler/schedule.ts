@@ -2,7 +2,7 @@
  * `schedule()`: nova's filter scheduler as one pure function (`nova/scheduler/manager.py`
  * `select_destinations` → `_schedule`), seeded, explaining itself.
  */
-import { check, detach, formatUuid, randomOver, rngInit, type Random } from '../../core/index.js';
+import { check, detach, formatUuid, randomOver, rngInit, type Memo, type Random } from '../../core/index.js';
 import { NOT_ENOUGH_HOSTS, NoValidHost } from './errors.js';
 import type {
   ClaimTrace,
@@ -18,7 +18,8 @@ import { filterByName } from './filters/index.js';
 import type { HostFilter, HostState, HostWeigher, InstanceGroup, InstanceInfo, RequestSpec, SchedulerConfig } from './types.js';
 import { ALL_WEIGHERS, checkSchedulerConfig } from './config.js';
 import { checkHosts, checkRequestSpec } from './validate.js';
-import { Ranking, weighTotals } from './weigh.js';
+import { Ranking, weighTotals, type RankedHosts } from './weigh.js';
+import type { PreparedHosts } from './prepared.js';
 import { isolatedAggregates, traitTerms } from './request_filters.js';
 import { WEIGHERS, weigherByName } from './weighers/index.js';
 
@@ -92,21 +93,19 @@ function fitFault(h: HostState, claimed: Resources, want: Resources): string | n
   );
 }
 
-/** Freezes objects this module just built (no copy, unlike `detach`). */
-function frozenTree<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) frozenTree(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /** Uuid-shaped instance ids from the seed, on their own stream so they never shift host draws. */
 function generatedUuids(seed: number | string, n: number): string[] {
   const words = rngInit(`instance-uuids:${String(seed)}`);
   const rng = randomOver(() => words);
-  return Array.from({ length: n }, () => formatUuid(Array.from(rng.bytes(16), (x) => x.toString(16).padStart(2, '0')).join('')));
+  return Array.from({ length: n }, () => {
+    let hex = '';
+    for (const x of rng.bytes(16)) hex += HEX[x] as string;
+    return formatUuid(hex);
+  });
 }
+
+/** Each byte as two hex digits (a constant table). */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, x) => x.toString(16).padStart(2, '0'));
 
 /** A filtering step over `hosts`, recorded as nova's filter trace records it. */
 function step(name: string, hosts: readonly WorkHost[], verdict: (h: WorkHost) => true | string, traced = true): [readonly WorkHost[], FilterTrace] {
@@ -135,6 +134,8 @@ interface Context {
   readonly filters: readonly HostFilter[];
   readonly weighers: readonly HostWeigher[];
   readonly rng: Random;
+  /** The host-only verdicts and weights kept for these hosts and this configuration (the cloud's host index). */
+  readonly prepared: PreparedHosts | undefined;
 }
 
 /** nova's `_get_sorted_hosts`: filter (`get_filtered_hosts`), weigh, draw the first from the best subset. */
@@ -188,30 +189,40 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   }
   forced = spec.force_hosts.length > 0 || spec.force_nodes.length > 0;
 
-  if (!forced) {
-    for (const filter of ctx.filters) {
-      if (index > 0 && !filter.runFilterForEachInstance) {
-        skipped.push(filter.name);
-        continue;
+  // the first instance of an untraced decision over hosts the index keeps verdicts and weights for:
+  // the same ranking, without filtering and weighing every host again
+  const kept = index === 0 && !forced && !ctx.traced && destination.length === 0 ? (ctx.prepared?.rankingFor(list, spec, ctx.filters, ctx.weighers) ?? null) : null;
+  let ranking: RankedHosts<WorkHost>;
+  let steps: SortTrace['weighers'] = [];
+  if (kept !== null) {
+    ranking = kept;
+  } else {
+    if (!forced) {
+      for (const filter of ctx.filters) {
+        if (index > 0 && !filter.runFilterForEachInstance) {
+          skipped.push(filter.name);
+          continue;
+        }
+        const [passed, t] = filter.passesAll?.(spec, config)
+          ? [list, { name: filter.name, start: list.length, end: list.length, removed: [] }]
+          : step(filter.name, list, filter.verdictFor?.(spec, config) ?? ((h) => filter.hostPasses(h, spec, config)), ctx.traced);
+        list = passed;
+        filters.push(t);
+        if (list.length === 0) break;
       }
-      const [kept, t] = filter.passesAll?.(spec, config)
-        ? [list, { name: filter.name, start: list.length, end: list.length, removed: [] }]
-        : step(filter.name, list, (h) => filter.hostPasses(h, spec, config), ctx.traced);
-      list = kept;
-      filters.push(t);
-      if (list.length === 0) break;
     }
+    if (list.length === 0) return trace(NO_HOSTS);
+    const weighed = weighTotals(ctx.weighers, list, spec, config, ctx.traced);
+    steps = weighed.steps;
+    ranking = new Ranking(list, weighed.totals);
   }
-  if (list.length === 0) return trace(NO_HOSTS);
-
-  const { totals, steps } = weighTotals(ctx.weighers, list, spec, config, ctx.traced);
-  const ranking = new Ranking(list, totals);
   // the best hosts the draw needs: the host_subset_size first, and every host of the best weight when shuffled
   const size = config.filter_scheduler.host_subset_size;
   const shuffle = config.filter_scheduler.shuffle_best_same_weighed_hosts;
   let m = Math.min(size, ranking.length);
   if (shuffle) while (m < ranking.length && ranking.weightAt(m) === ranking.weightAt(0)) m++;
-  const head = Array.from({ length: m }, (_, k) => ranking.at(k));
+  const head: WorkHost[] = [];
+  for (let k = 0; k < m; k++) head.push(ranking.at(k));
   let shuffled = false;
   if (shuffle) {
     let best = 1;
@@ -244,7 +255,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
 class HostOrder<H> {
   constructor(
     private readonly head: readonly H[],
-    private readonly ranking: Ranking<H> | null,
+    private readonly ranking: RankedHosts<H> | null,
   ) {}
 
   get length(): number {
@@ -252,7 +263,7 @@ class HostOrder<H> {
   }
 
   at(k: number): H {
-    return k < this.head.length ? (this.head[k] as H) : (this.ranking as Ranking<H>).at(k);
+    return k < this.head.length ? (this.head[k] as H) : (this.ranking as RankedHosts<H>).at(k);
   }
 
   toArray(): H[] {
@@ -261,6 +272,12 @@ class HostOrder<H> {
 }
 
 const NO_HOSTS = new HostOrder<never>([], null);
+
+/** The weighers `weight_classes` names, in its order (`all_weighers`: every one). */
+function weighersOf(names: readonly string[]): readonly HostWeigher[] {
+  if (names.length === 1 && names[0] === ALL_WEIGHERS) return WEIGHERS;
+  return names.flatMap((n) => (n === ALL_WEIGHERS ? WEIGHERS : [weigherByName(n) as HostWeigher]));
+}
 
 /** nova's `consume_from_request` plus what `_consume_selected_host` records for server groups. */
 function consume(host: WorkHost, spec: WorkSpec): void {
@@ -360,13 +377,17 @@ function placementCandidates(
  * Throws {@link NoValidHost} (with the explanation) when some instance finds no host,
  * InvalidInput for bad input, and ComputeHostMetricNotFound as MetricsWeigher does.
  * Not simulated: NUMA, PCI, rebuild checks (`_nova_check_type`), granular resource requests.
+ *
+ * `memo`: a {@link Memo} the caller keeps between calls (`new Memo()`), where what the checks
+ * derive is kept — a caller that schedules again over the same hosts with a few replaced has
+ * only those checked again. Without one, every call checks its whole input.
  */
-export function schedule(input: ScheduleInput): ScheduleResult {
+export function schedule(input: ScheduleInput, memo?: Memo): ScheduleResult {
   const rec = check.record(input, 'input');
   check.onlyKeys(rec, ['hosts', 'request', 'config', 'seed', 'placement'], 'input');
   const config = checkSchedulerConfig(rec.config, 'config');
   const request = checkRequestSpec(rec.request, 'request');
-  const hosts = checkHosts(rec.hosts, 'hosts');
+  const hosts = checkHosts(rec.hosts, 'hosts', memo);
   const seed = rec.seed === undefined ? 0 : typeof rec.seed === 'string' ? check.text(rec.seed, 'seed', 1000) : check.number(rec.seed, 'seed');
   const placement = check.optional(rec.placement, 'placement', check.boolean, true);
   // decide without tracing; the explanation is recomputed, traced, when it is read (DESIGN §4)
@@ -380,12 +401,14 @@ export function schedule(input: ScheduleInput): ScheduleResult {
  * explains exactly the selections returned. `placement: 'candidates'` says the hosts are
  * Placement's allocation candidates for this very request (the cloud's query already applied
  * the AZ, status, trait, isolation and capacity terms): the decision skips those steps, which
- * could remove no host, and models the claims as `true` does.
+ * could remove no host, and models the claims as `true` does. `prepared`: the host-only verdicts
+ * and weights the caller keeps for these hosts and `config` (the cloud's host index): the first
+ * instance is then ranked from them, which ranks exactly as filtering and weighing afresh.
  */
-export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean | 'candidates' = true): ScheduleResult {
+export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean | 'candidates' = true, prepared?: PreparedHosts): ScheduleResult {
   let fast: ScheduleResult;
   try {
-    fast = run(hosts, request, config, seed, placement, false);
+    fast = run(hosts, request, config, seed, placement, false, prepared?.config === config ? prepared : undefined);
   } catch (e) {
     // a refusal carries the whole explanation: decide again with tracing on, which throws it
     if (e instanceof NoValidHost) run(hosts, request, config, seed, placement, true);
@@ -401,19 +424,29 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
   });
 }
 
-function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, mode: boolean | 'candidates', traced: boolean): ScheduleResult {
+function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, mode: boolean | 'candidates', traced: boolean, prepared?: PreparedHosts): ScheduleResult {
   const placement = mode !== false;
   // hosts are used as given (frozen); one is copied only when an instance is consumed from it
   const hosts = given as readonly WorkHost[];
   const uuids = request.instance_uuids ?? generatedUuids(seed, request.num_instances);
   const group = request.instance_group;
+  // the request as the filters see it, field by field (a literal, not a spread: it runs for every request)
   const spec: WorkSpec = {
-    ...request,
+    flavor: request.flavor,
+    image: request.image,
+    availability_zone: request.availability_zone,
+    project_id: request.project_id,
+    user_id: request.user_id,
+    scheduler_hints: request.scheduler_hints,
+    instance_group: group === null ? null : { ...group, hosts: [...group.hosts], members: [...group.members, ...uuids.filter((u) => !group.members.includes(u))] },
+    num_instances: request.num_instances,
+    instance_uuids: request.instance_uuids,
     instance_uuid: null,
-    instance_group:
-      group === null
-        ? null
-        : { ...group, hosts: [...group.hosts], members: [...group.members, ...uuids.filter((u) => !group.members.includes(u))] },
+    ignore_hosts: request.ignore_hosts,
+    force_hosts: request.force_hosts,
+    force_nodes: request.force_nodes,
+    requested_destination: request.requested_destination,
+    is_bfv: request.is_bfv,
   };
   const words = rngInit(seed);
   const ctx: Context = {
@@ -421,8 +454,9 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     config,
     spec,
     filters: config.filter_scheduler.enabled_filters.map((n) => filterByName(n) as HostFilter),
-    weighers: config.filter_scheduler.weight_classes.flatMap((n) => (n === ALL_WEIGHERS ? WEIGHERS : [weigherByName(n) as HostWeigher])),
+    weighers: weighersOf(config.filter_scheduler.weight_classes),
     rng: randomOver(() => words),
+    prepared,
   };
 
   const prefilters: FilterTrace[] = [];
@@ -480,7 +514,7 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
         const already = claimed.get(h.uuid) ?? {};
         // Placement sees the host as it was before this request consumed from it
         const fault = fitFault(originals.get(h.uuid) ?? h, already, want);
-        claims.push({ ...ref(h), ok: fault === null, reason: fault });
+        if (traced) claims.push({ host: h.host, nodename: h.nodename, uuid: h.uuid, ok: fault === null, reason: fault });
         if (fault === null) {
           claimed.set(h.uuid, { VCPU: (already.VCPU ?? 0) + (want.VCPU ?? 0), MEMORY_MB: (already.MEMORY_MB ?? 0) + (want.MEMORY_MB ?? 0), DISK_GB: (already.DISK_GB ?? 0) + (want.DISK_GB ?? 0) });
           chosen = h;
@@ -488,9 +522,15 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
         }
       }
     }
-    instances.push({ ...trace, claims, selected: chosen === null ? null : ref(chosen) });
+    // the explanation is recorded when tracing only (an untraced decision's is never read)
+    if (traced) instances.push({ ...trace, claims, selected: chosen === null ? null : ref(chosen) });
     if (chosen === null) fail(NOT_ENOUGH_HOSTS, { stage: 'claim', instance_index: index, eliminated_by: null });
     const host = chosen as WorkHost;
+    if (request.num_instances === 1 && !traced) {
+      // nothing comes after the only instance of an untraced decision that could see the consumption
+      selected.push(host);
+      break;
+    }
     // copy on the first consumption; the copy takes the host's place for the next instances
     let work = copies.get(host.uuid);
     if (work === undefined) {
@@ -519,15 +559,18 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
       const a = pool.at(k);
       if (a.cell_uuid === h.cell_uuid && !chosenUuids.has(a.uuid)) alternates.push(a);
     }
-    return {
+    // built here, fresh, and frozen as built (not copied)
+    return Object.freeze({
       instance_uuid: uuids[i] as string,
-      ...ref(h),
+      host: h.host,
+      nodename: h.nodename,
+      uuid: h.uuid,
       cell_uuid: h.cell_uuid,
-      alternates: alternates.map((a) => ({ ...ref(a), cell_uuid: a.cell_uuid })),
-    };
+      alternates: Object.freeze(alternates.map((a) => Object.freeze({ host: a.host, nodename: a.nodename, uuid: a.uuid, cell_uuid: a.cell_uuid }))),
+    });
   });
   if (!traced) {
-    const frozen = frozenTree(selections); // built here, fresh: frozen in place, not copied
+    const frozen = Object.freeze(selections);
     return Object.freeze({ selections: frozen, explanation: explain({ alternates_round: alternatesRound, selections: frozen }) });
   }
   const explanation = detach(explain({ alternates_round: alternatesRound, selections }));

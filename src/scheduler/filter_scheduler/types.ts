@@ -333,6 +333,18 @@ export interface HostFilter {
    * the per-host calls. Agrees with `hostPasses`; absent means "ask every host".
    */
   passesAll?(spec: RequestSpec, config: SchedulerConfig): boolean;
+  /**
+   * The verdict function for one request, when the filter has work that depends on the request
+   * alone (reading the image's properties): the scheduler asks for it once per request and then
+   * calls it per host. Agrees with `hostPasses`.
+   */
+  verdictFor?(spec: RequestSpec, config: SchedulerConfig): (host: HostState) => FilterVerdict;
+  /**
+   * True when `hostPasses` looks at the host and the configuration only, never the request: a
+   * host's verdict can then be kept with its host state between requests (the cloud's host index
+   * keeps it, as nova's HostManager keeps host states).
+   */
+  readonly hostOnly?: boolean;
 }
 
 /**
@@ -361,4 +373,10 @@ export interface HostWeigher {
    * scheduler then skips the per-host calls. Agrees with `weigh`; absent means "weigh every host".
    */
   uniformWeight?(spec: RequestSpec, config: SchedulerConfig): number | null;
+  /**
+   * True when `weigh` looks at the host and the configuration only, never the request: a host's
+   * raw weight can then be kept with its host state between requests (the cloud's host index
+   * keeps it).
+   */
+  readonly hostOnly?: boolean;
 }

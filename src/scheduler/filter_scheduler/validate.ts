@@ -2,7 +2,7 @@
  * Input checks for the filter scheduler. Each takes `unknown` (notebooks pass anything), fills in
  * defaults, and returns the typed value or throws {@link InvalidInput} naming the field.
  */
-import { InvalidInput, check, describeValue } from '../../core/index.js';
+import { InvalidInput, check, describeValue, memoSlot, type Memo } from '../../core/index.js';
 import { jsonQueryFault } from './filters/json_filter.js';
 import { canonicalArch, canonicalHvType, canonicalVmMode, parseVersionPredicate } from './image_meta.js';
 import {
@@ -326,9 +326,10 @@ const HOST_KEYS = [
 ];
 
 /**
- * Host states already checked (or built by the cloud) and deeply frozen, and their checked parts,
- * each with what it was checked as (`'host'`, or the field it is: `'aggregates'`, `'service'`…),
- * so a part is never taken for a field of another shape. Frozen, so they cannot have changed since.
+ * A brand, not a cache: the host states this module checked (or the cloud built) and deeply
+ * froze, and their checked parts, each with what it was checked as (`'host'`, or the field it is:
+ * `'aggregates'`, `'service'`…), so a part is never taken for a field of another shape. Frozen,
+ * so they cannot have changed since; nothing computed from them is kept here.
  */
 const trusted = new WeakMap<object, string>();
 
@@ -422,20 +423,40 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
   });
 }
 
-/** Checks a list of host states; `(host, nodename)` pairs and uuids must be unique. */
-export function checkHosts(value: unknown, field = 'hosts'): HostState[] {
+/**
+ * Checks a list of host states; `(host, nodename)` pairs and uuids must be unique. With a `memo`
+ * (a kernel's, or one a caller keeps between calls), the last list found unique is kept there: a
+ * caller that checks the same list again with a few host states replaced (the ones it consumed
+ * from) has only those looked at.
+ */
+export function checkHosts(value: unknown, field = 'hosts', memo?: Memo): HostState[] {
   if (!Array.isArray(value)) return arrayOf(value, field, checkHostState);
+  const kept = memo?.cell(LAST_UNIQUE, () => ({ index: null }));
+  const last = kept?.index != null && kept.index.hosts.length === value.length ? kept.index.hosts : null;
   // a host state checked before is taken as it is (no per-item field names built); where the
   // list repeats the last unique list, the very same object needs no lookup at all
-  const last = lastUnique !== null && lastUnique.hosts.length === value.length ? lastUnique.hosts : null;
   const hosts: HostState[] = [];
   for (let i = 0; i < value.length; i++) {
     const v: unknown = value[i];
     if (last !== null && v === last[i]) hosts.push(v as HostState);
     else hosts.push(typeof v === 'object' && v !== null && trusted.get(v) === 'host' ? (v as HostState) : checkHostState(v, `${field}[${i}]`));
   }
-  if (!uniqueSinceLast(hosts)) lastUnique = uniqueIndex(hosts, field);
+  if (kept === undefined) assertUnique(hosts, field);
+  else if (kept.index === null || !uniqueSince(kept.index, hosts)) kept.index = uniqueIndex(hosts, field);
   return hosts;
+}
+
+/** Refuses a `(host, nodename)` pair or a uuid that appears twice, naming the second. */
+function assertUnique(hosts: readonly HostState[], field: string): void {
+  const nodes = new Set<string>();
+  const uuids = new Set<string>();
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i] as HostState;
+    const size = nodes.size;
+    nodes.add(nodeKey(h));
+    if (nodes.size === size) throw new InvalidInput(`${field}[${i}].nodename`, `host '${h.host}' node '${h.nodename}' appears twice.`);
+    if (uuids.size === uuids.add(h.uuid).size) throw new InvalidInput(`${field}[${i}].uuid`, `'${h.uuid}' appears twice.`);
+  }
 }
 
 /** Where each `(host, nodename)` pair and each uuid of a list of unique host states is. */
@@ -445,6 +466,10 @@ interface UniqueIndex {
   readonly uuids: Map<string, number>;
 }
 
+/** The last list a memo's caller had found unique (derived data: the memo's, never module-level). */
+const LAST_UNIQUE = memoSlot<void, { index: UniqueIndex | null }>('scheduler.lastUniqueHosts');
+
+/** A host is one node (nodename = host) almost always: its name alone is its key then. */
 const nodeKey = (h: HostState): string => (h.nodename === h.host ? h.host : `${h.host}\u0000${h.nodename}`);
 
 /** Indexes a list of host states, refusing a pair or a uuid that appears twice. */
@@ -462,15 +487,11 @@ function uniqueIndex(hosts: readonly HostState[], field: string): UniqueIndex {
 }
 
 /**
- * The index of the last list found unique. A caller that schedules again over the same list with
- * a few host states replaced (the ones it consumed from) has only those looked up again.
+ * Whether `hosts` is the indexed list with at most a few entries replaced, none clashing; then
+ * the index is brought to it in place (its `hosts` replaced by a copy of the new list).
  */
-let lastUnique: UniqueIndex | null = null;
-
-/** Whether `hosts` is the last unique list with at most a few entries replaced, none clashing (then the index follows it). */
-function uniqueSinceLast(hosts: readonly HostState[]): boolean {
-  const last = lastUnique;
-  if (last === null || last.hosts.length !== hosts.length) return false;
+function uniqueSince(last: UniqueIndex, hosts: readonly HostState[]): boolean {
+  if (last.hosts.length !== hosts.length) return false;
   const changed: number[] = [];
   for (let i = 0; i < hosts.length; i++) {
     if (hosts[i] !== last.hosts[i]) {
@@ -500,6 +521,7 @@ function uniqueSinceLast(hosts: readonly HostState[]): boolean {
     last.uuids.set(h.uuid, i);
   }
   // a copy: the caller may change its array afterwards
-  lastUnique = { hosts: [...hosts], nodes: last.nodes, uuids: last.uuids };
+  (last as { hosts: readonly HostState[] }).hosts = [...hosts];
   return true;
 }
+

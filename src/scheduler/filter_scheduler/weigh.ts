@@ -47,60 +47,98 @@ export function weighTotals<H extends HostState>(
   const totals = new Float64Array(n);
   const steps: WeigherTrace[] = [];
   if (n <= 1) return { totals, steps };
-  const raw = new Float64Array(n);
+  let raw: Float64Array | null = null;
   for (const weigher of weighers) {
-    const { minval, maxval } = weigher;
-    let lo = Infinity;
-    let hi = -Infinity;
     const uniform = weigher.uniformWeight?.(spec, config) ?? null;
-    if (uniform !== null && !traced) {
-      // every host weighs the same: normalised to 0 unless minval / maxval set a range
-      const u = minval !== null && uniform < minval ? minval : maxval !== null && uniform > maxval ? maxval : uniform;
-      if ((maxval ?? u) - (minval ?? u) === 0) continue;
-    }
-    let emptyMultiplier: number | null = null;
-    for (let i = 0; i < n; i++) {
-      let w = uniform ?? weigher.weigh(hosts[i] as H, spec, config);
-      if (minval !== null && w < minval) w = minval;
-      if (maxval !== null && w > maxval) w = maxval;
-      raw[i] = w;
-      if (w < lo) lo = w;
-      if (w > hi) hi = w;
-    }
-    // nova's normalize: between minval / maxval, else the list's own minimum and maximum
-    const low = minval ?? lo;
-    const range = (maxval ?? hi) - low;
-    const normalised = (i: number): number => (range === 0 ? 0 : ((raw[i] as number) - low) / range);
-    if (!traced) {
-      // every normalised weight is 0 when the range is empty: nothing to add
-      if (range === 0) continue;
-      // the multiplier depends on the host's aggregates only: once per distinct list
-      let lastAggregates: HostState['aggregates'] | null = null;
-      let multiplier = 0;
-      for (let i = 0; i < n; i++) {
-        const h = hosts[i] as H;
-        if (h.aggregates !== lastAggregates) {
-          lastAggregates = h.aggregates;
-          multiplier = h.aggregates.length === 0 && emptyMultiplier !== null ? emptyMultiplier : weigher.multiplier(config, h);
-          if (h.aggregates.length === 0) emptyMultiplier = multiplier;
-        }
-        totals[i] = (totals[i] as number) + (multiplier * ((raw[i] as number) - low)) / range;
-      }
-      continue;
-    }
-    steps.push({
-      name: weigher.name,
-      minval,
-      maxval,
-      hosts: hosts.map((h, i) => {
-        const multiplier = weigher.multiplier(config, h);
-        const score = multiplier * normalised(i);
-        totals[i] = (totals[i] as number) + score;
-        return { host: h.host, nodename: h.nodename, raw: raw[i] as number, normalised: normalised(i), multiplier, score };
-      }),
-    });
+    // every host weighs the same: normalised to 0 unless minval / maxval set a range
+    if (uniform !== null && !traced && uniformRange(weigher, uniform) === 0) continue;
+    raw ??= new Float64Array(n);
+    rawWeights(weigher, hosts, spec, config, uniform, raw);
+    const [low, range] = clampedRange(weigher, raw, n);
+    if (traced) steps.push(tracedStep(weigher, hosts, config, raw, low, range, totals));
+    // every normalised weight is 0 when the range is empty: nothing to add
+    else if (range !== 0) addWeights(weigher, hosts, config, raw, low, range, totals);
   }
   return { totals, steps };
+}
+
+/** The normalisation range of a weigher whose every host weighs `uniform`. */
+export function uniformRange(weigher: HostWeigher, uniform: number): number {
+  const { minval, maxval } = weigher;
+  const u = minval !== null && uniform < minval ? minval : maxval !== null && uniform > maxval ? maxval : uniform;
+  return (maxval ?? u) - (minval ?? u);
+}
+
+// the loops below are kept small and free of closures: they run for every host of every request
+
+function rawWeights<H extends HostState>(weigher: HostWeigher, hosts: readonly H[], spec: RequestSpec, config: SchedulerConfig, uniform: number | null, raw: Float64Array): void {
+  if (uniform !== null) raw.fill(uniform, 0, hosts.length);
+  else for (let i = 0; i < hosts.length; i++) raw[i] = weigher.weigh(hosts[i] as H, spec, config);
+}
+
+/**
+ * Clamps raw weights to the weigher's `[minval, maxval]` in place and gives nova's normalisation
+ * bounds: the low end (`minval`, else the minimum) and the range (`maxval`, else the maximum, minus it).
+ */
+export function clampedRange(weigher: HostWeigher, raw: Float64Array, n: number): [low: number, range: number] {
+  const { minval, maxval } = weigher;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    let w = raw[i] as number;
+    if (minval !== null && w < minval) raw[i] = w = minval;
+    if (maxval !== null && w > maxval) raw[i] = w = maxval;
+    if (w < lo) lo = w;
+    if (w > hi) hi = w;
+  }
+  const low = minval ?? lo;
+  return [low, (maxval ?? hi) - low];
+}
+
+/** Adds `multiplier × (raw − low) / range` to each host's total (the multiplier asked once per distinct aggregates list). */
+function addWeights<H extends HostState>(weigher: HostWeigher, hosts: readonly H[], config: SchedulerConfig, raw: Float64Array, low: number, range: number, totals: Float64Array): void {
+  let lastAggregates: HostState['aggregates'] | null = null;
+  let emptyMultiplier: number | null = null;
+  let multiplier = 0;
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i] as H;
+    if (h.aggregates !== lastAggregates) {
+      lastAggregates = h.aggregates;
+      multiplier = h.aggregates.length === 0 && emptyMultiplier !== null ? emptyMultiplier : weigher.multiplier(config, h);
+      if (h.aggregates.length === 0) emptyMultiplier = multiplier;
+    }
+    totals[i] = weighted(totals[i] as number, multiplier, raw[i] as number, low, range);
+  }
+}
+
+/** One weigher's share added to a total: the one formula, so a total kept between requests is the very number computed afresh. */
+export function weighted(total: number, multiplier: number, raw: number, low: number, range: number): number {
+  return total + (multiplier * (raw - low)) / range;
+}
+
+function tracedStep<H extends HostState>(weigher: HostWeigher, hosts: readonly H[], config: SchedulerConfig, raw: Float64Array, low: number, range: number, totals: Float64Array): WeigherTrace {
+  return {
+    name: weigher.name,
+    minval: weigher.minval,
+    maxval: weigher.maxval,
+    hosts: hosts.map((h, i) => {
+      const multiplier = weigher.multiplier(config, h);
+      const normalised = range === 0 ? 0 : ((raw[i] as number) - low) / range;
+      const score = multiplier * normalised;
+      totals[i] = (totals[i] as number) + score;
+      return { host: h.host, nodename: h.nodename, raw: raw[i] as number, normalised, multiplier, score };
+    }),
+  };
+}
+
+/** Hosts best first, read one at a time: what a decision needs of a ranking. */
+export interface RankedHosts<H> {
+  /** How many hosts are ranked. */
+  readonly length: number;
+  /** The k-th best host (0 is the best). */
+  at(k: number): H;
+  /** The total weight of the k-th best host. */
+  weightAt(k: number): number;
 }
 
 /**
@@ -108,7 +146,7 @@ export function weighTotals<H extends HostState>(
  * ordered lazily: a heap gives the k-th best in O(log n) each, so a request that needs only the
  * best few hosts (one instance, its alternates) does not pay for sorting them all.
  */
-export class Ranking<H> {
+export class Ranking<H> implements RankedHosts<H> {
   readonly #hosts: readonly H[];
   readonly #totals: Float64Array;
   readonly #heap: Int32Array;

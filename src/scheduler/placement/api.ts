@@ -5,7 +5,7 @@
  */
 import { InvalidInput, NotFound, check, getRow, tableToArray, tableValues, type CloudState, type Tx } from '../../core/index.js';
 import type { RequestPipeline } from '../../identity/index.js';
-import { capacity } from '../capacity.js';
+import { capacity } from './capacity.js';
 import { allocationCandidates, parseQuery, type AllocationCandidates, type CandidateQuery } from './candidates.js';
 import * as store from './store.js';
 import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';

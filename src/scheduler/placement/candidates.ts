@@ -7,8 +7,8 @@
  * Not simulated: candidates spanning a provider tree or sharing providers, granular request
  * groups (`resources1=…`, `group_policy`), `root_required`, `same_subtree`.
  */
-import { InvalidInput, check, getRow, plain, tableToArray, type CloudState } from '../../core/index.js';
-import { capacityOf } from '../capacity.js';
+import { InvalidInput, check, getRow, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../../core/index.js';
+import { capacityOf } from './capacity.js';
 import { checkUuid, isResourceClass, isTrait } from './store.js';
 import type { ResourceProviderRow } from './types.js';
 
@@ -121,47 +121,37 @@ export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boo
 }
 
 /**
- * Provider uuids in creation order, cached per (immutable) name index: it changes only when a
- * provider is created, renamed or deleted, not on every allocation as the providers table does.
+ * Provider uuids in creation order, per (frozen) name index: it changes only when a provider is
+ * created, renamed or deleted, not on every allocation as the providers table does.
  */
-const byCreation = new WeakMap<object, readonly string[]>();
+const BY_CREATION = memoSlot<Table<string>, readonly string[]>('placement.providerOrder');
 
-/** Provider uuids in creation order (the order candidates come in). */
-export function providerOrder(s: S): readonly string[] {
+/** Provider uuids in creation order (the order candidates come in); kept in a kernel's `memo` when given. */
+export function providerOrder(s: S, memo?: Memo): readonly string[] {
   const names = plain(s.placement.provider_names);
-  let order = byCreation.get(names);
-  if (order === undefined) {
-    order = Object.freeze(tableToArray(plain(s.placement.providers)).sort((a, b) => a.id - b.id).map((rp) => rp.uuid));
-    byCreation.set(names, order);
-  }
-  return order;
-}
-
-function* providersInOrder(s: S): Generator<ResourceProviderRow> {
-  const providers = plain(s.placement.providers);
-  for (const uuid of providerOrder(s)) {
-    const rp = getRow(providers, uuid);
-    if (rp) yield rp;
-  }
+  const order = (): readonly string[] => Object.freeze(tableToArray(plain(s.placement.providers)).sort((a, b) => a.id - b.id).map((rp) => rp.uuid));
+  return memo === undefined ? order() : memo.of(BY_CREATION, names, order);
 }
 
 /** The providers that can take a parsed query, in creation order, at most `limit` (no summaries built). */
-export function candidateProviders(s: S, q: ParsedQuery): ResourceProviderRow[] {
+export function candidateProviders(s: S, q: ParsedQuery, memo?: Memo): ResourceProviderRow[] {
   const out: ResourceProviderRow[] = [];
-  for (const rp of providersInOrder(s)) {
+  const providers = plain(s.placement.providers);
+  for (const uuid of providerOrder(s, memo)) {
     if (q.limit !== undefined && out.length >= q.limit) break;
-    if (providerFits(s, rp, q)) out.push(rp);
+    const rp = getRow(providers, uuid);
+    if (rp && providerFits(s, rp, q)) out.push(rp);
   }
   return out;
 }
 
 /** The candidates for a query, in provider order (creation order), at most `limit`. */
-export function allocationCandidates(s: S, query: unknown): AllocationCandidates {
+export function allocationCandidates(s: S, query: unknown, memo?: Memo): AllocationCandidates {
   const q = parseQuery(s, query);
   const requests: AllocationCandidates['allocation_requests'][number][] = [];
   const summaries: Record<string, ProviderSummary> = {};
   const wanted = Object.fromEntries(q.resources);
-  for (const rp of candidateProviders(s, q)) {
+  for (const rp of candidateProviders(s, q, memo)) {
     requests.push({ allocations: { [rp.uuid]: { resources: wanted } }, mappings: { '': [rp.uuid] } });
     const resources: Record<string, { capacity: number; used: number }> = {};
     for (const [rc, inv] of Object.entries(rp.inventories)) resources[rc] = { capacity: capacityOf(inv), used: rp.usages[rc] ?? 0 };

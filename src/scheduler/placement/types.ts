@@ -1,6 +1,6 @@
 /** Placement's resources as the state stores them (placement/objects/*). */
 import type { Table } from '../../core/index.js';
-import type { InventoryRecord } from '../capacity.js';
+import type { InventoryRecord } from './capacity.js';
 
 /**
  * A resource provider with everything Placement keeps per provider: inventories by class, usage

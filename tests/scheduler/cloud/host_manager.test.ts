@@ -1,5 +1,5 @@
 /**
- * The scheduler's HostManager cache (`candidateHostStates`): Placement's candidates and their host
+ * The scheduler's HostManager (the host index in the kernel's memo): Placement's candidates and their host
  * states are kept between requests and brought up to date from the providers that changed. Under
  * any sequence of claims, deletions, host failures, maintenance, trait and inventory changes and
  * snapshot restores, it must answer exactly what a fresh computation answers.
@@ -7,7 +7,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createCloud, CloudError, type Cloud } from '../../../src/index.js';
-import { candidateHostStates, hostStates } from '../../../src/scheduler/host_states.js';
+import { hostStates } from '../../../src/scheduler/host_states.js';
+import { hostIndexOf } from '../../../src/scheduler/host_index.js';
 import { candidateProviders, parseQuery } from '../../../src/scheduler/placement/candidates.js';
 import { checkRequestSpec, checkSchedulerConfig, scheduleChecked } from '../../../src/scheduler/filter_scheduler/index.js';
 
@@ -58,7 +59,7 @@ function expectFresh(cloud: Cloud): void {
   const s = cloud.state;
   for (const { raw } of queries()) {
     const q = parseQuery(s, raw);
-    const cached = candidateHostStates(s, q, JSON.stringify(raw));
+    const cached = hostIndexOf(cloud.kernel.memo).candidates(s, q, JSON.stringify(raw));
     const uuids = candidateProviders(s, q).map((rp) => rp.uuid);
     expect(cached.uuids).toEqual(uuids);
     expect(cached.states).toEqual(hostStates(s, uuids));

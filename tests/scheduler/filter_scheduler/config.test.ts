@@ -103,15 +103,18 @@ describe('checkSchedulerConfig', () => {
     expect(caught(() => checkSchedulerConfig({ filter_scheduler: { enabled_filters: ['CoreFilter'] } })).code).toBe('scheduler.filter.not_found');
   });
 
-  it('checks a deeply frozen configuration once (the answer is kept, frozen), and an unfrozen one every time', () => {
+  it('answers a frozen configuration that, given back, is taken as it is; keeps nothing about its input', () => {
     const given = { filter_scheduler: { host_subset_size: 2, enabled_filters: ['ComputeFilter'] }, scheduler: { max_attempts: 2 } };
     const fresh = checkSchedulerConfig(given);
     expect(checkSchedulerConfig(given)).not.toBe(fresh);
+    expect(Object.isFrozen(fresh.filter_scheduler.enabled_filters)).toBe(true);
+    expect(Object.isFrozen(given.filter_scheduler.enabled_filters)).toBe(false); // the caller's objects are left alone
+    expect(checkSchedulerConfig(fresh)).toBe(fresh);
+    // no process-wide memory: a frozen input is checked each time (a cloud keeps its own in its kernel's memo)
     const frozen = Object.freeze({ filter_scheduler: Object.freeze({ host_subset_size: 2, enabled_filters: Object.freeze(['ComputeFilter']) }), scheduler: Object.freeze({ max_attempts: 2 }) });
     const once = checkSchedulerConfig(frozen);
-    expect(checkSchedulerConfig(frozen)).toBe(once);
     expect(once).toEqual(fresh);
-    expect(Object.isFrozen(once.filter_scheduler.enabled_filters)).toBe(true);
+    expect(checkSchedulerConfig(frozen)).not.toBe(once);
     // a bad frozen configuration is refused every time, never kept
     const bad = Object.freeze({ scheduler: Object.freeze({ max_attempts: 0 }) });
     expect(() => checkSchedulerConfig(bad)).toThrow();

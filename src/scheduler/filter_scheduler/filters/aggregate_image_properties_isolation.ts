@@ -1,4 +1,4 @@
-import type { HostFilter } from '../types.js';
+import type { FilterVerdict, HostFilter, HostState, RequestSpec, SchedulerConfig } from '../types.js';
 import { imageMetaProps, isImageProperty } from '../image_meta.js';
 import { pyStr, pyTruthy } from '../py.js';
 import { aggregateMetadataGetByHost, showSet } from './utils.js';
@@ -13,10 +13,15 @@ import { aggregateMetadataGetByHost, showSet } from './utils.js';
 export const AggregateImagePropertiesIsolation: HostFilter = {
   name: 'AggregateImagePropertiesIsolation',
   runFilterForEachInstance: false,
-  hostPasses(host, spec, config) {
-    const namespace = config.filter_scheduler.aggregate_image_properties_isolation_namespace;
-    const separator = config.filter_scheduler.aggregate_image_properties_isolation_separator;
-    const props = imageMetaProps(spec.image);
+  hostPasses: (host, spec, config) => verdictFor(spec, config)(host),
+  verdictFor,
+};
+
+function verdictFor(spec: RequestSpec, config: SchedulerConfig): (host: HostState) => FilterVerdict {
+  const namespace = config.filter_scheduler.aggregate_image_properties_isolation_namespace;
+  const separator = config.filter_scheduler.aggregate_image_properties_isolation_separator;
+  const props = imageMetaProps(spec.image);
+  return (host) => {
     for (const [key, options] of aggregateMetadataGetByHost(host)) {
       if (namespace && !key.startsWith(namespace + separator)) continue;
       if (!isImageProperty(key)) continue;
@@ -26,5 +31,5 @@ export const AggregateImagePropertiesIsolation: HostFilter = {
       }
     }
     return true;
-  },
-};
+  };
+}

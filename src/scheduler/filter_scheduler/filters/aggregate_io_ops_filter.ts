@@ -10,6 +10,7 @@ import { aggregateOverride } from './utils.js';
 export const AggregateIoOpsFilter: HostFilter = {
   name: 'AggregateIoOpsFilter',
   runFilterForEachInstance: true,
+  hostOnly: true,
   hostPasses(host, _spec, config) {
     const configured = config.filter_scheduler.max_io_ops_per_host;
     return ioOpsVerdict(host, aggregateOverride(host, 'max_io_ops_per_host', configured, 'int'));

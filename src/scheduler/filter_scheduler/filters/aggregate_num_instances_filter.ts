@@ -10,6 +10,7 @@ import { aggregateOverride } from './utils.js';
 export const AggregateNumInstancesFilter: HostFilter = {
   name: 'AggregateNumInstancesFilter',
   runFilterForEachInstance: true,
+  hostOnly: true,
   hostPasses(host, _spec, config) {
     const configured = config.filter_scheduler.max_instances_per_host;
     const max = aggregateOverride(host, 'max_instances_per_host', configured, 'int');

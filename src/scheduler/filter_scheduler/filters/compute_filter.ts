@@ -7,6 +7,7 @@ import type { HostFilter } from '../types.js';
 export const ComputeFilter: HostFilter = {
   name: 'ComputeFilter',
   runFilterForEachInstance: false,
+  hostOnly: true,
   hostPasses(host) {
     const { service } = host;
     if (service.disabled) {

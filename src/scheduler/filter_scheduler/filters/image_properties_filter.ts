@@ -1,4 +1,4 @@
-import type { HostFilter, RequestSpec, SchedulerConfig } from '../types.js';
+import type { FilterVerdict, HostFilter, HostState, RequestSpec, SchedulerConfig } from '../types.js';
 import { canonicalArch, imageMetaProps, parseVersionPredicate, versionToString } from '../image_meta.js';
 
 /**
@@ -20,9 +20,14 @@ export const ImagePropertiesFilter: HostFilter = {
   name: 'ImagePropertiesFilter',
   runFilterForEachInstance: false,
   passesAll: (spec, config) => wantedOf(spec, config).wanted.length === 0,
-  hostPasses(host, spec, config) {
-    const { props, wanted } = wantedOf(spec, config);
-    if (wanted.length === 0) return true;
+  hostPasses: (host, spec, config) => verdictFor(spec, config)(host),
+  verdictFor,
+};
+
+function verdictFor(spec: RequestSpec, config: SchedulerConfig): (host: HostState) => FilterVerdict {
+  const { props, wanted } = wantedOf(spec, config);
+  if (wanted.length === 0) return () => true;
+  return (host) => {
     const shown = `(${wanted.join(', ')})`;
     if (host.supported_instances.length === 0) return `image requires ${shown} but the host advertises no supported_instances`;
     const required = props.get('img_hv_requested_version');
@@ -38,5 +43,5 @@ export const ImagePropertiesFilter: HostFilter = {
     return `image requires ${shown}${required ? ` and hypervisor version '${String(required)}'` : ''}; the host supports ${host.supported_instances
       .map((s) => `(${s.join(', ')})`)
       .join(', ')}${version}`;
-  },
-};
+  };
+}

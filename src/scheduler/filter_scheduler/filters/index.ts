@@ -60,8 +60,11 @@ export const NOT_SIMULATED_FILTERS: Readonly<Record<string, string>> = Object.fr
 
 /** The filter named `name`, or undefined. */
 export function filterByName(name: string): HostFilter | undefined {
-  return FILTERS.find((f) => f.name === name);
+  return BY_NAME.get(name);
 }
+
+/** The registry by name (a constant lookup table). */
+const BY_NAME: ReadonlyMap<string, HostFilter> = new Map(FILTERS.map((f) => [f.name, f]));
 
 export {
   AggregateImagePropertiesIsolation,

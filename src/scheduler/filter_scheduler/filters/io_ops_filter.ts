@@ -13,5 +13,6 @@ export function ioOpsVerdict(host: HostState, max: number): true | string {
 export const IoOpsFilter: HostFilter = {
   name: 'IoOpsFilter',
   runFilterForEachInstance: true,
+  hostOnly: true,
   hostPasses: (host, _spec, config) => ioOpsVerdict(host, config.filter_scheduler.max_io_ops_per_host),
 };

@@ -8,6 +8,7 @@ import { parseWeightSetting } from './utils.js';
 export const MetricsFilter: HostFilter = {
   name: 'MetricsFilter',
   runFilterForEachInstance: true,
+  hostOnly: true,
   hostPasses(host, _spec, config) {
     const present = new Set(host.metrics.map((m) => m.name));
     const missing = [...new Set(parseWeightSetting(config.metrics.weight_setting).map(([name]) => name))].filter((n) => !present.has(n));

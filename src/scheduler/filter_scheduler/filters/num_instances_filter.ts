@@ -12,6 +12,7 @@ export function numInstancesVerdict(host: HostState, max: number): true | string
 export const NumInstancesFilter: HostFilter = {
   name: 'NumInstancesFilter',
   runFilterForEachInstance: true,
+  hostOnly: true,
   hostPasses: (host, _spec, config: SchedulerConfig) =>
     numInstancesVerdict(host, config.filter_scheduler.max_instances_per_host),
 };

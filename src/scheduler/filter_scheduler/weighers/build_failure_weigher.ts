@@ -11,6 +11,7 @@ export const BuildFailureWeigher: HostWeigher = {
   name: 'BuildFailureWeigher',
   minval: null,
   maxval: null,
+  hostOnly: true,
   multiplier: (config, host) =>
     -1 * getWeightMultiplier(host, 'build_failure_weight_multiplier', config.filter_scheduler.build_failure_weight_multiplier),
   weigh: (host) => host.failed_builds,

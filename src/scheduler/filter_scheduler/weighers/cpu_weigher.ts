@@ -10,6 +10,7 @@ export const CPUWeigher: HostWeigher = {
   name: 'CPUWeigher',
   minval: 0,
   maxval: null,
+  hostOnly: true,
   multiplier: (config, host) => getWeightMultiplier(host, 'cpu_weight_multiplier', config.filter_scheduler.cpu_weight_multiplier),
   weigh: (host) => host.vcpus_total * host.cpu_allocation_ratio - host.vcpus_used,
 };

@@ -9,6 +9,7 @@ export const DiskWeigher: HostWeigher = {
   name: 'DiskWeigher',
   minval: 0,
   maxval: null,
+  hostOnly: true,
   multiplier: (config, host) => getWeightMultiplier(host, 'disk_weight_multiplier', config.filter_scheduler.disk_weight_multiplier),
   weigh: (host) => host.free_disk_mb,
 };

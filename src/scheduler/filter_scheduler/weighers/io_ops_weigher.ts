@@ -10,6 +10,7 @@ export const IoOpsWeigher: HostWeigher = {
   name: 'IoOpsWeigher',
   minval: 0,
   maxval: null,
+  hostOnly: true,
   multiplier: (config, host) => getWeightMultiplier(host, 'io_ops_weight_multiplier', config.filter_scheduler.io_ops_weight_multiplier),
   weigh: (host) => host.num_io_ops,
 };

@@ -14,6 +14,7 @@ export const MetricsWeigher: HostWeigher = {
   name: 'MetricsWeigher',
   minval: null,
   maxval: null,
+  hostOnly: true,
   multiplier: (config, host) => getWeightMultiplier(host, 'metrics_weight_multiplier', config.metrics.weight_multiplier),
   uniformWeight: (_spec, config) => (config.metrics.weight_setting.length === 0 ? 0.0 : null),
   weigh(host, _spec, config) {

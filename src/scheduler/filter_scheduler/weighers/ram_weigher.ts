@@ -10,6 +10,7 @@ export const RAMWeigher: HostWeigher = {
   name: 'RAMWeigher',
   minval: 0,
   maxval: null,
+  hostOnly: true,
   multiplier: (config, host) => getWeightMultiplier(host, 'ram_weight_multiplier', config.filter_scheduler.ram_weight_multiplier),
   weigh: (host) => host.free_ram_mb,
 };

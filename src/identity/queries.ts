@@ -1,6 +1,7 @@
 /**
  * Guarded getters and index keys of the identity slice. Every way from an id or a name to a
- * Keystone record goes through here.
+ * Keystone record goes through here: `getX(state, ref)` returns the row or throws identity's 404
+ * (`identity.<kind>.not_found`); names resolve only among the rows `visible` lets through.
  */
 import { Duplicate, getRow, namedTable, plain, resolveRef, tableEntries, tableToArray, type CloudState, type NamedTable } from '../core/index.js';
 import type { DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
@@ -86,7 +87,7 @@ function byNameAcrossDomains<T extends { readonly name: string }>(s: S, named: N
 }
 
 /** A domain by id or name (404 `identity.domain.not_found`). */
-export function findDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all, field = 'domain'): DomainRow {
+export function getDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all, field = 'domain'): DomainRow {
   return plain(
     resolveRef<DomainRow>(ref, {
       kind: 'identity.domain',
@@ -104,7 +105,7 @@ export function findDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all
 }
 
 /** A project by id or name (optionally within one domain). */
-export function findProject(s: S, ref: unknown, visible: Visible<ProjectRow> = all, domainId?: string, field = 'project'): ProjectRow {
+export function getProject(s: S, ref: unknown, visible: Visible<ProjectRow> = all, domainId?: string, field = 'project'): ProjectRow {
   const byId = (id: string) => {
     const p = getRow(s.identity.projects, id);
     return p && visible(p) && (domainId === undefined || p.domain_id === domainId) ? p : undefined;
@@ -113,7 +114,7 @@ export function findProject(s: S, ref: unknown, visible: Visible<ProjectRow> = a
 }
 
 /** A user by id or name (optionally within one domain). */
-export function findUser(s: S, ref: unknown, visible: Visible<UserRow> = all, domainId?: string, field = 'user'): UserRow {
+export function getUser(s: S, ref: unknown, visible: Visible<UserRow> = all, domainId?: string, field = 'user'): UserRow {
   const byId = (id: string) => {
     const u = getRow(s.identity.users, id);
     return u && visible(u) && (domainId === undefined || u.domain_id === domainId) ? u : undefined;
@@ -122,7 +123,7 @@ export function findUser(s: S, ref: unknown, visible: Visible<UserRow> = all, do
 }
 
 /** A group by id or name. */
-export function findGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, domainId?: string, field = 'group'): GroupRow {
+export function getGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, domainId?: string, field = 'group'): GroupRow {
   const byId = (id: string) => {
     const g = getRow(s.identity.groups, id);
     return g && visible(g) && (domainId === undefined || g.domain_id === domainId) ? g : undefined;
@@ -131,7 +132,7 @@ export function findGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, 
 }
 
 /** A role by id or (case-insensitive) name: global roles, then domain-specific ones. */
-export function findRole(s: S, ref: unknown, visible: Visible<RoleRow> = all, field = 'role'): RoleRow {
+export function getRole(s: S, ref: unknown, visible: Visible<RoleRow> = all, field = 'role'): RoleRow {
   const byId = (id: string) => {
     const r = getRow(s.identity.roles, id);
     return r && visible(r) ? r : undefined;

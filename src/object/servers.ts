@@ -1,9 +1,10 @@
 /**
- * The storage engine under Swift's proxy: accounts, containers and objects as rows, and every
- * object's copies on ring devices — placed on the primaries of its partition, on handoffs when a
- * primary does not answer, a write quorum or nothing, reads from any copy that answers, and the
- * replicator that puts copies back where the ring wants them. Internal: the object API (and
- * Glance) call these inside their transactions.
+ * The account, container and object servers under Swift's proxy: accounts, containers and
+ * objects as rows, and every object's copies on ring devices — placed on the primaries of its
+ * partition, on handoffs when a primary does not answer, a write quorum or nothing, reads from
+ * any copy that answers, and the replicator that puts copies back where the ring wants them.
+ * Internal: the object API (and Glance) call these inside their transactions. `findX` answers
+ * the row or undefined; `getX` throws the object service's 404.
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -30,14 +31,14 @@ const hashOptions = (s: S) => ({ hash_path_prefix: s.object.config.hash_path_pre
 // ---------------------------------------------------------------- accounts
 
 /** The account row, or undefined when the account was never used. */
-export function getAccountRow(s: S, account: string): AccountRow | undefined {
+export function findAccount(s: S, account: string): AccountRow | undefined {
   return getRow(s.object.accounts, account);
 }
 
 /** The account, created on first use (`account_autocreate = true`, as with keystoneauth). */
 export function ensureAccount(tx: Tx, account: string): AccountRow {
   const s = tx.draft as S;
-  const existing = getAccountRow(s, account);
+  const existing = findAccount(s, account);
   if (existing) return existing;
   quorumNodes(s, ACCOUNT_RING, 'account', [account]);
   const row: AccountRow = {
@@ -54,7 +55,7 @@ export function ensureAccount(tx: Tx, account: string): AccountRow {
 }
 
 function bumpAccount(tx: Tx, account: string, d: { containers?: number; objects?: number; bytes?: number }): void {
-  const row = getAccountRow(tx.draft as S, account);
+  const row = findAccount(tx.draft as S, account);
   if (!row) return;
   setRow(tx.draft.object.accounts, account, {
     ...row,
@@ -73,13 +74,13 @@ export function setAccountMetadata(tx: Tx, account: string, metadata: Metadata):
 // ---------------------------------------------------------------- containers
 
 /** The container row, or undefined. */
-export function getContainerRow(s: S, account: string, container: string): ContainerRow | undefined {
+export function findContainer(s: S, account: string, container: string): ContainerRow | undefined {
   return getRow(s.object.containers, containerKey(account, container));
 }
 
 /** The container row (404 `object.container.not_found`). */
-export function requireContainer(s: S, account: string, container: string): ContainerRow {
-  const row = getContainerRow(s, account, container);
+export function getContainer(s: S, account: string, container: string): ContainerRow {
+  const row = findContainer(s, account, container);
   if (!row) throw new ContainerNotFound(account, container);
   return row;
 }
@@ -102,7 +103,7 @@ export function putContainerRow(tx: Tx, row: ContainerRow): void {
 /** Deletes an empty container (409 `object.container.not_empty` otherwise). */
 export function deleteContainerRow(tx: Tx, account: string, container: string): void {
   const s = tx.draft as S;
-  const row = requireContainer(s, account, container);
+  const row = getContainer(s, account, container);
   if (row.object_count > 0) throw new ContainerNotEmpty(container, row.object_count);
   quorumNodes(s, CONTAINER_RING, 'container', [account, container]);
   deleteRow(tx.draft.object.containers, containerKey(account, container));
@@ -113,7 +114,7 @@ export function deleteContainerRow(tx: Tx, account: string, container: string): 
 export function ensureContainer(tx: Tx, account: string, container: string): void {
   ensureAccount(tx, account);
   const s = tx.draft as S;
-  if (getContainerRow(s, account, container)) return;
+  if (findContainer(s, account, container)) return;
   putContainerRow(tx, {
     account,
     name: container,
@@ -185,7 +186,7 @@ function quorumNodes(s: S, ringName: string, kind: string, path: [string, string
 // ---------------------------------------------------------------- objects
 
 /** The object row (expired or not), or undefined. */
-export function getObjectRow(s: S, account: string, container: string, object: string): ObjectRow | undefined {
+export function findObject(s: S, account: string, container: string, object: string): ObjectRow | undefined {
   return getRow(s.object.objects, objectKey(account, container, object));
 }
 
@@ -193,8 +194,8 @@ export function getObjectRow(s: S, account: string, container: string, object: s
 export const isExpired = (row: ObjectRow, now: number): boolean => row.delete_at !== null && row.delete_at <= now;
 
 /** The object row if it exists and has not expired, else undefined. */
-export function liveObject(s: S, account: string, container: string, object: string): ObjectRow | undefined {
-  const row = getObjectRow(s, account, container, object);
+export function findLiveObject(s: S, account: string, container: string, object: string): ObjectRow | undefined {
+  const row = findObject(s, account, container, object);
   return row && !isExpired(row, s.meta.clock.now) ? row : undefined;
 }
 
@@ -202,8 +203,8 @@ export function liveObject(s: S, account: string, container: string, object: str
  * The object as a GET or HEAD finds it: 404 when missing or expired (the object server hides an
  * object past its `X-Delete-At` before the expirer removes it).
  */
-export function requireObject(s: S, account: string, container: string, object: string): ObjectRow {
-  const row = getObjectRow(s, account, container, object);
+export function getObject(s: S, account: string, container: string, object: string): ObjectRow {
+  const row = findObject(s, account, container, object);
   if (!row) throw new ObjectNotFound(account, container, object);
   if (isExpired(row, s.meta.clock.now)) throw new ObjectNotFound(account, container, object, 'expired');
   return row;
@@ -244,9 +245,9 @@ function addUsage(tx: Tx, copies: readonly ObjectCopy[], bytes: number, sign: 1 
  */
 export function writeObject(tx: Tx, w: ObjectWrite): ObjectRow {
   const s = tx.draft as S;
-  const container = requireContainer(s, w.account, w.container);
+  const container = getContainer(s, w.account, w.container);
   const { nodes, replicas, handoffs } = quorumNodes(s, objectRing(container.storage_policy_index), 'object', [w.account, w.container, w.object]);
-  const old = getObjectRow(s, w.account, w.container, w.object);
+  const old = findObject(s, w.account, w.container, w.object);
   if (old) dropObject(tx, old);
   const copies = nodes.map((n) => ({ device: n.id, host: n.ip, disk: n.device }));
   const row: ObjectRow = {
@@ -273,7 +274,7 @@ export function writeObject(tx: Tx, w: ObjectWrite): ObjectRow {
 }
 
 function bumpContainer(tx: Tx, account: string, container: string, objects: number, bytes: number): void {
-  const row = getContainerRow(tx.draft as S, account, container);
+  const row = findContainer(tx.draft as S, account, container);
   if (row) setRow(tx.draft.object.containers, containerKey(account, container), { ...row, object_count: row.object_count + objects, bytes_used: row.bytes_used + bytes });
   bumpAccount(tx, account, { objects, bytes });
 }
@@ -289,7 +290,7 @@ function dropObject(tx: Tx, row: ObjectRow): void {
 /** Deletes an object (a write: it needs a quorum of the object's devices to answer). */
 export function deleteObjectRow(tx: Tx, row: ObjectRow): void {
   const s = tx.draft as S;
-  const container = requireContainer(s, row.account, row.container);
+  const container = getContainer(s, row.account, row.container);
   // a delete is a write (a tombstone on each node): the same quorum
   quorumNodes(s, objectRing(container.storage_policy_index), 'object', [row.account, row.container, row.name]);
   dropObject(tx, row);
@@ -322,7 +323,7 @@ export function readObjectData(s: S, row: ObjectRow): Uint8Array {
 /** The object-expirer for one object: deletes it if it still is the version that was to expire. */
 export function expireObject(tx: Tx, args: { account: string; container: string; object: string; timestamp: number }): void {
   const s = tx.draft as S;
-  const row = getObjectRow(s, args.account, args.container, args.object);
+  const row = findObject(s, args.account, args.container, args.object);
   if (!row || row.timestamp !== args.timestamp || !isExpired(row, tx.now())) return;
   dropObject(tx, row);
   tx.trace('swift-object-expirer', `deleted expired ${args.account}/${args.container}/${args.object}`);
@@ -408,7 +409,7 @@ export function replicate(tx: Tx): ReplicationReport {
       lost++;
       continue;
     }
-    const container = getContainerRow(s, row.account, row.container);
+    const container = findContainer(s, row.account, row.container);
     const ring = container ? ringOf(s, objectRing(container.storage_policy_index)) : null;
     if (ring === null) continue;
     const primaries = getNodes(ring, row.account, row.container, row.name, hashOptions(s)).nodes;

@@ -1,12 +1,4 @@
-/** What Glance adds to the kernel's open interfaces: its state slice and its notifications. */
-import type { ImageState } from './types.js';
-
-declare module '../core/state.js' {
-  interface CloudState {
-    /** Glance: images, members, import tasks and the store options. */
-    readonly image: ImageState;
-  }
-}
+/** What Glance adds to the kernel's open interfaces: its notifications and their payloads. */
 
 /** An image notification payload (`glance/notifier.py` `format_image_notification`). */
 export interface ImageNotification {
@@ -57,5 +49,3 @@ declare module '../core/bus.js' {
     'image.member.delete': ImageMemberNotification;
   }
 }
-
-export {};

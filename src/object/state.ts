@@ -1,4 +1,4 @@
-/** What the object service adds to the kernel's open interfaces: its state slice. */
+/** What the object service adds to the kernel's state: its slice of `CloudState`. */
 import type { ObjectState } from './types.js';
 
 declare module '../core/state.js' {

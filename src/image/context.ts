@@ -3,18 +3,14 @@
  * `context.is_admin`), which images the database layer lets them see
  * (`glance/db/utils.py` `is_image_visible`), the policy target of an image
  * (`glance/api/policy.py` `ImageTarget`) and the Forbidden → NotFound translation of
- * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`.
+ * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`. `getImage` throws 404
+ * (`image.image.not_found`); `findMember` answers undefined.
  */
-import { AmbiguousName, InvalidInput, describeValue, emptyTable, getRow, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
+import { AmbiguousName, InvalidInput, describeValue, getRow, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
 import { ImageForbidden, ImageNotFound } from './errors.js';
-import { IMAGE_DEFAULTS, type ImageConfig, type ImageRow, type ImageState, type MemberRow } from './types.js';
+import type { ImageRow, MemberRow } from './types.js';
 
 type S = CloudState;
-
-/** An empty image slice whose store writes to `account` (`AUTH_<project id>`). */
-export function initialImageState(account: string, config: Partial<Omit<ImageConfig, 'swift_store_account'>> = {}): ImageState {
-  return { config: { ...IMAGE_DEFAULTS, ...config, swift_store_account: account }, images: emptyTable(), members: emptyTable(), tasks: emptyTable() };
-}
 
 /** glance's RequestContext, as far as the API needs it. */
 export interface Ctx {
@@ -49,7 +45,7 @@ export function makeCtx(s: S, policy: PolicyEngine, creds: PolicyCredentials): C
 }
 
 /** The membership of `memberId` in an image, if any. */
-export function memberOf(s: S, imageId: string, memberId: string | null): MemberRow | undefined {
+export function findMember(s: S, imageId: string, memberId: string | null): MemberRow | undefined {
   return memberId === null ? undefined : getRow(s.image.members, `${imageId}/${memberId}`);
 }
 
@@ -64,7 +60,7 @@ export function dbVisible(ctx: Ctx, image: ImageRow): boolean {
   if (image.visibility === 'public' || image.visibility === 'community') return true;
   if (ctx.owner === null) return false;
   if (ctx.owner === image.owner) return true;
-  return image.visibility === 'shared' && memberOf(ctx.s, image.id, ctx.owner) !== undefined;
+  return image.visibility === 'shared' && findMember(ctx.s, image.id, ctx.owner) !== undefined;
 }
 
 /**
@@ -106,7 +102,7 @@ export function assertMutable(ctx: Ctx, image: ImageRow): void {
  * `image_repo.get`: the image by id (or by name among the images the caller may show), 404 when
  * the database layer would not return it to this caller.
  */
-export function findImage(ctx: Ctx, ref: unknown, field = 'image'): ImageRow {
+export function getImage(ctx: Ctx, ref: unknown, field = 'image'): ImageRow {
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected an image id or name, got ${describeValue(ref)}.`);
   const byId = getRow(ctx.s.image.images, ref);
   if (byId !== undefined) {

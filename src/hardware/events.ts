@@ -1,17 +1,10 @@
 /**
- * What the hardware module adds to the kernel's open interfaces: its state slice, its
- * notifications and its hook points (how higher modules react inside the same commit).
+ * What the hardware module adds to the kernel's open interfaces: its notifications and its hook
+ * points (how higher modules react inside the same commit).
  */
 import type { Tx } from '../core/index.js';
-import type { AvailabilityZone, HardwareState, Host, HostState, Rack, Region } from './types.js';
+import type { AvailabilityZone, Host, HostStatus, Rack, Region } from './types.js';
 import type { HostView } from './views.js';
-
-declare module '../core/state.js' {
-  interface CloudState {
-    /** The datacenter: regions, AZs, racks, host models, hosts. */
-    readonly hardware: HardwareState;
-  }
-}
 
 declare module '../core/bus.js' {
   interface CloudEventMap {
@@ -22,11 +15,11 @@ declare module '../core/bus.js' {
     'hardware.host.update': { readonly host: HostView; readonly changed: readonly string[] };
     'hardware.host.delete': { readonly host: HostView };
     /** The host went down (power, network, hardware fault). */
-    'hardware.host.failed': { readonly host: HostView; readonly previous_state: HostState };
+    'hardware.host.failed': { readonly host: HostView; readonly previous_state: HostStatus };
     /** The host is up again. */
-    'hardware.host.recovered': { readonly host: HostView; readonly previous_state: HostState };
+    'hardware.host.recovered': { readonly host: HostView; readonly previous_state: HostStatus };
     /** The operator took the host out for maintenance. */
-    'hardware.host.maintenance': { readonly host: HostView; readonly previous_state: HostState };
+    'hardware.host.maintenance': { readonly host: HostView; readonly previous_state: HostStatus };
   }
 }
 

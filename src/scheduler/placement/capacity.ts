@@ -2,7 +2,7 @@
  * Placement's capacity arithmetic, the one line every scheduling decision rests on
  * (`placement/objects/inventory.py`): capacity = int((total − reserved) × allocation_ratio).
  */
-import { check } from '../core/index.js';
+import { check } from '../../core/index.js';
 
 /** An inventory of one resource class on one resource provider, as Placement stores it. */
 export interface InventoryRecord {

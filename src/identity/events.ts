@@ -1,14 +1,6 @@
-/** What identity adds to the kernel's open interfaces: its slice, notifications and hooks. */
+/** What identity adds to the kernel's open interfaces: its notifications and hook points. */
 import type { Tx } from '../core/index.js';
-import type { IdentityConfig } from './config.js';
-import type { IdentityState, ProjectRow, UserRow } from './types.js';
-
-declare module '../core/state.js' {
-  interface CloudState {
-    /** Keystone: domains, projects, users, groups, roles, assignments, tokens, catalog. */
-    readonly identity: IdentityState & { readonly config: IdentityConfig };
-  }
-}
+import type { ProjectRow, UserRow } from './types.js';
 
 /**
  * A Keystone CADF-style notification payload (Keystone's "basic" format carries
@@ -67,5 +59,3 @@ declare module '../core/kernel.js' {
     'identity.user.deleting': (tx: Tx, user: UserRow) => void;
   }
 }
-
-export {};

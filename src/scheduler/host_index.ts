@@ -1,0 +1,329 @@
+/**
+ * The host index: nova's HostManager kept in a kernel's memo. It holds the HostState of every
+ * compute host, the aggregates, the providers in creation order, and per allocation-candidates
+ * query the candidates with their host states and the host-only verdicts and weights of the
+ * filters and weighers (`PreparedHosts`). It is mutable and lives outside the state: each time it
+ * is read, it brings itself from the tables it last saw to the current ones with `tableChanges`
+ * (a claim changes one provider row), rebuilding only what the changed rows feed.
+ *
+ * Why it stays equal to a fresh computation: a host state is a function of the host row, its
+ * provider row, the aggregates (from the hosts and zones tables) and the INSTANCE consumers
+ * holding allocations on the provider. The index follows the hosts, zones, providers and provider
+ * names tables; the consumers on a provider it does not diff, because Placement moves a
+ * provider's generation — so writes its row — whenever an allocation on it is written or
+ * deleted (that is what the generation is for), and a consumer's row is written only with its
+ * allocations. So a host whose host and provider rows are the very same objects has the same
+ * state (kept per provider row, which also makes a restore to a version seen before cheap). A
+ * change it cannot follow cheaply (too many rows, new aggregates) rebuilds it from scratch;
+ * providers created or deleted redraw the candidates. Restores and forks need nothing special:
+ * a restore is one more jump between two versions of the tables, and a fork has a new kernel,
+ * so a new memo and a new index. `tests/scheduler/cloud/host_index.properties.test.ts` checks it
+ * against a fresh computation after any sequence of calls, restores and forks.
+ */
+import { getRow, memoSlot, plain, tableChanges, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
+import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
+import type { Aggregate, HostState, SchedulerConfig } from './filter_scheduler/index.js';
+import { PreparedHosts } from './filter_scheduler/prepared.js';
+import { trustHostState } from './filter_scheduler/validate.js';
+import { providerFits, type ConsumerRow, type ParsedQuery, type ResourceProviderRow } from './placement/index.js';
+import { computeAggregates, hostParts, hostStateFrom, instanceConsumers, membershipOf, membershipsOf, type HostParts } from './host_states.js';
+
+/** The versions of the tables the index follows. */
+interface Tables {
+  readonly hosts: Table<Host>;
+  readonly zones: Table<AvailabilityZone>;
+  readonly providers: Table<ResourceProviderRow>;
+  readonly names: Table<string>;
+}
+
+/** Placement's candidates for one query, their host states, and what the filters and weighers keep about them. */
+interface CandidateEntry {
+  readonly query: ParsedQuery;
+  /** The candidates' uuids, in creation order. */
+  readonly uuids: readonly string[];
+  /** Their host states (a provider of no compute host has none), in the same order. */
+  states: HostState[];
+  /** Whether `states` was handed out (a decision's explanation keeps it): copy before changing it. */
+  shared: boolean;
+  readonly candidates: ReadonlySet<string>;
+  /** Where each candidate's host state is in `states`. */
+  readonly index: ReadonlyMap<string, number>;
+  /** How many providers (in creation order) the candidates were drawn from: later ones cannot matter. */
+  readonly scanned: number;
+  prepared: PreparedHosts | null;
+}
+
+/** What {@link HostIndex.candidates} answers. */
+export interface Candidates {
+  /** Placement's allocation candidates, in creation order. */
+  readonly uuids: readonly string[];
+  /** Their HostStates, in the same order (the index never changes an array it handed out). */
+  readonly states: readonly HostState[];
+  /** The host-only verdicts and weights kept for these hosts under `config` (when asked with one). */
+  readonly prepared: PreparedHosts | undefined;
+}
+
+/** An instance on a host, as the index builds host states from Placement's INSTANCE consumers. */
+interface Instance {
+  readonly uuid: string;
+  readonly project_id: string;
+}
+
+/** More rows changed in one table than this share of it: build the index again. */
+const REBUILD_SHARE = 2;
+/** Distinct queries remembered (a query is a flavor's resources and traits). */
+const MAX_QUERIES = 32;
+
+const HOST_INDEX = memoSlot<void, HostIndex>('scheduler.hostIndex');
+
+/** The host index of a kernel's memo (one per memo, so one per cloud and per fork). */
+export function hostIndexOf(memo: Memo): HostIndex {
+  return memo.cell(HOST_INDEX, () => new HostIndex(memo));
+}
+
+/** nova's HostManager (see the module comment). */
+export class HostIndex {
+  #seen: Tables | null = null;
+  #aggregates: readonly Aggregate[] = [];
+  #ofHost: (name: string) => readonly Aggregate[] = () => [];
+  /** Each host's parts, with the row they were built from. */
+  #parts = new Map<string, { readonly host: Host; readonly parts: HostParts }>();
+  #states = new Map<string, HostState>();
+  /** The state computed for each provider row (with the host row and parts it was computed with). */
+  #byProvider = new WeakMap<ResourceProviderRow, { readonly host: Host; readonly parts: HostParts; readonly state: HostState }>();
+  /** Claims the scheduler made since the last sync, by provider ({@link claimed}). */
+  #claims = new Map<string, { readonly before: ResourceProviderRow; readonly after: ResourceProviderRow; readonly consumer: Instance }>();
+  #order: readonly string[] = [];
+  #positions = new Map<string, number>();
+  #entries = new Map<string, CandidateEntry>();
+
+  constructor(private readonly memo: Memo) {}
+
+  /** The nova aggregates (one per topology AZ), as of the last {@link sync}. */
+  get aggregates(): readonly Aggregate[] {
+    return this.#aggregates;
+  }
+
+  /** The HostStates of the providers in `uuids` that are compute hosts, in that order, as of the last {@link sync}. */
+  statesOf(uuids: readonly string[]): HostState[] {
+    const out: HostState[] = [];
+    for (const uuid of uuids) {
+      const state = this.#states.get(uuid);
+      if (state !== undefined) out.push(state);
+    }
+    return out;
+  }
+
+  /**
+   * nova's `consume_from_request`: the scheduler claimed for a new INSTANCE consumer on one
+   * provider, a write that turned the provider's row `before` into `after`. When the index next
+   * sees `after` as the provider's row, the host's instances are those it had with `before` plus
+   * this one: that write is the only change between the two rows (a row is written by one write),
+   * so the links need not be read. Any other row falls back to reading them.
+   */
+  claimed(before: ResourceProviderRow, after: ResourceProviderRow, consumer: Instance): void {
+    this.#claims.set(after.uuid, { before, after, consumer });
+  }
+
+  /** Every HostState the index holds, by provider uuid (for checks against a fresh index). */
+  allStates(): ReadonlyMap<string, HostState> {
+    return this.#states;
+  }
+
+  /** Brings the index to the state `s` (committed, or a call's draft). */
+  sync(s: CloudState): void {
+    const now: Tables = {
+      hosts: plain(hostTable(s)),
+      zones: plain(availabilityZoneTable(s)),
+      providers: plain(s.placement.providers),
+      names: plain(s.placement.provider_names),
+    };
+    const seen = this.#seen;
+    if (seen === null) return this.#rebuild(s, now);
+    if (seen.hosts === now.hosts && seen.zones === now.zones && seen.providers === now.providers && seen.names === now.names) return;
+    const hosts = changes(seen.hosts, now.hosts);
+    const zones = changes(seen.zones, now.zones);
+    const providers = changes(seen.providers, now.providers);
+    const names = changes(seen.names, now.names);
+    if (hosts === null || zones === null || providers === null || names === null) return this.#rebuild(s, now);
+    // the aggregates come from the zones and from where compute hosts are
+    if (zones.length > 0 || hosts.some((id) => membershipOf(getRow(seen.hosts, id)) !== membershipOf(getRow(now.hosts, id)))) {
+      if (!sameAggregates(computeAggregates(now.hosts, now.zones, this.memo), this.#aggregates)) return this.#rebuild(s, now);
+    }
+    // a provider created, renamed or deleted: a new creation order, and candidates drawn again
+    if (names.length > 0) {
+      this.#setOrder(now.providers);
+      this.#entries.clear();
+    }
+    const affected = hosts.length === 0 ? providers : [...new Set([...providers, ...hosts])];
+    const consumers = new LazyConsumers(s);
+    for (const uuid of affected) this.#refresh(now, consumers, uuid);
+    this.#seen = now;
+    this.#claims.clear();
+    for (const [key, entry] of this.#entries) if (!this.#follow(s, now, entry, affected)) this.#entries.delete(key);
+  }
+
+  /**
+   * Placement's allocation candidates for `query` (`key` identifies it) and their HostStates, as
+   * of `s`; with `config`, also the verdicts and weights kept for them under that configuration.
+   */
+  candidates(s: CloudState, query: ParsedQuery, key: string, config?: SchedulerConfig): Candidates {
+    this.sync(s);
+    const cacheable = query.inTree === undefined; // in_tree reads another provider's row: not followed
+    let entry = cacheable ? this.#entries.get(key) : undefined;
+    if (entry === undefined) {
+      entry = this.#draw(s, query);
+      if (cacheable) {
+        if (this.#entries.size >= MAX_QUERIES) this.#entries.delete(this.#entries.keys().next().value as string);
+        this.#entries.set(key, entry);
+      }
+    }
+    entry.shared = true;
+    let prepared: PreparedHosts | undefined;
+    if (config !== undefined) {
+      if (entry.prepared?.config !== config) entry.prepared = new PreparedHosts(config);
+      prepared = entry.prepared;
+    }
+    return { uuids: entry.uuids, states: entry.states, prepared };
+  }
+
+  #rebuild(s: CloudState, now: Tables): void {
+    this.#aggregates = computeAggregates(now.hosts, now.zones, this.memo);
+    this.#ofHost = membershipsOf(this.#aggregates);
+    this.#parts.clear();
+    this.#states.clear();
+    this.#entries.clear();
+    const consumers = new LazyConsumers(s);
+    for (const rp of tableToArray(now.providers)) this.#refresh(now, consumers, rp.uuid);
+    this.#setOrder(now.providers);
+    this.#seen = now;
+    this.#claims.clear();
+  }
+
+  #setOrder(providers: Table<ResourceProviderRow>): void {
+    this.#order = tableToArray(providers).sort((a, b) => a.id - b.id).map((rp) => rp.uuid);
+    this.#positions = new Map(this.#order.map((u, i) => [u, i]));
+  }
+
+  /** Host state `uuid` brought to the rows it comes from (or dropped with them). */
+  #refresh(now: Tables, consumers: LazyConsumers, uuid: string): void {
+    const host = getRow(now.hosts, uuid);
+    const rp = getRow(now.providers, uuid);
+    if (host === undefined) this.#parts.delete(uuid);
+    if (host === undefined || rp === undefined) {
+      this.#states.delete(uuid);
+      return;
+    }
+    let known = this.#parts.get(uuid);
+    if (known === undefined || known.host !== host) this.#parts.set(uuid, (known = { host, parts: hostParts(host, this.#ofHost(host.name)) }));
+    const parts = known.parts;
+    const hit = this.#byProvider.get(rp);
+    if (hit !== undefined && hit.host === host && hit.parts === parts) {
+      this.#states.set(uuid, hit.state);
+      return;
+    }
+    const state = trustHostState(hostStateFrom(host, rp, parts, this.#claimedOn(uuid, rp) ?? instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid)));
+    this.#byProvider.set(rp, { host, parts, state });
+    this.#states.set(uuid, state);
+  }
+
+  /** The instances on provider `uuid` at row `rp` from a claim that wrote that row, if there is one. */
+  #claimedOn(uuid: string, rp: ResourceProviderRow): Instance[] | undefined {
+    const claim = this.#claims.get(uuid);
+    if (claim === undefined) return undefined;
+    this.#claims.delete(uuid);
+    const prior = claim.after === rp ? this.#byProvider.get(claim.before) : undefined;
+    if (prior === undefined) return undefined;
+    // in key order, as the links list them (`<rp>|<consumer>`)
+    const out = Object.values(prior.state.instances) as Instance[];
+    let at = out.length;
+    while (at > 0 && claim.consumer.uuid < (out[at - 1] as Instance).uuid) at--;
+    out.splice(at, 0, claim.consumer);
+    return out;
+  }
+
+  /** The first `limit` providers that fit the query, in creation order, and their host states. */
+  #draw(s: CloudState, query: ParsedQuery): CandidateEntry {
+    const providers = (this.#seen as Tables).providers;
+    const uuids: string[] = [];
+    let scanned = 0;
+    for (; scanned < this.#order.length; scanned++) {
+      if (query.limit !== undefined && uuids.length >= query.limit) break;
+      const uuid = this.#order[scanned] as string;
+      const rp = getRow(providers, uuid);
+      if (rp !== undefined && providerFits(s, rp, query)) uuids.push(uuid);
+    }
+    const states = this.statesOf(uuids);
+    return {
+      query,
+      uuids: Object.freeze(uuids),
+      states,
+      shared: false,
+      candidates: new Set(uuids),
+      index: new Map(states.map((st, i) => [st.uuid, i])),
+      scanned,
+      prepared: null,
+    };
+  }
+
+  /**
+   * Brings a candidate entry to the current tables after the rows of `affected` providers
+   * changed; false when it must be drawn again (a provider entered or left the candidates, or
+   * gained or lost its compute host).
+   */
+  #follow(s: CloudState, now: Tables, entry: CandidateEntry, affected: readonly string[]): boolean {
+    const moved: number[] = [];
+    for (const uuid of affected) {
+      const at = this.#positions.get(uuid);
+      if (at === undefined) continue; // no such provider (its deletion redrew every entry)
+      if (at >= entry.scanned) continue; // beyond the candidates that were drawn
+      const rp = getRow(now.providers, uuid);
+      const fits = rp !== undefined && providerFits(s, rp, entry.query);
+      if (fits !== entry.candidates.has(uuid)) return false;
+      if (!fits) continue;
+      const i = entry.index.get(uuid);
+      const state = this.#states.get(uuid);
+      if (i === undefined || state === undefined) {
+        if ((i === undefined) !== (state === undefined)) return false; // it gained or lost its compute host
+        continue;
+      }
+      if (entry.states[i] === state) continue;
+      if (entry.shared) {
+        entry.states = entry.states.slice();
+        entry.shared = false;
+      }
+      entry.states[i] = state;
+      moved.push(i);
+    }
+    if (moved.length > 0) entry.prepared?.note(entry.states, moved);
+    return true;
+  }
+}
+
+/** The keys that changed between two versions of a table, or null when too many did to follow them. */
+function changes<T>(before: Table<T>, after: Table<T>): string[] | null {
+  return before === after ? [] : tableChanges(before, after, Math.max(64, Math.floor(Math.max(before.size, after.size) / REBUILD_SHARE)));
+}
+
+/** The tables a host's instances are read from (read once per sync). */
+interface ConsumerTables {
+  readonly links: Table<string>;
+  readonly consumers: Table<ConsumerRow>;
+}
+
+/** The consumer tables of a state, read on first use. */
+class LazyConsumers {
+  #tables: ConsumerTables | undefined;
+  constructor(private readonly s: CloudState) {}
+  get tables(): ConsumerTables {
+    return (this.#tables ??= { links: plain(this.s.placement.provider_consumers), consumers: plain(this.s.placement.consumers) });
+  }
+}
+
+function sameAggregates(a: readonly Aggregate[], b: readonly Aggregate[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i] as Aggregate;
+    return x.id === y.id && x.uuid === y.uuid && x.name === y.name && x.hosts.length === y.hosts.length && x.hosts.every((h, j) => h === y.hosts[j]) && JSON.stringify(x.metadata) === JSON.stringify(y.metadata);
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The request pipeline validates a session's token once per call, for every service, and
+ * `cloud.admin` (which re-authenticates when its token stops validating) too.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const counted = vi.hoisted(() => ({ calls: 0 }));
+vi.mock('../../src/identity/tokens.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/identity/tokens.js')>();
+  return {
+    ...original,
+    validateToken: (...args: Parameters<typeof original.validateToken>) => {
+      counted.calls += 1;
+      return original.validateToken(...args);
+    },
+  };
+});
+
+const { createCloud } = await import('../../src/index.js');
+
+describe('one validation per call', () => {
+  const cloud = createCloud({ seed: 91, identity: { password_hash_rounds: 1 } });
+  const admin = cloud.admin;
+  admin.token; // authenticated before counting
+  const demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+  beforeEach(() => {
+    counted.calls = 0;
+  });
+
+  const calls: [string, () => unknown][] = [
+    ['cloud.admin: identity.listProjects (read)', () => admin.identity.listProjects()],
+    ['cloud.admin: identity.createProject (write)', () => admin.identity.createProject({ name: 'pipeline-project' })],
+    ['cloud.admin: image.listImages', () => admin.image.listImages()],
+    ['cloud.admin: object.headAccount', () => admin.object.headAccount()],
+    ['cloud.systemAdmin: placement.listResourceProviders', () => cloud.systemAdmin.placement.listResourceProviders()],
+    ['demo: identity.getProject', () => demo.identity.getProject('demo')],
+    ['demo: object.putContainer (write)', () => demo.object.putContainer('c')],
+  ];
+  for (const [name, call] of calls) {
+    it(name, () => {
+      call();
+      expect(counted.calls).toBe(1);
+    });
+  }
+
+  it('an expired cloud.admin token: one failed validation, the login, one validation of the new token', () => {
+    cloud.clock.advance(3600);
+    counted.calls = 0;
+    admin.identity.listProjects();
+    expect(counted.calls).toBe(2);
+    counted.calls = 0;
+    admin.identity.listProjects();
+    expect(counted.calls).toBe(1);
+  });
+});
