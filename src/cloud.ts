@@ -11,6 +11,7 @@ import {
   initialQuotaState,
   defineParts,
   installService,
+  serviceInstall,
   isoAt,
   Kernel,
   rngInit,
@@ -90,6 +91,8 @@ export interface CloudOptions {
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
 const SERVICE_LIST: readonly AnyServiceDescriptor[] = SERVICES;
+/** Each service with its hooks and task kinds as lists (installed on every kernel, forks included). */
+const INSTALLS = SERVICE_LIST.map((service) => ({ service, install: serviceInstall(service) }));
 /** Options each service reads (`topology`, `identity`, `compute`, `object`): a cloud made from a state takes them from it. */
 const SERVICE_OPTION_KEYS = SERVICE_LIST.flatMap((service) => (service.option ? [service.option.key] : []));
 const OPTION_KEYS = ['seed', 'preset', 'state', 'progression', 'epoch', 'traceLimit', 'policy', 'adminPassword', ...SERVICE_OPTION_KEYS];
@@ -131,15 +134,13 @@ export class Cloud {
   readonly kernel: Kernel;
   /** Requests without a token (only what container ACLs such as `.r:*` allow). */
   readonly anonymous: AnonymousApis;
-  /** The virtual clock. */
-  readonly clock: CloudClock;
-  /** Quota limits and usage. */
-  readonly quotas: CloudQuotas;
   /** The policy engine every session call goes through (`cloud.policy.enforce(rule, credentials, target)`). */
   readonly policy: PolicyService;
   private readonly options: CloudOptions;
   private adminSession: Session | undefined;
   private systemAdminSession: Session | undefined;
+  private clockView: CloudClock | undefined;
+  private quotaView: CloudQuotas | undefined;
 
   /** @internal use {@link createCloud}; `policyFrom` lets a fork reuse its parent's parsed policy. */
   constructor(kernel: Kernel, options: CloudOptions, policyFrom?: PolicyService) {
@@ -149,26 +150,14 @@ export class Cloud {
     const registerPolicies = !this.policy.hasDefaults;
     const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policy.engine(), null);
     const anonymous = {};
-    for (const service of SERVICE_LIST) {
+    for (const { service, install } of INSTALLS) {
       if (registerPolicies && service.policies) this.policy.registerDefaults(service.policies);
-      for (const resource of service.quotas ?? []) kernel.quotas.register(resource);
-      installService(kernel, service);
+      if (service.quotas) for (const resource of service.quotas) kernel.quotas.register(resource);
+      installService(kernel, install);
       if (service.operator) defineParts(this, service.operator(kernel));
       if (service.anonymous) defineParts(anonymous, service.anonymous(anonymousRequests));
     }
     this.anonymous = Object.freeze(anonymous) as AnonymousApis;
-    this.clock = {
-      now: () => kernel.view().meta.clock.now,
-      iso: (time?: number) => isoNow(kernel, time),
-      advance: (seconds: number) => kernel.advance(seconds),
-    };
-    this.quotas = {
-      resources: () => kernel.quotas.list(),
-      show: (projectId, service) => kernel.quotas.detail(kernel.view().quota, check.name(projectId, 'project_id'), service),
-      setLimit: (projectId, resource, limit) =>
-        kernel.transact('quota.setLimit', (tx) => kernel.quotas.setLimit(tx.draft.quota, check.name(projectId, 'project_id'), resource, limit)),
-      setDefault: (resource, limit) => kernel.transact('quota.setDefault', (tx) => kernel.quotas.setDefault(tx.draft.quota, resource, limit)),
-    };
   }
 
   /**
@@ -194,6 +183,28 @@ export class Cloud {
 
   private passwordSession(request: LoginRequest): Session {
     return new Session(this.kernel, this.policy, login(this.kernel, request), request);
+  }
+
+  /** The virtual clock. */
+  get clock(): CloudClock {
+    const kernel = this.kernel;
+    return (this.clockView ??= {
+      now: () => kernel.view().meta.clock.now,
+      iso: (time?: number) => isoNow(kernel, time),
+      advance: (seconds: number) => kernel.advance(seconds),
+    });
+  }
+
+  /** Quota limits and usage. */
+  get quotas(): CloudQuotas {
+    const kernel = this.kernel;
+    return (this.quotaView ??= {
+      resources: () => kernel.quotas.list(),
+      show: (projectId, service) => kernel.quotas.detail(kernel.view().quota, check.name(projectId, 'project_id'), service),
+      setLimit: (projectId, resource, limit) =>
+        kernel.transact('quota.setLimit', (tx) => kernel.quotas.setLimit(tx.draft.quota, check.name(projectId, 'project_id'), resource, limit)),
+      setDefault: (resource, limit) => kernel.transact('quota.setDefault', (tx) => kernel.quotas.setDefault(tx.draft.quota, resource, limit)),
+    });
   }
 
   /** The committed state: one frozen tree. Holding it is a free snapshot. */

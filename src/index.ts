@@ -126,7 +126,7 @@ export {
   type InventoryBody,
   type InventoryView,
   type AllocationsRequest,
-  SchedulerApi,
+  SchedulerOperatorApi,
   NoValidHost,
   type HostUsage,
   type ResourceUsage,

@@ -35,4 +35,4 @@ export {
 } from './kernel.js';
 export * from './policy.js';
 export { PolicyService } from './policy/service.js';
-export { installService, defineParts, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';
+export { installService, serviceInstall, defineParts, type ServiceInstall, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';

@@ -121,6 +121,18 @@ export function plain<T>(value: T): T {
   return isDraft(value) ? (current(value as object) as T) : value;
 }
 
+/**
+ * `obj[key]` for reading, without making a draft of it: reading an object property through a
+ * draft makes a draft of that object (a proxy now, work at the commit), which only a write needs.
+ * Gives the current value — the committed object, or the draft a write already made. Read from it,
+ * never write through it.
+ */
+export function peek<T extends object, K extends keyof T & string>(obj: T, key: K): T[K] {
+  if (!isDraft(obj)) return obj[key];
+  // immer's descriptor of a draft's property holds the value itself, never a new draft
+  return Reflect.getOwnPropertyDescriptor(obj, key)?.value as T[K];
+}
+
 class TxImpl implements Tx {
   private ownId: string | undefined;
   private taskId: string | undefined;
@@ -194,11 +206,11 @@ class TxImpl implements Tx {
   }
 
   now(): number {
-    return this.draft.meta.clock.now;
+    return peek(this.draft.meta, 'clock').now;
   }
 
   iso(time = this.now()): string {
-    return isoFrom(instantIn(this.kernel.memo, this.draft.meta.clock.epoch, time));
+    return isoFrom(instantIn(this.kernel.memo, peek(this.draft.meta, 'clock').epoch, time));
   }
 
   emit<K extends keyof CloudEventMap & string>(event: K, payload: CloudEventMap[K] | (() => CloudEventMap[K]), options: EmitOptions = {}): void {
@@ -208,7 +220,7 @@ class TxImpl implements Tx {
       event_type: event,
       publisher_id: options.publisher ?? (event as string).split('.')[0] ?? event,
       priority: options.priority ?? 'INFO',
-      timestamp: timestampFrom(instantIn(this.kernel.memo, this.draft.meta.clock.epoch, time)),
+      timestamp: timestampFrom(instantIn(this.kernel.memo, peek(this.draft.meta, 'clock').epoch, time)),
       time,
       request_id: this.requestId,
       payload: detach(typeof payload === 'function' ? (payload as () => CloudEventMap[K])() : payload),
@@ -519,11 +531,13 @@ export class Kernel {
     const impl = tx as TxImpl;
     const meta = impl.draft.meta;
     for (let count = 0; ; count++) {
-      const task = firstEntry(meta.tasks)?.[1];
-      const timer = firstEntry(meta.timers)?.[1];
+      // the queues and the clock are read without drafting them: most calls leave them as they are
+      const task = firstEntry(peek(meta, 'tasks'))?.[1];
+      const timer = firstEntry(peek(meta, 'timers'))?.[1];
       const until = typeof mode === 'object' ? mode.until : undefined;
       const taskOk = task !== undefined && (until === undefined || task.due <= until);
-      const timerHorizon = until ?? (mode === 'idle' && task ? Math.max(meta.clock.now, task.due) : meta.clock.now);
+      const clockNow = peek(meta, 'clock').now;
+      const timerHorizon = until ?? (mode === 'idle' && task ? Math.max(clockNow, task.due) : clockNow);
       const timerOk = timer !== undefined && timer.due <= timerHorizon;
       const useTask = taskOk && (!timerOk || (task as TaskRecord).key < (timer as TaskRecord).key);
       if (!useTask && !timerOk) break;

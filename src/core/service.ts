@@ -95,16 +95,28 @@ export type PartsOf<L extends readonly AnyServiceDescriptor[], F extends 'sessio
   { [I in keyof L]: L[I] extends { readonly [P in F]?: (...args: never[]) => infer R } ? (R extends object ? R : object) : object }[number]
 >;
 
-/** Registers a descriptor's hooks and task kinds on a kernel (once per kernel: forks get their own). */
-export function installService(kernel: Kernel, service: AnyServiceDescriptor): void {
-  for (const [name, fn] of Object.entries(service.hooks ?? {})) if (fn !== undefined) kernel.hook(name as keyof CloudHooks & string, fn as never);
-  for (const [kind, handler] of Object.entries(service.tasks ?? {})) kernel.defineTask(kind, handler);
+/** A descriptor's hooks and task kinds as lists, worked out once (a fork installs them again on its kernel). */
+export interface ServiceInstall {
+  readonly hooks: readonly (readonly [keyof CloudHooks & string, CloudHooks[keyof CloudHooks]])[];
+  readonly tasks: readonly (readonly [string, TaskHandler])[];
 }
 
-/** Adds a service's API objects as read-only properties (`cloud.hardware`, `session.image`). */
+/** The install lists of a descriptor. */
+export function serviceInstall(service: AnyServiceDescriptor): ServiceInstall {
+  const hooks = Object.entries(service.hooks ?? {}).filter(([, fn]) => fn !== undefined) as [keyof CloudHooks & string, CloudHooks[keyof CloudHooks]][];
+  return { hooks, tasks: Object.entries(service.tasks ?? {}) };
+}
+
+/** Registers a descriptor's hooks and task kinds on a kernel (once per kernel: forks get their own). */
+export function installService(kernel: Kernel, install: ServiceInstall): void {
+  for (const [name, fn] of install.hooks) kernel.hook(name, fn as never);
+  for (const [kind, handler] of install.tasks) kernel.defineTask(kind, handler);
+}
+
+/** Adds a service's API objects as properties (`cloud.hardware`, `session.image`); a name two services both define is a programming error. */
 export function defineParts(target: object, parts: object): void {
-  for (const [name, value] of Object.entries(parts)) {
+  for (const name in parts) {
     if (Object.prototype.hasOwnProperty.call(target, name)) throw new TypeError(`Two services define '${name}': each property belongs to one service.`);
-    Object.defineProperty(target, name, { value, enumerable: true, writable: false, configurable: false });
+    (target as Record<string, unknown>)[name] = (parts as Record<string, unknown>)[name];
   }
 }

@@ -37,16 +37,22 @@ interface MutableTrace {
 /** The side log of request traces, oldest dropped first. */
 export class TraceLog {
   private readonly log = new Map<string, MutableTrace>();
+  /**
+   * The request ids in the order they entered the log (the map's order), oldest from `head` on,
+   * so the oldest is found at once: asking the map for its first key walks over the slots its
+   * deletions left, which grow with every request the log drops. An entry is current while `at`
+   * holds its number for its id; one whose id left the log or entered it again is skipped.
+   */
+  private order: { readonly id: string; readonly n: number }[] = [];
+  private head = 0;
+  private readonly at = new Map<string, number>();
+  private entered = 0;
 
   constructor(readonly limit: number) {}
 
   begin(requestId: string, operation: string, time: number): void {
     this.log.delete(requestId);
-    this.log.set(requestId, { request_id: requestId, operation, started_at: time, status: 'ok', steps: [] });
-    while (this.log.size > this.limit) {
-      const oldest = this.log.keys().next().value as string;
-      this.log.delete(oldest);
-    }
+    this.enter(requestId, { request_id: requestId, operation, started_at: time, status: 'ok', steps: [] });
   }
 
   /** Moves a request's trace to another id (a failed call's id is only known once it fails). */
@@ -54,8 +60,28 @@ export class TraceLog {
     const t = this.log.get(from);
     if (!t) return;
     this.log.delete(from);
+    this.at.delete(from);
     t.request_id = to;
-    this.log.set(to, t);
+    this.log.delete(to);
+    this.enter(to, t);
+  }
+
+  /** Puts a trace last in the log (as `Map.set` after a delete does) and drops the oldest beyond the limit. */
+  private enter(requestId: string, t: MutableTrace): void {
+    this.log.set(requestId, t);
+    const n = ++this.entered;
+    this.at.set(requestId, n);
+    this.order.push({ id: requestId, n });
+    while (this.log.size > this.limit) {
+      const oldest = this.order[this.head++] as { id: string; n: number };
+      if (this.at.get(oldest.id) !== oldest.n) continue;
+      this.at.delete(oldest.id);
+      this.log.delete(oldest.id);
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 
   step(requestId: string, step: TraceStep): void {

@@ -73,26 +73,36 @@ export class RequestPipeline<T extends ValidToken | null = ValidToken> {
   /** Validates the token against the current state, once; a re-authenticating session renews it first. */
   private authenticate(): T {
     if (this.source === null) return null as T;
-    const now = (): number => this.kernel.view().meta.clock.now;
-    let result = validateToken(this.kernel.view(), this.source.current(), now());
+    let result = validateToken(this.kernel.view(), this.source.current(), this.kernel.view().meta.clock.now);
     if (!result.ok && this.source.renew !== undefined) {
       const renewed = this.source.renew(); // its own commit: validate against the state after it
-      result = validateToken(this.kernel.view(), renewed, now());
+      const s = this.kernel.view();
+      result = validateToken(s, renewed, s.meta.clock.now);
     }
     if (!result.ok) throw result.error;
     return result as T;
   }
 
   private request(token: T, s: CloudState): Request<T> {
-    const policy = this.engine();
     const creds = token === null ? NO_CREDENTIALS : (credentialsOf(s, token) as unknown as PolicyCredentials);
-    return {
-      s,
-      token,
-      creds,
-      policy,
-      enforce: (rule, target = {}) => policy.enforce(rule, creds, target),
-      authorize: (rule, target = {}) => policy.authorize(rule, creds, target),
-    };
+    return new CallRequest(s, token, creds, this.engine());
+  }
+}
+
+/** A request: methods on the prototype, so a call allocates one small object. */
+class CallRequest<T extends ValidToken | null> implements Request<T> {
+  constructor(
+    readonly s: CloudState,
+    readonly token: T,
+    readonly creds: PolicyCredentials,
+    readonly policy: PolicyEngine,
+  ) {}
+
+  enforce(rule: string, target: PolicyTarget = {}): void {
+    this.policy.enforce(rule, this.creds, target);
+  }
+
+  authorize(rule: string, target: PolicyTarget = {}): boolean {
+    return this.policy.authorize(rule, this.creds, target);
   }
 }

@@ -297,19 +297,21 @@ export function revocationKey(field: RevocationField, value: string): string {
  * at most six lookups.
  */
 function isRevoked(s: S, token: TokenRow, user: UserRow, project: ProjectRow | undefined, domain: DomainRow | undefined): boolean {
-  const covers = (field: RevocationField, value: string | undefined): boolean => {
-    if (value === undefined) return false;
-    const e = getRow(s.identity.revocations, revocationKey(field, value));
-    return e !== undefined && token.seq <= e.issued_up_to;
-  };
   return (
-    covers('audit_id', token.audit_ids[0]) ||
-    covers('user_id', token.user_id) ||
-    covers('project_id', project?.id) ||
-    covers('domain_id', domain?.id) ||
-    covers('domain_id', project?.domain_id) ||
-    covers('domain_id', user.domain_id)
+    covers(s, token, 'audit_id', token.audit_ids[0]) ||
+    covers(s, token, 'user_id', token.user_id) ||
+    covers(s, token, 'project_id', project?.id) ||
+    covers(s, token, 'domain_id', domain?.id) ||
+    covers(s, token, 'domain_id', project?.domain_id) ||
+    covers(s, token, 'domain_id', user.domain_id)
   );
+}
+
+/** Whether the newest revocation event naming `value` covers the token's issue sequence. */
+function covers(s: S, token: TokenRow, field: RevocationField, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const e = getRow(s.identity.revocations, revocationKey(field, value));
+  return e !== undefined && token.seq <= e.issued_up_to;
 }
 
 /** The timer kind of Keystone's `keystone-manage token_flush` and revocation-event pruning. */

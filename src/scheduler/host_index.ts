@@ -20,13 +20,13 @@
  * so a new memo and a new index. `tests/scheduler/cloud/host_index.properties.test.ts` checks it
  * against a fresh computation after any sequence of calls, restores and forks.
  */
-import { getRow, memoSlot, plain, tableChanges, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
+import { getRow, idRecord, memoSlot, plain, tableChanges, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
 import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
 import type { Aggregate, HostState, SchedulerConfig } from './filter_scheduler/index.js';
 import { PreparedHosts } from './filter_scheduler/prepared.js';
-import { trustHostState } from './filter_scheduler/validate.js';
+import { trustHostState, trustInstances } from './filter_scheduler/validate.js';
 import { providerFits, type ConsumerRow, type ParsedQuery, type ResourceProviderRow } from './placement/index.js';
-import { computeAggregates, hostParts, hostStateFrom, instanceConsumers, membershipOf, membershipsOf, type HostParts } from './host_states.js';
+import { computeAggregates, hostParts, hostStateFrom, hostStateWith, instanceConsumers, membershipOf, membershipsOf, type HostParts } from './host_states.js';
 
 /** The versions of the tables the index follows. */
 interface Tables {
@@ -41,10 +41,18 @@ interface CandidateEntry {
   readonly query: ParsedQuery;
   /** The candidates' uuids, in creation order. */
   readonly uuids: readonly string[];
-  /** Their host states (a provider of no compute host has none), in the same order. */
-  states: HostState[];
-  /** Whether `states` was handed out (a decision's explanation keeps it): copy before changing it. */
-  shared: boolean;
+  /** Their host states (a provider of no compute host has none), in the same order; changed in place as they change. */
+  readonly states: HostState[];
+  /**
+   * What {@link Candidates.kept} lists are read from: a copy of `states` taken when one was first
+   * asked for, and every change to `states` since (position, new state), in order. A list kept
+   * by a decision (its lazy explanation) is that copy with the first changes the log had when it
+   * was kept; after {@link REDO_LIMIT} changes the next list kept starts a new copy. So a
+   * claim changes one position of `states` instead of copying the whole list, which the decision
+   * before it may still explain.
+   */
+  base: readonly HostState[] | null;
+  redo: { readonly at: number; readonly state: HostState }[];
   readonly candidates: ReadonlySet<string>;
   /** Where each candidate's host state is in `states`. */
   readonly index: ReadonlyMap<string, number>;
@@ -57,8 +65,10 @@ interface CandidateEntry {
 export interface Candidates {
   /** Placement's allocation candidates, in creation order. */
   readonly uuids: readonly string[];
-  /** Their HostStates, in the same order (the index never changes an array it handed out). */
+  /** Their HostStates, in the same order: the index's own list, as it is until the index next syncs. */
   readonly states: readonly HostState[];
+  /** `states` as they are now, for keeping: the list, built when called, stays as it was now. */
+  readonly kept: () => readonly HostState[];
   /** The host-only verdicts and weights kept for these hosts under `config` (when asked with one). */
   readonly prepared: PreparedHosts | undefined;
 }
@@ -68,6 +78,9 @@ interface Instance {
   readonly uuid: string;
   readonly project_id: string;
 }
+
+/** Changes of a candidate list logged before the next list kept starts from a new copy ({@link CandidateEntry.base}). */
+const REDO_LIMIT = 256;
 
 /** More rows changed in one table than this share of it: build the index again. */
 const REBUILD_SHARE = 2;
@@ -178,13 +191,16 @@ export class HostIndex {
         this.#entries.set(key, entry);
       }
     }
-    entry.shared = true;
+    if (entry.base === null) {
+      entry.base = [...entry.states];
+      entry.redo = [];
+    }
     let prepared: PreparedHosts | undefined;
     if (config !== undefined) {
       if (entry.prepared?.config !== config) entry.prepared = new PreparedHosts(config);
       prepared = entry.prepared;
     }
-    return { uuids: entry.uuids, states: entry.states, prepared };
+    return { uuids: entry.uuids, states: entry.states, kept: keptList(entry.base, entry.redo, entry.redo.length), prepared };
   }
 
   #rebuild(s: CloudState, now: Tables): void {
@@ -222,24 +238,35 @@ export class HostIndex {
       this.#states.set(uuid, hit.state);
       return;
     }
-    const state = trustHostState(hostStateFrom(host, rp, parts, this.#claimedOn(uuid, rp) ?? instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid)));
+    const claimed = this.#claimedOn(uuid, rp);
+    const state = trustHostState(
+      claimed !== undefined
+        ? hostStateWith(host, rp, parts, claimed.instances, claimed.count)
+        : hostStateFrom(host, rp, parts, instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid)),
+    );
     this.#byProvider.set(rp, { host, parts, state });
     this.#states.set(uuid, state);
   }
 
   /** The instances on provider `uuid` at row `rp` from a claim that wrote that row, if there is one. */
-  #claimedOn(uuid: string, rp: ResourceProviderRow): Instance[] | undefined {
+  #claimedOn(uuid: string, rp: ResourceProviderRow): { readonly instances: HostState['instances']; readonly count: number } | undefined {
     const claim = this.#claims.get(uuid);
     if (claim === undefined) return undefined;
     this.#claims.delete(uuid);
     const prior = claim.after === rp ? this.#byProvider.get(claim.before) : undefined;
     if (prior === undefined) return undefined;
-    // in key order, as the links list them (`<rp>|<consumer>`)
-    const out = Object.values(prior.state.instances) as Instance[];
-    let at = out.length;
-    while (at > 0 && claim.consumer.uuid < (out[at - 1] as Instance).uuid) at--;
-    out.splice(at, 0, claim.consumer);
-    return out;
+    const before = prior.state.instances as Readonly<Record<string, Instance>>;
+    const id = claim.consumer.uuid;
+    if (Object.hasOwn(before, id)) return undefined; // not a new consumer: read the links
+    // in key order, as the links list them (`<rp>|<consumer>`); the earlier (frozen) records are shared
+    const ids = Object.keys(before);
+    let at = ids.length;
+    while (at > 0 && id < (ids[at - 1] as string)) at--;
+    const out = idRecord<Instance>();
+    for (let k = 0; k < at; k++) out[ids[k] as string] = before[ids[k] as string] as Instance;
+    out[id] = Object.freeze({ uuid: id, project_id: claim.consumer.project_id });
+    for (let k = at; k < ids.length; k++) out[ids[k] as string] = before[ids[k] as string] as Instance;
+    return { instances: trustInstances(out), count: ids.length + 1 };
   }
 
   /** The first `limit` providers that fit the query, in creation order, and their host states. */
@@ -258,7 +285,8 @@ export class HostIndex {
       query,
       uuids: Object.freeze(uuids),
       states,
-      shared: false,
+      base: null,
+      redo: [],
       candidates: new Set(uuids),
       index: new Map(states.map((st, i) => [st.uuid, i])),
       scanned,
@@ -288,16 +316,28 @@ export class HostIndex {
         continue;
       }
       if (entry.states[i] === state) continue;
-      if (entry.shared) {
-        entry.states = entry.states.slice();
-        entry.shared = false;
-      }
       entry.states[i] = state;
+      if (entry.base !== null) {
+        entry.redo.push({ at: i, state });
+        if (entry.redo.length >= REDO_LIMIT) entry.base = null; // the lists kept so far keep theirs
+      }
       moved.push(i);
     }
     if (moved.length > 0) entry.prepared?.note(entry.states, moved);
     return true;
   }
+}
+
+/** The list `base` with the first `n` changes of `redo` applied, built when asked for (`redo` only grows). */
+function keptList(base: readonly HostState[], redo: readonly { readonly at: number; readonly state: HostState }[], n: number): () => readonly HostState[] {
+  return () => {
+    const out = [...base];
+    for (let k = 0; k < n; k++) {
+      const change = redo[k] as { at: number; state: HostState };
+      out[change.at] = change.state;
+    }
+    return out;
+  };
 }
 
 /** The keys that changed between two versions of a table, or null when too many did to follow them. */

@@ -7,7 +7,7 @@
  * This file computes them afresh; the host index (`host_index.ts`) keeps them in a kernel's memo
  * and brings them up to date from the tables that changed, built from the same functions here.
  */
-import { formatUuid, getRow, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
+import { formatUuid, getRow, idRecord, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
@@ -121,7 +121,7 @@ export function hostParts(host: Host, ofHost: readonly Aggregate[]): HostParts {
 }
 
 function instancesOf(consumers: readonly { uuid: string; project_id: string }[]): HostState['instances'] {
-  const out: Record<string, { uuid: string; project_id: string }> = {};
+  const out = idRecord<{ uuid: string; project_id: string }>();
   for (const c of consumers) out[c.uuid] = { uuid: c.uuid, project_id: c.project_id };
   return out;
 }
@@ -143,6 +143,11 @@ export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: rea
 
 /** {@link hostStateOf} from the host's parts. */
 export function hostStateFrom(host: Host, rp: ResourceProviderRow, parts: HostParts, consumers: readonly { uuid: string; project_id: string }[]): HostState {
+  return hostStateWith(host, rp, parts, instancesOf(consumers), consumers.length);
+}
+
+/** {@link hostStateFrom} with the instances record built already, from `count` consumers. */
+export function hostStateWith(host: Host, rp: ResourceProviderRow, parts: HostParts, instances: HostState['instances'], count: number): HostState {
   const inv = rp.inventories;
   const used = rp.usages;
   const mem = inv.MEMORY_MB;
@@ -170,10 +175,10 @@ export function hostStateFrom(host: Host, rp: ResourceProviderRow, parts: HostPa
     ram_allocation_ratio: mem?.allocation_ratio ?? 1,
     cpu_allocation_ratio: vcpu?.allocation_ratio ?? 1,
     disk_allocation_ratio: disk?.allocation_ratio ?? 1,
-    num_instances: consumers.length,
+    num_instances: count,
     num_io_ops: 0,
     failed_builds: 0,
-    instances: instancesOf(consumers),
+    instances,
     service: parts.service,
     metrics: NO_METRICS,
     stats: NO_STATS,

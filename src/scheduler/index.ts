@@ -55,7 +55,9 @@ export {
   type ComputeConfig,
   type ComputeConfigState,
 } from './compute_nodes.js';
-export { SchedulerApi, type HostUsage, type ResourceUsage } from './operator.js';
+export { SchedulerOperatorApi, type HostUsage, type ResourceUsage } from './operator.js';
 export { schedulerService, type SchedulerSession, type SchedulerOperator } from './service.js';
 export { hostStates, hostStateOf, azAggregateUuid, DEFAULT_AVAILABILITY_ZONE } from './host_states.js';
 export * from './filter_scheduler/index.js';
+/** What `schedule(input, memo)` keeps between calls (a caller's own; a cloud has `cloud.kernel.memo`). */
+export { Memo } from '../core/index.js';

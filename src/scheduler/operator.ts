@@ -24,7 +24,7 @@ function checkConfig(raw: object): SchedulerConfig {
   return checkSchedulerConfig(raw);
 }
 
-/** One resource class of a host in {@link SchedulerApi.usage}. */
+/** One resource class of a host in {@link SchedulerOperatorApi.usage}. */
 export interface ResourceUsage {
   /** Physical amount (logical CPUs, MB, GB). */
   readonly total: number;
@@ -44,7 +44,7 @@ export interface HostUsage {
 }
 
 /** Operator view of scheduling-related configuration and usage. */
-export class SchedulerApi {
+export class SchedulerOperatorApi {
   constructor(private readonly kernel: Kernel) {}
 
   /** The nova.conf options in force on a compute host (its overrides over the cloud-wide values). */
@@ -122,13 +122,13 @@ export class SchedulerApi {
         const reason = `Placement refused the allocation candidates query: ${e.message}`;
         throw new NoValidHost(reason, detach({ outcome: 'no_valid_host' as const, reason, num_instances: spec.num_instances, prefilters: [], instances: [], alternates_round: null, selections: [] }), { stage: 'placement' });
       }
-      const { uuids, states, prepared } = index.candidates(s, query, JSON.stringify(raw), config);
+      const { uuids, states, kept, prepared } = index.candidates(s, query, JSON.stringify(raw), config);
       tx.trace('placement', `allocation candidates: ${uuids.length}`, Object.freeze({ resources: Object.freeze(resources), required: Object.freeze(required), member_of: Object.freeze(memberOf) }));
       // 'candidates': the hosts are Placement's candidates for this query (its pre-filter terms are
       // not asked again), and nova's claim loop is modelled: an instance whose best host cannot take
       // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does
       // the host states are built here (trusted); the explanation is recomputed when read (lazy)
-      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared);
+      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared, kept);
       for (const sel of result.selections) {
         const before = getRow((tx.draft as CloudState).placement.providers, sel.uuid);
         replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);

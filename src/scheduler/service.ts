@@ -6,7 +6,7 @@
 import type { ServiceDescriptor } from '../core/index.js';
 import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { checkComputeConfig, COMPUTE_DEFAULTS, COMPUTE_REPORTING_HOOKS, initialComputeConfig, type ComputeConfig } from './compute_nodes.js';
-import { SchedulerApi } from './operator.js';
+import { SchedulerOperatorApi } from './operator.js';
 import { PlacementApi, PLACEMENT_POLICIES, initialPlacementState } from './placement/index.js';
 
 /** What Placement adds to a session. */
@@ -18,7 +18,7 @@ export interface SchedulerSession {
 /** What the scheduler adds to the cloud. */
 export interface SchedulerOperator {
   /** nova's side of scheduling as an operator sees it: compute options, per-host usage, `selectDestinations`. */
-  readonly scheduler: SchedulerApi;
+  readonly scheduler: SchedulerOperatorApi;
 }
 
 /**
@@ -34,5 +34,5 @@ export const schedulerService: ServiceDescriptor<ComputeConfig, SchedulerSession
   catalog: [{ type: 'placement', name: 'placement', description: 'Placement Service', url: `${CONTROLLER_URL}/placement` }],
   hooks: COMPUTE_REPORTING_HOOKS,
   session: (requests) => ({ placement: new PlacementApi(requests) }),
-  operator: (kernel) => ({ scheduler: new SchedulerApi(kernel) }),
+  operator: (kernel) => ({ scheduler: new SchedulerOperatorApi(kernel) }),
 };

@@ -404,8 +404,10 @@ export function schedule(input: ScheduleInput, memo?: Memo): ScheduleResult {
  * could remove no host, and models the claims as `true` does. `prepared`: the host-only verdicts
  * and weights the caller keeps for these hosts and `config` (the cloud's host index): the first
  * instance is then ranked from them, which ranks exactly as filtering and weighing afresh.
+ * The explanation reads `hosts` when it is read; a caller that changes its list later passes
+ * `kept`, which gives the list as it is now (the cloud's host index changes its lists in place).
  */
-export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean | 'candidates' = true, prepared?: PreparedHosts): ScheduleResult {
+export function scheduleChecked(hosts: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, placement: boolean | 'candidates' = true, prepared?: PreparedHosts, kept?: () => readonly HostState[]): ScheduleResult {
   let fast: ScheduleResult;
   try {
     fast = run(hosts, request, config, seed, placement, false, prepared?.config === config ? prepared : undefined);
@@ -418,7 +420,7 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
   return Object.freeze({
     selections: fast.selections,
     get explanation(): Explanation {
-      explanation ??= run(hosts, request, config, seed, placement, true).explanation;
+      explanation ??= run(kept === undefined ? hosts : kept(), request, config, seed, placement, true).explanation;
       return explanation;
     },
   });

@@ -443,85 +443,131 @@ export interface ConsumerAllocations {
  */
 export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocations[]): void {
   const s = tx.draft as S;
+  // the slice's tables, read through the call's draft (getRow reads a table draft without drafting rows)
+  const pl = tx.draft.placement;
   // what the consumers hold now is freed first, so moving an amount within one request fits
-  const freed = new Map<string, number>();
+  const freed = new Amounts();
   for (const req of requests) {
-    const consumer = getRow(s.placement.consumers, req.consumer_uuid);
+    const consumer = getRow(pl.consumers, req.consumer_uuid);
     if (req.consumer_generation !== undefined) {
       const actual = consumer ? consumer.generation : null;
       if (req.consumer_generation !== actual) throw new ConcurrentUpdate(`consumer ${req.consumer_uuid}`, req.consumer_generation, actual);
     }
-    for (const [rp, classes] of Object.entries(allocationsOf(s, req.consumer_uuid))) {
-      for (const [rc, used] of Object.entries(classes)) freed.set(key(rp, rc), (freed.get(key(rp, rc)) ?? 0) + used);
-    }
+    const held = getRow(pl.allocations, req.consumer_uuid);
+    if (held !== undefined) for (const rp of Object.keys(held)) freed.addAll(rp, held[rp] as Readonly<Record<string, number>>, 1);
   }
-  const wanted = new Map<string, number>();
+  // each request's providers as its allocations name them (uuid or name), resolved once
+  const resolved: ResourceProviderRow[][] = [];
+  const wanted = new Amounts();
   for (const req of requests) {
-    for (const [rpRef, classes] of Object.entries(req.allocations)) {
-      const rp = getRow(s.placement.providers, rpRef) ?? namedProviders.find(s, null, rpRef);
+    const rows: ResourceProviderRow[] = [];
+    resolved.push(rows);
+    for (const rpRef of Object.keys(req.allocations)) {
+      const classes = req.allocations[rpRef] as Readonly<Record<string, number>>;
+      const rp = getRow(pl.providers, rpRef) ?? namedProviders.find(s, null, rpRef);
       if (!rp) throw new InvalidInput(`allocations.${rpRef}`, `Unable to allocate inventory: resource provider ${rpRef} does not exist.`);
-      const invs = inventoriesOf(s, rp.uuid);
-      for (const [rc, amount] of Object.entries(classes)) {
+      rows.push(rp);
+      const invs = rp.inventories;
+      for (const rc of Object.keys(classes)) {
+        const amount = classes[rc] as number;
         if (!isResourceClass(s, rc)) throw new InvalidInput(`allocations.${rpRef}.resources.${rc}`, `Unable to allocate inventory: unknown resource class ${rc}.`);
-        const inv = invs.get(rc);
+        const inv = Object.hasOwn(invs, rc) ? invs[rc] : undefined;
         if (!inv) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Unable to allocate inventory: Inventory for '${rc}' on resource provider '${rp.uuid}' invalid.`, { resource_class: rc, resource_provider: rp.uuid });
         if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) throw new CapacityExceeded(rc, rp.uuid, true);
-        wanted.set(key(rp.uuid, rc), (wanted.get(key(rp.uuid, rc)) ?? 0) + amount);
+        wanted.add(rp.uuid, rc, amount, rp);
       }
     }
   }
-  for (const [k, amount] of wanted) {
-    const [rp, rc] = k.split('|') as [string, string];
-    const inv = inventoriesOf(s, rp).get(rc) as InventoryRow;
-    const used = usageOf(s, rp, rc) - (freed.get(k) ?? 0);
-    if (used + amount > capacityOf(inv)) throw new CapacityExceeded(rc, rp, false);
+  // in the order the amounts were first asked for
+  for (const w of wanted.list) {
+    const rp = w.row as ResourceProviderRow; // the provider rows do not change before the writes below
+    const inv = rp.inventories[w.rc] as InventoryRow;
+    const used = (rp.usages[w.rc] ?? 0) - freed.get(w.rp, w.rc);
+    if (used + w.amount > capacityOf(inv)) throw new CapacityExceeded(w.rc, w.rp, false);
   }
   // all checks passed: write the consumers, then each touched provider once (usage + generation)
-  const deltas = new Map<string, Map<string, number>>();
-  const delta = (rp: string, rc: string, d: number) => {
-    const m = deltas.get(rp) ?? new Map<string, number>();
-    m.set(rc, (m.get(rc) ?? 0) + d);
-    deltas.set(rp, m);
-  };
+  const deltas = new Amounts();
   for (const req of requests) {
-    for (const [rp, classes] of Object.entries(allocationsOf(s, req.consumer_uuid))) {
-      for (const [rc, used] of Object.entries(classes)) delta(rp, rc, -used);
-      deleteRow(tx.draft.placement.provider_consumers, key(rp, req.consumer_uuid));
+    const held = getRow(pl.allocations, req.consumer_uuid);
+    if (held === undefined) continue; // nothing held: nothing to delete
+    for (const rp of Object.keys(held)) {
+      deltas.addAll(rp, held[rp] as Readonly<Record<string, number>>, -1);
+      deleteRow(pl.provider_consumers, key(rp, req.consumer_uuid));
     }
-    deleteRow(tx.draft.placement.allocations, req.consumer_uuid);
+    deleteRow(pl.allocations, req.consumer_uuid);
   }
-  for (const req of requests) {
-    const consumer = getRow(s.placement.consumers, req.consumer_uuid);
-    const entries = Object.entries(req.allocations);
-    if (entries.length === 0) {
-      if (consumer) deleteRow(tx.draft.placement.consumers, req.consumer_uuid);
+  for (let r = 0; r < requests.length; r++) {
+    const req = requests[r] as ConsumerAllocations;
+    const consumer = getRow(pl.consumers, req.consumer_uuid);
+    const refs = Object.keys(req.allocations);
+    if (refs.length === 0) {
+      if (consumer) deleteRow(pl.consumers, req.consumer_uuid);
       continue;
     }
-    setRow(tx.draft.placement.consumers, req.consumer_uuid, {
+    setRow(pl.consumers, req.consumer_uuid, {
       uuid: req.consumer_uuid,
       project_id: req.project_id,
       user_id: req.user_id,
       generation: consumer ? consumer.generation + 1 : 1, // created at 0, then the allocation write
       consumer_type: req.consumer_type ?? consumer?.consumer_type ?? 'INSTANCE',
     });
+    const rows = resolved[r] as ResourceProviderRow[];
     const stored: Record<string, Record<string, number>> = {};
-    for (const [rpRef, classes] of entries) {
-      const rp = getProvider(s, rpRef, 'allocations').uuid;
-      stored[rp] = { ...(stored[rp] ?? {}), ...classes };
-      for (const [rc, used] of Object.entries(classes)) delta(rp, rc, used);
-      setRow(tx.draft.placement.provider_consumers, key(rp, req.consumer_uuid), req.consumer_uuid);
+    for (let i = 0; i < refs.length; i++) {
+      const classes = req.allocations[refs[i] as string] as Readonly<Record<string, number>>;
+      check.name(refs[i], 'allocations', 255); // as getProvider checks the reference
+      const rp = (rows[i] as ResourceProviderRow).uuid;
+      const before = stored[rp];
+      stored[rp] = before === undefined ? { ...classes } : { ...before, ...classes };
+      deltas.addAll(rp, classes, 1);
+      setRow(pl.provider_consumers, key(rp, req.consumer_uuid), req.consumer_uuid);
     }
-    setRow(tx.draft.placement.allocations, req.consumer_uuid, stored);
+    setRow(pl.allocations, req.consumer_uuid, stored);
   }
-  for (const [uuid, changes] of deltas) {
-    const rp = getRow(s.placement.providers, uuid);
+  for (const [uuid, changes] of deltas.byProvider) {
+    const rp = getRow(pl.providers, uuid);
     if (!rp) continue;
     const usages: Record<string, number> = { ...rp.usages };
     for (const [rc, d] of changes) {
-      const v = (usages[rc] ?? 0) + d;
+      const v = (usages[rc] ?? 0) + d.amount;
       if (v === 0) delete usages[rc];
       else usages[rc] = v;
     }
     bump(tx, rp, { usages });
+  }
+}
+
+/** An amount of one class on one provider. */
+interface Amount {
+  readonly rp: string;
+  readonly rc: string;
+  amount: number;
+  /** The provider's row, when the amount was asked for on it. */
+  readonly row: ResourceProviderRow | undefined;
+}
+
+/** Amounts by provider and class, with the order they were first given in. */
+class Amounts {
+  readonly byProvider = new Map<string, Map<string, Amount>>();
+  readonly list: Amount[] = [];
+
+  add(rp: string, rc: string, amount: number, row?: ResourceProviderRow): void {
+    let classes = this.byProvider.get(rp);
+    if (classes === undefined) this.byProvider.set(rp, (classes = new Map()));
+    const known = classes.get(rc);
+    if (known !== undefined) known.amount += amount;
+    else {
+      const a: Amount = { rp, rc, amount, row };
+      classes.set(rc, a);
+      this.list.push(a);
+    }
+  }
+
+  addAll(rp: string, classes: Readonly<Record<string, number>>, sign: 1 | -1): void {
+    for (const rc of Object.keys(classes)) this.add(rp, rc, sign * (classes[rc] as number));
+  }
+
+  get(rp: string, rc: string): number {
+    return this.byProvider.get(rp)?.get(rc)?.amount ?? 0;
   }
 }
