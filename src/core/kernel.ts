@@ -104,16 +104,23 @@ function taskKey(due: number, seq: number): string {
 
 /** Returns a copy of `value` with no immer drafts inside, deeply frozen. */
 export function detach<T>(value: T): T {
-  const plain = (x: unknown): unknown => {
-    if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return x; // frozen: committed, share it
-    if (isDraft(x)) return current(x);
-    if (Array.isArray(x)) return x.map(plain);
-    if (Object.getPrototypeOf(x) !== Object.prototype) return x;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(x)) out[k] = plain((x as Record<string, unknown>)[k]);
-    return out;
-  };
-  return freeze(plain(value), true) as T;
+  return freeze(detached(value), true) as T;
+}
+
+/** {@link detach}'s copy, before the freeze (one function, not one made per call). */
+function detached(x: unknown): unknown {
+  if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return x; // frozen: committed, share it
+  if (isDraft(x)) return current(x);
+  if (Array.isArray(x)) return x.map(detachedItem);
+  if (Object.getPrototypeOf(x) !== Object.prototype) return x;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(x)) out[k] = detached((x as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** {@link detached} for `Array.prototype.map`, which passes the index and the array too. */
+function detachedItem(x: unknown): unknown {
+  return detached(x);
 }
 
 /** A row read during a call may be a draft: `plain` gives the committed or current value. */

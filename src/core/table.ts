@@ -95,6 +95,14 @@ function copy<X>(a: readonly X[]): X[] {
   return [...a];
 }
 
+/**
+ * What identifies a version of a table: its root node (nodes never change, so two versions with
+ * the same root hold the same rows), read without drafting anything. O(1).
+ */
+export function tableVersion<T>(table: Table<T>): object {
+  return rootOf(table);
+}
+
 /** The row stored under `key`, or undefined. O(log n). */
 export function getRow<T>(table: Table<T>, key: string): T | undefined {
   let node = rootOf(table);

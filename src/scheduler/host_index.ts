@@ -20,7 +20,7 @@
  * so a new memo and a new index. `tests/scheduler/cloud/host_index.properties.test.ts` checks it
  * against a fresh computation after any sequence of calls, restores and forks.
  */
-import { getRow, idRecord, memoSlot, plain, tableChanges, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
+import { getRow, idRecord, memoSlot, plain, tableChanges, tableToArray, tableVersion, type CloudState, type Memo, type Table } from '../core/index.js';
 import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
 import type { Aggregate, HostState, SchedulerConfig } from './filter_scheduler/index.js';
 import { PreparedHosts } from './filter_scheduler/prepared.js';
@@ -106,6 +106,11 @@ export class HostIndex {
   #byProvider = new WeakMap<ResourceProviderRow, { readonly host: Host; readonly parts: HostParts; readonly state: HostState }>();
   /** Claims the scheduler made since the last sync, by provider ({@link claimed}). */
   #claims = new Map<string, { readonly before: ResourceProviderRow; readonly after: ResourceProviderRow; readonly consumer: Instance }>();
+  /**
+   * The providers table's versions the claims since the last sync went through, when they were
+   * consecutive: from `from` to `to`, exactly the rows of `uuids` changed ({@link claimed}).
+   */
+  #written: { readonly from: object; to: object; readonly uuids: string[] } | null = null;
   #order: readonly string[] = [];
   #positions = new Map<string, number>();
   #entries = new Map<string, CandidateEntry>();
@@ -133,9 +138,20 @@ export class HostIndex {
    * sees `after` as the provider's row, the host's instances are those it had with `before` plus
    * this one: that write is the only change between the two rows (a row is written by one write),
    * so the links need not be read. Any other row falls back to reading them.
+   *
+   * With `write`, the claim also took the providers table from version `from` to version `to`
+   * ({@link tableVersion}) by writing this provider's row and no other: when the index next syncs
+   * from `from` to `to` through such claims only, the rows changed are those, and the table is
+   * not diffed. Any other version falls back to diffing it.
    */
-  claimed(before: ResourceProviderRow, after: ResourceProviderRow, consumer: Instance): void {
+  claimed(before: ResourceProviderRow, after: ResourceProviderRow, consumer: Instance, write?: { readonly from: object; readonly to: object }): void {
     this.#claims.set(after.uuid, { before, after, consumer });
+    const w = this.#written;
+    if (write === undefined) this.#written = null;
+    else if (w !== null && w.to === write.from) {
+      w.to = write.to;
+      w.uuids.push(after.uuid);
+    } else this.#written = { from: write.from, to: write.to, uuids: [after.uuid] };
   }
 
   /** Every HostState the index holds, by provider uuid (for checks against a fresh index). */
@@ -156,7 +172,7 @@ export class HostIndex {
     if (seen.hosts === now.hosts && seen.zones === now.zones && seen.providers === now.providers && seen.names === now.names) return;
     const hosts = changes(seen.hosts, now.hosts);
     const zones = changes(seen.zones, now.zones);
-    const providers = changes(seen.providers, now.providers);
+    const providers = this.#writtenChanges(seen.providers, now.providers) ?? changes(seen.providers, now.providers);
     const names = changes(seen.names, now.names);
     if (hosts === null || zones === null || providers === null || names === null) return this.#rebuild(s, now);
     // the aggregates come from the zones and from where compute hosts are
@@ -173,6 +189,7 @@ export class HostIndex {
     for (const uuid of affected) this.#refresh(now, consumers, uuid);
     this.#seen = now;
     this.#claims.clear();
+    this.#written = null;
     for (const [key, entry] of this.#entries) if (!this.#follow(s, now, entry, affected)) this.#entries.delete(key);
   }
 
@@ -214,6 +231,19 @@ export class HostIndex {
     this.#setOrder(now.providers);
     this.#seen = now;
     this.#claims.clear();
+    this.#written = null;
+  }
+
+  /**
+   * The keys changed between two versions of the providers table when the claims recorded since
+   * the last sync took the one to the other ({@link claimed}), as {@link changes} would list
+   * them (in key order); undefined when they did not.
+   */
+  #writtenChanges(before: Table<ResourceProviderRow>, after: Table<ResourceProviderRow>): string[] | null | undefined {
+    const w = this.#written;
+    if (w === null || tableVersion(before) !== w.from || tableVersion(after) !== w.to) return undefined;
+    const keys = w.uuids.length === 1 ? w.uuids : [...new Set(w.uuids)].sort();
+    return keys.length > changeLimit(before, after) ? null : keys;
   }
 
   #setOrder(providers: Table<ResourceProviderRow>): void {
@@ -342,7 +372,12 @@ function keptList(base: readonly HostState[], redo: readonly { readonly at: numb
 
 /** The keys that changed between two versions of a table, or null when too many did to follow them. */
 function changes<T>(before: Table<T>, after: Table<T>): string[] | null {
-  return before === after ? [] : tableChanges(before, after, Math.max(64, Math.floor(Math.max(before.size, after.size) / REBUILD_SHARE)));
+  return before === after ? [] : tableChanges(before, after, changeLimit(before, after));
+}
+
+/** More changed rows than this between two versions of a table: build the index again. */
+function changeLimit<T>(before: Table<T>, after: Table<T>): number {
+  return Math.max(64, Math.floor(Math.max(before.size, after.size) / REBUILD_SHARE));
 }
 
 /** The tables a host's instances are read from (read once per sync). */

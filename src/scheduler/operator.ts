@@ -3,10 +3,10 @@
  * each compute host's Placement inventory, and a per-host view of physical capacity,
  * overcommitted capacity and usage.
  */
-import { InvalidInput, detach, getRow, memoSlot, plain, type CloudState, type Kernel, type Memo } from '../core/index.js';
+import { InvalidInput, detach, getRow, memoSlot, plain, tableVersion, type CloudState, type Kernel, type Memo } from '../core/index.js';
 import { getHost, listHosts, listHostsByName, type Host } from '../hardware/index.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
-import { capacityOf, inventoriesOf, parseQuery, replaceAllocations, usageOf } from './placement/index.js';
+import { capacityOf, inventoriesOf, parseQuery, usageOf, writeAllocations } from './placement/index.js';
 import { azUuidIn } from './host_states.js';
 import { hostIndexOf } from './host_index.js';
 import { isolatedAggregates, traitTerms } from './filter_scheduler/request_filters.js';
@@ -130,11 +130,13 @@ export class SchedulerOperatorApi {
       // the host states are built here (trusted); the explanation is recomputed when read (lazy)
       const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared, kept);
       for (const sel of result.selections) {
-        const before = getRow((tx.draft as CloudState).placement.providers, sel.uuid);
-        replaceAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
-        // tell the host index what the claim did (nova's HostManager consumes from the request)
-        const after = getRow((tx.draft as CloudState).placement.providers, sel.uuid);
-        if (before !== undefined && after !== undefined && after !== before) index.claimed(before, after, { uuid: sel.instance_uuid, project_id: spec.project_id ?? '' });
+        const providers = (tx.draft as CloudState).placement.providers;
+        const from = tableVersion(providers);
+        const written = writeAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
+        // tell the host index what the claim did (nova's HostManager consumes from the request),
+        // and, when the provider's row is the only one it wrote, how the providers table moved
+        const write = written.get(sel.uuid);
+        if (write !== undefined) index.claimed(write.before, write.after, { uuid: sel.instance_uuid, project_id: spec.project_id ?? '' }, written.size === 1 ? { from, to: tableVersion(providers) } : undefined);
         tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, Object.freeze({ alternates: Object.freeze(sel.alternates.map((a) => a.host)) }));
       }
       return result;

@@ -2,7 +2,7 @@
  * `schedule()`: nova's filter scheduler as one pure function (`nova/scheduler/manager.py`
  * `select_destinations` → `_schedule`), seeded, explaining itself.
  */
-import { check, detach, formatUuid, randomOver, rngInit, type Memo, type Random } from '../../core/index.js';
+import { check, detach, formatUuid, randomOver, rngInit, rngNextU32, type Memo, type Random } from '../../core/index.js';
 import { NOT_ENOUGH_HOSTS, NoValidHost } from './errors.js';
 import type {
   ClaimTrace,
@@ -96,12 +96,17 @@ function fitFault(h: HostState, claimed: Resources, want: Resources): string | n
 /** Uuid-shaped instance ids from the seed, on their own stream so they never shift host draws. */
 function generatedUuids(seed: number | string, n: number): string[] {
   const words = rngInit(`instance-uuids:${String(seed)}`);
-  const rng = randomOver(() => words);
-  return Array.from({ length: n }, () => {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    // 16 bytes as `randomOver(…).bytes(16)` draws them: four words, each low byte first
     let hex = '';
-    for (const x of rng.bytes(16)) hex += HEX[x] as string;
-    return formatUuid(hex);
-  });
+    for (let k = 0; k < 4; k++) {
+      const w = rngNextU32(words);
+      hex += (HEX[w & 0xff] as string) + (HEX[(w >>> 8) & 0xff] as string) + (HEX[(w >>> 16) & 0xff] as string) + (HEX[w >>> 24] as string);
+    }
+    out.push(formatUuid(hex));
+  }
+  return out;
 }
 
 /** Each byte as two hex digits (a constant table). */

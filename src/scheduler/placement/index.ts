@@ -19,6 +19,8 @@ export {
   allocationsOf,
   deleteProvider,
   replaceAllocations,
+  writeAllocations,
+  type ProviderWrite,
   ConcurrentUpdate,
   CapacityExceeded,
   PLACEMENT_ERRORS,

@@ -442,18 +442,36 @@ export interface ConsumerAllocations {
  * the consumer. Generations of touched providers and consumers move on.
  */
 export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocations[]): void {
+  writeAllocations(tx, requests);
+}
+
+/** A provider's row before and after {@link writeAllocations} wrote it. */
+export interface ProviderWrite {
+  readonly before: ResourceProviderRow;
+  readonly after: ResourceProviderRow;
+}
+
+/**
+ * {@link replaceAllocations}, answering the provider rows it wrote (by uuid, in the order
+ * written): the only rows of the providers table it changed.
+ */
+export function writeAllocations(tx: Tx, requests: readonly ConsumerAllocations[]): ReadonlyMap<string, ProviderWrite> {
   const s = tx.draft as S;
+  // one request: its consumer's rows, read once below, stay as read until its own writes
+  const single = requests.length === 1;
+  let consumerRow: ConsumerRow | undefined;
+  let heldRow: AllocationMap | undefined;
   // the slice's tables, read through the call's draft (getRow reads a table draft without drafting rows)
   const pl = tx.draft.placement;
   // what the consumers hold now is freed first, so moving an amount within one request fits
   const freed = new Amounts();
   for (const req of requests) {
-    const consumer = getRow(pl.consumers, req.consumer_uuid);
+    const consumer = (consumerRow = getRow(pl.consumers, req.consumer_uuid));
     if (req.consumer_generation !== undefined) {
       const actual = consumer ? consumer.generation : null;
       if (req.consumer_generation !== actual) throw new ConcurrentUpdate(`consumer ${req.consumer_uuid}`, req.consumer_generation, actual);
     }
-    const held = getRow(pl.allocations, req.consumer_uuid);
+    const held = (heldRow = getRow(pl.allocations, req.consumer_uuid));
     if (held !== undefined) for (const rp of Object.keys(held)) freed.addAll(rp, held[rp] as Readonly<Record<string, number>>, 1);
   }
   // each request's providers as its allocations name them (uuid or name), resolved once
@@ -488,7 +506,7 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
   // all checks passed: write the consumers, then each touched provider once (usage + generation)
   const deltas = new Amounts();
   for (const req of requests) {
-    const held = getRow(pl.allocations, req.consumer_uuid);
+    const held = single ? heldRow : getRow(pl.allocations, req.consumer_uuid);
     if (held === undefined) continue; // nothing held: nothing to delete
     for (const rp of Object.keys(held)) {
       deltas.addAll(rp, held[rp] as Readonly<Record<string, number>>, -1);
@@ -498,7 +516,7 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
   }
   for (let r = 0; r < requests.length; r++) {
     const req = requests[r] as ConsumerAllocations;
-    const consumer = getRow(pl.consumers, req.consumer_uuid);
+    const consumer = single ? consumerRow : getRow(pl.consumers, req.consumer_uuid);
     const refs = Object.keys(req.allocations);
     if (refs.length === 0) {
       if (consumer) deleteRow(pl.consumers, req.consumer_uuid);
@@ -524,8 +542,10 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
     }
     setRow(pl.allocations, req.consumer_uuid, stored);
   }
+  const written = new Map<string, ProviderWrite>();
   for (const [uuid, changes] of deltas.byProvider) {
-    const rp = getRow(pl.providers, uuid);
+    // the rows resolved above are still the table's: no provider was written before this loop
+    const rp = wanted.rowOf(uuid) ?? getRow(pl.providers, uuid);
     if (!rp) continue;
     const usages: Record<string, number> = { ...rp.usages };
     for (const [rc, d] of changes) {
@@ -533,8 +553,9 @@ export function replaceAllocations(tx: Tx, requests: readonly ConsumerAllocation
       if (v === 0) delete usages[rc];
       else usages[rc] = v;
     }
-    bump(tx, rp, { usages });
+    written.set(uuid, { before: rp, after: bump(tx, rp, { usages }) });
   }
+  return written;
 }
 
 /** An amount of one class on one provider. */
@@ -569,5 +590,13 @@ class Amounts {
 
   get(rp: string, rc: string): number {
     return this.byProvider.get(rp)?.get(rc)?.amount ?? 0;
+  }
+
+  /** The row of provider `rp` given with its first amount, if any. */
+  rowOf(rp: string): ResourceProviderRow | undefined {
+    const classes = this.byProvider.get(rp);
+    if (classes === undefined) return undefined;
+    for (const a of classes.values()) return a.row;
+    return undefined;
   }
 }
