@@ -7,7 +7,7 @@
  */
 import { Conflict, check, getRow, plain, setRow, emptyTable, type CloudState, type ServiceHooks, type Table, type Tx } from '../core/index.js';
 import { listAvailabilityZones, logicalCpus, type Host } from '../hardware/index.js';
-import { CPU_TRAITS_MAPPING, PLACEMENT_ERRORS, STANDARD_TRAITS, deleteProvider, under, type InventoryRow, type ResourceProviderRow } from './placement/index.js';
+import { CPU_TRAITS_MAPPING, STANDARD_TRAITS, deleteProvider, insertProvider, under, type InventoryRow, type ResourceProviderRow } from './placement/index.js';
 import { azUuidIn } from './host_states.js';
 
 /** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
@@ -166,11 +166,9 @@ export function reportComputeNode(tx: Tx, host: Host): void {
   for (const [rc, inv] of Object.entries(wanted)) inventories[rc] = { resource_provider_uuid: host.id, resource_class: rc, ...inv };
   if (!existing) {
     // create + PUT inventories + PUT traits, written as one row (generation 2, as after those three calls)
-    if (getRow(s.placement.provider_names, host.name) !== undefined) throw new Conflict(PLACEMENT_ERRORS.DUPLICATE_NAME, `Conflicting resource provider name: ${host.name} already exists.`, { name: host.name });
     const aggregates = host.availability_zone === null ? [] : [azUuidIn(tx.memo, host.availability_zone)];
     const rp: ResourceProviderRow = { uuid: host.id, id: tx.counter('placement.provider'), name: host.name, generation: aggregates.length > 0 ? 3 : 2, parent_provider_uuid: null, root_provider_uuid: host.id, inventories, usages: {}, traits: computeTraits(host), aggregates };
-    setRow(tx.draft.placement.providers, host.id, rp);
-    setRow(tx.draft.placement.provider_names, host.name, host.id);
+    insertProvider(tx, rp);
     tx.trace('nova-compute', `resource tracker reported ${host.name} to placement`, { vcpus: wanted.VCPU?.total ?? 0, memory_mb: wanted.MEMORY_MB?.total ?? 0, disk_gb: wanted.DISK_GB?.total ?? 0 });
     return;
   }

@@ -18,6 +18,7 @@ export {
   aggregatesOf,
   allocationsOf,
   deleteProvider,
+  insertProvider,
   replaceAllocations,
   writeAllocations,
   type ProviderWrite,

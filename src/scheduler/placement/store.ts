@@ -149,6 +149,15 @@ function checkGeneration(rp: ResourceProviderRow, generation: unknown, field: st
   if (g !== rp.generation) throw new ConcurrentUpdate(`resource provider ${rp.uuid}`, g, rp.generation);
 }
 
+/**
+ * Writes a whole new provider row with its name (409 `placement.duplicate_name` when the name is
+ * taken): what nova-compute's create, PUT inventories and PUT traits of a new compute node
+ * amount to, written as one row.
+ */
+export function insertProvider(tx: Tx, row: ResourceProviderRow): void {
+  namedProviders.insert(tx.draft as S, row);
+}
+
 /** `POST /resource_providers`. */
 export function createProvider(tx: Tx, input: unknown): ResourceProviderRow {
   const s = tx.draft as S;
