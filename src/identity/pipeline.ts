@@ -66,21 +66,30 @@ export class RequestPipeline<T extends ValidToken | null = ValidToken> {
    * once, before the transaction opens: the draft starts as the state it was validated on.
    */
   write<R>(operation: string, fn: (tx: Tx, request: Request<T>) => R): R {
-    const token = this.authenticate();
-    return this.kernel.transact(operation, (tx) => fn(tx, this.request(token, tx.draft as CloudState)));
+    const outcome = this.validate();
+    return this.kernel.transact(operation, (tx) => {
+      // a refused token fails inside the call, so its 401 carries a request id and a trace
+      if (outcome.error !== undefined) throw outcome.error;
+      return fn(tx, this.request(outcome.token, tx.draft as CloudState));
+    });
   }
 
   /** Validates the token against the current state, once; a re-authenticating session renews it first. */
   private authenticate(): T {
-    if (this.source === null) return null as T;
+    const outcome = this.validate();
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.token;
+  }
+
+  private validate(): { readonly token: T; readonly error?: undefined } | { readonly token?: undefined; readonly error: Error } {
+    if (this.source === null) return { token: null as T };
     let result = validateToken(this.kernel.view(), this.source.current(), this.kernel.view().meta.clock.now);
     if (!result.ok && this.source.renew !== undefined) {
       const renewed = this.source.renew(); // its own commit: validate against the state after it
       const s = this.kernel.view();
       result = validateToken(s, renewed, s.meta.clock.now);
     }
-    if (!result.ok) throw result.error;
-    return result as T;
+    return result.ok ? { token: result as T } : { error: result.error };
   }
 
   private request(token: T, s: CloudState): Request<T> {

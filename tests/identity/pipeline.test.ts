@@ -52,4 +52,23 @@ describe('one validation per call', () => {
     admin.identity.listProjects();
     expect(counted.calls).toBe(1);
   });
+
+  it('a write refused for its token answers 401 with a request id the trace log knows, and changes nothing', () => {
+    const c = createCloud({ seed: 92, identity: { password_hash_rounds: 1 } });
+    const user = c.login({ username: 'demo', password: 'secret', project: 'demo' });
+    const token = user.token;
+    user.logout();
+    const before = c.state;
+    let error: { status?: number; requestId?: string } = {};
+    try {
+      user.object.putContainer('late');
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.status).toBe(401);
+    expect(error.requestId).toMatch(/^req-/);
+    expect(c.trace(error.requestId)).toBeDefined();
+    expect(c.state).toBe(before);
+    expect(token).toBe(user.token);
+  });
 });
