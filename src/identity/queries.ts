@@ -3,7 +3,7 @@
  * Keystone record goes through here: `getX(state, ref)` returns the row or throws identity's 404
  * (`identity.<kind>.not_found`); names resolve only among the rows `visible` lets through.
  */
-import { Duplicate, getRow, namedTable, plain, resolveRef, tableEntries, tableToArray, type CloudState, type NamedTable } from '../core/index.js';
+import { Duplicate, getRow, namedTable, plain, resolveRef, tableEntries, tableToArray, type CloudState, type NamedTable, type Table } from '../core/index.js';
 import type { DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
 
 /** The id of the `Default` domain, as Keystone creates it. */
@@ -27,33 +27,16 @@ export const namedDomains: NamedTable<S, DomainRow> = namedTable({
   id: (d: DomainRow) => d.id,
   duplicate: (name) => new Duplicate('identity.domain', name),
 });
-/** Projects by name, unique within their domain (`project_names`, keyed {@link scoped}). */
-export const namedProjects: NamedTable<S, ProjectRow> = namedTable({
-  rows: (s: S) => s.identity.projects,
-  names: (s: S) => s.identity.project_names,
-  id: (p: ProjectRow) => p.id,
-  scope: (p: ProjectRow) => p.domain_id,
-  key: (domainId, name) => scoped(domainId ?? '', name),
-  duplicate: (name) => new Duplicate('identity.project', name),
-});
-/** Users by name, unique within their domain (`user_names`, keyed {@link scoped}). */
-export const namedUsers: NamedTable<S, UserRow> = namedTable({
-  rows: (s: S) => s.identity.users,
-  names: (s: S) => s.identity.user_names,
-  id: (u: UserRow) => u.id,
-  scope: (u: UserRow) => u.domain_id,
-  key: (domainId, name) => scoped(domainId ?? '', name),
-  duplicate: (name) => new Duplicate('identity.user', name),
-});
-/** Groups by name, unique within their domain (`group_names`, keyed {@link scoped}). */
-export const namedGroups: NamedTable<S, GroupRow> = namedTable({
-  rows: (s: S) => s.identity.groups,
-  names: (s: S) => s.identity.group_names,
-  id: (g: GroupRow) => g.id,
-  scope: (g: GroupRow) => g.domain_id,
-  key: (domainId, name) => scoped(domainId ?? '', name),
-  duplicate: (name) => new Duplicate('identity.group', name),
-});
+/** Rows named uniquely within their domain (`<domain_id>/<name>`, {@link scoped}). */
+function inDomain<R extends { readonly id: string; readonly name: string; readonly domain_id: string }>(kind: string, rows: (s: S) => Table<R>, names: (s: S) => Table<string>): NamedTable<S, R> {
+  return namedTable({ rows, names, id: (r: R) => r.id, scope: (r: R) => r.domain_id, key: (domainId, name) => scoped(domainId ?? '', name), duplicate: (name) => new Duplicate(kind, name) });
+}
+/** Projects by name, unique within their domain (`project_names`). */
+export const namedProjects: NamedTable<S, ProjectRow> = inDomain('identity.project', (s) => s.identity.projects, (s) => s.identity.project_names);
+/** Users by name, unique within their domain (`user_names`). */
+export const namedUsers: NamedTable<S, UserRow> = inDomain('identity.user', (s) => s.identity.users, (s) => s.identity.user_names);
+/** Groups by name, unique within their domain (`group_names`). */
+export const namedGroups: NamedTable<S, GroupRow> = inDomain('identity.group', (s) => s.identity.groups, (s) => s.identity.group_names);
 /** Roles by case-insensitive name, global (scope null) or unique within a domain (`role_names`, keyed {@link roleKey}). */
 export const namedRoles: NamedTable<S, RoleRow> = namedTable({
   rows: (s: S) => s.identity.roles,
