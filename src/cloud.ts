@@ -329,24 +329,24 @@ export function createCloud(options: CloudOptions = {}): Cloud {
   const preset = check.optional<Preset>(o.preset, 'options.preset', (x, f) => check.oneOf(x, ['devstack', 'empty'] as const, f), 'devstack');
   const policy = checkPolicyOptions(o.policy);
   const context: OptionContext = { preset, topologyGiven: o.topology !== undefined };
-  const serviceOptions = SERVICE_LIST.map((service) => (service.option ? service.option.check(o[service.option.key], context) : undefined));
   const adminPassword = check.optional(o.adminPassword, 'options.adminPassword', (x, f) => check.name(x, f, 4096), 'secret');
+  // each service with its checked option: what its initial state, bootstrap and deploy steps see
+  const services = SERVICE_LIST.map((service) => ({ service, context: { ...context, adminPassword, options: service.option ? service.option.check(o[service.option.key], context) : undefined } }));
   let state: CloudState = { meta: initialMeta(seed, progression, epoch, rngInit(seed), policy), quota: initialQuotaState(), blobs: emptyTable() } as CloudState;
-  SERVICE_LIST.forEach((service, i) => {
-    const slices = service.initialState(serviceOptions[i]);
+  for (const { service, context: c } of services) {
+    const slices = service.initialState(c.options);
     const keys = Object.keys(slices).sort().join(',');
     if (keys !== [...service.slices].sort().join(',')) throw new TypeError(`Service '${service.name}' declares slices ${service.slices.join(', ')} but its initial state has ${keys}.`);
     state = { ...state, ...slices };
-  });
+  }
   const kernel = new Kernel(state, { traceLimit });
   const cloud = new Cloud(kernel, frozenOptions);
   kernel.transact('cloud.create', (tx) => {
-    const steps = SERVICE_LIST.map((service, i) => ({ service, context: { ...context, options: serviceOptions[i], adminPassword } }));
-    for (const { service, context: c } of steps) {
+    for (const { service, context: c } of services) {
       service.bootstrap?.(tx, c);
       for (const entry of service.catalog ?? []) registerService(tx, entry, entry.url);
     }
-    for (const { service, context: c } of steps) service.deploy?.(tx, c);
+    for (const { service, context: c } of services) service.deploy?.(tx, c);
   });
   return cloud;
 }

@@ -275,68 +275,8 @@ interface Instant {
 
 function computeInstant(epochMs: number, time: number): Instant {
   const totalMicros = Math.round(epochMs * 1000 + time * 1e6);
-  const ms = Math.floor(totalMicros / 1000);
-  // deterministic: built from virtual time, never from the wall clock
-  const [date, clock] = utcDateTime(ms);
-  return { date, time: clock, micros: totalMicros - Math.floor(totalMicros / 1e6) * 1e6 };
-}
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
-
-/**
- * `toISOString()`'s `YYYY-MM-DD` and `hh:mm:ss` of a UTC time in ms, by calendar arithmetic
- * (Hinnant's `civil_from_days`) rather than a Date object each time; years outside 0–9999 (which
- * toISOString writes with a sign and six digits) go through Date.
- */
-function utcDateTime(ms: number): [string, string] {
-  const days = Math.floor(ms / 86_400_000);
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  if (!(year >= 0 && year <= 9999)) {
-    const iso = new Date(ms).toISOString();
-    return [iso.slice(0, iso.indexOf('T')), iso.slice(iso.indexOf('T') + 1, iso.indexOf('T') + 9)];
-  }
-  const secs = Math.floor((ms - days * 86_400_000) / 1000);
-  const y = `${year}`;
-  return [`${'000'.slice(y.length - 1)}${y}-${two(month)}-${two(doy - Math.floor((153 * mp + 2) / 5) + 1)}`, `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`];
-}
-
-/** The number written by the decimal digits text[from..to), or -1. */
-function digits(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/** An epoch's ms: `YYYY-MM-DDThh:mm:ssZ` (how clouds are created) read directly, anything else by Date.parse. */
-function epochMillis(epoch: string): number {
-  if (epoch.length !== 20 || epoch[4] !== '-' || epoch[7] !== '-' || epoch[10] !== 'T' || epoch[13] !== ':' || epoch[16] !== ':' || epoch[19] !== 'Z') return Date.parse(epoch);
-  const year = digits(epoch, 0, 4);
-  const month = digits(epoch, 5, 7);
-  const day = digits(epoch, 8, 10);
-  const h = digits(epoch, 11, 13);
-  const min = digits(epoch, 14, 16);
-  const sec = digits(epoch, 17, 19);
-  // day 29–31 would need the month's length checked as Date.parse checks it: let it decide
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || h < 0 || h > 23 || min < 0 || min > 59 || sec < 0 || sec > 59) return Date.parse(epoch);
-  const y = year - (month <= 2 ? 1 : 0);
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
-  return days * 86_400_000 + ((h * 60 + min) * 60 + sec) * 1000;
+  const iso = new Date(Math.floor(totalMicros / 1000)).toISOString(); // deterministic: built from virtual time, never from the wall clock
+  return { date: iso.slice(0, 10), time: iso.slice(11, 19), micros: totalMicros - Math.floor(totalMicros / 1e6) * 1e6 };
 }
 
 /** A kernel's last instant: the clock stands still between advances, so calls mostly ask for the same one. */
@@ -347,7 +287,7 @@ function instantIn(memo: Memo, epoch: string, time: number): Instant {
   if (last.instant !== undefined && last.epoch === epoch && last.at === time) return last.instant;
   if (last.epoch !== epoch || last.instant === undefined) {
     last.epoch = epoch;
-    last.epochMs = epochMillis(epoch);
+    last.epochMs = Date.parse(epoch);
   }
   last.at = time;
   last.instant = computeInstant(last.epochMs, time);
@@ -369,12 +309,12 @@ function timestampFrom(t: Instant): string {
  * kernel's `memo`, the last instant asked for is kept there (the clock mostly stands still).
  */
 export function isoAt(epoch: string, time: number, subsecond = false, memo?: Memo): string {
-  return isoFrom(memo === undefined ? computeInstant(epochMillis(epoch), time) : instantIn(memo, epoch, time), subsecond);
+  return isoFrom(memo === undefined ? computeInstant(Date.parse(epoch), time) : instantIn(memo, epoch, time), subsecond);
 }
 
 /** A notification's `timestamp` as oslo.messaging writes it (`str(datetime)`): `2022-10-05 00:00:10.250000`. */
 export function notificationTimestamp(epoch: string, time: number, memo?: Memo): string {
-  return timestampFrom(memo === undefined ? computeInstant(epochMillis(epoch), time) : instantIn(memo, epoch, time));
+  return timestampFrom(memo === undefined ? computeInstant(Date.parse(epoch), time) : instantIn(memo, epoch, time));
 }
 
 /** Options of {@link Kernel}. */

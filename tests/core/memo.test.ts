@@ -50,7 +50,7 @@ describe('Memo', () => {
   });
 });
 
-describe('timestamps without a Date each time', () => {
+describe('timestamps, with the kernel memo or without', () => {
   const toIso = (epoch: string, time: number, subsecond: boolean): string => {
     const micros = Math.round(Date.parse(epoch) * 1000 + time * 1e6);
     const iso = new Date(Math.floor(micros / 1000)).toISOString();
