@@ -15,6 +15,8 @@ export type ErrorDetails = Readonly<Record<string, unknown>>;
  * Mirrors an OpenStack API error body: `{ <kind>: { code: <status>, message } }`.
  */
 export class CloudError extends Error {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'CloudError';
   /** HTTP status the real service would answer with. */
   readonly status: number;
   /** Stable dotted code, e.g. `hardware.host.not_found`. Never renamed. */
@@ -26,7 +28,6 @@ export class CloudError extends Error {
 
   constructor(status: number, code: string, message: string, details: ErrorDetails = {}) {
     super(message);
-    this.name = new.target.name;
     this.status = status;
     this.code = code;
     this.details = Object.freeze({ ...details });
@@ -41,6 +42,8 @@ export class CloudError extends Error {
 
 /** 400: the request is malformed; nothing changed. */
 export class BadRequest extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'BadRequest';
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(400, code, message, details);
   }
@@ -48,6 +51,8 @@ export class BadRequest extends CloudError {
 
 /** 401: no valid token (expired, revoked, wrong password). */
 export class Unauthorized extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'Unauthorized';
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(401, code, message, details);
   }
@@ -55,6 +60,8 @@ export class Unauthorized extends CloudError {
 
 /** 403: policy forbids the call (or nova's over-quota answer). */
 export class Forbidden extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'Forbidden';
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(403, code, message, details);
   }
@@ -62,6 +69,8 @@ export class Forbidden extends CloudError {
 
 /** 404: no such resource visible to the caller. */
 export class NotFound extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'NotFound';
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(404, code, message, details);
   }
@@ -69,6 +78,8 @@ export class NotFound extends CloudError {
 
 /** 409: the request conflicts with the current state (in use, duplicate name, wrong state). */
 export class Conflict extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'Conflict';
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(409, code, message, details);
   }
@@ -79,6 +90,8 @@ export class Conflict extends CloudError {
  * nova 403, neutron 409, cinder 413.
  */
 export class OverLimit extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'OverLimit';
   constructor(status: number, code: string, message: string, details: ErrorDetails = {}) {
     super(status, code, message, details);
   }
@@ -86,6 +99,8 @@ export class OverLimit extends CloudError {
 
 /** 400 for an input that is not of the expected shape; `details.field` names the culprit. */
 export class InvalidInput extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'InvalidInput';
   constructor(field: string, message: string, code = 'core.input.invalid') {
     super(code, `${field}: ${message}`, { field });
   }
@@ -93,6 +108,8 @@ export class InvalidInput extends BadRequest {
 
 /** 409 for an action not allowed in the resource's current state (nova's InstanceInvalidState). */
 export class InvalidState extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'InvalidState';
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(code, message, details);
   }
@@ -100,6 +117,8 @@ export class InvalidState extends Conflict {
 
 /** 404 for a reference (name or id) that matches nothing the caller may see. */
 export class ResourceNotFound extends NotFound {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'ResourceNotFound';
   constructor(kind: string, ref: string, code = `${kind}.not_found`, field?: string) {
     const where = field !== undefined && field.includes('.') ? ` (${field})` : '';
     super(code, `No ${kind.split('.').pop()} with name or id '${ref}' was found${where}.`, { kind, ref, ...(field !== undefined ? { field } : {}) });
@@ -108,6 +127,8 @@ export class ResourceNotFound extends NotFound {
 
 /** 409 for a name that matches several resources; lists the visible candidates' ids. */
 export class AmbiguousName extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'AmbiguousName';
   constructor(kind: string, name: string, candidates: readonly string[]) {
     super(
       'core.name.ambiguous',
@@ -119,6 +140,8 @@ export class AmbiguousName extends Conflict {
 
 /** 409 for a create whose unique name or key is taken. */
 export class Duplicate extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'Duplicate';
   constructor(kind: string, name: string, code = `${kind}.duplicate`) {
     const noun = (kind.split('.').pop() ?? kind).replace(/_/g, ' ');
     super(code, `${/^[aeio]/.test(noun) ? 'An' : 'A'} ${noun} named '${name}' already exists; pick another name.`, { kind, name });

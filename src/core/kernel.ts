@@ -78,6 +78,8 @@ export const MAX_TASKS_PER_CALL = 1_000_000;
 
 /** 400: an attempt to move the virtual clock backwards. */
 export class ClockWentBackwards extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'ClockWentBackwards';
   constructor(requested: number) {
     super('core.clock.backwards', `The virtual clock never goes backwards: cannot advance by ${requested} seconds; give a duration >= 0.`, { requested });
   }
@@ -85,6 +87,8 @@ export class ClockWentBackwards extends BadRequest {
 
 /** 500: a task kind with no registered handler, or tasks that never stop scheduling tasks. */
 export class TaskFailure extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'TaskFailure';
   constructor(code: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
     super(500, code, message, details);
   }

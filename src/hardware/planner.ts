@@ -169,6 +169,8 @@ export const PLANNER_DEFAULTS = Object.freeze({
  * after its reservation, or more than the overcommitted capacity.
  */
 export class FlavorTooLarge extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'FlavorTooLarge';
   constructor(field: string, message: string, flavor: string) {
     super('hardware.planner.flavor_too_large', `${field}: ${message}`, { field, flavor });
   }
@@ -176,6 +178,8 @@ export class FlavorTooLarge extends BadRequest {
 
 /** 400: the VMs need tenant bandwidth but the host model has no NIC on the tenant network. */
 export class NoTenantNic extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'NoTenantNic';
   constructor(field: string, message: string) {
     super('hardware.planner.no_tenant_nic', `${field}: ${message}`, { field });
   }
@@ -183,6 +187,8 @@ export class NoTenantNic extends BadRequest {
 
 /** 400: one VM alone needs as much tenant bandwidth as a host's tenant NICs carry, or more. */
 export class BandwidthTooLarge extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'BandwidthTooLarge';
   constructor(field: string, message: string) {
     super('hardware.planner.bandwidth_too_large', `${field}: ${message}`, { field });
   }

@@ -18,6 +18,8 @@ export const AUTH_FAILED = 'The request you have made requires authentication.';
 
 /** 401 for a failed authentication or an invalid token. */
 export class AuthenticationFailed extends Unauthorized {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'AuthenticationFailed';
   constructor(message = AUTH_FAILED, code = 'identity.auth.failed', details: Readonly<Record<string, unknown>> = {}) {
     super(code, message, details);
   }

@@ -515,6 +515,8 @@ function policyFromHeaders(s: S, h: HeaderMap, existing: ContainerRow | undefine
 
 /** 409: a container's storage policy cannot change. */
 class PolicyConflict extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PolicyConflict';
   constructor(container: string) {
     super('object.container.policy_conflict', `Container '${container}' already exists with another storage policy; a policy is set once, at creation.`, { container });
   }

@@ -57,6 +57,8 @@ export interface DiskUsage {
 
 /** 409: a storage host still holds object copies. */
 class HostHoldsData extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'HostHoldsData';
   constructor(host: string, objects: number) {
     super('object.host.holds_data', `Host '${host}' holds ${objects} object cop${objects === 1 ? 'y' : 'ies'}: remove its devices from the rings, rebalance and replicate first.`, { host, objects });
   }

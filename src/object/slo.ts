@@ -84,6 +84,8 @@ export function readLargeObject(s: CloudState, manifest: ObjectRow, readable: (a
 
 /** 409: a segment changed after its manifest was written. */
 class SegmentChanged extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'SegmentChanged';
   constructor(path: string) {
     super('object.manifest.segment_changed', `Object segment no longer valid: ${path} (its etag or size changed since the manifest was written).`, { path });
   }

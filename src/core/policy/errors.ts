@@ -10,6 +10,8 @@ import { BadRequest, CloudError, Forbidden, NotFound } from '../errors.js';
  * of the offending token (or `text.length` when the text ends too early).
  */
 export class PolicySyntaxError extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PolicySyntaxError';
   constructor(rule: string | undefined, text: string, position: number, reason: string) {
     const who = rule === undefined ? 'Policy check string' : `Policy rule '${rule}'`;
     super('core.policy.syntax', `${who} does not parse at character ${position}: ${reason} (in "${text}").`, {
@@ -26,6 +28,8 @@ export class PolicySyntaxError extends BadRequest {
  * says "… is disallowed by policy".
  */
 export class PolicyNotAuthorized extends Forbidden {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PolicyNotAuthorized';
   constructor(rule: string) {
     super('core.policy.forbidden', `Policy doesn't allow ${rule} to be performed.`, { rule });
   }
@@ -33,6 +37,8 @@ export class PolicyNotAuthorized extends Forbidden {
 
 /** 403: the token's scope is not among the rule's `scope_types` while `enforceScope` is on (oslo's `InvalidScope`). */
 export class InvalidScope extends Forbidden {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'InvalidScope';
   constructor(rule: string, checkStr: string, scopeTypes: readonly string[], tokenScope: string) {
     super(
       'core.policy.invalid_scope',
@@ -49,6 +55,8 @@ export class InvalidScope extends Forbidden {
  * server error rather than a 400.
  */
 export class PolicyNotRegistered extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PolicyNotRegistered';
   constructor(rule: string) {
     super(500, 'core.policy.not_registered', `Policy ${rule} has not been registered; register its default before enforcing it.`, { rule });
   }
@@ -56,6 +64,8 @@ export class PolicyNotRegistered extends CloudError {
 
 /** 404: no registered default nor override has that name. */
 export class PolicyRuleNotFound extends NotFound {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PolicyRuleNotFound';
   constructor(rule: string) {
     super('core.policy.not_found', `No policy rule named '${rule}' is registered or overridden.`, { rule });
   }
@@ -63,6 +73,8 @@ export class PolicyRuleNotFound extends NotFound {
 
 /** 400: a default registered twice (oslo's `DuplicatePolicyError`). */
 export class DuplicatePolicy extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'DuplicatePolicy';
   constructor(rule: string) {
     super('core.policy.duplicate', `Policy ${rule} is already registered; each default is registered once.`, { rule });
   }
@@ -74,6 +86,8 @@ export class DuplicatePolicy extends BadRequest {
  * rule is evaluated; stacksim refuses the change and names the loop.
  */
 export class PolicyCycle extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PolicyCycle';
   constructor(cycle: readonly string[]) {
     super('core.policy.cycle', `Policy rules would refer to each other in a loop: ${cycle.join(' -> ')}; break the loop.`, {
       cycle: [...cycle],

@@ -15,6 +15,8 @@ export const NOT_ENOUGH_HOSTS = 'There are not enough hosts available.';
  * is `details.fault_code` (500, `NovaException`'s code).
  */
 export class NoValidHost extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'NoValidHost';
   /** The decision, step by step. */
   readonly explanation: Explanation;
 
@@ -33,6 +35,8 @@ export class NoValidHost extends CloudError {
  * report while `[metrics] required` is true. Enable MetricsFilter to remove such hosts first.
  */
 export class ComputeHostMetricNotFound extends NotFound {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'ComputeHostMetricNotFound';
   constructor(host: string, nodename: string, metric: string) {
     super('scheduler.metric_not_found', `Metric ${metric} could not be found on the compute host node ${host}.${nodename}.`, {
       host,
@@ -44,6 +48,8 @@ export class ComputeHostMetricNotFound extends NotFound {
 
 /** A nova filter or weigher stacksim does not simulate (400, `scheduler.<kind>.not_simulated`). */
 export class NotSimulated extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'NotSimulated';
   constructor(kind: 'filter' | 'weigher', name: string, why: string, field: string) {
     super(`scheduler.${kind}.not_simulated`, `${field}: ${name} is not simulated (${why}); remove it from the list.`, {
       field,

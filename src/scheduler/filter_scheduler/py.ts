@@ -79,7 +79,9 @@ export function pyEq(a: unknown, b: unknown): boolean {
 }
 
 /** Thrown where Python would raise TypeError comparing values of different kinds. */
-export class PyTypeError extends Error {}
+export class PyTypeError extends Error {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'PyTypeError';}
 
 /** Python's ordering (`<`): numbers with numbers, strings with strings, lists element-wise. */
 export function pyCompare(a: unknown, b: unknown): number {

@@ -409,6 +409,8 @@ export class PlacementApi {
 
 /** 404 for a consumer or inventory that is not there. */
 class AllocationsNotFound extends NotFound {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'AllocationsNotFound';
   constructor(what: string) {
     super(store.PLACEMENT_ERRORS.DEFAULT, `No resource provider inventory or allocations found for ${what}.`, { ref: what });
   }

@@ -44,6 +44,8 @@ export const PLACEMENT_ERRORS = {
 
 /** 409 `placement.concurrent_update`: the generation given is not the provider's (or consumer's) current one. */
 export class ConcurrentUpdate extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'ConcurrentUpdate';
   constructor(what: string, expected: number | null, actual: number | null) {
     super(PLACEMENT_ERRORS.CONCURRENT_UPDATE, `${what} generation conflict: expected ${expected}, the current generation is ${actual}. Please update the generation and try again.`, { expected, actual });
   }
@@ -51,6 +53,8 @@ export class ConcurrentUpdate extends Conflict {
 
 /** 409: an allocation would exceed the capacity or violate min_unit / max_unit / step_size. */
 export class CapacityExceeded extends CloudError {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'CapacityExceeded';
   constructor(resourceClass: string, provider: string, constraint: boolean) {
     super(
       409,
