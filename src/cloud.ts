@@ -7,21 +7,27 @@
 import {
   BadRequest,
   check,
+  checkString,
   initialMeta,
   initialQuotaState,
   defineParts,
   installService,
+  publicApi,
   serviceInstall,
   isoAt,
+  latestTime,
   Kernel,
   rngInit,
   emptyTable,
+  checkTable,
+  looksLikeTable,
   SCHEMA_VERSION,
   PolicyService,
   type AnyServiceDescriptor,
   type CloudState,
   type EventBus,
   type OptionContext,
+  type PolicyCheckString,
   type PolicyConfig,
   type Preset,
   type Progression,
@@ -66,7 +72,7 @@ export interface CloudOptions {
    * behaviour later releases switched on; set them false for Zed's lenient defaults) and `rules`
    * overrides (a policy.yaml).
    */
-  readonly policy?: { readonly enforceScope?: boolean; readonly enforceNewDefaults?: boolean; readonly rules?: Readonly<Record<string, string>> };
+  readonly policy?: { readonly enforceScope?: boolean; readonly enforceNewDefaults?: boolean; readonly rules?: Readonly<Record<string, PolicyCheckString>> };
   /** Keystone options: token lifetime, password hash cost, lockout, authenticate notifications. */
   readonly identity?: Partial<IdentityConfig>;
   /**
@@ -136,6 +142,8 @@ export class Cloud {
   readonly anonymous: AnonymousApis;
   /** The policy engine every session call goes through (`cloud.policy.enforce(rule, credentials, target)`). */
   readonly policy: PolicyService;
+  /** The policy service itself (sessions and forks use it; users reach it through {@link policy}). */
+  private readonly policyService: PolicyService;
   private readonly options: CloudOptions;
   private adminSession: Session | undefined;
   private systemAdminSession: Session | undefined;
@@ -146,16 +154,17 @@ export class Cloud {
   constructor(kernel: Kernel, options: CloudOptions, policyFrom?: PolicyService) {
     this.kernel = kernel;
     this.options = options;
-    this.policy = new PolicyService(kernel, policyFrom);
-    const registerPolicies = !this.policy.hasDefaults;
-    const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policy.engine(), null);
+    this.policyService = new PolicyService(kernel, policyFrom);
+    this.policy = publicApi(kernel, 'policy', this.policyService);
+    const registerPolicies = !this.policyService.hasDefaults;
+    const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policyService.engine(), null);
     const anonymous = {};
     for (const { service, install } of INSTALLS) {
-      if (registerPolicies && service.policies) this.policy.registerDefaults(service.policies);
+      if (registerPolicies && service.policies) this.policyService.registerDefaults(service.policies);
       if (service.quotas) for (const resource of service.quotas) kernel.quotas.register(resource);
       installService(kernel, install);
-      if (service.operator) defineParts(this, service.operator(kernel));
-      if (service.anonymous) defineParts(anonymous, service.anonymous(anonymousRequests));
+      if (service.operator) defineParts(this, service.operator(kernel), kernel);
+      if (service.anonymous) defineParts(anonymous, service.anonymous(anonymousRequests), kernel);
     }
     this.anonymous = Object.freeze(anonymous) as AnonymousApis;
   }
@@ -166,10 +175,10 @@ export class Cloud {
    * wrong password both answer 401 with the same message.
    */
   login(request: LoginRequest): Session {
-    return new Session(this.kernel, this.policy, login(this.kernel, request));
+    return new Session(this.kernel, this.policyService, login(this.kernel, request));
   }
 
-  /** DevStack's `devstack-admin`: the `admin` user scoped to the `admin` project (re-authenticates when its token expires). */
+  /** DevStack's `devstack-admin`: the `admin` user scoped to the `admin` project (logs in when first reached, and again when its token stops validating). */
   get admin(): Session {
     this.adminSession ??= this.passwordSession({ username: 'admin', password: this.options.adminPassword ?? 'secret', project: 'admin', project_domain: 'default' });
     return this.adminSession;
@@ -181,8 +190,12 @@ export class Cloud {
     return this.systemAdminSession;
   }
 
+  /**
+   * A session that logs in now, and again whenever its token stops validating: after a restore to
+   * a state without its token, its next call logs in first, drawing what its first login drew.
+   */
   private passwordSession(request: LoginRequest): Session {
-    return new Session(this.kernel, this.policy, login(this.kernel, request), request);
+    return new Session(this.kernel, this.policyService, login(this.kernel, request), request);
   }
 
   /** The virtual clock. */
@@ -198,13 +211,13 @@ export class Cloud {
   /** Quota limits and usage. */
   get quotas(): CloudQuotas {
     const kernel = this.kernel;
-    return (this.quotaView ??= {
+    return (this.quotaView ??= publicApi(kernel, 'quota', {
       resources: () => kernel.quotas.list(),
       show: (projectId, service) => kernel.quotas.detail(kernel.view().quota, check.name(projectId, 'project_id'), service),
       setLimit: (projectId, resource, limit) =>
         kernel.transact('quota.setLimit', (tx) => kernel.quotas.setLimit(tx.draft.quota, check.name(projectId, 'project_id'), resource, limit)),
       setDefault: (resource, limit) => kernel.transact('quota.setDefault', (tx) => kernel.quotas.setDefault(tx.draft.quota, resource, limit)),
-    });
+    } satisfies CloudQuotas));
   }
 
   /** The committed state: one frozen tree. Holding it is a free snapshot. */
@@ -246,7 +259,7 @@ export class Cloud {
   fork(): Cloud {
     const { traceLimit, adminPassword } = this.options;
     const options: CloudOptions = { ...(traceLimit !== undefined ? { traceLimit } : {}), ...(adminPassword !== undefined ? { adminPassword } : {}) };
-    return new Cloud(new Kernel(this.kernel.state, { traceLimit: traceLimit ?? 1000 }), options, this.policy);
+    return new Cloud(new Kernel(this.kernel.state, { traceLimit: traceLimit ?? 1000 }), options, this.policyService);
   }
 
   /** The state as JSON-ready data (`JSON.stringify(cloud)` works); `createCloud({ state })` reads it back. */
@@ -263,7 +276,7 @@ export class Cloud {
 
 function isoNow(kernel: Kernel, time?: number): string {
   const clock = kernel.view().meta.clock;
-  return isoAt(clock.epoch, time === undefined ? clock.now : check.number(time, 'time', 0));
+  return isoAt(clock.epoch, time === undefined ? clock.now : check.number(time, 'time', 0, latestTime(clock.epoch)));
 }
 
 function checkPolicyOptions(input: unknown): PolicyConfig {
@@ -272,7 +285,7 @@ function checkPolicyOptions(input: unknown): PolicyConfig {
   check.onlyKeys(p, ['enforceScope', 'enforceNewDefaults', 'rules'], 'options.policy');
   const rules: Record<string, string> = {};
   if (p.rules !== undefined) {
-    for (const [name, text] of Object.entries(check.record(p.rules, 'options.policy.rules'))) rules[name] = check.text(text, `options.policy.rules.${name}`, 10_000);
+    for (const [name, text] of Object.entries(check.record(p.rules, 'options.policy.rules'))) rules[name] = checkString(text, `options.policy.rules.${name}`);
   }
   return {
     enforce_scope: check.optional(p.enforceScope, 'options.policy.enforceScope', check.boolean, true),
@@ -296,9 +309,46 @@ function checkState(input: unknown): CloudState {
   if (meta.schemaVersion !== SCHEMA_VERSION) {
     throw new BadRequest('core.state.schema_version', `state.meta.schemaVersion is ${JSON.stringify(meta.schemaVersion)}, but this stacksim reads version ${SCHEMA_VERSION} only; export the state with a matching stacksim.`, { field: 'state.meta.schemaVersion', found: meta.schemaVersion as never, expected: SCHEMA_VERSION });
   }
-  for (const slice of SLICES) check.record(s[slice], `state.${slice}`);
+  const reference = referenceState();
+  for (const slice of SLICES) checkShape(s[slice], reference[slice], `state.${slice}`, !Object.isFrozen(s));
   // a frozen tree is a snapshot already (shared, O(1)); anything else is copied so the caller's object stays theirs
   return (Object.isFrozen(s) ? s : JSON.parse(JSON.stringify(s))) as CloudState;
+}
+
+/** A fresh cloud's state before bootstrap, with every default option: the outline a state must have. */
+function referenceState(): Record<string, unknown> {
+  const context: OptionContext = { preset: 'empty', topologyGiven: false };
+  let state: Record<string, unknown> = { meta: initialMeta(0, 'immediate', DEFAULT_EPOCH, rngInit(0)), quota: initialQuotaState(), blobs: emptyTable() };
+  for (const service of SERVICE_LIST) state = { ...state, ...service.initialState(service.option ? service.option.check(undefined, context) : undefined) };
+  return state;
+}
+
+/**
+ * Checks `value` against the outline of `reference` (a fresh state's part): the same kind of
+ * value (object, array, string, number, boolean) at every key the reference has, tables where it
+ * has tables (their nodes too when `deep`: a state read from JSON); `null` in the reference
+ * (an unset option) accepts anything, and keys the reference lacks (optional fields) are kept.
+ * Rows inside tables are not checked. Throws a 400 naming the first path at fault.
+ */
+function checkShape(value: unknown, reference: unknown, field: string, deep: boolean): void {
+  if (reference === null || reference === undefined) return;
+  const kind = (x: unknown): string => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `a ${typeof x}`);
+  if (kind(value) !== kind(reference)) {
+    throw new BadRequest('core.state.invalid', `${field}: expected ${kind(reference)}, got ${kind(value)}; this is not a state stacksim wrote (export it again with snapshot() or toJSON()).`, { field });
+  }
+  if (typeof reference !== 'object' || Array.isArray(reference)) return;
+  if (looksLikeTable(reference)) {
+    if (deep) checkTable(value, field);
+    else if (!looksLikeTable(value)) checkTable(value, field);
+    return;
+  }
+  for (const [key, ref] of Object.entries(reference as Record<string, unknown>)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined && ref !== undefined) {
+      throw new BadRequest('core.state.invalid', `${field}.${key}: missing; this is not a state stacksim wrote (export it again with snapshot() or toJSON()).`, { field: `${field}.${key}` });
+    }
+    checkShape(v, ref, `${field}.${key}`, deep);
+  }
 }
 
 /**

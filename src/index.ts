@@ -33,6 +33,7 @@ export {
   AmbiguousName,
   Duplicate,
   ClockWentBackwards,
+  ClockOutOfRange,
   TaskFailure,
   SCHEMA_VERSION,
   type CloudState,

@@ -4,7 +4,7 @@
  * or lost its roles) and is decided by policy.
  */
 import { defineParts, type AnyServiceDescriptor, type Kernel, type PolicyService } from './core/index.js';
-import { RequestPipeline, authenticate, type LoginRequest, type TokenSource, type TokenView } from './identity/index.js';
+import { RequestPipeline, authenticate, type LoginRequest, type TokenRow, type TokenSource, type TokenView } from './identity/index.js';
 import { SERVICES, type SessionApis } from './services.js';
 
 const SERVICE_LIST: readonly AnyServiceDescriptor[] = SERVICES;
@@ -18,14 +18,16 @@ export interface ScopeRequest {
   readonly unscoped?: boolean;
 }
 
-/** Authenticates (one atomic call) and returns the token id, or throws the 401 after recording the attempt. */
-export function login(kernel: Kernel, request: LoginRequest): string {
-  const outcome = kernel.transact('identity.authenticate', (tx) => authenticate(tx, request));
-  if (!outcome.ok) {
-    outcome.error.requestId ??= kernel.lastRequestId;
-    throw outcome.error;
-  }
-  return outcome.token.id;
+/**
+ * Authenticates (one atomic call, with its own request id) and returns the token issued, or
+ * throws the 401 after recording the attempt.
+ */
+export function login(kernel: Kernel, request: LoginRequest): TokenRow {
+  return kernel.call('identity.authenticate', () => {
+    const outcome = kernel.transact('identity.authenticate', (tx) => authenticate(tx, request));
+    if (!outcome.ok) throw outcome.error;
+    return outcome.token;
+  });
 }
 
 /**
@@ -41,7 +43,8 @@ export interface Session extends SessionApis {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Session {
-  private tokenId: string;
+  /** The token this session was issued (its id is what `X-Auth-Token` carries). */
+  private issued: TokenRow;
   private readonly reauthenticates: boolean;
   private readonly requests: RequestPipeline;
 
@@ -49,23 +52,24 @@ export class Session {
   constructor(
     private readonly kernel: Kernel,
     private readonly policy: PolicyService,
-    token: string,
+    token: TokenRow,
     reauthenticateWith?: LoginRequest,
   ) {
-    this.tokenId = token;
+    this.issued = token;
     this.reauthenticates = reauthenticateWith !== undefined;
     const source: TokenSource = {
-      current: () => this.tokenId,
-      ...(reauthenticateWith !== undefined ? { renew: () => (this.tokenId = login(kernel, reauthenticateWith)) } : {}),
+      current: () => this.issued.id,
+      issued: () => this.issued,
+      ...(reauthenticateWith !== undefined ? { renew: () => (this.issued = login(kernel, reauthenticateWith)).id } : {}),
     };
     this.requests = new RequestPipeline(kernel, () => policy.engine(), source);
-    for (const service of SERVICE_LIST) if (service.session) defineParts(this, service.session(this.requests));
+    for (const service of SERVICE_LIST) if (service.session) defineParts(this, service.session(this.requests), kernel);
   }
 
   /** The token string (what `X-Auth-Token` would carry), renewed first by a re-authenticating session. */
   get token(): string {
-    if (this.reauthenticates) this.requests.read();
-    return this.tokenId;
+    if (this.reauthenticates) this.kernel.call('identity.token', () => this.requests.read());
+    return this.issued.id;
   }
 
   /** The token's body: user, scope, roles, catalog, expiry (`GET /v3/auth/tokens`). */

@@ -20,6 +20,9 @@ export { Memo, memoSlot, MEMO_VALUE_LIMIT, type MemoSlot } from './memo.js';
 export {
   Kernel,
   ClockWentBackwards,
+  ClockOutOfRange,
+  LAST_INSTANT_MS,
+  latestTime,
   TaskFailure,
   MAX_TASKS_PER_CALL,
   detach,
@@ -35,4 +38,5 @@ export {
 } from './kernel.js';
 export * from './policy.js';
 export { PolicyService } from './policy/service.js';
-export { installService, serviceInstall, defineParts, type ServiceInstall, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';
+export { freezeView } from './freeze.js';
+export { installService, serviceInstall, defineParts, publicApi, type ServiceInstall, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';

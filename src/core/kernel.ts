@@ -12,13 +12,14 @@
 import { createDraft, finishDraft, current, isDraft, freeze, type Draft } from 'immer';
 import { CloudError, BadRequest, InvalidInput } from './errors.js';
 import { SCHEMA_VERSION, type CloudState, type PolicyConfig, type Progression, type TaskRecord } from './state.js';
-import { randomOver, type Random, type RngState } from './rng.js';
-import { idSource, type IdSource } from './ids.js';
+import { randomOver, rngNextU32, type Random, type RngState } from './rng.js';
+import { formatUuid, idSource, type IdSource } from './ids.js';
 import { createBus, deliver, type CloudEventMap, type EventBus, type Notification } from './bus.js';
 import { QuotaRegistry } from './quota.js';
 import { deleteRow, emptyTable, firstEntry, setRow, type Table } from './table.js';
 import { TraceLog, type TraceStep } from './trace.js';
 import { Memo, memoSlot } from './memo.js';
+import { freezeView } from './freeze.js';
 import * as v from './validate.js';
 
 /** Synchronous cross-module hooks by name. Modules merge their hook points in. */
@@ -83,6 +84,26 @@ export class ClockWentBackwards extends BadRequest {
   constructor(requested: number) {
     super('core.clock.backwards', `The virtual clock never goes backwards: cannot advance by ${requested} seconds; give a duration >= 0.`, { requested });
   }
+}
+
+/**
+ * The last instant the virtual clock reaches: Python's `datetime.max` (9999-12-31T23:59:59Z),
+ * beyond which no OpenStack service could print a timestamp (and JavaScript's Date would fail).
+ */
+export const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** 400: a virtual time past {@link LAST_INSTANT_MS}. */
+export class ClockOutOfRange extends BadRequest {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'ClockOutOfRange';
+  constructor(field: string, requested: number, latest: number) {
+    super('core.clock.out_of_range', `${field}: the virtual clock ends at 9999-12-31T23:59:59Z (Python's datetime.max), ${latest} seconds after the cloud's epoch; got ${requested}.`, { field, requested, latest });
+  }
+}
+
+/** The last virtual second a cloud whose clock starts at `epoch` can reach. */
+export function latestTime(epoch: string): number {
+  return Math.floor((LAST_INSTANT_MS - Date.parse(epoch)) / 1000);
 }
 
 /** 500: a task kind with no registered handler, or tasks that never stop scheduling tasks. */
@@ -270,6 +291,17 @@ class TxImpl implements Tx {
   }
 }
 
+/** A request id from the stream outside the state: the generator at `words`, four draws, shaped as `req-<uuid4>`. */
+function streamId(words: RngState): string {
+  let hex = '';
+  rngNextU32(words); // xoshiro's first output reads one word only: let the others mix in first
+  for (let i = 0; i < 4; i++) hex += rngNextU32(words).toString(16).padStart(8, '0');
+  return `req-${formatUuid(hex)}`;
+}
+
+/** Objects a kernel already froze deeply or found frozen deeply when handing them out ({@link freezeView}). */
+const FROZEN = memoSlot<void, WeakSet<object>>('core.frozenViews');
+
 /** The instant `time` virtual seconds after `epoch`, as UTC parts with microseconds. */
 interface Instant {
   readonly date: string;
@@ -279,6 +311,7 @@ interface Instant {
 
 function computeInstant(epochMs: number, time: number): Instant {
   const totalMicros = Math.round(epochMs * 1000 + time * 1e6);
+  if (!(totalMicros <= LAST_INSTANT_MS * 1000 + 999_999)) throw new ClockOutOfRange('time', time, Math.floor((LAST_INSTANT_MS - epochMs) / 1000));
   const iso = new Date(Math.floor(totalMicros / 1000)).toISOString(); // deterministic: built from virtual time, never from the wall clock
   return { date: iso.slice(0, 10), time: iso.slice(11, 19), micros: totalMicros - Math.floor(totalMicros / 1e6) * 1e6 };
 }
@@ -344,10 +377,34 @@ export class Kernel {
    * serialised, never observable, this kernel's own (a fork's kernel has a new one).
    */
   readonly memo = new Memo();
-  /** Request id of the last top-level call (committed or failed). */
-  lastRequestId: string | undefined;
-  /** Failed calls so far (they leave no trace in the state; see {@link failureId}). */
+  /** Request id of the last top-level call (committed, failed, or a read: see {@link call}). */
+  get lastRequestId(): string | undefined {
+    const read = this.pendingRead;
+    if (read !== undefined) {
+      this.pendingRead = undefined;
+      this.lastId = streamId(read.words);
+      this.traces.begin(this.lastId, read.operation, read.time);
+    }
+    return this.lastId;
+  }
+
+  set lastRequestId(id: string | undefined) {
+    this.pendingRead = undefined;
+    this.lastId = id;
+  }
+
+  private lastId: string | undefined;
+  /**
+   * The last call when it was a read that nobody asked the id of yet: its id is made when asked
+   * (most reads are never asked), from the words it would have been made from then.
+   */
+  private pendingRead: { readonly operation: string; readonly words: RngState; readonly time: number } | undefined;
+  /** Request ids taken from the stream outside the state so far (failed calls, reads; see {@link failureId}). */
   private failures = 0;
+  /** Request ids given so far, in a call or outside the state: how {@link call} tells whether a call got one. */
+  private issued = 0;
+  /** Whether a public call (see {@link call}) is running. */
+  private inCall = false;
 
   constructor(state: CloudState, options: KernelOptions = {}) {
     this.committed = freeze(state, true);
@@ -443,14 +500,61 @@ export class Kernel {
    * state), and its trace moves there. Deterministic for a given sequence of calls.
    */
   private failureId(tx: TxImpl, operation: string): string {
-    this.failures += 1;
-    const [a, b, c, d] = tx.draft.meta.rng;
-    const words: RngState = [(a ^ this.failures) >>> 0, b, (c ^ 0x9e3779b9) >>> 0, d];
-    const id = idSource(randomOver(() => words)).requestId();
+    const id = streamId(this.outsideWords(tx.draft.meta.rng as RngState));
+    this.issued += 1;
     const drawn = tx.drawnId;
     if (drawn !== undefined) this.traces.rename(drawn, id);
     else this.traces.begin(id, operation, tx.stepTime);
     return id;
+  }
+
+  /**
+   * Runs one public API call (a session's, the cloud's or an operator API's method; the REST
+   * layer's one request): whatever it does, it gets a request id and a trace — a write has the
+   * id its transaction drew; a read, or a call that fails before or without a transaction, gets
+   * one from the stream outside the state (so it leaves the state the same object), and a
+   * `CloudError` it throws carries it (`X-Openstack-Request-Id`). What it returns is frozen
+   * deeply ({@link freezeView}). A call made inside another one, or inside a batch, is part of it.
+   */
+  call<R>(operation: string, fn: () => R): R {
+    if (this.inCall || this.open !== undefined) return freezeView(fn(), this.memo.cell(FROZEN, () => new WeakSet()));
+    this.inCall = true;
+    const issued = this.issued;
+    try {
+      const result = fn();
+      if (this.issued === issued) {
+        this.issued += 1;
+        this.pendingRead = { operation, words: this.outsideWords(), time: this.committed.meta.clock.now };
+      }
+      return freezeView(result, this.memo.cell(FROZEN, () => new WeakSet()));
+    } catch (error) {
+      if (this.issued === issued) {
+        const id = this.outsideId(operation);
+        this.traces.fail(id, error);
+        if (error instanceof CloudError && error.requestId === undefined) error.requestId = id;
+      } else if (error instanceof CloudError && error.requestId === undefined) {
+        error.requestId = this.lastRequestId;
+      }
+      throw error;
+    } finally {
+      this.inCall = false;
+    }
+  }
+
+  /** A request id for a call that drew none, from the stream outside the state; opens its trace. */
+  private outsideId(operation: string): string {
+    const id = streamId(this.outsideWords());
+    this.issued += 1;
+    this.lastRequestId = id;
+    this.traces.begin(id, operation, this.committed.meta.clock.now);
+    return id;
+  }
+
+  /** The next words of the stream outside the state: the committed generator mixed with a count of its ids. */
+  private outsideWords(rng: RngState = this.committed.meta.rng): RngState {
+    this.failures += 1;
+    const [a, b, c, d] = rng;
+    return [(a ^ this.failures) >>> 0, (b ^ Math.imul(this.failures, 0x85ebca6b)) >>> 0, (c ^ 0x9e3779b9) >>> 0, d];
   }
 
   /** Whether any listener would receive `event` (directly or through `'*'`). */
@@ -461,6 +565,7 @@ export class Kernel {
 
   /** @internal a call drew its request id: open its trace. */
   began(requestId: string, operation: string, time: number): void {
+    this.issued += 1;
     this.lastRequestId = requestId;
     this.traces.begin(requestId, operation, time);
   }
@@ -515,6 +620,8 @@ export class Kernel {
     const s = v.number(seconds, 'seconds', 0);
     return this.transact('clock.advance', (tx) => {
       const target = tx.now() + s;
+      const latest = latestTime(peek(tx.draft.meta, 'clock').epoch);
+      if (target > latest) throw new ClockOutOfRange('seconds', s, latest - tx.now());
       this.drain(tx, { until: target });
       tx.draft.meta.clock.now = target;
       return target;

@@ -17,6 +17,7 @@ export {
   type PolicyTarget,
   type PolicyLookup,
 } from './policy/evaluate.js';
+export { checkString, type PolicyCheckString } from './policy/defaults.js';
 export {
   PolicyEngine,
   POLICY_DEFAULT_RULE,

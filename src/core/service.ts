@@ -113,10 +113,43 @@ export function installService(kernel: Kernel, install: ServiceInstall): void {
   for (const [kind, handler] of install.tasks) kernel.defineTask(kind, handler);
 }
 
-/** Adds a service's API objects as properties (`cloud.hardware`, `session.image`); a name two services both define is a programming error. */
-export function defineParts(target: object, parts: object): void {
+/**
+ * Adds a service's API objects as properties (`cloud.hardware`, `session.image`); a name two
+ * services both define is a programming error. With a kernel, each object is made public
+ * ({@link publicApi}): every method call gets a request id and returns a deeply frozen view.
+ */
+export function defineParts(target: object, parts: object, kernel?: Kernel): void {
   for (const name in parts) {
     if (Object.prototype.hasOwnProperty.call(target, name)) throw new TypeError(`Two services define '${name}': each property belongs to one service.`);
-    (target as Record<string, unknown>)[name] = (parts as Record<string, unknown>)[name];
+    const part = (parts as Record<string, unknown>)[name];
+    (target as Record<string, unknown>)[name] = kernel !== undefined && typeof part === 'object' && part !== null ? publicApi(kernel, name, part) : part;
   }
+}
+
+/**
+ * An API object as users reach it: an object whose prototype is `api`, with each method of `api`
+ * (own or inherited) wrapped in {@link Kernel.call} under the operation name `<name>.<method>`.
+ * The method runs on `api` itself, so calls it makes internally are not wrapped again;
+ * `instanceof` and every other property read through to `api`.
+ */
+export function publicApi<T extends object>(kernel: Kernel, name: string, api: T): T {
+  const wrapper = Object.create(api) as T;
+  const seen = new Set<string>();
+  for (let o: object | null = api; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === 'constructor' || seen.has(key)) continue;
+      seen.add(key);
+      const descriptor = Object.getOwnPropertyDescriptor(o, key);
+      const method = descriptor?.value as unknown;
+      if (typeof method !== 'function') continue;
+      const operation = `${name}.${key}`;
+      Object.defineProperty(wrapper, key, {
+        value: (...args: unknown[]): unknown => kernel.call(operation, () => (method as (...a: unknown[]) => unknown).apply(api, args)),
+        writable: false,
+        enumerable: false,
+        configurable: false,
+      });
+    }
+  }
+  return wrapper;
 }

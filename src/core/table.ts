@@ -13,6 +13,7 @@
  * is also the order of iteration.
  */
 import { freeze, isDraft, isModified, original } from 'immer';
+import { InvalidInput } from './errors.js';
 
 /** Most keys a node holds before it splits. */
 export const FANOUT = 32;
@@ -378,4 +379,50 @@ export function idRecord<T>(): Record<string, T> {
   delete out.a;
   delete out.b;
   return out;
+}
+
+/**
+ * Checks that `value` is a well-formed table (as read back from JSON): nodes of sorted unique
+ * string keys, leaves with one value per key, branches with one child per key, every key within
+ * its branch's bounds, and `size` equal to the number of entries. Throws {@link InvalidInput}
+ * naming the path of the first fault. O(size).
+ */
+export function checkTable(value: unknown, field: string): void {
+  const bad = (path: string, why: string): never => {
+    throw new InvalidInput(path, `${why} (not a table as stacksim writes it: export the state again).`, 'core.state.invalid');
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(field, 'expected a table');
+  const t = value as { size?: unknown; root?: unknown };
+  if (typeof t.size !== 'number' || !Number.isInteger(t.size) || t.size < 0) bad(`${field}.size`, 'expected a count');
+  let count = 0;
+  const walk = (node: unknown, path: string, low: string | undefined, high: string | undefined, depth: number): void => {
+    if (depth > 64) bad(path, 'nested too deep');
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) bad(path, 'expected a node');
+    const n = node as { k?: unknown; v?: unknown; c?: unknown };
+    if (!Array.isArray(n.k)) bad(`${path}.k`, 'expected an array of keys');
+    const keys = n.k as unknown[];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (typeof key !== 'string') bad(`${path}.k[${i}]`, 'expected a string key');
+      if (i > 0 && !((keys[i - 1] as string) < (key as string))) bad(`${path}.k[${i}]`, 'keys out of order');
+      if ((low !== undefined && (key as string) < low) || (high !== undefined && (key as string) >= high)) bad(`${path}.k[${i}]`, 'key outside its branch');
+    }
+    if (n.c !== undefined) {
+      if (!Array.isArray(n.c) || n.c.length !== keys.length) bad(`${path}.c`, 'expected one child per key');
+      const children = n.c as unknown[];
+      for (let i = 0; i < children.length; i++) {
+        walk(children[i], `${path}.c[${i}]`, i === 0 ? low : (keys[i] as string), i + 1 < keys.length ? (keys[i + 1] as string) : high, depth + 1);
+      }
+    } else {
+      if (!Array.isArray(n.v) || n.v.length !== keys.length) bad(`${path}.v`, 'expected one value per key');
+      count += keys.length;
+    }
+  };
+  walk(t.root, `${field}.root`, undefined, undefined, 0);
+  if (count !== t.size) bad(`${field}.size`, `says ${String(t.size)} entries, the nodes hold ${count}`);
+}
+
+/** Whether `value` has a table's outline (`size` and a `root` node); {@link checkTable} checks the rest. */
+export function looksLikeTable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'root' in value && 'size' in value && Object.keys(value).length === 2;
 }

@@ -3,6 +3,7 @@
  * kept in a bounded side log outside the state so snapshots stay small. The oldest request is
  * dropped first once the log holds `limit` requests.
  */
+import { freezeView } from './freeze.js';
 import { CloudError } from './errors.js';
 
 /** One step of a request: which service did what, at which virtual time. */
@@ -101,7 +102,7 @@ export class TraceLog {
   get(requestId: string): Trace | undefined {
     const t = this.log.get(requestId);
     if (!t) return undefined;
-    return Object.freeze({ ...t, steps: Object.freeze([...t.steps]), ...(t.error ? { error: Object.freeze({ ...t.error }) } : {}) });
+    return freezeView({ ...t, steps: [...t.steps], ...(t.error ? { error: { ...t.error } } : {}) }) as Trace;
   }
 
   /** Request ids in the log, oldest first. */

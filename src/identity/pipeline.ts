@@ -6,12 +6,19 @@
  * credentials and the enforcer. A write runs as one transaction on that request.
  */
 import type { CloudState, Kernel, PolicyCredentials, PolicyEngine, PolicyTarget, Tx } from '../core/index.js';
-import { credentialsOf, validateToken, type ValidToken } from './tokens.js';
+import { AuthenticationFailed, credentialsOf, validateToken, type ValidToken } from './tokens.js';
+import type { TokenRow } from './types.js';
 
 /** Where a session's token comes from: the token it holds, and how to get a new one when it stops validating. */
 export interface TokenSource {
   /** The token string (`X-Auth-Token`). */
   current(): string;
+  /**
+   * The token as it was issued to this holder. A token id names one token only in the history
+   * it was issued in: after `restore`, the same id may be issued again, to someone else, and
+   * must not let this holder in as them.
+   */
+  issued?(): Pick<TokenRow, 'id' | 'user_id' | 'seq' | 'audit_ids'>;
   /** Authenticates again (keystoneauth's password plugin does when a token expires); absent for a fixed token. */
   renew?(): string;
 }
@@ -83,13 +90,23 @@ export class RequestPipeline<T extends ValidToken | null = ValidToken> {
 
   private validate(): { readonly token: T; readonly error?: undefined } | { readonly token?: undefined; readonly error: Error } {
     if (this.source === null) return { token: null as T };
-    let result = validateToken(this.kernel.view(), this.source.current(), this.kernel.view().meta.clock.now);
+    let result = this.check(this.source.current());
     if (!result.ok && this.source.renew !== undefined) {
-      const renewed = this.source.renew(); // its own commit: validate against the state after it
-      const s = this.kernel.view();
-      result = validateToken(s, renewed, s.meta.clock.now);
+      result = this.check(this.source.renew()); // its own commit: validate against the state after it
     }
     return result.ok ? { token: result as T } : { error: result.error };
+  }
+
+  /** Validates `tokenId` against the current state, as the very token this holder was issued. */
+  private check(tokenId: string): ReturnType<typeof validateToken> {
+    const s = this.kernel.view();
+    const result = validateToken(s, tokenId, s.meta.clock.now);
+    const issued = this.source?.issued?.();
+    if (!result.ok || issued === undefined || issued.id !== tokenId) return result;
+    const t = result.token;
+    if (t.user_id === issued.user_id && t.seq === issued.seq && t.audit_ids[0] === issued.audit_ids[0]) return result;
+    // the same id issued again in another history (a restore rewound the generator): not this holder's token
+    return { ok: false, error: new AuthenticationFailed('Could not find token.', 'identity.token.not_found') };
   }
 
   private request(token: T, s: CloudState): Request<T> {

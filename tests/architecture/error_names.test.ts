@@ -30,7 +30,7 @@ describe('error classes have stable names', () => {
 
   it('an instance reports its class name, not the constructor identifier', () => {
     const { CloudError, NoValidHost, BadRequest } = stacksim as unknown as Record<string, new (...a: never[]) => Error>;
-    for (const [Cls, expected] of [[CloudError, 'CloudError'], [BadRequest, 'BadRequest'], [NoValidHost, 'NoValidHost']] as const) {
+    for (const [Cls, expected] of [[CloudError!, 'CloudError'], [BadRequest!, 'BadRequest'], [NoValidHost!, 'NoValidHost']] as const) {
       const Renamed = { m: class extends Cls {} }.m; // what a minifier's rename looks like from outside
       expect(new (Renamed as unknown as new (...a: unknown[]) => Error)(400, 'x.y', 'msg').name).toBe(expected);
     }

@@ -421,6 +421,35 @@ describe('PolicyEngine', () => {
       expect(() => e.setRule('x', 42 as never)).toThrow(BadRequest);
     });
 
+    it('accepts the legacy list-of-lists form oslo reads: outer or, inner and (issue 10 #24)', () => {
+      const e = engine({ rules: { owner: [['role:admin'], ['role:member', 'project_id:%(project_id)s']] } });
+      expect(e.listOverrides()['owner']).toBe('role:admin or (role:member and project_id:%(project_id)s)');
+      expect(e.authorize('owner', projectMember, { project_id: 'p-demo' })).toBe(true);
+      expect(e.authorize('owner', projectMember, { project_id: 'p-other' })).toBe(false);
+      expect(e.authorize('owner', projectReader, { project_id: 'p-demo' })).toBe(false);
+      expect(e.authorize('owner', projectAdmin, { project_id: 'p-other' })).toBe(true);
+      // oslo's _parse_list_rule: [] accepts, inner lists all empty refuse, a bare string is a list of one
+      expect(e.setRule('admin_required', []).check_str).toBe('@');
+      expect(e.setRule('admin_or_owner', [[], []]).check_str).toBe('!');
+      expect(e.setRule('c', ['role:reader', ['role:admin', 'is_admin:1']]).check_str).toBe('role:reader or (role:admin and is_admin:1)');
+      expect(e.setRule('d', [['role:reader', 'role:member']]).check_str).toBe('role:reader and role:member');
+      expect(e.authorize('admin_required', projectReader)).toBe(true);
+      expect(e.authorize('admin_or_owner', projectAdmin)).toBe(false);
+      // an inner item is one check, never an expression
+      expect(() => e.setRule('x', [['role:admin or role:member']])).toThrow(expect.objectContaining({ status: 400, details: { field: 'check_str[0][0]' } }));
+      expect(() => e.setRule('x', [[42]] as never)).toThrow(expect.objectContaining({ status: 400, details: { field: 'check_str[0][0]' } }));
+      expect(() => new PolicyEngine({ rules: { x: [{}] as never } })).toThrow(expect.objectContaining({ status: 400, details: { field: 'policy.rules.x[0]' } }));
+    });
+
+    it("an empty 'rule:' reference falls back to default, as oslo's Rules.__missing__ does (issue 10 #24)", () => {
+      const e = engine({ rules: { default: 'role:admin', owner: 'rule: or role:auditor' } });
+      expect(e.authorize('owner', projectAdmin)).toBe(true);
+      expect(e.authorize('owner', { ...projectMember, roles: ['auditor'] })).toBe(true);
+      expect(e.authorize('owner', projectMember)).toBe(false);
+      expect(printPolicy(parsePolicy('rule:'))).toBe('rule:');
+      expect(() => parsePolicy('role:')).toThrow(PolicySyntaxError);
+    });
+
     it('listRules reports every rule in force with its defaults, scope types and whether it is overridden', () => {
       const e = engine({ rules: { extra: 'role:x' } });
       const list = e.listRules();

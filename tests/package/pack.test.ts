@@ -38,9 +38,9 @@ afterAll(() => {
 });
 
 describe('npm pack output', () => {
-  it('ships dist with types and docs, not sources or tests', () => {
+  it('ships dist with types, docs and the LICENSE (issue 10 #25), not sources or tests', () => {
     const files = readdirSync(join(dir, 'node_modules', 'stacksim'));
-    expect(files.sort()).toEqual(['COVERAGE.md', 'README.md', 'dist', 'package.json']);
+    expect(files.sort()).toEqual(['COVERAGE.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
     const dist = readdirSync(join(dir, 'node_modules', 'stacksim', 'dist'));
     expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'scheduler', 'testing', 'core', 'hardware']));
   });

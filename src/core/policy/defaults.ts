@@ -59,9 +59,43 @@ export function ruleName(value: unknown, field: string): string {
  */
 export type RuleParser = (text: string, ruleName: string) => PolicyRule;
 
-/** Checks and parses an override's check string; `name` is named in a syntax error. */
+/** A check string as oslo.policy reads it: text, or the legacy list of lists ({@link checkString}). */
+export type PolicyCheckString = string | readonly (string | readonly string[])[];
+
+/**
+ * An override's check string, in either form oslo.policy reads (`oslo_policy/_parser.py`
+ * `parse_rule`): a string, or the legacy list of lists, where the outer list is joined by `or`
+ * and each inner list by `and` (`[["role:admin"], ["role:member", "project_id:%(project_id)s"]]`).
+ * The list form is turned into the equivalent string, which is what the state keeps: `[]` is `@`
+ * (oslo: an empty rule accepts), a list whose inner lists are all empty is `!`, a bare string in
+ * the outer list is an inner list of one. Each inner item is one check (oslo's `_parse_check`:
+ * `@`, `!` or `kind:match`, never an expression), so an item with spaces or parentheses is refused.
+ */
+export function checkString(value: unknown, field: string): string {
+  if (!Array.isArray(value)) return check.text(value, field, MAX_TEXT);
+  const ors = check.array(value, field, (inner, f) => {
+    const ands = typeof inner === 'string' ? [inner] : check.array(inner, f, (item, g) => {
+      const text = check.name(item, g, MAX_TEXT);
+      if (!oneCheck(text)) throw new InvalidInput(g, `an item of the list form is one check ('role:admin', '@', '!'), got '${text.slice(0, 80)}'; write expressions as a string.`);
+      return text;
+    }, 100);
+    if (typeof inner === 'string' && !oneCheck(inner)) throw new InvalidInput(f, `an item of the list form is one check ('role:admin', '@', '!'), got '${inner.slice(0, 80)}'; write expressions as a string.`);
+    return ands;
+  }, 100).filter((ands) => ands.length > 0);
+  if (value.length === 0) return '@';
+  if (ors.length === 0) return '!';
+  const text = ors.map((ands) => (ands.length === 1 || ors.length === 1 ? ands.join(' and ') : `(${ands.join(' and ')})`)).join(' or ');
+  return check.text(text, field, MAX_TEXT);
+}
+
+/** Whether a list item reads as one check in the text form too: no spaces, no `(` before it, no `)` after it. */
+function oneCheck(text: string): boolean {
+  return !/\s/.test(text) && !text.startsWith('(') && !text.endsWith(')');
+}
+
+/** Checks and parses an override's check string (either form, {@link checkString}); `name` is named in a syntax error. */
 export function parseOverride(name: string, text: unknown, field: string, parse: RuleParser = parsePolicy): Override {
-  const t = check.text(text, field, MAX_TEXT);
+  const t = checkString(text, field);
   return { text: t, rule: parse(t, name) };
 }
 

@@ -4,7 +4,7 @@
  */
 import * as check from '../validate.js';
 import { printPolicy, referencedRules, type PolicyRule } from './ast.js';
-import { MAX_TEXT, parseOverride, readDefault, ruleName, type Override, type PolicyDefault, type PolicyScope, type Registered, type RuleParser } from './defaults.js';
+import { MAX_TEXT, parseOverride, type PolicyCheckString, readDefault, ruleName, type Override, type PolicyDefault, type PolicyScope, type Registered, type RuleParser } from './defaults.js';
 import { parsePolicy } from './parse.js';
 import { memoSlot, type Memo } from '../memo.js';
 import {
@@ -27,7 +27,7 @@ export interface PolicyEngineOptions {
   /** `[oslo_policy] enforce_new_defaults`. Zed's default is false; stacksim's is true. */
   readonly enforceNewDefaults?: boolean;
   /** Overrides, as in a policy.yaml: rule name → check string. New names (aliases) are allowed. */
-  readonly rules?: Readonly<Record<string, string>>;
+  readonly rules?: Readonly<Record<string, PolicyCheckString>>;
 }
 
 /** One rule as {@link PolicyEngine.listRules} reports it. */
@@ -167,7 +167,7 @@ export class PolicyEngine {
    * Overrides a rule at run time, as an operator's policy.yaml entry would; a new name adds a
    * custom rule. The text is parsed first: a bad one is refused with the character at fault.
    */
-  setRule(name: string, text: string): PolicyRuleInfo {
+  setRule(name: string, text: PolicyCheckString): PolicyRuleInfo {
     const n = ruleName(name, 'name');
     const overrides = new Map(this.overrides).set(n, parseOverride(n, text, 'check_str', this.parse));
     this.commit(this.registered, overrides);

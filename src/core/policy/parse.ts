@@ -183,9 +183,11 @@ class Parser {
     const kind = text.slice(0, colon);
     const match = text.slice(colon + 1);
     if (kind === '') this.fail(pos, `missing the kind before ':' in '${text}'`);
-    if (match === '') this.fail(pos + colon + 1, `missing the value after '${kind}:'`);
     if (kind === 'http' || kind === 'https') this.fail(pos, `external ${kind}: checks (a call to a remote policy server) are not simulated`);
+    // `rule:` names the empty rule, which no one defines: oslo's `Rules.__missing__` answers with
+    // `default` then, as for any undefined name (the engine applies the same fallback)
     if (kind === 'rule') return frozen({ type: 'rule', name: match });
+    if (match === '') this.fail(pos + colon + 1, `missing the value after '${kind}:'`);
     this.checkSubstitutions(match, pos + colon + 1);
     if (kind === 'role') return frozen({ type: 'role', match });
     const reading = readKind(kind);

@@ -8,6 +8,7 @@ import type { PolicyConfig } from '../state.js';
 import * as check from '../validate.js';
 import { PolicyEngine, type PolicyDefault, type PolicyRuleInfo } from './engine.js';
 import type { PolicyCredentials, PolicyTarget } from './evaluate.js';
+import { checkString, type PolicyCheckString } from './defaults.js';
 
 /** `cloud.policy`: enforce, inspect and override rules (an operator's policy.yaml). */
 export class PolicyService {
@@ -76,9 +77,9 @@ export class PolicyService {
   }
 
   /** Overrides a rule (as a policy.yaml line); refused with the position when it does not parse. One atomic call. */
-  setRule(name: string, checkStr: string): PolicyRuleInfo {
+  setRule(name: string, checkStr: PolicyCheckString): PolicyRuleInfo {
     const n = check.name(name, 'name', 255);
-    const text = check.text(checkStr, 'check_str', 10_000);
+    const text = checkString(checkStr, 'check_str');
     return this.kernel.transact('policy.setRule', (tx) => {
       const current = tx.draft.meta.policy;
       const next: PolicyConfig = { ...current, rules: { ...current.rules, [n]: text } };
