@@ -27,6 +27,7 @@ import {
   type CloudState,
   type EventBus,
   type OptionContext,
+  type CloudPolicy,
   type PolicyCheckString,
   type PolicyConfig,
   type Preset,
@@ -141,7 +142,7 @@ export class Cloud {
   /** Requests without a token (only what container ACLs such as `.r:*` allow). */
   readonly anonymous: AnonymousApis;
   /** The policy engine every session call goes through (`cloud.policy.enforce(rule, credentials, target)`). */
-  readonly policy: PolicyService;
+  readonly policy: CloudPolicy;
   /** The policy service itself (sessions and forks use it; users reach it through {@link policy}). */
   private readonly policyService: PolicyService;
   private readonly options: CloudOptions;
@@ -155,7 +156,16 @@ export class Cloud {
     this.kernel = kernel;
     this.options = options;
     this.policyService = new PolicyService(kernel, policyFrom);
-    this.policy = publicApi(kernel, 'policy', this.policyService);
+    const service = this.policyService;
+    this.policy = publicApi(kernel, 'policy', {
+      enforce: (rule, credentials, target) => service.enforce(rule, credentials, target),
+      authorize: (rule, credentials, target) => service.authorize(rule, credentials, target),
+      getRule: (name) => service.getRule(name),
+      listRules: () => service.listRules(),
+      setRule: (name, checkStr) => service.setRule(name, checkStr),
+      resetRule: (name) => service.resetRule(name),
+      configure: (options) => service.configure(options),
+    } satisfies CloudPolicy);
     const registerPolicies = !this.policyService.hasDefaults;
     const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policyService.engine(), null);
     const anonymous = {};
@@ -201,11 +211,11 @@ export class Cloud {
   /** The virtual clock. */
   get clock(): CloudClock {
     const kernel = this.kernel;
-    return (this.clockView ??= {
+    return (this.clockView ??= Object.freeze({
       now: () => kernel.view().meta.clock.now,
       iso: (time?: number) => isoNow(kernel, time),
       advance: (seconds: number) => kernel.advance(seconds),
-    });
+    }));
   }
 
   /** Quota limits and usage. */
@@ -237,6 +247,7 @@ export class Cloud {
 
   /** Runs `fn` as one atomic call: every call inside shares one draft and one commit, all or nothing. */
   batch<R>(fn: () => R): R {
+    if (typeof fn !== 'function') throw new BadRequest('core.input.invalid', `fn: expected a function to run as one call, got ${check.describe(fn)}.`, { field: 'fn' });
     return this.kernel.transact('batch', () => fn());
   }
 

@@ -210,4 +210,4 @@ export {
   type ImageMemberNotification,
 } from './image/index.js';
 // ---- the policy engine (oslo.policy)
-export { PolicyService, PolicyEngine, PolicyNotAuthorized, InvalidScope, PolicySyntaxError, type PolicyCredentials, type PolicyDefault } from './core/index.js';
+export { PolicyService, PolicyEngine, type CloudPolicy, PolicyNotAuthorized, InvalidScope, PolicySyntaxError, type PolicyCredentials, type PolicyDefault } from './core/index.js';

@@ -3,7 +3,7 @@
  * API reached with it. Each call validates the token once (401 once it expired, was revoked,
  * or lost its roles) and is decided by policy.
  */
-import { defineParts, type AnyServiceDescriptor, type Kernel, type PolicyService } from './core/index.js';
+import { check, defineParts, type AnyServiceDescriptor, type Kernel, type PolicyService } from './core/index.js';
 import { RequestPipeline, authenticate, type LoginRequest, type TokenRow, type TokenSource, type TokenView } from './identity/index.js';
 import { SERVICES, type SessionApis } from './services.js';
 
@@ -79,7 +79,7 @@ export class Session {
 
   /** A new session with a token for another scope, obtained with this one (`methods: ['token']`). */
   rescope(scope: ScopeRequest): Session {
-    return new Session(this.kernel, this.policy, login(this.kernel, { ...scope, token: this.token }));
+    return new Session(this.kernel, this.policy, login(this.kernel, { ...check.record(scope, 'scope'), token: this.token }));
   }
 
   /** Revokes this session's token. */

@@ -37,6 +37,6 @@ export {
   type KernelOptions,
 } from './kernel.js';
 export * from './policy.js';
-export { PolicyService } from './policy/service.js';
+export { PolicyService, type CloudPolicy } from './policy/service.js';
 export { freezeView } from './freeze.js';
 export { installService, serviceInstall, defineParts, publicApi, type ServiceInstall, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';

@@ -4,26 +4,41 @@
  * see (404 otherwise), asks policy with Keystone's target (403), and only then changes state,
  * in one atomic commit.
  */
-import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, setRow, tableToArray, type CloudState, type PolicyCredentials, type Tx } from '../core/index.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, plain, setRow, tableToArray, type CloudState, type PolicyCredentials, type Tx } from '../core/index.js';
 import * as res from './resources.js';
 import { ROLE_ASSIGNMENT_FILTER_KEYS, effectiveRoles, grant, groupsOf, hasGrant, listAssignments, ungrant, type RoleAssignmentView } from './assignments.js';
 import { catalogView, createEndpoint, createRegion, createService, deleteEndpoint, deleteRegion, deleteService, type CatalogEntry } from './catalog.js';
-import { getDomain, getGroup, getProject, getRole, getUser, subtree, withPrefix, type Visible } from './queries.js';
-import { tokenView, validateToken, AuthenticationFailed, type TokenView, type ValidToken } from './tokens.js';
+import { getDomain, getGroup, getProject, getRole, getUser, namedUsers, quietly, subtree, withPrefix, type Visible } from './queries.js';
+import { checkUserPassword, tokenView, validateToken, AuthenticationFailed, type TokenView, type ValidToken } from './tokens.js';
 import type { RequestPipeline } from './pipeline.js';
-import { hashSecret, verifySecret } from './passwords.js';
+import { hashSecret } from './passwords.js';
 import { appCredView, domainView, groupView, projectView, roleView, userView, type ApplicationCredentialView, type DomainView, type GroupView, type ProjectView, type RoleView, type UserView } from './views.js';
-import type { ActorType, ApplicationCredentialRow, AssignmentRow, EndpointRow, GroupRow, ProjectRow, RegionRow, RoleRow, ServiceRow, TargetType, UserRow } from './types.js';
+import type { ActorType, ApplicationCredentialRow, AssignmentRow, DomainRow, EndpointRow, GroupRow, ProjectRow, RegionRow, RoleRow, ServiceRow, TargetType, UserRow } from './types.js';
 
 type S = CloudState;
 
-/** Keystone flattens the policy dict (`keystone.common.utils.flatten_dict`): nested keys become dotted ones. */
+/** How deep {@link flatten} goes; deeper values (and cycles) stay whole at their key. */
+export const FLATTEN_MAX_DEPTH = 32;
+
+/**
+ * Keystone flattens the policy dict (`keystone.common.utils.flatten_dict`): nested keys become
+ * dotted ones. Unlike Keystone's recursion it never overflows: an object met again on its own
+ * path (a cycle) or nested deeper than {@link FLATTEN_MAX_DEPTH} is kept whole at its key, and a
+ * key such as `__proto__` is an ordinary key of the result, never its prototype.
+ */
 export function flatten(value: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const [k, v] of Object.entries(value)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out);
-    else out[key] = v;
-  }
+  const path = new Set<object>();
+  const put = (key: string, v: unknown) => Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  const walk = (obj: Record<string, unknown>, at: string, depth: number): void => {
+    path.add(obj);
+    for (const [k, v] of Object.entries(obj)) {
+      const key = at ? `${at}.${k}` : k;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && !path.has(v) && depth < FLATTEN_MAX_DEPTH) walk(v as Record<string, unknown>, key, depth + 1);
+      else put(key, v);
+    }
+    path.delete(obj);
+  };
+  walk(value, prefix, 0);
   return out;
 }
 
@@ -91,6 +106,32 @@ export class IdentityApi {
 
   private defaultDomain(valid: ValidToken): string {
     return valid.domain?.id ?? valid.project?.domain_id ?? valid.user.domain_id;
+  }
+
+  /**
+   * The `domain_id` of a create request as its policy target takes it: the token's domain when
+   * none is given, the domain's id when it exists, else the reference as given. The lookup is
+   * quiet, so policy decides before anything tells whether the domain exists (Keystone enforces
+   * on the request, then its manager looks the domain up); the command resolves the reference
+   * again once policy allowed, and answers its 404 then.
+   */
+  private requestedDomain(s: S, ref: unknown, field: string, valid: ValidToken): string {
+    if (ref === undefined) return this.defaultDomain(valid);
+    return quietly(() => getDomain(s, ref, undefined, field))?.id ?? (ref as string);
+  }
+
+  private seeDomain(creds: PolicyCredentials, action?: string): Visible<DomainRow> {
+    return this.visible('identity:get_domain', creds, (d) => ({ target: { domain: { id: d.id } } }), action);
+  }
+
+  /**
+   * The domain that narrows a name (`{ domain }` of getProject / getUser), among the domains the
+   * caller may see: a domain it may not see answers as one that does not exist.
+   */
+  private narrowingDomain(s: S, creds: PolicyCredentials, options: unknown): string | undefined {
+    const o = check.record(options, 'options');
+    check.onlyKeys(o, ['domain'], 'options');
+    return o.domain === undefined ? undefined : getDomain(s, o.domain, this.seeDomain(creds), 'options.domain').id;
   }
 
   // ---------------------------------------------------------------- auth
@@ -169,7 +210,7 @@ export class IdentityApi {
   /** `POST /v3/domains`. */
   createDomain(input: { name: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
     return this.write('create_domain', (tx, _s, creds) => {
-      this.enforce('identity:create_domain', creds, { target: { domain: plainInput(input) } });
+      this.enforce('identity:create_domain', creds, { target: { domain: scalarFields(input) } });
       return domainView(res.createDomain(tx, input));
     });
   }
@@ -177,7 +218,7 @@ export class IdentityApi {
   /** `GET /v3/domains/{id}` (by id or name). */
   getDomain(ref: string): DomainView {
     const { s, creds } = this.read();
-    return domainView(getDomain(s, ref, this.visible('identity:get_domain', creds, (d) => ({ target: { domain: { id: d.id } } }))));
+    return domainView(getDomain(s, ref, this.seeDomain(creds)));
   }
 
   /** `GET /v3/domains` (filters `name`, `enabled`). */
@@ -191,7 +232,7 @@ export class IdentityApi {
   /** `PATCH /v3/domains/{id}`. */
   updateDomain(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
     return this.write('update_domain', (tx, s, creds) => {
-      const d = getDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:update_domain'));
+      const d = getDomain(s, ref, this.seeDomain(creds, 'identity:update_domain'));
       this.enforce('identity:update_domain', creds, { target: { domain: d } });
       return domainView(res.updateDomain(tx, d, patch));
     });
@@ -200,7 +241,7 @@ export class IdentityApi {
   /** `DELETE /v3/domains/{id}` (disable it first). */
   deleteDomain(ref: string): void {
     this.write('delete_domain', (tx, s, creds) => {
-      const d = getDomain(s, ref, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), 'identity:delete_domain'));
+      const d = getDomain(s, ref, this.seeDomain(creds, 'identity:delete_domain'));
       this.enforce('identity:delete_domain', creds, { target: { domain: d } });
       res.deleteDomain(tx, d);
     });
@@ -216,8 +257,8 @@ export class IdentityApi {
   createProject(input: { name: string; description?: string; domain_id?: string; parent_id?: string; enabled?: boolean; tags?: string[] }): ProjectView {
     return this.write('create_project', (tx, s, creds, valid) => {
       const body = check.record(input, 'project');
-      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : getDomain(s, body.domain_id, undefined, 'project.domain_id').id;
-      this.enforce('identity:create_project', creds, { target: { project: { ...plainInput(body), domain_id: domainId } } });
+      const domainId = this.requestedDomain(s, body.domain_id, 'project.domain_id', valid);
+      this.enforce('identity:create_project', creds, { target: { project: { ...scalarFields(body), domain_id: domainId } } });
       return projectView(res.createProject(tx, { ...body, domain_id: domainId }, domainId));
     });
   }
@@ -225,8 +266,7 @@ export class IdentityApi {
   /** `GET /v3/projects/{id}` (by id or name; `domain` narrows a name). */
   getProject(ref: string, options: { domain?: string } = {}): ProjectView {
     const { s, creds } = this.read();
-    const domainId = options.domain === undefined ? undefined : getDomain(s, options.domain).id;
-    const p = getProject(s, ref, this.seeProject(creds, 'identity:get_project'), domainId);
+    const p = getProject(s, ref, this.seeProject(creds, 'identity:get_project'), this.narrowingDomain(s, creds, options));
     this.enforce('identity:get_project', creds, { project_id: p.id, target: { project: p } });
     return projectView(p);
   }
@@ -275,9 +315,9 @@ export class IdentityApi {
   createUser(input: { name: string; domain_id?: string; password?: string; enabled?: boolean; email?: string; description?: string; default_project_id?: string }): UserView {
     return this.write('create_user', (tx, s, creds, valid) => {
       const body = check.record(input, 'user');
-      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : getDomain(s, body.domain_id, undefined, 'user.domain_id').id;
+      const domainId = this.requestedDomain(s, body.domain_id, 'user.domain_id', valid);
       const { password: _p, ...shown } = body;
-      this.enforce('identity:create_user', creds, { target: { user: { ...plainInput(shown), domain_id: domainId } } });
+      this.enforce('identity:create_user', creds, { target: { user: { ...scalarFields(shown), domain_id: domainId } } });
       return userView(res.createUser(tx, { ...body, domain_id: domainId }, domainId), this.epoch(s));
     });
   }
@@ -285,7 +325,7 @@ export class IdentityApi {
   /** `GET /v3/users/{id}`. */
   getUser(ref: string, options: { domain?: string } = {}): UserView {
     const { s, creds } = this.read();
-    const u = getUser(s, ref, this.seeUser(creds, 'identity:get_user'), options.domain === undefined ? undefined : getDomain(s, options.domain).id);
+    const u = getUser(s, ref, this.seeUser(creds, 'identity:get_user'), this.narrowingDomain(s, creds, options));
     this.enforce('identity:get_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
     return userView(u, this.epoch(s));
   }
@@ -317,19 +357,38 @@ export class IdentityApi {
   }
 
   /**
-   * `POST /v3/users/{user_id}/password`: self-service change with the original password (no
-   * policy, as Keystone). A wrong original password is a 401; every token of the user is revoked.
+   * `POST /v3/users/{user_id}/password`: self-service change with the original password. No
+   * policy (keystone/api/users.py `UserChangePasswordResource` is unenforced): the original
+   * password is the proof, checked as a login checks it (keystone/identity/core.py
+   * `change_password` → `authenticate`, keystone/identity/backends/sql.py): a locked account is
+   * refused whatever the password; a wrong original password is recorded for lockout — that
+   * failure commits, then the 401 is thrown (DESIGN §10 "Recorded failures"); a user that does
+   * not exist gets the very answer of a wrong password; a disabled user is refused once the
+   * password is right; an expired password may be changed. Every token of the user is revoked.
+   * The user is named by id, or by name within the caller's own domain.
    */
   changePassword(userRef: string, input: { original_password: string; password: string }): void {
-    this.write('change_password', (tx, s, _creds, valid) => {
+    const recorded = this.write('change_password', (tx, s, _creds, valid): AuthenticationFailed | undefined => {
       const body = check.record(input, 'user');
       check.onlyKeys(body, ['original_password', 'password'], 'user');
       const original = check.text(body.original_password, 'user.original_password', 4096);
-      void valid;
-      const u = getUser(s, userRef);
-      if (!verifySecret(original, u.password_hash)) throw new AuthenticationFailed('Error when changing user password: the original password is wrong.', 'identity.user.wrong_password');
-      res.updateUser(tx, u, { password: body.password });
+      const password = check.text(body.password, 'user.password', 4096);
+      if (password.length === 0) throw new InvalidInput('user.password', 'expected a non-empty string.');
+      const ref = check.name(userRef, 'user', 255);
+      const wrong = () => new AuthenticationFailed('Error when changing user password: invalid user or original password.', 'identity.user.wrong_password');
+      const found = getRow(s.identity.users, ref) ?? namedUsers.find(s, valid.user.domain_id, ref);
+      if (!found) throw wrong();
+      const u = plain(found);
+      const refused = checkUserPassword(tx, u, original, wrong, true);
+      if (refused) {
+        if (!refused.recorded) throw refused.error;
+        refused.error.requestId = tx.requestId;
+        return refused.error; // committed by the write, thrown below
+      }
+      res.updateUser(tx, u, { password });
+      return undefined;
     });
+    if (recorded) throw recorded;
   }
 
   // ---------------------------------------------------------------- groups
@@ -342,8 +401,8 @@ export class IdentityApi {
   createGroup(input: { name: string; domain_id?: string; description?: string }): GroupView {
     return this.write('create_group', (tx, s, creds, valid) => {
       const body = check.record(input, 'group');
-      const domainId = body.domain_id === undefined ? this.defaultDomain(valid) : getDomain(s, body.domain_id, undefined, 'group.domain_id').id;
-      this.enforce('identity:create_group', creds, { target: { group: { ...plainInput(body), domain_id: domainId } } });
+      const domainId = this.requestedDomain(s, body.domain_id, 'group.domain_id', valid);
+      this.enforce('identity:create_group', creds, { target: { group: { ...scalarFields(body), domain_id: domainId } } });
       return groupView(res.createGroup(tx, { ...body, domain_id: domainId }, domainId));
     });
   }
@@ -428,18 +487,42 @@ export class IdentityApi {
   // ---------------------------------------------------------------- roles
 
   /**
-   * Roles are global names, not a tenant's resources: every caller may resolve them (policy then
-   * answers 403 where Keystone does), so nothing leaks by answering 404 instead.
+   * A role for an operation on it, as keystone/api/roles.py does it: the role is looked up
+   * quietly, policy decides — an unknown role under the global role's rule, a domain-specific
+   * role under the domain role's rule — and only then does an unknown role answer 404. A caller
+   * who may not act on roles gets the same 403 for a role that exists and one that does not.
+   * Unlike Keystone, whose 403 names the rule (`identity:get_domain_role` only for a
+   * domain-specific role that exists), a domain-specific role the caller may not act on is as
+   * good as absent: it goes the unknown role's way, so the answer never tells that it exists.
    */
-  private seeRole(_creds: PolicyCredentials): Visible<RoleRow> {
-    return () => true;
+  private enforcedRole(s: S, creds: PolicyCredentials, ref: unknown, field: string, rules: { readonly global: string; readonly domain: string }): RoleRow {
+    const engine = this.requests.policy();
+    const targetOf = (r: RoleRow) => ({ role_id: r.id, target: { role: r } });
+    const mayAct: Visible<RoleRow> = (r) => r.domain_id === null || engine.authorize(rules.domain, creds, flatten(targetOf(r)));
+    const r = quietly(() => getRole(s, ref, mayAct, field));
+    this.enforce(r === undefined || r.domain_id === null ? rules.global : rules.domain, creds, r ? targetOf(r) : { role_id: ref });
+    return r ?? getRole(s, ref, mayAct, field);
+  }
+
+  /**
+   * The prior (and implied) role of an implication: policy first (keystone/api/roles.py
+   * `identity:*_implied_role`, which asks nothing of the roles but their ids), then the 404s.
+   */
+  private enforcedImplication(s: S, creds: PolicyCredentials, rule: string, priorRef: unknown): RoleRow;
+  private enforcedImplication(s: S, creds: PolicyCredentials, rule: string, priorRef: unknown, impliedRef: unknown): [RoleRow, RoleRow];
+  private enforcedImplication(s: S, creds: PolicyCredentials, rule: string, ...refs: unknown[]): RoleRow | [RoleRow, RoleRow] {
+    const fields = ['prior_role', 'implied_role'];
+    const found = refs.map((ref, i) => quietly(() => getRole(s, ref, undefined, fields[i])));
+    this.enforce(rule, creds, Object.fromEntries(refs.map((ref, i) => [`${fields[i]}_id`, found[i]?.id ?? ref])));
+    const roles = refs.map((ref, i) => found[i] ?? getRole(s, ref, undefined, fields[i]));
+    return roles.length === 1 ? (roles[0] as RoleRow) : [roles[0] as RoleRow, roles[1] as RoleRow];
   }
 
   /** `POST /v3/roles` (global) or with `domain_id` (domain-specific, `identity:create_domain_role`). */
   createRole(input: { name: string; domain_id?: string; description?: string }): RoleView {
     return this.write('create_role', (tx, _s, creds) => {
       const body = check.record(input, 'role');
-      this.enforce(body.domain_id === undefined || body.domain_id === null ? 'identity:create_role' : 'identity:create_domain_role', creds, { target: { role: plainInput(body) } });
+      this.enforce(body.domain_id === undefined || body.domain_id === null ? 'identity:create_role' : 'identity:create_domain_role', creds, { target: { role: scalarFields(body) } });
       return roleView(res.createRole(tx, body));
     });
   }
@@ -447,9 +530,7 @@ export class IdentityApi {
   /** `GET /v3/roles/{id}` (by id or case-insensitive name). */
   getRole(ref: string): RoleView {
     const { s, creds } = this.read();
-    const r = getRole(s, ref, this.seeRole(creds));
-    this.enforce(r.domain_id === null ? 'identity:get_role' : 'identity:get_domain_role', creds, { role_id: r.id, target: { role: r } });
-    return roleView(r);
+    return roleView(this.enforcedRole(s, creds, ref, 'role', { global: 'identity:get_role', domain: 'identity:get_domain_role' }));
   }
 
   /** `GET /v3/roles` (filters `name`, `domain_id`; global roles by default). */
@@ -463,8 +544,7 @@ export class IdentityApi {
   /** `PATCH /v3/roles/{id}`. */
   updateRole(ref: string, patch: { name?: string; description?: string }): RoleView {
     return this.write('update_role', (tx, s, creds) => {
-      const r = getRole(s, ref, this.seeRole(creds));
-      this.enforce(r.domain_id === null ? 'identity:update_role' : 'identity:update_domain_role', creds, { role_id: r.id, target: { role: r } });
+      const r = this.enforcedRole(s, creds, ref, 'role', { global: 'identity:update_role', domain: 'identity:update_domain_role' });
       return roleView(res.updateRole(tx, r, patch));
     });
   }
@@ -472,8 +552,7 @@ export class IdentityApi {
   /** `DELETE /v3/roles/{id}`. */
   deleteRole(ref: string): void {
     this.write('delete_role', (tx, s, creds) => {
-      const r = getRole(s, ref, this.seeRole(creds));
-      this.enforce(r.domain_id === null ? 'identity:delete_role' : 'identity:delete_domain_role', creds, { role_id: r.id, target: { role: r } });
+      const r = this.enforcedRole(s, creds, ref, 'role', { global: 'identity:delete_role', domain: 'identity:delete_domain_role' });
       res.deleteRole(tx, r);
     });
   }
@@ -481,9 +560,7 @@ export class IdentityApi {
   /** `PUT /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
   createImpliedRole(priorRef: string, impliedRef: string): void {
     this.write('create_implied_role', (tx, s, creds) => {
-      const prior = getRole(s, priorRef, this.seeRole(creds), 'prior_role');
-      const implied = getRole(s, impliedRef, this.seeRole(creds), 'implied_role');
-      this.enforce('identity:create_implied_role', creds, { prior_role_id: prior.id, implied_role_id: implied.id });
+      const [prior, implied] = this.enforcedImplication(s, creds, 'identity:create_implied_role', priorRef, impliedRef);
       res.createImpliedRole(tx, prior, implied);
     });
   }
@@ -491,9 +568,7 @@ export class IdentityApi {
   /** `DELETE /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
   deleteImpliedRole(priorRef: string, impliedRef: string): void {
     this.write('delete_implied_role', (tx, s, creds) => {
-      const prior = getRole(s, priorRef, this.seeRole(creds), 'prior_role');
-      const implied = getRole(s, impliedRef, this.seeRole(creds), 'implied_role');
-      this.enforce('identity:delete_implied_role', creds, { prior_role_id: prior.id, implied_role_id: implied.id });
+      const [prior, implied] = this.enforcedImplication(s, creds, 'identity:delete_implied_role', priorRef, impliedRef);
       res.deleteImpliedRole(tx, prior, implied);
     });
   }
@@ -501,8 +576,7 @@ export class IdentityApi {
   /** `GET /v3/roles/{prior_role_id}/implies`: the roles a role implies directly. */
   listImpliedRoles(priorRef: string): RoleView[] {
     const { s, creds } = this.read();
-    const prior = getRole(s, priorRef, this.seeRole(creds), 'prior_role');
-    this.enforce('identity:list_implied_roles', creds, { prior_role_id: prior.id });
+    const prior = this.enforcedImplication(s, creds, 'identity:list_implied_roles', priorRef);
     return [...withPrefix<string>(s.identity.implied_roles, `${prior.id}/`)].map(([, id]) => getRow(s.identity.roles, id)).filter((r) => r !== undefined).map(roleView);
   }
 
@@ -517,63 +591,62 @@ export class IdentityApi {
 
   // ---------------------------------------------------------------- grants
 
-  private grantParts(s: S, creds: PolicyCredentials, g: GrantRequest): { row: AssignmentRow; target: Record<string, unknown> } {
+  /**
+   * A grant request, checked and authorised: its shape first (400s); then the actor and the
+   * project or domain, among what the caller may see (404 otherwise, as for what does not
+   * exist); then policy, with the role looked up quietly (an unknown role is a global one to
+   * policy, as keystone/api/roles.py treats it); only then an unknown role's 404. A caller who
+   * may not grant gets the same 403 whether the role exists or not.
+   */
+  private authorisedGrant(s: S, creds: PolicyCredentials, g: unknown, verb: 'create' | 'revoke' | 'check'): AssignmentRow {
     const r = check.record(g, 'grant');
     check.onlyKeys(r, ['role', 'user', 'group', 'project', 'domain', 'system', 'inherited'], 'grant');
     const actors = (['user', 'group'] as const).filter((k) => r[k] !== undefined);
     const targets = (['project', 'domain', 'system'] as const).filter((k) => r[k] !== undefined);
     if (actors.length !== 1) throw new InvalidInput('grant', 'give exactly one of user and group.');
     if (targets.length !== 1) throw new InvalidInput('grant', 'give exactly one of project, domain and system.');
-    const role = getRole(s, r.role, this.seeRole(creds), 'grant.role');
     const actorType = actors[0] as ActorType;
-    const targetKind = (['project', 'domain', 'system'] as const).find((k) => r[k] !== undefined);
-    const rule = targetKind === 'system' ? `identity:create_system_grant_for_${actorType}` : 'identity:create_grant';
-    const actor = actorType === 'user' ? getUser(s, r.user, this.seeUser(creds, rule), undefined, 'grant.user') : getGroup(s, r.group, this.seeGroup(creds, rule), undefined, 'grant.group');
     const targetType = targets[0] as TargetType;
+    if (targetType === 'system') check.oneOf(r.system, ['all'], 'grant.system');
+    const inherited = check.optional(r.inherited, 'grant.inherited', check.boolean, false);
+    if (typeof r.role !== 'string' || r.role.length === 0) getRole(s, r.role, undefined, 'grant.role'); // its 400
+    const rule = targetType === 'system' ? `identity:${verb}_system_grant_for_${actorType}` : `identity:${verb}_grant`;
+    const actor = actorType === 'user' ? getUser(s, r.user, this.seeUser(creds, rule), undefined, 'grant.user') : getGroup(s, r.group, this.seeGroup(creds, rule), undefined, 'grant.group');
     let targetId = 'all';
-    const target: Record<string, unknown> = { role, [actorType]: actor };
+    const role = quietly(() => getRole(s, r.role, undefined, 'grant.role'));
+    const target: Record<string, unknown> = { role: role ?? { id: r.role, domain_id: null }, [actorType]: actor };
     if (targetType === 'project') {
       const p = getProject(s, r.project, this.seeProject(creds, rule), undefined, 'grant.project');
       targetId = p.id;
       target.project = p;
     } else if (targetType === 'domain') {
-      const d = getDomain(s, r.domain, this.visible('identity:get_domain', creds, (x) => ({ target: { domain: { id: x.id } } }), rule), 'grant.domain');
+      const d = getDomain(s, r.domain, this.seeDomain(creds, rule), 'grant.domain');
       targetId = d.id;
       target.domain = d;
-    } else check.oneOf(r.system, ['all'], 'grant.system');
-    const inherited = check.optional(r.inherited, 'grant.inherited', check.boolean, false);
-    return { row: { actor_type: actorType, actor_id: actor.id, target_type: targetType, target_id: targetId, role_id: role.id, inherited }, target: { role_id: role.id, [`${actorType}_id`]: actor.id, target } };
-  }
-
-  private grantRule(row: AssignmentRow, verb: 'create' | 'revoke' | 'check'): string {
-    if (row.target_type === 'system') return `identity:${verb === 'revoke' ? 'revoke' : verb}_system_grant_for_${row.actor_type}`;
-    return `identity:${verb}_grant`;
+    }
+    this.enforce(rule, creds, { role_id: role?.id ?? r.role, [`${actorType}_id`]: actor.id, target });
+    const roleId = (role ?? getRole(s, r.role, undefined, 'grant.role')).id;
+    return { actor_type: actorType, actor_id: actor.id, target_type: targetType, target_id: targetId, role_id: roleId, inherited };
   }
 
   /** Grants a role (`PUT /v3/{projects|domains}/{id}/{users|groups}/{id}/roles/{role}`, `/v3/system/…`, `OS-INHERIT`). */
   createGrant(g: GrantRequest): void {
     this.write('create_grant', (tx, s, creds) => {
-      const { row, target } = this.grantParts(s, creds, g);
-      this.enforce(this.grantRule(row, 'create'), creds, target);
-      grant(tx, row);
+      grant(tx, this.authorisedGrant(s, creds, g, 'create'));
     });
   }
 
   /** Revokes a role grant (404 when there is none). */
   deleteGrant(g: GrantRequest): void {
     this.write('revoke_grant', (tx, s, creds) => {
-      const { row, target } = this.grantParts(s, creds, g);
-      this.enforce(this.grantRule(row, 'revoke'), creds, target);
-      ungrant(tx, row);
+      ungrant(tx, this.authorisedGrant(s, creds, g, 'revoke'));
     });
   }
 
   /** Whether a grant exists (`HEAD …/roles/{role}`). */
   checkGrant(g: GrantRequest): boolean {
     const { s, creds } = this.read();
-    const { row, target } = this.grantParts(s, creds, g);
-    this.enforce(this.grantRule(row, 'check'), creds, target);
-    return hasGrant(s, row);
+    return hasGrant(s, this.authorisedGrant(s, creds, g, 'check'));
   }
 
   /** `GET /v3/role_assignments` with Keystone's filters (`effective`, `include_names`, `include_subtree`). */
@@ -592,7 +665,8 @@ export class IdentityApi {
     if (subtreeWanted && f.project === undefined) throw new InvalidInput('filter.include_subtree', 'needs filter.project (scope.project.id).');
     // policy first, as Keystone: the filters' existence is not disclosed to a caller who may not list
     if (subtreeWanted) {
-      const p = getRow(s.identity.projects, typeof f.project === 'string' ? f.project : '');
+      // the project's row only when the caller may see it: an invisible one is as good as absent
+      const p = quietly(() => getProject(s, f.project, this.seeProject(creds), undefined, 'filter.project'));
       this.enforce('identity:list_role_assignments_for_tree', creds, { target: { project: p ?? { id: f.project } } });
     } else this.enforce('identity:list_role_assignments', creds, valid.domain ? { target: { domain_id: valid.domain.id } } : {});
     const resolve = <T>(ref: unknown, find: (r: unknown) => T): T | undefined | null => {
@@ -610,7 +684,7 @@ export class IdentityApi {
     const domain = resolve(f.domain, (r) => getDomain(s, r, undefined, 'filter.domain').id);
     const role = resolve(f.role, (r) => getRole(s, r, undefined, 'filter.role').id);
     if (user === null || group === null || project === null || domain === null || role === null) return [];
-    return listAssignments(s, {
+    const rows = listAssignments(s, {
       user,
       group,
       project: project?.id,
@@ -622,6 +696,11 @@ export class IdentityApi {
       ...(inherited === undefined ? {} : { inherited }),
       ...(subtreeWanted && project ? { projectIds: new Set(subtree(s, project.id).map((p) => p.id)) } : {}),
     });
+    // keystone/api/role_assignments.py: a domain-scoped caller sees only the assignments on its
+    // domain and on the domain's projects (its policy target was its own domain)
+    const scopedTo = subtreeWanted ? undefined : valid.domain?.id;
+    if (scopedTo === undefined) return rows;
+    return rows.filter((a) => a.scope.domain?.id === scopedTo || (a.scope.project !== undefined && getRow(s.identity.projects, a.scope.project.id)?.domain_id === scopedTo));
   }
 
   // ---------------------------------------------------------------- application credentials
@@ -642,11 +721,13 @@ export class IdentityApi {
       const name = check.name(body.name, 'application_credential.name', 255);
       if (tableToArray(s.identity.application_credentials).some((a) => a.user_id === u.id && a.name === name)) throw new Conflict('identity.application_credential.duplicate', `An application credential named '${name}' already exists for this user.`);
       const tokenRoles = valid.roles;
+      // matched among the token's roles only (keystone/api/users.py _get_roles): a role the token lacks and one that does not exist get the same answer
       const roleIds = body.roles === undefined ? tokenRoles.map((r) => r.id) : check.array(body.roles, 'application_credential.roles', (x, f) => {
-        const role = getRole(s, x, undefined, f);
-        if (!tokenRoles.some((t) => t.id === role.id)) throw new Forbidden('identity.application_credential.role_not_held', `${f}: the token does not carry role '${role.name}'.`);
-        return role.id;
-      });
+        const ref = check.name(x, f, 255);
+        const held = tokenRoles.find((t) => t.id === ref) ?? tokenRoles.find((t) => t.name.toLowerCase() === ref.toLowerCase());
+        if (!held) throw new Forbidden('identity.application_credential.role_not_held', `${f}: the token does not carry role '${ref}'.`);
+        return held.id;
+      }, 100);
       const secret = body.secret === undefined ? tx.ids.hex(64) : check.name(body.secret, 'application_credential.secret', 4096);
       const row = {
         id: tx.ids.uuid().replace(/-/g, ''),
@@ -675,19 +756,18 @@ export class IdentityApi {
   /** `GET /v3/users/{user_id}/application_credentials/{id}` (by id or name). */
   getApplicationCredential(userRef: string, ref: string): ApplicationCredentialView {
     const { s, creds } = this.read();
-    const u = getUser(s, userRef, this.seeUser(creds));
-    const a = findAppCred(s, u.id, ref);
-    this.enforce('identity:get_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: a.user_id } } });
-    return appCredView(s, a);
+    const u = getUser(s, userRef, this.seeUser(creds, 'identity:get_application_credential'));
+    // policy before the credential is looked up: its owner is the user of the path
+    this.enforce('identity:get_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: u.id } } });
+    return appCredView(s, findAppCred(s, u.id, ref));
   }
 
   /** `DELETE /v3/users/{user_id}/application_credentials/{id}`: its tokens stop validating. */
   deleteApplicationCredential(userRef: string, ref: string): void {
     this.write('delete_application_credential', (tx, s, creds) => {
-      const u = getUser(s, userRef, this.seeUser(creds));
-      const a = findAppCred(s, u.id, ref);
-      this.enforce('identity:delete_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: a.user_id } } });
-      dropAppCred(tx, a.id);
+      const u = getUser(s, userRef, this.seeUser(creds, 'identity:delete_application_credential'));
+      this.enforce('identity:delete_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: u.id } } });
+      dropAppCred(tx, findAppCred(s, u.id, ref).id);
     });
   }
 
@@ -771,8 +851,20 @@ export class IdentityApi {
   }
 }
 
-function plainInput(x: unknown): Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x) ? { ...(x as Record<string, unknown>) } : {};
+/**
+ * The request body's plain fields for a policy target (Keystone puts the body in the target):
+ * own string, number, boolean and null values only. Nested values are left out, so a hostile
+ * body (circular, very deep, `__proto__` keys) reaches policy as harmless scalars; the body
+ * itself is checked, field by field, by the command.
+ */
+function scalarFields(x: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return out;
+  for (const [k, v] of Object.entries(x)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  }
+  return out;
 }
 
 function listFilter(filter: unknown, keys: string[]): Record<string, unknown> {

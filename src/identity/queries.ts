@@ -3,7 +3,7 @@
  * Keystone record goes through here: `getX(state, ref)` returns the row or throws identity's 404
  * (`identity.<kind>.not_found`); names resolve only among the rows `visible` lets through.
  */
-import { Duplicate, getRow, namedTable, plain, resolveRef, tableEntries, tableToArray, type CloudState, type NamedTable, type Table } from '../core/index.js';
+import { CloudError, Duplicate, InvalidInput, getRow, namedTable, plain, resolveRef, tableEntries, tableToArray, type CloudState, type NamedTable, type Table } from '../core/index.js';
 import type { DomainRow, GroupRow, ProjectRow, RoleRow, UserRow } from './types.js';
 
 /** The id of the `Default` domain, as Keystone creates it. */
@@ -69,8 +69,31 @@ function byNameAcrossDomains<T extends { readonly name: string }>(s: S, named: N
   return out;
 }
 
+/** The longest reference that can name an identity row: names are at most 255 characters (Keystone's schemas), ids 64. */
+export const MAX_REF_LENGTH = 255;
+
+/** A reference longer than any name or id is a 400 naming the field, not a 404 echoing it. */
+function refLength(ref: unknown, field: string): void {
+  if (typeof ref === 'string' && ref.length > MAX_REF_LENGTH) throw new InvalidInput(field, `must be at most ${MAX_REF_LENGTH} characters (a name or an id), got ${ref.length}.`);
+}
+
+/**
+ * What a lookup finds, or undefined where it would answer 404 (nothing) or 409 (an ambiguous
+ * name): for looking a reference up before policy decides, so that the caller's answer does not
+ * depend on what exists. A malformed reference still throws its 400.
+ */
+export function quietly<T>(lookup: () => T): T | undefined {
+  try {
+    return lookup();
+  } catch (e) {
+    if (e instanceof CloudError && (e.status === 404 || e.status === 409)) return undefined;
+    throw e;
+  }
+}
+
 /** A domain by id or name (404 `identity.domain.not_found`). */
 export function getDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all, field = 'domain'): DomainRow {
+  refLength(ref, field);
   return plain(
     resolveRef<DomainRow>(ref, {
       kind: 'identity.domain',
@@ -89,6 +112,7 @@ export function getDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all,
 
 /** A project by id or name (optionally within one domain). */
 export function getProject(s: S, ref: unknown, visible: Visible<ProjectRow> = all, domainId?: string, field = 'project'): ProjectRow {
+  refLength(ref, field);
   const byId = (id: string) => {
     const p = getRow(s.identity.projects, id);
     return p && visible(p) && (domainId === undefined || p.domain_id === domainId) ? p : undefined;
@@ -98,6 +122,7 @@ export function getProject(s: S, ref: unknown, visible: Visible<ProjectRow> = al
 
 /** A user by id or name (optionally within one domain). */
 export function getUser(s: S, ref: unknown, visible: Visible<UserRow> = all, domainId?: string, field = 'user'): UserRow {
+  refLength(ref, field);
   const byId = (id: string) => {
     const u = getRow(s.identity.users, id);
     return u && visible(u) && (domainId === undefined || u.domain_id === domainId) ? u : undefined;
@@ -107,6 +132,7 @@ export function getUser(s: S, ref: unknown, visible: Visible<UserRow> = all, dom
 
 /** A group by id or name. */
 export function getGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, domainId?: string, field = 'group'): GroupRow {
+  refLength(ref, field);
   const byId = (id: string) => {
     const g = getRow(s.identity.groups, id);
     return g && visible(g) && (domainId === undefined || g.domain_id === domainId) ? g : undefined;
@@ -116,6 +142,7 @@ export function getGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, d
 
 /** A role by id or (case-insensitive) name: global roles, then domain-specific ones. */
 export function getRole(s: S, ref: unknown, visible: Visible<RoleRow> = all, field = 'role'): RoleRow {
+  refLength(ref, field);
   const byId = (id: string) => {
     const r = getRow(s.identity.roles, id);
     return r && visible(r) ? r : undefined;

@@ -102,7 +102,7 @@ export function createProject(tx: Tx, input: unknown, defaultDomainId: string, i
   let parentId = domainId;
   let depth = 1;
   if (p.parent_id !== undefined && p.parent_id !== null) {
-    const parentDomain = getRow(s.identity.domains, p.parent_id as string);
+    const parentDomain = getRow(s.identity.domains, check.name(p.parent_id, 'project.parent_id', 255));
     if (parentDomain) {
       if (p.domain_id !== undefined && parentDomain.id !== domainId) throw new InvalidInput('project.parent_id', 'the parent is another domain than domain_id.');
       domainId = parentDomain.id;

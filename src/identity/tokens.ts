@@ -7,7 +7,7 @@
 import { BadRequest, Forbidden, Unauthorized, check, deleteRow, firstEntry, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
 import { verifySecret } from './passwords.js';
 import { effectiveRoles } from './assignments.js';
-import { DEFAULT_DOMAIN_ID, getDomain, getProject, getUser, namedUsers } from './queries.js';
+import { DEFAULT_DOMAIN_ID, getProject, namedDomains, namedProjects, namedUsers } from './queries.js';
 import type { ApplicationCredentialRow, DomainRow, ProjectRow, RoleRow, TokenRow, TokenScope, UserRow } from './types.js';
 import { catalogView, type CatalogEntry } from './catalog.js';
 
@@ -27,14 +27,20 @@ export class AuthenticationFailed extends Unauthorized {
 
 /** What `cloud.login` takes (the body of `POST /v3/auth/tokens`, flattened as the openstack CLI does). */
 export interface LoginRequest {
-  /** User name (with `user_domain`) or user id. */
+  /** User name, looked up in `user_domain` (default `Default`, as DevStack's openrc); never across domains. */
   readonly username?: string;
+  /** User id (an id only, not a name). */
   readonly user_id?: string;
   readonly password?: string;
   /** The user's domain, by name or id (default `Default`). */
   readonly user_domain?: string;
-  /** Scope to a project, by name (with `project_domain`) or id. */
+  /**
+   * Scope to a project, by id (any domain) or by name within `project_domain` (default `Default`,
+   * as DevStack's openrc sets OS_PROJECT_DOMAIN_ID=default; Keystone itself requires the domain
+   * of a project named by name). A name never resolves across domains.
+   */
   readonly project?: string;
+  /** The domain (name or id) a project name is looked up in. */
   readonly project_domain?: string;
   /** Scope to a domain, by name or id. */
   readonly domain?: string;
@@ -57,27 +63,73 @@ function fail(message = AUTH_FAILED, code = 'identity.auth.failed'): AuthOutcome
   return { ok: false, error: new AuthenticationFailed(message, code) };
 }
 
-/** A user that may authenticate (exists, enabled, its domain enabled, not locked, password not expired). */
-function usable(s: S, user: UserRow, now: number): AuthOutcome | undefined {
-  const config = s.identity.config;
-  if (!user.enabled) return fail(`The account is disabled for user: ${user.id}.`, 'identity.auth.user_disabled');
-  if (!getRow(s.identity.domains, user.domain_id)?.enabled) return fail(AUTH_FAILED, 'identity.auth.domain_disabled');
-  if (config.lockout_failure_attempts !== null && user.failed_auth_count >= config.lockout_failure_attempts && user.failed_auth_at !== null && now < user.failed_auth_at + config.lockout_duration) {
-    return fail(`The account is locked for user: ${user.id}.`, 'identity.auth.locked');
+/**
+ * keystone/auth/plugins/core.py `BaseUserInfo`: before any password is checked, the user's domain
+ * and the user must be enabled; either refusal is the plain 401 of a wrong password
+ * (`raise exception.Unauthorized` with no message), so it tells nothing about the account.
+ */
+function mayAuthenticate(s: S, user: UserRow): boolean {
+  return user.enabled && getRow(s.identity.domains, user.domain_id)?.enabled === true;
+}
+
+/** keystone/identity/backends/sql.py `_is_account_locked`: at least `lockout_failure_attempts` failures, the last one less than `lockout_duration` ago. */
+function isLocked(s: S, user: UserRow, now: number): boolean {
+  const { lockout_failure_attempts: max, lockout_duration: duration } = s.identity.config;
+  return max !== null && user.failed_auth_count >= max && user.failed_auth_at !== null && now < user.failed_auth_at + duration;
+}
+
+/** Why a password check refused: the error, and whether the refusal recorded something (a failure count, a notification) that must be committed before it is thrown. */
+export interface PasswordRefusal {
+  readonly error: Unauthorized;
+  readonly recorded: boolean;
+}
+
+/**
+ * Checks a local user's password as Keystone Zed's SQL identity backend does
+ * (keystone/identity/backends/sql.py `authenticate`), in its order:
+ * 1. a locked account is refused (`AccountLocked`, 401 naming the user: the one account state
+ *    Keystone tells before the password is checked, whatever the password);
+ * 2. a wrong password is recorded (`_record_failed_auth`; stacksim records it only when
+ *    `lockout_failure_attempts` is set) and refused with `wrong` — the same answer an unknown
+ *    user gets;
+ * 3. then, the password being right: a disabled user is refused (`UserDisabled`) and an expired
+ *    password (`PasswordExpired`) unless `allowExpired` (a password change).
+ * A success resets the failure count. Returns undefined on success.
+ */
+export function checkUserPassword(tx: Tx, user: UserRow, password: string, wrong: () => Unauthorized, allowExpired = false): PasswordRefusal | undefined {
+  const s = tx.draft as S;
+  const now = tx.now();
+  if (isLocked(s, user, now)) return { error: new AuthenticationFailed(`The account is locked for user: ${user.id}.`, 'identity.auth.locked'), recorded: false };
+  if (!verifySecret(password, user.password_hash)) {
+    const max = s.identity.config.lockout_failure_attempts;
+    if (max !== null) {
+      // a lock that has run out is reset when it is next checked (_is_account_locked -> _reset_failed_auth), so this failure is the first of a new series
+      const base = user.failed_auth_count >= max ? 0 : user.failed_auth_count;
+      setRow(tx.draft.identity.users, user.id, { ...user, failed_auth_count: base + 1, failed_auth_at: now });
+    }
+    const notified = notifyAuth(tx, user.id, 'failure');
+    return { error: wrong(), recorded: max !== null || notified };
   }
-  if (user.password_expires_at !== null && now >= user.password_expires_at) return fail(`The password is expired and needs to be changed for user: ${user.id}.`, 'identity.auth.password_expired');
+  if (!user.enabled) return { error: new AuthenticationFailed(`The account is disabled for user: ${user.id}.`, 'identity.auth.user_disabled'), recorded: false };
+  if (!allowExpired && user.password_expires_at !== null && now >= user.password_expires_at) {
+    return { error: new AuthenticationFailed(`The password is expired and needs to be changed for user: ${user.id}.`, 'identity.auth.password_expired'), recorded: false };
+  }
+  if (user.failed_auth_count > 0) setRow(tx.draft.identity.users, user.id, { ...user, failed_auth_count: 0, failed_auth_at: null });
   return undefined;
 }
 
 /**
  * `POST /v3/auth/tokens`: authenticates and issues a token. Wrong credentials do not throw here:
  * they return `{ ok: false }` after recording the failed attempt (for lockout), so the caller
- * commits that and throws afterwards.
+ * commits that and throws afterwards. A malformed request (400) and a scope the authenticated
+ * user may not have (401) throw: they record nothing.
  */
 export function authenticate(tx: Tx, input: unknown): AuthOutcome {
   const s = tx.draft as S;
   const r = check.record(input, 'auth');
   check.onlyKeys(r, LOGIN_KEYS, 'auth');
+  // the request's shape first (keystone/auth/schema.py): a 400 never depends on the password or on what exists
+  const asked = scopeRequest(r);
   const now = tx.now();
   let user: UserRow;
   let methods: string[];
@@ -107,41 +159,28 @@ export function authenticate(tx: Tx, input: unknown): AuthOutcome {
     if (!found || !verifySecret(secret, found.secret_hash)) return fail();
     if (found.expires_at !== null && now >= found.expires_at) return fail('The application credential has expired.', 'identity.auth.application_credential_expired');
     const owner = getRow(s.identity.users, found.user_id);
-    if (!owner) return fail();
-    const bad = usable(s, owner, now);
-    if (bad) return bad;
+    // keystone/auth/plugins/core.py AppCredInfo: the owner and its domain must be enabled (no lockout nor password expiry: no password is used)
+    if (!owner || !mayAuthenticate(s, owner)) return fail();
     appCred = found;
     user = owner;
     methods = ['application_credential'];
   } else {
     const password = check.text(r.password, 'auth.password', 4096);
     const found = lookupUser(s, r);
-    if (!found) return fail();
-    const bad = usable(s, found, now);
-    if (bad) return bad;
-    if (!verifySecret(password, found.password_hash)) {
-      // the attempt counts, and the caller commits it before throwing
-      const config = s.identity.config;
-      if (config.lockout_failure_attempts !== null) {
-        // a lockout that has run out starts the count again
-        const expired = found.failed_auth_at !== null && now >= found.failed_auth_at + config.lockout_duration;
-        setRow(tx.draft.identity.users, found.id, { ...found, failed_auth_count: expired ? 1 : found.failed_auth_count + 1, failed_auth_at: now });
-      }
-      notifyAuth(tx, found.id, 'failure');
-      return fail();
-    }
-    if (found.failed_auth_count > 0) setRow(tx.draft.identity.users, found.id, { ...found, failed_auth_count: 0, failed_auth_at: null });
+    // an unknown user, a user of a disabled domain and a disabled user: the wrong password's answer, before the password is looked at
+    if (!found || !mayAuthenticate(s, found)) return fail();
+    // a wrong password is recorded (the caller commits it, then throws)
+    const refused = checkUserPassword(tx, found, password, () => new AuthenticationFailed());
+    if (refused) return { ok: false, error: refused.error };
     user = found;
     methods = ['password'];
   }
-  const scope = appCred ? ({ type: 'project', id: appCred.project_id } as const) : requestedScope(s, r, user);
-  if (scope.type === 'project') {
+  const scope = appCred ? ({ type: 'project', id: appCred.project_id } as const) : resolveScope(s, asked, user);
+  if (appCred && scope.type === 'project') {
+    // the credential's own project, which its holder knows
     const project = getRow(s.identity.projects, scope.id) as ProjectRow;
     if (!project.enabled || !getRow(s.identity.domains, project.domain_id)?.enabled) return fail(`Project ${project.id} is disabled or in a disabled domain.`, 'identity.auth.project_disabled');
-  }
-  if (scope.type === 'domain' && !getRow(s.identity.domains, scope.id)?.enabled) return fail(`Domain ${scope.id} is disabled.`, 'identity.auth.domain_disabled');
-  if (scope.type !== 'unscoped' && rolesOf(s, user.id, scope, appCred).length === 0) {
-    return fail(`User ${user.id} has no access to ${scope.type === 'system' ? 'the system' : `${scope.type} ${scope.id}`}.`, 'identity.auth.no_roles');
+    if (rolesOf(s, user.id, scope, appCred).length === 0) return fail(`User ${user.id} has no access to project ${scope.id}.`, 'identity.auth.no_roles');
   }
   const seq = tx.counter('identity.token');
   const token: TokenRow = {
@@ -163,9 +202,11 @@ export function authenticate(tx: Tx, input: unknown): AuthOutcome {
   return { ok: true, token };
 }
 
-function notifyAuth(tx: Tx, userId: string, outcome: 'success' | 'failure'): void {
-  if (!tx.draft.identity.config.notify_authenticate) return;
+/** Emits `identity.authenticate` when configured; whether it did. */
+function notifyAuth(tx: Tx, userId: string, outcome: 'success' | 'failure'): boolean {
+  if (!tx.draft.identity.config.notify_authenticate) return false;
   tx.emit('identity.authenticate', () => ({ resource_info: userId, action: 'authenticate', outcome, initiator: { user_id: userId } }), { publisher: 'identity.controller' });
+  return true;
 }
 
 /** Keystone's audit ids: 16 random bytes, urlsafe base64 without padding (22 characters). */
@@ -173,59 +214,90 @@ function auditId(tx: Tx): string {
   return toBase64(tx.random.bytes(16)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * The user a request names: `user_id` (an id, never a name), or `username` in `user_domain`
+ * (DevStack's openrc sets OS_USER_DOMAIN_ID=default, so the Default domain when none is given;
+ * keystone/auth/plugins/core.py). Undefined when there is no such user: the caller answers as
+ * for a wrong password. Names never resolve across domains, so no candidate list exists.
+ */
 function lookupUser(s: S, r: Record<string, unknown>): UserRow | undefined {
-  try {
-    if (r.user_id !== undefined) return getUser(s, check.name(r.user_id, 'auth.user_id'));
-    const domain = r.user_domain === undefined ? getRow(s.identity.domains, DEFAULT_DOMAIN_ID) : findDomainQuiet(s, r.user_domain);
-    if (!domain) return undefined;
-    const name = check.name(r.username, 'auth.username');
-    return namedUsers.find(s, domain.id, name);
-  } catch (e) {
-    if (e instanceof Unauthorized) throw e;
-    if ((e as { status?: number }).status === 400) throw e; // malformed input stays a 400
-    return undefined; // unknown user or domain: the same answer as a wrong password
-  }
+  if (r.user_id !== undefined) return getRow(s.identity.users, check.name(r.user_id, 'auth.user_id', 255));
+  const name = check.name(r.username, 'auth.username', 255);
+  const domain = r.user_domain === undefined ? getRow(s.identity.domains, DEFAULT_DOMAIN_ID) : findDomain(s, check.name(r.user_domain, 'auth.user_domain', 255));
+  return domain === undefined ? undefined : namedUsers.find(s, domain.id, name);
 }
 
-function findDomainQuiet(s: S, ref: unknown): DomainRow | undefined {
-  check.name(ref, 'auth.user_domain');
-  try {
-    return getDomain(s, ref, undefined, 'auth.user_domain');
-  } catch {
-    return undefined;
-  }
+/** A domain by id, else by its (unique) name; undefined when there is none. */
+function findDomain(s: S, ref: string): DomainRow | undefined {
+  return getRow(s.identity.domains, ref) ?? namedDomains.find(s, null, ref);
 }
 
-function requestedScope(s: S, r: Record<string, unknown>, user: UserRow): TokenScope {
+/** The scope a request asks for, checked for shape only (400s, before anything is looked up). */
+type ScopeRequest =
+  | { readonly type: 'system' }
+  | { readonly type: 'project'; readonly ref: string; readonly domain: string | undefined }
+  | { readonly type: 'domain'; readonly ref: string }
+  | { readonly type: 'default' | 'unscoped' };
+
+function scopeRequest(r: Record<string, unknown>): ScopeRequest {
   const asked = [r.project, r.domain, r.system].filter((x) => x !== undefined && x !== false).length;
+  // keystone/auth/core.py AuthInfo._validate_and_normalize_scope_data: one scope at most (ValidationError)
   if (asked > 1) throw new BadRequest('identity.auth.multiple_scopes', 'auth: specify at most one of project, domain and system.', { field: 'auth' });
+  if (r.unscoped !== undefined) check.boolean(r.unscoped, 'auth.unscoped');
+  const projectDomain = r.project_domain === undefined ? undefined : check.name(r.project_domain, 'auth.project_domain', 255);
   if (r.system !== undefined && r.system !== false) {
     if (r.system !== true && r.system !== 'all') check.oneOf(r.system, ['all'], 'auth.system');
     return { type: 'system' };
   }
-  if (r.domain !== undefined) {
-    try {
-      return { type: 'domain', id: getDomain(s, check.name(r.domain, 'auth.domain'), undefined, 'auth.domain').id };
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new AuthenticationFailed(`Could not find domain: ${String(r.domain)}.`, 'identity.auth.scope_not_found');
-      throw e;
-    }
-  }
-  if (r.project !== undefined) {
-    try {
-      const domainId = r.project_domain === undefined ? undefined : getDomain(s, check.name(r.project_domain, 'auth.project_domain'), undefined, 'auth.project_domain').id;
-      return { type: 'project', id: getProject(s, check.name(r.project, 'auth.project'), undefined, domainId, 'auth.project').id };
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new AuthenticationFailed(`Could not find project: ${String(r.project)}.`, 'identity.auth.scope_not_found');
-      throw e;
-    }
-  }
-  if (r.unscoped !== true && user.default_project_id !== null && getRow(s.identity.projects, user.default_project_id)) {
-    // Keystone scopes to the default project when no scope is given and the user may use it
-    const scope: TokenScope = { type: 'project', id: user.default_project_id };
+  if (r.domain !== undefined) return { type: 'domain', ref: check.name(r.domain, 'auth.domain', 255) };
+  if (r.project !== undefined) return { type: 'project', ref: check.name(r.project, 'auth.project', 255), domain: projectDomain };
+  return { type: r.unscoped === true ? 'unscoped' : 'default' };
+}
+
+/**
+ * The token's scope, once the user is authenticated. A project is named by id, or by name
+ * within `project_domain` — the Default domain when none is given, as DevStack's openrc does
+ * (OS_PROJECT_DOMAIN_ID=default); Keystone itself requires the domain of a project named by
+ * name (keystone/auth/core.py `_lookup_project`). A name never resolves across domains.
+ *
+ * A project or domain that does not exist, is disabled (or in a disabled domain), or on which the
+ * user holds no role gets one answer, as Keystone's (every one is a bare `Unauthorized`): the
+ * user learns nothing about projects and domains it may not use.
+ *
+ * A refusal is thrown, so the call commits nothing — not even the reset of the user's failure
+ * count (Keystone refuses an unknown or disabled scope before it authenticates at all:
+ * keystone/auth/core.py `AuthInfo.create`).
+ */
+function resolveScope(s: S, asked: ScopeRequest, user: UserRow): TokenScope {
+  if (asked.type === 'system') {
+    const scope: TokenScope = { type: 'system' };
     if (rolesOf(s, user.id, scope, undefined).length > 0) return scope;
+    throw new AuthenticationFailed(`User ${user.id} has no role on the system.`, 'identity.auth.no_roles');
   }
-  if (r.unscoped !== undefined) check.boolean(r.unscoped, 'auth.unscoped');
+  if (asked.type === 'project' || asked.type === 'domain') {
+    const refused = () => new AuthenticationFailed(`Cannot scope to ${asked.type} '${asked.ref}'${asked.type === 'project' ? ` (domain '${asked.domain ?? DEFAULT_DOMAIN_ID}')` : ''}: it does not exist, is disabled, or you hold no role on it.`, 'identity.auth.scope_not_found');
+    let scope: TokenScope;
+    if (asked.type === 'domain') {
+      const d = findDomain(s, asked.ref);
+      if (!d || !d.enabled) throw refused();
+      scope = { type: 'domain', id: d.id };
+    } else {
+      const domain = asked.domain === undefined ? getRow(s.identity.domains, DEFAULT_DOMAIN_ID) : findDomain(s, asked.domain);
+      const byId = getRow(s.identity.projects, asked.ref);
+      // an id names a project in any domain (unless project_domain says another); a name, only within the domain
+      const p = byId && (asked.domain === undefined || byId.domain_id === domain?.id) ? byId : domain === undefined ? undefined : namedProjects.find(s, domain.id, asked.ref);
+      if (!p || !p.enabled || !getRow(s.identity.domains, p.domain_id)?.enabled) throw refused();
+      scope = { type: 'project', id: p.id };
+    }
+    if (rolesOf(s, user.id, scope, undefined).length > 0) return scope;
+    throw refused();
+  }
+  if (asked.type === 'default' && user.default_project_id !== null) {
+    // Keystone scopes to the default project when no scope is given and the user may use it
+    const p = getRow(s.identity.projects, user.default_project_id);
+    const scope: TokenScope = { type: 'project', id: user.default_project_id };
+    if (p && p.enabled && getRow(s.identity.domains, p.domain_id)?.enabled && rolesOf(s, user.id, scope, undefined).length > 0) return scope;
+  }
   return { type: 'unscoped' };
 }
 

@@ -6,12 +6,12 @@
  * anonymous APIs are present. A new descriptor added to the list is checked by the same test.
  */
 import { describe, expect, it } from 'vitest';
-import { CloudError, RequestPipeline, SERVICES, createCloud, type AnyServiceDescriptor, type Cloud } from '../../src/index.js';
+import { CloudError, RequestPipeline, SERVICES, createCloud, type AnyServiceDescriptor, type Cloud, type PolicyEngine } from '../../src/index.js';
 
 const LIST: readonly AnyServiceDescriptor[] = SERVICES;
 
 function partsOf(service: AnyServiceDescriptor, cloud: Cloud, kind: 'session' | 'operator' | 'anonymous'): Record<string, unknown> {
-  const pipeline = new RequestPipeline(cloud.kernel, () => cloud.policy.engine(), { current: () => cloud.admin.token });
+  const pipeline = new RequestPipeline(cloud.kernel, () => (cloud as unknown as { policyService: { engine(): PolicyEngine } }).policyService.engine(), { current: () => cloud.admin.token });
   const factory = service[kind] as ((x: unknown) => Record<string, unknown>) | undefined;
   if (factory === undefined) return {};
   return factory(kind === 'operator' ? cloud.kernel : pipeline);

@@ -15,7 +15,7 @@ const setup = (seed: number) => {
 };
 
 /** Roles a user's token carries on a scope, or 401 as `null`. */
-function tokenRoles(cloud: Cloud, username: string, password: string, scope: { project?: string; domain?: string; system?: 'all' }): string[] | null {
+function tokenRoles(cloud: Cloud, username: string, password: string, scope: { project?: string; project_domain?: string; domain?: string; system?: 'all' }): string[] | null {
   try {
     return roleNames(cloud.login({ username, password, ...scope }).tokenInfo().roles);
   } catch (e) {
@@ -90,8 +90,8 @@ describe('grants', () => {
     const ctop = sa.createProject({ name: 'ctop', domain_id: d.id });
     sa.createProject({ name: 'ckid', parent_id: ctop.id, domain_id: d.id });
     sa.createGrant({ role: 'reader', user: 'uma', domain: 'corp', inherited: true });
-    expect(tokenRoles(cloud, 'uma', 'pw', { project: 'ctop' })).toEqual(['reader']);
-    expect(tokenRoles(cloud, 'uma', 'pw', { project: 'ckid' })).toEqual(['reader']);
+    expect(tokenRoles(cloud, 'uma', 'pw', { project: 'ctop', project_domain: 'corp' })).toEqual(['reader']);
+    expect(tokenRoles(cloud, 'uma', 'pw', { project: 'ckid', project_domain: 'corp' })).toEqual(['reader']);
     expect(tokenRoles(cloud, 'uma', 'pw', { domain: 'corp' })).toBeNull();
     expect(tokenRoles(cloud, 'uma', 'pw', { project: 'top' })).toBeNull();
   });
@@ -132,7 +132,7 @@ describe('grants', () => {
     const dr = sa.createRole({ name: 'corp_editor', domain_id: d.id });
     sa.createImpliedRole(dr.id, 'member');
     sa.createGrant({ role: dr.id, user: 'uma', project: p.id });
-    expect(tokenRoles(cloud, 'uma', 'pw', { project: 'cp' })).toEqual(['member', 'reader']);
+    expect(tokenRoles(cloud, 'uma', 'pw', { project: 'cp', project_domain: 'corp' })).toEqual(['member', 'reader']);
   });
 
   // Fixed (was a bug found by this suite): Keystone refuses a domain-specific role on a project of another domain with 403

@@ -5,7 +5,7 @@
  * `cloud.state` the very same object.
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import type { Session } from '../../src/index.js';
+import { CloudError, IdentityApi, type Session } from '../../src/index.js';
 import { PW, caught, devstack, refused, type Refusal } from './helpers.js';
 
 type Api = Session['identity'];
@@ -26,6 +26,7 @@ const ctx: Ctx = {
   },
   login: (request) => cloud.login(request as never),
 };
+ctx.sa.getToken(); // the system admin logs in before the snapshot every test starts from
 const start = cloud.snapshot();
 beforeEach(() => cloud.restore(start));
 
@@ -304,7 +305,9 @@ table('application credentials', [
   ['create: an empty name', (c) => c.demo.createApplicationCredential('demo', { name: '' }), field('application_credential.name')],
   ['create: a name over 255 characters', (c) => c.demo.createApplicationCredential('demo', { name: long(256) }), field('application_credential.name')],
   ['create: roles that are not an array', (c) => c.demo.createApplicationCredential('demo', bad({ name: 'a', roles: 'member' })), field('application_credential.roles')],
-  ['create: an unknown role', (c) => c.demo.createApplicationCredential('demo', { name: 'a', roles: [NO_SUCH] }), notFound()],
+  // a role is matched among the token's roles only: an unknown one is refused as one the token lacks (no existence oracle)
+  ['create: an unknown role', (c) => c.demo.createApplicationCredential('demo', { name: 'a', roles: [NO_SUCH] }), { status: 403, code: 'identity.application_credential.role_not_held' }],
+  ['create: a role that is a number', (c) => c.demo.createApplicationCredential('demo', bad({ name: 'a', roles: [5] })), field('application_credential.roles[0]')],
   ['create: expires_at that is a string', (c) => c.demo.createApplicationCredential('demo', bad({ name: 'a', expires_at: 'tomorrow' })), field('application_credential.expires_at')],
   ['create: expires_at in the past', (c) => c.demo.createApplicationCredential('demo', { name: 'a', expires_at: -1 }), field('application_credential.expires_at')],
   ['create: unrestricted as a string', (c) => c.demo.createApplicationCredential('demo', bad({ name: 'a', unrestricted: 'yes' })), field('application_credential.unrestricted')],
@@ -398,4 +401,178 @@ it('every refusal above is a CloudError with a stable dotted code', () => {
   const e = caught(() => ctx.sa.createDomain(bad({ name: 5 })));
   expect(e.code).toMatch(/^[a-z]+(\.[a-z_]+)+$/);
   expect(e.toJSON()).toMatchObject({ status: 400, code: e.code, details: { field: 'domain.name' } });
+});
+
+// ------------------------------------------------------------- hostile values, every method
+
+/*
+ * Fixed (issue 10, item 8): a circular or 20 000-deep field in createDomain / createProject /
+ * createUser / createGroup / createRole overflowed the stack (the body went whole into the policy
+ * target, which `flatten` walked without end) and `getUser('demo', null)` threw a TypeError.
+ * Every argument of every IdentityApi method (and every field of an object argument) is now
+ * tried with each hostile value: the answer is a CloudError 400 naming the field (or a 404),
+ * never a TypeError or RangeError, and the state is the very same object. A table that misses
+ * a public method fails, so a new method has to be added here.
+ * Repro: cloud.systemAdmin.identity.createDomain({ name: circular }) -> RangeError.
+ */
+const circular: Record<string, unknown> = { name: 'loop' };
+circular.self = circular;
+const circularField: Record<string, unknown> = {};
+circularField.again = circularField;
+let deepest: Record<string, unknown> = {};
+for (let i = 0; i < 20_000; i++) deepest = { a: deepest };
+const HOSTILE: readonly [string, unknown][] = [
+  ['null', null],
+  ['undefined', undefined],
+  ['NaN', NaN],
+  ['a circular object', circular],
+  ['a field that is a circular object', circularField],
+  ['a 20 000-deep object', deepest],
+  ['Object.create(null)', Object.create(null)],
+  ['a JSON __proto__ key', JSON.parse('{"__proto__": {"polluted": true}, "name": "p"}')],
+  ['a 1 000 000-character string', 'x'.repeat(1_000_000)],
+  ['an array', ['a']],
+];
+
+/** One argument: a valid value the others are tried with; its fields, those that take null or an array as a valid value. */
+interface ArgSpec {
+  readonly valid: (c: Ctx & { token: string }) => unknown;
+  /** The argument may be left out: undefined and an empty object are valid (the call may answer). */
+  readonly optional?: boolean;
+  readonly fields?: readonly string[];
+  readonly nullable?: readonly string[];
+  readonly arrays?: readonly string[];
+}
+type Who = 'sa' | 'demo';
+const obj = (x: Record<string, unknown>) => () => x;
+const str = (x: string) => () => x;
+const GRANT_FIELDS = ['role', 'user', 'group', 'project', 'domain', 'system', 'inherited'];
+const grantArg: ArgSpec = { valid: obj({ role: 'member', user: 'demo', project: 'demo' }), fields: GRANT_FIELDS };
+
+const SWEEP: Record<string, readonly [Who, readonly ArgSpec[]]> = {
+  validateToken: ['sa', [{ valid: (c) => c.token }]],
+  checkToken: ['sa', [{ valid: (c) => c.token }]],
+  revokeToken: ['sa', [{ valid: (c) => c.token }]],
+  createDomain: ['sa', [{ valid: obj({ name: 'd' }), fields: ['name', 'description', 'enabled', 'tags'], arrays: ['tags'] }]],
+  getDomain: ['sa', [{ valid: str('default') }]],
+  listDomains: ['sa', [{ valid: obj({}), optional: true, fields: ['name', 'enabled'] }]],
+  updateDomain: ['sa', [{ valid: str('default') }, { valid: obj({ description: 'x' }), fields: ['name', 'description', 'enabled', 'tags'], arrays: ['tags'] }]],
+  deleteDomain: ['sa', [{ valid: str('default') }]],
+  createProject: ['sa', [{ valid: obj({ name: 'p' }), fields: ['name', 'description', 'domain_id', 'parent_id', 'enabled', 'tags'], nullable: ['parent_id'], arrays: ['tags'] }]],
+  getProject: ['sa', [{ valid: str('demo') }, { valid: obj({}), optional: true, fields: ['domain'] }]],
+  listProjects: ['sa', [{ valid: obj({}), optional: true, fields: ['domain_id', 'parent_id', 'name', 'enabled'] }]],
+  listUserProjects: ['sa', [{ valid: str('demo') }]],
+  updateProject: ['sa', [{ valid: str('demo') }, { valid: obj({ description: 'x' }), fields: ['name', 'description', 'enabled', 'tags'], arrays: ['tags'] }]],
+  deleteProject: ['sa', [{ valid: str('demo') }]],
+  createUser: ['sa', [{ valid: obj({ name: 'u' }), fields: ['name', 'domain_id', 'password', 'enabled', 'email', 'description', 'default_project_id'], nullable: ['password', 'email', 'default_project_id'] }]],
+  getUser: ['sa', [{ valid: str('demo') }, { valid: obj({}), optional: true, fields: ['domain'] }]],
+  listUsers: ['sa', [{ valid: obj({}), optional: true, fields: ['domain_id', 'name', 'enabled'] }]],
+  updateUser: ['sa', [{ valid: str('demo') }, { valid: obj({ description: 'x' }), fields: ['name', 'enabled', 'password', 'email', 'description', 'default_project_id'], nullable: ['email', 'default_project_id'] }]],
+  deleteUser: ['sa', [{ valid: str('demo') }]],
+  changePassword: ['demo', [{ valid: str('demo') }, { valid: obj({ original_password: PW, password: 'fresh' }), fields: ['original_password', 'password'] }]],
+  createGroup: ['sa', [{ valid: obj({ name: 'g' }), fields: ['name', 'domain_id', 'description'] }]],
+  getGroup: ['sa', [{ valid: str('admins') }]],
+  listGroups: ['sa', [{ valid: obj({}), optional: true, fields: ['domain_id', 'name'] }]],
+  updateGroup: ['sa', [{ valid: str('admins') }, { valid: obj({ description: 'x' }), fields: ['name', 'description'] }]],
+  deleteGroup: ['sa', [{ valid: str('admins') }]],
+  addUserToGroup: ['sa', [{ valid: str('admins') }, { valid: str('demo') }]],
+  removeUserFromGroup: ['sa', [{ valid: str('admins') }, { valid: str('demo') }]],
+  checkUserInGroup: ['sa', [{ valid: str('admins') }, { valid: str('demo') }]],
+  listUsersInGroup: ['sa', [{ valid: str('admins') }]],
+  listGroupsForUser: ['sa', [{ valid: str('demo') }]],
+  createRole: ['sa', [{ valid: obj({ name: 'r' }), fields: ['name', 'domain_id', 'description'], nullable: ['domain_id'] }]],
+  getRole: ['sa', [{ valid: str('member') }]],
+  listRoles: ['sa', [{ valid: obj({}), optional: true, fields: ['name', 'domain_id'] }]],
+  updateRole: ['sa', [{ valid: str('anotherrole') }, { valid: obj({ description: 'x' }), fields: ['name', 'description'] }]],
+  deleteRole: ['sa', [{ valid: str('anotherrole') }]],
+  createImpliedRole: ['sa', [{ valid: str('anotherrole') }, { valid: str('service') }]],
+  deleteImpliedRole: ['sa', [{ valid: str('admin') }, { valid: str('member') }]],
+  listImpliedRoles: ['sa', [{ valid: str('admin') }]],
+  createGrant: ['sa', [grantArg]],
+  deleteGrant: ['sa', [grantArg]],
+  checkGrant: ['sa', [grantArg]],
+  listRoleAssignments: ['sa', [{ valid: obj({}), optional: true, fields: ['user', 'group', 'project', 'domain', 'system', 'role', 'effective', 'include_names', 'include_subtree', 'inherited'] }]],
+  createApplicationCredential: ['demo', [{ valid: str('demo') }, { valid: obj({ name: 'a' }), fields: ['name', 'description', 'secret', 'roles', 'expires_at', 'unrestricted'], nullable: ['expires_at'], arrays: ['roles'] }]],
+  listApplicationCredentials: ['demo', [{ valid: str('demo') }]],
+  getApplicationCredential: ['demo', [{ valid: str('demo') }, { valid: str('cred') }]],
+  deleteApplicationCredential: ['demo', [{ valid: str('demo') }, { valid: str('cred') }]],
+  createRegion: ['sa', [{ valid: obj({ id: 'R2' }), fields: ['id', 'description', 'parent_region_id'], nullable: ['parent_region_id'] }]],
+  deleteRegion: ['sa', [{ valid: str('RegionOne') }]],
+  createService: ['sa', [{ valid: obj({ type: 'x' }), fields: ['type', 'name', 'description', 'enabled'] }]],
+  listServices: ['sa', [{ valid: obj({}), optional: true, fields: ['type'] }]],
+  deleteService: ['sa', [{ valid: (c) => c.sa.listServices()[0]!.id }]],
+  createEndpoint: ['sa', [{ valid: (c) => ({ service_id: c.sa.listServices()[0]!.id, interface: 'public', region_id: 'RegionOne', url: 'http://x' }), fields: ['service_id', 'interface', 'region_id', 'url', 'enabled'] }]],
+  listEndpoints: ['sa', [{ valid: obj({}), optional: true, fields: ['service_id', 'interface', 'region_id'] }]],
+  deleteEndpoint: ['sa', [{ valid: (c) => c.sa.listEndpoints()[0]!.id }]],
+};
+/** Methods without arguments: nothing to make hostile. */
+const NO_ARGUMENTS = ['getToken', 'getAuthProjects', 'getAuthDomains', 'getAuthSystem', 'getAuthCatalog', 'listRoleInferenceRules', 'listRegions'];
+
+/** Every hostile call of one method: [label, arguments, whether it may answer (an optional argument left out)]. */
+function hostileCalls(spec: readonly ArgSpec[], c: Ctx & { token: string }): [string, unknown[], boolean][] {
+  const valid = spec.map((a) => a.valid(c));
+  const out: [string, unknown[], boolean][] = [];
+  spec.forEach((arg, i) => {
+    for (const [label, value] of HOSTILE) {
+      const mayAnswer = arg.optional === true && (value === undefined || (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === null));
+      out.push([`argument ${i}: ${label}`, valid.map((v, j) => (j === i ? value : v)), mayAnswer]);
+      for (const f of arg.fields ?? []) {
+        if (value === undefined) continue; // an absent field
+        if (value === null && arg.nullable?.includes(f)) continue; // null is a valid value there
+        if (Array.isArray(value) && arg.arrays?.includes(f)) continue;
+        out.push([`argument ${i}.${f}: ${label}`, valid.map((v, j) => (j === i ? { ...(v as object), [f]: value } : v)), false]);
+      }
+    }
+  });
+  return out;
+}
+
+describe('hostile values in every argument and field of every IdentityApi method', () => {
+  const extra = { token: '' };
+  it('the table covers every public method', () => {
+    const PRIVATE = new Set(['constructor', 'read', 'enforce', 'visible', 'write', 'epoch', 'defaultDomain', 'requestedDomain', 'seeDomain', 'narrowingDomain', 'seeProject', 'seeUser', 'seeGroup', 'enforcedRole', 'enforcedImplication', 'authorisedGrant']);
+    const methods = Object.getOwnPropertyNames(IdentityApi.prototype).filter((n) => !PRIVATE.has(n)).sort();
+    expect(methods).toEqual([...Object.keys(SWEEP), ...NO_ARGUMENTS].sort());
+  });
+
+  for (const [method, [who, spec]] of Object.entries(SWEEP)) {
+    it(`${method}: a CloudError 400 naming the field (or a 404), and nothing changes`, () => {
+      extra.token = cloud.admin.token;
+      const c = Object.assign(Object.create(ctx) as Ctx, extra);
+      // a credential to look up and delete, made before the state every call is compared with
+      if (method.endsWith('ApplicationCredential')) c.demo.createApplicationCredential('demo', { name: 'cred' });
+      const api = (who === 'sa' ? c.sa : c.demo) as unknown as Record<string, (...args: unknown[]) => unknown>;
+      for (const [label, args, mayAnswer] of hostileCalls(spec, c)) {
+        const before = cloud.state;
+        let answered = false;
+        let error: unknown;
+        try {
+          api[method]!(...args);
+          answered = true;
+        } catch (e) {
+          error = e;
+        }
+        const where = `${method} ${label}`;
+        if (answered) expect({ where, mayAnswer }).toEqual({ where, mayAnswer: true });
+        else {
+          expect({ where, error: error instanceof CloudError ? 'CloudError' : String(error) }).toEqual({ where, error: 'CloudError' });
+          const e = error as CloudError;
+          expect({ where, status: e.status, refused: e.status === 400 || e.status === 404 }).toMatchObject({ where, refused: true });
+          if (e.status === 400) {
+            expect({ where, field: typeof e.details.field }).toEqual({ where, field: 'string' });
+            expect(e.message).toContain(e.details.field as string);
+          }
+        }
+        expect({ where, same: cloud.state === before }).toEqual({ where, same: true });
+      }
+    });
+  }
+
+  it('cloud.login: every field of the request, and the request itself', () => {
+    const spec: ArgSpec[] = [{ valid: obj({ username: 'demo', password: PW, project: 'demo' }), fields: ['username', 'user_id', 'password', 'user_domain', 'project', 'project_domain', 'domain', 'system', 'application_credential', 'token', 'unscoped'] }];
+    for (const [label, [request]] of hostileCalls(spec, Object.assign(Object.create(ctx) as Ctx, extra))) {
+      const e = refused(cloud, () => ctx.login(request), { status: 400 });
+      expect({ label, field: typeof e.details.field }).toEqual({ label, field: 'string' });
+    }
+  });
 });

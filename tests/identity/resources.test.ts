@@ -10,6 +10,7 @@ import { caught, devstack, refused } from './helpers.js';
 const setup = (seed: number) => {
   const cloud = devstack(seed);
   const sa = cloud.systemAdmin.identity;
+  sa.getToken(); // logged in before any refused call (a session logs in at its first call)
   return { cloud, sa };
 };
 

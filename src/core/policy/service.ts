@@ -10,7 +10,14 @@ import { PolicyEngine, type PolicyDefault, type PolicyRuleInfo } from './engine.
 import type { PolicyCredentials, PolicyTarget } from './evaluate.js';
 import { checkString, type PolicyCheckString } from './defaults.js';
 
-/** `cloud.policy`: enforce, inspect and override rules (an operator's policy.yaml). */
+/**
+ * `cloud.policy`: enforce, inspect and override rules (an operator's policy.yaml). Overrides and
+ * options live in the state, so `restore` and forks carry them; the engine itself is not handed
+ * out (an engine changed in place would change policy outside the state).
+ */
+export type CloudPolicy = Pick<PolicyService, 'enforce' | 'authorize' | 'getRule' | 'listRules' | 'setRule' | 'resetRule' | 'configure'>;
+
+/** The policy of one cloud: its registered defaults and the engine for the current state's overrides. */
 export class PolicyService {
   /** Each service's defaults, one batch per registration (a service's `default` rule stays its own). */
   private readonly defaults: (readonly PolicyDefault[])[] = [];
@@ -56,14 +63,24 @@ export class PolicyService {
     return engine;
   }
 
-  /** oslo.policy's `enforce`: 403 `core.policy.forbidden` (or `core.policy.invalid_scope`) when the rule says no. */
+  /**
+   * oslo.policy's `enforce`: 403 `core.policy.forbidden` (or `core.policy.invalid_scope`) when
+   * the rule says no; 404 `core.policy.not_found` for a rule nobody registered or overrode.
+   */
   enforce(rule: string, credentials: PolicyCredentials, target: PolicyTarget = {}): void {
-    this.engine().enforce(rule, credentials, target);
+    this.known(rule).enforce(rule, credentials, target);
   }
 
-  /** Whether the rule allows it. */
+  /** Whether the rule allows it (404 for an unknown rule, as {@link enforce}). */
   authorize(rule: string, credentials: PolicyCredentials, target: PolicyTarget = {}): boolean {
-    return this.engine().authorize(rule, credentials, target);
+    return this.known(rule).authorize(rule, credentials, target);
+  }
+
+  /** The engine, once `rule` is a name it knows: asked by a user, an unknown name is their mistake (404), not a service's (500). */
+  private known(rule: unknown): PolicyEngine {
+    const engine = this.engine();
+    engine.getRule(check.name(rule, 'rule', 255));
+    return engine;
   }
 
   /** One rule: its check string in force, default, scope types, whether overridden. */
