@@ -27,5 +27,11 @@ function walk(value: unknown, known: WeakSet<object>): void {
   known.add(value);
   Object.freeze(value);
   if (array) for (let i = 0; i < (value as unknown[]).length; i++) walk((value as unknown[])[i], known);
-  else for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], known);
+  else {
+    // data properties only: a getter (a lazily built explanation) is not run just to freeze it
+    for (const key of Object.keys(value)) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (descriptor !== undefined && 'value' in descriptor) walk(descriptor.value, known);
+    }
+  }
 }

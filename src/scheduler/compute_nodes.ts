@@ -63,6 +63,9 @@ export function initialComputeConfig(defaults: ComputeConfig = COMPUTE_DEFAULTS)
   return { defaults, hosts: emptyTable(), scheduler: {} };
 }
 
+/** Placement's largest integer (db MAX_INT). */
+const PLACEMENT_MAX_INT = 2_147_483_647;
+
 const RATIO_KEYS = ['cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio', 'initial_cpu_allocation_ratio', 'initial_ram_allocation_ratio', 'initial_disk_allocation_ratio'] as const;
 const RESERVED_KEYS = ['reserved_host_memory_mb', 'reserved_host_disk_mb', 'reserved_host_cpus'] as const;
 
@@ -75,7 +78,9 @@ export function checkComputeConfig(input: unknown, field: string): Partial<Compu
     if (o[k] === undefined) continue;
     out[k] = o[k] === null && !k.startsWith('initial') ? null : check.number(o[k], `${field}.${k}`, 0.0001, 10_000);
   }
-  for (const k of RESERVED_KEYS) if (o[k] !== undefined) out[k] = check.integer(o[k], `${field}.${k}`, 0);
+  // nova reports each reservation as its inventory's `reserved`, which Placement's schema caps at
+  // its MAX_INT (placement/schemas/inventory.py; DISK_GB in whole GB): a larger one would be refused
+  for (const k of RESERVED_KEYS) if (o[k] !== undefined) out[k] = check.integer(o[k], `${field}.${k}`, 0, k === 'reserved_host_disk_mb' ? PLACEMENT_MAX_INT * 1024 : PLACEMENT_MAX_INT);
   return out as Partial<ComputeConfig>;
 }
 

@@ -7,9 +7,10 @@
  * (a claim changes one provider row), rebuilding only what the changed rows feed.
  *
  * Why it stays equal to a fresh computation: a host state is a function of the host row, its
- * provider row, the aggregates (from the hosts and zones tables) and the INSTANCE consumers
- * holding allocations on the provider. The index follows the hosts, zones, providers and provider
- * names tables; the consumers on a provider it does not diff, because Placement moves a
+ * provider row, the aggregates (from the hosts and zones tables), the host's `reserved_host_*`
+ * options (nova.conf: any change rebuilds the index) and the INSTANCE consumers holding
+ * allocations on the provider. The index follows the hosts, zones, providers and provider
+ * names tables and nova.conf; the consumers on a provider it does not diff, because Placement moves a
  * provider's generation — so writes its row — whenever an allocation on it is written or
  * deleted (that is what the generation is for), and a consumer's row is written only with its
  * allocations. So a host whose host and provider rows are the very same objects has the same
@@ -26,7 +27,8 @@ import type { Aggregate, HostState, SchedulerConfig } from './filter_scheduler/i
 import { PreparedHosts } from './filter_scheduler/prepared.js';
 import { trustHostState, trustInstances } from './filter_scheduler/validate.js';
 import { providerFits, type ConsumerRow, type ParsedQuery, type ResourceProviderRow } from './placement/index.js';
-import { computeAggregates, hostParts, hostStateFrom, hostStateWith, instanceConsumers, membershipOf, membershipsOf, type HostParts } from './host_states.js';
+import { computeAggregates, hostParts, hostStateFrom, hostStateWith, instanceConsumers, membershipOf, membershipsOf, reservationOf, type HostParts, type HostReservation } from './host_states.js';
+import type { ComputeConfig } from './compute_nodes.js';
 
 /** The versions of the tables the index follows. */
 interface Tables {
@@ -34,6 +36,9 @@ interface Tables {
   readonly zones: Table<AvailabilityZone>;
   readonly providers: Table<ResourceProviderRow>;
   readonly names: Table<string>;
+  /** nova.conf of the compute hosts (cloud-wide, per host): the reservations a host state counts in. */
+  readonly defaults: ComputeConfig;
+  readonly overrides: Table<Partial<ComputeConfig>>;
 }
 
 /** Placement's candidates for one query, their host states, and what the filters and weighers keep about them. */
@@ -103,7 +108,7 @@ export class HostIndex {
   #parts = new Map<string, { readonly host: Host; readonly parts: HostParts }>();
   #states = new Map<string, HostState>();
   /** The state computed for each provider row (with the host row and parts it was computed with). */
-  #byProvider = new WeakMap<ResourceProviderRow, { readonly host: Host; readonly parts: HostParts; readonly state: HostState }>();
+  #byProvider = new WeakMap<ResourceProviderRow, { readonly host: Host; readonly parts: HostParts; readonly reservation: HostReservation; readonly state: HostState }>();
   /** Claims the scheduler made since the last sync, by provider ({@link claimed}). */
   #claims = new Map<string, { readonly before: ResourceProviderRow; readonly after: ResourceProviderRow; readonly consumer: Instance }>();
   /**
@@ -166,10 +171,14 @@ export class HostIndex {
       zones: plain(availabilityZoneTable(s)),
       providers: plain(s.placement.providers),
       names: plain(s.placement.provider_names),
+      defaults: plain(s.compute_config.defaults),
+      overrides: plain(s.compute_config.hosts),
     };
     const seen = this.#seen;
     if (seen === null) return this.#rebuild(s, now);
-    if (seen.hosts === now.hosts && seen.zones === now.zones && seen.providers === now.providers && seen.names === now.names) return;
+    if (seen.hosts === now.hosts && seen.zones === now.zones && seen.providers === now.providers && seen.names === now.names && seen.defaults === now.defaults && seen.overrides === now.overrides) return;
+    // nova.conf changed (a rare operator call): every host's reservation may have
+    if (seen.defaults !== now.defaults || seen.overrides !== now.overrides) return this.#rebuild(s, now);
     const hosts = changes(seen.hosts, now.hosts);
     const zones = changes(seen.zones, now.zones);
     const providers = this.#writtenChanges(seen.providers, now.providers) ?? changes(seen.providers, now.providers);
@@ -263,18 +272,19 @@ export class HostIndex {
     let known = this.#parts.get(uuid);
     if (known === undefined || known.host !== host) this.#parts.set(uuid, (known = { host, parts: hostParts(host, this.#ofHost(host.name)) }));
     const parts = known.parts;
+    const reservation = reservationOf({ defaults: now.defaults, hosts: now.overrides }, host.name);
     const hit = this.#byProvider.get(rp);
-    if (hit !== undefined && hit.host === host && hit.parts === parts) {
+    if (hit !== undefined && hit.host === host && hit.parts === parts && sameReservation(hit.reservation, reservation)) {
       this.#states.set(uuid, hit.state);
       return;
     }
     const claimed = this.#claimedOn(uuid, rp);
     const state = trustHostState(
       claimed !== undefined
-        ? hostStateWith(host, rp, parts, claimed.instances, claimed.count)
-        : hostStateFrom(host, rp, parts, instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid)),
+        ? hostStateWith(host, rp, parts, claimed.instances, claimed.count, reservation)
+        : hostStateFrom(host, rp, parts, instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid), reservation),
     );
-    this.#byProvider.set(rp, { host, parts, state });
+    this.#byProvider.set(rp, { host, parts, reservation, state });
     this.#states.set(uuid, state);
   }
 
@@ -393,6 +403,10 @@ class LazyConsumers {
   get tables(): ConsumerTables {
     return (this.#tables ??= { links: plain(this.s.placement.provider_consumers), consumers: plain(this.s.placement.consumers) });
   }
+}
+
+function sameReservation(a: HostReservation, b: HostReservation): boolean {
+  return a.reserved_host_cpus === b.reserved_host_cpus && a.reserved_host_memory_mb === b.reserved_host_memory_mb && a.reserved_host_disk_mb === b.reserved_host_disk_mb;
 }
 
 function sameAggregates(a: readonly Aggregate[], b: readonly Aggregate[]): boolean {

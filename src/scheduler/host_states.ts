@@ -15,6 +15,7 @@ import type { Aggregate, HostState } from './filter_scheduler/index.js';
 import { trustHostState } from './filter_scheduler/validate.js';
 import { under, type ConsumerRow, type ResourceProviderRow } from './placement/index.js';
 import { hostIndexOf } from './host_index.js';
+import type { ComputeConfigState } from './compute_nodes.js';
 
 /** nova's `[DEFAULT] default_availability_zone` (Zed: `nova`). */
 export const DEFAULT_AVAILABILITY_ZONE = 'nova';
@@ -136,23 +137,61 @@ export function instanceConsumers(links: Table<string>, consumers: Table<Consume
   return out;
 }
 
-/** The HostState nova's scheduler sees for a compute host and its provider. */
-export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[]): HostState {
-  return hostStateFrom(host, rp, hostParts(host, aggregates.filter((a) => a.hosts.includes(host.name))), consumers);
+/**
+ * What nova-compute's resource tracker reserves for the host itself (nova.conf's
+ * `reserved_host_cpus`, `reserved_host_memory_mb`, `reserved_host_disk_mb` in force on the host)
+ * and counts into the compute node's used amounts (`_update_usage_from_instances` starts
+ * `vcpus_used`, `memory_mb_used` and `local_gb_used` at them).
+ */
+export interface HostReservation {
+  readonly reserved_host_cpus: number;
+  readonly reserved_host_memory_mb: number;
+  readonly reserved_host_disk_mb: number;
+}
+
+/** The reservation in force on host `hostName`: its nova.conf overrides over the cloud-wide values. */
+export function reservationOf(config: Pick<ComputeConfigState, 'defaults' | 'hosts'>, hostName: string): HostReservation {
+  const own = getRow(config.hosts, hostName);
+  const pick = <K extends keyof HostReservation>(k: K): number => (own?.[k] ?? config.defaults[k]) as number;
+  return { reserved_host_cpus: pick('reserved_host_cpus'), reserved_host_memory_mb: pick('reserved_host_memory_mb'), reserved_host_disk_mb: pick('reserved_host_disk_mb') };
+}
+
+/** The reservation a provider's inventories imply when nova.conf is not at hand (`reserved` of VCPU, MEMORY_MB, DISK_GB in MB). */
+function reservationFromInventories(rp: ResourceProviderRow): HostReservation {
+  const inv = rp.inventories;
+  return { reserved_host_cpus: inv.VCPU?.reserved ?? 0, reserved_host_memory_mb: inv.MEMORY_MB?.reserved ?? 0, reserved_host_disk_mb: (inv.DISK_GB?.reserved ?? 0) * 1024 };
+}
+
+/**
+ * The HostState nova's scheduler sees for a compute host and its provider. `reservation`: the
+ * host's `reserved_host_*` options (default: what its inventories reserve, the disk's whole GB
+ * taken as MB).
+ */
+export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[], reservation: HostReservation = reservationFromInventories(rp)): HostState {
+  return hostStateFrom(host, rp, hostParts(host, aggregates.filter((a) => a.hosts.includes(host.name))), consumers, reservation);
 }
 
 /** {@link hostStateOf} from the host's parts. */
-export function hostStateFrom(host: Host, rp: ResourceProviderRow, parts: HostParts, consumers: readonly { uuid: string; project_id: string }[]): HostState {
-  return hostStateWith(host, rp, parts, instancesOf(consumers), consumers.length);
+export function hostStateFrom(host: Host, rp: ResourceProviderRow, parts: HostParts, consumers: readonly { uuid: string; project_id: string }[], reservation: HostReservation): HostState {
+  return hostStateWith(host, rp, parts, instancesOf(consumers), consumers.length, reservation);
 }
 
-/** {@link hostStateFrom} with the instances record built already, from `count` consumers. */
-export function hostStateWith(host: Host, rp: ResourceProviderRow, parts: HostParts, instances: HostState['instances'], count: number): HostState {
+/**
+ * {@link hostStateFrom} with the instances record built already, from `count` consumers. The
+ * resources are the compute node's as nova's resource tracker keeps them and HostState's
+ * `_update_from_compute_node` reads them (nova/scheduler/host_manager.py): the totals are the
+ * physical amounts (what the libvirt driver also reports as Placement's `total` and `max_unit`,
+ * virt/libvirt/driver.py `update_provider_tree`), the used amounts start at the reservation
+ * (compute/resource_tracker.py `_update_usage_from_instances`) and add what the instances hold
+ * (here: their allocations in Placement). So every weigher sees nova's raw values.
+ */
+export function hostStateWith(host: Host, rp: ResourceProviderRow, parts: HostParts, instances: HostState['instances'], count: number, reservation: HostReservation): HostState {
   const inv = rp.inventories;
   const used = rp.usages;
   const mem = inv.MEMORY_MB;
   const disk = inv.DISK_GB;
   const vcpu = inv.VCPU;
+  const { reserved_host_cpus: cpus, reserved_host_memory_mb: ram, reserved_host_disk_mb: diskMb } = reservation;
   return {
     host: host.name,
     nodename: host.name,
@@ -164,14 +203,16 @@ export function hostStateWith(host: Host, rp: ResourceProviderRow, parts: HostPa
     hypervisor_version: null,
     cpu_info: parts.cpu_info,
     supported_instances: parts.supported_instances,
-    // totals net of the reservation, so that `int(total × ratio)` is Placement's capacity
-    // `int((total − reserved) × ratio)` wherever the scheduler models a claim
-    vcpus_total: (vcpu?.total ?? 0) - (vcpu?.reserved ?? 0),
-    vcpus_used: used.VCPU ?? 0,
-    total_usable_ram_mb: (mem?.total ?? 0) - (mem?.reserved ?? 0),
-    free_ram_mb: (mem?.total ?? 0) - (mem?.reserved ?? 0) - (used.MEMORY_MB ?? 0),
-    total_usable_disk_gb: (disk?.total ?? 0) - (disk?.reserved ?? 0),
-    free_disk_mb: ((disk?.total ?? 0) - (disk?.reserved ?? 0) - (used.DISK_GB ?? 0)) * 1024,
+    vcpus_total: vcpu?.total ?? 0,
+    vcpus_used: cpus + (used.VCPU ?? 0),
+    total_usable_ram_mb: mem?.total ?? 0,
+    free_ram_mb: (mem?.total ?? 0) - ram - (used.MEMORY_MB ?? 0),
+    total_usable_disk_gb: disk?.total ?? 0,
+    // local_gb_used is an integer field: the reservation's whole GB, rounded down
+    free_disk_mb: ((disk?.total ?? 0) - Math.floor(diskMb / 1024) - (used.DISK_GB ?? 0)) * 1024,
+    reserved_host_cpus: cpus,
+    reserved_host_memory_mb: ram,
+    reserved_host_disk_mb: diskMb,
     ram_allocation_ratio: mem?.allocation_ratio ?? 1,
     cpu_allocation_ratio: vcpu?.allocation_ratio ?? 1,
     disk_allocation_ratio: disk?.allocation_ratio ?? 1,
@@ -201,13 +242,14 @@ export function hostStates(s: CloudState, uuids: readonly string[], memo?: Memo)
   const providers = plain(s.placement.providers);
   const links = plain(s.placement.provider_consumers);
   const consumers = plain(s.placement.consumers);
+  const config = plain(s.compute_config);
   const ofHost = membershipsOf(aggregatesOf(s));
   const out: HostState[] = [];
   for (const uuid of uuids) {
     const host = getRow(hosts, uuid);
     const rp = getRow(providers, uuid);
     if (!host || !rp) continue;
-    out.push(trustHostState(hostStateFrom(host, rp, hostParts(host, ofHost(host.name)), instanceConsumers(links, consumers, uuid))));
+    out.push(trustHostState(hostStateFrom(host, rp, hostParts(host, ofHost(host.name)), instanceConsumers(links, consumers, uuid), reservationOf(config, host.name))));
   }
   return out;
 }

@@ -3,12 +3,13 @@
  * each compute host's Placement inventory, and a per-host view of physical capacity,
  * overcommitted capacity and usage.
  */
-import { InvalidInput, detach, getRow, memoSlot, plain, tableVersion, type CloudState, type Kernel, type Memo } from '../core/index.js';
+import { InvalidInput, check, detach, getRow, memoSlot, plain, tableVersion, type CloudState, type Kernel, type Memo } from '../core/index.js';
 import { getHost, listHosts, listHostsByName, type Host } from '../hardware/index.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { capacityOf, inventoriesOf, parseQuery, usageOf, writeAllocations } from './placement/index.js';
 import { azUuidIn } from './host_states.js';
 import { hostIndexOf } from './host_index.js';
+import { noCandidates } from './no_candidates.js';
 import { isolatedAggregates, traitTerms } from './filter_scheduler/request_filters.js';
 import { NoValidHost, checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfig, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
@@ -73,14 +74,18 @@ export class SchedulerOperatorApi {
   /** Changes nova-scheduler's options (e.g. `{ filter_scheduler: { enabled_filters: [...], host_subset_size: 3 } }`). */
   setSchedulerConfig(patch: SchedulerConfigInput): void {
     this.kernel.transact('scheduler.setSchedulerConfig', (tx) => {
-      const current = tx.draft.compute_config.scheduler as Record<string, Record<string, unknown>>;
-      const merged: Record<string, Record<string, unknown>> = { ...current };
-      for (const [group, values] of Object.entries(patch as Record<string, unknown>)) {
-        if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new InvalidInput(`config.${group}`, 'expected an object of options.');
-        merged[group] = { ...(current[group] ?? {}), ...(values as Record<string, unknown>) };
+      const current = plain(tx.draft.compute_config.scheduler) as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+      const given = check.record(patch, 'config');
+      // own data properties only (a key `__proto__` is a group like any other, refused as unknown)
+      const merged: [string, Record<string, unknown>][] = Object.entries(current).filter(([group]) => !Object.hasOwn(given, group)).map(([group, values]) => [group, { ...values }]);
+      for (const group of Object.keys(given)) {
+        const values = check.record(given[group], `config.${group}`);
+        const before = Object.hasOwn(current, group) ? current[group] : undefined;
+        merged.push([group, Object.fromEntries([...Object.entries(before ?? {}).filter(([option]) => !Object.hasOwn(values, option)), ...Object.entries(values)])]);
       }
-      checkSchedulerConfig(merged); // refuses unknown groups, options and values before the commit
-      tx.draft.compute_config.scheduler = detach(merged);
+      const next = Object.fromEntries(merged);
+      checkSchedulerConfig(next); // refuses unknown groups, options and values before the commit
+      tx.draft.compute_config.scheduler = detach(next);
     });
   }
 
@@ -108,9 +113,13 @@ export class SchedulerOperatorApi {
       const memberOf: string[] = [];
       const isolated = isolatedAggregates(index.aggregates, terms, config).filter((a) => a.uuid !== null);
       if (isolated.length > 0) memberOf.push(`!in:${isolated.map((a) => a.uuid).join(',')}`);
+      let az: { readonly name: string; readonly uuid: string } | null = null;
       if (config.scheduler.query_placement_for_availability_zone && spec.availability_zone !== null) {
         // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
-        if (spec.availability_zone !== config.DEFAULT.default_availability_zone) memberOf.push(`in:${azUuidIn(tx.memo, spec.availability_zone)}`);
+        if (spec.availability_zone !== config.DEFAULT.default_availability_zone) {
+          az = { name: spec.availability_zone, uuid: azUuidIn(tx.memo, spec.availability_zone) };
+          memberOf.push(`in:${az.uuid}`);
+        }
       }
       const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
       let query: ReturnType<typeof parseQuery>;
@@ -124,6 +133,8 @@ export class SchedulerOperatorApi {
       }
       const { uuids, states, kept, prepared } = index.candidates(s, query, JSON.stringify(raw), config);
       tx.trace('placement', `allocation candidates: ${uuids.length}`, Object.freeze({ resources: Object.freeze(resources), required: Object.freeze(required), member_of: Object.freeze(memberOf) }));
+      // no compute host among Placement's candidates: say why, from every compute host's provider
+      if (states.length === 0) throw noCandidates(s, index.allStates(), { resources, required: terms.required, forbidden: terms.forbidden.filter((t) => t !== 'COMPUTE_STATUS_DISABLED'), why: terms.why, isolated, az, num_instances: spec.num_instances });
       // 'candidates': the hosts are Placement's candidates for this query (its pre-filter terms are
       // not asked again), and nova's claim loop is modelled: an instance whose best host cannot take
       // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does

@@ -4,10 +4,11 @@
  * restore does not let an old holder in (found with #20), the state check of restore (#8),
  * the clock's range (#8) and frozen views (#9).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { CloudError, createCloud, type Cloud, type Session } from '../../src/index.js';
 import { caught, refused } from '../support/refusal.js';
+import { freezeView } from '../../src/core/freeze.js';
 
 const demo = (cloud: Cloud): Session => cloud.login({ username: 'demo', password: 'secret', project: 'demo', project_domain: 'default' });
 
@@ -182,5 +183,39 @@ describe('views are frozen all the way down (#9)', () => {
     expect(() => (projects as unknown as unknown[]).push(1)).toThrow(TypeError);
     expect(Object.isFrozen(s.image.listImages())).toBe(true);
     expect(Object.isFrozen(cloud.hardware.listHosts())).toBe(true);
+  });
+});
+
+describe('what a call costs stays per call', () => {
+  it('a write that leaves the policy alone does not rebuild the policy engine', async () => {
+    const { PolicyEngine } = await import('../../src/core/policy.js');
+    const cloud = createCloud({ seed: 12 });
+    const s = demo(cloud);
+    s.object.putContainer('warm');
+    const spy = vi.spyOn(PolicyEngine.prototype, 'registerDefaults');
+    try {
+      for (let i = 0; i < 5; i++) s.object.putContainer(`c${i}`);
+      s.image.createImage({ name: 'x' });
+      expect(spy).not.toHaveBeenCalled();
+      cloud.policy.setRule('image:get_image', '@'); // a policy change builds one new engine
+      s.image.listImages();
+      expect(spy.mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('freezing a view does not run its getters (a lazily built explanation stays lazy)', () => {
+    let runs = 0;
+    const view = {
+      a: [{ b: 1 }],
+      get costly(): number {
+        runs += 1;
+        return 42;
+      },
+    };
+    freezeView(view);
+    expect(runs).toBe(0);
+    expect(Object.isFrozen(view.a[0])).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * overrides are part of the state (a snapshot, `restore` and `toJSON` carry them) while the
  * parsed rules live outside it. Services register their defaults at install time.
  */
-import type { Kernel } from '../kernel.js';
+import { current as currentValue, isDraft, isModified, original } from 'immer';
+import { peek, type Kernel } from '../kernel.js';
 import type { PolicyConfig } from '../state.js';
 import * as check from '../validate.js';
 import { PolicyEngine, type PolicyDefault, type PolicyRuleInfo } from './engine.js';
@@ -46,13 +47,24 @@ export class PolicyService {
 
   /** Registers a service's default rules (Zed's check strings and scope types). */
   registerDefaults(defaults: readonly PolicyDefault[]): void {
-    this.engineFor(this.kernel.view().meta.policy).registerDefaults(defaults); // refuses bad or duplicate rules first
+    this.engineFor(this.config()).registerDefaults(defaults); // refuses bad or duplicate rules first
     this.defaults.push(defaults);
   }
 
   /** The engine for the current state's policy options and overrides. */
   engine(): PolicyEngine {
-    return this.engineFor(this.kernel.view().meta.policy);
+    return this.engineFor(this.config());
+  }
+
+  /**
+   * The policy options and overrides in force: inside a call, read without drafting them (a
+   * draft is a new object each call, and the engine is cached by the config object), so a write
+   * that leaves the policy alone reuses the cached engine instead of rebuilding it.
+   */
+  private config(): PolicyConfig {
+    const config = peek(this.kernel.view().meta, 'policy');
+    if (!isDraft(config)) return config;
+    return isModified(config) ? (currentValue(config) as PolicyConfig) : (original(config) as PolicyConfig);
   }
 
   private engineFor(config: PolicyConfig): PolicyEngine {

@@ -9,10 +9,16 @@ export const NOT_ENOUGH_HOSTS = 'There are not enough hosts available.';
 
 /**
  * nova's `NoValidHost` ("No valid host was found. …"): some instance of the request found no host
- * (all or nothing), so nothing was placed. Carries the {@link Explanation} (not in `details`, to
- * keep the error body small); `details.eliminated_by` is the step that removed the last hosts. Status 400, what nova's API answers when it surfaces the
- * error synchronously (a live migration); a boot instead ends in ERROR with a fault whose code
- * is `details.fault_code` (500, `NovaException`'s code).
+ * (all or nothing), so nothing was placed. The message is nova's, "No valid host was found. There
+ * are not enough hosts available.", then why (nova only logs it): there are no compute hosts
+ * (`details.no_compute_hosts`), or no host can take a resource class (`details.resource_class`,
+ * `requested`, `largest_free` — the most one allocation could take on one host — and
+ * `largest_free_host`), or a step removed the last hosts (`details.filter`, and
+ * `details.eliminated_by` with the hosts it removed and why). `details.stage` says where:
+ * `prefilter`, `placement`, `filter` or `claim`. Carries the {@link Explanation} (not in
+ * `details`, to keep the error body small). Status 400, what nova's API answers when it surfaces
+ * the error synchronously (a live migration); a boot instead ends in ERROR with a fault whose
+ * code is `details.fault_code` (500, `NovaException`'s code).
  */
 export class NoValidHost extends CloudError {
   /** Stable across minification (bundlers rename classes). */

@@ -3,7 +3,8 @@
  * `select_destinations` → `_schedule`), seeded, explaining itself.
  */
 import { check, detach, formatUuid, randomOver, rngInit, rngNextU32, type Memo, type Random } from '../../core/index.js';
-import { NOT_ENOUGH_HOSTS, NoValidHost } from './errors.js';
+import { NoValidHost } from './errors.js';
+import { NO_COMPUTE_HOSTS, emptiedReason, notEnoughHosts, shortfallOf, shortfallReason, type Shortfall } from './why.js';
 import type {
   ClaimTrace,
   Explanation,
@@ -17,7 +18,7 @@ import type {
 import { filterByName } from './filters/index.js';
 import type { HostFilter, HostState, HostWeigher, InstanceGroup, InstanceInfo, RequestSpec, SchedulerConfig } from './types.js';
 import { ALL_WEIGHERS, checkSchedulerConfig } from './config.js';
-import { checkHosts, checkRequestSpec } from './validate.js';
+import { checkHosts, checkRequestSpec, setOwn } from './validate.js';
 import { Ranking, weighTotals, type RankedHosts } from './weigh.js';
 import type { PreparedHosts } from './prepared.js';
 import { isolatedAggregates, traitTerms } from './request_filters.js';
@@ -67,16 +68,86 @@ export function requestedResources(spec: RequestSpec): Resources {
   return out;
 }
 
-/** Why `amount` of one class does not fit (Placement's max_unit and capacity checks), or null. */
-function classFault(rc: ResourceClass, amount: number, total: number, inUse: number, ratio: number): string | null {
-  const capacity = Math.floor(total * ratio);
+/**
+ * Why `amount` of one class does not fit on the inventory nova-compute reports for it, or null:
+ * Placement's checks, `max_unit` (the physical total, as the libvirt driver's
+ * `update_provider_tree` reports it), then `used + amount ≤ int((total − reserved) × ratio)`
+ * (placement/objects/allocation.py `_check_capacity_exceeded`).
+ */
+function classFault(rc: ResourceClass, amount: number, total: number, reserved: number, inUse: number, ratio: number): string | null {
   if (total === 0) return `no ${rc} inventory`;
   if (amount > total) return `${rc} ${amount} requested exceeds max_unit ${total}`;
-  if (inUse + amount > capacity) return `insufficient ${rc}: ${Number(inUse.toFixed(3))} used of capacity ${capacity} (${total} × ${ratio}), ${amount} requested`;
+  const capacity = Math.max(0, Math.trunc((total - reserved) * ratio));
+  if (inUse + amount > capacity) return `insufficient ${rc}: ${Number(inUse.toFixed(3))} used of capacity ${capacity} (${reserved > 0 ? `(${total} − ${reserved} reserved)` : total} × ${ratio}), ${amount} requested`;
   return null;
 }
 
 const NOTHING_CLAIMED: Resources = Object.freeze({});
+
+/**
+ * {@link classFault} for one class of a host, with `claimed` more already taken by this request.
+ * The class's inventory is the one nova-compute reports (resource tracker, libvirt driver), read
+ * from the host state: `total` (also `max_unit`), Placement's `reserved` (at most the total; for
+ * disk rounded up to whole GB) and what Placement counts as used — nova's used amount without the
+ * reservation nova folds into it (`reserved_host_*`). No object is built: it runs per candidate.
+ */
+function hostClassFault(h: HostState, rc: ResourceClass, amount: number, claimed: number): string | null {
+  if (rc === 'VCPU') {
+    const total = h.vcpus_total;
+    return classFault(rc, amount, total, Math.min(h.reserved_host_cpus, total), h.vcpus_used - h.reserved_host_cpus + claimed, h.cpu_allocation_ratio);
+  }
+  if (rc === 'MEMORY_MB') {
+    const total = h.total_usable_ram_mb;
+    return classFault(rc, amount, total, Math.min(h.reserved_host_memory_mb, total), total - h.free_ram_mb - h.reserved_host_memory_mb + claimed, h.ram_allocation_ratio);
+  }
+  const total = h.total_usable_disk_gb;
+  const reservedMb = h.reserved_host_disk_mb;
+  return classFault(rc, amount, total, Math.min(Math.ceil(reservedMb / 1024), total), total - h.free_disk_mb / 1024 - Math.floor(reservedMb / 1024) + claimed, h.disk_allocation_ratio);
+}
+
+/**
+ * The most of one class a single allocation could take on a host now, with `claimed` more taken
+ * by this request: `min(max_unit, capacity − used)`, at least 0 (for the explanation of a refusal).
+ */
+function freeOn(h: HostState, rc: ResourceClass, claimed: number): number {
+  let total: number;
+  let reserved: number;
+  let used: number;
+  let ratio: number;
+  if (rc === 'VCPU') [total, reserved, used, ratio] = [h.vcpus_total, Math.min(h.reserved_host_cpus, h.vcpus_total), h.vcpus_used - h.reserved_host_cpus, h.cpu_allocation_ratio];
+  else if (rc === 'MEMORY_MB') [total, reserved, used, ratio] = [h.total_usable_ram_mb, Math.min(h.reserved_host_memory_mb, h.total_usable_ram_mb), h.total_usable_ram_mb - h.free_ram_mb - h.reserved_host_memory_mb, h.ram_allocation_ratio];
+  else {
+    total = h.total_usable_disk_gb;
+    reserved = Math.min(Math.ceil(h.reserved_host_disk_mb / 1024), total);
+    used = total - h.free_disk_mb / 1024 - Math.floor(h.reserved_host_disk_mb / 1024);
+    ratio = h.disk_allocation_ratio;
+  }
+  return Math.max(0, Math.min(total, Math.max(0, Math.trunc((total - reserved) * ratio)) - used - claimed));
+}
+
+/** The classes of `want` in request order (VCPU, MEMORY_MB, DISK_GB), with their amounts. */
+function wantList(want: Resources): [ResourceClass, number][] {
+  const out: [ResourceClass, number][] = [];
+  for (const rc of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) if (want[rc] !== undefined) out.push([rc, want[rc] as number]);
+  return out;
+}
+
+/** The first class of `want` no host of `hosts` has room for (after what this request `claimed` on each), as {@link shortfallOf}. */
+function shortfallOn(hosts: readonly HostState[], want: Resources, claimedOn: (h: HostState) => Resources = () => NOTHING_CLAIMED): Shortfall | null {
+  return shortfallOf(
+    hosts,
+    wantList(want),
+    (h, rc, amount) => hostClassFault(h, rc as ResourceClass, amount, claimedOn(h)[rc as ResourceClass] ?? 0) === null,
+    (h, rc) => freeOn(h, rc as ResourceClass, claimedOn(h)[rc as ResourceClass] ?? 0),
+    (h) => h.host,
+  );
+}
+
+/** What a NoValidHost's details say of a shortfall. */
+const shortfallDetails = (s: Shortfall): Record<string, unknown> => ({ resource_class: s.resource_class, requested: s.requested, largest_free: s.largest_free, largest_free_host: s.largest_free_host });
+
+/** The name of Placement's allocation-candidates step in an explanation. */
+const CANDIDATES_STEP = 'placement (allocation candidates)';
 
 /**
  * Why `want` does not fit on top of `claimed` on the host's inventories as its resource provider
@@ -87,9 +158,9 @@ function fitFault(h: HostState, claimed: Resources, want: Resources): string | n
   const ram = want.MEMORY_MB;
   const disk = want.DISK_GB;
   return (
-    (vcpu === undefined ? null : classFault('VCPU', vcpu, h.vcpus_total, h.vcpus_used + (claimed.VCPU ?? 0), h.cpu_allocation_ratio)) ??
-    (ram === undefined ? null : classFault('MEMORY_MB', ram, h.total_usable_ram_mb, h.total_usable_ram_mb - h.free_ram_mb + (claimed.MEMORY_MB ?? 0), h.ram_allocation_ratio)) ??
-    (disk === undefined ? null : classFault('DISK_GB', disk, h.total_usable_disk_gb, h.total_usable_disk_gb - h.free_disk_mb / 1024 + (claimed.DISK_GB ?? 0), h.disk_allocation_ratio))
+    (vcpu === undefined ? null : hostClassFault(h, 'VCPU', vcpu, claimed.VCPU ?? 0)) ??
+    (ram === undefined ? null : hostClassFault(h, 'MEMORY_MB', ram, claimed.MEMORY_MB ?? 0)) ??
+    (disk === undefined ? null : hostClassFault(h, 'DISK_GB', disk, claimed.DISK_GB ?? 0))
   );
 }
 
@@ -294,7 +365,7 @@ function consume(host: WorkHost, spec: WorkSpec): void {
   if (spec.instance_group !== null) {
     spec.instance_group.hosts.push(host.host);
     const uuid = spec.instance_uuid;
-    if (uuid !== null && !Object.hasOwn(host.instances, uuid)) host.instances[uuid] = { uuid, project_id: spec.project_id };
+    if (uuid !== null && !Object.hasOwn(host.instances, uuid)) setOwn(host.instances, uuid, { uuid, project_id: spec.project_id });
   }
 }
 
@@ -307,6 +378,7 @@ function placementCandidates(
   prefilters: FilterTrace[],
   traced = true,
   covered = false,
+  entering: { fitting?: readonly WorkHost[] } = {},
 ): readonly WorkHost[] | { reason: string } {
   let list = hosts;
   const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
@@ -361,7 +433,8 @@ function placementCandidates(
       return present === undefined ? true : `has forbidden trait ${present} (${terms.why[present] ?? 'requested'})`;
     });
   }
-  apply('placement (allocation candidates)', (h) => fitFault(h, NOTHING_CLAIMED, want) ?? true);
+  entering.fitting = list;
+  apply(CANDIDATES_STEP, (h) => fitFault(h, NOTHING_CLAIMED, want) ?? true);
   const cap = config.scheduler.max_placement_results;
   if (list.length > cap) {
     const first = new Set(list.slice(0, cap));
@@ -421,14 +494,37 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
     if (e instanceof NoValidHost) run(hosts, request, config, seed, placement, true);
     throw e;
   }
-  let explanation: Explanation | undefined;
-  return Object.freeze({
-    selections: fast.selections,
-    get explanation(): Explanation {
-      explanation ??= run(kept === undefined ? hosts : kept(), request, config, seed, placement, true).explanation;
-      return explanation;
-    },
-  });
+  return new LazyResult(fast.selections, () => run(kept === undefined ? hosts : kept(), request, config, seed, placement, true).explanation);
+}
+
+/**
+ * A decision whose explanation is computed when first read (DESIGN §4). A frozen class instance,
+ * with the getter on its prototype: what freezes a call's answer deeply (the kernel's
+ * `freezeView`) leaves it as it is instead of reading, so computing, the explanation; the
+ * selections are frozen already and the explanation is frozen when made. `toJSON` gives both.
+ */
+class LazyResult implements ScheduleResult {
+  readonly selections: readonly Selection[];
+  #explanation: Explanation | undefined;
+  #explain: (() => Explanation) | undefined;
+
+  constructor(selections: readonly Selection[], explain: () => Explanation) {
+    this.selections = selections;
+    this.#explain = explain;
+    Object.freeze(this);
+  }
+
+  get explanation(): Explanation {
+    if (this.#explanation === undefined) {
+      this.#explanation = (this.#explain as () => Explanation)();
+      this.#explain = undefined; // the inputs it kept are no longer needed
+    }
+    return this.#explanation;
+  }
+
+  toJSON(): { selections: readonly Selection[]; explanation: Explanation } {
+    return { selections: this.selections, explanation: this.explanation };
+  }
 }
 
 function run(given: readonly HostState[], request: RequestSpec, config: SchedulerConfig, seed: number | string, mode: boolean | 'candidates', traced: boolean, prepared?: PreparedHosts): ScheduleResult {
@@ -489,11 +585,16 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
   // keyed by uuid (unique in checked hosts): a host's copy after consumption is the same host
   const claimed = new Map<string, Resources>();
   if (placement) {
-    const got = placementCandidates(hosts, spec, config, want, prefilters, traced, mode === 'candidates');
+    const seen: { fitting?: readonly WorkHost[] } = {};
+    const got = placementCandidates(hosts, spec, config, want, prefilters, traced, mode === 'candidates', seen);
     if ('reason' in got) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
     candidates = got as readonly WorkHost[];
     if (candidates.length === 0) {
-      fail(NOT_ENOUGH_HOSTS, { stage: 'placement', eliminated_by: lastEmptied(prefilters) ?? null });
+      const emptied = lastEmptied(prefilters) ?? null;
+      const short = emptied?.name === CANDIDATES_STEP && seen.fitting !== undefined ? shortfallOn(seen.fitting, want) : null;
+      if (hosts.length === 0) fail(notEnoughHosts(NO_COMPUTE_HOSTS), { stage: 'placement', eliminated_by: null, filter: null, no_compute_hosts: true });
+      else if (short !== null) fail(notEnoughHosts(shortfallReason(short)), { stage: 'placement', eliminated_by: emptied, filter: CANDIDATES_STEP, ...shortfallDetails(short) });
+      else fail(notEnoughHosts(emptied === null ? 'Placement found no candidate.' : emptiedReason(emptied)), { stage: 'placement', eliminated_by: emptied, filter: emptied?.name ?? null });
     }
   }
 
@@ -508,7 +609,10 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     if (sorted.length === 0) {
       instances.push({ ...trace, claims: [], selected: null });
       const steps = [...trace.destination, ...trace.filters];
-      fail(NOT_ENOUGH_HOSTS, { stage: 'filter', instance_index: index, eliminated_by: lastEmptied(steps) ?? steps[steps.length - 1] ?? null });
+      const emptied = lastEmptied(steps) ?? steps[steps.length - 1] ?? null;
+      const which = request.num_instances > 1 ? `Instance ${index + 1} of ${request.num_instances}: ` : '';
+      if (list.length === 0) fail(notEnoughHosts(NO_COMPUTE_HOSTS), { stage: 'filter', instance_index: index, eliminated_by: null, filter: null, no_compute_hosts: true });
+      fail(notEnoughHosts(`${which}${emptied === null ? 'no host is left.' : emptiedReason(emptied)}`), { stage: 'filter', instance_index: index, eliminated_by: emptied, filter: emptied?.name ?? null });
     }
     order = sorted;
     const claims: ClaimTrace[] = [];
@@ -531,7 +635,12 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     }
     // the explanation is recorded when tracing only (an untraced decision's is never read)
     if (traced) instances.push({ ...trace, claims, selected: chosen === null ? null : ref(chosen) });
-    if (chosen === null) fail(NOT_ENOUGH_HOSTS, { stage: 'claim', instance_index: index, eliminated_by: null });
+    if (chosen === null) {
+      // every host left refused the claim, after what the earlier instances of the request claimed
+      const short = shortfallOn(sorted.toArray().map((h) => originals.get(h.uuid) ?? h), want, (h) => claimed.get(h.uuid) ?? NOTHING_CLAIMED);
+      const which = `Placement could not claim instance ${index + 1} of ${request.num_instances} on any host left`;
+      fail(notEnoughHosts(short === null ? `${which}.` : `${which}. ${shortfallReason(short)}`), { stage: 'claim', instance_index: index, eliminated_by: null, filter: null, ...(short === null ? {} : shortfallDetails(short)) });
+    }
     const host = chosen as WorkHost;
     if (request.num_instances === 1 && !traced) {
       // nothing comes after the only instance of an untraced decision that could see the consumption

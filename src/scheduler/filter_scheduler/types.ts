@@ -70,13 +70,35 @@ export interface HostState {
   readonly hypervisor_version: number | null;
   readonly cpu_info: CpuInfo | null;
   readonly supported_instances: readonly SupportedInstance[];
+  /** The host's logical CPUs, all of them (the compute node's `vcpus`; Placement's `max_unit`). */
   readonly vcpus_total: number;
+  /** `reserved_host_cpus` plus what the instances use, as nova's resource tracker counts them. */
   readonly vcpus_used: number;
+  /** The host's memory, all of it (the compute node's `memory_mb`; Placement's `max_unit`). */
   readonly total_usable_ram_mb: number;
-  /** May go negative with RAM overcommit, as in nova. */
+  /**
+   * `total_usable_ram_mb − reserved_host_memory_mb −` what the instances use, as nova's resource
+   * tracker counts it. May go negative with RAM overcommit, as in nova.
+   */
   readonly free_ram_mb: number;
+  /** The host's local disk, all of it (the compute node's `local_gb`; Placement's `max_unit`). */
   readonly total_usable_disk_gb: number;
+  /** `(total_usable_disk_gb − reserved_host_disk_mb / 1024 (whole GB, rounded down) −` what the instances use`) × 1024`. */
   readonly free_disk_mb: number;
+  /**
+   * nova.conf's `reserved_host_cpus` on this host, which `vcpus_used` includes (default 0). Not
+   * part of nova's HostState (nova folds it into the used amount, as this one does): the modelled
+   * Placement needs it to compute the VCPU capacity `int((vcpus_total − reserved) × ratio)`.
+   */
+  readonly reserved_host_cpus: number;
+  /** nova.conf's `reserved_host_memory_mb` on this host, which `free_ram_mb` leaves out (default 0); see `reserved_host_cpus`. */
+  readonly reserved_host_memory_mb: number;
+  /**
+   * nova.conf's `reserved_host_disk_mb` on this host (default 0): `free_disk_mb` leaves out its
+   * whole GB (rounded down, as the resource tracker's integer `local_gb_used`), Placement reserves
+   * it rounded up to whole GB (the libvirt driver's `convert_mb_to_ceil_gb`); see `reserved_host_cpus`.
+   */
+  readonly reserved_host_disk_mb: number;
   readonly ram_allocation_ratio: number;
   readonly cpu_allocation_ratio: number;
   readonly disk_allocation_ratio: number;

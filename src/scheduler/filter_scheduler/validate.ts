@@ -25,6 +25,16 @@ import {
 
 const MAX_LIST = 100_000;
 
+/**
+ * `out[k] = v` as an own, enumerable property, also for the key `__proto__` (an assignment would
+ * set the object's prototype instead, and the key would be lost): for the free-form maps of the
+ * input (extra specs, image properties, hints, metadata, stats, instances).
+ */
+export function setOwn<T>(out: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 /** `check.array`, with the holes of a sparse array seen as `undefined` (Array#map skips holes). */
 const arrayOf = <T>(v: unknown, f: string, item: (x: unknown, g: string) => T, max = MAX_LIST): T[] =>
   check.array(Array.isArray(v) ? Array.from(v as unknown[]) : v, f, item, max);
@@ -37,7 +47,7 @@ const stringMap = (v: unknown, f: string): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(rec)) {
     check.text(k, `${f} key`, 255);
-    out[k] = check.text(val, `${f}.${k}`, 65535);
+    setOwn(out, k, check.text(val, `${f}.${k}`, 65535));
   }
   return out;
 };
@@ -75,12 +85,10 @@ function checkImage(value: unknown, f: string): ImageMeta | null {
   const given = check.optional(rec.properties, `${f}.properties`, check.record, {});
   for (const [k, v] of Object.entries(given)) {
     const pf = `${f}.properties.${k}`;
-    if (typeof v === 'number') props[k] = check.number(v, pf);
-    else if (typeof v === 'boolean') props[k] = v;
-    else props[k] = check.text(v, pf, 65535);
+    setOwn(props, k, typeof v === 'number' ? check.number(v, pf) : typeof v === 'boolean' ? v : check.text(v, pf, 65535));
   }
   for (const [key, canon, what] of IMAGE_CANONICAL) {
-    const v = props[key];
+    const v = Object.hasOwn(props, key) ? props[key] : undefined;
     if (v !== undefined && canon(String(v)) === null) {
       throw new InvalidInput(`${f}.properties.${key}`, `expected ${what}, got ${describeValue(v)}.`);
     }
@@ -117,11 +125,11 @@ function checkHints(value: unknown, f: string): Record<string, HintValue> {
         const fault = jsonQueryFault(parsed, hf);
         if (fault !== null) throw new InvalidInput(hf, fault);
       }
-      out[k] = text;
+      setOwn(out, k, text);
     } else if (typeof v === 'string') {
-      out[k] = str(v, hf);
+      setOwn(out, k, str(v, hf));
     } else {
-      out[k] = strings(v, hf);
+      setOwn(out, k, strings(v, hf));
     }
   }
   return out;
@@ -274,7 +282,7 @@ function checkInstances(value: unknown, f: string): Record<string, InstanceInfo>
   if (Array.isArray(value)) {
     arrayOf(value, f, str).forEach((uuid, i) => {
       if (Object.hasOwn(out, uuid)) throw new InvalidInput(`${f}[${i}]`, `'${uuid}' appears twice.`);
-      out[uuid] = { uuid, project_id: null };
+      setOwn(out, uuid, { uuid, project_id: null });
     });
     return out;
   }
@@ -284,7 +292,7 @@ function checkInstances(value: unknown, f: string): Record<string, InstanceInfo>
     check.onlyKeys(rec, ['uuid', 'project_id'], g);
     const own = check.optional(rec.uuid, `${g}.uuid`, str, uuid);
     if (own !== uuid) throw new InvalidInput(`${g}.uuid`, `must equal its key '${uuid}', got '${own}'.`);
-    out[uuid] = { uuid, project_id: check.optional(rec.project_id, `${g}.project_id`, nullableStr, null) };
+    setOwn(out, uuid, { uuid, project_id: check.optional(rec.project_id, `${g}.project_id`, nullableStr, null) });
   }
   return out;
 }
@@ -313,7 +321,7 @@ function checkMetric(value: unknown, f: string): MonitorMetric {
 function checkStats(value: unknown, f: string): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(check.record(value, f))) {
-    out[k] = typeof v === 'number' ? check.number(v, `${f}.${k}`) : check.text(v, `${f}.${k}`, 65535);
+    setOwn(out, k, typeof v === 'number' ? check.number(v, `${f}.${k}`) : check.text(v, `${f}.${k}`, 65535));
   }
   return out;
 }
@@ -321,7 +329,8 @@ function checkStats(value: unknown, f: string): Record<string, string | number> 
 const HOST_KEYS = [
   'host', 'nodename', 'uuid', 'cell_uuid', 'availability_zone', 'aggregates', 'hypervisor_type', 'hypervisor_version',
   'cpu_info', 'supported_instances', 'vcpus_total', 'vcpus_used', 'total_usable_ram_mb', 'free_ram_mb',
-  'total_usable_disk_gb', 'free_disk_mb', 'ram_allocation_ratio', 'cpu_allocation_ratio', 'disk_allocation_ratio',
+  'total_usable_disk_gb', 'free_disk_mb', 'reserved_host_cpus', 'reserved_host_memory_mb', 'reserved_host_disk_mb',
+  'ram_allocation_ratio', 'cpu_allocation_ratio', 'disk_allocation_ratio',
   'num_instances', 'num_io_ops', 'failed_builds', 'instances', 'service', 'metrics', 'stats', 'traits',
 ];
 
@@ -385,7 +394,8 @@ export function trustHostState(state: HostState): HostState {
 
 /**
  * Checks one host state and fills in defaults: `nodename` = `host`, `uuid` = `nodename`, an
- * enabled and up service, no aggregates, empty resources, free = total, Zed's initial allocation
+ * enabled and up service, no aggregates, empty resources, nothing reserved, free = total less what
+ * is reserved (used = what is reserved, as nova's resource tracker starts), Zed's initial allocation
  * ratios (cpu 16.0, ram 1.5, disk 1.0), `num_instances` = the number of `instances`. The result is
  * deeply frozen; passing it (or a state from the cloud) again skips the check, so a caller that
  * keeps its host states and replaces only the ones that change pays for those alone.
@@ -402,6 +412,9 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
   const instances = part(rec, 'instances', field, checkInstances, {});
   const ram = nonNegative('total_usable_ram_mb', 0);
   const disk = nonNegative('total_usable_disk_gb', 0);
+  const reservedCpus = nonNegative('reserved_host_cpus', 0);
+  const reservedRam = nonNegative('reserved_host_memory_mb', 0);
+  const reservedDisk = nonNegative('reserved_host_disk_mb', 0);
   return trustHostState({
     host,
     nodename,
@@ -414,11 +427,14 @@ export function checkHostState(value: unknown, field = 'host'): HostState {
     cpu_info: part(rec, 'cpu_info', field, checkCpuInfo, null),
     supported_instances: part(rec, 'supported_instances', field, (v, g) => arrayOf(v, g, checkSupported), []),
     vcpus_total: nonNegative('vcpus_total', 0),
-    vcpus_used: nonNegative('vcpus_used', 0),
+    vcpus_used: nonNegative('vcpus_used', reservedCpus),
     total_usable_ram_mb: ram,
-    free_ram_mb: check.optional(rec.free_ram_mb, f('free_ram_mb'), (v, g) => check.integer(v, g), ram),
+    free_ram_mb: check.optional(rec.free_ram_mb, f('free_ram_mb'), (v, g) => check.integer(v, g), ram - reservedRam),
     total_usable_disk_gb: disk,
-    free_disk_mb: check.optional(rec.free_disk_mb, f('free_disk_mb'), (v, g) => check.number(v, g), disk * 1024),
+    free_disk_mb: check.optional(rec.free_disk_mb, f('free_disk_mb'), (v, g) => check.number(v, g), (disk - Math.floor(reservedDisk / 1024)) * 1024),
+    reserved_host_cpus: reservedCpus,
+    reserved_host_memory_mb: reservedRam,
+    reserved_host_disk_mb: reservedDisk,
     ram_allocation_ratio: ratio('ram_allocation_ratio', INITIAL_ALLOCATION_RATIOS.ram),
     cpu_allocation_ratio: ratio('cpu_allocation_ratio', INITIAL_ALLOCATION_RATIOS.cpu),
     disk_allocation_ratio: ratio('disk_allocation_ratio', INITIAL_ALLOCATION_RATIOS.disk),

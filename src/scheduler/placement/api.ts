@@ -43,6 +43,19 @@ export interface AllocationsRequest {
   readonly consumer_type?: 'INSTANCE' | 'MIGRATION';
 }
 
+/** One inventory of a provider row as the API shows it (the row is the committed one, or the one a write just made). */
+function inventoryView(rp: ResourceProviderRow, rc: string): InventoryView {
+  const { resource_provider_uuid: _u, resource_class: _c, ...inv } = rp.inventories[rc] as InventoryRow;
+  return Object.freeze({ ...inv, resource_provider_generation: rp.generation });
+}
+
+/** Every inventory of a provider row as the API shows it. */
+function inventoriesView(rp: ResourceProviderRow): InventoriesView {
+  const inventories: Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> = {};
+  for (const [rc, { resource_provider_uuid: _u, resource_class: _c, ...inv }] of Object.entries(rp.inventories)) inventories[rc] = inv;
+  return Object.freeze({ resource_provider_generation: rp.generation, inventories });
+}
+
 function providerView(rp: ResourceProviderRow): ResourceProviderView {
   return Object.freeze({ uuid: rp.uuid, name: rp.name, generation: rp.generation, parent_provider_uuid: rp.parent_provider_uuid, root_provider_uuid: rp.root_provider_uuid });
 }
@@ -120,25 +133,24 @@ export class PlacementApi {
   /** `GET /resource_providers/{uuid}/inventories`. */
   getInventories(ref: string): InventoriesView {
     const s = this.read('placement:resource_providers:inventories:list');
-    const rp = store.getProvider(s, ref);
-    const inventories: Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> = {};
-    for (const [rc, { resource_provider_uuid: _u, resource_class: _c, ...inv }] of store.inventoriesOf(s, rp.uuid)) inventories[rc] = inv;
-    return Object.freeze({ resource_provider_generation: rp.generation, inventories });
+    return inventoriesView(store.getProvider(s, ref));
   }
 
-  /** `PUT /resource_providers/{uuid}/inventories` (stale generation: `placement.concurrent_update`). */
+  /**
+   * `PUT /resource_providers/{uuid}/inventories` (stale generation: `placement.concurrent_update`).
+   * Answers the inventories as written, under the update rule alone, as Placement's
+   * `set_inventories` does (handlers/inventory.py): the answer is built before the commit.
+   */
   setInventories(ref: string, body: { resource_provider_generation: number; inventories: Record<string, InventoryBody> }): InventoriesView {
-    this.write('set_inventories', 'placement:resource_providers:inventories:update', (tx, s) => store.setInventories(tx, store.getProvider(s, ref), body));
-    return this.getInventories(ref);
+    return this.write('set_inventories', 'placement:resource_providers:inventories:update', (tx, s) => inventoriesView(store.setInventories(tx, store.getProvider(s, ref), body)));
   }
 
-  /** `POST /resource_providers/{uuid}/inventories`: adds one inventory (`resource_class` in the body). */
+  /** `POST /resource_providers/{uuid}/inventories`: adds one inventory (`resource_class` in the body); answers it under the create rule alone. */
   createInventory(ref: string, body: InventoryBody & { resource_class: string; resource_provider_generation?: number }): InventoryView {
-    const rc = this.write('create_inventory', 'placement:resource_providers:inventories:create', (tx, s) => {
-      store.createInventory(tx, store.getProvider(s, ref), body);
-      return (body as { resource_class: string }).resource_class;
+    return this.write('create_inventory', 'placement:resource_providers:inventories:create', (tx, s) => {
+      const { row, rc } = store.createInventory(tx, store.getProvider(s, ref), body);
+      return inventoryView(row, rc);
     });
-    return this.getInventory(ref, rc);
   }
 
   /** `GET /resource_providers/{uuid}/inventories/{rc}`: one inventory and the provider generation (404 when absent). */
@@ -146,16 +158,20 @@ export class PlacementApi {
     const s = this.read('placement:resource_providers:inventories:show');
     const rp = store.getProvider(s, ref);
     const rc = check.name(resourceClass, 'resource_class');
-    const row = rp.inventories[rc];
-    if (row === undefined) throw new NotFound(store.PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} for ${rp.uuid}.`);
-    const { resource_provider_uuid: _u, resource_class: _c, ...inv } = row;
-    return Object.freeze({ ...inv, resource_provider_generation: rp.generation });
+    if (!Object.hasOwn(rp.inventories, rc)) throw new NotFound(store.PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} for ${rp.uuid}.`);
+    return inventoryView(rp, rc);
   }
 
-  /** `PUT /resource_providers/{uuid}/inventories/{rc}`: replaces one existing inventory (stale generation: `placement.concurrent_update`). */
+  /**
+   * `PUT /resource_providers/{uuid}/inventories/{rc}`: replaces one existing inventory (stale
+   * generation: `placement.concurrent_update`); answers it under the update rule alone, as
+   * Placement's `update_inventory` does.
+   */
   setInventory(ref: string, resourceClass: string, body: InventoryBody & { resource_provider_generation: number }): InventoryView {
-    this.write('set_inventory', 'placement:resource_providers:inventories:update', (tx, s) => store.setInventory(tx, store.getProvider(s, ref), check.name(resourceClass, 'resource_class'), body));
-    return this.getInventory(ref, resourceClass);
+    return this.write('set_inventory', 'placement:resource_providers:inventories:update', (tx, s) => {
+      const rc = check.name(resourceClass, 'resource_class');
+      return inventoryView(store.setInventory(tx, store.getProvider(s, ref), rc, body), rc);
+    });
   }
 
   /** `DELETE /resource_providers/{uuid}/inventories` (1.5): every inventory (`placement.inventory.inuse` while any is allocated). */
@@ -234,14 +250,14 @@ export class PlacementApi {
     return Object.freeze({ resource_provider_generation: rp.generation, traits: store.traitsOf(s, rp.uuid) });
   }
 
-  /** `PUT /resource_providers/{uuid}/traits`. */
+  /** `PUT /resource_providers/{uuid}/traits`: answers the traits as written, under the update rule alone (as Placement does). */
   setProviderTraits(ref: string, body: { resource_provider_generation: number; traits: string[] }): { resource_provider_generation: number; traits: readonly string[] } {
-    this.write('set_traits', 'placement:resource_providers:traits:update', (tx, s) => {
+    return this.write('set_traits', 'placement:resource_providers:traits:update', (tx, s) => {
       const b = check.record(body, 'body');
       check.onlyKeys(b, ['resource_provider_generation', 'traits'], 'body');
-      store.setTraits(tx, store.getProvider(s, ref), b.traits, b.resource_provider_generation);
+      const rp = store.setTraits(tx, store.getProvider(s, ref), b.traits, b.resource_provider_generation);
+      return Object.freeze({ resource_provider_generation: rp.generation, traits: Object.freeze([...rp.traits]) });
     });
-    return this.getProviderTraits(ref);
   }
 
   /** `DELETE /resource_providers/{uuid}/traits`: removes every trait of the provider (no generation is checked, as in Placement). */
@@ -259,14 +275,14 @@ export class PlacementApi {
     return Object.freeze({ resource_provider_generation: rp.generation, aggregates: store.aggregatesOf(s, rp.uuid) });
   }
 
-  /** `PUT /resource_providers/{uuid}/aggregates` (1.19 body). */
+  /** `PUT /resource_providers/{uuid}/aggregates` (1.19 body): answers the aggregates as written, under the update rule alone (as Placement does). */
   setProviderAggregates(ref: string, body: { resource_provider_generation: number; aggregates: string[] }): { resource_provider_generation: number; aggregates: readonly string[] } {
-    this.write('set_aggregates', 'placement:resource_providers:aggregates:update', (tx, s) => {
+    return this.write('set_aggregates', 'placement:resource_providers:aggregates:update', (tx, s) => {
       const b = check.record(body, 'body');
       check.onlyKeys(b, ['resource_provider_generation', 'aggregates'], 'body');
-      store.setAggregates(tx, store.getProvider(s, ref), b.aggregates, b.resource_provider_generation);
+      const rp = store.setAggregates(tx, store.getProvider(s, ref), b.aggregates, b.resource_provider_generation);
+      return Object.freeze({ resource_provider_generation: rp.generation, aggregates: Object.freeze([...rp.aggregates]) });
     });
-    return this.getProviderAggregates(ref);
   }
 
   /** `GET /traits` (standard and custom; `name=startswith:CUSTOM_` style prefix filter). */

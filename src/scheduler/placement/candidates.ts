@@ -121,6 +121,31 @@ export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boo
 }
 
 /**
+ * Why a provider cannot take `amount` of class `rc` by itself, in Placement's order (inventory,
+ * min_unit / max_unit / step_size, then capacity: placement/objects/allocation.py
+ * `_check_capacity_exceeded`), or null. For explanations: {@link providerFits} is the hot path.
+ */
+export function classFaultOn(rp: ResourceProviderRow, rc: string, amount: number): string | null {
+  const inv = Object.hasOwn(rp.inventories, rc) ? rp.inventories[rc] : undefined;
+  if (inv === undefined) return `no ${rc} inventory`;
+  if (amount > inv.max_unit) return `${rc} ${amount} requested exceeds max_unit ${inv.max_unit}`;
+  if (amount < inv.min_unit) return `${rc} ${amount} requested is below min_unit ${inv.min_unit}`;
+  if (amount % inv.step_size !== 0) return `${rc} ${amount} requested is not a multiple of step_size ${inv.step_size}`;
+  const used = Object.hasOwn(rp.usages, rc) ? (rp.usages[rc] as number) : 0;
+  const cap = capacityOf(inv);
+  if (used + amount > cap) return `insufficient ${rc}: ${used} used of capacity ${cap} (${inv.reserved > 0 ? `(${inv.total} − ${inv.reserved} reserved)` : inv.total} × ${inv.allocation_ratio}), ${amount} requested`;
+  return null;
+}
+
+/** The most of class `rc` one allocation could take on a provider now: `min(max_unit, capacity − used)`, at least 0 (0 without inventory). */
+export function freeOf(rp: ResourceProviderRow, rc: string): number {
+  const inv = Object.hasOwn(rp.inventories, rc) ? rp.inventories[rc] : undefined;
+  if (inv === undefined) return 0;
+  const used = Object.hasOwn(rp.usages, rc) ? (rp.usages[rc] as number) : 0;
+  return Math.max(0, Math.min(inv.max_unit, capacityOf(inv) - used));
+}
+
+/**
  * Provider uuids in creation order, per (frozen) name index: it changes only when a provider is
  * created, renamed or deleted, not on every allocation as the providers table does.
  */

@@ -30,6 +30,8 @@ export {
 export {
   allocationCandidates,
   candidateProviders,
+  classFaultOn,
+  freeOf,
   parseQuery,
   providerFits,
   providerOrder,

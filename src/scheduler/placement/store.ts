@@ -113,7 +113,8 @@ export function inventoriesOf(s: S, uuid: string): Map<string, InventoryRow> {
 
 /** Amount of `rc` allocated on a provider. */
 export function usageOf(s: S, uuid: string, rc: string): number {
-  return getRow(s.placement.providers, uuid)?.usages[rc] ?? 0;
+  const usages = getRow(s.placement.providers, uuid)?.usages;
+  return usages !== undefined && Object.hasOwn(usages, rc) ? (usages[rc] as number) : 0;
 }
 
 /** The traits of a provider, sorted. */
@@ -236,7 +237,12 @@ const INVENTORY_KEYS = ['total', 'reserved', 'min_unit', 'max_unit', 'step_size'
 /** Placement's limit on integer fields (db MAX_INT). */
 const MAX_INT = 2_147_483_647;
 
-/** Checks one inventory body with Placement's defaults (reserved 0, min_unit 1, max_unit = MAX_INT, step 1, ratio 1.0). */
+/**
+ * Checks one inventory body with Placement's defaults (reserved 0, min_unit 1, max_unit = MAX_INT,
+ * step 1, ratio 1.0). As Placement's schema (placement/schemas/inventory.py) each limit is checked
+ * on its own (≥ 1): an inventory with `min_unit > max_unit` is stored, and every claim on it is then
+ * a 409 "violate inventory constraints", as in Placement.
+ */
 export function checkInventory(rp: string, rc: string, input: unknown, field: string): InventoryRow {
   const i = check.record(input, field);
   check.onlyKeys(i, INVENTORY_KEYS, field);
@@ -252,7 +258,6 @@ export function checkInventory(rp: string, rc: string, input: unknown, field: st
     allocation_ratio: check.optional(i.allocation_ratio, `${field}.allocation_ratio`, (x, f) => check.number(x, f, 0.0001, 3.40282e38), 1.0),
   };
   if (inv.reserved > inv.total) throw new InvalidInput(`${field}.reserved`, `Unable to update inventory for resource provider ${rp}: reserved (${inv.reserved}) must not exceed total (${inv.total}).`);
-  if (inv.min_unit > inv.max_unit) throw new InvalidInput(`${field}.min_unit`, `min_unit (${inv.min_unit}) must not exceed max_unit (${inv.max_unit}).`);
   return inv;
 }
 
@@ -294,17 +299,17 @@ function replaceInventories(tx: Tx, rp: ResourceProviderRow, next: ReadonlyMap<s
  * no generation). An unknown class is 400; a class the provider already has is a 409
  * `placement.concurrent_update`, as Placement's duplicate-row error is.
  */
-export function createInventory(tx: Tx, rp: ResourceProviderRow, input: unknown): ResourceProviderRow {
+export function createInventory(tx: Tx, rp: ResourceProviderRow, input: unknown): { readonly row: ResourceProviderRow; readonly rc: string } {
   const s = tx.draft as S;
   const { resource_class: rawClass, resource_provider_generation: generation, ...body } = check.record(input, 'body');
   const rc = check.name(rawClass, 'body.resource_class', 255);
   // the schema allows a generation here; Placement does not compare it
   if (generation !== undefined) check.integer(generation, 'body.resource_provider_generation', 0);
   if (!isResourceClass(s, rc)) throw new InvalidInput('body.resource_class', `Unable to create inventory for resource provider ${rp.uuid}: No such resource class ${rc}.`);
-  if (rp.inventories[rc] !== undefined) throw new Conflict(PLACEMENT_ERRORS.CONCURRENT_UPDATE, `Update conflict: resource provider ${rp.uuid} already has an inventory of ${rc}.`, { resource_class: rc });
+  if (Object.hasOwn(rp.inventories, rc)) throw new Conflict(PLACEMENT_ERRORS.CONCURRENT_UPDATE, `Update conflict: resource provider ${rp.uuid} already has an inventory of ${rc}.`, { resource_class: rc });
   const inv = checkInventory(rp.uuid, rc, body, 'body');
   tx.trace('placement', 'inventory created', { uuid: rp.uuid, resource_class: rc });
-  return bump(tx, rp, { inventories: { ...rp.inventories, [rc]: inv } });
+  return { row: bump(tx, rp, { inventories: { ...rp.inventories, [rc]: inv } }), rc };
 }
 
 /**
@@ -317,7 +322,7 @@ export function setInventory(tx: Tx, rp: ResourceProviderRow, rc: string, input:
   if (generation === undefined) throw new InvalidInput('body.resource_provider_generation', 'is required: give the provider generation you last read.');
   const inv = checkInventory(rp.uuid, rc, body, 'body');
   checkGeneration(rp, generation, 'body.resource_provider_generation');
-  if (rp.inventories[rc] === undefined) throw new InvalidInput('resource_class', `No inventory record with resource class for resource provider ${rp.uuid}: no inventory of ${rc}; create it with POST or PUT all inventories.`);
+  if (!Object.hasOwn(rp.inventories, rc)) throw new InvalidInput('resource_class', `No inventory record with resource class for resource provider ${rp.uuid}: no inventory of ${rc}; create it with POST or PUT all inventories.`);
   tx.trace('placement', 'inventory updated', { uuid: rp.uuid, resource_class: rc });
   return bump(tx, rp, { inventories: { ...rp.inventories, [rc]: inv } });
 }
@@ -326,7 +331,7 @@ export function setInventory(tx: Tx, rp: ResourceProviderRow, rc: string, input:
 export function deleteInventory(tx: Tx, rp: ResourceProviderRow, rc: string, generation?: number): ResourceProviderRow {
   const s = tx.draft as S;
   checkGeneration(rp, generation, 'resource_provider_generation');
-  if (rp.inventories[rc] === undefined) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} found for resource provider ${rp.uuid}.`);
+  if (!Object.hasOwn(rp.inventories, rc)) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No inventory of class ${rc} found for resource provider ${rp.uuid}.`);
   if (usageOf(s, rp.uuid, rc) > 0) throw new Conflict(PLACEMENT_ERRORS.INVENTORY_INUSE, `Inventory for '${rc}' on resource provider '${rp.uuid}' in use.`, { resource_classes: [rc] });
   const { [rc]: _gone, ...rest } = rp.inventories;
   return bump(tx, rp, { inventories: rest });
@@ -410,7 +415,7 @@ export function deleteResourceClass(tx: Tx, name: unknown): void {
   const n = check.name(name, 'name', 255);
   if (!isResourceClass(s, n)) throw new NotFound(PLACEMENT_ERRORS.DEFAULT, `No such resource class ${n}.`);
   if (getRow(s.placement.custom_resource_classes, n) === undefined) throw new InvalidInput('name', `Error in delete resource class: Cannot delete standard resource class ${n}.`);
-  if (anyProvider(s, (rp) => rp.inventories[n] !== undefined)) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Error in delete resource class: Cannot delete resource class ${n}. Class is in use in inventory.`, { name: n });
+  if (anyProvider(s, (rp) => Object.hasOwn(rp.inventories, n))) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Error in delete resource class: Cannot delete resource class ${n}. Class is in use in inventory.`, { name: n });
   deleteRow(tx.draft.placement.custom_resource_classes, n);
 }
 
@@ -419,6 +424,12 @@ export function deleteResourceClass(tx: Tx, name: unknown): void {
 /** The allocations of a consumer, as `GET /allocations/{consumer}` shows them. */
 export function allocationsOf(s: S, consumer: string): AllocationMap {
   return getRow(s.placement.allocations, consumer) ?? {};
+}
+
+/** `out[k] = v` as an own property, also for the key `__proto__` (which an assignment would take as the prototype). */
+function setOwn<T>(out: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 /** Checks an allocation body `{ <rp>: { resources: { <class>: amount } } }`. */
@@ -430,9 +441,9 @@ export function checkAllocationMap(input: unknown, field: string): AllocationMap
     check.onlyKeys(b, ['resources', 'generation'], `${field}.${rp}`);
     const res = check.record(b.resources, `${field}.${rp}.resources`);
     const classes: Record<string, number> = {};
-    for (const [rc, amount] of Object.entries(res)) classes[rc] = check.integer(amount, `${field}.${rp}.resources.${rc}`, 1, MAX_INT);
+    for (const [rc, amount] of Object.entries(res)) setOwn(classes, rc, check.integer(amount, `${field}.${rp}.resources.${rc}`, 1, MAX_INT));
     if (Object.keys(classes).length === 0) throw new InvalidInput(`${field}.${rp}.resources`, 'give at least one resource class.');
-    out[rp] = classes;
+    setOwn(out, rp, classes);
   }
   return out;
 }
@@ -487,34 +498,48 @@ export function writeAllocations(tx: Tx, requests: readonly ConsumerAllocations[
     const held = (heldRow = getRow(pl.allocations, req.consumer_uuid));
     if (held !== undefined) for (const rp of Object.keys(held)) freed.addAll(rp, held[rp] as Readonly<Record<string, number>>, 1);
   }
-  // each request's providers as its allocations name them (uuid or name), resolved once
+  // each request's providers as its allocations name them (uuid or name), resolved once; the
+  // handler's own checks come first: every provider exists and every class is known (400)
   const resolved: ResourceProviderRow[][] = [];
-  const wanted = new Amounts();
+  let lacking = false;
   for (const req of requests) {
     const rows: ResourceProviderRow[] = [];
     resolved.push(rows);
     for (const rpRef of Object.keys(req.allocations)) {
-      const classes = req.allocations[rpRef] as Readonly<Record<string, number>>;
       const rp = getRow(pl.providers, rpRef) ?? namedProviders.find(s, null, rpRef);
       if (!rp) throw new InvalidInput(`allocations.${rpRef}`, `Unable to allocate inventory: resource provider ${rpRef} does not exist.`);
       rows.push(rp);
-      const invs = rp.inventories;
-      for (const rc of Object.keys(classes)) {
-        const amount = classes[rc] as number;
+      for (const rc of Object.keys(req.allocations[rpRef] as Readonly<Record<string, number>>)) {
         if (!isResourceClass(s, rc)) throw new InvalidInput(`allocations.${rpRef}.resources.${rc}`, `Unable to allocate inventory: unknown resource class ${rc}.`);
-        const inv = Object.hasOwn(invs, rc) ? invs[rc] : undefined;
-        if (!inv) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Unable to allocate inventory: Inventory for '${rc}' on resource provider '${rp.uuid}' invalid.`, { resource_class: rc, resource_provider: rp.uuid });
-        if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) throw new CapacityExceeded(rc, rp.uuid, true);
-        wanted.add(rp.uuid, rc, amount, rp);
+        if (!Object.hasOwn(rp.inventories, rc)) lacking = true;
       }
     }
   }
-  // in the order the amounts were first asked for
-  for (const w of wanted.list) {
-    const rp = w.row as ResourceProviderRow; // the provider rows do not change before the writes below
-    const inv = rp.inventories[w.rc] as InventoryRow;
-    const used = (rp.usages[w.rc] ?? 0) - freed.get(w.rp, w.rc);
-    if (used + w.amount > capacityOf(inv)) throw new CapacityExceeded(w.rc, w.rp, false);
+  // then Placement's _check_capacity_exceeded (placement/objects/allocation.py): a provider with an
+  // inventory of none of the classes asked anywhere in the request is refused first, naming them all
+  if (lacking) missingInventories(requests, resolved);
+  // then each allocation in request order (consumers, providers, classes as given): its inventory,
+  // its limits (min_unit, max_unit, step_size), then capacity with what the request asked of that
+  // class on that provider so far, so the 409 names the first class that fails and why
+  const wanted = new Amounts();
+  for (let r = 0; r < requests.length; r++) {
+    const req = requests[r] as ConsumerAllocations;
+    const rows = resolved[r] as ResourceProviderRow[];
+    const refs = Object.keys(req.allocations);
+    for (let i = 0; i < refs.length; i++) {
+      const rp = rows[i] as ResourceProviderRow;
+      const classes = req.allocations[refs[i] as string] as Readonly<Record<string, number>>;
+      for (const rc of Object.keys(classes)) {
+        const amount = classes[rc] as number;
+        const inv = Object.hasOwn(rp.inventories, rc) ? rp.inventories[rc] : undefined;
+        if (!inv) throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Unable to allocate inventory: Inventory for '${rc}' on resource provider '${rp.uuid}' invalid.`, { resource_class: rc, resource_provider: rp.uuid });
+        if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) throw new CapacityExceeded(rc, rp.uuid, true);
+        wanted.add(rp.uuid, rc, amount, rp);
+        // the rows resolved above are the table's: no provider is written before the checks end
+        const used = (Object.hasOwn(rp.usages, rc) ? (rp.usages[rc] as number) : 0) - freed.get(rp.uuid, rc);
+        if (used + wanted.get(rp.uuid, rc) > capacityOf(inv)) throw new CapacityExceeded(rc, rp.uuid, false);
+      }
+    }
   }
   // all checks passed: write the consumers, then each touched provider once (usage + generation)
   const deltas = new Amounts();
@@ -569,6 +594,24 @@ export function writeAllocations(tx: Tx, requests: readonly ConsumerAllocations[
     written.set(uuid, { before: rp, after: bump(tx, rp, { usages }) });
   }
   return written;
+}
+
+/**
+ * Placement's first refusal in `_check_capacity_exceeded`: providers (in request order) with an
+ * inventory of none of the classes the request asks for anywhere, as one 409 naming every class
+ * asked and every such provider (`InvalidInventory`). Returns when there is none.
+ */
+function missingInventories(requests: readonly ConsumerAllocations[], resolved: readonly (readonly ResourceProviderRow[])[]): void {
+  const asked: string[] = [];
+  for (const req of requests) for (const classes of Object.values(req.allocations)) for (const rc of Object.keys(classes)) if (!asked.includes(rc)) asked.push(rc);
+  const missing: string[] = [];
+  for (const rows of resolved) {
+    for (const rp of rows) if (!missing.includes(rp.uuid) && !asked.some((rc) => Object.hasOwn(rp.inventories, rc))) missing.push(rp.uuid);
+  }
+  if (missing.length === 0) return;
+  const classes = asked.join(', ');
+  const providers = missing.join(', ');
+  throw new Conflict(PLACEMENT_ERRORS.DEFAULT, `Unable to allocate inventory: Inventory for '${classes}' on resource provider '${providers}' invalid.`, { resource_class: classes, resource_provider: providers });
 }
 
 /** An amount of one class on one provider. */

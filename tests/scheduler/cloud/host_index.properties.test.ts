@@ -47,7 +47,7 @@ type Op =
   | { kind: 'add'; host: string; az: string | null; memory_mb: number }
   | { kind: 'move'; host: string; az: string | null }
   | { kind: 'memory'; host: string; memory_mb: number }
-  | { kind: 'ratio'; host: string | null; ram: number | null; reserved: number }
+  | { kind: 'ratio'; host: string | null; ram: number | null; reserved: number; disk_mb: number; cpus: number }
   | { kind: 'weights'; ram: number; filters: 'default' | 'num_instances'; subset: number }
   | { kind: 'trait'; host: string; on: boolean }
   | { kind: 'snapshot' | 'restore' | 'fork' | 'switch' };
@@ -61,7 +61,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), host: fc.constantFrom('x1', 'x2'), az, memory_mb: fc.constantFrom(4096, 16384) }),
   fc.record({ kind: fc.constant('move' as const), host, az }),
   fc.record({ kind: fc.constant('memory' as const), host, memory_mb: fc.constantFrom(4096, 8192, 16384) }),
-  fc.record({ kind: fc.constant('ratio' as const), host: fc.option(host, { nil: null }), ram: fc.option(fc.constantFrom(1.0, 2.0), { nil: null }), reserved: fc.constantFrom(0, 512, 2048) }),
+  fc.record({ kind: fc.constant('ratio' as const), host: fc.option(host, { nil: null }), ram: fc.option(fc.constantFrom(1.0, 2.0), { nil: null }), reserved: fc.constantFrom(0, 512, 2048), disk_mb: fc.constantFrom(0, 1000, 1023, 1024, 1500), cpus: fc.constantFrom(0, 1) }),
   fc.record({ kind: fc.constant('weights' as const), ram: fc.constantFrom(1.0, -1.0, 2.5), filters: fc.constantFrom('default' as const, 'num_instances' as const), subset: fc.constantFrom(1, 2) }),
   fc.record({ kind: fc.constant('trait' as const), host, on: fc.boolean() }),
   fc.record({ kind: fc.constantFrom('snapshot' as const, 'restore' as const, 'fork' as const, 'switch' as const) }),
@@ -157,7 +157,8 @@ function apply(cloud: Cloud, o: Op, instances: string[]): void {
       cloud.hardware.updateHost(o.host, { memory_mb: o.memory_mb });
       return;
     case 'ratio':
-      cloud.scheduler.setComputeConfig(o.host, { ram_allocation_ratio: o.ram, reserved_host_memory_mb: o.reserved });
+      // the disk reservations 1023 and 1024 MB are the same whole GB for Placement, not for nova's host state
+      cloud.scheduler.setComputeConfig(o.host, { ram_allocation_ratio: o.ram, reserved_host_memory_mb: o.reserved, reserved_host_disk_mb: o.disk_mb, reserved_host_cpus: o.cpus });
       return;
     case 'weights':
       cloud.scheduler.setSchedulerConfig({

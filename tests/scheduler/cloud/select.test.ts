@@ -1,7 +1,7 @@
 /** `cloud.scheduler.selectDestinations`: Placement's candidates, the filter scheduler, the claim. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { createCloud, CloudError, type Cloud } from '../../../src/index.js';
+import { createCloud, CloudError, NoValidHost, type Cloud } from '../../../src/index.js';
 import { refused } from '../../support/refusal.js';
 
 const MODEL = { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 2, flags: ['avx2', 'sse4_2'] }, memory_mb: 16384, disks: [{ name: 'sda', size_gb: 100 }] };
@@ -69,6 +69,60 @@ describe('selectDestinations', () => {
     refused(cloud, () => cloud.scheduler.selectDestinations(request({ availability_zone: 'az2', num_instances: 7 }, { vcpus: 16, memory_mb: 2048 })), { status: 400, code: 'scheduler.no_valid_host' });
   });
 
+  // issue 10 #19: every cause gave "There are not enough hosts available." and an explanation of
+  // "placement (allocation candidates): start 0, end 0"; the cloud now walks Placement's query over
+  // the compute hosts' providers and names the step, the class and the largest free amount
+  describe('NoValidHost says why (issue 10 #19)', () => {
+    const nvh = (cloud: Cloud, fn: () => unknown) => {
+      const e = refused(cloud, fn, { status: 400, code: 'scheduler.no_valid_host' }) as NoValidHost;
+      expect(e.message).toBe(`No valid host was found. ${e.details.reason as string}`);
+      expect(e.explanation.reason).toBe(e.details.reason);
+      return e;
+    };
+    it('no compute host at all', () => {
+      const cloud = createCloud({ seed: 1, preset: 'empty' });
+      const e = nvh(cloud, () => cloud.scheduler.selectDestinations(request()));
+      expect(e.message).toBe('No valid host was found. There are not enough hosts available. There are no compute hosts.');
+      expect(e.details).toMatchObject({ stage: 'placement', no_compute_hosts: true });
+    });
+    it('a flavor larger than every host: the class, the largest free amount on one host, and each host\'s reason', () => {
+      const cloud = fleet();
+      cloud.scheduler.selectDestinations(request({}, { vcpus: 1, memory_mb: 8192 }));
+      const e = nvh(cloud, () => cloud.scheduler.selectDestinations(request({}, { memory_mb: 20000 })));
+      // max_unit is the physical 16384 on every host
+      expect(e.message).toContain('No host can take MEMORY_MB 20000: the largest free amount of MEMORY_MB on one host is 16384');
+      expect(e.details).toMatchObject({ stage: 'placement', filter: 'placement (allocation candidates)', resource_class: 'MEMORY_MB', requested: 20000, largest_free: 16384 });
+      const step = e.explanation.prefilters.find((t) => t.name === 'placement (allocation candidates)');
+      expect(step).toMatchObject({ start: 5, end: 0 });
+      expect(step?.removed.map((r) => r.reason)).toContain('MEMORY_MB 20000 requested exceeds max_unit 16384');
+      // over capacity rather than max_unit: the free amount counts the reservation and the usage
+      const full = nvh(cloud, () => cloud.scheduler.selectDestinations(request({ availability_zone: 'az2', num_instances: 1 }, { vcpus: 129 })));
+      expect(full.details).toMatchObject({ resource_class: 'VCPU', requested: 129, largest_free: 8 });
+    });
+    it('the step that removed the last hosts: the availability zone, the disabled compute service, a trait', () => {
+      const cloud = fleet();
+      cloud.hardware.startMaintenance('b1');
+      cloud.hardware.startMaintenance('b2');
+      const off = nvh(cloud, () => cloud.scheduler.selectDestinations(request({ availability_zone: 'az2' })));
+      expect(off.details).toMatchObject({ filter: 'compute_status_filter' });
+      expect(off.message).toContain('compute_status_filter removed the last 2 hosts (b1: compute service is disabled (COMPUTE_STATUS_DISABLED)).');
+      expect(off.explanation.prefilters.map((t) => [t.name, t.start, t.end])).toEqual([
+        ['map_az_to_placement_aggregate', 5, 2],
+        ['compute_status_filter', 2, 0],
+      ]);
+      const trait = nvh(cloud, () => cloud.scheduler.selectDestinations(request({ availability_zone: 'az1' }, { extra_specs: { 'trait:HW_CPU_X86_AVX512F': 'required' } })));
+      expect(trait.details).toMatchObject({ filter: 'placement (required and forbidden traits)' });
+      expect(trait.message).toContain('lacks required trait HW_CPU_X86_AVX512F (flavor extra spec trait:HW_CPU_X86_AVX512F=required)');
+    });
+    it('claims that fail for a later instance of a request name the class', () => {
+      const cloud = fleet();
+      // two 8192 MB instances fit on each az2 host (capacity int((16384 − 512) × 1.5) = 23808): the fifth does not
+      const e = nvh(cloud, () => cloud.scheduler.selectDestinations(request({ availability_zone: 'az2', num_instances: 5 }, { vcpus: 1, memory_mb: 8192, root_gb: 1 })));
+      expect(e.details).toMatchObject({ stage: 'claim', instance_index: 4, resource_class: 'MEMORY_MB', requested: 8192, largest_free: 23808 - 2 * 8192 });
+      expect(e.message).toContain('Placement could not claim instance 5 of 5 on any host left. No host can take MEMORY_MB 8192: the largest free amount of MEMORY_MB on one host is 7424 (b1).');
+    });
+  });
+
   it('a host in maintenance is not chosen (its compute service is disabled); a failed host is not either', () => {
     const cloud = fleet();
     cloud.hardware.startMaintenance('a1');
@@ -115,6 +169,20 @@ describe('selectDestinations', () => {
       }),
       { seed: 9101, numRuns: 40 },
     );
+  });
+
+  it('the explanation is computed when first read, not when the answer is handed out (deep-freezing the answer does not read it)', () => {
+    const cloud = fleet();
+    const r = cloud.scheduler.selectDestinations(request({ num_instances: 2 }));
+    // a frozen answer whose explanation is a getter of its class, not an own property a deep freeze would read
+    expect(Object.isFrozen(r)).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(r, 'explanation')).toBeUndefined();
+    expect(Object.keys(r)).toEqual(['selections']);
+    // read later, after more claims, it still explains this decision; JSON carries it
+    cloud.scheduler.selectDestinations(request({ num_instances: 3 }));
+    expect(r.explanation.selections).toEqual(r.selections);
+    expect(Object.isFrozen(r.explanation)).toBe(true);
+    expect(JSON.parse(JSON.stringify(r)).explanation.outcome).toBe('scheduled');
   });
 
   it('same seed and calls give the same choices and explanations (seed 9102)', () => {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { CloudError, InvalidInput } from '../../../src/core/index.js';
 import { checkHostState, checkHosts, checkRequestSpec, schedule } from '../../../src/scheduler/filter_scheduler/index.js';
 import { caught } from './helpers.js';
+import { HOSTILE, variants } from '../hostile.js';
 
 const valid = () => ({
   hosts: [
@@ -28,6 +29,9 @@ const valid = () => ({
       free_ram_mb: 16384,
       total_usable_disk_gb: 200,
       free_disk_mb: 204800,
+      reserved_host_cpus: 0,
+      reserved_host_memory_mb: 0,
+      reserved_host_disk_mb: 0,
       ram_allocation_ratio: 1.5,
       cpu_allocation_ratio: 16,
       disk_allocation_ratio: 1,
@@ -207,6 +211,41 @@ describe('bad input', () => {
       }),
       { seed: 8080, numRuns: 600 },
     );
+  });
+
+  // issue 10 #8: the values an attacker or a careless notebook passes, at every place of the input
+  it('hostile values anywhere (null, NaN, 1e308, 5e-324, cycles, 20 000-deep objects, Object.create(null), __proto__ keys…) are a 400 naming the field, or an answer', () => {
+    let refusedCount = 0;
+    for (const v of variants([valid()])) {
+      let error: unknown;
+      try {
+        schedule(v.args[0] as never);
+      } catch (e) {
+        error = e;
+      }
+      if (error === undefined) continue;
+      refusedCount++;
+      expect(error, `${v.what}: ${(error as Error)?.stack ?? String(error)}`).toBeInstanceOf(CloudError);
+      const e = error as CloudError;
+      expect(e.status, `${v.what}: ${e.message}`).toBe(400);
+      if (e instanceof InvalidInput) {
+        expect(typeof e.details.field, v.what).toBe('string');
+        expect(e.message, v.what).toContain(e.details.field as string);
+      }
+      expect(({} as Record<string, unknown>).polluted, v.what).toBeUndefined();
+    }
+    expect(refusedCount).toBeGreaterThan(500);
+  });
+
+  it('hostile values as the seed, the memo-less and memo calls alike', () => {
+    for (const [name, make] of HOSTILE) {
+      try {
+        schedule({ ...valid(), seed: make() as never });
+      } catch (e) {
+        expect(e, name).toBeInstanceOf(InvalidInput);
+        expect((e as InvalidInput).details.field, name).toBe('seed');
+      }
+    }
   });
 
   describe('the same host twice', () => {

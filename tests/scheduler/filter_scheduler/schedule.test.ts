@@ -189,8 +189,9 @@ describe('schedule', () => {
       const e = noValidHost(() => schedule({ hosts, request }));
       expect(e.status).toBe(400);
       expect(e.code).toBe('scheduler.no_valid_host');
-      expect(e.message).toBe('No valid host was found. There are not enough hosts available.');
-      expect(e.details).toMatchObject({ stage: 'filter', instance_index: 2, fault_code: 500 });
+      // nova's own words, then which filter removed the last host, for which instance, and why
+      expect(e.message).toBe('No valid host was found. There are not enough hosts available. Instance 3 of 3: ServerGroupAntiAffinityFilter removed the last host (b: anti-affinity group g already has 1 member(s) on this host (max_server_per_host 1)).');
+      expect(e.details).toMatchObject({ stage: 'filter', instance_index: 2, fault_code: 500, filter: 'ServerGroupAntiAffinityFilter' });
       expect(e.details.eliminated_by).toMatchObject({ name: 'ServerGroupAntiAffinityFilter', start: 1, end: 0 });
       expect(e.explanation.outcome).toBe('no_valid_host');
       expect(e.explanation.selections).toEqual([]);
@@ -206,6 +207,64 @@ describe('schedule', () => {
     it('fails with no host at all', () => {
       expect(noValidHost(() => schedule({ hosts: [], request: { flavor: small } })).details.stage).toBe('placement');
       expect(noValidHost(() => schedule({ hosts: [], request: { flavor: small }, placement: false })).details.stage).toBe('filter');
+    });
+  });
+
+  // issue 10 #19: no hosts, no room and a filter that removes everything gave the same sentence and
+  // an explanation of "placement (allocation candidates): start 0, end 0"; each now says why
+  describe('NoValidHost says why (issue 10 #19)', () => {
+    const why = (fn: () => unknown) => {
+      const e = noValidHost(fn);
+      expect(e.code).toBe('scheduler.no_valid_host');
+      expect(e.message.startsWith('No valid host was found. There are not enough hosts available. ')).toBe(true);
+      expect(e.explanation.reason).toBe(e.details.reason);
+      expect(e.message).toBe(`No valid host was found. ${e.details.reason as string}`);
+      return e;
+    };
+    it('no host at all: "there are no compute hosts", with or without Placement', () => {
+      for (const placement of [true, false]) {
+        const e = why(() => schedule({ hosts: [], request: { flavor: small }, placement }));
+        expect(e.message).toContain('There are no compute hosts.');
+        expect(e.details).toMatchObject({ no_compute_hosts: true, filter: null });
+      }
+    });
+    it('a flavor larger than every host names the class, the largest free amount and where it is', () => {
+      const e = why(() => schedule({ hosts: three(), request: { flavor: { ...small, memory_mb: 40000 } } }));
+      // max_unit is the physical total (16384): one allocation takes at most that much, on host1
+      // (capacity 16384 × 1.5, 8192 used) as on host2; the first such host is named
+      expect(e.message).toContain('No host can take MEMORY_MB 40000: the largest free amount of MEMORY_MB on one host is 16384 (host1).');
+      expect(e.details).toMatchObject({ stage: 'placement', filter: 'placement (allocation candidates)', resource_class: 'MEMORY_MB', requested: 40000, largest_free: 16384, largest_free_host: 'host1' });
+      const ratio1 = three().map((h) => ({ ...h, ram_allocation_ratio: 1 }));
+      expect(why(() => schedule({ hosts: ratio1, request: { flavor: { ...small, memory_mb: 40000 } } })).details).toMatchObject({ largest_free: 12288, largest_free_host: 'host2' });
+      expect(e.explanation.prefilters.find((t) => t.name === 'placement (allocation candidates)')).toMatchObject({ start: 3, end: 0 });
+    });
+    it('a class no host with room for the others has: it is named, among those hosts', () => {
+      const hosts = [host('cpu', { vcpus_total: 1, cpu_allocation_ratio: 1 }), host('ram', { free_ram_mb: 1024, ram_allocation_ratio: 1 })];
+      const e = why(() => schedule({ hosts, request: { flavor: { ...small, vcpus: 2, memory_mb: 4096 } } }));
+      expect(e.details).toMatchObject({ resource_class: 'MEMORY_MB', requested: 4096, largest_free: 1024, largest_free_host: 'ram' });
+      expect(e.message).toContain('No host with room for VCPU can take MEMORY_MB 4096');
+    });
+    it('different causes give different reasons', () => {
+      const reasons = new Set([
+        why(() => schedule({ hosts: [], request: { flavor: small } })).message,
+        why(() => schedule({ hosts: three(), request: { flavor: { ...small, vcpus: 500 } } })).message,
+        why(() => schedule({ hosts: [host('down', { service: { up: false } })], request: { flavor: small } })).message,
+        why(() => schedule({ hosts: [host('off', { service: { disabled: true } })], request: { flavor: small } })).message,
+      ]);
+      expect(reasons.size).toBe(4);
+    });
+    it('a filter that removes every host is named, with one host it removed and why', () => {
+      const e = why(() => schedule({ hosts: [host('down', { service: { up: false } })], request: { flavor: small } }));
+      expect(e.message).toContain('ComputeFilter removed the last host (down: compute service has not been heard from in a while (down)).');
+      expect(e.details).toMatchObject({ stage: 'filter', filter: 'ComputeFilter' });
+      const off = why(() => schedule({ hosts: [host('off', { service: { disabled: true } }), host('off2', { service: { disabled: true } })], request: { flavor: small } }));
+      expect(off.details).toMatchObject({ stage: 'placement', filter: 'compute_status_filter' });
+      expect(off.message).toContain('compute_status_filter removed the last 2 hosts (off: compute service is disabled (COMPUTE_STATUS_DISABLED)).');
+    });
+    it('claims that fail for a later instance name the class and what is left', () => {
+      const e = why(() => schedule({ hosts: [host('one', { vcpus_total: 2, cpu_allocation_ratio: 1 })], request: { flavor: small, num_instances: 3 } }));
+      expect(e.details).toMatchObject({ stage: 'claim', instance_index: 2, resource_class: 'VCPU', requested: 1, largest_free: 0 });
+      expect(e.message).toContain('Placement could not claim instance 3 of 3 on any host left. No host can take VCPU 1');
     });
   });
 

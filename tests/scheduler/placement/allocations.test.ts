@@ -96,6 +96,42 @@ describe('min_unit, max_unit and step_size', () => {
     expect(used(p, rp, 'VCPU')).toBe(16);
   });
 
+  // issue 10 #18: Placement's _check_capacity_exceeded (objects/allocation.py) walks the
+  // allocations in request order and checks, per class, the limits and then the capacity: the
+  // first class that fails is the one named, with its own reason (not every class's limits first)
+  it('a failing claim names the first class that fails in request order, limits then capacity per class', () => {
+    const cloud = bare(8314);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 4 }, MEMORY_MB: { total: 4096, max_unit: 1024 } });
+    const put = (resources: Record<string, number>) => () => p.putAllocations(C1, { allocations: { [rp]: { resources } }, project_id: 'p', user_id: 'u', consumer_generation: null });
+    const text = (rc: string, why: string) => `Unable to allocate inventory: Unable to create allocation for '${rc}' on resource provider '${rp}'. The requested amount would ${why}.`;
+    // VCPU first: within its limits but over capacity; MEMORY_MB after it breaks max_unit
+    let e = refused(cloud, put({ VCPU: 5, MEMORY_MB: 2048 }), { status: 409, code: 'placement.undefined_code', message: text('VCPU', 'exceed the capacity') });
+    expect(e.details).toMatchObject({ resource_class: 'VCPU', resource_provider: rp });
+    // the other way round, MEMORY_MB's limits fail first
+    e = refused(cloud, put({ MEMORY_MB: 2048, VCPU: 5 }), { status: 409, message: text('MEMORY_MB', 'violate inventory constraints') });
+    expect(e.details).toMatchObject({ resource_class: 'MEMORY_MB' });
+  });
+
+  it('what one POST asks of a class on a provider adds up across its consumers, and the consumer whose share overflows is refused', () => {
+    const cloud = bare(8315);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 4, max_unit: 3 }, MEMORY_MB: { total: 1024 } });
+    const body = (resources: Record<string, number>) => ({ allocations: { [rp]: { resources } }, project_id: 'p', user_id: 'u', consumer_generation: null });
+    // C1's 3 VCPU fit; C2's 2 more do not (capacity 4), before C2's MEMORY_MB is looked at
+    refused(cloud, () => p.postAllocations({ [C1]: body({ VCPU: 3 }), [C2]: body({ VCPU: 2, MEMORY_MB: 4096 }) }), { status: 409, message: `'VCPU' on resource provider '${rp}'. The requested amount would exceed the capacity` });
+  });
+
+  it('a provider with no inventory of any class the request asks for is refused first, naming every class asked', () => {
+    const cloud = bare(8316);
+    const p = cloud.systemAdmin.placement;
+    const cn = provider(p, 'cn', { VCPU: { total: 4 } });
+    const empty = provider(p, 'empty', { MEMORY_MB: { total: 1024 } });
+    // cn's VCPU would exceed its capacity, but Placement first finds that `empty` has none of VCPU, DISK_GB
+    const e = refused(cloud, () => claim(p, C1, { [cn]: { VCPU: 9 }, [empty]: { DISK_GB: 1 } }), { status: 409, message: `Unable to allocate inventory: Inventory for 'VCPU, DISK_GB' on resource provider '${empty}' invalid.` });
+    expect(e.details).toMatchObject({ resource_provider: empty });
+  });
+
   it('a class the provider has no inventory of is 409 and changes nothing', () => {
     const cloud = bare(8313);
     const p = cloud.systemAdmin.placement;

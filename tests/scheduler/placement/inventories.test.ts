@@ -60,12 +60,32 @@ describe('defaults and replacement', () => {
   });
 });
 
+describe('min_unit > max_unit (issue 10 #18)', () => {
+  // Placement's schema checks each limit on its own (placement/schemas/inventory.py, minimum 1);
+  // nothing compares them, so such an inventory is stored and every claim on it is a 409
+  // "violate inventory constraints" (objects/allocation.py _check_capacity_exceeded).
+  it('is stored as Placement stores it, by each of PUT all, POST and PUT one; every claim on it is then 409 naming the class', () => {
+    const cloud = bare(8112);
+    const p = cloud.systemAdmin.placement;
+    const rp = provider(p, 'rp', { VCPU: { total: 8, min_unit: 5, max_unit: 4 } });
+    expect(p.getInventory(rp, 'VCPU')).toMatchObject({ min_unit: 5, max_unit: 4 });
+    expect(p.createInventory(rp, { resource_class: 'MEMORY_MB', total: 1024, min_unit: 512, max_unit: 256 })).toMatchObject({ min_unit: 512, max_unit: 256 });
+    expect(p.setInventory(rp, 'MEMORY_MB', { resource_provider_generation: generation(p, rp), total: 1024, min_unit: 300, max_unit: 200 })).toMatchObject({ min_unit: 300, max_unit: 200 });
+    for (const amount of [3, 4, 5, 6]) {
+      refused(cloud, () => p.putAllocations(uuid('c', amount), { allocations: { [rp]: { resources: { VCPU: amount } } }, project_id: 'p', user_id: 'u', consumer_generation: null }), {
+        status: 409,
+        code: 'placement.undefined_code',
+        message: `Unable to allocate inventory: Unable to create allocation for 'VCPU' on resource provider '${rp}'. The requested amount would violate inventory constraints.`,
+      });
+    }
+    // Placement offers no candidate for it either
+    expect(p.getAllocationCandidates({ resources: { VCPU: 4 } }).allocation_requests).toEqual([]);
+  });
+});
+
 describe('validation (400 naming the field, nothing changes)', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['reserved > total', { VCPU: { total: 4, reserved: 5 } }, 'body.inventories.VCPU.reserved'],
-    // NOTE: Placement 8.0.0 accepts min_unit > max_unit (no check anywhere; such an inventory can
-    // never be allocated); stacksim refuses it up front, as the brief asks.
-    ['min_unit > max_unit', { VCPU: { total: 8, min_unit: 5, max_unit: 4 } }, 'body.inventories.VCPU.min_unit'],
     ['unknown resource class', { CUSTOM_NOPE: { total: 4 } }, 'body.inventories.CUSTOM_NOPE'],
     ['lower-case class', { vcpu: { total: 4 } }, 'body.inventories.vcpu'],
     ['total 0', { VCPU: { total: 0 } }, 'body.inventories.VCPU.total'],

@@ -5,7 +5,8 @@
  * may read, and `placement:usages` also lets a project reader see its own project.
  */
 import { describe, it, expect } from 'vitest';
-import type { Cloud } from '../../../src/index.js';
+import { CloudError, createCloud, type Cloud, type CloudSnapshot } from '../../../src/index.js';
+import { PLACEMENT_POLICIES } from '../../../src/scheduler/index.js';
 import { PW, caught, claim, devstack, generation, provider, refused, uuid, type Placement } from './helpers.js';
 
 const C1 = uuid('c', 1);
@@ -18,6 +19,8 @@ interface World {
   rp: string;
   /** A provider with a VCPU inventory and nothing allocated. */
   spare: string;
+  /** Its generation (every call starts from the same snapshot, so it is this one). */
+  gen: number;
 }
 
 interface Callers {
@@ -46,7 +49,7 @@ function world(): World & Callers {
       demo: cloud.login({ username: 'demo', password: PW, project: 'demo' }).placement,
       reader: cloud.login({ username: 'auditor', password: PW, system: 'all' }).placement,
     };
-    built = { w: { cloud, sys, rp, spare }, callers, snapshot: cloud.snapshot() };
+    built = { w: { cloud, sys, rp, spare, gen: generation(sys, spare) }, callers, snapshot: cloud.snapshot() };
   }
   built.w.cloud.restore(built.snapshot);
   return { ...built.w, ...built.callers };
@@ -60,18 +63,18 @@ const operations: [string, string, 'read' | 'write', (p: Placement, w: World) =>
   ['updateResourceProvider', 'placement:resource_providers:update', 'write', (p, w) => p.updateResourceProvider(w.spare, { name: 'renamed' })],
   ['deleteResourceProvider', 'placement:resource_providers:delete', 'write', (p, w) => p.deleteResourceProvider(w.spare)],
   ['getInventories', 'placement:resource_providers:inventories:list', 'read', (p, w) => p.getInventories(w.rp)],
-  ['setInventories', 'placement:resource_providers:inventories:update', 'write', (p, w) => p.setInventories(w.spare, { resource_provider_generation: generation(w.sys, w.spare), inventories: { VCPU: { total: 8 } } })],
+  ['setInventories', 'placement:resource_providers:inventories:update', 'write', (p, w) => p.setInventories(w.spare, { resource_provider_generation: w.gen, inventories: { VCPU: { total: 8 } } })],
   ['getInventory', 'placement:resource_providers:inventories:show', 'read', (p, w) => p.getInventory(w.rp, 'VCPU')],
-  ['setInventory', 'placement:resource_providers:inventories:update', 'write', (p, w) => p.setInventory(w.spare, 'VCPU', { resource_provider_generation: generation(w.sys, w.spare), total: 16 })],
+  ['setInventory', 'placement:resource_providers:inventories:update', 'write', (p, w) => p.setInventory(w.spare, 'VCPU', { resource_provider_generation: w.gen, total: 16 })],
   ['createInventory', 'placement:resource_providers:inventories:create', 'write', (p, w) => p.createInventory(w.spare, { resource_class: 'DISK_GB', total: 10 })],
   ['deleteInventories', 'placement:resource_providers:inventories:delete', 'write', (p, w) => p.deleteInventories(w.spare)],
   ['deleteInventory', 'placement:resource_providers:inventories:delete', 'write', (p, w) => p.deleteInventory(w.spare, 'VCPU')],
   ['capacityOf', 'placement:resource_providers:inventories:show', 'read', (p, w) => p.capacityOf(w.rp, 'VCPU')],
   ['getProviderUsages', 'placement:resource_providers:usages', 'read', (p, w) => p.getProviderUsages(w.rp)],
   ['getProviderTraits', 'placement:resource_providers:traits:list', 'read', (p, w) => p.getProviderTraits(w.rp)],
-  ['setProviderTraits', 'placement:resource_providers:traits:update', 'write', (p, w) => p.setProviderTraits(w.spare, { resource_provider_generation: generation(w.sys, w.spare), traits: ['COMPUTE_NODE'] })],
+  ['setProviderTraits', 'placement:resource_providers:traits:update', 'write', (p, w) => p.setProviderTraits(w.spare, { resource_provider_generation: w.gen, traits: ['COMPUTE_NODE'] })],
   ['getProviderAggregates', 'placement:resource_providers:aggregates:list', 'read', (p, w) => p.getProviderAggregates(w.rp)],
-  ['setProviderAggregates', 'placement:resource_providers:aggregates:update', 'write', (p, w) => p.setProviderAggregates(w.spare, { resource_provider_generation: generation(w.sys, w.spare), aggregates: [uuid('a', 1)] })],
+  ['setProviderAggregates', 'placement:resource_providers:aggregates:update', 'write', (p, w) => p.setProviderAggregates(w.spare, { resource_provider_generation: w.gen, aggregates: [uuid('a', 1)] })],
   ['getProviderAllocations', 'placement:resource_providers:allocations:list', 'read', (p, w) => p.getProviderAllocations(w.rp)],
   ['getTrait', 'placement:traits:show', 'read', (p) => p.getTrait('COMPUTE_NODE')],
   ['deleteTrait', 'placement:traits:delete', 'write', (p) => p.deleteTrait('CUSTOM_POLICY_DELETE')],
@@ -124,6 +127,59 @@ describe('a system reader may read but not write', () => {
       const w = world();
       if (kind === 'read') expect(() => op(w.reader, w)).not.toThrow();
       else expect(refused(w.cloud, () => op(w.reader, w), { status: 403, code: 'core.policy.forbidden' }).details.rule).toBe(rule);
+    });
+  }
+});
+
+/** `snapshot` with one policy.yaml override more (the state's `[oslo_policy]` section), as a restart with that policy.yaml. */
+function withRule(snapshot: CloudSnapshot, rule: string, check = '!'): CloudSnapshot {
+  const policy = snapshot.meta.policy;
+  return Object.freeze({ ...snapshot, meta: Object.freeze({ ...snapshot.meta, policy: Object.freeze({ ...policy, rules: Object.freeze({ ...policy.rules, [rule]: check }) }) }) });
+}
+
+describe('a write is answered before its commit: a rule it consults that says no refuses it and nothing changes (issue 10 #7)', () => {
+  // Placement's write handlers enforce their own rule only and answer from what they wrote
+  // (handlers/inventory.py set_inventories, update_inventory, create_inventory; trait.py,
+  // aggregate.py): a read-back under the list/show rule after the commit gave a 403 with the state changed.
+  it('setInventories with placement:resource_providers:inventories:list set to "!" answers the inventories it wrote', () => {
+    const cloud = createCloud({ seed: 8620, preset: 'empty', identity: { password_hash_rounds: 1 }, policy: { rules: { 'placement:resource_providers:inventories:list': '!' } } });
+    const p = cloud.systemAdmin.placement;
+    const rp = p.createResourceProvider({ name: 'rp' }).uuid;
+    expect(p.setInventories(rp, { resource_provider_generation: 0, inventories: { VCPU: { total: 4 } } })).toEqual({ resource_provider_generation: 1, inventories: { VCPU: { total: 4, reserved: 0, min_unit: 1, max_unit: 2_147_483_647, step_size: 1, allocation_ratio: 1 } } });
+    expect(p.createInventory(rp, { resource_class: 'DISK_GB', total: 10 })).toMatchObject({ total: 10, resource_provider_generation: 2 });
+    expect(p.setProviderTraits(rp, { resource_provider_generation: 2, traits: ['COMPUTE_NODE'] })).toEqual({ resource_provider_generation: 3, traits: ['COMPUTE_NODE'] });
+    // the list itself stays refused, and a refusal changes nothing
+    const before = cloud.state;
+    expect(refused(cloud, () => p.getInventories(rp), { status: 403 }).details.rule).toBe('placement:resource_providers:inventories:list');
+    expect(cloud.state).toBe(before);
+  });
+
+  for (const [name, rule, , op] of operations.filter(([, , kind]) => kind === 'write')) {
+    it(`${name}: under every Placement rule set to "!" in turn, refused (403, state the same object) or done; refused for ${rule}`, () => {
+      const w = world();
+      const base = w.cloud.snapshot();
+      const refusedBy: string[] = [];
+      for (const { name: overridden } of PLACEMENT_POLICIES) {
+        w.cloud.restore(withRule(base, overridden));
+        const before = w.cloud.state;
+        let error: unknown;
+        try {
+          op(w.sys, w);
+        } catch (e) {
+          error = e;
+        }
+        if (error === undefined) {
+          expect(w.cloud.state, `${name} under ${overridden}: a call that answered committed`).not.toBe(before);
+          continue;
+        }
+        expect(error, `${name} under ${overridden}`).toBeInstanceOf(CloudError);
+        expect((error as CloudError).status, `${name} under ${overridden}: ${(error as Error).message}`).toBe(403);
+        expect(w.cloud.state, `${name} refused under ${overridden} changed the state`).toBe(before);
+        refusedBy.push(overridden);
+      }
+      expect(refusedBy).toContain(rule);
+      // what it consults: its own rule and the base rules that rule is made of, nothing else
+      expect(refusedBy.filter((r) => r.startsWith('placement:'))).toEqual([rule]);
     });
   }
 });

@@ -236,30 +236,35 @@ function apply(r: Real, hosts: readonly { name: string; uuid: string }[], curren
   }
 }
 
-/** Why the model expects a set of consumer replacements to be refused ([] = accepted). */
+/**
+ * Why the model expects a set of consumer replacements to be refused ([] = accepted): the one
+ * reason Placement gives (objects/allocation.py _check_capacity_exceeded), after freeing what the
+ * consumers hold: a provider with no inventory of any class asked anywhere; then each allocation
+ * in request order, its inventory, its limits, then capacity counting what the request asked of
+ * that class on that provider so far (issue 10 #18).
+ */
 function violations(m: Model, requests: { consumer: string; allocs: Map<string, Map<RC, number>> }[]): ('invalid' | 'constraint' | 'capacity')[] {
-  const out: ('invalid' | 'constraint' | 'capacity')[] = [];
   const freed = new Map<string, number>();
-  const wanted = new Map<string, number>();
   for (const req of requests) {
     for (const [rp, classes] of m.consumers.get(req.consumer)?.allocs ?? []) for (const [rc, n] of classes) freed.set(`${rp}|${rc}`, (freed.get(`${rp}|${rc}`) ?? 0) + n);
   }
+  const asked = new Set<RC>();
+  for (const req of requests) for (const classes of req.allocs.values()) for (const rc of classes.keys()) asked.add(rc);
+  for (const req of requests) for (const rp of req.allocs.keys()) if (![...asked].some((rc) => m.inv.get(rp)?.has(rc))) return ['invalid'];
+  const asking = new Map<string, number>();
   for (const req of requests) {
     for (const [rp, classes] of req.allocs) {
       for (const [rc, n] of classes) {
         const inv = m.inv.get(rp)?.get(rc);
-        if (!inv) out.push('invalid');
-        else if (n < inv.min_unit || n > inv.max_unit || n % inv.step_size !== 0) out.push('constraint');
-        wanted.set(`${rp}|${rc}`, (wanted.get(`${rp}|${rc}`) ?? 0) + n);
+        if (!inv) return ['invalid'];
+        if (n < inv.min_unit || n > inv.max_unit || n % inv.step_size !== 0) return ['constraint'];
+        const k = `${rp}|${rc}`;
+        asking.set(k, (asking.get(k) ?? 0) + n);
+        if (usage(m, rp, rc) - (freed.get(k) ?? 0) + (asking.get(k) as number) > cap(inv)) return ['capacity'];
       }
     }
   }
-  for (const [k, n] of wanted) {
-    const [rp, rc] = k.split('|') as [string, RC];
-    const inv = m.inv.get(rp)?.get(rc);
-    if (inv && usage(m, rp, rc) - (freed.get(k) ?? 0) + n > cap(inv)) out.push('capacity');
-  }
-  return out;
+  return [];
 }
 
 const MESSAGES = { invalid: 'invalid', constraint: 'violate inventory constraints', capacity: 'exceed the capacity' } as const;
