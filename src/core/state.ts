@@ -7,8 +7,8 @@ import type { Table } from './table.js';
 import type { QuotaState } from './quota.js';
 import type { BlobRow } from './blobs.js';
 
-/** Version of the state layout (5: revocation events indexed by the value they name, the token flush timer). `createCloud({ state })` refuses any other. */
-export const SCHEMA_VERSION = 5;
+/** Version of the state layout (6: Swift's out-of-place index and replication scan flag; 5: revocation events indexed by the value they name, the token flush timer). `createCloud({ state })` refuses any other. */
+export const SCHEMA_VERSION = 6;
 
 /** How asynchronous work advances: at once inside each call, or only when the clock moves. */
 export type Progression = 'immediate' | 'clock';

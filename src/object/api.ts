@@ -7,7 +7,7 @@
 import { Conflict, InvalidInput, blobBytes, check, isoAt, type CloudState, type Tx } from '../core/index.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { RequestPipeline, ValidToken } from '../identity/index.js';
-import { authorize, cleanAcl, type Need, type SwiftIdentity } from './acl.js';
+import { authorize, cleanAcl, projectDomainToRecord, type AccountDomain, type Need, type SwiftIdentity } from './acl.js';
 import { ContainerNotFound, EntityTooLarge, ObjectNotFound, PreconditionFailed, RangeNotSatisfiable, UnprocessableEntity } from './errors.js';
 import {
   CONSTRAINTS,
@@ -15,7 +15,9 @@ import {
   checkHeaders,
   checkMetadataLimits,
   checkObjectName,
+  checkText,
   integerHeader,
+  utf8Length,
   mergeMetadata,
   metadataHeaders,
   metadataOf,
@@ -141,14 +143,26 @@ export class ObjectApi {
   /** keystoneauth's view of the caller: user, project and role names. */
   private identity(v: ValidToken | null): SwiftIdentity | null {
     if (v === null) return null;
-    return { user_id: v.user.id, user_name: v.user.name, project_id: v.project?.id ?? null, project_name: v.project?.name ?? null, roles: v.roles.map((r) => r.name) };
+    return {
+      user_id: v.user.id,
+      user_name: v.user.name,
+      user_domain_id: v.user.domain_id,
+      project_id: v.project?.id ?? null,
+      project_name: v.project?.name ?? null,
+      project_domain_id: v.project?.domain_id ?? null,
+      roles: v.roles.map((r) => r.name),
+    };
   }
 
   private accountOf(s: S, who: SwiftIdentity | null, option: AccountOption | undefined): string {
     const o = check.record(option ?? {}, 'options');
     check.onlyKeys(o, ['account'], 'options');
     if (o.account !== undefined) {
-      const a = check.text(o.account, 'options.account', CONSTRAINTS.max_account_name_length);
+      if (typeof o.account !== 'string') throw new InvalidInput('options.account', `expected 'AUTH_<project_id>', got ${o.account === null ? 'null' : typeof o.account}.`);
+      const a = o.account;
+      // the proxy's length check counts UTF-8 bytes (`Account name length of … longer than 256`)
+      const bytes = utf8Length(a);
+      if (bytes > CONSTRAINTS.max_account_name_length) throw new InvalidInput('options.account', `Account name length of ${bytes} longer than ${CONSTRAINTS.max_account_name_length} (bytes in UTF-8).`);
       if (!a.startsWith('AUTH_') || a.length === 5) throw new InvalidInput('options.account', `expected 'AUTH_<project_id>', got '${a}'.`);
       return a;
     }
@@ -157,7 +171,16 @@ export class ObjectApi {
   }
 
   private auth(s: S, who: SwiftIdentity | null, account: string, need: Need): { owner: boolean } {
-    return authorize(who, account, need, s.object.config);
+    return authorize(who, account, need, s.object.config, accountDomain(s, account));
+  }
+
+  /**
+   * A write that may create the account (`POST` to it, `PUT` of a container) records the project
+   * domain on it as keystoneauth's `_set_project_domain_id` does (after the write's own quorum).
+   */
+  private recordDomain(tx: Tx, who: SwiftIdentity | null, account: string, before: AccountDomain): void {
+    const domain = projectDomainToRecord(who, account, before);
+    if (domain !== undefined) servers.setAccountDomain(tx, account, domain);
   }
 
   private read<R>(fn: (s: S, who: SwiftIdentity | null) => R): R {
@@ -193,16 +216,22 @@ export class ObjectApi {
     });
   }
 
-  /** `POST /v1/{account}`: sets (or with an empty value / `X-Remove-Account-Meta-*`, removes) `X-Account-Meta-*`. */
+  /**
+   * `POST /v1/{account}`: sets (or with an empty value / `X-Remove-Account-Meta-*`, removes)
+   * `X-Account-Meta-*`. A write to the account ring: fewer of its nodes answering than the quorum
+   * is a 503 and nothing changes.
+   */
   postAccount(headers: Headers, options?: AccountOption): void {
     this.write('account.post', (tx, s, who) => {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      const row = servers.ensureAccount(tx, account);
-      const metadata = mergeMetadata(row.metadata, metadataOf(h, 'account'));
+      const before = accountDomain(s, account);
+      const metadata = mergeMetadata(servers.findAccount(s, account)?.metadata ?? {}, metadataOf(h, 'account'));
       checkMetadataLimits(metadata, 'account');
+      // a write to the account ring: its quorum or 503 (setAccountMetadata asks for it)
       servers.setAccountMetadata(tx, account, metadata);
+      this.recordDomain(tx, who, account, before);
     });
   }
 
@@ -212,7 +241,9 @@ export class ObjectApi {
    * `PUT /v1/{account}/{container}`: creates it (201, `created: true`) or updates its metadata
    * (202). Headers: `X-Storage-Policy` (only at creation; another policy later is 409),
    * `X-Container-Read` / `X-Container-Write`, `X-Versions-Location` / `X-History-Location`,
-   * `X-Container-Meta-*` (quotas: `X-Container-Meta-Quota-Bytes` / `-Quota-Count`).
+   * `X-Container-Meta-*` (quotas: `X-Container-Meta-Quota-Bytes` / `-Quota-Count`). A write to the
+   * container ring (and to the account ring for a new account): below its quorum, 503 and nothing
+   * changes.
    */
   putContainer(container: string, headers?: Headers, options?: AccountOption): { readonly created: boolean } {
     return this.write('container.put', (tx, s, who) => {
@@ -220,11 +251,15 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      servers.ensureAccount(tx, account);
+      const before = accountDomain(s, account);
       const existing = servers.findContainer(s, account, name);
       const policy = policyFromHeaders(s, h, existing);
       const row = containerFromHeaders(s, h, existing ?? blankContainer(account, name, policy, tx.now()), account);
+      // the account is created first if it is new (account_autocreate: the account ring's quorum)
+      servers.ensureAccount(tx, account);
+      // a write to the container ring, new container or not: its quorum or 503
       servers.putContainerRow(tx, { ...row, put_timestamp: tx.now() });
+      this.recordDomain(tx, who, account, before);
       return Object.freeze({ created: existing === undefined });
     });
   }
@@ -261,16 +296,23 @@ export class ObjectApi {
     });
   }
 
-  /** `POST /v1/{account}/{container}`: metadata, ACLs, versioning, quotas (not the policy). */
+  /**
+   * `POST /v1/{account}/{container}`: metadata, ACLs, versioning, quotas (not the policy). As
+   * Swift's proxy: the request's headers are checked (400), then it goes to the container's nodes
+   * — fewer answering than the quorum is a 503 — and they answer 404 for a missing container.
+   */
   postContainer(container: string, headers: Headers, options?: AccountOption): void {
     this.write('container.post', (tx, s, who) => {
       const name = checkContainerName(container);
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       this.auth(s, who, account, { kind: 'owner' });
-      const row = servers.getContainer(s, account, name);
-      if (h.has('x-storage-policy')) policyFromHeaders(s, h, row);
-      servers.putContainerRow(tx, { ...containerFromHeaders(s, h, row, account), put_timestamp: tx.now() });
+      const existing = servers.findContainer(s, account, name);
+      const row = containerFromHeaders(s, h, existing ?? blankContainer(account, name, servers.defaultPolicy(s), tx.now()), account);
+      servers.containerQuorum(s, account, name);
+      if (!existing) throw new ContainerNotFound(account, name);
+      if (h.has('x-storage-policy')) policyFromHeaders(s, h, existing);
+      servers.putContainerRow(tx, { ...row, put_timestamp: tx.now() });
     });
   }
 
@@ -343,7 +385,9 @@ export class ObjectApi {
     const s = tx.draft as S;
     if (bytes.length > CONSTRAINTS.max_file_size) throw new EntityTooLarge('object.too_large', 'Your request is too large.', { bytes: bytes.length, max_file_size: CONSTRAINTS.max_file_size });
     const live = servers.findLiveObject(s, container.account, container.name, object);
-    if (h.get('if-none-match') === '*' && live) throw new PreconditionFailed(`Object '${object}' exists (If-None-Match: *).`, { object });
+    // the object servers the write reaches answer 412 when they hold the object: one with no copy
+    // left, or none that answers, is not found there (a GET would not find it either)
+    if (h.get('if-none-match') === '*' && live && servers.copyAnswers(s, live)) throw new PreconditionFailed(`Object '${object}' exists (If-None-Match: *).`, { object });
     const md5 = servers.etagOf(bytes);
     const sent = h.get('etag');
     if (sent !== undefined && slo === null && sent.replace(/"/g, '').toLowerCase() !== md5) throw new UnprocessableEntity(sent, md5);
@@ -376,13 +420,19 @@ export class ObjectApi {
     return servers.getObject(s, account, container, object);
   }
 
-  /** `HEAD /v1/{account}/{container}/{object}`. */
+  /**
+   * `HEAD /v1/{account}/{container}/{object}`: read from the copies as a GET is (the proxy's
+   * `GETorHEAD_base`): 404 when no copy is left, 503 when none answers. A static large object's
+   * HEAD reads its manifest only, not its segments.
+   */
   headObject(container: string, object: string, options?: AccountOption): ObjectInfo {
     return this.read((s, who) => {
       const c = checkContainerName(container);
       const o = checkObjectName(object);
       const account = this.accountOf(s, who, options);
-      return objectInfo(s, this.readable(s, who, account, c, o));
+      const row = this.readable(s, who, account, c, o);
+      servers.checkCopies(s, row);
+      return objectInfo(s, row);
     });
   }
 
@@ -396,10 +446,12 @@ export class ObjectApi {
       const c = checkContainerName(container);
       const o = checkObjectName(object);
       const h = checkHeaders(headers);
-      const { multipart_manifest, ...rest } = (options ?? {}) as AccountOption & { multipart_manifest?: unknown };
+      const { multipart_manifest, ...rest } = (options === undefined ? {} : check.record(options, 'options')) as AccountOption & { multipart_manifest?: unknown };
       if (multipart_manifest !== undefined && multipart_manifest !== 'get') throw new InvalidInput('options.multipart_manifest', "only 'get' is accepted.");
       const account = this.accountOf(s, who, rest);
       const row = this.readable(s, who, account, c, o);
+      // the object itself (a large object's manifest too) is read from a copy that answers
+      servers.checkCopies(s, row);
       const whole =
         row.manifest !== null && multipart_manifest === undefined
           ? readLargeObject(s, row, (acct, cont, name) => this.readable(s, who, acct, cont, name))
@@ -417,6 +469,8 @@ export class ObjectApi {
   /**
    * `POST /v1/{account}/{container}/{object}`: replaces the object's user metadata (Swift's
    * fast-post: metadata not sent is removed), `Content-Type`, `X-Delete-At` / `X-Delete-After`.
+   * A write: 503 when fewer of the object's nodes answer than the quorum (as a PUT would be),
+   * then 404 / 503 exactly as a GET of the object answers.
    */
   postObject(container: string, object: string, headers: Headers, options?: AccountOption): void {
     this.write('object.post', (tx, s, who) => {
@@ -426,23 +480,30 @@ export class ObjectApi {
       const account = this.accountOf(s, who, options);
       const cont = servers.findContainer(s, account, c);
       this.auth(s, who, account, { kind: 'acl', acl: cont?.write_acl ?? '', object: true });
-      const row = servers.getObject(s, account, c, o);
+      if (!cont) throw new ObjectNotFound(account, c, o, 'no such container');
       const metadata = mergeMetadata({}, metadataOf(h, 'object'));
       checkMetadataLimits(metadata, 'object');
-      servers.updateObjectRow(tx, row, { metadata, delete_at: h.has('x-remove-delete-at') ? null : (deleteAtOf(s, h) ?? row.delete_at), content_type: h.get('content-type') ?? row.content_type });
+      const deleteAt = deleteAtOf(s, h);
+      // a write to the object's nodes: its quorum (503), then what they hold: 404 when it is
+      // missing, expired or lost, 503 when no copy answers — as GET and HEAD find it
+      servers.objectQuorum(s, cont, o);
+      const row = servers.getObject(s, account, c, o);
+      servers.updateObjectRow(tx, row, { metadata, delete_at: h.has('x-remove-delete-at') ? null : (deleteAt ?? row.delete_at), content_type: h.get('content-type') ?? row.content_type });
     });
   }
 
   /**
    * `DELETE /v1/{account}/{container}/{object}` (a quorum of its devices must answer). In a
    * container with `X-Versions-Location`, the latest archived version comes back.
-   * `multipart_manifest: 'delete'` deletes a static large object's segments too.
+   * `multipart_manifest: 'delete'` deletes a static large object's segments too: the manifest is
+   * read as a GET would (404 / 503), and each segment needs the write ACL of its container (403
+   * for any, and nothing is deleted).
    */
   deleteObject(container: string, object: string, options?: AccountOption & { readonly multipart_manifest?: 'delete' }): void {
     this.write('object.delete', (tx, s, who) => {
       const c = checkContainerName(container);
       const o = checkObjectName(object);
-      const { multipart_manifest, ...rest } = (options ?? {}) as AccountOption & { multipart_manifest?: unknown };
+      const { multipart_manifest, ...rest } = (options === undefined ? {} : check.record(options, 'options')) as AccountOption & { multipart_manifest?: unknown };
       if (multipart_manifest !== undefined && multipart_manifest !== 'delete') throw new InvalidInput('options.multipart_manifest', "only 'delete' is accepted.");
       const account = this.accountOf(s, who, rest);
       const cont = servers.findContainer(s, account, c);
@@ -456,8 +517,12 @@ export class ObjectApi {
       }
       if (!live) throw new ObjectNotFound(account, c, o);
       if (multipart_manifest === 'delete' && live.manifest !== null) {
+        // the SLO middleware GETs the manifest first (404 / 503 as a GET answers), then deletes
+        // each segment as the caller: each needs its own container's write ACL (all or nothing here)
+        servers.checkCopies(s, live);
         for (const seg of live.manifest) {
           const [segContainer = '', ...segName] = seg.path.split('/');
+          this.auth(s, who, account, { kind: 'acl', acl: servers.findContainer(s, account, segContainer)?.write_acl ?? '', object: true });
           const segRow = servers.findObject(s, account, segContainer, segName.join('/'));
           if (segRow) servers.deleteObjectRow(tx, segRow);
         }
@@ -475,7 +540,7 @@ export class ObjectApi {
     return this.write('object.copy', (tx, s, who) => {
       const c = checkContainerName(container);
       const o = checkObjectName(object);
-      const dest = check.text(destination, 'destination', 2048).replace(/^\//, '');
+      const dest = checkText(destination, 'destination', CONSTRAINTS.max_header_size).replace(/^\//, '');
       const slash = dest.indexOf('/');
       if (slash <= 0 || slash === dest.length - 1) throw new InvalidInput('destination', `expected '<container>/<object>', got '${destination}'.`);
       const destContainer = checkContainerName(dest.slice(0, slash), 'destination');
@@ -483,6 +548,7 @@ export class ObjectApi {
       const h = checkHeaders(headers);
       const account = this.accountOf(s, who, options);
       const source = this.readable(s, who, account, c, o);
+      servers.checkCopies(s, source);
       const bytes = source.manifest !== null ? readLargeObject(s, source, (acct, cont, name) => this.readable(s, who, acct, cont, name)) : servers.readObjectData(s, source);
       const target = this.writableContainer(s, who, account, destContainer);
       const fresh = (h.get('x-fresh-metadata') ?? '').toLowerCase() === 'true';
@@ -495,6 +561,12 @@ export class ObjectApi {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** What keystoneauth learns of an account (`get_account_info`): whether it exists and its recorded project domain. */
+function accountDomain(s: S, account: string): AccountDomain {
+  const row = servers.findAccount(s, account);
+  return { exists: row !== undefined, project_domain_id: row?.project_domain_id };
+}
 
 function blankContainer(account: string, name: string, policy: number, now: number): ContainerRow {
   return { account, name, storage_policy_index: policy, read_acl: '', write_acl: '', versions_location: null, versions_mode: null, metadata: {}, object_count: 0, bytes_used: 0, created_at: now, put_timestamp: now };

@@ -61,10 +61,11 @@ export function checkObjectOptions(value: unknown, devstack: boolean, devstackRi
   const base = devstackRings ? DEVSTACK_RING : INSTALL_GUIDE_RING;
   const r = o.ring === undefined ? {} : check.record(o.ring, `${field}.ring`);
   check.onlyKeys(r, ['part_power', 'replicas', 'min_part_hours'], `${field}.ring`);
+  // `+ 0`: −0 is 0 (JSON has no −0)
   const ring: RingShape = {
-    part_power: check.optional(r.part_power, `${field}.ring.part_power`, (v, f) => check.integer(v, f, 0, 24), base.part_power),
+    part_power: check.optional(r.part_power, `${field}.ring.part_power`, (v, f) => check.integer(v, f, 0, 24) + 0, base.part_power),
     replicas: check.optional(r.replicas, `${field}.ring.replicas`, (v, f) => check.integer(v, f, 1, 64), base.replicas),
-    min_part_hours: check.optional(r.min_part_hours, `${field}.ring.min_part_hours`, (v, f) => check.integer(v, f, 0, 255), base.min_part_hours),
+    min_part_hours: check.optional(r.min_part_hours, `${field}.ring.min_part_hours`, (v, f) => check.integer(v, f, 0, 255) + 0, base.min_part_hours),
   };
   return {
     ring,
@@ -80,5 +81,5 @@ export function checkObjectOptions(value: unknown, devstack: boolean, devstackRi
 
 /** The object slice of a new cloud (rings are made by `buildRings` once the hosts exist). */
 export function initialObjectState(config: ObjectConfig): ObjectState {
-  return { config, rings: {}, accounts: emptyTable(), containers: emptyTable(), objects: emptyTable(), usage: emptyTable(), failed: emptyTable(), replication_due: null };
+  return { config, rings: {}, accounts: emptyTable(), containers: emptyTable(), objects: emptyTable(), usage: emptyTable(), failed: emptyTable(), replication_due: null, out_of_place: emptyTable(), replication_scan: false };
 }

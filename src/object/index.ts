@@ -17,8 +17,9 @@ export { LISTING_LIMIT, type ListingQuery, type ListingEntry } from './listing.j
 export { CONSTRAINTS, type Headers } from './headers.js';
 export { ACCOUNT_RING, CONTAINER_RING, objectRing, SERVER_PORTS, INSTALL_GUIDE_RING, DEVSTACK_RING, type RingShape } from './rings.js';
 export { AccountNotFound, ContainerNotFound, ObjectNotFound, ContainerNotEmpty, ServiceUnavailable, EntityTooLarge, RangeNotSatisfiable, PreconditionFailed, UnprocessableEntity } from './errors.js';
-export { quorumSize, type ReplicationReport } from './servers.js';
-export type { ObjectState, ObjectConfig, StoragePolicy, AccountRow, ContainerRow, ObjectRow, ObjectCopy, Metadata } from './types.js';
+export { quorumSize } from './servers.js';
+export type { ReplicationReport } from './replicator.js';
+export type { ObjectState, ObjectConfig, StoragePolicy, AccountRow, ContainerRow, ObjectRow, ObjectCopy, Metadata, OutOfPlaceRow } from './types.js';
 import * as servers from './servers.js';
 
 /**

@@ -9,6 +9,7 @@
  */
 import { check, tableEntries, tablePrefix, type Table } from '../core/index.js';
 import { PreconditionFailed } from './errors.js';
+import { CONSTRAINTS, checkText } from './headers.js';
 
 /** The query of a `GET` on a container (or an account): Swift's parameters. */
 export interface ListingQuery {
@@ -40,7 +41,8 @@ interface Checked {
 export function checkListingQuery(query: unknown, field = 'query'): Checked {
   const q = query === undefined ? {} : check.record(query, field);
   check.onlyKeys(q, ['prefix', 'delimiter', 'marker', 'end_marker', 'limit', 'reverse'], field);
-  const text = (k: string): string => check.optional(q[k], `${field}.${k}`, (v, f) => (v === '' ? '' : check.text(v, f, 1024)), '');
+  // 1 024 UTF-8 bytes: an object name's limit (Swift has none of its own; the request line bounds it)
+  const text = (k: string): string => check.optional(q[k], `${field}.${k}`, (v, f) => checkText(v, f, CONSTRAINTS.max_object_name_length), '');
   const limit = check.optional(q.limit, `${field}.limit`, (v, f) => check.integer(v, f, 0), LISTING_LIMIT);
   if (limit > LISTING_LIMIT) throw new PreconditionFailed(`Maximum limit is ${LISTING_LIMIT}.`, { limit });
   const delimiter = text('delimiter');

@@ -15,10 +15,13 @@ import {
   removeDevice,
   setDeviceWeight,
   setOverload,
+  setReplicas,
   type RingBuilderData,
   type RingDeviceInput,
 } from './ring/index.js';
 import * as servers from './servers.js';
+import * as replicator from './replicator.js';
+import { checkText } from './headers.js';
 
 /** A ring as `swift-ring-builder <ring>.builder` prints it. */
 export interface RingSummary {
@@ -29,7 +32,9 @@ export interface RingSummary {
   readonly overload: number;
   /** Whether it was rebalanced at least once (a proxy can use it). */
   readonly built: boolean;
+  /** `get_balance` (0 when no device has weight). */
   readonly balance: number;
+  /** `get_required_overload` (0 when fewer devices have weight than the ring has replicas). */
   readonly required_overload: number;
   readonly dispersion: number;
   readonly devices: readonly { readonly id: number; readonly region: number; readonly zone: number; readonly ip: string; readonly port: number; readonly device: string; readonly weight: number; readonly parts: number }[];
@@ -55,14 +60,81 @@ export interface DiskUsage {
   readonly failed: boolean;
 }
 
-/** 409: a storage host still holds object copies. */
+const copiesText = (n: number): string => `${n} object cop${n === 1 ? 'y' : 'ies'}`;
+
+/** 409: a storage host (or the disks a hardware change would take from it) still holds object copies. */
 class HostHoldsData extends Conflict {
   /** Stable across minification (bundlers rename classes). */
   override readonly name: string = 'HostHoldsData';
-  constructor(host: string, objects: number) {
-    super('object.host.holds_data', `Host '${host}' holds ${objects} object cop${objects === 1 ? 'y' : 'ies'}: remove its devices from the rings, rebalance and replicate first.`, { host, objects });
+  constructor(host: string, objects: number, change?: { readonly disks: readonly string[]; readonly what: string }) {
+    super(
+      'object.host.holds_data',
+      change === undefined
+        ? `Host '${host}' holds ${copiesText(objects)}: remove its devices from the rings, rebalance and replicate first.`
+        : `Cannot ${change.what}: disk(s) ${change.disks.join(', ')} of host '${host}' hold ${copiesText(objects)}. Remove their devices from the rings (cloud.object.removeDevice), rebalance, and let the replicator move the copies off (cloud.object.replicate) first.`,
+      { host, objects, ...(change === undefined ? {} : { disks: [...change.disks] }) },
+    );
   }
 }
+
+/** 409: a hardware change would take away a disk that is still a device of a ring. */
+class DeviceInRing extends Conflict {
+  /** Stable across minification (bundlers rename classes). */
+  override readonly name: string = 'DeviceInRing';
+  constructor(host: string, what: string, devices: readonly { readonly ring: string; readonly id: number; readonly disk: string }[]) {
+    super(
+      'object.device.in_ring',
+      `Cannot ${what}: ${devices.map((d) => `${d.disk} is device d${d.id} of ring '${d.ring}'`).join('; ')}. Remove those devices from the rings (cloud.object.removeDevice) and rebalance first.`,
+      { host, devices: devices.map((d) => ({ ...d })) },
+    );
+  }
+}
+
+/** The disks of `host` that serve as Swift devices: every disk of a storage host (the rings decide which are devices). */
+const storageDisks = (host: Host): readonly string[] => (host.roles.includes('storage') ? host.disks.map((d) => d.name) : []);
+
+/**
+ * `hardware.host.updated`: a change may not take a disk from under Swift. A disk that leaves the
+ * host (removed or renamed), or every disk when the host loses the storage role, must hold no
+ * object copy (409 `object.host.holds_data`) and be no ring's device (409
+ * `object.device.in_ring`): the data would stay readable from a disk that no longer exists and
+ * the ring would keep placing partitions on it. A disk that newly serves (the storage role
+ * gained, a disk added) becomes a device of every ring, as a new host's disks do; nothing moves
+ * until the next rebalance.
+ *
+ * Not refused: a rack or availability-zone move (the devices keep the zone they were added
+ * with: Swift's `set_info` cannot change a device's zone either), NIC changes (a device's address
+ * is its host's name here, not an interface's address), a disk's size (its weight stays what the
+ * ring says).
+ */
+function checkHostUpdate(tx: Tx, before: Host, after: Host): void {
+  const s = tx.draft as CloudState;
+  const dropsRole = before.roles.includes('storage') && !after.roles.includes('storage');
+  const gone = before.disks.map((d) => d.name).filter((d) => dropsRole || !after.disks.some((a) => a.name === d));
+  if (gone.length > 0) {
+    const what = dropsRole ? `take the storage role from host '${before.name}'` : `remove disk(s) ${gone.join(', ')} from host '${before.name}'`;
+    const holding = gone.filter((d) => (getRow(s.object.usage, diskKey(before.name, d))?.objects ?? 0) > 0);
+    if (holding.length > 0) {
+      const objects = holding.reduce((n, d) => n + (getRow(s.object.usage, diskKey(before.name, d))?.objects ?? 0), 0);
+      throw new HostHoldsData(before.name, objects, { disks: holding, what });
+    }
+    const inRings: { ring: string; id: number; disk: string }[] = [];
+    for (const name of ringNames(s)) {
+      const b = s.object.rings[name];
+      if (b === undefined) continue;
+      for (const d of plain(b).devs) if (d !== null && d.ip === before.name && gone.includes(d.device)) inRings.push({ ring: name, id: d.id, disk: d.device });
+    }
+    if (inRings.length > 0) throw new DeviceInRing(before.name, what, inRings);
+    // a failed disk that leaves the host is no longer on record
+    for (const d of gone) if (!after.disks.some((a) => a.name === d)) deleteRow(tx.draft.object.failed, diskKey(before.name, d));
+  }
+  const served = storageDisks(before);
+  const fresh = storageDisks(after).filter((d) => !served.includes(d));
+  if (fresh.length > 0) addHostDevices(tx, after, fresh);
+}
+
+/** Whether at least `n` devices have weight (what balance and the replica plan need). */
+const placeable = (b: RingBuilderData, n: number): boolean => b.devs.filter((d) => d !== null && d.weight > 0).length >= n;
 
 /** The operator's Swift. */
 export class ObjectOperatorApi {
@@ -95,8 +167,10 @@ export class ObjectOperatorApi {
         min_part_hours: b.min_part_hours,
         overload: b.overload,
         built,
-        balance: built ? getBalance(b) : 0,
-        required_overload: built ? getRequiredOverload(b) : 0,
+        // as the CLI's listing: 0 where the figure cannot be computed (no weight, or fewer weighted
+        // devices than replicas after a `set_weight` / `remove` / `set_replicas`), never a refusal
+        balance: built && placeable(b, 1) ? getBalance(b) : 0,
+        required_overload: built && placeable(b, b.replicas) ? getRequiredOverload(b) : 0,
         dispersion: b.dispersion,
         devices: Object.freeze(b.devs.filter((d) => d !== null).map((d) => Object.freeze({ id: d.id, region: d.region, zone: d.zone, ip: d.ip, port: d.port, device: d.device, weight: d.weight, parts: d.parts }))),
       });
@@ -146,6 +220,18 @@ export class ObjectOperatorApi {
   }
 
   /**
+   * `swift-ring-builder <ring>.builder set_replicas <n>` (a whole number here): takes effect at
+   * the next {@link rebalance}, after which the replicator adds or removes copies.
+   */
+  setReplicas(ring: string, replicas: number): void {
+    this.kernel.transact('object.ring.set_replicas', (tx) => {
+      const s = tx.draft as CloudState;
+      const name = this.ringName(s, ring);
+      this.setBuilder(tx, name, setReplicas(this.builder(s, name), replicas));
+    });
+  }
+
+  /**
    * `swift-ring-builder <ring>.builder rebalance` (every ring without a name), seeded from the
    * cloud's generator, at virtual time now (`min_part_hours` counts in it). Data moves to the new
    * primaries at the next replication pass (scheduled, or {@link replicate}).
@@ -156,7 +242,9 @@ export class ObjectOperatorApi {
       const names = ring === undefined ? ringNames(s) : [this.ringName(s, ring)];
       const out: Record<string, { parts_moved: number; balance: number; dispersion: number }> = {};
       for (const name of names) out[name] = rebalanceRing(tx, name);
-      servers.requestReplication(tx);
+      // the object rings' primaries moved: the next pass walks every object (the account and
+      // container rings place rows, not copies)
+      replicator.ringsChanged(tx, names.filter((n) => n !== ACCOUNT_RING && n !== CONTAINER_RING).reduce((sum, n) => sum + (out[n]?.parts_moved ?? 0), 0));
       return Object.freeze(out);
     });
   }
@@ -168,9 +256,9 @@ export class ObjectOperatorApi {
    */
   getNodes(account: string, container?: string, object?: string): { readonly ring: string; readonly partition: number; readonly primaries: readonly NodeView[]; readonly handoffs: readonly NodeView[] } {
     const s = this.kernel.view();
-    const a = check.text(account, 'account', 256);
-    const c = container === undefined ? undefined : check.text(container, 'container', 256);
-    const o = object === undefined ? undefined : check.text(object, 'object', 1024);
+    const a = checkText(account, 'account', 256);
+    const c = container === undefined ? undefined : checkText(container, 'container', 256);
+    const o = object === undefined ? undefined : checkText(object, 'object', 1024);
     if (o !== undefined && c === undefined) throw new InvalidInput('container', 'an object path needs its container.');
     const name = o !== undefined ? objectRing(servers.findContainer(s, a, c as string)?.storage_policy_index ?? servers.defaultPolicy(s)) : c !== undefined ? CONTAINER_RING : ACCOUNT_RING;
     const ring = ringOf(s, name);
@@ -188,7 +276,7 @@ export class ObjectOperatorApi {
   /** Where an object's copies are now (host, disk, ring device), with whether each answers. */
   locate(account: string, container: string, object: string): readonly (NodeView & { readonly primary: boolean })[] {
     const s = this.kernel.view();
-    const row = servers.getObject(s, check.text(account, 'account', 256), check.text(container, 'container', 256), check.text(object, 'object', 1024));
+    const row = servers.getObject(s, checkText(account, 'account', 256), checkText(container, 'container', 256), checkText(object, 'object', 1024));
     const { ring: ringName, primaries: nodes } = this.getNodes(account, container, object);
     const ring = ringOf(s, ringName);
     return Object.freeze(
@@ -218,7 +306,7 @@ export class ObjectOperatorApi {
   failDisk(host: string, disk: string): number {
     return this.kernel.transact('object.disk.fail', (tx) => {
       const h = this.disk(tx.draft as CloudState, host, disk);
-      const lost = servers.failDisk(tx, h.name, disk);
+      const lost = replicator.failDisk(tx, h.name, disk);
       tx.trace('swift-object-server', `disk ${h.name}/${disk} failed: ${lost} object cop${lost === 1 ? 'y' : 'ies'} lost`);
       return lost;
     });
@@ -228,7 +316,7 @@ export class ObjectOperatorApi {
   replaceDisk(host: string, disk: string): void {
     this.kernel.transact('object.disk.replace', (tx) => {
       const h = this.disk(tx.draft as CloudState, host, disk);
-      if (!servers.replaceDisk(tx, h.name, disk)) throw new InvalidInput('disk', `disk '${disk}' of '${h.name}' has not failed.`);
+      if (!replicator.replaceDisk(tx, h.name, disk)) throw new InvalidInput('disk', `disk '${disk}' of '${h.name}' has not failed.`);
     });
   }
 
@@ -241,18 +329,30 @@ export class ObjectOperatorApi {
     return h;
   }
 
-  /** One pass of the object-replicator now (it also runs by itself 30 s after something left copies out of place). */
-  replicate(): servers.ReplicationReport {
-    return this.kernel.transact('object.replicate', (tx) => servers.replicate(tx));
+  /**
+   * One pass of the object-replicator over every object now (`swift-object-replicator --once`).
+   * It also runs by itself, 30 s after something left copies out of place or made a pass able to
+   * do more (a disk failed or was replaced, a host came back, a rebalance moved partitions); that
+   * pass looks only at the objects out of place.
+   */
+  replicate(): replicator.ReplicationReport {
+    return this.kernel.transact('object.replicate', (tx) => replicator.replicate(tx, 'all'));
   }
 }
 
 /**
  * Swift's cross-module effects: a storage host's disks become ring devices when it is added
- * (placed at the next rebalance); a host holding object copies cannot be removed.
+ * (placed at the next rebalance); a host holding object copies cannot be removed, nor lose a
+ * disk or the storage role that holds copies or serves a ring; a host back up wakes the
+ * replicator.
  */
 export const OBJECT_HOOKS: ServiceHooks = {
   'hardware.host.added': (tx, host) => addHostDevices(tx, host),
+  'hardware.host.updated': (tx, before, after) => checkHostUpdate(tx, before, after),
+  // a host back up answers again: the replicator can copy to it, from it, or revert handoffs
+  'hardware.host.state_changed': (tx, before, after) => {
+    if (after.state === 'up' && before.state !== 'up') replicator.wakeReplicator(tx);
+  },
   'hardware.host.removing': (tx, host) => {
     const s = tx.draft as CloudState;
     const held = host.disks.reduce((n, d) => n + (getRow(s.object.usage, diskKey(host.name, d.name))?.objects ?? 0), 0);
@@ -270,6 +370,6 @@ export const OBJECT_HOOKS: ServiceHooks = {
 
 /** The object expirer and the replicator, as timers. */
 export const OBJECT_TASKS: Readonly<Record<string, TaskHandler>> = {
-  'object.expire': (tx, args) => servers.expireObject(tx, args as { account: string; container: string; object: string; timestamp: number }),
-  [servers.REPLICATE_TASK]: (tx) => servers.scheduledReplication(tx),
+  'object.expire': (tx, args) => replicator.expireObject(tx, args as { account: string; container: string; object: string; timestamp: number }),
+  [replicator.REPLICATE_TASK]: (tx) => replicator.scheduledReplication(tx),
 };

@@ -6,6 +6,7 @@
 import { InvalidInput, getRow, memoSlot, plain, type CloudState, type Memo, type Tx } from '../core/index.js';
 import { findHost, listHosts, listRacks, type Host } from '../hardware/index.js';
 import { addDevice, createRingBuilder, getRing, rebalance, type RingBuilderData, type RingData, type RingDeviceInput, type RingDeviceView } from './ring/index.js';
+import { checkAddress } from './ring/validate.js';
 
 /** The account ring's key in `state.object.rings`. */
 export const ACCOUNT_RING = 'account';
@@ -63,10 +64,28 @@ export function ringOf(s: CloudState, name: string, memo?: Memo): RingData | nul
  */
 export function storageDevices(s: CloudState, host: Host, port: number): RingDeviceInput[] {
   if (!host.roles.includes('storage')) return [];
+  checkStorageHostName(host.name);
   const disks = host.disks.length > 1 ? host.disks.slice(1) : host.disks;
   const racks = listRacks(s).map((r) => r.name);
   const zone = host.rack === null ? 1 : racks.indexOf(host.rack) + 1;
   return disks.map((d) => ({ region: 1, zone: Math.max(zone, 1), ip: host.name, port, device: d.name, weight: d.size_gb }));
+}
+
+/**
+ * A storage host's name is its address in the rings, which Swift normalises (lower case, host
+ * name labels of letters, digits and '-'): a name that normalises to something else would give
+ * devices no host answers for (`StoreA` becomes `storea`), so it is refused (400 `name`).
+ */
+export function checkStorageHostName(name: string): void {
+  let address: string | undefined;
+  try {
+    address = checkAddress(name, 'name');
+  } catch {
+    address = undefined;
+  }
+  if (address !== name) {
+    throw new InvalidInput('name', `'${name}' cannot be a storage host's name: the Swift rings address a storage host by its name, which must be a lower-case host name (letters, digits, '-' and '.') or an IP address; rename the host, or leave out the storage role.`);
+  }
 }
 
 /** The ring names of the cloud: account, container, and one object ring per policy. */
@@ -78,14 +97,19 @@ function portOf(name: string): number {
   return name === ACCOUNT_RING ? SERVER_PORTS.account : name === CONTAINER_RING ? SERVER_PORTS.container : SERVER_PORTS.object;
 }
 
-/** Adds a host's storage devices to every ring (no rebalance: the operator's next one places them). */
-export function addHostDevices(tx: Tx, host: Host): void {
+/**
+ * Adds a host's storage devices to every ring (no rebalance: the operator's next one places
+ * them), but for disks a ring device already names; with `disks`, only those disks'.
+ */
+export function addHostDevices(tx: Tx, host: Host, disks?: readonly string[]): void {
   const s = tx.draft as CloudState;
   for (const name of ringNames(s)) {
     const current = s.object.rings[name];
     if (current === undefined) continue; // not built yet: ensureRings takes every host's devices
     let b = plain(current);
-    for (const dev of storageDevices(s, host, portOf(name))) b = addDevice(b, dev);
+    // a disk that already is a device (not marked for removal) stays the one device it is
+    const known = (device: string) => b.devs.some((d) => d !== null && d.ip === host.name && d.device === device && !b.remove_devs.includes(d.id));
+    for (const dev of storageDevices(s, host, portOf(name))) if ((disks === undefined || disks.includes(dev.device)) && !known(dev.device)) b = addDevice(b, dev);
     if (b !== plain(s.object.rings[name])) setRingBuilder(tx, name, b);
   }
 }
@@ -134,6 +158,19 @@ export const diskKey = (host: string, disk: string): string => `${host}/${disk}`
 /** Whether a disk answers: its host is up and the disk has not failed. */
 export function diskReachable(s: CloudState, host: string, disk: string): boolean {
   return findHost(s, host)?.state === 'up' && getRow(s.object.failed, diskKey(host, disk)) === undefined;
+}
+
+/**
+ * What a request to a disk gets: `ok`; `unmounted` when its host is up but the disk failed (the
+ * object server answers 507 Insufficient Storage); `unreachable` when the host is down, in
+ * maintenance or gone (the connection fails).
+ */
+export type DiskAnswer = 'ok' | 'unmounted' | 'unreachable';
+
+/** What a request to a disk gets (see {@link DiskAnswer}). */
+export function diskAnswer(s: CloudState, host: string, disk: string): DiskAnswer {
+  if (findHost(s, host)?.state !== 'up') return 'unreachable';
+  return getRow(s.object.failed, diskKey(host, disk)) === undefined ? 'ok' : 'unmounted';
 }
 
 /** Whether a ring device answers (its `ip` is the host, its `device` the disk). */

@@ -11,6 +11,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { deleteRow, getRow, plain, putBlob, readBlob, releaseBlob, setRow, tablePrefix, type CloudState, type Tx } from '../core/index.js';
 import { ContainerNotEmpty, ContainerNotFound, ObjectNotFound, ServiceUnavailable } from './errors.js';
 import { ACCOUNT_RING, CONTAINER_RING, diskKey, diskReachable, objectRing, reachable, ringOf } from './rings.js';
+import { requestReplication } from './replicator.js'; // the expirer, disk failures and the replicator
 import { getMoreNodes, getNodes, type RingData, type RingNode } from './ring/index.js';
 import type { AccountRow, ContainerRow, Metadata, ObjectCopy, ObjectRow, SegmentRow } from './types.js';
 
@@ -26,7 +27,7 @@ export const objectKey = (account: string, container: string, object: string): s
 /** Swift's write quorum for a replicated policy (`quorum_size`: a majority). */
 export const quorumSize = (replicas: number): number => Math.floor(replicas / 2) + 1;
 
-const hashOptions = (s: S) => ({ hash_path_prefix: s.object.config.hash_path_prefix, hash_path_suffix: s.object.config.hash_path_suffix });
+export const hashOptions = (s: S) => ({ hash_path_prefix: s.object.config.hash_path_prefix, hash_path_suffix: s.object.config.hash_path_suffix });
 
 // ---------------------------------------------------------------- accounts
 
@@ -65,10 +66,20 @@ function bumpAccount(tx: Tx, account: string, d: { containers?: number; objects?
   });
 }
 
-/** Sets account metadata (`POST` to the account). */
+/**
+ * Sets account metadata (`POST` to the account): a write to the account's nodes, so a quorum of
+ * them must answer (503 otherwise, nothing changed).
+ */
 export function setAccountMetadata(tx: Tx, account: string, metadata: Metadata): void {
   const row = ensureAccount(tx, account);
+  accountQuorum(tx.draft as S, account);
   setRow(tx.draft.object.accounts, account, { ...row, metadata, put_timestamp: tx.now() });
+}
+
+/** Records keystoneauth's project domain on an account (it rides on a write that already has its quorum). */
+export function setAccountDomain(tx: Tx, account: string, projectDomainId: string): void {
+  const row = findAccount(tx.draft as S, account);
+  if (row) setRow(tx.draft.object.accounts, account, { ...row, project_domain_id: projectDomainId });
 }
 
 // ---------------------------------------------------------------- containers
@@ -90,12 +101,16 @@ export function accountContainers(s: S, account: string): ContainerRow[] {
   return tablePrefix(plain(s.object.containers), `${account}/`).map(([, c]) => c);
 }
 
-/** Creates or replaces a container row (the account must exist); keeps the account's count. */
+/**
+ * Creates or replaces a container row (the account must exist); keeps the account's count. A
+ * write to the container's nodes, new container or not (`PUT` and `POST` alike): 503 below their
+ * quorum, nothing changed.
+ */
 export function putContainerRow(tx: Tx, row: ContainerRow): void {
   const s = tx.draft as S;
   const key = containerKey(row.account, row.name);
   const existed = getRow(s.object.containers, key) !== undefined;
-  if (!existed) quorumNodes(s, CONTAINER_RING, 'container', [row.account, row.name]);
+  containerQuorum(s, row.account, row.name);
   setRow(tx.draft.object.containers, key, row);
   if (!existed) bumpAccount(tx, row.account, { containers: 1 });
 }
@@ -183,6 +198,24 @@ function quorumNodes(s: S, ringName: string, kind: string, path: [string, string
   return placed;
 }
 
+/**
+ * The account ring's quorum for a write to `account` (`POST`, or its creation): 503 when fewer of
+ * its nodes answer (the proxy's `make_requests` to the account ring, `best_response`).
+ */
+export function accountQuorum(s: S, account: string): void {
+  quorumNodes(s, ACCOUNT_RING, 'account', [account]);
+}
+
+/** The container ring's quorum for a write to a container (`PUT`, `POST`, `DELETE`): 503 below it. */
+export function containerQuorum(s: S, account: string, container: string): void {
+  quorumNodes(s, CONTAINER_RING, 'container', [account, container]);
+}
+
+/** The quorum of the object ring of `container`'s policy for a write to `object` (`PUT`, `POST`, `DELETE`): 503 below it. */
+export function objectQuorum(s: S, container: ContainerRow, object: string): void {
+  quorumNodes(s, objectRing(container.storage_policy_index), 'object', [container.account, container.name, object]);
+}
+
 // ---------------------------------------------------------------- objects
 
 /** The object row (expired or not), or undefined. */
@@ -210,6 +243,21 @@ export function getObject(s: S, account: string, container: string, object: stri
   return row;
 }
 
+/** Whether a copy of the object answers (its host is up and its disk has not failed). */
+export const copyAnswers = (s: S, row: ObjectRow): boolean => row.copies.some((c) => diskReachable(s, c.host, c.disk));
+
+/**
+ * What the proxy's `GETorHEAD_base` finds for an object row (a GET, a HEAD, and the check a POST
+ * makes before it changes metadata): 404 when no copy is left anywhere (the object is lost; its
+ * listing entry stays, as in Swift), 503 when copies exist but none answers.
+ */
+export function checkCopies(s: S, row: ObjectRow): void {
+  if (row.copies.length === 0) throw new ObjectNotFound(row.account, row.container, row.name, 'every copy is lost');
+  if (!copyAnswers(s, row)) {
+    throw new ServiceUnavailable(`No object server holding '${row.name}' answers (copies on ${row.copies.map((c) => diskKey(c.host, c.disk)).join(', ')}).`, { copies: row.copies.length });
+  }
+}
+
 /** What a write stores. */
 export interface ObjectWrite {
   readonly account: string;
@@ -227,7 +275,7 @@ export interface ObjectWrite {
 /** MD5 hex of bytes (Swift's ETag). */
 export const etagOf = (data: Uint8Array): string => bytesToHex(md5(data));
 
-function addUsage(tx: Tx, copies: readonly ObjectCopy[], bytes: number, sign: 1 | -1): void {
+export function addUsage(tx: Tx, copies: readonly ObjectCopy[], bytes: number, sign: 1 | -1): void {
   for (const c of copies) {
     const key = diskKey(c.host, c.disk);
     const row = getRow(tx.draft.object.usage, key) ?? { key, bytes: 0, objects: 0 };
@@ -280,7 +328,7 @@ function bumpContainer(tx: Tx, account: string, container: string, objects: numb
 }
 
 /** Removes an object row, its copies and its blob reference; keeps the totals. */
-function dropObject(tx: Tx, row: ObjectRow): void {
+export function dropObject(tx: Tx, row: ObjectRow): void {
   deleteRow(tx.draft.object.objects, objectKey(row.account, row.container, row.name));
   releaseBlob(tx.draft.blobs, row.blob);
   addUsage(tx, row.copies, row.bytes, -1);
@@ -296,8 +344,15 @@ export function deleteObjectRow(tx: Tx, row: ObjectRow): void {
   dropObject(tx, row);
 }
 
-/** Updates an object's metadata or expiry in place (`POST`); its copies stay where they are. */
+/**
+ * Updates an object's metadata or expiry in place (`POST`); its copies stay where they are. A
+ * write: a quorum of the object's nodes must answer (503 otherwise) and a copy must answer
+ * ({@link checkCopies}: 404 when none is left, 503 when none answers).
+ */
 export function updateObjectRow(tx: Tx, row: ObjectRow, patch: { metadata: Metadata; delete_at: number | null; content_type: string }): ObjectRow {
+  const s = tx.draft as S;
+  objectQuorum(s, getContainer(s, row.account, row.container), row.name);
+  checkCopies(s, row);
   const next: ObjectRow = { ...row, ...patch, timestamp: tx.now() };
   setRow(tx.draft.object.objects, objectKey(row.account, row.container, row.name), next);
   if (patch.delete_at !== null && patch.delete_at !== row.delete_at) {
@@ -316,131 +371,4 @@ export function readObjectData(s: S, row: ObjectRow): Uint8Array {
     throw new ServiceUnavailable(`No object server holding '${row.name}' answers (copies on ${row.copies.map((c) => diskKey(c.host, c.disk)).join(', ')}).`, { copies: row.copies.length });
   }
   return readBlob(s.blobs, row.blob);
-}
-
-// ---------------------------------------------------------------- expiry, disks, replication
-
-/** The object-expirer for one object: deletes it if it still is the version that was to expire. */
-export function expireObject(tx: Tx, args: { account: string; container: string; object: string; timestamp: number }): void {
-  const s = tx.draft as S;
-  const row = findObject(s, args.account, args.container, args.object);
-  if (!row || row.timestamp !== args.timestamp || !isExpired(row, tx.now())) return;
-  dropObject(tx, row);
-  tx.trace('swift-object-expirer', `deleted expired ${args.account}/${args.container}/${args.object}`);
-}
-
-/** A disk fails: every copy on it is gone, and it answers nothing until replaced. */
-export function failDisk(tx: Tx, host: string, disk: string): number {
-  const key = diskKey(host, disk);
-  setRow(tx.draft.object.failed, key, { key, since: tx.now() });
-  let lost = 0;
-  for (const [k, row] of tablePrefix(plain((tx.draft as S).object.objects), '')) {
-    const kept = row.copies.filter((c) => c.host !== host || c.disk !== disk);
-    if (kept.length === row.copies.length) continue;
-    lost++;
-    setRow(tx.draft.object.objects, k, { ...row, copies: kept });
-  }
-  deleteRow(tx.draft.object.usage, key);
-  requestReplication(tx);
-  return lost;
-}
-
-/** A failed disk is replaced by an empty one: it answers again and the replicator refills it. */
-export function replaceDisk(tx: Tx, host: string, disk: string): boolean {
-  const removed = deleteRow(tx.draft.object.failed, diskKey(host, disk));
-  if (removed) requestReplication(tx);
-  return removed;
-}
-
-/** Seconds from something left out of place to the replicator's pass (object-replicator's `interval`, 30). */
-export const REPLICATOR_INTERVAL = 30;
-
-/** The task kind of a scheduled replication pass. */
-export const REPLICATE_TASK = 'object.replicate';
-
-/**
- * Schedules a replication pass {@link REPLICATOR_INTERVAL} seconds from now, unless one is due (the
- * object-replicator runs every 30 s; here a pass is due only while there is work).
- */
-export function requestReplication(tx: Tx): void {
-  const s = tx.draft as S;
-  if (s.object.replication_due !== null) return;
-  const due = tx.now() + REPLICATOR_INTERVAL;
-  tx.draft.object.replication_due = due;
-  tx.scheduleAt(REPLICATE_TASK, {}, due);
-}
-
-/** The scheduled pass: replicates, and schedules the next one while work remains. */
-export function scheduledReplication(tx: Tx): void {
-  tx.draft.object.replication_due = null;
-  const report = replicate(tx);
-  if (report.degraded > 0 || report.misplaced > 0) requestReplication(tx);
-}
-
-/** What one replication pass did. */
-export interface ReplicationReport {
-  /** Copies made on primaries that lacked one. */
-  readonly copied: number;
-  /** Copies removed from handoffs (or from devices the ring no longer has) once the primaries hold the object. */
-  readonly reverted: number;
-  /** Objects still short of a primary copy (a primary does not answer, or no copy answers). */
-  readonly degraded: number;
-  /** Objects with no copy left anywhere. */
-  readonly lost: number;
-  /** Copies left off their primaries because their disk does not answer (removed once it does). */
-  readonly misplaced: number;
-}
-
-/**
- * One pass of the object-replicator over every object: each primary that answers and lacks a
- * copy gets one (from a copy that answers); once every primary holds it, copies elsewhere
- * (handoffs, devices rebalanced away) are removed. Until then they stay, so no copy is dropped
- * while the object is short of primaries.
- */
-export function replicate(tx: Tx): ReplicationReport {
-  const s = tx.draft as S;
-  let copied = 0;
-  let reverted = 0;
-  let degraded = 0;
-  let lost = 0;
-  let misplaced = 0;
-  for (const [k, row] of tablePrefix(plain(s.object.objects), '')) {
-    if (row.copies.length === 0) {
-      lost++;
-      continue;
-    }
-    const container = findContainer(s, row.account, row.container);
-    const ring = container ? ringOf(s, objectRing(container.storage_policy_index)) : null;
-    if (ring === null) continue;
-    const primaries = getNodes(ring, row.account, row.container, row.name, hashOptions(s)).nodes;
-    const source = row.copies.some((c) => diskReachable(s, c.host, c.disk));
-    const holds = (n: RingNode) => row.copies.some((c) => c.host === n.ip && c.disk === n.device);
-    const added: ObjectCopy[] = [];
-    if (source) {
-      for (const n of primaries) {
-        if (!holds(n) && reachable(s, n)) added.push({ device: n.id, host: n.ip, disk: n.device });
-      }
-    }
-    let copies = [...row.copies, ...added];
-    // Swift reverts a handoff only once every primary has acknowledged the object: each must answer
-    const complete = primaries.every((n) => reachable(s, n) && copies.some((c) => c.host === n.ip && c.disk === n.device));
-    let dropped: ObjectCopy[] = [];
-    if (complete) {
-      const keep = copies.filter((c) => primaries.some((n) => n.ip === c.host && n.device === c.disk));
-      // a copy elsewhere is removed by its own replicator: only when its disk answers
-      dropped = copies.filter((c) => !keep.includes(c) && diskReachable(s, c.host, c.disk));
-      misplaced += copies.length - keep.length - dropped.length;
-      copies = copies.filter((c) => !dropped.includes(c));
-    } else {
-      degraded++;
-    }
-    if (added.length === 0 && dropped.length === 0) continue;
-    copied += added.length;
-    reverted += dropped.length;
-    setRow(tx.draft.object.objects, k, { ...row, copies });
-    addUsage(tx, added, row.bytes, 1);
-    addUsage(tx, dropped, row.bytes, -1);
-  }
-  if (copied + reverted > 0) tx.trace('swift-object-replicator', `copied ${copied}, reverted ${reverted}, degraded ${degraded}, lost ${lost}`);
-  return Object.freeze({ copied, reverted, degraded, lost, misplaced });
 }

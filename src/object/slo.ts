@@ -6,15 +6,16 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { BadRequest, Conflict, InvalidInput, check, type CloudState } from '../core/index.js';
-import { findLiveObject, readObjectData } from './servers.js';
+import { copyAnswers, findLiveObject, readObjectData } from './servers.js';
+import { CONSTRAINTS, checkText } from './headers.js';
 import type { ObjectRow, SegmentRow } from './types.js';
 
 /** `max_manifest_segments` (Zed default). */
 export const MAX_MANIFEST_SEGMENTS = 1000;
 
 /**
- * Checks a manifest against the segments it names: each must exist (and be readable by the
- * caller), at least 1 byte, and match a given `etag` / `size_bytes`. 400 listing the problem
+ * Checks a manifest against the segments it names: each must exist with a copy that answers (and
+ * be readable by the caller), at least 1 byte, and match a given `etag` / `size_bytes`. 400 listing the problem
  * segments as Swift's "Errors:" body does. Returns the segments and the manifest's ETag (the MD5
  * of the segments' ETags) and size.
  */
@@ -33,7 +34,8 @@ export function checkManifest(
     const f = `segments[${i}]`;
     const seg = check.record(raw, f);
     check.onlyKeys(seg, ['path', 'etag', 'size_bytes'], f);
-    const path = check.text(seg.path, `${f}.path`, 2048).replace(/^\//, '');
+    // a path is at most a container name, an object name and two slashes (bulk's max_path_length)
+    const path = checkText(seg.path, `${f}.path`, CONSTRAINTS.max_container_name_length + CONSTRAINTS.max_object_name_length + 2).replace(/^\//, '');
     const slash = path.indexOf('/');
     if (slash <= 0 || slash === path.length - 1) throw new InvalidInput(`${f}.path`, 'path does not refer to an object. Path must be of the form /container/object.');
     const etag = seg.etag === undefined || seg.etag === null ? null : check.text(seg.etag, `${f}.etag`, 64);
@@ -42,7 +44,9 @@ export function checkManifest(
     const name = path.slice(slash + 1);
     authorizeRead(account, container);
     const row = findLiveObject(s, account, container, name);
-    if (!row) return void problems.push(`${path}: 404 Not Found`);
+    // the middleware HEADs each segment: one with no copy left is a 404, one whose copies do not answer a 503
+    if (!row || row.copies.length === 0) return void problems.push(`${path}: 404 Not Found`);
+    if (!copyAnswers(s, row)) return void problems.push(`${path}: 503 Service Unavailable`);
     if (row.manifest !== null) return void problems.push(`${path}: nested manifests are not simulated`);
     if (row.bytes < 1) return void problems.push(`${path}: Too small; each segment must be at least 1 byte.`);
     if (size !== null && size !== row.bytes) return void problems.push(`${path}: Size Mismatch`);

@@ -36,6 +36,13 @@ export interface AccountRow {
   readonly bytes_used: number;
   readonly created_at: number;
   readonly put_timestamp: number;
+  /**
+   * keystoneauth's `X-Account-Sysmeta-Project-Domain-Id`: the domain of the account's project as
+   * the first write by a token scoped to it recorded it (`_unknown` when a token scoped elsewhere
+   * created the account); absent on an account no token recorded it on. Names in ACLs match only
+   * on accounts of the Default domain (or with none recorded).
+   */
+  readonly project_domain_id?: string;
 }
 
 /** A container: policy, ACLs, metadata, totals. */
@@ -122,4 +129,24 @@ export interface ObjectState {
   readonly failed: Table<FailedDiskRow>;
   /** Virtual time of the next scheduled replication pass (some copies are on handoffs or missing), or null. */
   readonly replication_due: number | null;
+  /**
+   * The objects whose copies are not exactly on their primaries (on handoffs, short of a primary,
+   * or lost), keyed like `objects`: what a scheduled replication pass walks, so its work follows
+   * what is out of place rather than every object. A key whose object is gone or back in place
+   * is dropped by the next pass.
+   */
+  readonly out_of_place: Table<OutOfPlaceRow>;
+  /**
+   * The next pass walks every object (and rebuilds `out_of_place`): set by a rebalance that moved
+   * partitions, and by a write that left copies out of place without naming the object.
+   */
+  readonly replication_scan: boolean;
+}
+
+/** An object the replicator must look at again (see {@link ObjectState.out_of_place}). */
+export interface OutOfPlaceRow {
+  /** `<account>/<container>/<object>`. */
+  readonly key: string;
+  /** Virtual time at which it was first found out of place. */
+  readonly since: number;
 }

@@ -7,7 +7,7 @@
  * delete markers, the newer `X-Versions-Enabled` API.
  */
 import { InvalidInput, plain, tablePrefix, type CloudState, type Tx } from '../core/index.js';
-import { checkContainerName, type HeaderMap } from './headers.js';
+import { checkContainerName, utf8Length, type HeaderMap } from './headers.js';
 import { PreconditionFailed } from './errors.js';
 import { findContainer, objectKey, readObjectData, writeObject, deleteObjectRow } from './servers.js';
 import type { ContainerRow, ObjectRow } from './types.js';
@@ -27,10 +27,18 @@ export function checkVersionsHeaders(_s: CloudState, h: HeaderMap, row: Containe
   return { versions_location: row.versions_location, versions_mode: row.versions_mode };
 }
 
-/** The archive name of a version: `%03x%s/%s` of the name's length, the name, and the version's timestamp (`Timestamp.internal`). */
+/**
+ * The prefix of an object's archived versions: `%03x%s/` of the name's length in UTF-8 bytes (the
+ * middleware sees the name as a WSGI string, one character per byte) and the name.
+ */
+export function versionPrefix(object: string): string {
+  return `${utf8Length(object).toString(16).padStart(3, '0')}${object}/`;
+}
+
+/** The archive name of a version: {@link versionPrefix} and the version's timestamp (`Timestamp.internal`). */
 export function versionName(s: CloudState, object: string, timestamp: number): string {
   const unix = Date.parse(s.meta.clock.epoch) / 1000 + timestamp;
-  return `${object.length.toString(16).padStart(3, '0')}${object}/${unix.toFixed(5).padStart(16, '0')}`;
+  return `${versionPrefix(object)}${unix.toFixed(5).padStart(16, '0')}`;
 }
 
 function archive(s: CloudState, container: ContainerRow): ContainerRow {
@@ -40,15 +48,22 @@ function archive(s: CloudState, container: ContainerRow): ContainerRow {
   return target;
 }
 
-/** Copies the current version into the archive container (before it is overwritten or, in history mode, deleted). */
+/**
+ * Copies the current version into the archive container (before it is overwritten or, in history
+ * mode, deleted), as legacy `versioned_writes` `_copy_current` does: it GETs the current version
+ * first, so a version with no copy left (404) is not archived and the request proceeds; one whose
+ * copies do not answer is a 503; then a missing archive container is a 412.
+ */
 export function archiveVersion(tx: Tx, container: ContainerRow, current: ObjectRow): void {
   const s = tx.draft as CloudState;
+  if (current.copies.length === 0) return;
+  const data = readObjectData(s, current);
   const target = archive(s, container);
   writeObject(tx, {
     account: container.account,
     container: target.name,
     object: versionName(s, current.name, current.timestamp),
-    data: readObjectData(s, current),
+    data,
     content_type: current.content_type,
     metadata: current.metadata,
     delete_at: null,
@@ -57,14 +72,15 @@ export function archiveVersion(tx: Tx, container: ContainerRow, current: ObjectR
 
 /**
  * Stack mode's DELETE: the latest archived version replaces the object and leaves the archive.
- * Returns false when there is none (the DELETE then proceeds as usual).
+ * A version with no copy left reads as 404 and the one before it is tried (`_restore_data`); one
+ * whose copies do not answer is a 503. Returns false when no version can be restored (the DELETE
+ * then proceeds as usual).
  */
 export function restoreVersion(tx: Tx, container: ContainerRow, object: string, _live: ObjectRow | undefined): boolean {
   const s = tx.draft as CloudState;
   const target = archive(s, container);
-  const prefix = `${object.length.toString(16).padStart(3, '0')}${object}/`;
-  const versions = tablePrefix(plain(s.object.objects), objectKey(container.account, target.name, prefix));
-  const latest = versions[versions.length - 1]?.[1];
+  const versions = tablePrefix(plain(s.object.objects), objectKey(container.account, target.name, versionPrefix(object)));
+  const latest = versions.map(([, row]) => row).reverse().find((row) => row.copies.length > 0);
   if (latest === undefined) return false;
   writeObject(tx, {
     account: container.account,

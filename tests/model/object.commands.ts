@@ -1,6 +1,7 @@
 /**
  * Swift's commands for the shared model-based suite: the admin creates and deletes containers
- * (public to every authenticated user, or private), puts and deletes objects; the operator fails
+ * (public to every authenticated user, or private), puts and deletes objects, POSTs metadata to
+ * the account, a container or an object (each a write with its ring's quorum); the operator fails
  * and replaces storage disks, fails, recovers, adds and removes storage hosts, rebalances the
  * rings and runs the replicator; identity's sessions try the admin's account. Each command
  * predicts its outcome — writes from the answering primaries and handoffs `getNodes` shows (503
@@ -11,8 +12,8 @@
  * sit on distinct disks that have not failed; per-disk usage (the state's table and
  * `cloud.object.usage()`) is exactly the sum of the copies on each disk; every object of the
  * model reads back byte-identical when a copy answers, 503 when none does, 404 once every copy
- * is lost; container listings and totals are the model's, and the account's totals are the sum
- * of its containers'.
+ * is lost, and HEAD answers as GET does; container listings and totals are the model's, and the
+ * account's totals are the sum of its containers'.
  *
  * Disk and host failures never take away the last answering copy (or the last answering copy on
  * a primary) of another module's object (Glance's images share the rings and the admin account).
@@ -109,13 +110,11 @@ class SwiftContainer implements CloudCommand {
   private create(o: ObjectModel, r: CloudReal, isPublic: boolean): void {
     const call = () => r.cloud.admin.object.putContainer(this.container, { 'X-Container-Read': isPublic ? '*:*' : '' });
     const existing = o.containers.get(this.container);
-    if (existing === undefined) {
-      // a new container is a write to the container ring (and to the account ring for a new account)
-      const c = writeTargets(r, o.account, this.container);
-      const accountMissing = !tableToArray(r.cloud.state.object.accounts).some((a) => a.name === o.account);
-      const a = writeTargets(r, o.account);
-      if (c.targets.length < quorum(c.replicas) || (accountMissing && a.targets.length < quorum(a.replicas))) return refusedWith(r, call, 503, 'object.unavailable');
-    }
+    // a PUT is a write to the container ring, new container or not (and to the account ring for a new account)
+    const c = writeTargets(r, o.account, this.container);
+    const accountMissing = !tableToArray(r.cloud.state.object.accounts).some((a) => a.name === o.account);
+    const a = writeTargets(r, o.account);
+    if (c.targets.length < quorum(c.replicas) || (accountMissing && a.targets.length < quorum(a.replicas))) return refusedWith(r, call, 503, 'object.unavailable');
     expect(call().created).toBe(existing === undefined);
     o.containers.set(this.container, { public: isPublic, objects: existing?.objects ?? new Map() });
   }
@@ -156,6 +155,52 @@ class SwiftObject implements CloudCommand {
     expect(r.cloud.object.locate(o.account, this.container, this.object).map((x) => key(x.host, x.disk)).sort()).toEqual(w.targets);
   }
   toString = () => (this.put === null ? `swift.deleteObject(${this.container}/${this.object})` : `swift.putObject(${this.container}/${this.object}, ${this.put.size} B)`);
+}
+
+/**
+ * The admin POSTs metadata to its account, a container or an object: a write to that ring, so
+ * 503 below its quorum (a container or object POST exactly when a PUT there would be); then a
+ * missing container or object is a 404, and an object is found as a GET finds it (404 when no
+ * copy is left, 503 when none answers). A POST that succeeds shows in the next HEAD.
+ */
+class SwiftMetadata implements CloudCommand {
+  constructor(readonly target: 'account' | 'container' | 'object', readonly container: string, readonly object: string, readonly value: number) {}
+  check = () => true;
+  run(m: CloudModel, r: CloudReal): void {
+    const o = om(m);
+    const api = r.cloud.admin.object;
+    const value = String(this.value);
+    const short = (container?: string, object?: string): boolean => {
+      const w = writeTargets(r, o.account, container, object);
+      return w.targets.length < quorum(w.replicas);
+    };
+    if (this.target === 'account') {
+      const call = () => api.postAccount({ 'X-Account-Meta-Note': value });
+      if (short()) return refusedWith(r, call, 503, 'object.unavailable');
+      call();
+      expect(api.headAccount().metadata.note).toBe(value);
+      return;
+    }
+    const c = o.containers.get(this.container);
+    if (this.target === 'container') {
+      const call = () => api.postContainer(this.container, { 'X-Container-Meta-Note': value });
+      if (short(this.container)) return refusedWith(r, call, 503, 'object.unavailable');
+      if (c === undefined) return refusedWith(r, call, 404, 'object.container.not_found');
+      call();
+      expect(api.headContainer(this.container).metadata.note).toBe(value);
+      return;
+    }
+    const call = () => api.postObject(this.container, this.object, { 'X-Object-Meta-Note': value });
+    if (c === undefined) return refusedWith(r, call, 404, 'object.object.not_found');
+    if (short(this.container, this.object)) return refusedWith(r, call, 503, 'object.unavailable');
+    if (!c.objects.has(this.object)) return refusedWith(r, call, 404, 'object.object.not_found');
+    const copies = r.cloud.object.locate(o.account, this.container, this.object);
+    if (copies.length === 0) return refusedWith(r, call, 404, 'object.object.not_found');
+    if (!copies.some((x) => x.reachable)) return refusedWith(r, call, 503, 'object.unavailable');
+    call();
+    expect(api.headObject(this.container, this.object).metadata).toEqual({ note: value });
+  }
+  toString = () => `swift.post${this.target === 'account' ? 'Account()' : this.target === 'container' ? `Container(${this.container})` : `Object(${this.container}/${this.object})`}`;
 }
 
 // ------------------------------------------------------------------ the operator
@@ -342,6 +387,8 @@ registerInvariants('object', (m, r) => {
       }
       const status = statusOf(() => expect(api.getObject(name, object).data, `${name}/${object} reads back`).toEqual(data));
       expect(status, `GET ${name}/${object} with ${copies.length} cop(ies), ${copies.filter((x) => x.reachable).length} answering`).toBe(copies.length === 0 ? 404 : copies.some((x) => x.reachable) ? 0 : 503);
+      // HEAD reads the copies as GET does
+      expect(statusOf(() => api.headObject(name, object)), `HEAD ${name}/${object}`).toBe(status);
     }
   }
   // the account's totals are its containers' (other modules' containers included)
@@ -371,6 +418,7 @@ const storageHost = fc.constantFrom(...STORAGE);
 registerCommands('object', [
   fc.tuple(container, fc.constantFrom('create public' as const, 'create private' as const, 'delete' as const)).map(([c, a]) => new SwiftContainer(c, a)),
   fc.tuple(container, fc.constantFrom(...OBJECTS), fc.option(fc.record({ size: fc.integer({ min: 0, max: 48 }), salt: fc.nat(255) }), { freq: 3 })).map(([c, n, put]) => new SwiftObject(c, n, put)),
+  fc.tuple(fc.constantFrom('account' as const, 'container' as const, 'object' as const), container, fc.constantFrom(...OBJECTS), fc.nat(9)).map(([t, c, n, v]) => new SwiftMetadata(t, c, n, v)),
   fc.tuple(storageHost, fc.constantFrom('fail' as const, 'replace' as const)).map(([h, a]) => new SwiftDisk(h, a)),
   fc.tuple(storageHost, fc.constantFrom('down' as const, 'up' as const, 'add' as const, 'remove' as const)).map(([h, a]) => new SwiftHost(h, a)),
   fc.constantFrom('rebalance' as const, 'replicate' as const).map((a) => new SwiftRing(a)),

@@ -257,7 +257,8 @@ describe('ACLs', () => {
     expect(cloud.anonymous.object.getContainer('www', {}, { account }).objects).toHaveLength(1);
     expectRefusal(caught(() => cloud.anonymous.object.putObject('www', 'x', 'y', {}, { account })), { status: 401 });
     expectRefusal(caught(() => d.object.postContainer('www', { 'X-Container-Read': '.r:' })), { status: 400, field: 'headers.X-Container-Read' });
-    expectRefusal(caught(() => d.object.postContainer('www', { 'X-Container-Read': '.bogus' })), { status: 400, field: 'headers.X-Container-Read' });
+    // an unknown designator (clean_acl keeps `.bogus` without a colon as a group name, as Swift does)
+    expectRefusal(caught(() => d.object.postContainer('www', { 'X-Container-Read': '.bogus:x' })), { status: 400, field: 'headers.X-Container-Read' });
   });
 
   it('the reseller admin role reaches every account', () => {

@@ -8,7 +8,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
+import { CloudError, createCloud, type Cloud } from '../../src/index.js';
 import {
+  MAX_WEIGHT,
+  MIN_WEIGHT,
   addDevice,
   createRingBuilder,
   getBalance,
@@ -20,6 +23,7 @@ import {
   removeDevice,
   setDeviceWeight,
   setOverload,
+  setReplicas,
   type RingBuilderData,
   type RingDeviceInput,
 } from '../../src/object/ring/index.js';
@@ -84,6 +88,7 @@ type Op =
   | { kind: 'remove'; pick: number }
   | { kind: 'weight'; pick: number; weight: number }
   | { kind: 'overload'; overload: number }
+  | { kind: 'replicas'; replicas: number }
   | { kind: 'rebalance'; seed: number; hours: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -91,6 +96,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('weight' as const), pick: fc.nat(), weight: fc.constantFrom(0, 25, 100, 300) }),
   fc.record({ kind: fc.constant('overload' as const), overload: fc.constantFrom(0, 0.1, 1) }),
+  fc.record({ kind: fc.constant('replicas' as const), replicas: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('rebalance' as const), seed: fc.nat(), hours: fc.constantFrom(0, 0, 1, 24) }),
 );
 
@@ -133,6 +139,7 @@ function play(h: History): Run {
     else if (op.kind === 'remove' && ids.length > 0) b = removeDevice(b, ids[op.pick % ids.length]!);
     else if (op.kind === 'weight' && ids.length > 0) b = setDeviceWeight(b, ids[op.pick % ids.length]!, op.weight);
     else if (op.kind === 'overload') b = setOverload(b, op.overload);
+    else if (op.kind === 'replicas') b = setReplicas(b, op.replicas);
     else if (op.kind === 'rebalance') {
       now += op.hours * HOUR;
       b = step(b, op.seed);
@@ -142,7 +149,7 @@ function play(h: History): Run {
 }
 
 describe('ring properties', () => {
-  it('every partition has `replicas` distinct devices after any history of adds, removals, weight changes and rebalances (seed 4201)', () => {
+  it('every partition has `replicas` distinct devices after any history of adds, removals, weight and replica-count changes and rebalances (seed 4201)', () => {
     fc.assert(
       fc.property(historyArb, (h) => {
         for (const b of play(h).builders) expectConsistent(b);
@@ -363,6 +370,208 @@ describe('ring properties', () => {
         expect(new Set(leadingRegions)).toEqual(freshRegions);
       }),
       { seed: 4207, numRuns: 100 },
+    );
+  });
+});
+
+// ------------------------------------------------------------------ hostile numbers (issue 10 #8)
+
+/**
+ * Numbers an attacker or a careless script sends: denormals, overflow, −0, NaN, infinities,
+ * fractions where integers are due, the bounds and just past them, huge part powers and ids.
+ */
+const HOSTILE: readonly unknown[] = [
+  5e-324, -5e-324, 1e-320, 1e-7, 0.001, MIN_WEIGHT, MIN_WEIGHT / 2, 0.5, 1, 2, 3, 4, 100, 1e12, MAX_WEIGHT, MAX_WEIGHT + 2, 1e308, -1e308, Number.MAX_VALUE,
+  -0, 0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5, 2.5, 24, 25, 32, 33, 64, 65, 65534, 65535, 2 ** 31, -1,
+  '3', null, undefined, {}, [],
+];
+const hostile = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...HOSTILE) }, { weight: 1, arbitrary: fc.double() }, { weight: 2, arbitrary: fc.integer({ min: -2, max: 12 }) });
+const RINGS = ['account', 'container', 'object-0'];
+
+type RingOp =
+  | { op: 'setDeviceWeight'; ring: string; id: unknown; weight: unknown }
+  | { op: 'addDevice'; ring: string; dev: Record<string, unknown> }
+  | { op: 'removeDevice'; ring: string; id: unknown }
+  | { op: 'setOverload'; ring: string; overload: unknown }
+  | { op: 'setReplicas'; ring: string; replicas: unknown }
+  | { op: 'rebalance'; ring: string | undefined }
+  | { op: 'advance'; hours: number };
+
+const ringArb = fc.constantFrom(...RINGS);
+const idArb = fc.oneof(fc.integer({ min: 0, max: 14 }), hostile);
+const ringOpArb: fc.Arbitrary<RingOp> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('setDeviceWeight' as const), ring: ringArb, id: idArb, weight: hostile }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('addDevice' as const),
+      ring: ringArb,
+      dev: fc.record(
+        {
+          id: hostile,
+          region: fc.oneof(fc.constant(1), hostile),
+          zone: fc.oneof(fc.integer({ min: 1, max: 4 }), hostile),
+          ip: fc.constantFrom('st11', 'st21', 'st31', '10.9.9.9', 'ghost.example'),
+          port: fc.oneof(fc.constant(6200), hostile),
+          device: fc.constantFrom('sdb', 'sdc', 'sdx', 'sdy'),
+          weight: hostile,
+        },
+        { requiredKeys: ['region', 'zone', 'ip', 'port', 'device', 'weight'] },
+      ),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('removeDevice' as const), ring: ringArb, id: idArb }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('setOverload' as const), ring: ringArb, overload: hostile }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('setReplicas' as const), ring: ringArb, replicas: hostile }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('rebalance' as const), ring: fc.option(ringArb, { nil: undefined }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('advance' as const), hours: fc.constantFrom(1, 24) }) },
+);
+
+/** Six storage hosts in three racks, two storage disks each, 2^5 partitions, three objects stored. */
+function fuzzCloud(): { cloud: Cloud; account: string } {
+  const model = { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 }, memory_mb: 8192, disks: [{ name: 'sda', size_gb: 100 }, { name: 'sdb', size_gb: 1000 }, { name: 'sdc', size_gb: 1000 }] };
+  const cloud = createCloud({
+    seed: 808,
+    preset: 'empty',
+    identity: { password_hash_rounds: 1 },
+    topology: { racks: [{ name: 'r1' }, { name: 'r2' }, { name: 'r3' }], models: { s: model }, hosts: [1, 2, 3].map((r) => ({ name: `st${r}{n}`, count: 2, model: 's', roles: ['storage' as const], rack: `r${r}` })) },
+    object: { ring: { part_power: 5, replicas: 3, min_part_hours: 1 } },
+  });
+  const api = cloud.admin.object;
+  api.putContainer('c');
+  for (const o of ['a', 'b', 'c']) api.putObject('c', o, `bytes of ${o}`);
+  return { cloud, account: api.headAccount().account };
+}
+
+function applyRingOp(cloud: Cloud, op: RingOp): void {
+  const o = cloud.object as unknown as Record<string, (...a: unknown[]) => unknown>;
+  switch (op.op) {
+    case 'setDeviceWeight':
+      return void o.setDeviceWeight!(op.ring, op.id, op.weight);
+    case 'addDevice':
+      return void o.addDevice!(op.ring, op.dev);
+    case 'removeDevice':
+      return void o.removeDevice!(op.ring, op.id);
+    case 'setOverload':
+      return void o.setOverload!(op.ring, op.overload);
+    case 'setReplicas':
+      return void o.setReplicas!(op.ring, op.replicas);
+    case 'rebalance':
+      return void cloud.object.rebalance(op.ring);
+    case 'advance':
+      return void cloud.clock.advance(op.hours * HOUR);
+  }
+}
+
+/** What every ring must be after any accepted command: JSON-exact, consistent, and usable. */
+function expectValidRings(cloud: Cloud, account: string): void {
+  const summaries = cloud.object.rings();
+  // no NaN, no infinity, no −0: what JSON would not give back
+  expect(JSON.parse(JSON.stringify(summaries))).toEqual(summaries);
+  for (const summary of summaries) {
+    const b = cloud.object.builderOf(summary.name);
+    const revived = JSON.parse(JSON.stringify(b)) as RingBuilderData;
+    expect(revived).toEqual(b);
+    setOverload(revived, revived.overload); // a full check of a builder from JSON
+    for (const d of b.devs) if (d !== null) expect(d.weight === 0 || (d.weight >= MIN_WEIGHT && d.weight <= MAX_WEIGHT), `${summary.name} d${d.id} weight ${d.weight}`).toBe(true);
+    const rows = b.replica2part2dev;
+    if (rows === null) continue;
+    for (let p = 0; p < b.parts; p++) expect(new Set(rows.map((row) => row[p])).size, `${summary.name} partition ${p}`).toBe(rows.length);
+  }
+  const nodes = cloud.object.getNodes(account, 'c', 'a');
+  expect(nodes.primaries.length).toBe(cloud.object.builderOf('object-0').replica2part2dev!.length);
+}
+
+describe('ring commands under hostile numbers (issue 10 #8)', () => {
+  it('with weights anywhere in [MIN_WEIGHT, MAX_WEIGHT] (or 0), any history of weight and replica changes rebalances to a valid ring or is a 4xx (seed 8007)', () => {
+    const weight = fc.constantFrom(0, MIN_WEIGHT, MIN_WEIGHT * 3, 0.7, 1, 1000, 1e9, 1e10, 1e11, MAX_WEIGHT / 3, MAX_WEIGHT, 12345.678);
+    const device = fc.record({ region: fc.integer({ min: 1, max: 2 }), zone: fc.integer({ min: 1, max: 4 }), server: fc.integer({ min: 0, max: 2 }), weight });
+    const change = fc.record({ pick: fc.nat(), weight, replicas: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(device, { minLength: 1, maxLength: 14 }), fc.constantFrom(0, 0.1, 1, 1e6), fc.array(change, { maxLength: 5 }), fc.nat(), (replicas, devs, overload, changes, seed) => {
+        let b = createRingBuilder({ part_power: 6, replicas, min_part_hours: 0, overload });
+        devs.forEach((d, i) => (b = addDevice(b, { ...input(d, i), device: `sd${i}` })));
+        const attempt = (x: RingBuilderData): RingBuilderData | undefined => {
+          try {
+            return rebalance(x, { seed, now: 0 }).builder;
+          } catch (e) {
+            expect(e).toBeInstanceOf(CloudError);
+            expect((e as CloudError).status, (e as Error).message).toBe(400);
+            return undefined;
+          }
+        };
+        let r = attempt(b);
+        for (const c of changes) {
+          if (r === undefined) return;
+          r = setDeviceWeight(r, c.pick % devs.length, c.weight);
+          if (c.replicas !== undefined) r = setReplicas(r, c.replicas);
+          r = attempt(r);
+        }
+        if (r === undefined) return;
+        expectConsistent(r);
+        expect(Number.isFinite(getBalance(r))).toBe(true);
+      }),
+      { seed: 8007, numRuns: 400 },
+    );
+  });
+
+  const base = fuzzCloud();
+  it('every ring-builder command answers a 4xx CloudError leaving the state as it was, or succeeds with a valid ring; the data stays readable (seed 8008)', () => {
+    const seen = new Map<string, number>();
+    fc.assert(
+      fc.property(fc.array(ringOpArb, { minLength: 1, maxLength: 14 }), (ops) => {
+        const cloud = base.cloud.fork();
+        for (const op of ops) {
+          const before = cloud.state;
+          let error: unknown;
+          try {
+            applyRingOp(cloud, op);
+          } catch (e) {
+            error = e;
+          }
+          if (error === undefined) {
+            seen.set(`${op.op} ok`, (seen.get(`${op.op} ok`) ?? 0) + 1);
+            expectValidRings(cloud, base.account);
+            continue;
+          }
+          expect(error, `${op.op} threw ${String(error)}`).toBeInstanceOf(CloudError);
+          const e = error as CloudError;
+          expect(e.status, `${op.op}: ${e.code} ${e.message}`).toBeGreaterThanOrEqual(400);
+          expect(e.status, `${op.op}: ${e.code} ${e.message}`).toBeLessThan(500);
+          expect(cloud.state, `${op.op} refused but changed the state`).toBe(before);
+          seen.set(`${op.op} refused`, (seen.get(`${op.op} refused`) ?? 0) + 1);
+        }
+        // whatever the rings became, a pass of the replicator runs and no stored object is lost
+        const report = cloud.object.replicate();
+        expect(report.lost).toBe(0);
+        for (const o of ['a', 'b', 'c']) expect(new TextDecoder().decode(cloud.admin.object.getObject('c', o).data)).toBe(`bytes of ${o}`);
+      }),
+      { seed: 8008, numRuns: 120 },
+    );
+    for (const op of ['setDeviceWeight', 'addDevice', 'removeDevice', 'setOverload', 'setReplicas', 'rebalance']) {
+      for (const outcome of ['ok', 'refused']) expect(seen.get(`${op} ${outcome}`) ?? 0, `${op} ${outcome} (${JSON.stringify([...seen])})`).toBeGreaterThan(0);
+    }
+  });
+
+  it('hostile ring shapes at creation are a 400 naming the field, or a working cloud (seed 8009)', () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (part_power, replicas, min_part_hours) => {
+        // valid but large part powers build 2^p-entry arrays: not what this property is about
+        fc.pre(!(typeof part_power === 'number' && Number.isInteger(part_power) && part_power > 10 && part_power <= 24));
+        const ring = Object.fromEntries(Object.entries({ part_power, replicas, min_part_hours }).filter(([, v]) => v !== undefined));
+        let made: Cloud | undefined;
+        try {
+          made = createCloud({ seed: 1, preset: 'empty', identity: { password_hash_rounds: 1 }, object: { ring } as never });
+        } catch (e) {
+          expect(e).toBeInstanceOf(CloudError);
+          expect((e as CloudError).status).toBe(400);
+          expect(String((e as CloudError).details.field)).toMatch(/^options\.object\.ring/);
+          return;
+        }
+        const summaries = made.object.rings();
+        expect(JSON.parse(JSON.stringify(summaries))).toEqual(summaries);
+      }),
+      { seed: 8009, numRuns: 150 },
     );
   });
 });

@@ -7,6 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { InvalidInput, InvalidState } from '../../src/core/index.js';
 import { caught } from '../support/refusal.js';
+import { createCloud } from '../../src/index.js';
 import {
   MAX_BALANCE,
   addDevice,
@@ -28,6 +29,9 @@ import {
   setDeviceWeight,
   setMinPartHours,
   setOverload,
+  setReplicas,
+  MAX_WEIGHT,
+  MIN_WEIGHT,
   type RingBuilderData,
   type RingData,
   type RingDeviceInput,
@@ -313,6 +317,17 @@ describe('bad input', () => {
     ['unknown id to remove', () => removeDevice(base, 42), 'id', 'known ids'],
     ['unknown id to weigh', () => setDeviceWeight(base, 42, 1), 'id'],
     ['negative weight to set', () => setDeviceWeight(base, 1, -5), 'weight'],
+    // issue 10 #8: denormal and near-overflow weights broke the builder's arithmetic (a 500 at rebalance)
+    ['denormal weight to set', () => setDeviceWeight(base, 1, 5e-324), 'weight', String(MIN_WEIGHT)],
+    ['weight below the smallest one to set', () => setDeviceWeight(base, 1, MIN_WEIGHT / 2), 'weight'],
+    ['huge weight to set', () => setDeviceWeight(base, 1, 1e308), 'weight', String(MAX_WEIGHT)],
+    ['infinite weight to set', () => setDeviceWeight(base, 1, Number.POSITIVE_INFINITY), 'weight'],
+    ['denormal weight to add', () => addDevice(base, { ...good, weight: 5e-324 }), 'dev.weight'],
+    ['huge weight to add', () => addDevice(base, { ...good, weight: 1e308 }), 'dev.weight'],
+    ['infinite overload to set', () => setOverload(base, Number.POSITIVE_INFINITY), 'overload'],
+    ['replicas < 1 to set', () => setReplicas(base, 0), 'replicas'],
+    ['fractional replicas to set', () => setReplicas(base, 2.5), 'replicas', 'fractional'],
+    ['NaN replicas to set', () => setReplicas(base, Number.NaN), 'replicas'],
     ['negative overload to set', () => setOverload(base, -1), 'overload'],
     ['overload not a number', () => setOverload(base, '10%' as never), 'overload'],
     ['negative min_part_hours to set', () => setMinPartHours(base, -2), 'min_part_hours'],
@@ -341,6 +356,76 @@ describe('bad input', () => {
     expect(e.details.field).toBe(field);
     expect(e.message).toContain(field);
     if (text !== undefined) expect(e.message).toContain(text);
+  });
+
+  it('denormal and near-overflow weights are refused; before, they made rebalance answer 500 (issue 10 #8)', () => {
+    // six devices over three zones; both devices of zone 1 weighed 5e-324: weight × parts-per-weight
+    // underflowed to 0, the replica plan gave weighted devices no share, and rebalance threw a 500
+    // (object.ring.no_home); weighed 1e308, the total weight overflowed (object.ring.internal)
+    const six = rebalance(cluster(6, 3, 3, 2, 1), { seed: 1, now: 0 }).builder;
+    for (const w of [5e-324, 1e-320, 1e308, Number.MAX_VALUE]) {
+      let b = six;
+      const e = caught(() => {
+        for (const id of [0, 1]) b = setDeviceWeight(b, id, w);
+        return rebalance(b, { seed: 2, now: 0 });
+      });
+      expect({ w, status: e.status, field: e.details.field }).toEqual({ w, status: 400, field: 'weight' });
+    }
+    // the bounds themselves are weights like any other, even side by side
+    let b = six;
+    for (const [id, w] of [[0, MIN_WEIGHT], [2, MAX_WEIGHT], [4, MIN_WEIGHT]] as const) b = setDeviceWeight(b, id, w);
+    const r = rebalance(b, { seed: 2, now: 0 });
+    expect(Number.isFinite(r.balance)).toBe(true);
+    for (let p = 0; p < r.builder.parts; p++) expect(new Set(r.builder.replica2part2dev!.map((row) => row[p])).size).toBe(3);
+    // −0 is stored as 0 (JSON has no −0: a snapshot would not round-trip)
+    expect(Object.is(setDeviceWeight(six, 1, -0).devs[1]!.weight, 0)).toBe(true);
+    expect(Object.is(setOverload(six, -0).overload, 0)).toBe(true);
+  });
+
+  it('weights some 1e10 apart: the light devices hold nothing and the rebalance places every replica (was 500 object.ring.no_home)', () => {
+    // two devices of weight 0.7 in region 2, one of 1e10 in region 1, 2 replicas: each light
+    // device's share (7e-11) is below the plan's tolerance (1e-10), so it plans 0 replicas while
+    // region 2, summing them, planned 1 — and the placement went into a region with no room
+    let b = createRingBuilder({ part_power: 6, replicas: 2, min_part_hours: 0 });
+    b = addDevice(b, { region: 2, zone: 1, ip: '10.2.1.0', port: 6200, device: 'sd0', weight: 0.7 });
+    b = addDevice(b, { region: 2, zone: 1, ip: '10.2.1.0', port: 6200, device: 'sd1', weight: 0.7 });
+    b = addDevice(b, { region: 1, zone: 1, ip: '10.1.1.0', port: 6200, device: 'sd2', weight: 1e10 });
+    b = addDevice(b, { region: 1, zone: 1, ip: '10.1.1.0', port: 6200, device: 'sd3', weight: 0 });
+    const first = rebalance(b, { seed: 0, now: 0 }).builder;
+    const r = rebalance(setDeviceWeight(first, 3, 1e10), { seed: 0, now: 0 }).builder;
+    for (let p = 0; p < r.parts; p++) expect(new Set(r.replica2part2dev!.map((row) => row[p])).size).toBe(2);
+    expect(r.devs[2]!.parts + r.devs[3]!.parts).toBeGreaterThanOrEqual(r.parts);
+  });
+
+  it('the operator lists a ring whose weighted devices are fewer than its replicas (balance and required overload 0), as the CLI does', () => {
+    // before: cloud.object.rings() — a read — threw 400 object.ring.too_few_devices
+    const cloud = createCloud({ seed: 3, preset: 'empty', identity: { password_hash_rounds: 1 }, topology: { hosts: ['s1', 's2', 's3'].map((name) => ({ name, cpu: { sockets: 1, cores_per_socket: 2 }, memory_mb: 4096, roles: ['storage' as const], disks: [{ name: 'sda', size_gb: 10 }, { name: 'sdb', size_gb: 100 }] })) }, object: { ring: { part_power: 4 } } });
+    const [a, b] = cloud.object.rings().find((r) => r.name === 'object-0')!.devices;
+    cloud.object.setDeviceWeight('object-0', a!.id, 0);
+    cloud.object.setDeviceWeight('object-0', b!.id, 0);
+    expect(cloud.object.rings().find((r) => r.name === 'object-0')).toMatchObject({ built: true, required_overload: 0 });
+    cloud.object.setReplicas('container', 5);
+    expect(cloud.object.rings().find((r) => r.name === 'container')).toMatchObject({ replicas: 5, required_overload: 0 });
+    expect(caught(() => cloud.object.rebalance('container'))).toMatchObject({ status: 400, code: 'object.ring.too_few_devices' });
+  });
+
+  it('set_replicas takes effect at the next rebalance: rows added and filled, or dropped', () => {
+    const six = rebalance(cluster(6, 3, 3, 2, 1), { seed: 1, now: 0 }).builder;
+    const four = setReplicas(six, 4);
+    expect({ replicas: four.replicas, rows: four.replica2part2dev!.length, devs_changed: four.devs_changed }).toEqual({ replicas: 4, rows: 3, devs_changed: true });
+    expect(getRing(four).replica2part2dev_id).toHaveLength(3); // the proxy keeps the last rebalanced ring
+    expect(getDispersion(four).max_dispersion).toBe(getDispersion(six).max_dispersion);
+    const up = rebalance(four, { seed: 2, now: 0 });
+    expect(up.builder.replica2part2dev).toHaveLength(4);
+    for (let p = 0; p < up.builder.parts; p++) {
+      expect(new Set(up.builder.replica2part2dev!.map((row) => row[p])).size).toBe(4);
+      for (let r = 0; r < 3; r++) expect(up.builder.replica2part2dev![r]![p]).toBe(six.replica2part2dev![r]![p]); // the old replicas stay
+    }
+    expect(up.builder.devs.reduce((n, d) => n + (d?.parts ?? 0), 0)).toBe(4 * up.builder.parts);
+    const down = rebalance(setReplicas(up.builder, 2), { seed: 3, now: 0 });
+    expect(down.builder.replica2part2dev).toHaveLength(2);
+    expect(down.builder.devs.reduce((n, d) => n + (d?.parts ?? 0), 0)).toBe(2 * down.builder.parts);
+    expect(setReplicas(six, 3)).toBe(six);
   });
 
   it('a device marked for removal cannot be weighed or removed again (409)', () => {

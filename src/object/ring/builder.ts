@@ -77,7 +77,8 @@ export function nextDeviceId(builder: RingBuilderData): number {
 /**
  * Adds a device: `swift-ring-builder object.builder add r1z1-10.0.0.1:6200/sdb 100`
  * (`RingBuilder.add_dev`). Nothing moves until the next {@link rebalance}. The address is
- * checked and normalised as the CLI does; `id` defaults to {@link nextDeviceId}.
+ * checked and normalised as the CLI does, and, as the CLI does, a disk (address and device name)
+ * another device already uses is refused; `id` defaults to {@link nextDeviceId}.
  *
  * Not simulated: the CLI's search-value syntax (give the fields instead).
  */
@@ -88,6 +89,14 @@ export function addDevice(builder: RingBuilderData, dev: RingDeviceInput): RingB
   if (id > MAX_DEVICE_ID) throw new InvalidInput('dev.id', `this ring already has ${MAX_DEVICE_ID + 1} device ids; remove devices and rebalance first.`);
   if (id < b.devs.length && b.devs[id] !== null) {
     throw new InvalidInput('dev.id', `device id ${id} is already in use (DuplicateDeviceError); omit id to take the next free one (${nextDeviceId(b)}).`, 'object.ring.duplicate_device');
+  }
+  // the CLI's `add` refuses an address a device already uses ("Device 3 already uses …"). Here a
+  // disk is its address and device name (copies are kept per host and disk; per-disk ports are
+  // not simulated), so the port is not compared; a device marked for removal leaves at the next
+  // rebalance and holds no new partition, so its disk may come back (a host removed and re-added)
+  const same = b.devs.find((x) => x !== null && x.ip === d.ip && x.device === d.device && !b.remove_devs.includes(x.id));
+  if (same) {
+    throw new InvalidInput('dev.device', `device ${same.id} already uses ${same.ip}:${same.port}/${same.device}; one disk is one device (set its weight instead).`, 'object.ring.duplicate_address');
   }
   const devs = [...b.devs];
   while (devs.length <= id) devs.push(null);
@@ -144,6 +153,21 @@ export function setDeviceWeight(builder: RingBuilderData, id: number, weight: nu
 export function setOverload(builder: RingBuilderData, overload: number): RingBuilderData {
   const b = checkBuilder(builder);
   return freezeBuilder({ ...b, overload: checkOverload(overload) });
+}
+
+/**
+ * Sets the replica count: `swift-ring-builder object.builder set_replicas 4`
+ * (`RingBuilder.set_replicas`). It takes effect at the next {@link rebalance}, which assigns the
+ * new replicas' part-replicas (or drops the surplus rows); until then the ring keeps the replica
+ * count of the last rebalance. Marks the devices changed when the count changes.
+ *
+ * Not simulated: fractional replica counts (Swift's CLI takes e.g. 2.5).
+ */
+export function setReplicas(builder: RingBuilderData, replicas: number): RingBuilderData {
+  const b = checkBuilder(builder);
+  const r = checkReplicas(replicas);
+  if (r === b.replicas) return b;
+  return freezeBuilder({ ...b, replicas: r, devs_changed: true });
 }
 
 /** Sets `min_part_hours`: `swift-ring-builder object.builder set_min_part_hours 24` (`change_min_part_hours`). */
@@ -285,7 +309,8 @@ export function getDispersion(builder: RingBuilderData, options: { verbose?: boo
   const r2p = b.replica2part2dev;
   if (r2p === null) throw new InvalidState('object.ring.not_rebalanced', 'this builder was never rebalanced; rebalance it first to get a dispersion report.');
   const tt = buildTiers(b.devs);
-  const R = b.replicas;
+  // the rows of the last rebalance (a `set_replicas` since then takes effect at the next one)
+  const R = r2p.length;
   const counts: (Int32Array | undefined)[] = new Array(tt.count);
   const rat = new Int32Array(tt.count);
   for (let p = 0; p < b.parts; p++) {

@@ -45,11 +45,13 @@ export function runRebalance(b: RingBuilderData, seed: number | string, now: num
     weight[d.id] = d.weight;
   }
   const old = b.replica2part2dev;
+  // rows the last rebalance made; a `set_replicas` since then adds rows to fill or drops rows
+  const oldRows = old === null ? 0 : old.length;
   const r2p: Int32Array[] = [];
   const parts = new Int32Array(nIds);
   for (let r = 0; r < R; r++) {
     const row = new Int32Array(P);
-    if (old === null) row.fill(NONE_DEV);
+    if (old === null || r >= oldRows) row.fill(NONE_DEV);
     else {
       const src = old[r] as readonly number[];
       for (let p = 0; p < P; p++) {
@@ -103,12 +105,13 @@ export function runRebalance(b: RingBuilderData, seed: number | string, now: num
     }
   };
 
-  // _adjust_replica2part2dev_size: a first build assigns every replica of every part
-  if (old === null) {
+  // _adjust_replica2part2dev_size: a first build assigns every replica of every part, a raised
+  // replica count the new rows (rows beyond a lowered count were dropped above, with their parts)
+  if (oldRows < R) {
     for (let p = 0; p < P; p++) {
       assignOrder[assignCount++] = p;
-      for (let r = 0; r < R; r++) assignRep[p * R + r] = r;
-      assignLen[p] = R;
+      for (let r = oldRows; r < R; r++) assignRep[p * R + r - oldRows] = r;
+      assignLen[p] = R - oldRows;
     }
   }
 

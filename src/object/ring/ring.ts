@@ -5,7 +5,7 @@
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { InvalidInput, check, describeValue } from '../../core/index.js';
+import { InvalidInput, Memo, check, describeValue, memoSlot } from '../../core/index.js';
 import { checkBuilder } from './validate.js';
 import type { HandoffNode, HashPathOptions, RingBuilderData, RingData, RingDeviceView, RingNode } from './types.js';
 
@@ -145,7 +145,13 @@ interface Bookkeeping {
   readonly numAssignedDevs: number;
 }
 
-/** `Ring._update_bookkeeping`: computed by each handoff walk when it first needs a handoff. */
+/** A ring's bookkeeping, once per (frozen) ring with a kernel's memo. */
+const BOOKKEEPING = memoSlot<RingData, Bookkeeping>('object.ring.bookkeeping');
+
+/**
+ * `Ring._update_bookkeeping`: computed by each handoff walk when it first needs a handoff
+ * (O(partitions × replicas)), or once per ring with a memo.
+ */
 function bookkeepingOf(r: RingData): Bookkeeping {
   const withParts = new Set<number>();
   for (const row of r.replica2part2dev_id) for (const id of row) withParts.add(id);
@@ -174,18 +180,22 @@ function bookkeepingOf(r: RingData): Bookkeeping {
  * device whose only part-replicas are in partition 0 is then never handed off (as in Swift).
  * The arguments are checked at once; the handoffs are computed as they are taken.
  *
+ * With a kernel's `memo` (as a proxy keeps it in its loaded ring), the ring's bookkeeping —
+ * which devices hold partitions, in how many regions, zones and servers — is computed once per
+ * ring instead of at every walk.
+ *
  * Not simulated: ring reloading (`reload_time`); storage policies' per-policy rings (pass the
  * policy's ring).
  */
-export function getMoreNodes(ring: RingData, partition: number): Generator<HandoffNode, void, undefined> {
+export function getMoreNodes(ring: RingData, partition: number, memo?: Memo): Generator<HandoffNode, void, undefined> {
   const r = checkRing(ring);
   const part = checkPartition(r, partition);
-  return handoffs(r, part);
+  return handoffs(r, part, memo instanceof Memo ? memo : undefined);
 }
 
-function* handoffs(r: RingData, part: number): Generator<HandoffNode, void, undefined> {
+function* handoffs(r: RingData, part: number, memo: Memo | undefined): Generator<HandoffNode, void, undefined> {
   if (r.replica2part2dev_id.length === 0) return;
-  const book = bookkeepingOf(r);
+  const book = memo === undefined ? bookkeepingOf(r) : memo.of(BOOKKEEPING, r, bookkeepingOf);
   const primaries = partNodes(r, part);
   const used = new Set(primaries.map((d) => d.id));
   // Swift's passes: devices in unused regions first, then unused zones, then unused servers,

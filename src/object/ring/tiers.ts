@@ -272,6 +272,26 @@ export function replicaPlan(b: RingBuilderData, tt: TierTable): ReplicaPlan {
     min[t] = Math.floor(r + EPS);
     max[t] = Math.ceil(r - EPS);
   }
+  // A tier may hold no more than its children together may: with ordinary weights ceil is
+  // subadditive and this changes nothing, but a device whose share is below EPS (weights some
+  // 1e10 apart) plans 0 while its parent, summing such shares, plans 1 — and the placement would
+  // descend into a tier with room where no device has any (Swift's "no home" for a part).
+  const byDepth = [...Array(tt.count).keys()].sort((x, y) => (tt.depth[y] as number) - (tt.depth[x] as number));
+  for (const t of byDepth) {
+    const kids = tt.children[t] as readonly number[];
+    if (kids.length === 0) continue;
+    let room = 0;
+    for (const c of kids) room += max[c] as number;
+    if (room < (max[t] as number)) max[t] = room;
+    if ((min[t] as number) > (max[t] as number)) min[t] = max[t] as number;
+  }
+  if ((max[0] as number) < b.replicas) {
+    throw new InvalidInput(
+      'builder.devs',
+      `cannot place ${b.replicas} replicas: only ${max[0]} of the devices with weight have a usable share of it (a weight below about 1e-10 of the total holds nothing); give those devices more weight, or weight 0.`,
+      'object.ring.too_few_devices',
+    );
+  }
   return { min, target, max };
 }
 

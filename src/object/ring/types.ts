@@ -29,6 +29,21 @@ export const MAX_REPLICAS = 64;
 export const MAX_DEVICE_ID = NONE_DEV - 1;
 
 /**
+ * Smallest positive device weight: `swift-ring-builder` prints weights to two decimals, so a
+ * smaller one reads as 0.00; far smaller ones (down to denormals such as 5e-324) vanish in the
+ * builder's arithmetic (a weight × parts-per-weight that underflows to 0 leaves a weighted
+ * device with no share, and the replica plan cannot place its parts). Weight 0 drains a device.
+ */
+export const MIN_WEIGHT = 0.01;
+
+/**
+ * Largest device weight: 2^53 − 1, the largest integer a double holds exactly (a disk's size in
+ * GB, the usual weight, is at most that). With it the sum of every device's weight stays finite
+ * and every share of a weight of at least {@link MIN_WEIGHT} stays a normal number.
+ */
+export const MAX_WEIGHT = Number.MAX_SAFE_INTEGER;
+
+/**
  * A device as `swift-ring-builder <builder> add` takes it (`RingBuilder.add_dev`'s dict).
  * `id` defaults to the first free id (the first hole left by a removed device, else the next
  * id); `meta` to `''`; `replication_ip` / `replication_port` to `ip` / `port` as the CLI does.

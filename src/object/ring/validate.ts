@@ -7,6 +7,8 @@ import {
   MAX_DEVICE_ID,
   MAX_PART_POWER,
   MAX_REPLICAS,
+  MAX_WEIGHT,
+  MIN_WEIGHT,
   type RingBuilderData,
   type RingDevice,
 } from './types.js';
@@ -21,7 +23,7 @@ export function checkPartPower(value: unknown, field = 'part_power'): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > MAX_PART_POWER) {
     throw new InvalidInput(field, `must be at most ${MAX_PART_POWER} in stacksim (2^${value} partitions do not fit a JavaScript heap), got ${value}.`);
   }
-  return check.integer(value, field, 0, MAX_PART_POWER);
+  return positiveZero(check.integer(value, field, 0, MAX_PART_POWER));
 }
 
 /** `replicas`: an integer in [1, MAX_REPLICAS]. */
@@ -32,24 +34,36 @@ export function checkReplicas(value: unknown, field = 'replicas'): number {
   return check.integer(value, field, 1, MAX_REPLICAS);
 }
 
+/** `x + 0` is `x`, except that −0 becomes 0 (JSON has no −0, so state would not round-trip). */
+const positiveZero = (x: number): number => x + 0;
+
 /** `min_part_hours`: a non-negative integer. */
 export function checkMinPartHours(value: unknown, field = 'min_part_hours'): number {
-  return check.integer(value, field, 0);
+  return positiveZero(check.integer(value, field, 0));
 }
 
-/** `overload`: a non-negative fraction (0.1 = 10 %). */
+/** `overload`: a finite, non-negative fraction (0.1 = 10 %); −0 is 0. */
 export function checkOverload(value: unknown, field = 'overload'): number {
-  return check.number(value, field, 0);
+  return positiveZero(check.number(value, field, 0));
 }
 
-/** `weight`: a finite number ≥ 0. */
+/**
+ * `weight`: 0 (drain the device) or a finite number in [{@link MIN_WEIGHT}, {@link MAX_WEIGHT}];
+ * −0 is 0. Swift's CLI refuses only negative weights; denormal and near-overflow weights break
+ * the builder's arithmetic (see MIN_WEIGHT), so they are refused here with the range to use.
+ */
 export function checkWeight(value: unknown, field = 'weight'): number {
-  return check.number(value, field, 0);
+  const w = positiveZero(check.number(value, field, 0));
+  if (w === 0) return 0;
+  if (w < MIN_WEIGHT || w > MAX_WEIGHT) {
+    throw new InvalidInput(field, `must be 0 (to drain the device) or between ${MIN_WEIGHT} and ${MAX_WEIGHT}, got ${w}; weights are relative, so scale them all (e.g. the disks' sizes in GB).`);
+  }
+  return w;
 }
 
 /** A device id: an integer in [0, 65534]. */
 export function checkDeviceId(value: unknown, field = 'id'): number {
-  return check.integer(value, field, 0, MAX_DEVICE_ID);
+  return positiveZero(check.integer(value, field, 0, MAX_DEVICE_ID));
 }
 
 /** A port: an integer in [1, 65535]. */
@@ -163,8 +177,8 @@ export function checkDeviceInput(value: unknown, field = 'dev'): CheckedDevice {
   const port = checkPort(d.port, `${field}.port`);
   return {
     id: d.id === undefined ? undefined : checkDeviceId(d.id, `${field}.id`),
-    region: check.integer(d.region, `${field}.region`, 0),
-    zone: check.integer(d.zone, `${field}.zone`, 0),
+    region: positiveZero(check.integer(d.region, `${field}.region`, 0)),
+    zone: positiveZero(check.integer(d.zone, `${field}.zone`, 0)),
     ip,
     port,
     replication_ip: d.replication_ip === undefined ? ip : checkAddress(d.replication_ip, `${field}.replication_ip`),
@@ -237,10 +251,11 @@ export function checkBuilder(value: unknown, field = 'builder'): RingBuilderData
   }
   const r2p = b.replica2part2dev;
   if (r2p !== null) {
-    if (!Array.isArray(r2p) || r2p.length !== replicas) {
-      throw new InvalidInput(`${field}.replica2part2dev`, `expected null or ${replicas} arrays of ${parts} device ids.`);
+    // as many rows as the replica count of the last rebalance (`set_replicas` takes effect at the next)
+    if (!Array.isArray(r2p) || r2p.length < 1 || r2p.length > MAX_REPLICAS) {
+      throw new InvalidInput(`${field}.replica2part2dev`, `expected null or 1 to ${MAX_REPLICAS} arrays of ${parts} device ids.`);
     }
-    for (let r = 0; r < replicas; r++) {
+    for (let r = 0; r < r2p.length; r++) {
       const row: unknown = r2p[r];
       if (!Array.isArray(row) || row.length !== parts) throw new InvalidInput(`${field}.replica2part2dev[${r}]`, `expected an array of ${parts} device ids.`);
       for (let p = 0; p < parts; p++) {
