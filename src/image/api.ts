@@ -4,18 +4,16 @@
  * project's private image), asks Glance's Zed policy with Glance's target (403, or 404 when the
  * caller may not even see the image), and changes state in one atomic commit.
  */
-import { CloudError, blobBytes, getRow, type CloudState, type Tx } from '../core/index.js';
+import { CloudError, blobBytes, type Tx } from '../core/index.js';
 import type { RequestPipeline } from '../identity/index.js';
 import { downloadData, importImage, stageData, tasksOf, uploadData, type ImportRequest } from './data.js';
 import { ImageNotFound, MemberNotFound } from './errors.js';
 import { addTag, createImage, deleteImage, deleteTag, setActivation, updateImage } from './images.js';
 import { listImages, type ImageListQuery } from './list.js';
-import { addMember, checkShared, getMember, listMembers, removeMember, updateMember } from './members.js';
+import { addMember, checkMemberId, checkShared, getMember, listMembers, removeMember, updateMember } from './members.js';
 import { enforceOn, getImage, makeCtx, type Ctx } from './context.js';
 import { imageView, memberView, taskView, type ImageList, type ImageView, type MemberList, type MemberView, type TaskView } from './views.js';
 import type { ImageRow, MemberStatus, Visibility } from './types.js';
-
-type S = CloudState;
 
 /** The body of `POST /v2/images`: base attributes and any free-form string properties. */
 export interface ImageCreateRequest {
@@ -60,6 +58,13 @@ export class ImageApi {
     return makeCtx(r.s, r.policy, r.creds);
   }
 
+  /**
+   * One atomic call. `fn` returns the call's whole answer, built from the draft before the
+   * commit: Glance's responses are the domain objects the controller just saved
+   * (`ImagesController.create` / `update`, `ImageMembersController.create` / `update` return them;
+   * the serializer asks no policy), so nothing is read back after the commit and an answer can
+   * never be refused once the state has changed.
+   */
   private write<R>(operation: string, fn: (tx: Tx, ctx: Ctx) => R): R {
     return this.requests.write(`image.${operation}`, (tx, r) => {
       const ctx = makeCtx(r.s, r.policy, r.creds);
@@ -68,17 +73,9 @@ export class ImageApi {
     });
   }
 
-  private view(id: string): ImageView {
-    const s = this.requests.view();
-    const row = getRow(s.image.images, id);
-    if (!row) throw new ImageNotFound(id);
-    return imageView(s, row);
-  }
-
   /** `POST /v2/images`: a `queued` image owned by the caller's project, `shared` unless told otherwise. */
   createImage(body: ImageCreateRequest): ImageView {
-    const id = this.write('create_image', (tx, ctx) => createImage(tx, ctx, body).id);
-    return this.view(id);
+    return this.write('create_image', (tx, ctx) => imageView(ctx.s, createImage(tx, ctx, body)));
   }
 
   /** `GET /v2/images/{id}`. */
@@ -96,8 +93,7 @@ export class ImageApi {
 
   /** `PATCH /v2/images/{id}` with an `application/openstack-images-v2.1-json-patch` body. */
   updateImage(ref: string, changes: readonly ImagePatchOperation[]): ImageView {
-    const id = this.write('update_image', (tx, ctx) => updateImage(tx, ctx, getImage(ctx, ref), changes).id);
-    return this.view(id);
+    return this.write('update_image', (tx, ctx) => imageView(ctx.s, updateImage(tx, ctx, getImage(ctx, ref), changes)));
   }
 
   /** `DELETE /v2/images/{id}`: 403 while `protected`; the data is removed from Swift. */
@@ -168,13 +164,14 @@ export class ImageApi {
     return Object.freeze({ tasks: tasksOf(ctx.s, image.id).map((t) => taskView(ctx.s, t)) });
   }
 
-  /** `POST /v2/images/{id}/members` (`{ member: <project id or name> }`): only the owner, only for `shared` images. */
+  /**
+   * `POST /v2/images/{id}/members` (`{ member: <project id> }`): only the owner, only for `shared`
+   * images. The member is a project ID, as in Glance (a name is a 400: names are not resolved, so
+   * nothing about projects the caller cannot see is told); unlike Glance, an ID that is no
+   * Keystone project is refused (400 `image.member.unknown_project`).
+   */
   createImageMember(ref: string, body: { member: string }): MemberView {
-    const key = this.write('add_member', (tx, ctx) => {
-      const m = addMember(tx, ctx, getImage(ctx, ref), body);
-      return [m.image_id, m.member_id] as const;
-    });
-    return this.memberView(key[0], key[1]);
+    return this.write('add_member', (tx, ctx) => memberView(ctx.s, addMember(tx, ctx, getImage(ctx, ref), body)));
   }
 
   /** `GET /v2/images/{id}/members`: the owner sees every member; a member sees itself. */
@@ -188,11 +185,12 @@ export class ImageApi {
   getImageMember(ref: string, memberId: string): MemberView {
     const ctx = this.read();
     const image = getImage(ctx, ref);
+    checkMemberId(memberId);
     try {
       checkShared(ctx, image, undefined, 'show');
       enforceOn(ctx, 'get_member', image);
     } catch (e) {
-      if (e instanceof CloudError && e.status === 403) throw new MemberNotFound(image.id, String(memberId));
+      if (e instanceof CloudError && e.status === 403) throw new MemberNotFound(image.id, memberId);
       throw e;
     }
     return memberView(ctx.s, getMember(ctx, image, memberId));
@@ -200,22 +198,11 @@ export class ImageApi {
 
   /** `PUT /v2/images/{id}/members/{member_id}` (`{ status }`): only the member itself (or an admin). */
   updateImageMember(ref: string, memberId: string, body: { status: MemberStatus }): MemberView {
-    const key = this.write('update_member', (tx, ctx) => {
-      const m = updateMember(tx, ctx, getImage(ctx, ref), memberId, body);
-      return [m.image_id, m.member_id] as const;
-    });
-    return this.memberView(key[0], key[1]);
+    return this.write('update_member', (tx, ctx) => memberView(ctx.s, updateMember(tx, ctx, getImage(ctx, ref), memberId, body)));
   }
 
   /** `DELETE /v2/images/{id}/members/{member_id}`: only the owner. */
   deleteImageMember(ref: string, memberId: string): void {
     this.write('delete_member', (tx, ctx) => removeMember(tx, ctx, getImage(ctx, ref), memberId));
-  }
-
-  private memberView(imageId: string, memberId: string): MemberView {
-    const s = this.requests.view();
-    const m = getRow(s.image.members, `${imageId}/${memberId}`);
-    if (!m) throw new MemberNotFound(imageId, memberId);
-    return memberView(s, m);
   }
 }

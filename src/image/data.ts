@@ -8,7 +8,7 @@
 import { md5 } from '@noble/hashes/legacy.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { BadRequest, CloudError, InvalidInput, NotFound, getRow, putBlob, readBlob, releaseBlob, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
+import { BadRequest, CloudError, InvalidInput, NotFound, describeValue, getRow, putBlob, readBlob, releaseBlob, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { ensureContainer, fetchObject, storeObject } from '../object/index.js';
 import { ImageForbidden, ImportRefused, InvalidImageStatus, StoreError } from './errors.js';
 import { saveImage, transition } from './images.js';
@@ -36,20 +36,26 @@ export function imageHashes(data: Uint8Array): { checksum: string; os_hash_value
   return { checksum: bytesToHex(md5(data)), os_hash_value: bytesToHex(sha512(data)) };
 }
 
-/** glance_store swift `add`: the container (created on put, as DevStack configures), then the object. */
+/**
+ * glance_store swift `add`: the container (created on put, as DevStack configures), then the
+ * object. Each byte is hashed once per algorithm, as glance_store's single read loop does: the
+ * md5 `checksum` is the ETag Swift computed while storing (the MD5 of the same bytes), the
+ * sha512 `os_hash_value` is computed here, and the blob table's SHA-256 key once by the store.
+ */
 export function writeToStore(tx: Tx, image: ImageRow, data: Uint8Array): Stored {
   const c = tx.draft.image.config;
   const location = { account: c.swift_store_account, container: c.swift_store_container, object: image.id };
+  let etag: string;
   try {
     ensureContainer(tx, location.account, location.container);
-    storeObject(tx, location.account, location.container, location.object, data, 'application/octet-stream');
+    etag = storeObject(tx, location.account, location.container, location.object, data, 'application/octet-stream').etag;
   } catch (e) {
     if (!(e instanceof CloudError)) throw e;
     if (e.status === 413) throw new StoreError(413, 'image.store.full', `Image storage media is full: ${e.message}`, { image_id: image.id, cause: e.code });
     throw new StoreError(500, 'image.store.backend_error', `Failed to add object to Swift. Got error from Swift: ${e.message}`, { image_id: image.id, cause: e.code, swift_status: e.status });
   }
   tx.trace('glance-api', `stored ${data.length} bytes as swift://${location.account}/${location.container}/${location.object}`);
-  return { location, size: data.length, ...imageHashes(data) };
+  return { location, size: data.length, checksum: etag, os_hash_value: bytesToHex(sha512(data)) };
 }
 
 /** The setter's rule: data may not be saved before both formats are set (400). */
@@ -137,7 +143,7 @@ function checkImportBody(tx: Tx, input: unknown): { name: string; uri: string | 
   if (typeof body.method !== 'object' || body.method === null || Array.isArray(body.method)) throw new InvalidInput('body.method', 'expected an object like { name: "glance-direct" }.');
   const method = body.method as Record<string, unknown>;
   if (method.name === undefined) throw new InvalidInput('body.method.name', "Import request requires a 'name' field.");
-  if (typeof method.name !== 'string' || !tx.draft.image.config.enabled_import_methods.includes(method.name)) throw new InvalidInput('body.method.name', `Unknown import method name '${String(method.name)}'.`);
+  if (typeof method.name !== 'string' || !tx.draft.image.config.enabled_import_methods.includes(method.name)) throw new InvalidInput('body.method.name', `Unknown import method name ${describeValue(method.name)}.`);
   if (method.uri !== undefined && typeof method.uri !== 'string') throw new InvalidInput('body.method.uri', 'expected a string.');
   for (const k of ['all_stores_must_succeed', 'all_stores'] as const) if (body[k] !== undefined && typeof body[k] !== 'boolean') throw new InvalidInput(`body.${k}`, `'${k}' must be boolean value only`);
   if (body.stores !== undefined && (!Array.isArray(body.stores) || body.stores.some((x) => typeof x !== 'string'))) throw new InvalidInput('body.stores', 'expected an array of store ids.');

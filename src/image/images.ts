@@ -119,7 +119,13 @@ function setAttribute(image: ImageRow, name: (typeof SETTABLE)[number], value: u
 
 const isSettable = (name: string): name is (typeof SETTABLE)[number] => (SETTABLE as readonly string[]).includes(name);
 
-/** `PATCH /v2/images/{id}` (`application/openstack-images-v2.1-json-patch`). */
+/**
+ * `PATCH /v2/images/{id}` (`application/openstack-images-v2.1-json-patch`): `_do_add`,
+ * `_do_replace`, `_do_remove` of `glance/api/v2/images.py`. `path_root in
+ * image.extra_properties` is a dict lookup: only the image's own properties count, so a name
+ * every JavaScript object inherits (`toString`, `constructor`, `__proto__`) is no property
+ * (replace / remove answer 409); `add` makes it an ordinary own property, as Glance would.
+ */
 export function updateImage(tx: Tx, ctx: Ctx, found: ImageRow, input: unknown): ImageRow {
   const changes: Change[] = checkPatch(input);
   let image = found;
@@ -135,12 +141,12 @@ export function updateImage(tx: Tx, ctx: Ctx, found: ImageRow, input: unknown): 
     updateProperty(ctx, image, root, change.value);
     if (change.op === 'remove') {
       if (isSettable(root)) throw new ImageForbidden('image.attribute.not_removable', `Property ${root} may not be removed.`, { property: root });
-      if (!(root in image.properties)) throw new PropertyNotFound(root);
+      if (!Object.hasOwn(image.properties, root)) throw new PropertyNotFound(root);
       const { [root]: _gone, ...rest } = image.properties;
       image = { ...image, properties: rest };
     } else if (isSettable(root)) {
       image = setAttribute(image, root, change.value);
-    } else if (change.op === 'replace' && !(root in image.properties)) {
+    } else if (change.op === 'replace' && !Object.hasOwn(image.properties, root)) {
       throw new PropertyNotFound(root);
     } else {
       image = { ...image, properties: { ...image.properties, [root]: change.value as string } };

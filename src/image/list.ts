@@ -62,7 +62,7 @@ function list(v: unknown, k: string): string[] {
 function bool(v: unknown, k: string): boolean {
   if (v === true || v === 'true') return true;
   if (v === false || v === 'false') return false;
-  throw new InvalidInput(f(k), `Invalid value '${String(v)}' for '${k}' filter. Valid values are 'true' or 'false'.`);
+  throw new InvalidInput(f(k), `Invalid value ${describeValue(v)} for '${k}' filter. Valid values are 'true' or 'false'.`);
 }
 
 function intOf(v: unknown, k: string, message: string): number {
@@ -153,9 +153,12 @@ function compare(a: ImageRow, b: ImageRow, order: readonly [SortKey, Dir][]): nu
 /** Runs the list query for a caller. */
 export function listImages(ctx: Ctx, query: unknown): ImageList {
   if (query !== undefined && (typeof query !== 'object' || query === null || Array.isArray(query))) throw new InvalidInput('query', `expected an object, got ${describeValue(query)}.`);
-  const q = (query ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(q)) if (!KEYS.includes(k)) throw new InvalidInput(f(k), `unknown filter; filter free-form properties with properties: { ${k}: … }. Allowed: ${KEYS.filter((x) => x !== 'changes-since').join(', ')}.`);
-  for (const [k, v] of Object.entries(q)) if (v === undefined) delete q[k];
+  // a copy of the caller's own, defined fields: the caller's object is never changed (it may be frozen)
+  const q: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (!KEYS.includes(k)) throw new InvalidInput(f(k), `unknown filter; filter free-form properties with properties: { ${k}: … }. Allowed: ${KEYS.filter((x) => x !== 'changes-since').join(', ')}.`);
+    if (v !== undefined) q[k] = v;
+  }
   const s = ctx.s;
   const limitRaw = q.limit === undefined ? undefined : intOf(q.limit, 'limit', 'limit param must be an integer');
   if (limitRaw !== undefined && limitRaw < 0) throw new InvalidInput(f('limit'), 'limit param must be positive');
@@ -195,7 +198,7 @@ export function listImages(ctx: Ctx, query: unknown): ImageList {
     if (typeof q.properties !== 'object' || q.properties === null || Array.isArray(q.properties)) throw new InvalidInput(f('properties'), `expected an object of property: value, got ${describeValue(q.properties)}.`);
     for (const [k, v] of Object.entries(q.properties as Record<string, unknown>)) {
       const want = text(v, `properties.${k}`);
-      filters.push((i) => i.properties[k] === want);
+      filters.push((i) => Object.hasOwn(i.properties, k) && i.properties[k] === want);
     }
   }
   for (const t of tags) filters.push((i) => i.tags.includes(t));

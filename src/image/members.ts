@@ -24,10 +24,15 @@ export function checkShared(ctx: Ctx, image: ImageRow, action: Check, verb: stri
 
 /** A member as the database returns it to this caller: an admin sees any, others only on their own images or their own membership. */
 export function getMember(ctx: Ctx, image: ImageRow, memberId: unknown): MemberRow {
-  if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 255) throw new InvalidInput('member_id', `expected a project id, got ${describeValue(memberId)}.`);
+  checkMemberId(memberId);
   const m = findMember(ctx.s, image.id, memberId);
   if (m === undefined || !seen(ctx, image, m)) throw new MemberNotFound(image.id, memberId);
   return m;
+}
+
+/** The `{member_id}` of a member URL: a project id of 1 to 255 characters (the `member` column is `String(255)`). */
+export function checkMemberId(memberId: unknown): asserts memberId is string {
+  if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 255) throw new InvalidInput('member_id', `expected a project id, got ${describeValue(memberId)}.`);
 }
 
 function seen(ctx: Ctx, image: ImageRow, m: MemberRow): boolean {
@@ -35,29 +40,40 @@ function seen(ctx: Ctx, image: ImageRow, m: MemberRow): boolean {
 }
 
 /**
- * The project a `member` names: a project id, or a project name (unique across domains).
- * Glance stores whatever string it is given; stacksim refuses projects Keystone does not have.
+ * The `member` of a create body, checked as the request deserialiser does (present, a string,
+ * not empty). It is a project ID: Glance stores the string it is given and resolves no names
+ * (`ImageMembersController.create` → `new_image_member(image, member_id)`).
  */
-function memberProject(ctx: Ctx, ref: unknown): string {
+function memberField(ref: unknown): string {
   if (ref === undefined) throw new InvalidInput('member', 'Member to be added not specified');
   if (typeof ref !== 'string') throw new InvalidInput('member', `Expected a member in the form: {"member": "<project id>"}, got ${describeValue(ref)}.`);
   if (ref.length === 0) throw new InvalidInput('member', "Member can't be empty");
   if (ref.length > 255) throw new InvalidInput('member', `must be at most 255 characters, got ${ref.length}.`);
+  return ref;
+}
+
+/**
+ * stacksim refuses a member that is no Keystone project ID (Glance would store any string).
+ * Only IDs: a name is not looked up, so nothing tells the caller which projects exist by name
+ * or what their IDs are; asked only once the caller may add members to this image.
+ */
+function checkProject(ctx: Ctx, memberId: string): void {
   try {
-    return getProject(ctx.s, ref, undefined, undefined, 'member').id; // an ambiguous name stays Keystone's 409
+    getProject(ctx.s, memberId, (p) => p.id === memberId, undefined, 'member');
   } catch (e) {
     if (!(e instanceof ResourceNotFound)) throw e;
-    throw new InvalidInput('member', `No project with id or name '${ref}': a member is a Keystone project.`, 'image.member.unknown_project');
+    throw new InvalidInput('member', `'${memberId}' is not a project ID: a member is the ID of a Keystone project (names are not accepted, as in Glance).`, 'image.member.unknown_project');
   }
 }
 
-/** `POST /v2/images/{id}/members` (`{ member: <project> }`): a `pending` membership. */
+/** `POST /v2/images/{id}/members` (`{ member: <project id> }`): a `pending` membership. */
 export function addMember(tx: Tx, ctx: Ctx, image: ImageRow, body: unknown): MemberRow {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body', `Expected a member in the form: {"member": "<project id>"}, got ${describeValue(body)}.`);
-  const memberId = memberProject(ctx, (body as Record<string, unknown>).member);
+  const memberId = memberField(Object.hasOwn(body, 'member') ? (body as Record<string, unknown>).member : undefined);
   checkShared(ctx, image, 'create', 'create');
   enforceOn(ctx, 'get_image', image);
   enforceOn(ctx, 'add_member', image);
+  checkProject(ctx, memberId);
   if (findMember(tx.draft, image.id, memberId)) throw new ImageDuplicate('image.member.duplicate', `Member ${memberId} is duplicated for image ${image.id}`, { image_id: image.id, member_id: memberId });
   const quota = tx.draft.image.config.image_member_quota;
   const count = membersOf(tx.draft, image.id).length + 1;

@@ -27,6 +27,30 @@ export const SETTABLE = ['name', 'visibility', 'protected', 'os_hidden', 'min_di
 /** The largest value of a MySQL INT column (`validate_mysql_int`). */
 export const MYSQL_INT_MAX = 2 ** 31 - 1;
 
+/**
+ * The most bytes a free-form property value holds: `image_properties.value` is a `Text` column
+ * (`glance/db/sqlalchemy/models.py`), 65 535 bytes in MySQL. The schema sets no `maxLength`;
+ * Glance on MySQL fails such a write with a database error, stacksim answers 400.
+ */
+export const PROPERTY_VALUE_MAX = 65_535;
+
+/** UTF-8 length of `s`, counted only until it passes `cap` (a huge string costs nothing more). */
+function utf8Length(s: string, cap: number): number {
+  if (s.length > cap) return s.length; // at least one byte per UTF-16 unit
+  let n = 0;
+  for (let i = 0; i < s.length && n <= cap; i++) {
+    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
+    if (c >= 0xd800 && c < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
+      n += 4; // a surrogate pair: one code point beyond the BMP
+      i++;
+    } else {
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3; // a lone surrogate is written as U+FFFD, 3 bytes
+    }
+  }
+  return n;
+}
+
 const UUID = /^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$/;
 
 function str(v: unknown, f: string, max: number, nullable: boolean): void {
@@ -84,7 +108,9 @@ export function checkProperty(key: string, v: unknown, f: string): void {
       if (!Array.isArray(v)) throw new InvalidInput(f, `expected an array of locations, got ${describeValue(v)}.`);
       return;
     default:
-      return str(v, f, Number.MAX_SAFE_INTEGER, false);
+      str(v, f, Number.MAX_SAFE_INTEGER, false);
+      if (utf8Length(v as string, PROPERTY_VALUE_MAX) > PROPERTY_VALUE_MAX) throw new InvalidInput(f, `a property value holds at most ${PROPERTY_VALUE_MAX} bytes of UTF-8 (the \`image_properties.value\` TEXT column), got ${(v as string).length} characters.`);
+      return;
   }
 }
 
@@ -99,13 +125,13 @@ export interface CreateBody {
 export function checkCreateBody(input: unknown): CreateBody {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidInput('image', `expected an object, got ${describeValue(input)}.`);
   const body = { ...(input as Record<string, unknown>) };
-  for (const key of DISALLOWED) if (key in body) throw new ImageForbidden('image.attribute.read_only', `Attribute '${key}' is read-only.`, { field: `image.${key}` });
+  for (const key of DISALLOWED) if (Object.hasOwn(body, key)) throw new ImageForbidden('image.attribute.read_only', `Attribute '${key}' is read-only.`, { field: `image.${key}` });
   for (const [k, v] of Object.entries(body)) checkProperty(k, v, `image.${k}`);
   const tags = (body.tags ?? []) as string[];
   delete body.tags;
   const image: Record<string, unknown> = {};
   for (const key of BASE) {
-    if (key in body && key !== 'tags') {
+    if (Object.hasOwn(body, key) && key !== 'tags') {
       image[key] = body[key];
       delete body[key];
     }
@@ -116,9 +142,9 @@ export function checkCreateBody(input: unknown): CreateBody {
   }
   // os_hash_algo / os_hash_value are not base properties of a create body: Glance would keep them as a
   // free-form property its own attribute then hides; stacksim refuses them as the schema marks them read-only
-  for (const key of ['os_hash_algo', 'os_hash_value']) if (key in body) throw new ImageForbidden('image.attribute.read_only', `Attribute '${key}' is read-only.`, { field: `image.${key}` });
-  for (const key of FACTORY_READONLY) if (key in image) throw new ImageForbidden('image.attribute.read_only', `Attribute '${key}' is read-only.`, { field: `image.${key}` });
-  for (const key of FACTORY_RESERVED) if (key in body) throw new ImageForbidden('image.attribute.reserved', `Attribute '${key}' is reserved.`, { field: `image.${key}` });
+  for (const key of ['os_hash_algo', 'os_hash_value']) if (Object.hasOwn(body, key)) throw new ImageForbidden('image.attribute.read_only', `Attribute '${key}' is read-only.`, { field: `image.${key}` });
+  for (const key of FACTORY_READONLY) if (Object.hasOwn(image, key)) throw new ImageForbidden('image.attribute.read_only', `Attribute '${key}' is read-only.`, { field: `image.${key}` });
+  for (const key of FACTORY_RESERVED) if (Object.hasOwn(body, key)) throw new ImageForbidden('image.attribute.reserved', `Attribute '${key}' is reserved.`, { field: `image.${key}` });
   for (const key of ['min_disk', 'min_ram']) {
     const v = image[key] as number | undefined;
     if (v !== undefined && v < 0) throw new InvalidInput(`image.${key}`, `Invalid value '${v}' for parameter '${key}': Cannot be a negative value.`);
@@ -133,6 +159,11 @@ export interface Change {
   /** Decoded pointer parts (`/tags` → `['tags']`; locations take two). */
   readonly path: readonly string[];
   readonly value?: unknown;
+}
+
+/** An own member of a JSON object, or undefined (inherited names such as `toString` are no members). */
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
 /** `_validate_json_pointer` + `_decode_json_pointer`. */
@@ -157,24 +188,28 @@ export function checkPatch(input: unknown): Change[] {
     const f = `changes[${i}]`;
     const raw = input[i] as unknown;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidInput(f, 'Operations must be JSON objects.');
+    // an operation is a JSON object: only its own members count (never `op` or `value` from a prototype)
     const r = raw as Record<string, unknown>;
-    if (r.op === undefined) throw new InvalidInput(`${f}.op`, 'Unable to find `op` in JSON Schema change. It must be one of the following: add, remove, replace.');
-    if (r.op !== 'add' && r.op !== 'remove' && r.op !== 'replace') throw new InvalidInput(`${f}.op`, `Invalid operation: \`${String(r.op)}\`. It must be one of the following: add, remove, replace.`);
-    if (r.path === undefined) throw new InvalidInput(`${f}.path`, "Unable to find 'path' in JSON Schema change");
-    if (typeof r.path !== 'string') throw new InvalidInput(`${f}.path`, `expected a JSON pointer string, got ${describeValue(r.path)}.`);
-    const path = decodePointer(r.path, `${f}.path`);
+    const op = own(r, 'op');
+    const pointer = own(r, 'path');
+    if (op === undefined) throw new InvalidInput(`${f}.op`, 'Unable to find `op` in JSON Schema change. It must be one of the following: add, remove, replace.');
+    if (op !== 'add' && op !== 'remove' && op !== 'replace') throw new InvalidInput(`${f}.op`, `Invalid operation: ${describeValue(op)}. It must be one of the following: add, remove, replace.`);
+    if (pointer === undefined) throw new InvalidInput(`${f}.path`, "Unable to find 'path' in JSON Schema change");
+    if (typeof pointer !== 'string') throw new InvalidInput(`${f}.path`, `expected a JSON pointer string, got ${describeValue(pointer)}.`);
+    const path = decodePointer(pointer, `${f}.path`);
     const root = path[0] as string;
-    const depth = root === 'locations' ? (r.op === 'replace' ? 1 : 2) : 1;
+    const depth = root === 'locations' ? (op === 'replace' ? 1 : 2) : 1;
     if (path.length !== depth) throw new InvalidInput(`${f}.path`, `Invalid JSON pointer for this resource: '/${path.join('/')}'`);
-    if (r.op !== 'remove' && !('value' in r)) throw new InvalidInput(`${f}.value`, `Operation "${r.op}" requires a member named "value".`);
+    const value = own(r, 'value');
+    if (op !== 'remove' && !Object.hasOwn(r, 'value')) throw new InvalidInput(`${f}.value`, `Operation "${op}" requires a member named "value".`);
     if (READONLY.includes(root)) throw new ImageForbidden('image.attribute.read_only', `Attribute '${root}' is read-only.`, { field: `${f}.path` });
     if (RESERVED.includes(root) || root.startsWith(RESERVED_NS)) throw new ImageForbidden('image.attribute.reserved', `Attribute '${root}' is reserved.`, { field: `${f}.path` });
     if (root.length > 255) throw new InvalidInput(`${f}.path`, 'Custom property should not be greater than 255 characters.');
-    if (r.op !== 'remove') {
-      if (path.length === 1) checkProperty(root, r.value, `${f}.value`);
-      else if (root === 'locations' && (typeof r.value !== 'object' || r.value === null)) throw new InvalidInput(`${f}.value`, `expected a location object, got ${describeValue(r.value)}.`);
+    if (op !== 'remove') {
+      if (path.length === 1) checkProperty(root, value, `${f}.value`);
+      else if (root === 'locations' && (typeof value !== 'object' || value === null)) throw new InvalidInput(`${f}.value`, `expected a location object, got ${describeValue(value)}.`);
     }
-    out.push(r.op === 'remove' ? { op: r.op, path } : { op: r.op, path, value: r.value });
+    out.push(op === 'remove' ? { op, path } : { op, path, value });
   }
   return out;
 }

@@ -70,7 +70,8 @@ const HIDDEN = new Set(['os_glance_stage_host']);
 /** Builds the API view of an image. */
 export function imageView(s: S, i: ImageRow): ImageView {
   const view: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(i.properties)) if (!HIDDEN.has(k)) view[k] = v;
+  // defined, not assigned: a property named `__proto__` is an ordinary key here, as in Glance's JSON
+  for (const [k, v] of Object.entries(i.properties)) if (!HIDDEN.has(k)) Object.defineProperty(view, k, { value: v, enumerable: true, writable: true, configurable: true });
   Object.assign(view, {
     name: i.name,
     disk_format: i.disk_format,

@@ -392,3 +392,37 @@ describe('DevStack', () => {
     expect(devstack(9072).admin.image.listImages()).toEqual(devstack(9072).admin.image.listImages());
   });
 });
+
+describe('answers are decided before the commit', () => {
+  it('a write answers with what it committed, whatever a listener does after the commit', () => {
+    const cloud = devstack(9070);
+    const { demo, admin } = sessions(cloud);
+    const altP = projectId(cloud, 'alt_demo');
+    const shared = active(demo, bytes(8), { visibility: 'shared' });
+    // observers run after the commit: one renames every new image, one deletes every new membership
+    cloud.events.on('image.create', (n) => admin.image.updateImage(n.payload.id, [{ op: 'replace', path: '/name', value: 'renamed' }]));
+    cloud.events.on('image.member.create', (n) => admin.image.deleteImageMember(n.payload.image_id, n.payload.member_id));
+    const img = demo.image.createImage({ name: 'mine' });
+    expect(img.name).toBe('mine');
+    expect(cloud.admin.image.getImage(img.id).name).toBe('renamed');
+    const m = demo.image.createImageMember(shared, { member: altP });
+    expect(m).toMatchObject({ image_id: shared, member_id: altP, status: 'pending' });
+    expect(demo.image.listImageMembers(shared).members).toEqual([]);
+  });
+
+  it(`with get_image forbidden ('!'), create and update still answer the image they saved (Glance's responses ask no policy), and refusals change nothing`, () => {
+    const cloud = devstack(9071, { policy: { rules: { get_image: '!' } } });
+    const { demo } = sessions(cloud);
+    const before = cloud.state;
+    const img = demo.image.createImage({ name: 'blind', disk_format: 'raw', container_format: 'bare' });
+    expect(cloud.state).not.toBe(before);
+    expect(img).toMatchObject({ name: 'blind', status: 'queued' });
+    refused(cloud, () => demo.image.getImage(img.id), { status: 404, code: 'image.image.not_found' });
+    expect(demo.image.updateImage(img.id, [{ op: 'add', path: '/hw_x', value: 'y' }])).toMatchObject({ id: img.id, hw_x: 'y' });
+    demo.image.uploadImageData(img.id, 'data');
+    expect(new TextDecoder().decode(demo.image.downloadImageData(img.id) as Uint8Array)).toBe('data'); // download_image alone decides
+    const altP = projectId(cloud, 'alt_demo');
+    refused(cloud, () => demo.image.createImageMember(img.id, { member: altP }), { status: 404 });
+    expect(cloud.admin.image.listImages({ name: 'blind' }).images).toEqual([]); // every get_image is refused, admins' too
+  });
+});

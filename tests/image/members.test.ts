@@ -4,6 +4,7 @@
  * Zed's `image_members.py` with its database visibility rules.
  */
 import { describe, it, expect } from 'vitest';
+import type { Cloud } from '../../src/index.js';
 import { active, devstack, projectId, queued, refused, sessions } from './helpers.js';
 
 function setup(seed: number) {
@@ -34,11 +35,11 @@ describe('sharing an image', () => {
     refused(cloud, () => alt.image.getImage(id), { status: 404 });
   });
 
-  it('a member may be named by project name; emits image.member.* notifications', () => {
+  it('emits image.member.* notifications', () => {
     const { cloud, demo, altP, id } = setup(9102);
     const events: string[] = [];
     cloud.events.on('*', (n) => { if (n.event_type.startsWith('image.member')) events.push(n.event_type); });
-    expect(demo.image.createImageMember(id, { member: 'alt_demo' }).member_id).toBe(altP);
+    expect(demo.image.createImageMember(id, { member: altP }).member_id).toBe(altP);
     demo.image.deleteImageMember(id, altP);
     expect(events).toEqual(['image.member.create', 'image.member.delete']);
   });
@@ -98,7 +99,43 @@ describe('member refusals', () => {
     });
     const ids = cloud.systemAdmin.identity.listProjects().filter((p) => /^p\d+$/.test(p.name)).map((p) => p.id);
     cloud.batch(() => { for (const p of ids) demo.image.createImageMember(id, { member: p }); });
-    refused(cloud, () => demo.image.createImageMember(id, { member: 'alt_demo' }), { status: 413, code: 'image.limit.members' });
+    refused(cloud, () => demo.image.createImageMember(id, { member: projectId(cloud, 'alt_demo') }), { status: 413, code: 'image.limit.members' });
     expect(demo.image.listImageMembers(id).members).toHaveLength(128);
+  });
+});
+
+describe('a member is a project ID (Glance resolves no names)', () => {
+  /** Every project id of the cloud. */
+  const allProjectIds = (cloud: Cloud) => cloud.systemAdmin.identity.listProjects().map((p) => p.id);
+
+  it('a project name is refused (400) without saying whether such a project exists or what its id is', () => {
+    const { cloud, demo, id } = setup(9120);
+    // invisible_to_admin: a project neither demo nor the admin has a role on
+    for (const name of ['invisible_to_admin', 'alt_demo', 'no-such-project']) {
+      const e = refused(cloud, () => demo.image.createImageMember(id, { member: name }), { status: 400, code: 'image.member.unknown_project', field: 'member' });
+      const told = `${e.message} ${JSON.stringify(e.details)}`;
+      for (const pid of allProjectIds(cloud)) expect(told).not.toContain(pid);
+    }
+    expect(demo.image.listImageMembers(id).members).toEqual([]);
+  });
+
+  it('a name several projects share (one per domain) lists none of their ids', () => {
+    const { cloud, demo, id } = setup(9121);
+    const admin = cloud.systemAdmin.identity;
+    const d = admin.createDomain({ name: 'other' });
+    admin.createProject({ name: 'twin', domain_id: 'default' });
+    admin.createProject({ name: 'twin', domain_id: d.id });
+    const e = refused(cloud, () => demo.image.createImageMember(id, { member: 'twin' }), { status: 400, field: 'member' });
+    const told = `${e.message} ${JSON.stringify(e.details)}`;
+    for (const pid of allProjectIds(cloud)) expect(told).not.toContain(pid);
+  });
+
+  it('a project ID works whether or not the caller may see the project; a caller who may not add members learns nothing', () => {
+    const { cloud, demo, reader, id } = setup(9122);
+    const inv = projectId(cloud, 'invisible_to_admin');
+    expect(demo.image.createImageMember(id, { member: inv })).toMatchObject({ member_id: inv, status: 'pending' });
+    // the policy answers before the project is looked up: the same 403 for an id and a non-id
+    refused(cloud, () => reader.image.createImageMember(id, { member: projectId(cloud, 'alt_demo') }), { status: 403 });
+    refused(cloud, () => reader.image.createImageMember(id, { member: 'no-such-project' }), { status: 403 });
   });
 });

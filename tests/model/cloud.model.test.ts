@@ -48,5 +48,5 @@ describe(`model-based: random sequences over ${registeredModules().join(', ')}`,
     // every registered command kind ran, many times
     expect([...ran.keys()].sort(), JSON.stringify([...ran])).toHaveLength(allCommands().length);
     for (const [kind, count] of ran) expect(count, kind).toBeGreaterThan(0);
-  });
+  }, 180_000); // 150 runs of up to 60 commands over five services: ~20 s alone, more on a shared machine
 });

@@ -1,0 +1,689 @@
+/**
+ * The catalog of every public operation of a cloud, for the suites that look for CLASSES of
+ * defects across modules (tests/security/*.test.ts): every method of every session API
+ * (`session.identity`, `session.placement`, `session.object`, `session.image`, … and the
+ * session's own `tokenInfo` / `rescope` / `logout`), the anonymous API (`cloud.anonymous.object`),
+ * the operator APIs on the cloud (`cloud.hardware`, `cloud.scheduler`, `cloud.object`), the
+ * cloud's own methods and accessors (`cloud.login`, `cloud.batch`, `cloud.restore`, …),
+ * `cloud.policy` (and the engine it hands out), `cloud.clock` and `cloud.quotas`.
+ *
+ * Each entry says how to call the operation against the fixture cloud ({@link buildFixture}: the
+ * devstack preset plus an image, containers and objects, a resource provider, a
+ * project/user/group/role/application credential/region/service/endpoint …) with references to
+ * resources that exist, and which of its arguments are references ({@link Operation.refs}), so a
+ * suite can swap one for a made-up reference of the same shape ({@link reshape}).
+ *
+ * `catalog.test.ts` fails when a public method exists that this file does not list: a new
+ * service (network, block, compute) adds its operations here, and every suite then tries them.
+ */
+import { createCloud, type Cloud, type CloudSnapshot, type Session } from '../../src/index.js';
+
+// ------------------------------------------------------------------ the fixture
+
+/** The sessions of the fixture, each a fixed token (no re-authentication, so no hidden commit). */
+export type SessionName = 'admin' | 'systemAdmin' | 'demo' | 'altDemo' | 'altReader' | 'demoReader' | 'domainReader' | 'unscoped' | 'expired' | 'revoked';
+
+/** A reference argument: its value in the fixture and how to make up one of the same shape. */
+export interface Slot {
+  /** The reference to a resource that exists in the fixture. */
+  readonly value: string;
+  /** Other texts naming the same resource (its name or id), replaced with the value's placeholder in messages. */
+  readonly aliases: readonly string[];
+  /** How many leading characters a made-up reference keeps (`AUTH_`, `CUSTOM_`, a token's prefix). */
+  readonly keep: number;
+  /**
+   * Whether the resource is hidden from a member or reader of another project (alt_demo): a 2xx
+   * on it for such a caller is a defect. False for global, public things (roles, regions,
+   * services, endpoints, public containers), which a caller may legitimately read.
+   */
+  readonly secret: boolean;
+  /** Whether the resource is demo's own as a user (its token, its user, its application credential): demo's unscoped token may act on it. */
+  readonly ownUser: boolean;
+}
+
+/** What the operations' arguments are built from: the reference slots, and plain values (generations). */
+export interface Refs {
+  readonly [name: string]: unknown;
+}
+
+/** The fixture cloud, its sessions and references, and the snapshot every call starts from. */
+export interface Env {
+  readonly cloud: Cloud;
+  readonly sessions: Readonly<Record<SessionName, Session>>;
+  /** Every reference slot of the fixture. */
+  readonly slots: Readonly<Record<string, Slot>>;
+  /** Slot values and plain values (generations, request id) for the operations' arguments. */
+  readonly refs: Refs;
+  /** The state right after the fixture was built: restore it before each call. */
+  readonly base: CloudSnapshot;
+}
+
+/** The password of the fixture's own user `sec_user`. */
+export const SEC_PASSWORD = 'sec-password-1';
+/** The admin password of the devstack preset (and of its demo users). */
+export const PASSWORD = 'secret';
+/** A plan input `cloud.hardware.plan` accepts. */
+export const PLAN_INPUT = {
+  workload: { vms: 20 },
+  host: { cpu: { sockets: 2, cores_per_socket: 10, threads_per_core: 2 }, memory_mb: 262_144, disks: [{ name: 'sda', size_gb: 2000 }] },
+};
+const HOST_SPEC = { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 }, memory_mb: 8192 };
+
+/**
+ * Builds the fixture: a devstack cloud (seed 7) with, after one expired token was obtained and
+ * the clock moved past its expiry, fixed-token sessions for the admin (project and system), demo,
+ * alt_demo, a reader of alt_demo (`sec_reader`), demo_reader, a reader of `sec_other_domain` with
+ * a domain-scoped token, demo's unscoped token and a revoked demo token; identity
+ * resources (`sec_domain`, a disabled `sec_domain_off`, `sec_project`, `sec_user` in `sec_group`,
+ * `sec_role` implying `sec_role2`, a grant, `sec-region`, a service and its endpoint, demo's
+ * application credential); a Placement provider with inventory, a trait, an aggregate and a
+ * consumer's allocation, and an empty provider; demo's images (private active with a tag, shared
+ * with a member, queued, staged); demo's containers (`sec-container` with an object, an empty one,
+ * a public one readable by anyone), a storage host with a failed disk and a failed compute host.
+ */
+export function buildFixture(seed = 7): Env {
+  const cloud = createCloud({ seed });
+  const login = (request: Parameters<Cloud['login']>[0]): Session => cloud.login(request);
+  const expired = login({ username: 'demo', password: PASSWORD, project: 'demo' });
+  cloud.clock.advance(cloud.state.identity.config.token_expiration + 1);
+
+  const systemAdmin = login({ username: 'admin', password: PASSWORD, system: 'all' });
+  const admin = login({ username: 'admin', password: PASSWORD, project: 'admin', project_domain: 'default' });
+  const demo = login({ username: 'demo', password: PASSWORD, project: 'demo' });
+  const altDemo = login({ username: 'alt_demo', password: PASSWORD, project: 'alt_demo' });
+  const demoReader = login({ username: 'demo_reader', password: PASSWORD, project: 'demo' });
+  const revoked = login({ username: 'demo', password: PASSWORD, project: 'demo' });
+  revoked.logout();
+
+  // identity: admin's resources (system scope first, project admin otherwise)
+  const id = <R>(fn: (s: Session) => R): R => {
+    try {
+      return fn(systemAdmin);
+    } catch {
+      return fn(admin);
+    }
+  };
+  const project = (name: string): string => id((s) => s.identity.getProject(name).id);
+  const demoProject = project('demo');
+  const altProject = project('alt_demo');
+  const domain = id((s) => s.identity.createDomain({ name: 'sec_domain' }));
+  const domainOff = id((s) => s.identity.createDomain({ name: 'sec_domain_off', enabled: false }));
+  const secProject = id((s) => s.identity.createProject({ name: 'sec_project' }));
+  const user = id((s) => s.identity.createUser({ name: 'sec_user', password: SEC_PASSWORD }));
+  const readerUser = id((s) => s.identity.createUser({ name: 'sec_reader', password: PASSWORD }));
+  const group = id((s) => s.identity.createGroup({ name: 'sec_group' }));
+  id((s) => s.identity.addUserToGroup(group.id, user.id));
+  const role = id((s) => s.identity.createRole({ name: 'sec_role' }));
+  const role2 = id((s) => s.identity.createRole({ name: 'sec_role2' }));
+  const member = id((s) => s.identity.getRole('member'));
+  id((s) => s.identity.createImpliedRole(role.id, role2.id));
+  id((s) => s.identity.createGrant({ role: role.id, user: user.id, project: secProject.id }));
+  id((s) => s.identity.createGrant({ role: 'reader', user: readerUser.id, project: altProject }));
+  const region = id((s) => s.identity.createRegion({ id: 'sec-region' }));
+  const service = id((s) => s.identity.createService({ type: 'sec', name: 'sec-service' }));
+  const endpoint = id((s) => s.identity.createEndpoint({ service_id: service.id, interface: 'public', region_id: 'RegionOne', url: 'http://sec.example:1234/' }));
+  const altReader = login({ username: 'sec_reader', password: PASSWORD, project: 'alt_demo' });
+  // a reader of another domain (domain-scoped), and demo's own unscoped token
+  const otherDomain = id((s) => s.identity.createDomain({ name: 'sec_other_domain' }));
+  const domainReaderUser = id((s) => s.identity.createUser({ name: 'sec_domain_reader', password: PASSWORD, domain_id: otherDomain.id }));
+  id((s) => s.identity.createGrant({ role: 'reader', user: domainReaderUser.id, domain: otherDomain.id }));
+  const domainReader = login({ username: 'sec_domain_reader', password: PASSWORD, user_domain: otherDomain.id, domain: otherDomain.id });
+  const unscoped = login({ username: 'demo', password: PASSWORD, unscoped: true });
+  const demoUser = demo.tokenInfo().user.id;
+  const appcred = demo.identity.createApplicationCredential(demoUser, { name: 'sec_appcred' });
+  const subject = login({ username: 'demo', password: PASSWORD, project: 'demo' }).token;
+
+  // placement (system scope)
+  const p = systemAdmin.placement;
+  const rp = p.createResourceProvider({ name: 'sec-rp' });
+  p.setInventories(rp.uuid, { resource_provider_generation: rp.generation, inventories: { VCPU: { total: 8 }, MEMORY_MB: { total: 4096 } } });
+  p.createTrait('CUSTOM_SEC');
+  p.createTrait('CUSTOM_SEC_FREE');
+  p.ensureResourceClass('CUSTOM_SEC_RC');
+  p.ensureResourceClass('CUSTOM_SEC_FREE_RC');
+  p.setProviderTraits(rp.uuid, { resource_provider_generation: p.getResourceProvider(rp.uuid).generation, traits: ['CUSTOM_SEC'] });
+  const aggregate = '5a9cf2a1-7b3e-4c51-9d0e-1f2a3b4c5d6e';
+  p.setProviderAggregates(rp.uuid, { resource_provider_generation: p.getResourceProvider(rp.uuid).generation, aggregates: [aggregate] });
+  const consumer = '0b6e3c1d-2f4a-4e5b-8c7d-9e0f1a2b3c4d';
+  p.putAllocations(consumer, { allocations: { [rp.uuid]: { resources: { VCPU: 1 } } }, project_id: demoProject, user_id: demoUser, consumer_generation: null });
+  const empty = p.createResourceProvider({ name: 'sec-rp-empty' });
+  p.setInventories(empty.uuid, { resource_provider_generation: empty.generation, inventories: { VCPU: { total: 4 } } });
+
+  // images (demo's)
+  const im = demo.image;
+  const image = im.createImage({ name: 'sec-private', visibility: 'private', disk_format: 'qcow2', container_format: 'bare' });
+  im.uploadImageData(image.id, 'sec image bytes');
+  im.addImageTag(image.id, 'sec-tag');
+  const shared = im.createImage({ name: 'sec-shared', visibility: 'shared', disk_format: 'qcow2', container_format: 'bare' });
+  im.createImageMember(shared.id, { member: secProject.id });
+  const queued = im.createImage({ name: 'sec-queued', disk_format: 'raw', container_format: 'bare' });
+  const staged = im.createImage({ name: 'sec-staged', disk_format: 'raw', container_format: 'bare' });
+  im.stageImageData(staged.id, 'staged bytes');
+
+  // objects (demo's account)
+  const account = `AUTH_${demoProject}`;
+  const o = demo.object;
+  o.putContainer('sec-container');
+  o.putObject('sec-container', 'sec-object', 'sec object bytes');
+  o.putContainer('sec-empty');
+  o.putContainer('sec-public', { 'X-Container-Read': '.r:*,.rlistings' });
+  o.putObject('sec-public', 'sec-public-object', 'public bytes');
+
+  // hardware: a storage host with one failed disk (for replaceDisk)
+  cloud.hardware.addHost({ name: 'sec-storage', ...HOST_SPEC, roles: ['storage'], disks: [{ name: 'sda', size_gb: 100 }, { name: 'sdb', size_gb: 1000 }] });
+  cloud.object.rebalance();
+  cloud.object.failDisk('sec-storage', 'sdb');
+  // hardware: a failed compute host (for recoverHost)
+  cloud.hardware.addHost({ name: 'sec-down', ...HOST_SPEC, roles: ['compute'] });
+  cloud.hardware.failHost('sec-down');
+  const ring = cloud.object.rings().find((r) => r.name.startsWith('object-'));
+  const device = ring?.devices[0]?.id ?? 0;
+  demo.tokenInfo(); // a request id for cloud.trace
+  const requestId = cloud.lastRequestId;
+
+  const s = (value: string, secret: boolean, aliases: string[] = [], keep = 0): Slot => ({ value, aliases, keep, secret, ownUser: false });
+  const own = (slot: Slot): Slot => ({ ...slot, ownUser: true });
+  const slots: Record<string, Slot> = {
+    // identity
+    token: own(s(subject, true, [], 7)),
+    domain: s(domain.id, true, [domain.name]),
+    domainOff: s(domainOff.id, true, [domainOff.name]),
+    project: s(secProject.id, true, [secProject.name]),
+    user: s(user.id, true, [user.name]),
+    demoUser: own(s(demoUser, true, ['demo'])),
+    group: s(group.id, true, [group.name]),
+    role: s(role.id, false, [role.name]),
+    role2: s(role2.id, false, [role2.name]),
+    roleMember: s(member.id, false, [member.name]),
+    appcred: own(s(appcred.id, true, [appcred.name])),
+    region: s(region.id, false),
+    service: s(service.id, false, ['sec-service']),
+    endpoint: s(endpoint.id, false),
+    // placement (system-scoped: hidden from every project-scoped caller)
+    provider: s(rp.uuid, true, ['sec-rp']),
+    emptyProvider: s(empty.uuid, true, ['sec-rp-empty']),
+    consumer: s(consumer, true),
+    demoProject: s(demoProject, true, ['demo']),
+    trait: s('CUSTOM_SEC', true, [], 7),
+    freeTrait: s('CUSTOM_SEC_FREE', true, [], 7),
+    resourceClass: s('CUSTOM_SEC_RC', true, [], 7),
+    freeClass: s('CUSTOM_SEC_FREE_RC', true, [], 7),
+    // image
+    image: s(image.id, true, ['sec-private']),
+    sharedImage: s(shared.id, true, ['sec-shared']),
+    queuedImage: s(queued.id, true, ['sec-queued']),
+    stagedImage: s(staged.id, true, ['sec-staged']),
+    member: s(secProject.id, true, [secProject.name]),
+    tag: s('sec-tag', true),
+    // object
+    account: s(account, true, [], 5),
+    container: s('sec-container', true),
+    emptyContainer: s('sec-empty', true),
+    object: s('sec-object', true),
+    publicContainer: s('sec-public', false),
+    publicObject: s('sec-public-object', false),
+  };
+  const refs: Record<string, unknown> = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.value]));
+  const gen = (uuid: string): number => p.getResourceProvider(uuid).generation;
+  Object.assign(refs, {
+    providerGeneration: gen(rp.uuid),
+    emptyGeneration: gen(empty.uuid),
+    consumerGeneration: p.getAllocations(consumer).consumer_generation ?? null,
+    aggregate,
+    altProject,
+    requestId,
+    ring: ring?.name ?? 'object-0',
+    device,
+    host: 'compute2',
+    downHost: 'sec-down',
+    storageHost: 'controller',
+    storageDisk: 'sdb',
+    failedHost: 'sec-storage',
+    failedDisk: 'sdb',
+  });
+  const sessions = { admin, systemAdmin, demo, altDemo, altReader, demoReader, domainReader, unscoped, expired, revoked };
+  return { cloud, sessions, slots, refs, base: cloud.state };
+}
+
+// ------------------------------------------------------------------ made-up references
+
+/** The same shape as `value` (each letter a letter of the same case, each digit a digit), keeping the first `keep` characters. */
+export function reshape(value: string, keep: number, draws: readonly number[]): string {
+  const lower = 'abcdefghijklmnopqrstuvwxyz';
+  const hexish = /^[0-9a-f-]+$/.test(value.slice(keep));
+  let out = value.slice(0, keep);
+  for (let i = keep; i < value.length; i++) {
+    const c = value.charAt(i);
+    const n = draws[i % Math.max(1, draws.length)] ?? i;
+    if (hexish && /[0-9a-f]/.test(c)) out += '0123456789abcdef'.charAt((n + i) % 16);
+    else if (/[a-z]/.test(c)) out += lower.charAt((n + i) % 26);
+    else if (/[A-Z]/.test(c)) out += lower.toUpperCase().charAt((n + i) % 26);
+    else if (/[0-9]/.test(c)) out += String((n + i) % 10);
+    else out += c;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ operations
+
+/** The module a finding is dispatched to. */
+export type Module = 'identity' | 'placement/scheduler' | 'image' | 'object' | 'hardware' | 'core/cloud';
+
+/** One public operation. */
+export interface Operation {
+  /** `<api>.<method>`, e.g. `session.identity.getProject`, `cloud.object.rebalance`. */
+  readonly name: string;
+  /**
+   * Where the method lives, as a path from a session (`session`, `session.identity`) or from the
+   * cloud (`cloud`, `cloud.hardware`, `cloud.anonymous.object`, `cloud.policy.engine()`).
+   */
+  readonly api: string;
+  readonly method: string;
+  /** `getter` for an accessor (`cloud.state`, `session.token`). */
+  readonly kind: 'method' | 'getter';
+  readonly module: Module;
+  /** Whether a successful call commits a change (to the state, or to something a later call sees). */
+  readonly writes: boolean;
+  /** For `session…` operations: the sessions tried in order until one succeeds. */
+  readonly callers: readonly SessionName[];
+  /** The reference slots the arguments use, each swapped alone for a made-up one by policy_before_lookup. */
+  readonly refs: readonly string[];
+  /** Arguments that succeed for one of {@link callers} on the fixture (every declared parameter). */
+  args(r: Refs): unknown[];
+  /** Arguments a caller without the right would send, when they differ (a wrong original password). */
+  readonly probeArgs?: (r: Refs) => unknown[];
+  /** Why this operation never succeeds on the fixture (an anonymous write): the success-based suites skip it. */
+  readonly neverSucceeds?: string;
+}
+
+interface Spec {
+  readonly refs?: readonly string[];
+  readonly writes?: boolean;
+  readonly callers?: readonly SessionName[];
+  readonly args?: (r: Refs) => unknown[];
+  readonly probeArgs?: (r: Refs) => unknown[];
+  readonly neverSucceeds?: string;
+  readonly kind?: 'method' | 'getter';
+}
+
+const ADMINS: readonly SessionName[] = ['systemAdmin', 'admin', 'demo'];
+const SYSTEM: readonly SessionName[] = ['systemAdmin'];
+const DEMO_FIRST: readonly SessionName[] = ['demo', 'admin', 'systemAdmin'];
+
+function group(api: string, module: Module, defaults: { callers?: readonly SessionName[] }, specs: Record<string, Spec>): Operation[] {
+  return Object.entries(specs).map(([method, s]) => ({
+    name: `${api}.${method}`,
+    api,
+    method,
+    kind: s.kind ?? 'method',
+    module,
+    writes: s.writes ?? false,
+    callers: s.callers ?? defaults.callers ?? [],
+    refs: s.refs ?? [],
+    args: s.args ?? (() => []),
+    ...(s.probeArgs ? { probeArgs: s.probeArgs } : {}),
+    ...(s.neverSucceeds ? { neverSucceeds: s.neverSucceeds } : {}),
+  }));
+}
+
+const W = true;
+const acct = (r: Refs) => ({ account: r.account });
+
+const IDENTITY = group('session.identity', 'identity', { callers: ADMINS }, {
+  getToken: {},
+  validateToken: { refs: ['token'], args: (r) => [r.token] },
+  checkToken: { refs: ['token'], args: (r) => [r.token] },
+  revokeToken: { writes: W, refs: ['token'], args: (r) => [r.token] },
+  getAuthProjects: {},
+  getAuthDomains: {},
+  getAuthSystem: {},
+  getAuthCatalog: {},
+  createDomain: { writes: W, args: () => [{ name: 'sec_new_domain' }] },
+  getDomain: { refs: ['domain'], args: (r) => [r.domain] },
+  listDomains: { args: () => [{}] },
+  updateDomain: { writes: W, refs: ['domain'], args: (r) => [r.domain, { description: 'changed' }] },
+  deleteDomain: { writes: W, refs: ['domainOff'], args: (r) => [r.domainOff] },
+  createProject: { writes: W, args: () => [{ name: 'sec_new_project' }] },
+  getProject: { refs: ['project'], args: (r) => [r.project, {}] },
+  listProjects: { args: () => [{}] },
+  listUserProjects: { refs: ['user'], args: (r) => [r.user] },
+  updateProject: { writes: W, refs: ['project'], args: (r) => [r.project, { description: 'changed' }] },
+  deleteProject: { writes: W, refs: ['project'], args: (r) => [r.project] },
+  createUser: { writes: W, args: () => [{ name: 'sec_new_user', password: 'new-password-1' }] },
+  getUser: { refs: ['user'], args: (r) => [r.user, {}] },
+  listUsers: { args: () => [{}] },
+  updateUser: { writes: W, refs: ['user'], args: (r) => [r.user, { description: 'changed' }] },
+  deleteUser: { writes: W, refs: ['user'], args: (r) => [r.user] },
+  changePassword: {
+    writes: W,
+    refs: ['user'],
+    args: (r) => [r.user, { original_password: SEC_PASSWORD, password: 'sec-password-2' }],
+    // anyone who knows the original password may change it (Keystone asks no policy): probe with a wrong one
+    probeArgs: (r) => [r.user, { original_password: 'not-the-password', password: 'sec-password-2' }],
+  },
+  createGroup: { writes: W, args: () => [{ name: 'sec_new_group' }] },
+  getGroup: { refs: ['group'], args: (r) => [r.group] },
+  listGroups: { args: () => [{}] },
+  updateGroup: { writes: W, refs: ['group'], args: (r) => [r.group, { description: 'changed' }] },
+  deleteGroup: { writes: W, refs: ['group'], args: (r) => [r.group] },
+  addUserToGroup: { writes: W, refs: ['group', 'demoUser'], args: (r) => [r.group, r.demoUser] },
+  removeUserFromGroup: { writes: W, refs: ['group', 'user'], args: (r) => [r.group, r.user] },
+  checkUserInGroup: { refs: ['group', 'user'], args: (r) => [r.group, r.user] },
+  listUsersInGroup: { refs: ['group'], args: (r) => [r.group] },
+  listGroupsForUser: { refs: ['user'], args: (r) => [r.user] },
+  createRole: { writes: W, args: () => [{ name: 'sec_new_role' }] },
+  getRole: { refs: ['role'], args: (r) => [r.role] },
+  listRoles: { args: () => [{}] },
+  updateRole: { writes: W, refs: ['role'], args: (r) => [r.role, { description: 'changed' }] },
+  deleteRole: { writes: W, refs: ['role'], args: (r) => [r.role] },
+  createImpliedRole: { writes: W, refs: ['role', 'roleMember'], args: (r) => [r.role, r.roleMember] },
+  deleteImpliedRole: { writes: W, refs: ['role', 'role2'], args: (r) => [r.role, r.role2] },
+  listImpliedRoles: { refs: ['role'], args: (r) => [r.role] },
+  listRoleInferenceRules: {},
+  createGrant: { writes: W, refs: ['role2', 'user', 'project'], args: (r) => [{ role: r.role2, user: r.user, project: r.project }] },
+  deleteGrant: { writes: W, refs: ['role', 'user', 'project'], args: (r) => [{ role: r.role, user: r.user, project: r.project }] },
+  checkGrant: { refs: ['role', 'user', 'project'], args: (r) => [{ role: r.role, user: r.user, project: r.project }] },
+  listRoleAssignments: { refs: ['user'], args: (r) => [{ user: r.user }] },
+  createApplicationCredential: { writes: W, callers: ['demo'], refs: ['demoUser'], args: (r) => [r.demoUser, { name: 'sec_new_appcred' }] },
+  listApplicationCredentials: { callers: DEMO_FIRST, refs: ['demoUser'], args: (r) => [r.demoUser] },
+  getApplicationCredential: { callers: DEMO_FIRST, refs: ['demoUser', 'appcred'], args: (r) => [r.demoUser, r.appcred] },
+  deleteApplicationCredential: { writes: W, callers: DEMO_FIRST, refs: ['demoUser', 'appcred'], args: (r) => [r.demoUser, r.appcred] },
+  createRegion: { writes: W, args: () => [{ id: 'sec-new-region' }] },
+  listRegions: {},
+  deleteRegion: { writes: W, refs: ['region'], args: (r) => [r.region] },
+  createService: { writes: W, args: () => [{ type: 'sec-new' }] },
+  listServices: { args: () => [{}] },
+  deleteService: { writes: W, refs: ['service'], args: (r) => [r.service] },
+  createEndpoint: { writes: W, refs: ['service'], args: (r) => [{ service_id: r.service, interface: 'internal', region_id: 'RegionOne', url: 'http://sec.example:4321/' }] },
+  listEndpoints: { args: () => [{}] },
+  deleteEndpoint: { writes: W, refs: ['endpoint'], args: (r) => [r.endpoint] },
+});
+
+const inv = (total: number) => ({ total });
+const PLACEMENT = group('session.placement', 'placement/scheduler', { callers: SYSTEM }, {
+  listResourceProviders: { args: () => [{}] },
+  createResourceProvider: { writes: W, args: () => [{ name: 'sec-rp-new' }] },
+  getResourceProvider: { refs: ['provider'], args: (r) => [r.provider] },
+  updateResourceProvider: { writes: W, refs: ['provider'], args: (r) => [r.provider, { name: 'sec-rp-renamed' }] },
+  deleteResourceProvider: { writes: W, refs: ['emptyProvider'], args: (r) => [r.emptyProvider] },
+  getInventories: { refs: ['provider'], args: (r) => [r.provider] },
+  setInventories: { writes: W, refs: ['provider'], args: (r) => [r.provider, { resource_provider_generation: r.providerGeneration, inventories: { VCPU: inv(16), MEMORY_MB: inv(4096) } }] },
+  createInventory: { writes: W, refs: ['provider'], args: (r) => [r.provider, { resource_class: 'DISK_GB', total: 100, resource_provider_generation: r.providerGeneration }] },
+  getInventory: { refs: ['provider'], args: (r) => [r.provider, 'VCPU'] },
+  setInventory: { writes: W, refs: ['provider'], args: (r) => [r.provider, 'VCPU', { total: 16, resource_provider_generation: r.providerGeneration }] },
+  deleteInventories: { writes: W, refs: ['emptyProvider'], args: (r) => [r.emptyProvider] },
+  deleteInventory: { writes: W, refs: ['emptyProvider'], args: (r) => [r.emptyProvider, 'VCPU', r.emptyGeneration] },
+  getProviderUsages: { refs: ['provider'], args: (r) => [r.provider] },
+  getUsages: { refs: ['demoProject'], args: (r) => [r.demoProject, {}] },
+  getUsagesByConsumerType: { refs: ['demoProject'], args: (r) => [r.demoProject, {}] },
+  getProviderTraits: { refs: ['provider'], args: (r) => [r.provider] },
+  setProviderTraits: { writes: W, refs: ['provider', 'trait'], args: (r) => [r.provider, { resource_provider_generation: r.providerGeneration, traits: [r.trait, 'HW_CPU_X86_AVX2'] }] },
+  deleteProviderTraits: { writes: W, refs: ['provider'], args: (r) => [r.provider] },
+  getProviderAggregates: { refs: ['provider'], args: (r) => [r.provider] },
+  setProviderAggregates: { writes: W, refs: ['provider'], args: (r) => [r.provider, { resource_provider_generation: r.providerGeneration, aggregates: [r.aggregate, '6b0de3b2-8c4f-4d62-ae1f-203b4c5d6e7f'] }] },
+  listTraits: { args: () => [{}] },
+  createTrait: { writes: W, args: () => ['CUSTOM_SEC_NEW'] },
+  getTrait: { refs: ['trait'], args: (r) => [r.trait] },
+  deleteTrait: { writes: W, refs: ['freeTrait'], args: (r) => [r.freeTrait] },
+  listResourceClasses: {},
+  createResourceClass: { writes: W, args: () => ['CUSTOM_SEC_NEW_RC'] },
+  getResourceClass: { refs: ['resourceClass'], args: (r) => [r.resourceClass] },
+  ensureResourceClass: { writes: W, args: () => ['CUSTOM_SEC_NEW_RC2'] },
+  deleteResourceClass: { writes: W, refs: ['freeClass'], args: (r) => [r.freeClass] },
+  getAllocations: { refs: ['consumer'], args: (r) => [r.consumer] },
+  putAllocations: {
+    writes: W,
+    refs: ['consumer', 'provider'],
+    args: (r) => [r.consumer, { allocations: { [r.provider as string]: { resources: { VCPU: 2 } } }, project_id: r.demoProject, user_id: r.demoUser, consumer_generation: r.consumerGeneration }],
+  },
+  postAllocations: {
+    writes: W,
+    refs: ['provider'],
+    args: (r) => [{ '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f': { allocations: { [r.provider as string]: { resources: { VCPU: 1 } } }, project_id: r.demoProject, user_id: r.demoUser, consumer_generation: null } }],
+  },
+  deleteAllocations: { writes: W, refs: ['consumer'], args: (r) => [r.consumer] },
+  getProviderAllocations: { refs: ['provider'], args: (r) => [r.provider] },
+  getAllocationCandidates: { args: () => [{ resources: { VCPU: 1 } }] },
+  capacityOf: { refs: ['provider'], args: (r) => [r.provider, 'VCPU'] },
+});
+
+const IMAGE = group('session.image', 'image', { callers: DEMO_FIRST }, {
+  createImage: { writes: W, args: () => [{ name: 'sec-new-image', disk_format: 'raw', container_format: 'bare' }] },
+  getImage: { refs: ['image'], args: (r) => [r.image] },
+  listImages: { args: () => [{}] },
+  updateImage: { writes: W, refs: ['image'], args: (r) => [r.image, [{ op: 'replace', path: '/name', value: 'sec-renamed' }]] },
+  deleteImage: { writes: W, refs: ['image'], args: (r) => [r.image] },
+  deactivateImage: { writes: W, refs: ['image'], args: (r) => [r.image] },
+  reactivateImage: { writes: W, refs: ['image'], args: (r) => [r.image] },
+  addImageTag: { writes: W, refs: ['image'], args: (r) => [r.image, 'sec-tag-new'] },
+  deleteImageTag: { writes: W, refs: ['image', 'tag'], args: (r) => [r.image, r.tag] },
+  uploadImageData: { writes: W, refs: ['queuedImage'], args: (r) => [r.queuedImage, 'new image bytes'] },
+  downloadImageData: { refs: ['image'], args: (r) => [r.image] },
+  stageImageData: { writes: W, refs: ['queuedImage'], args: (r) => [r.queuedImage, 'new staged bytes'] },
+  importImage: { writes: W, refs: ['stagedImage'], args: (r) => [r.stagedImage, { method: { name: 'glance-direct' } }] },
+  listImageTasks: { refs: ['image'], args: (r) => [r.image] },
+  createImageMember: { writes: W, refs: ['sharedImage'], args: (r) => [r.sharedImage, { member: r.altProject }] },
+  listImageMembers: { refs: ['sharedImage'], args: (r) => [r.sharedImage] },
+  getImageMember: { refs: ['sharedImage', 'member'], args: (r) => [r.sharedImage, r.member] },
+  updateImageMember: { writes: W, callers: ['admin', 'systemAdmin', 'demo'], refs: ['sharedImage', 'member'], args: (r) => [r.sharedImage, r.member, { status: 'accepted' }] },
+  deleteImageMember: { writes: W, refs: ['sharedImage', 'member'], args: (r) => [r.sharedImage, r.member] },
+});
+
+/** Swift's methods with the fixture's arguments; `pub` gives the public container's instead. */
+function objectSpecs(pub: boolean): Record<string, Spec> {
+  const c = pub ? 'publicContainer' : 'container';
+  const o = pub ? 'publicObject' : 'object';
+  const never = pub ? 'anonymous requests may only read (.r: ACLs)' : undefined;
+  const w = (spec: Spec): Spec => ({ ...spec, writes: W, ...(never ? { neverSucceeds: never } : {}) });
+  return {
+    headAccount: { ...(pub ? { neverSucceeds: 'an account is its owner\'s only' } : {}), refs: ['account'], args: (r) => [acct(r)] },
+    getAccount: { ...(pub ? { neverSucceeds: 'an account is its owner\'s only' } : {}), refs: ['account'], args: (r) => [{}, acct(r)] },
+    postAccount: w({ refs: ['account'], args: (r) => [{ 'X-Account-Meta-Sec': '1' }, acct(r)] }),
+    putContainer: w({ refs: ['account'], args: (r) => ['sec-new-container', {}, acct(r)] }),
+    headContainer: { refs: ['account', c], args: (r) => [r[c], acct(r)] },
+    getContainer: { refs: ['account', c], args: (r) => [r[c], {}, acct(r)] },
+    postContainer: w({ refs: ['account', c], args: (r) => [r[c], { 'X-Container-Meta-Sec': '1' }, acct(r)] }),
+    deleteContainer: w({ refs: ['account', pub ? c : 'emptyContainer'], args: (r) => [r[pub ? c : 'emptyContainer'], acct(r)] }),
+    putObject: w({ refs: ['account', c], args: (r) => [r[c], 'sec-new-object', 'new object bytes', {}, acct(r)] }),
+    putStaticLargeObject: w({ refs: ['account', c, o], args: (r) => [r[c], 'sec-slo', [{ path: `${String(r[c])}/${String(r[o])}` }], {}, acct(r)] }),
+    headObject: { refs: ['account', c, o], args: (r) => [r[c], r[o], acct(r)] },
+    getObject: { refs: ['account', c, o], args: (r) => [r[c], r[o], {}, acct(r)] },
+    postObject: w({ refs: ['account', c, o], args: (r) => [r[c], r[o], { 'X-Object-Meta-Sec': '1' }, acct(r)] }),
+    deleteObject: w({ refs: ['account', c, o], args: (r) => [r[c], r[o], acct(r)] }),
+    copyObject: w({ refs: ['account', c, o], args: (r) => [r[c], r[o], `${String(r[c])}/sec-copy`, {}, acct(r)] }),
+  };
+}
+
+const OBJECT = group('session.object', 'object', { callers: DEMO_FIRST }, objectSpecs(false));
+const ANONYMOUS_OBJECT = group('cloud.anonymous.object', 'object', {}, objectSpecs(true));
+
+const SESSION = group('session', 'identity', { callers: DEMO_FIRST }, {
+  token: { kind: 'getter' },
+  tokenInfo: {},
+  rescope: { writes: W, args: () => [{ project: 'demo' }] },
+  logout: { writes: W },
+});
+
+const HARDWARE = group('cloud.hardware', 'hardware', {}, {
+  addRegion: { writes: W, args: () => [{ name: 'SecRegion' }] },
+  addAvailabilityZone: { writes: W, args: () => [{ name: 'sec-az' }] },
+  addRack: { writes: W, args: () => [{ name: 'sec-rack' }] },
+  addHostModel: { writes: W, args: () => [{ name: 'sec-model', ...HOST_SPEC }] },
+  addHost: { writes: W, args: () => [{ name: 'sec-host', ...HOST_SPEC, roles: ['compute'] }] },
+  updateHost: { writes: W, args: (r) => [r.host, { memory_mb: 32768 }] },
+  removeHost: { writes: W, args: (r) => [r.host] },
+  failHost: { writes: W, args: (r) => [r.host, 'injected'] },
+  recoverHost: { writes: W, args: (r) => [r.downHost] },
+  startMaintenance: { writes: W, args: (r) => [r.host, 'planned'] },
+  getHost: { args: (r) => [r.host] },
+  listHosts: { args: () => [{}] },
+  listRegions: {},
+  listAvailabilityZones: {},
+  listRacks: {},
+  inventory: { args: () => [{}] },
+  plan: { args: () => [PLAN_INPUT] },
+});
+
+const SCHEDULER = group('cloud.scheduler', 'placement/scheduler', {}, {
+  computeConfig: { args: (r) => [r.host] },
+  setComputeConfig: { writes: W, args: (r) => [r.host, { cpu_allocation_ratio: 4 }] },
+  schedulerConfig: {},
+  setSchedulerConfig: { writes: W, args: () => [{ filter_scheduler: { host_subset_size: 2 } }] },
+  selectDestinations: { writes: W, args: () => [{ flavor: { name: 'f', vcpus: 1, memory_mb: 512, root_gb: 0 }, project_id: 'p', user_id: 'u', num_instances: 1 }] },
+  usage: {},
+});
+
+const OBJECT_OPERATOR = group('cloud.object', 'object', {}, {
+  rings: {},
+  builderOf: { args: (r) => [r.ring] },
+  addDevice: { writes: W, args: (r) => [r.ring, { region: 1, zone: 1, ip: 'sec-storage', port: 6200, device: 'sdc', weight: 100 }] },
+  removeDevice: { writes: W, args: (r) => [r.ring, r.device] },
+  setDeviceWeight: { writes: W, args: (r) => [r.ring, r.device, 50] },
+  setOverload: { writes: W, args: (r) => [r.ring, 0.1] },
+  setReplicas: { writes: W, args: (r) => [r.ring, 2] },
+  rebalance: { writes: W, args: (r) => [r.ring] },
+  getNodes: { args: (r) => [r.account, r.container, r.object] },
+  locate: { args: (r) => [r.account, r.container, r.object] },
+  usage: {},
+  failDisk: { writes: W, args: (r) => [r.storageHost, r.storageDisk] },
+  replaceDisk: { writes: W, args: (r) => [r.failedHost, r.failedDisk] },
+  replicate: { writes: W },
+});
+
+const CLOUD = group('cloud', 'core/cloud', {}, {
+  login: { writes: W, args: () => [{ username: 'demo', password: PASSWORD, project: 'demo' }] },
+  admin: { kind: 'getter', writes: W },
+  systemAdmin: { kind: 'getter', writes: W },
+  clock: { kind: 'getter' },
+  quotas: { kind: 'getter' },
+  state: { kind: 'getter' },
+  events: { kind: 'getter' },
+  lastRequestId: { kind: 'getter' },
+  batch: { writes: W, args: () => [() => 1] },
+  run: { writes: W },
+  snapshot: {},
+  restore: { writes: W, args: (r) => [r.base] },
+  fork: {},
+  toJSON: {},
+  trace: { args: (r) => [r.requestId] },
+});
+
+const ADMIN_CREDS = { user_id: 'u', project_id: 'p', roles: ['admin', 'member', 'reader'], system_scope: 'all' };
+const POLICY_SPECS: Record<string, Spec> = {
+  getRule: { args: () => ['identity:get_project'] },
+  listRules: {},
+  setRule: { writes: W, args: () => ['sec:custom', '@'] },
+  resetRule: { writes: W, args: () => ['identity:get_project'] },
+  enforce: { args: () => ['identity:list_regions', ADMIN_CREDS, {}] },
+  authorize: { args: () => ['identity:list_regions', ADMIN_CREDS, {}] },
+};
+const POLICY = group('cloud.policy', 'core/cloud', {}, {
+  ...POLICY_SPECS,
+  configure: { writes: W, args: () => [{ enforceScope: true }] },
+});
+const CLOCK = group('cloud.clock', 'core/cloud', {}, {
+  now: {},
+  iso: { args: () => [0] },
+  advance: { writes: W, args: () => [1] },
+});
+const QUOTAS = group('cloud.quotas', 'core/cloud', {}, {
+  resources: {},
+  show: { args: (r) => [r.demoProject, undefined] },
+  setLimit: { writes: W, args: (r) => [r.demoProject, 'compute.cores', 10], neverSucceeds: 'no service registers a quota resource yet' },
+  setDefault: { writes: W, args: () => ['compute.cores', 10], neverSucceeds: 'no service registers a quota resource yet' },
+});
+
+/** Every public operation. */
+export const OPERATIONS: readonly Operation[] = [
+  ...IDENTITY,
+  ...PLACEMENT,
+  ...IMAGE,
+  ...OBJECT,
+  ...ANONYMOUS_OBJECT,
+  ...SESSION,
+  ...HARDWARE,
+  ...SCHEDULER,
+  ...OBJECT_OPERATOR,
+  ...CLOUD,
+  ...POLICY,
+  ...CLOCK,
+  ...QUOTAS,
+];
+
+// ------------------------------------------------------------------ calling
+
+/** Whether the operation is reached through a session. */
+export function isSessionOp(op: Operation): boolean {
+  return op.api === 'session' || op.api.startsWith('session.');
+}
+
+/** The object whose method the operation is (`session.identity`, `cloud.policy.engine()`, …). */
+export function targetOf(op: Operation, env: Env, caller?: SessionName | Session): Record<string, unknown> {
+  const [root, ...path] = op.api.split('.');
+  let t: unknown;
+  if (root === 'session') {
+    t = typeof caller === 'object' ? caller : env.sessions[caller ?? op.callers[0] ?? 'admin'];
+  } else t = env.cloud;
+  for (const part of path) {
+    const call = part.endsWith('()');
+    const key = call ? part.slice(0, -2) : part;
+    const holder = t as Record<string, unknown>;
+    t = call ? (holder[key] as () => unknown).call(holder) : holder[key];
+  }
+  return t as Record<string, unknown>;
+}
+
+/** The arguments with the fixture's references (and `base` for `cloud.restore`). */
+export function argsOf(op: Operation, env: Env, refs: Refs = env.refs): unknown[] {
+  return op.args({ ...refs, base: env.base });
+}
+
+/** Calls the operation as `caller` (a session name, or a session such as the anonymous API's stand-in) with `args`. */
+export function invoke(op: Operation, env: Env, caller: SessionName | Session | undefined, args: readonly unknown[]): unknown {
+  const target = targetOf(op, env, caller);
+  if (op.kind === 'getter') return target[op.method];
+  const fn = target[op.method];
+  if (typeof fn !== 'function') throw new Error(`${op.name}: not a function`);
+  return (fn as (...a: unknown[]) => unknown).apply(target, [...args]);
+}
+
+/** The outcome of a call: its value, or what it threw. */
+export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Runs `fn`, catching what it throws. */
+export function attempt(fn: () => unknown): Outcome {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** A short description of a thrown value: `CloudError 404 identity.project.not_found: …`, `TypeError: …`. */
+export function describeError(e: unknown, max = 160): string {
+  if (e instanceof Error) {
+    const ce = e as Error & { status?: unknown; code?: unknown };
+    const head = typeof ce.status === 'number' ? `${e.name} ${ce.status} ${String(ce.code)}` : e.name;
+    const msg = e.message.length > max ? `${e.message.slice(0, max)}…` : e.message;
+    return `${head}: ${msg}`;
+  }
+  return `non-Error thrown: ${String(e)}`;
+}
+
+/**
+ * Runs the operation on the base state with its fixture arguments, trying its callers in order
+ * until one succeeds (operator and cloud operations have no caller); restores the base state
+ * after each try. Gives the caller and the value, or the last error's description.
+ */
+export function succeed(op: Operation, env: Env): { ok: true; caller: SessionName | undefined; value: unknown } | { ok: false; error: string } {
+  const callers: readonly (SessionName | undefined)[] = isSessionOp(op) ? op.callers : [undefined];
+  let last = 'no caller';
+  for (const caller of callers) {
+    env.cloud.restore(env.base);
+    const out = attempt(() => invoke(op, env, caller, argsOf(op, env)));
+    env.cloud.restore(env.base);
+    if (out.ok) return { ok: true, caller, value: out.value };
+    last = `${caller ?? 'operator'}: ${describeError(out.error)}`;
+  }
+  return { ok: false, error: last };
+}
