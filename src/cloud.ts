@@ -30,6 +30,9 @@ import {
   type CloudPolicy,
   type PolicyCheckString,
   type PolicyConfig,
+  type PolicyCredentials,
+  type PolicyRuleInfo,
+  type PolicyTarget,
   type Preset,
   type Progression,
   type QuotaDetail,
@@ -156,16 +159,7 @@ export class Cloud {
     this.kernel = kernel;
     this.options = options;
     this.policyService = new PolicyService(kernel, policyFrom);
-    const service = this.policyService;
-    this.policy = publicApi(kernel, 'policy', {
-      enforce: (rule, credentials, target) => service.enforce(rule, credentials, target),
-      authorize: (rule, credentials, target) => service.authorize(rule, credentials, target),
-      getRule: (name) => service.getRule(name),
-      listRules: () => service.listRules(),
-      setRule: (name, checkStr) => service.setRule(name, checkStr),
-      resetRule: (name) => service.resetRule(name),
-      configure: (options) => service.configure(options),
-    } satisfies CloudPolicy);
+    this.policy = publicApi(kernel, 'policy', new PolicyApi(this.policyService));
     const registerPolicies = !this.policyService.hasDefaults;
     const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policyService.engine(), null);
     const anonymous = {};
@@ -303,6 +297,32 @@ function checkPolicyOptions(input: unknown): PolicyConfig {
     enforce_new_defaults: check.optional(p.enforceNewDefaults, 'options.policy.enforceNewDefaults', check.boolean, true),
     rules,
   };
+}
+
+/** What `cloud.policy` stands for: the policy service's user-facing methods, without its engine. */
+class PolicyApi implements CloudPolicy {
+  constructor(private readonly service: PolicyService) {}
+  enforce(rule: string, credentials: PolicyCredentials, target?: PolicyTarget): void {
+    this.service.enforce(rule, credentials, target);
+  }
+  authorize(rule: string, credentials: PolicyCredentials, target?: PolicyTarget): boolean {
+    return this.service.authorize(rule, credentials, target);
+  }
+  getRule(name: string): PolicyRuleInfo {
+    return this.service.getRule(name);
+  }
+  listRules(): PolicyRuleInfo[] {
+    return this.service.listRules();
+  }
+  setRule(name: string, checkStr: PolicyCheckString): PolicyRuleInfo {
+    return this.service.setRule(name, checkStr);
+  }
+  resetRule(name: string): void {
+    this.service.resetRule(name);
+  }
+  configure(options: { enforceScope?: boolean; enforceNewDefaults?: boolean }): void {
+    this.service.configure(options);
+  }
 }
 
 /** Validates a snapshot or its JSON and returns a frozen state. */

@@ -126,30 +126,77 @@ export function defineParts(target: object, parts: object, kernel?: Kernel): voi
   }
 }
 
+/** Where a wrapper finds the kernel and the API object it stands for (symbols: no user sees them as fields). */
+const KERNEL = Symbol('stacksim.kernel');
+const API = Symbol('stacksim.api');
+interface Wrapper {
+  readonly [KERNEL]: Kernel;
+  readonly [API]: object;
+}
+
 /**
- * An API object as users reach it: an object whose prototype is `api`, with each method of `api`
- * (own or inherited) wrapped in {@link Kernel.call} under the operation name `<name>.<method>`.
- * The method runs on `api` itself, so calls it makes internally are not wrapped again;
- * `instanceof` and every other property read through to `api`.
+ * One wrapper prototype per API class and part name (code, not state: a class's methods never
+ * change), so wrapping an API object — every session and every fork wraps several — costs one
+ * small object instead of a closure per method.
+ */
+const WRAPPER_PROTOTYPES = new WeakMap<object, Map<string, object>>();
+
+/**
+ * An API object as users reach it: an object standing for `api`, whose methods (own or
+ * inherited) run `api`'s in {@link Kernel.call} under the operation name `<name>.<method>`, and
+ * whose accessors read and write through to `api`. The method runs on `api` itself, so calls it
+ * makes internally are not wrapped again; `instanceof` holds; the fields of `api` (its kernel,
+ * its pipeline) are not properties of the wrapper.
  */
 export function publicApi<T extends object>(kernel: Kernel, name: string, api: T): T {
-  const wrapper = Object.create(api) as T;
+  const proto = Object.getPrototypeOf(api) as object | null;
+  const literal = proto === Object.prototype || proto === null || Object.getOwnPropertyNames(api).some((k) => typeof (api as Record<string, unknown>)[k] === 'function');
+  const wrapper = Object.create(literal ? api : wrapperPrototype(proto as object, name)) as T;
+  Object.defineProperty(wrapper, KERNEL, { value: kernel });
+  Object.defineProperty(wrapper, API, { value: api });
+  if (literal) defineWrapped(wrapper, api, name, true); // an object literal's methods are its own: wrap them here
+  return wrapper;
+}
+
+function wrapperPrototype(proto: object, name: string): object {
+  let byName = WRAPPER_PROTOTYPES.get(proto);
+  if (byName === undefined) WRAPPER_PROTOTYPES.set(proto, (byName = new Map()));
+  let wrapperProto = byName.get(name);
+  if (wrapperProto === undefined) {
+    wrapperProto = Object.create(proto) as object;
+    defineWrapped(wrapperProto, proto, name, false);
+    byName.set(name, wrapperProto);
+  }
+  return wrapperProto;
+}
+
+/** Defines on `target` the wrapped methods and forwarding accessors of `source` and its prototypes. */
+function defineWrapped(target: object, source: object, name: string, accessorsToo: boolean): void {
   const seen = new Set<string>();
-  for (let o: object | null = api; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (let o: object | null = source; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
     for (const key of Object.getOwnPropertyNames(o)) {
       if (key === 'constructor' || seen.has(key)) continue;
       seen.add(key);
-      const descriptor = Object.getOwnPropertyDescriptor(o, key);
-      const method = descriptor?.value as unknown;
-      if (typeof method !== 'function') continue;
-      const operation = `${name}.${key}`;
-      Object.defineProperty(wrapper, key, {
-        value: (...args: unknown[]): unknown => kernel.call(operation, () => (method as (...a: unknown[]) => unknown).apply(api, args)),
-        writable: false,
-        enumerable: false,
-        configurable: false,
-      });
+      const descriptor = Object.getOwnPropertyDescriptor(o, key) as PropertyDescriptor;
+      if (typeof descriptor.value === 'function') {
+        const method = descriptor.value as (...a: unknown[]) => unknown;
+        const operation = `${name}.${key}`;
+        Object.defineProperty(target, key, {
+          value: function (this: Wrapper, ...args: unknown[]): unknown {
+            const api = this[API];
+            return this[KERNEL].call(operation, () => method.apply(api, args));
+          },
+        });
+      } else if (descriptor.get !== undefined || descriptor.set !== undefined || accessorsToo) {
+        Object.defineProperty(target, key, {
+          get(this: Wrapper): unknown {
+            return (this[API] as Record<string, unknown>)[key];
+          },
+          set(this: Wrapper, value: unknown): void {
+            (this[API] as Record<string, unknown>)[key] = value;
+          },
+        });
+      }
     }
   }
-  return wrapper;
 }
