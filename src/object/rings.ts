@@ -66,6 +66,7 @@ export function storageDevices(s: CloudState, host: Host, port: number): RingDev
   if (!host.roles.includes('storage')) return [];
   checkStorageHostName(host.name);
   const disks = host.disks.length > 1 ? host.disks.slice(1) : host.disks;
+  if (disks.length === 0) return [];
   const racks = listRacks(s).map((r) => r.name);
   const zone = host.rack === null ? 1 : racks.indexOf(host.rack) + 1;
   return disks.map((d) => ({ region: 1, zone: Math.max(zone, 1), ip: host.name, port, device: d.name, weight: d.size_gb }));
@@ -103,6 +104,11 @@ function portOf(name: string): number {
  */
 export function addHostDevices(tx: Tx, host: Host, disks?: readonly string[]): void {
   const s = tx.draft as CloudState;
+  if (!host.roles.includes('storage')) return;
+  if (host.disks.length === 0) {
+    checkStorageHostName(host.name); // no device to add, but the name must still be an address
+    return;
+  }
   for (const name of ringNames(s)) {
     const current = s.object.rings[name];
     if (current === undefined) continue; // not built yet: ensureRings takes every host's devices
