@@ -29,9 +29,10 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CloudError, createCloud, type Cloud } from '../../src/index.js';
+import { CloudError, type Cloud } from '../../src/index.js';
 import { getRow } from '../../src/core/index.js';
 import { refused } from '../support/refusal.js';
+import { storageCloud as sharedStorageCloud } from './helpers.js';
 
 const REPLICAS = 3;
 const QUORUM = 2;
@@ -40,26 +41,7 @@ const DISKS = ['sdb', 'sdc'];
 const NAMES = ['o1', 'o2', 'o3', 'photos/a', 'photos/b', 'z'];
 
 function storageCloud(): Cloud {
-  const model = {
-    cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 },
-    memory_mb: 8192,
-    disks: [
-      { name: 'sda', size_gb: 100 },
-      { name: 'sdb', size_gb: 1000 },
-      { name: 'sdc', size_gb: 1000 },
-    ],
-  };
-  return createCloud({
-    seed: 2024,
-    preset: 'empty',
-    identity: { password_hash_rounds: 1 },
-    topology: {
-      racks: [{ name: 'r1' }, { name: 'r2' }, { name: 'r3' }],
-      models: { s: model },
-      hosts: [1, 2, 3].map((r) => ({ name: `st${r}{n}`, count: 2, model: 's', roles: ['storage' as const], rack: `r${r}` })),
-    },
-    object: { ring: { part_power: 6, replicas: REPLICAS, min_part_hours: 1 } },
-  });
+  return sharedStorageCloud({ seed: 2024, replicas: REPLICAS });
 }
 
 type Op =

@@ -24,8 +24,9 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CloudError, createCloud, type Cloud } from '../../src/index.js';
+import { CloudError, type Cloud } from '../../src/index.js';
 import { refused } from '../support/refusal.js';
+import { storageCloud as sharedStorageCloud } from './helpers.js';
 
 const REPLICAS = 3;
 const QUORUM = 2;
@@ -35,25 +36,7 @@ const CONTAINERS = ['c1', 'c2'];
 const NAMES = ['o1', 'dir/o2'];
 
 function storageCloud(): Cloud {
-  const model = {
-    cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 },
-    memory_mb: 8192,
-    disks: [
-      { name: 'sda', size_gb: 100 },
-      { name: 'sdb', size_gb: 1000 },
-    ],
-  };
-  return createCloud({
-    seed: 4242,
-    preset: 'empty',
-    identity: { password_hash_rounds: 1 },
-    topology: {
-      racks: [{ name: 'r1' }, { name: 'r2' }, { name: 'r3' }],
-      models: { s: model },
-      hosts: HOSTS.map((name, i) => ({ name, model: 's', roles: ['storage' as const], rack: `r${(i % 3) + 1}` })),
-    },
-    object: { ring: { part_power: 6, replicas: REPLICAS, min_part_hours: 1 } },
-  });
+  return sharedStorageCloud({ seed: 4242, dataDisks: ['sdb'], hosts: HOSTS, replicas: REPLICAS });
 }
 
 type Op =

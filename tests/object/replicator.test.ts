@@ -14,31 +14,13 @@ import { describe, it, expect } from 'vitest';
 import { createCloud, type Cloud } from '../../src/index.js';
 import { tableToArray } from '../../src/core/index.js';
 import { refused } from '../support/refusal.js';
+import { storageCloud as sharedStorageCloud } from './helpers.js';
 
 const HOSTS = ['st11', 'st12', 'st21', 'st22', 'st31', 'st32'];
 const DAY = 86400;
 
 function storageCloud(seed = 2024): Cloud {
-  const model = {
-    cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 },
-    memory_mb: 8192,
-    disks: [
-      { name: 'sda', size_gb: 100 },
-      { name: 'sdb', size_gb: 1000 },
-      { name: 'sdc', size_gb: 1000 },
-    ],
-  };
-  return createCloud({
-    seed,
-    preset: 'empty',
-    identity: { password_hash_rounds: 1 },
-    topology: {
-      racks: [{ name: 'r1' }, { name: 'r2' }, { name: 'r3' }],
-      models: { s: model },
-      hosts: [1, 2, 3].map((r) => ({ name: `st${r}{n}`, count: 2, model: 's', roles: ['storage' as const], rack: `r${r}` })),
-    },
-    object: { ring: { part_power: 6, replicas: 3, min_part_hours: 1 } },
-  });
+  return sharedStorageCloud({ seed });
 }
 
 const key = (c: { host: string; disk: string }): string => `${c.host}/${c.disk}`;
