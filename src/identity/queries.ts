@@ -110,34 +110,38 @@ export function getDomain(s: S, ref: unknown, visible: Visible<DomainRow> = all,
   );
 }
 
-/** A project by id or name (optionally within one domain). */
-export function getProject(s: S, ref: unknown, visible: Visible<ProjectRow> = all, domainId?: string, field = 'project'): ProjectRow {
+/** A row of a table whose names are unique within a domain, by id or name (optionally within one domain). */
+function getInDomain<T extends { readonly id: string; readonly name: string; readonly domain_id: string }>(
+  s: S,
+  table: Table<T>,
+  named: NamedTable<S, T>,
+  kind: string,
+  ref: unknown,
+  visible: Visible<T>,
+  domainId: string | undefined,
+  field: string,
+): T {
   refLength(ref, field);
   const byId = (id: string) => {
-    const p = getRow(s.identity.projects, id);
-    return p && visible(p) && (domainId === undefined || p.domain_id === domainId) ? p : undefined;
+    const row = getRow(table, id);
+    return row && visible(row) && (domainId === undefined || row.domain_id === domainId) ? row : undefined;
   };
-  return plain(resolveRef<ProjectRow>(ref, { kind: 'identity.project', byId, byName: (n) => byNameAcrossDomains(s, namedProjects, n, byId, domainId), idOf: (p) => p.id }, field));
+  return plain(resolveRef<T>(ref, { kind, byId, byName: (n) => byNameAcrossDomains(s, named, n, byId, domainId), idOf: (row) => row.id }, field));
+}
+
+/** A project by id or name (optionally within one domain). */
+export function getProject(s: S, ref: unknown, visible: Visible<ProjectRow> = all, domainId?: string, field = 'project'): ProjectRow {
+  return getInDomain(s, s.identity.projects, namedProjects, 'identity.project', ref, visible, domainId, field);
 }
 
 /** A user by id or name (optionally within one domain). */
 export function getUser(s: S, ref: unknown, visible: Visible<UserRow> = all, domainId?: string, field = 'user'): UserRow {
-  refLength(ref, field);
-  const byId = (id: string) => {
-    const u = getRow(s.identity.users, id);
-    return u && visible(u) && (domainId === undefined || u.domain_id === domainId) ? u : undefined;
-  };
-  return plain(resolveRef<UserRow>(ref, { kind: 'identity.user', byId, byName: (n) => byNameAcrossDomains(s, namedUsers, n, byId, domainId), idOf: (u) => u.id }, field));
+  return getInDomain(s, s.identity.users, namedUsers, 'identity.user', ref, visible, domainId, field);
 }
 
-/** A group by id or name. */
+/** A group by id or name (optionally within one domain). */
 export function getGroup(s: S, ref: unknown, visible: Visible<GroupRow> = all, domainId?: string, field = 'group'): GroupRow {
-  refLength(ref, field);
-  const byId = (id: string) => {
-    const g = getRow(s.identity.groups, id);
-    return g && visible(g) && (domainId === undefined || g.domain_id === domainId) ? g : undefined;
-  };
-  return plain(resolveRef<GroupRow>(ref, { kind: 'identity.group', byId, byName: (n) => byNameAcrossDomains(s, namedGroups, n, byId, domainId), idOf: (g) => g.id }, field));
+  return getInDomain(s, s.identity.groups, namedGroups, 'identity.group', ref, visible, domainId, field);
 }
 
 /** A role by id or (case-insensitive) name: global roles, then domain-specific ones. */

@@ -11,7 +11,7 @@
  */
 import { detach, getRow, type CloudState } from '../core/index.js';
 import { NoValidHost, type Aggregate, type Explanation, type FilterTrace, type HostState, type RemovedHost } from './filter_scheduler/index.js';
-import { NO_COMPUTE_HOSTS, emptiedReason, notEnoughHosts, shortfallOf, shortfallReason } from './filter_scheduler/why.js';
+import { NO_COMPUTE_HOSTS, emptiedReason, isolatedAggregateReason, notEnoughHosts, shortfallOf, shortfallReason, traitReason } from './filter_scheduler/why.js';
 import { classFaultOn, freeOf, type ResourceProviderRow } from './placement/index.js';
 
 /** The terms of the query `selectDestinations` asked Placement, as it built them. */
@@ -71,17 +71,12 @@ export function noCandidates(s: CloudState, states: ReadonlyMap<string, HostStat
   if (terms.isolated.length > 0) {
     apply('isolate_aggregates', (rp) => {
       const agg = terms.isolated.find((a) => a.uuid !== null && rp.aggregates.includes(a.uuid));
-      return agg === undefined ? true : `in aggregate '${agg.name}' isolated by its trait metadata (${Object.keys(agg.metadata).filter((k) => k.startsWith('trait:')).join(', ')}) the request does not require`;
+      return agg === undefined ? true : isolatedAggregateReason(agg);
     });
   }
   apply('compute_status_filter', (rp) => (rp.traits.includes('COMPUTE_STATUS_DISABLED') ? 'compute service is disabled (COMPUTE_STATUS_DISABLED)' : true));
   if (terms.required.length > 0 || terms.forbidden.length > 0) {
-    apply('placement (required and forbidden traits)', (rp) => {
-      const missing = terms.required.find((t) => !rp.traits.includes(t));
-      if (missing !== undefined) return `lacks required trait ${missing} (${terms.why[missing] ?? 'requested'})`;
-      const present = terms.forbidden.find((t) => rp.traits.includes(t));
-      return present === undefined ? true : `has forbidden trait ${present} (${terms.why[present] ?? 'requested'})`;
-    });
+    apply('placement (required and forbidden traits)', (rp) => traitReason(rp.traits, terms));
   }
   const want = Object.entries(terms.resources);
   fitting = list;

@@ -4,7 +4,7 @@
  */
 import { check, detach, formatUuid, randomOver, rngInit, rngNextU32, type Memo, type Random } from '../../core/index.js';
 import { NoValidHost } from './errors.js';
-import { NO_COMPUTE_HOSTS, emptiedReason, notEnoughHosts, shortfallOf, shortfallReason, type Shortfall } from './why.js';
+import { NO_COMPUTE_HOSTS, emptiedReason, isolatedAggregateReason, notEnoughHosts, shortfallOf, shortfallReason, traitReason, type Shortfall } from './why.js';
 import type {
   ClaimTrace,
   Explanation,
@@ -422,16 +422,11 @@ function placementCandidates(
   if (isolated.size > 0) {
     apply('isolate_aggregates', (h) => {
       const agg = h.aggregates.find((a) => isolated.has(a.id));
-      return agg === undefined ? true : `in aggregate '${agg.name}' isolated by its trait metadata (${Object.keys(agg.metadata).filter((k) => k.startsWith('trait:')).join(', ')}) the request does not require`;
+      return agg === undefined ? true : isolatedAggregateReason(agg);
     });
   }
   if (terms.required.length > 0 || terms.forbidden.length > 0) {
-    apply('placement (required and forbidden traits)', (h) => {
-      const missing = terms.required.find((t) => !h.traits.includes(t));
-      if (missing !== undefined) return `lacks required trait ${missing} (${terms.why[missing] ?? 'requested'})`;
-      const present = terms.forbidden.find((t) => h.traits.includes(t));
-      return present === undefined ? true : `has forbidden trait ${present} (${terms.why[present] ?? 'requested'})`;
-    });
+    apply('placement (required and forbidden traits)', (h) => traitReason(h.traits, terms));
   }
   entering.fitting = list;
   apply(CANDIDATES_STEP, (h) => fitFault(h, NOTHING_CLAIMED, want) ?? true);

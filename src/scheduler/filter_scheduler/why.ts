@@ -70,3 +70,16 @@ export function emptiedReason(step: FilterTrace): string {
 
 /** The words when there is no compute host to choose from. */
 export const NO_COMPUTE_HOSTS = 'There are no compute hosts.';
+
+/** Why an aggregate isolated by its trait metadata (`isolate_aggregates`) keeps a host out. */
+export function isolatedAggregateReason(agg: { readonly name: string; readonly metadata: Readonly<Record<string, string>> }): string {
+  return `in aggregate '${agg.name}' isolated by its trait metadata (${Object.keys(agg.metadata).filter((k) => k.startsWith('trait:')).join(', ')}) the request does not require`;
+}
+
+/** Why a host's traits keep it out of Placement's answer (required and forbidden traits), or true. */
+export function traitReason(traits: readonly string[], terms: { readonly required: readonly string[]; readonly forbidden: readonly string[]; readonly why: Readonly<Record<string, string>> }): string | true {
+  const missing = terms.required.find((t) => !traits.includes(t));
+  if (missing !== undefined) return `lacks required trait ${missing} (${terms.why[missing] ?? 'requested'})`;
+  const present = terms.forbidden.find((t) => traits.includes(t));
+  return present === undefined ? true : `has forbidden trait ${present} (${terms.why[present] ?? 'requested'})`;
+}
