@@ -182,6 +182,16 @@ export class Cloud {
     return new Session(this.kernel, this.policyService, login(this.kernel, request));
   }
 
+  /**
+   * A session for a token obtained elsewhere (what `X-Auth-Token` carries; keystoneauth's
+   * `token` plugin, `openstack --os-token`). It never authenticates again: once the token
+   * expires or is revoked, every call answers 401. The token is not checked here; each call
+   * validates it.
+   */
+  session(token: string): Session {
+    return new Session(this.kernel, this.policyService, check.name(token, 'token', 4096));
+  }
+
   /** DevStack's `devstack-admin`: the `admin` user scoped to the `admin` project (logs in when first reached, and again when its token stops validating). */
   get admin(): Session {
     this.adminSession ??= this.passwordSession({ username: 'admin', password: this.options.adminPassword ?? 'secret', project: 'admin', project_domain: 'default' });

@@ -43,8 +43,8 @@ export interface Session extends SessionApis {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Session {
-  /** The token this session was issued (its id is what `X-Auth-Token` carries). */
-  private issued: TokenRow;
+  /** The token this session was issued (its id is what `X-Auth-Token` carries), or the id it was given. */
+  private issued: TokenRow | string;
   private readonly reauthenticates: boolean;
   private readonly requests: RequestPipeline;
 
@@ -52,16 +52,20 @@ export class Session {
   constructor(
     private readonly kernel: Kernel,
     private readonly policy: PolicyService,
-    token: TokenRow,
+    token: TokenRow | string,
     reauthenticateWith?: LoginRequest,
   ) {
     this.issued = token;
     this.reauthenticates = reauthenticateWith !== undefined;
-    const source: TokenSource = {
-      current: () => this.issued.id,
-      issued: () => this.issued,
-      ...(reauthenticateWith !== undefined ? { renew: () => (this.issued = login(kernel, reauthenticateWith)).id } : {}),
-    };
+    // a token id given by someone else (`X-Auth-Token`) names whoever the state says it names
+    const source: TokenSource =
+      typeof token === 'string'
+        ? { current: () => token }
+        : {
+            current: () => (this.issued as TokenRow).id,
+            issued: () => this.issued as TokenRow,
+            ...(reauthenticateWith !== undefined ? { renew: () => (this.issued = login(kernel, reauthenticateWith)).id } : {}),
+          };
     this.requests = new RequestPipeline(kernel, () => policy.engine(), source);
     for (const service of SERVICE_LIST) if (service.session) defineParts(this, service.session(this.requests), kernel);
   }
@@ -69,7 +73,7 @@ export class Session {
   /** The token string (what `X-Auth-Token` would carry), renewed first by a re-authenticating session. */
   get token(): string {
     if (this.reauthenticates) this.kernel.call('identity.token', () => this.requests.read());
-    return this.issued.id;
+    return typeof this.issued === 'string' ? this.issued : this.issued.id;
   }
 
   /** The token's body: user, scope, roles, catalog, expiry (`GET /v3/auth/tokens`). */

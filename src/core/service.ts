@@ -9,6 +9,7 @@ import type { CloudState } from './state.js';
 import type { CloudHooks, Kernel, TaskHandler, Tx } from './kernel.js';
 import type { PolicyDefault } from './policy.js';
 import type { QuotaResource } from './quota.js';
+import type { RestService } from './rest.js';
 
 /** Built-in starting points of a cloud. */
 export type Preset = 'devstack' | 'empty';
@@ -82,6 +83,8 @@ export interface ServiceDescriptor<Options = undefined, SessionPart extends obje
   operator?(kernel: Kernel): OperatorPart;
   /** What requests without a token reach (`cloud.anonymous.object`, through container ACLs). */
   anonymous?(requests: AnonymousRequests): AnonymousPart;
+  /** Its REST API (`createApiHandler` in `src/api` serves it): mount, routes, fault body. */
+  readonly rest?: RestService<SessionPart, AnonymousPart>;
 }
 
 /** Any descriptor (for lists of them). */

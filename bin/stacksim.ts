@@ -1,0 +1,181 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The stacksim command line.
+ *
+ *   stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1]
+ *                  [--state file.json] [--harness] [--password secret]
+ *
+ * `serve` puts `createApiHandler(cloud)` (src/api) on an HTTP server and prints a `clouds.yaml`
+ * entry and an `openrc` for DevStack's `demo` and `admin` users. This folder is the only code
+ * allowed `node:` imports.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { argv, exit, stderr, stdout } from 'node:process';
+import { createCloud, type CloudOptions } from '../src/index.js';
+import { createApiHandler, type FetchRequest } from '../src/api/index.js';
+
+interface ServeOptions {
+  preset: 'devstack' | 'empty';
+  seed: number | string;
+  port: number;
+  host: string;
+  state: string | undefined;
+  harness: boolean;
+  password: string;
+}
+
+const USAGE = `usage: stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1] [--state file.json] [--harness] [--password secret]`;
+
+function fail(message: string): never {
+  stderr.write(`stacksim: ${message}\n${USAGE}\n`);
+  exit(2);
+}
+
+function parseServe(args: readonly string[]): ServeOptions {
+  const o: ServeOptions = { preset: 'devstack', seed: 0, port: 5000, host: '127.0.0.1', state: undefined, harness: false, password: 'secret' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--preset': {
+        const v = value();
+        if (v !== 'devstack' && v !== 'empty') fail(`--preset: expected devstack or empty, got ${v}`);
+        o.preset = v;
+        break;
+      }
+      case '--seed': {
+        const v = value();
+        o.seed = /^\d+$/.test(v) ? Number(v) : v;
+        break;
+      }
+      case '--port': {
+        const v = value();
+        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) fail(`--port: expected 0..65535, got ${v}`);
+        o.port = Number(v);
+        break;
+      }
+      case '--host':
+        o.host = value();
+        break;
+      case '--state':
+        o.state = value();
+        break;
+      case '--password':
+        o.password = value();
+        break;
+      case '--harness':
+        o.harness = true;
+        break;
+      default:
+        fail(`unknown option ${arg}`);
+    }
+  }
+  return o;
+}
+
+/** A Node request as the handler reads it (no WHATWG Request is built: the handler needs four members). */
+function fetchRequest(req: IncomingMessage, origin: string): FetchRequest {
+  return {
+    method: req.method ?? 'GET',
+    url: origin + (req.url ?? '/'),
+    headers: {
+      get(name: string): string | null {
+        const v = req.headers[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      },
+    },
+    arrayBuffer(): Promise<ArrayBuffer> {
+      return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const all = Buffer.concat(chunks);
+          resolve(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer);
+        });
+        req.on('error', reject);
+      });
+    },
+  };
+}
+
+function cloudsYaml(url: string, password: string): string {
+  const entry = (name: string, user: string, project: string): string =>
+    [
+      `  ${name}:`,
+      '    auth:',
+      `      auth_url: ${url}/identity`,
+      `      username: ${user}`,
+      `      password: ${password}`,
+      `      project_name: ${project}`,
+      '      user_domain_id: default',
+      '      project_domain_id: default',
+      '    region_name: RegionOne',
+      '    identity_api_version: 3',
+      '    interface: public',
+    ].join('\n');
+  return ['clouds:', entry('stacksim', 'demo', 'demo'), entry('stacksim-admin', 'admin', 'admin')].join('\n');
+}
+
+function openrc(url: string, user: string, project: string, password: string): string {
+  return [
+    `export OS_AUTH_URL=${url}/identity`,
+    `export OS_USERNAME=${user}`,
+    `export OS_PASSWORD=${password}`,
+    `export OS_PROJECT_NAME=${project}`,
+    'export OS_USER_DOMAIN_ID=default',
+    'export OS_PROJECT_DOMAIN_ID=default',
+    'export OS_REGION_NAME=RegionOne',
+    'export OS_IDENTITY_API_VERSION=3',
+  ].join('\n');
+}
+
+function serve(o: ServeOptions): void {
+  const options: CloudOptions = o.state !== undefined ? { state: readFileSync(o.state, 'utf8'), adminPassword: o.password } : { preset: o.preset, seed: o.seed, adminPassword: o.password };
+  const cloud = createCloud(options);
+  const handler = createApiHandler(cloud, { harness: o.harness });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const origin = `http://${req.headers.host ?? `${o.host}:${o.port}`}`;
+    handler(fetchRequest(req, origin))
+      .then(async (response) => {
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => (headers[name] = value));
+        res.writeHead(response.status, headers);
+        res.end(req.method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
+      })
+      .catch((error: unknown) => {
+        stderr.write(`stacksim: ${(error as Error).stack ?? String(error)}\n`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end('{"error": {"code": 500, "title": "Internal Server Error", "message": "An unexpected error prevented the server from fulfilling your request."}}');
+      });
+  });
+  server.listen(o.port, o.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : o.port;
+    const url = `http://${o.host}:${port}`;
+    stdout.write(
+      [
+        `stacksim serving ${o.state !== undefined ? o.state : `the ${o.preset} preset, seed ${o.seed}`} on ${url}${o.harness ? ' (harness on: /stacksim/reset, /stacksim/state, /stacksim/snapshot, /stacksim/restore, /stacksim/clock/advance)' : ''}`,
+        '',
+        '# clouds.yaml',
+        cloudsYaml(url, o.password),
+        '',
+        '# openrc (demo)',
+        openrc(url, 'demo', 'demo', o.password),
+        '',
+        '# openrc (admin)',
+        openrc(url, 'admin', 'admin', o.password),
+        '',
+      ].join('\n') + '\n',
+    );
+  });
+}
+
+const [command, ...rest] = argv.slice(2);
+if (command === 'serve') serve(parseServe(rest));
+else fail(command === undefined ? 'give a command' : `unknown command ${command}`);

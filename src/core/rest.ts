@@ -1,0 +1,186 @@
+/**
+ * The REST part of a service descriptor: the routes a service answers over HTTP and how it shapes
+ * its faults. `createApiHandler(cloud)` (`src/api`) owns only what every service shares — the URL
+ * layout, `X-Auth-Token`, microversion negotiation, JSON bodies, request ids — and calls these
+ * routes with a {@link RestCall}. Routes are synchronous functions of the call (the cloud is
+ * synchronous); the handler read the body before dispatching.
+ *
+ * No DOM or `node:` types here: this runs in browsers, service workers and Node alike.
+ */
+import { BadRequest, CloudError } from './errors.js';
+import type { Kernel } from './kernel.js';
+
+/** A route's answer. Exactly one of `json`, `bytes`, `text` (or none: an empty body). */
+export interface RestResponse {
+  readonly status: number;
+  /** Response headers (names as the service sends them; case does not matter on the wire). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A JSON value, sent with `Content-Type: application/json` unless `headers` set another. */
+  readonly json?: unknown;
+  /** Raw bytes (Glance image data, Swift objects), `application/octet-stream` unless `headers` set another. */
+  readonly bytes?: Uint8Array;
+  /** Text (Swift's plain listings and faults), `text/plain; charset=utf-8` unless `headers` set another. */
+  readonly text?: string;
+}
+
+/** A negotiated microversion (`OpenStack-API-Version: placement 1.39`). */
+export interface Microversion {
+  readonly major: number;
+  readonly minor: number;
+  /** True when `major.minor` ≥ `version` (`'1.20'`). */
+  atLeast(version: string): boolean;
+}
+
+/** The query string, decoded (`+` is a space), in order. */
+export interface RestQuery {
+  /** The first value of `name`, or undefined. */
+  get(name: string): string | undefined;
+  /** Every value of `name`, in order (`?required=A&required=B`). */
+  getAll(name: string): string[];
+  has(name: string): boolean;
+  /** Every `[name, value]` pair, in order. */
+  entries(): readonly (readonly [string, string])[];
+}
+
+/**
+ * One HTTP request as a route sees it. `S` is the service's session part (`{ identity: IdentityApi }`),
+ * `A` its anonymous part.
+ */
+export interface RestCall<S extends object = object, A extends object = object> {
+  /** Upper-case method (`GET`, `HEAD`, …). */
+  readonly method: string;
+  /** The path below the service's mount, still percent-encoded (`/v3/projects/abc`). */
+  readonly path: string;
+  /** The path parameters of the route's pattern, percent-decoded (`{project_id}` → `params.project_id`). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: RestQuery;
+  /** A request header (any case), or undefined. */
+  header(name: string): string | undefined;
+  /** The negotiated microversion, for a service that declares {@link RestService.microversion}. */
+  readonly microversion: Microversion | undefined;
+  /** The scheme, host and port the client reached (`http://127.0.0.1:5000`). */
+  readonly origin: string;
+  /** The URL of this service's mount as the client reaches it (`http://127.0.0.1:5000/identity`). */
+  readonly base: string;
+  /** A catalog URL (`http://controller/image`, `http://controller:8080/v1/AUTH_…`) as this server serves it. */
+  endpointUrl(url: string): string;
+  /** The `X-Auth-Token` sent, if any. */
+  readonly token: string | undefined;
+  /** The caller's APIs for the token sent; Keystone's 401 when none was sent (validation happens on each API call). */
+  session(): S;
+  /** The APIs reached without a token (`cloud.anonymous`). */
+  readonly anonymous: A;
+  /** The raw body (empty when none). */
+  readonly body: Uint8Array;
+  /** The body as JSON: undefined when empty; a 400 naming `body` when it is not JSON. */
+  json(): unknown;
+  /** The body as UTF-8 text. */
+  text(): string;
+  /** The cloud's kernel (Keystone's `POST /auth/tokens` authenticates through it). */
+  readonly kernel: Kernel;
+}
+
+/** One route: a method and a path pattern below the mount (`/v3/projects/{project_id}`; `{name+}` takes the rest of the path). */
+export interface RestRoute<S extends object = object, A extends object = object> {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'COPY' | 'OPTIONS';
+  readonly path: string;
+  handle(call: RestCall<S, A>): RestResponse;
+}
+
+/** A service over HTTP: where it is mounted, its routes, its fault body. */
+export interface RestService<S extends object = object, A extends object = object> {
+  /** The path prefix of DevStack's layout (`/identity`, `/placement`, `/image`, `/v1` for Swift). */
+  readonly mount: string;
+  /**
+   * Microversions: the header's service name (`placement`) and the range answered. A request
+   * without the header gets `min`; `latest` gets `max`; outside the range, `406` through {@link fault}.
+   */
+  readonly microversion?: { readonly service: string; readonly min: string; readonly max: string };
+  readonly routes: readonly RestRoute<S, A>[];
+  /** Routes matched against the whole path, outside the mount (Swift's `GET /info`). */
+  readonly rootRoutes?: readonly RestRoute<S, A>[];
+  /** The service's fault body for an error (Keystone's `{"error": …}`, Placement's `{"errors": [...]}`, …). */
+  fault(error: CloudError, call: RestFaultContext): RestResponse;
+}
+
+/** What a fault builder knows about the request that failed. */
+export interface RestFaultContext {
+  readonly method: string;
+  /** The request id (`X-Openstack-Request-Id`), when one was given. */
+  readonly requestId: string | undefined;
+  readonly microversion: Microversion | undefined;
+}
+
+/** A JSON answer. */
+export function json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): RestResponse {
+  return headers === undefined ? { status, json: body } : { status, json: body, headers };
+}
+
+/** An empty answer (`204`, or `201` with a `Location`). */
+export function empty(status: number, headers?: Readonly<Record<string, string>>): RestResponse {
+  return headers === undefined ? { status } : { status, headers };
+}
+
+/** The standard reason phrase of a status (what Keystone's `title` and webob's titles say). */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}
+
+const REASONS: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content', 300: 'Multiple Choices',
+  304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
+  405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 411: 'Length Required',
+  412: 'Precondition Failed', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type',
+  416: 'Requested Range Not Satisfiable', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+};
+
+/** Parses a microversion `'1.39'`; undefined when it is not `<int>.<int>`. */
+export function parseMicroversion(text: string): Microversion | undefined {
+  const m = /^(\d{1,4})\.(\d{1,4})$/.exec(text.trim());
+  if (m === null) return undefined;
+  return microversion(Number(m[1]), Number(m[2]));
+}
+
+/** A microversion value. */
+export function microversion(major: number, minor: number): Microversion {
+  return {
+    major,
+    minor,
+    atLeast(version: string): boolean {
+      const v = parseMicroversion(version);
+      if (v === undefined) throw new TypeError(`not a microversion: ${version}`);
+      return major > v.major || (major === v.major && minor >= v.minor);
+    },
+  };
+}
+
+/**
+ * `limit` and `marker` paging over a list sorted already, as Glance and Nova do: the items after
+ * the one whose id is `marker` (400 when no item has it), at most `limit` of them (`max` when
+ * absent, 400 when not a non-negative integer); `next` is the marker of the following page, when
+ * there is one.
+ */
+export function paginate<T>(items: readonly T[], query: RestQuery, idOf: (item: T) => string, max = 1000): { readonly page: readonly T[]; readonly next: string | undefined } {
+  const limitText = query.get('limit');
+  let limit = max;
+  if (limitText !== undefined) {
+    if (!/^\d{1,9}$/.test(limitText)) throw new BadRequest('api.query.limit', `limit: expected a non-negative integer, got '${limitText.slice(0, 40)}'.`, { field: 'limit' });
+    limit = Math.min(Number(limitText), max);
+  }
+  const marker = query.get('marker');
+  let start = 0;
+  if (marker !== undefined) {
+    const at = items.findIndex((item) => idOf(item) === marker);
+    if (at < 0) throw new BadRequest('api.query.marker', `marker: no item has id '${marker.slice(0, 64)}' (it must be an id from the previous page).`, { field: 'marker' });
+    start = at + 1;
+  }
+  const page = items.slice(start, start + limit);
+  const last = page[page.length - 1];
+  return { page, next: start + limit < items.length && last !== undefined ? idOf(last) : undefined };
+}
+
+/** Whether `error` is one of ours (a `CloudError`), as opposed to a programming error. */
+export function isCloudError(error: unknown): error is CloudError {
+  return error instanceof CloudError;
+}
