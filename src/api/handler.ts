@@ -68,7 +68,8 @@ export interface ApiHandlerOptions {
 /** The REST API of a cloud. */
 export type ApiHandler = (request: FetchRequest) => Promise<FetchResponse>;
 
-type AnyRest = RestService<object, object>;
+/** A REST service of any session part. */
+export type AnyRest = RestService<object, object>;
 
 interface Mounted {
   readonly service: AnyRest;
@@ -91,11 +92,17 @@ type ResponseConstructor = new (body: Uint8Array | string | null, init: { status
  * Every service of the cloud with a `rest` part answers under its mount.
  */
 export function createApiHandler(cloud: Cloud, options: ApiHandlerOptions = {}): ApiHandler {
+  const services = (SERVICES as readonly AnyServiceDescriptor[]).flatMap((d) => (d.rest !== undefined ? [d.rest as AnyRest] : []));
+  return restHandler(cloud, services, options);
+}
+
+/** @internal The handler for a given list of REST services (tests give their own). */
+export function restHandler(cloud: Cloud, services: readonly AnyRest[], options: ApiHandlerOptions = {}): ApiHandler {
   const Response = (globalThis as { Response?: ResponseConstructor }).Response;
   if (Response === undefined) throw new TypeError('createApiHandler needs a global Response (Node >= 18, Deno, browsers, service workers).');
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON;
-  const mounted = mountServices(cloud);
+  const mounted = mountServices(cloud, services);
   const sessions = new Map<string, Session>();
   const harness = options.harness === true ? new HarnessRoutes(cloud) : undefined;
 
@@ -171,21 +178,17 @@ export function createApiHandler(cloud: Cloud, options: ApiHandlerOptions = {}):
   };
 }
 
-/** Every service with a `rest` part, longest mount first (so `/v1` never shadows a longer one). */
-function mountServices(cloud: Cloud): Mounted[] {
-  const list: Mounted[] = [];
-  for (const descriptor of SERVICES as readonly AnyServiceDescriptor[]) {
-    const rest = descriptor.rest as AnyRest | undefined;
-    if (rest === undefined) continue;
-    list.push({
+/** Every REST service, longest mount first (so `/v1` never shadows a longer one). */
+function mountServices(cloud: Cloud, services: readonly AnyRest[]): Mounted[] {
+  return services
+    .map((rest) => ({
       service: rest,
       mount: rest.mount.replace(/\/+$/, ''),
       routes: rest.routes.map(compileRoute),
       rootRoutes: (rest.rootRoutes ?? []).map(compileRoute),
       anonymous: cloud.anonymous,
-    });
-  }
-  return list.sort((a, b) => b.mount.length - a.mount.length);
+    }))
+    .sort((a, b) => b.mount.length - a.mount.length);
 }
 
 interface Found {

@@ -552,6 +552,7 @@ const OBJECT_OPERATOR = group('cloud.object', 'object', {}, {
 
 const CLOUD = group('cloud', 'core/cloud', {}, {
   login: { writes: W, args: () => [{ username: 'demo', password: PASSWORD, project: 'demo' }] },
+  session: { args: () => ['gAAAAAsecurity-made-up-token'] },
   admin: { kind: 'getter', writes: W },
   systemAdmin: { kind: 'getter', writes: W },
   clock: { kind: 'getter' },
