@@ -43,12 +43,14 @@ interface Case {
   readonly label: string;
   readonly path: string;
   readonly direct: (session: Session) => unknown;
+  /** Placement's reads are system-scoped (secure RBAC, the cloud's default). */
+  readonly system?: boolean;
   readonly headers?: Record<string, string>;
 }
 
 const CASES: readonly Case[] = [
   { label: 'GET /identity/v3/projects', path: '/identity/v3/projects', direct: (s) => s.identity.listProjects() },
-  { label: 'GET /placement/resource_providers', path: '/placement/resource_providers', direct: (s) => s.placement.listResourceProviders(), headers: { 'OpenStack-API-Version': 'placement 1.39' } },
+  { label: 'GET /placement/resource_providers', path: '/placement/resource_providers', direct: (s) => s.placement.listResourceProviders(), system: true, headers: { 'OpenStack-API-Version': 'placement 1.39' } },
 ];
 
 /** Starts `stacksim serve` on a free port with the same cloud options; resolves its base URL. */
@@ -72,19 +74,23 @@ async function main(): Promise<void> {
     const cloud = createCloud({ seed: 11, identity: { password_hash_rounds: 1 } });
     if (extra > 0) grow(cloud, extra);
     const api = createApiHandler(cloud);
-    const session = cloud.admin;
-    const token = session.token;
     const server = extra === 0 ? await startServer(11) : undefined;
-    let remoteToken: string | undefined;
+    const remoteTokens = new Map<boolean, string>();
     if (server !== undefined) {
-      const auth = await fetch(`${server.url}/identity/v3/auth/tokens`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
-      });
-      remoteToken = auth.headers.get('X-Subject-Token') ?? undefined;
+      for (const system of [false, true]) {
+        const scope = system ? { system: { all: true } } : { project: { name: 'admin', domain: { id: 'default' } } };
+        const auth = await fetch(`${server.url}/identity/v3/auth/tokens`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope } }),
+        });
+        remoteTokens.set(system, auth.headers.get('X-Subject-Token') ?? '');
+      }
     }
     for (const c of CASES) {
+      const session = c.system === true ? cloud.systemAdmin : cloud.admin;
+      const token = session.token;
+      const remoteToken = remoteTokens.get(c.system === true);
       const headers = { 'X-Auth-Token': token, ...(c.headers ?? {}) };
       const probe = await api(new Request(`http://localhost${c.path}`, { headers }));
       if (probe.status !== 200) throw new Error(`${c.label}: ${probe.status} ${await probe.text()}`);

@@ -104,22 +104,23 @@ function fetchRequest(req: IncomingMessage, origin: string): FetchRequest {
   };
 }
 
+/** DevStack's clouds.yaml entries: `devstack` (demo), `devstack-admin`, `devstack-system-admin` (Placement's and other system-scoped APIs). */
 function cloudsYaml(url: string, password: string): string {
-  const entry = (name: string, user: string, project: string): string =>
+  const entry = (name: string, user: string, scope: readonly string[]): string =>
     [
       `  ${name}:`,
       '    auth:',
       `      auth_url: ${url}/identity`,
       `      username: ${user}`,
       `      password: ${password}`,
-      `      project_name: ${project}`,
       '      user_domain_id: default',
-      '      project_domain_id: default',
+      ...scope.map((line) => `      ${line}`),
       '    region_name: RegionOne',
       '    identity_api_version: 3',
       '    interface: public',
     ].join('\n');
-  return ['clouds:', entry('stacksim', 'demo', 'demo'), entry('stacksim-admin', 'admin', 'admin')].join('\n');
+  const project = (name: string): string[] => [`project_name: ${name}`, 'project_domain_id: default'];
+  return ['clouds:', entry('stacksim', 'demo', project('demo')), entry('stacksim-admin', 'admin', project('admin')), entry('stacksim-system-admin', 'admin', ['system_scope: all'])].join('\n');
 }
 
 function openrc(url: string, user: string, project: string, password: string): string {

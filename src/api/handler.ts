@@ -131,7 +131,10 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
       const answer = body instanceof Uint8Array ? harness.handle(method, url.path.slice('/stacksim'.length), body) : genericFault(body);
       return respond(answer, undefined);
     }
-    if (found === undefined) return respond(genericFault(new NotFound('api.route.not_found', `No service answers ${url.path.slice(0, 200)}; services are under ${mounted.map((m) => m.mount || '/').join(', ')}.`)), undefined);
+    if (found === undefined) {
+      const error = new NotFound('api.route.not_found', `No service answers ${url.path.slice(0, 200)}; services are under ${mounted.map((m) => m.mount || '/').join(', ')}.`);
+      return respond(genericFault(error), refusedId(cloud, `rest.${method.slice(0, 16)}`, error));
+    }
 
     const { entry, below, candidates, allowed } = found;
     const service = entry.service;
@@ -139,7 +142,7 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     let versionHeaders: Record<string, string> = {};
     const fail = (error: unknown, requestId: string | undefined, extra: Record<string, string> = {}): FetchResponse => {
       const cloudError = isCloudError(error) ? error : internalError();
-      const id = requestId ?? cloudError.requestId;
+      const id = requestId ?? cloudError.requestId ?? refusedId(cloud, `rest.${method.slice(0, 16)} ${entry.mount}`, cloudError);
       const answer = service.fault(cloudError, { method, requestId: id, microversion: version });
       const auth: Record<string, string> = cloudError.status === 401 ? { 'WWW-Authenticate': `Keystone uri="${url.origin}/identity"` } : {};
       return respond(answer, id, { ...versionHeaders, ...auth, ...extra });
@@ -278,6 +281,18 @@ function tooLarge(limit: number): CloudError {
 
 function isJsonType(type: string | null): boolean {
   return type !== null && /json/i.test(type);
+}
+
+/** A request id (and a failed trace) for a request refused before any route ran: every answer carries one, as oslo's request-id middleware gives. */
+function refusedId(cloud: Cloud, operation: string, error: CloudError): string | undefined {
+  try {
+    cloud.kernel.call(operation, () => {
+      throw error;
+    });
+  } catch {
+    // the call exists only to give the refusal its id
+  }
+  return error.requestId;
 }
 
 function internalError(): CloudError {
