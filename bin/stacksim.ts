@@ -89,6 +89,9 @@ function fetchRequest(req: IncomingMessage, origin: string): FetchRequest {
         const v = req.headers[name.toLowerCase()];
         return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
       },
+      forEach(fn: (value: string, name: string) => void): void {
+        for (const [name, v] of Object.entries(req.headers)) if (v !== undefined) fn(Array.isArray(v) ? v.join(', ') : v, name);
+      },
     },
     arrayBuffer(): Promise<ArrayBuffer> {
       return new Promise((resolve, reject) => {

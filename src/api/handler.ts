@@ -39,7 +39,7 @@ export interface FetchRequest {
   readonly method: string;
   /** The absolute URL (`http://127.0.0.1:5000/identity/v3/projects?name=demo`). */
   readonly url: string;
-  readonly headers: { get(name: string): string | null };
+  readonly headers: { get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void };
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
@@ -123,8 +123,11 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     const url = splitUrl(request.url);
     const method = request.method.toUpperCase();
     const found = findMount(mounted, url.path);
-    const respond = (answer: RestResponse, requestId: string | undefined, extra: Record<string, string> = {}): FetchResponse =>
-      toResponse(Response, method, answer, { ...extra, ...(requestId !== undefined ? { 'X-Openstack-Request-Id': requestId } : {}) });
+    const respond = (answer: RestResponse, requestId: string | undefined, extra: Record<string, string> = {}): FetchResponse => {
+      const ids: Record<string, string> = {};
+      if (requestId !== undefined) for (const name of ['X-Openstack-Request-Id', ...(found?.entry.service.requestIdHeaders ?? [])]) ids[name] = requestId;
+      return toResponse(Response, method, answer, { ...extra, ...ids });
+    };
 
     if (harness !== undefined && (url.path === '/stacksim' || url.path.startsWith('/stacksim/'))) {
       const body = await readBody(request, maxJson).catch((e: unknown) => e);
@@ -143,7 +146,7 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     const fail = (error: unknown, requestId: string | undefined, extra: Record<string, string> = {}): FetchResponse => {
       const cloudError = isCloudError(error) ? error : internalError();
       const id = requestId ?? cloudError.requestId ?? refusedId(cloud, `rest.${method.slice(0, 16)} ${entry.mount}`, cloudError);
-      const answer = service.fault(cloudError, { method, requestId: id, microversion: version });
+      const answer = service.fault(cloudError, { method, requestId: id, microversion: version, header: (name) => request.headers.get(name) ?? undefined });
       const auth: Record<string, string> = cloudError.status === 401 ? { 'WWW-Authenticate': `Keystone uri="${url.origin}/identity"` } : {};
       return respond(answer, id, { ...versionHeaders, ...auth, ...extra });
     };
@@ -164,12 +167,13 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     const { route, params } = chosen;
     let body: Uint8Array;
     try {
-      body = await readBody(request, isJsonType(request.headers.get('Content-Type')) ? maxJson : maxBody);
+      // a JSON body over maxJson is refused when a route reads it (call.json()): an object upload may be typed JSON
+      body = await readBody(request, maxBody);
     } catch (error) {
       return fail(error, undefined);
     }
     const token = request.headers.get('X-Auth-Token') ?? undefined;
-    const call = new Call(method, below, params, url.query, request.headers, version, url.origin, url.origin + entry.mount, token, body, entry.anonymous, cloud, sessionFor);
+    const call = new Call(method, below, params, url.query, request.headers, version, url.origin, url.origin + entry.mount, token, body, entry.anonymous, cloud, sessionFor, maxJson);
     const operation = `rest.${route.method} ${entry.mount}${route.pattern}`;
     let answer: RestResponse;
     try {
@@ -213,7 +217,11 @@ function findMount(mounted: readonly Mounted[], path: string): Found | undefined
   }
   for (const entry of mounted) {
     if (path !== entry.mount && !path.startsWith(`${entry.mount}/`)) continue;
-    return { entry, ...matchRoute(entry.routes, path.slice(entry.mount.length) || '/') };
+    const below = path.slice(entry.mount.length) || '/';
+    const exact = matchRoute(entry.routes, below);
+    // a trailing slash is the path without it (`/identity/v3/`), unless a route takes it as written (Swift's object `dir/`)
+    if (exact.candidates.length > 0 || !below.endsWith('/') || below === '/') return { entry, ...exact };
+    return { entry, ...matchRoute(entry.routes, below.replace(/\/+$/, '') || '/') };
   }
   return undefined;
 }
@@ -244,7 +252,6 @@ function splitUrl(text: string): { origin: string; path: string; query: RestQuer
   const origin = m?.[1] ?? '';
   let path = m?.[2] ?? '/';
   if (path === '') path = '/';
-  if (path.length > 1) path = path.replace(/\/+$/, '') || '/';
   return { origin, path, query: parseQuery(m?.[3] ?? '') };
 }
 
@@ -348,6 +355,7 @@ class Call implements RestCall<object, object> {
     readonly anonymous: object,
     private readonly cloud: Cloud,
     private readonly sessionFor: (token: string) => Session,
+    private readonly maxJson: number,
   ) {}
 
   get kernel(): Cloud['kernel'] {
@@ -356,6 +364,12 @@ class Call implements RestCall<object, object> {
 
   header(name: string): string | undefined {
     return this.headers.get(name) ?? undefined;
+  }
+
+  headerEntries(): readonly (readonly [string, string])[] {
+    const out: [string, string][] = [];
+    this.headers.forEach((value, name) => out.push([name.toLowerCase(), value]));
+    return out;
   }
 
   endpointUrl(url: string): string {
@@ -370,6 +384,7 @@ class Call implements RestCall<object, object> {
   json(): unknown {
     if (this.parsed !== undefined) return this.parsed.value;
     if (this.body.byteLength === 0) return (this.parsed = { value: undefined }).value;
+    if (this.body.byteLength > this.maxJson) throw tooLarge(this.maxJson);
     const type = this.header('Content-Type');
     if (type !== undefined && !isJsonType(type)) {
       throw new CloudError(415, 'api.body.content_type', `The request body must be JSON; Content-Type '${type.slice(0, 80)}' is not supported here.`, { field: 'Content-Type' });

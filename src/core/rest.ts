@@ -56,6 +56,8 @@ export interface RestCall<S extends object = object, A extends object = object> 
   readonly query: RestQuery;
   /** A request header (any case), or undefined. */
   header(name: string): string | undefined;
+  /** Every request header as `[lower-case name, value]` (Swift's `X-Object-Meta-*`, any name). */
+  headerEntries(): readonly (readonly [string, string])[];
   /** The negotiated microversion, for a service that declares {@link RestService.microversion}. */
   readonly microversion: Microversion | undefined;
   /** The scheme, host and port the client reached (`http://127.0.0.1:5000`). */
@@ -97,6 +99,8 @@ export interface RestService<S extends object = object, A extends object = objec
    */
   readonly microversion?: { readonly service: string; readonly min: string; readonly max: string };
   readonly routes: readonly RestRoute<S, A>[];
+  /** Headers that carry the request id besides `X-Openstack-Request-Id` (Swift's `X-Trans-Id`), on every answer and fault. */
+  readonly requestIdHeaders?: readonly string[];
   /** Routes matched against the whole path, outside the mount (Swift's `GET /info`). */
   readonly rootRoutes?: readonly RestRoute<S, A>[];
   /** The service's fault body for an error (Keystone's `{"error": …}`, Placement's `{"errors": [...]}`, …). */
@@ -109,6 +113,8 @@ export interface RestFaultContext {
   /** The request id (`X-Openstack-Request-Id`), when one was given. */
   readonly requestId: string | undefined;
   readonly microversion: Microversion | undefined;
+  /** A request header (any case): webob renders a fault as HTML, JSON or text by `Accept`. */
+  header(name: string): string | undefined;
 }
 
 /** A JSON answer. */

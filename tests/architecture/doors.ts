@@ -6,7 +6,8 @@
  * Rules:
  * - `door`: a module imports another module only through its `index.ts`.
  * - `direction`: a module imports only modules to its left in {@link MODULE_ORDER}; the top
- *   files ({@link TOP_FILES}, the composition root) may import any module's door.
+ *   files ({@link TOP_FILES}, the composition root) may import the door of any module left of
+ *   `api`, and `api`, `render` and `testing` (which take an assembled cloud) may import them.
  * - `builtin`: nothing under `src/` imports a Node builtin (`node:*`, `fs`, `crypto`…); `bin/` is
  *   the only place for them.
  * - `package`: a third-party import must be allowed for the importing module (`packages` option).
@@ -42,6 +43,9 @@ export const MODULE_ORDER = [
   'render',
   'testing',
 ] as const;
+
+/** The order as messages show it, with the composition root in its place. */
+const ORDER_TEXT = MODULE_ORDER.flatMap((m) => (m === 'api' ? ['top (cloud.ts, session.ts, services.ts, index.ts)', m] : [m])).join(' ← ');
 
 /** The composition root: files directly under `src/` that may import every module's door. */
 export const TOP_FILES = ['cloud.ts', 'session.ts', 'index.ts', 'services.ts'] as const;
@@ -117,7 +121,12 @@ export function moduleOf(file: string): string | undefined {
   return (MODULE_ORDER as readonly string[]).includes(first) ? first : undefined;
 }
 
-const rank = (mod: string): number => (mod === 'top' ? MODULE_ORDER.length : MODULE_ORDER.indexOf(mod as (typeof MODULE_ORDER)[number]));
+/**
+ * The composition root sits between the services and the modules that take an assembled cloud
+ * (`createApiHandler(cloud)` in `api`, the renderers, the testing helpers): those may import the
+ * top files (`Cloud`, `Session`, the service list); no service may, and the top imports none of them.
+ */
+const rank = (mod: string): number => (mod === 'top' ? MODULE_ORDER.indexOf('api') - 0.5 : MODULE_ORDER.indexOf(mod as (typeof MODULE_ORDER)[number]));
 const doorOf = (mod: string): string => `src/${mod}/index.ts`;
 /** The folder that owns state: `scheduler/placement` belongs to `scheduler` for slices. */
 const folderOf = (mod: string): string => mod.split('/')[0] as string;
@@ -179,7 +188,7 @@ function checkImports(file: string, sf: ts.SourceFile, mod: string, options: Doo
       if (mod === 'scheduler/placement' && targetMod === 'scheduler') {
         out.push({ ...at, rule: 'direction', message: `Placement imports its parent scheduler ('${spec}'): move what it needs into src/scheduler/placement or below` });
       } else if (rank(targetMod) > rank(mod)) {
-        out.push({ ...at, rule: 'direction', message: `${mod} imports ${targetMod} ('${spec}'), which is to its right (${MODULE_ORDER.join(' ← ')})` });
+        out.push({ ...at, rule: 'direction', message: `${mod} imports ${targetMod} ('${spec}'), which is to its right (${ORDER_TEXT})` });
       } else if (targetMod !== 'top' && target !== doorOf(targetMod)) {
         out.push({ ...at, rule: 'door', message: `reaches into ${targetMod} ('${spec}'): import ${posix.relative(posix.dirname(file), doorOf(targetMod)).replace(/\.ts$/, '.js').replace(/^(?!\.)/, './')} instead` });
       }
