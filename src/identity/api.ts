@@ -580,6 +580,23 @@ export class IdentityApi {
     return [...withPrefix<string>(s.identity.implied_roles, `${prior.id}/`)].map(([, id]) => getRow(s.identity.roles, id)).filter((r) => r !== undefined).map(roleView);
   }
 
+  /**
+   * `GET /v3/roles/{prior_role_id}/implies/{implied_role_id}` (`identity:get_implied_role`;
+   * `HEAD` asks `identity:check_implied_role` first, as keystone/api/roles.py does): the two
+   * roles of an implication; 404 when the prior role does not imply the other directly.
+   */
+  getImpliedRole(priorRef: string, impliedRef: string, options: { check?: boolean } = {}): { prior_role: RoleView; implies: RoleView } {
+    const { s, creds } = this.read();
+    const o = check.record(options, 'options');
+    check.onlyKeys(o, ['check'], 'options');
+    if (check.optional(o.check, 'options.check', check.boolean, false)) this.enforcedImplication(s, creds, 'identity:check_implied_role', priorRef, impliedRef);
+    const [prior, implied] = this.enforcedImplication(s, creds, 'identity:get_implied_role', priorRef, impliedRef);
+    if (getRow(s.identity.implied_roles, `${prior.id}/${implied.id}`) === undefined) {
+      throw new NotFound('identity.implied_role.not_found', `${prior.id} does not imply ${implied.id}.`, { prior_role_id: prior.id, implied_role_id: implied.id });
+    }
+    return { prior_role: roleView(prior), implies: roleView(implied) };
+  }
+
   /** `GET /v3/role_inferences`: every implication rule. */
   listRoleInferenceRules(): { prior_role: RoleView; implies: RoleView[] }[] {
     const { s, creds } = this.read();
@@ -788,6 +805,16 @@ export class IdentityApi {
     return tableToArray(s.identity.regions);
   }
 
+  /** `GET /v3/regions/{region_id}` (`identity:get_region`, open to anyone with a token in Zed). */
+  getRegion(id: string): RegionRow {
+    const { s, creds } = this.read();
+    const key = check.name(id, 'region');
+    this.enforce('identity:get_region', creds, {});
+    const r = getRow(s.identity.regions, key);
+    if (!r) throw new NotFound('identity.region.not_found', `Could not find region: ${key}.`);
+    return r;
+  }
+
   /** `DELETE /v3/regions/{id}`. */
   deleteRegion(id: string): void {
     this.write('delete_region', (tx, s, creds) => {
@@ -806,10 +833,20 @@ export class IdentityApi {
     });
   }
 
-  /** `GET /v3/services` (filter `type`). */
-  listServices(filter: { type?: string } = {}): ServiceRow[] {
+  /** `GET /v3/services/{service_id}`. */
+  getService(id: string): ServiceRow {
     const { s, creds } = this.read();
-    const f = listFilter(filter, ['type']);
+    const key = check.name(id, 'service');
+    this.enforce('identity:get_service', creds, {});
+    const svc = getRow(s.identity.services, key);
+    if (!svc) throw new NotFound('identity.service.not_found', `Could not find service: ${key}.`);
+    return svc;
+  }
+
+  /** `GET /v3/services` (filters `type`, `name`). */
+  listServices(filter: { type?: string; name?: string } = {}): ServiceRow[] {
+    const { s, creds } = this.read();
+    const f = listFilter(filter, ['type', 'name']);
     this.enforce('identity:list_services', creds, {});
     return tableToArray(s.identity.services).filter((x) => matches(x, f));
   }
@@ -838,6 +875,16 @@ export class IdentityApi {
     const f = listFilter(filter, ['service_id', 'interface', 'region_id']);
     this.enforce('identity:list_endpoints', creds, {});
     return tableToArray(s.identity.endpoints).filter((x) => matches(x, f));
+  }
+
+  /** `GET /v3/endpoints/{endpoint_id}`. */
+  getEndpoint(id: string): EndpointRow {
+    const { s, creds } = this.read();
+    const key = check.name(id, 'endpoint');
+    this.enforce('identity:get_endpoint', creds, {});
+    const e = getRow(s.identity.endpoints, key);
+    if (!e) throw new NotFound('identity.endpoint.not_found', `Could not find endpoint: ${key}.`);
+    return e;
   }
 
   /** `DELETE /v3/endpoints/{id}`. */

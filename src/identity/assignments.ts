@@ -11,17 +11,21 @@ type S = CloudState;
 
 /** An assignment as `GET /v3/role_assignments` shows it. */
 export interface RoleAssignmentView {
-  readonly role: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string } };
-  readonly user?: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string } };
-  readonly group?: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string } };
+  readonly role: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string; readonly name?: string } };
+  readonly user?: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string; readonly name?: string } };
+  readonly group?: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string; readonly name?: string } };
   readonly scope: {
-    readonly project?: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string } };
+    readonly project?: { readonly id: string; readonly name?: string; readonly domain?: { readonly id: string; readonly name?: string } };
     readonly domain?: { readonly id: string; readonly name?: string };
     readonly system?: { readonly all: true };
     readonly 'OS-INHERIT:inherited_to'?: 'projects';
   };
-  /** For effective listings: the assignment it came from (Keystone's `links.assignment`). */
-  readonly links?: { readonly assignment?: string; readonly membership?: string };
+  /**
+   * Keystone's links, as paths below `/v3` (the REST API makes them URLs): `assignment`, the grant
+   * the row comes from (for an effective row, the group or inherited grant it was expanded from);
+   * `membership`, the group membership an effective row came through.
+   */
+  readonly links: { readonly assignment: string; readonly membership?: string };
 }
 
 /** Creates a grant (`PUT /v3/{projects|domains|system}/…/{users|groups}/…/roles/{role}`); idempotent. */
@@ -190,7 +194,9 @@ function subtreeOf(s: S, projectId: string): ProjectRow[] {
 function view(s: S, a: AssignmentRow, names: boolean, via?: string): RoleAssignmentView {
   const role = getRow(s.identity.roles, a.role_id);
   const actor = a.actor_type === 'user' ? getRow(s.identity.users, a.actor_id) : getRow(s.identity.groups, a.actor_id);
-  const ref = (id: string, name: string | undefined, domainId?: string | null) => ({ id, ...(names && name !== undefined ? { name } : {}), ...(names && domainId ? { domain: { id: domainId } } : {}) });
+  const domainRef = (domainId: string) => ({ id: domainId, name: getRow(s.identity.domains, domainId)?.name ?? domainId });
+  // keystone/api/role_assignments.py _format_entity: with include_names, each part carries its name and its domain's id and name
+  const ref = (id: string, name: string | undefined, domainId?: string | null) => ({ id, ...(names && name !== undefined ? { name } : {}), ...(names && domainId ? { domain: domainRef(domainId) } : {}) });
   const scope: Record<string, unknown> = {};
   if (a.target_type === 'project') {
     const p = getRow(s.identity.projects, a.target_id);
@@ -199,12 +205,26 @@ function view(s: S, a: AssignmentRow, names: boolean, via?: string): RoleAssignm
     scope.domain = ref(a.target_id, getRow(s.identity.domains, a.target_id)?.name);
   } else scope.system = { all: true };
   if (a.inherited) scope['OS-INHERIT:inherited_to'] = 'projects';
+  const source = via === undefined ? a : (getRow(s.identity.assignments, via) ?? a);
+  const links: { assignment: string; membership?: string } = { assignment: assignmentPath(source) };
+  if (via !== undefined && source.actor_type === 'group' && a.actor_type === 'user') links.membership = `/groups/${source.actor_id}/users/${a.actor_id}`;
   return Object.freeze({
     role: ref(a.role_id, role?.name, role?.domain_id),
     [a.actor_type]: ref(a.actor_id, actor?.name, actor?.domain_id),
     scope,
-    ...(via ? { links: { assignment: via } } : {}),
+    links,
   }) as RoleAssignmentView;
+}
+
+/**
+ * The grant API path of an assignment, below `/v3` (`/projects/{p}/users/{u}/roles/{r}`,
+ * `/OS-INHERIT/domains/{d}/groups/{g}/roles/{r}/inherited_to_projects`, `/system/users/{u}/roles/{r}`):
+ * what Keystone's `links.assignment` points at.
+ */
+export function assignmentPath(a: AssignmentRow): string {
+  const target = a.target_type === 'system' ? '/system' : `/${a.target_type}s/${a.target_id}`;
+  const path = `${target}/${a.actor_type}s/${a.actor_id}/roles/${a.role_id}`;
+  return a.inherited ? `/OS-INHERIT${path}/inherited_to_projects` : path;
 }
 
 /** Checks the `inherited` flag of a grant call. */

@@ -17,23 +17,47 @@ export interface CatalogEntry {
   readonly endpoints: readonly { readonly id: string; readonly interface: string; readonly region: string; readonly region_id: string; readonly url: string }[];
 }
 
-/** The catalog as a token carries it: enabled services with their enabled endpoints. */
-export function catalogView(s: S): CatalogEntry[] {
-  const byService = new Map<string, EndpointRow[]>();
+/** What a catalog URL's `%(…)s` substitutions take (keystone/catalog/backends/sql.py `get_v3_catalog`). */
+export interface CatalogScope {
+  readonly user_id?: string;
+  /** The token's project; without it, an endpoint whose URL needs `%(project_id)s` / `%(tenant_id)s` is left out. */
+  readonly project_id?: string;
+}
+
+/**
+ * Keystone's `utils.format_url`: `%(project_id)s`, `%(tenant_id)s` and `%(user_id)s` replaced by the
+ * scope's values. Undefined when the URL needs a value the scope lacks (Keystone then leaves the
+ * endpoint out of the catalog) or names one Keystone would not know (`MalformedEndpoint`).
+ */
+export function formatEndpointUrl(url: string, scope: CatalogScope): string | undefined {
+  let ok = true;
+  const out = url.replace(/%\(([A-Za-z_]+)\)s/g, (_m, key: string) => {
+    const value = key === 'project_id' || key === 'tenant_id' ? scope.project_id : key === 'user_id' ? scope.user_id : undefined;
+    if (value === undefined) ok = false;
+    return value ?? '';
+  });
+  return ok ? out : undefined;
+}
+
+/**
+ * The catalog as a token carries it: enabled services with their enabled endpoints. With a
+ * `scope`, URLs are substituted for it as Keystone's `get_v3_catalog` does (an endpoint needing a
+ * project id is left out of a token without a project); without, they are the registered
+ * templates (`http://controller:8080/v1/AUTH_%(project_id)s`), as the library has always shown them.
+ */
+export function catalogView(s: S, scope?: CatalogScope): CatalogEntry[] {
+  const byService = new Map<string, CatalogEntry['endpoints'][number][]>();
   for (const e of tableToArray(s.identity.endpoints)) {
     if (!e.enabled) continue;
+    const url = scope === undefined ? e.url : formatEndpointUrl(e.url, scope);
+    if (url === undefined) continue;
     const list = byService.get(e.service_id) ?? [];
-    list.push(e);
+    list.push({ id: e.id, interface: e.interface, region: e.region_id, region_id: e.region_id, url });
     byService.set(e.service_id, list);
   }
   return tableToArray(s.identity.services)
     .filter((svc) => svc.enabled)
-    .map((svc) => ({
-      id: svc.id,
-      type: svc.type,
-      name: svc.name,
-      endpoints: (byService.get(svc.id) ?? []).map((e) => ({ id: e.id, interface: e.interface, region: e.region_id, region_id: e.region_id, url: e.url })),
-    }));
+    .map((svc) => ({ id: svc.id, type: svc.type, name: svc.name, endpoints: byService.get(svc.id) ?? [] }));
 }
 
 /** `POST /v3/regions` (the id is the name, e.g. `RegionOne`). */

@@ -13,7 +13,7 @@ export { RequestPipeline, type Request, type TokenSource } from './pipeline.js';
 export { identityService, type IdentitySession } from './service.js';
 export { TOKEN_FLUSH_TASK, ALLOW_EXPIRED_WINDOW, REVOKE_EXPIRATION_BUFFER, authenticate, validateToken, tokenView, credentialsOf, rolesOf, AuthenticationFailed, AUTH_FAILED, type LoginRequest, type AuthOutcome, type ValidToken, type TokenView } from './tokens.js';
 export { effectiveRoles, contributingAssignments, type RoleAssignmentView, type RoleAssignmentFilter } from './assignments.js';
-export { catalogView, registerService, type CatalogEntry } from './catalog.js';
+export { catalogView, formatEndpointUrl, registerService, type CatalogEntry, type CatalogScope } from './catalog.js';
 export { initialIdentityState, bootstrap, devstackAccounts, CONTROLLER_URL } from './bootstrap.js';
 export { IDENTITY_DEFAULTS, checkIdentityConfig, type IdentityConfig } from './config.js';
 export { KEYSTONE_POLICIES } from './policies.js';

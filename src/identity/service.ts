@@ -8,6 +8,7 @@ import { bootstrap, CONTROLLER_URL, devstackAccounts, initialIdentityState } fro
 import { checkIdentityConfig, type IdentityConfig } from './config.js';
 import type { RequestPipeline } from './pipeline.js';
 import { KEYSTONE_POLICIES } from './policies.js';
+import { identityRest } from './rest.js';
 import { TOKEN_FLUSH_TASK, flushTokens } from './tokens.js';
 
 /** What identity adds to a session. */
@@ -30,4 +31,5 @@ export const identityService: ServiceDescriptor<IdentityConfig, IdentitySession,
     if (context.preset === 'devstack') devstackAccounts(tx, context.adminPassword);
   },
   session: (requests) => ({ identity: new IdentityApi(requests) }),
+  rest: identityRest,
 };

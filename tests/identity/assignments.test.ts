@@ -163,12 +163,14 @@ describe('listRoleAssignments', () => {
     const { sa, top, uma } = tree(721);
     sa.createGrant({ role: 'member', user: 'uma', project: 'top' });
     const member = sa.getRole('member');
-    expect(sa.listRoleAssignments({ user: 'uma' })).toEqual([{ role: { id: member.id }, user: { id: uma.id }, scope: { project: { id: top.id } } }]);
+    const links = { assignment: `/projects/${top.id}/users/${uma.id}/roles/${member.id}` };
+    expect(sa.listRoleAssignments({ user: 'uma' })).toEqual([{ role: { id: member.id }, user: { id: uma.id }, scope: { project: { id: top.id } }, links }]);
     expect(sa.listRoleAssignments({ user: 'uma', include_names: true })).toEqual([
       {
         role: { id: member.id, name: 'member' },
-        user: { id: uma.id, name: 'uma', domain: { id: 'default' } },
-        scope: { project: { id: top.id, name: 'top', domain: { id: 'default' } } },
+        user: { id: uma.id, name: 'uma', domain: { id: 'default', name: 'Default' } },
+        scope: { project: { id: top.id, name: 'top', domain: { id: 'default', name: 'Default' } } },
+        links,
       },
     ]);
   });
