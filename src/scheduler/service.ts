@@ -7,7 +7,7 @@ import type { ServiceDescriptor } from '../core/index.js';
 import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { checkComputeConfig, COMPUTE_DEFAULTS, COMPUTE_REPORTING_HOOKS, initialComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { SchedulerOperatorApi } from './operator.js';
-import { PlacementApi, PLACEMENT_POLICIES, initialPlacementState } from './placement/index.js';
+import { PlacementApi, PLACEMENT_POLICIES, PLACEMENT_REST, initialPlacementState } from './placement/index.js';
 
 /** What Placement adds to a session. */
 export interface SchedulerSession {
@@ -35,4 +35,5 @@ export const schedulerService: ServiceDescriptor<ComputeConfig, SchedulerSession
   hooks: COMPUTE_REPORTING_HOOKS,
   session: (requests) => ({ placement: new PlacementApi(requests) }),
   operator: (kernel) => ({ scheduler: new SchedulerOperatorApi(kernel) }),
+  rest: PLACEMENT_REST,
 };

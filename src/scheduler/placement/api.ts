@@ -83,11 +83,11 @@ export class PlacementApi {
     });
   }
 
-  /** `GET /resource_providers` (filters `name`, `member_of`, `in_tree`, `required`, `resources`). */
-  listResourceProviders(filter: { name?: string; member_of?: string[]; in_tree?: string; required?: string[] | string; resources?: Record<string, number> | string } = {}): ResourceProviderView[] {
+  /** `GET /resource_providers` (filters `name`, `uuid`, `member_of`, `in_tree`, `required`, `resources`). */
+  listResourceProviders(filter: { name?: string; uuid?: string; member_of?: string[]; in_tree?: string; required?: string[] | string; resources?: Record<string, number> | string } = {}): ResourceProviderView[] {
     const s = this.read('placement:resource_providers:list');
     const f = check.record(filter, 'filter');
-    check.onlyKeys(f, ['name', 'member_of', 'in_tree', 'required', 'resources'], 'filter');
+    check.onlyKeys(f, ['name', 'uuid', 'member_of', 'in_tree', 'required', 'resources'], 'filter');
     // the same checks as allocation candidates: types, known traits, UUIDs (400 naming the filter)
     try {
       parseQuery(s, { resources: f.resources ?? { VCPU: 1 }, ...(f.required !== undefined ? { required: f.required } : {}), ...(f.member_of !== undefined ? { member_of: f.member_of } : {}), ...(f.in_tree !== undefined ? { in_tree: f.in_tree } : {}) });
@@ -98,6 +98,10 @@ export class PlacementApi {
     const name = f.name === undefined ? undefined : check.name(f.name, 'filter.name', 200);
     let rows = tableToArray(s.placement.providers).sort((a, b) => a.id - b.id);
     if (name !== undefined) rows = rows.filter((rp) => rp.name === name);
+    if (f.uuid !== undefined) {
+      const uuid = store.checkUuid(f.uuid, 'filter.uuid').replace(/-/g, '');
+      rows = rows.filter((rp) => rp.uuid.replace(/-/g, '') === uuid);
+    }
     if (f.required !== undefined || f.member_of !== undefined || f.in_tree !== undefined) {
       const matching = providersMatching(s, f);
       rows = rows.filter((rp) => matching.has(rp.uuid));
@@ -275,8 +279,12 @@ export class PlacementApi {
     return Object.freeze({ resource_provider_generation: rp.generation, aggregates: store.aggregatesOf(s, rp.uuid) });
   }
 
-  /** `PUT /resource_providers/{uuid}/aggregates` (1.19 body): answers the aggregates as written, under the update rule alone (as Placement does). */
-  setProviderAggregates(ref: string, body: { resource_provider_generation: number; aggregates: string[] }): { resource_provider_generation: number; aggregates: readonly string[] } {
+  /**
+   * `PUT /resource_providers/{uuid}/aggregates`: answers the aggregates as written, under the update
+   * rule alone (as Placement does). With `resource_provider_generation` (1.19) the generation is
+   * checked and moves on; without it (1.1 – 1.18) neither happens.
+   */
+  setProviderAggregates(ref: string, body: { resource_provider_generation?: number; aggregates: string[] }): { resource_provider_generation: number; aggregates: readonly string[] } {
     return this.write('set_aggregates', 'placement:resource_providers:aggregates:update', (tx, s) => {
       const b = check.record(body, 'body');
       check.onlyKeys(b, ['resource_provider_generation', 'aggregates'], 'body');
@@ -285,13 +293,25 @@ export class PlacementApi {
     });
   }
 
-  /** `GET /traits` (standard and custom; `name=startswith:CUSTOM_` style prefix filter). */
-  listTraits(filter: { startswith?: string } = {}): string[] {
+  /**
+   * `GET /traits` (standard and custom): `startswith` (`name=startswith:CUSTOM_`), `name_in`
+   * (`name=in:A,B`), `associated` (true: only traits some provider has; false: only traits none has).
+   */
+  listTraits(filter: { startswith?: string; name_in?: readonly string[]; associated?: boolean } = {}): string[] {
     const s = this.read('placement:traits:list');
     const f = check.record(filter, 'filter');
-    check.onlyKeys(f, ['startswith'], 'filter');
+    check.onlyKeys(f, ['startswith', 'name_in', 'associated'], 'filter');
     const prefix = f.startswith === undefined ? '' : check.text(f.startswith, 'filter.startswith');
-    return [...STANDARD_TRAITS, ...tableToArray(s.placement.custom_traits)].filter((t) => t.startsWith(prefix)).sort();
+    const names = f.name_in === undefined ? undefined : new Set(check.array(f.name_in, 'filter.name_in', (t, field) => check.text(t, field, 255), 10_000));
+    const associated = f.associated === undefined ? undefined : check.boolean(f.associated, 'filter.associated');
+    let held: Set<string> | undefined;
+    if (associated !== undefined) {
+      held = new Set();
+      for (const rp of tableValues(s.placement.providers)) for (const t of rp.traits) held.add(t);
+    }
+    return [...STANDARD_TRAITS, ...tableToArray(s.placement.custom_traits)]
+      .filter((t) => t.startsWith(prefix) && (names === undefined || names.has(t)) && (held === undefined || held.has(t) === associated))
+      .sort();
   }
 
   /** `PUT /traits/{name}`: creates a `CUSTOM_` trait (idempotent); true when created (201), false when it existed (204). */
@@ -341,13 +361,13 @@ export class PlacementApi {
   }
 
   /** `GET /allocations/{consumer_uuid}`. */
-  getAllocations(consumerUuid: string): { allocations: Record<string, { resources: Record<string, number>; generation: number }>; project_id?: string; user_id?: string; consumer_generation?: number } {
+  getAllocations(consumerUuid: string): { allocations: Record<string, { resources: Record<string, number>; generation: number }>; project_id?: string; user_id?: string; consumer_generation?: number; consumer_type?: ConsumerRow['consumer_type'] } {
     const s = this.read('placement:allocations:list');
     const id = check.name(consumerUuid, 'consumer_uuid', 36);
     const c = getRow(s.placement.consumers, id);
     const allocations: Record<string, { resources: Record<string, number>; generation: number }> = {};
     for (const [rp, classes] of Object.entries(store.allocationsOf(s, id))) allocations[rp] = { resources: { ...classes }, generation: getRow(s.placement.providers, rp)?.generation ?? 0 };
-    return Object.freeze(c ? { allocations, project_id: c.project_id, user_id: c.user_id, consumer_generation: c.generation } : { allocations });
+    return Object.freeze(c ? { allocations, project_id: c.project_id, user_id: c.user_id, consumer_generation: c.generation, consumer_type: c.consumer_type } : { allocations });
   }
 
   /** `PUT /allocations/{consumer_uuid}`: replaces a consumer's allocations (capacity exceeded: 409). */
@@ -395,14 +415,14 @@ export class PlacementApi {
     });
   }
 
-  /** `GET /resource_providers/{uuid}/allocations`: every consumer's share of a provider. */
-  getProviderAllocations(ref: string): { resource_provider_generation: number; allocations: Record<string, { resources: Record<string, number> }> } {
+  /** `GET /resource_providers/{uuid}/allocations`: every consumer's share of a provider, with the consumer's generation (1.28). */
+  getProviderAllocations(ref: string): { resource_provider_generation: number; allocations: Record<string, { resources: Record<string, number>; consumer_generation: number | null }> } {
     const s = this.read('placement:resource_providers:allocations:list');
     const rp = store.getProvider(s, ref);
-    const allocations: Record<string, { resources: Record<string, number> }> = {};
+    const allocations: Record<string, { resources: Record<string, number>; consumer_generation: number | null }> = {};
     for (const [, consumer] of store.under(s.placement.provider_consumers, rp.uuid)) {
       const mine = store.allocationsOf(s, consumer)[rp.uuid];
-      if (mine) allocations[consumer] = { resources: { ...mine } };
+      if (mine) allocations[consumer] = { resources: { ...mine }, consumer_generation: getRow(s.placement.consumers, consumer)?.generation ?? null };
     }
     return Object.freeze({ resource_provider_generation: rp.generation, allocations });
   }
@@ -437,8 +457,9 @@ function providersMatching(s: S, f: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
   for (const rp of tableToArray(s.placement.providers)) {
     const traits = new Set(store.traitsOf(s, rp.uuid));
-    const required = f.required === undefined ? [] : typeof f.required === 'string' ? f.required.split(',') : (f.required as string[]);
-    if (required.some((t) => (t.startsWith('!') ? traits.has(t.slice(1)) : !traits.has(t)))) continue;
+    const required = f.required === undefined ? [] : typeof f.required === 'string' ? (f.required.startsWith('in:') ? [f.required] : f.required.split(',')) : (f.required as string[]);
+    const lacks = (t: string): boolean => (t.startsWith('in:') ? !t.slice(3).split(',').some((x) => traits.has(x.trim())) : t.startsWith('!') ? traits.has(t.slice(1)) : !traits.has(t));
+    if (required.some(lacks)) continue;
     if (f.in_tree !== undefined) {
       const tree = getRow(s.placement.providers, String(f.in_tree));
       if (!tree || tree.root_provider_uuid !== rp.root_provider_uuid) continue;

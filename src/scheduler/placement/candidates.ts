@@ -18,7 +18,10 @@ type S = CloudState;
 export interface CandidateQuery {
   /** `resources=VCPU:1,MEMORY_MB:512`, as an object or that string. */
   readonly resources: Readonly<Record<string, number>> | string;
-  /** `required=HW_CPU_X86_AVX2,!CUSTOM_SLOW`: traits the provider must (or, with `!`, must not) have. */
+  /**
+   * `required=HW_CPU_X86_AVX2,!CUSTOM_SLOW`: traits the provider must (or, with `!`, must not) have.
+   * As an array, each entry is one trait, `!trait`, or (1.39) `in:A,B`: at least one of A and B.
+   */
   readonly required?: readonly string[] | string;
   /** `member_of`: each entry `agg`, `in:a,b` (any of), `!agg` or `!in:a,b` (none of); all entries must hold. */
   readonly member_of?: readonly string[];
@@ -33,6 +36,8 @@ export interface ParsedQuery {
   readonly resources: Map<string, number>;
   readonly required: Set<string>;
   readonly forbidden: Set<string>;
+  /** `required=in:A,B` groups (1.39): the provider must have at least one trait of each group. */
+  readonly anyOf: readonly (readonly string[])[];
   readonly memberOf: { readonly any: readonly string[]; readonly none: boolean }[];
   readonly inTree: string | undefined;
   readonly limit: number | undefined;
@@ -72,9 +77,16 @@ export function parseQuery(s: S, input: unknown): ParsedQuery {
   if (resources.size === 0) throw new InvalidInput('query.resources', 'give at least one resource class and amount.');
   const required = new Set<string>();
   const forbidden = new Set<string>();
-  const traits = q.required === undefined ? [] : typeof q.required === 'string' ? q.required.split(',') : check.array(q.required, 'query.required', (t, f) => check.name(t, f, 256));
+  const anyOf: string[][] = [];
+  const traits = q.required === undefined ? [] : typeof q.required === 'string' ? (q.required.startsWith('in:') ? [q.required] : q.required.split(',')) : check.array(q.required, 'query.required', (t, f) => check.name(t, f, 10_000));
   for (const raw of traits) {
     const t = raw.trim();
+    if (t.startsWith('in:')) {
+      const group = t.slice(3).split(',').map((x) => x.trim());
+      for (const name of group) if (!isTrait(s, name)) throw new InvalidInput('query.required', `No such trait(s): ${name}.`);
+      anyOf.push(group);
+      continue;
+    }
     const name = t.startsWith('!') ? t.slice(1) : t;
     if (!isTrait(s, name)) throw new InvalidInput('query.required', `No such trait(s): ${name}.`);
     (t.startsWith('!') ? forbidden : required).add(name);
@@ -92,6 +104,7 @@ export function parseQuery(s: S, input: unknown): ParsedQuery {
     resources,
     required,
     forbidden,
+    anyOf,
     memberOf,
     inTree: q.in_tree === undefined ? undefined : checkUuid(q.in_tree, 'query.in_tree'),
     limit: q.limit === undefined ? undefined : check.integer(q.limit, 'query.limit', 1),
@@ -113,6 +126,7 @@ export function providerFits(s: S, rp: ResourceProviderRow, q: ParsedQuery): boo
   }
   for (const t of q.required) if (!rp.traits.includes(t)) return false;
   for (const t of q.forbidden) if (rp.traits.includes(t)) return false;
+  for (const group of q.anyOf) if (!group.some((t) => rp.traits.includes(t))) return false;
   for (const m of q.memberOf) {
     const inAny = m.any.some((a) => rp.aggregates.includes(a));
     if (m.none ? inAny : !inAny) return false;

@@ -42,5 +42,7 @@ export {
 } from './candidates.js';
 export { PlacementApi, type ResourceProviderView, type InventoriesView, type InventoryBody, type InventoryView, type AllocationsRequest } from './api.js';
 export { PLACEMENT_POLICIES } from './policies.js';
+export { PLACEMENT_REST } from './rest.js';
+export { placementFault, type PlacementRestSession, type PlacementCall, type PlacementRoute } from './rest_common.js';
 export { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
 export { CPU_TRAITS_MAPPING } from './cpu_traits.js';

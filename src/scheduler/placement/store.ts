@@ -351,13 +351,20 @@ export function setTraits(tx: Tx, rp: ResourceProviderRow, traits: unknown, gene
   return bump(tx, rp, { traits: [...new Set(list)].sort() });
 }
 
-/** `PUT /resource_providers/{uuid}/aggregates`: replaces the provider's aggregates. */
+/**
+ * `PUT /resource_providers/{uuid}/aggregates`: replaces the provider's aggregates. With a
+ * generation (1.19) it is checked and the provider's generation moves on; without one (1.1 – 1.18)
+ * neither happens, as Placement's `set_aggregates(increment_generation=False)`.
+ */
 export function setAggregates(tx: Tx, rp: ResourceProviderRow, aggregates: unknown, generation: unknown): ResourceProviderRow {
-  const s = tx.draft as S;
-  checkGeneration(rp, check.integer(generation, 'resource_provider_generation', 0), 'resource_provider_generation');
+  const checked = generation === undefined ? undefined : check.integer(generation, 'resource_provider_generation', 0);
+  checkGeneration(rp, checked, 'resource_provider_generation');
   const list = check.array(aggregates, 'aggregates', (a, f) => checkUuid(a, f), 10_000);
-  void s;
-  return bump(tx, rp, { aggregates: [...new Set(list)].sort() });
+  const changes = { aggregates: [...new Set(list)].sort() };
+  if (checked !== undefined) return bump(tx, rp, changes);
+  const next = { ...rp, ...changes };
+  setRow(tx.draft.placement.providers, rp.uuid, next);
+  return next;
 }
 
 /** A custom name (`CUSTOM_` + uppercase letters, digits, `_`), as the trait and resource class schemas require. */

@@ -239,8 +239,9 @@ describe('consumers and their generations', () => {
     claim(p, C2, { [a]: { VCPU: 1 } });
     const allocs = p.getProviderAllocations(a);
     expect(allocs.resource_provider_generation).toBe(generation(p, a));
-    expect(allocs.allocations).toEqual({ [C1]: { resources: { VCPU: 2, MEMORY_MB: 512 } }, [C2]: { resources: { VCPU: 1 } } });
-    expect(p.getProviderAllocations(b).allocations).toEqual({ [C1]: { resources: { VCPU: 1 } } });
+    // with each consumer's generation, as Placement 1.28 shows it
+    expect(allocs.allocations).toEqual({ [C1]: { resources: { VCPU: 2, MEMORY_MB: 512 }, consumer_generation: 1 }, [C2]: { resources: { VCPU: 1 }, consumer_generation: 1 } });
+    expect(p.getProviderAllocations(b).allocations).toEqual({ [C1]: { resources: { VCPU: 1 }, consumer_generation: 1 } });
   });
 });
 
