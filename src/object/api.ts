@@ -25,10 +25,10 @@ import {
   type HeaderMap,
   type Headers,
 } from './headers.js';
-import { listing, type ListingQuery } from './listing.js';
+import { LISTING_LIMIT, listing, type ListingQuery } from './listing.js';
 import * as servers from './servers.js';
 import { archiveVersion, restoreVersion, checkVersionsHeaders } from './versions.js';
-import { checkManifest, readLargeObject } from './slo.js';
+import { MAX_MANIFEST_SEGMENTS, checkManifest, readLargeObject } from './slo.js';
 import type { ContainerRow, Metadata, ObjectRow } from './types.js';
 
 type S = CloudState;
@@ -112,6 +112,37 @@ export interface ObjectPutResult {
   readonly last_modified: string;
 }
 
+/** The Swift release whose behaviour is simulated (Zed's, 2.30). */
+export const SWIFT_VERSION = '2.30.1';
+
+/** `GET /info`: Swift's capabilities document (see {@link ObjectApi.info}). */
+export interface SwiftInfo {
+  readonly swift: {
+    readonly version: string;
+    readonly strict_cors_mode: boolean;
+    readonly policies: readonly { readonly name: string; readonly aliases: string; readonly default?: true }[];
+    readonly allow_account_management: boolean;
+    readonly account_autocreate: boolean;
+    readonly max_file_size: number;
+    readonly max_meta_name_length: number;
+    readonly max_meta_value_length: number;
+    readonly max_meta_count: number;
+    readonly max_meta_overall_size: number;
+    readonly max_header_size: number;
+    readonly max_object_name_length: number;
+    readonly container_listing_limit: number;
+    readonly account_listing_limit: number;
+    readonly max_account_name_length: number;
+    readonly max_container_name_length: number;
+    readonly valid_api_versions: readonly string[];
+    readonly extra_header_count: number;
+    readonly auto_create_account_prefix: string;
+  };
+  readonly slo: { readonly max_manifest_segments: number; readonly max_manifest_size: number; readonly yield_frequency: number; readonly min_segment_size: number; readonly allow_async_delete: boolean };
+  readonly versioned_writes: { readonly allowed_flags: readonly string[] };
+  readonly container_quotas: Readonly<Record<string, never>>;
+}
+
 /** A segment of a static large object manifest (`?multipart-manifest=put` body). */
 export interface SegmentInput {
   readonly path: string;
@@ -190,6 +221,38 @@ export class ObjectApi {
 
   private write<R>(operation: string, fn: (tx: Tx, s: S, who: SwiftIdentity | null) => R): R {
     return this.requests.write(`object.${operation}`, (tx, r) => fn(tx, r.s, this.identity(r.token)));
+  }
+
+  // ------------------------------------------------------------ capabilities
+
+  /**
+   * `GET /info`: the capabilities the proxy registers (`register_swift_info`): the `swift`
+   * section with the constraints this simulation enforces (`swift/common/constraints.py`) and the
+   * storage policies, then one section per middleware it simulates (`slo`, legacy
+   * `versioned_writes`, `container_quotas`; keystoneauth registers none). Needs no token, as
+   * Swift's `expose_info`. Not simulated: the admin (`swiftinfo_sig`) view.
+   */
+  info(): SwiftInfo {
+    return this.read((s) => ({
+      swift: {
+        version: SWIFT_VERSION,
+        strict_cors_mode: true,
+        policies: [...s.object.config.policies]
+          .sort((a, b) => a.index - b.index)
+          .map((p) => (p.default ? { name: p.name, aliases: p.name, default: true } : { name: p.name, aliases: p.name })),
+        allow_account_management: false,
+        account_autocreate: true,
+        ...CONSTRAINTS,
+        container_listing_limit: LISTING_LIMIT,
+        account_listing_limit: LISTING_LIMIT,
+        valid_api_versions: ['v1', 'v1.0'],
+        extra_header_count: 0,
+        auto_create_account_prefix: '.',
+      },
+      slo: { max_manifest_segments: MAX_MANIFEST_SEGMENTS, max_manifest_size: 8 * 1024 * 1024, yield_frequency: 10, min_segment_size: 1, allow_async_delete: false },
+      versioned_writes: { allowed_flags: ['x-versions-location', 'x-history-location'] },
+      container_quotas: {},
+    }));
   }
 
   // ------------------------------------------------------------ accounts
@@ -643,8 +706,14 @@ function deleteAtOf(s: S, h: HeaderMap): number | null {
   return virtual;
 }
 
+/** `X-Timestamp` / `X-PUT-Timestamp` of a virtual time (`Timestamp.normal`: UNIX seconds with 5 decimals). */
+const swiftTimestamp = (s: S, time: number): string => (epochSeconds(s) + time).toFixed(5).padStart(16, '0');
+
 function accountInfo(s: S, account: string): AccountInfo {
   const row = servers.findAccount(s, account);
+  // an account never written reads as the account server's FakeAccountBroker: created now
+  const created = row?.created_at ?? s.meta.clock.now;
+  const put = row?.put_timestamp ?? s.meta.clock.now;
   const containers = row?.container_count ?? 0;
   const objects = row?.object_count ?? 0;
   const bytes = row?.bytes_used ?? 0;
@@ -659,6 +728,8 @@ function accountInfo(s: S, account: string): AccountInfo {
       'X-Account-Container-Count': String(containers),
       'X-Account-Object-Count': String(objects),
       'X-Account-Bytes-Used': String(bytes),
+      'X-Timestamp': swiftTimestamp(s, created),
+      'X-PUT-Timestamp': swiftTimestamp(s, put),
       ...metadataHeaders(metadata, 'account'),
     }),
   });
@@ -674,6 +745,10 @@ function containerInfo(s: S, row: ContainerRow, owner: boolean): ContainerInfo {
     'X-Container-Object-Count': String(row.object_count),
     'X-Container-Bytes-Used': String(row.bytes_used),
     'X-Storage-Policy': policy,
+    'X-Timestamp': swiftTimestamp(s, row.created_at),
+    'X-PUT-Timestamp': swiftTimestamp(s, row.put_timestamp),
+    // the container server's `Timestamp(put_timestamp).ceil()`
+    'Last-Modified': httpDate(s, Math.ceil(row.put_timestamp)),
     ...metadataHeaders(row.metadata, 'container'),
   };
   if (owner) {

@@ -9,7 +9,7 @@ import type { Tx } from '../core/index.js';
 import type { CloudState } from '../core/index.js';
 
 export * from './ring/index.js';
-export { ObjectApi, type AccountOption, type AccountInfo, type ContainerEntry, type ContainerInfo, type ObjectEntry, type SubdirEntry, type ObjectInfo, type ObjectData, type ObjectPutResult, type SegmentInput } from './api.js';
+export { ObjectApi, SWIFT_VERSION, type SwiftInfo, type AccountOption, type AccountInfo, type ContainerEntry, type ContainerInfo, type ObjectEntry, type SubdirEntry, type ObjectInfo, type ObjectData, type ObjectPutResult, type SegmentInput } from './api.js';
 export { ObjectOperatorApi, type RingSummary, type NodeView, type DiskUsage } from './operator.js';
 export { objectService, type ObjectSession, type ObjectOperator, type ObjectAnonymous } from './service.js';
 export { checkObjectOptions, initialObjectState, SWIFT_OPERATOR_ROLES, DEVSTACK_OPERATOR_ROLES, type ObjectOptions } from './config.js';

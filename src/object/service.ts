@@ -9,6 +9,7 @@ import { ObjectApi } from './api.js';
 import { checkObjectOptions, initialObjectState } from './config.js';
 import { buildRings } from './index.js';
 import { OBJECT_HOOKS, OBJECT_TASKS, ObjectOperatorApi } from './operator.js';
+import { objectRest } from './rest.js';
 import type { RingShape } from './rings.js';
 import type { ObjectConfig } from './types.js';
 
@@ -46,4 +47,5 @@ export const objectService: ServiceDescriptor<{ config: ObjectConfig; ring: Ring
   session: (requests) => ({ object: new ObjectApi(requests) }),
   operator: (kernel) => ({ object: new ObjectOperatorApi(kernel) }),
   anonymous: (requests) => ({ object: new ObjectApi(requests) }),
+  rest: objectRest,
 };

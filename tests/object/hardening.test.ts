@@ -411,7 +411,7 @@ describe('HEAD, POST, COPY and large objects read the copies as GET does (issue 
 // ------------------------------------------------------------------ #13 every write has its quorum
 
 /** Every public method of `session.object` that only reads (the rest must need a quorum). */
-const READS = ['headAccount', 'getAccount', 'headContainer', 'getContainer', 'headObject', 'getObject'];
+const READS = ['info', 'headAccount', 'getAccount', 'headContainer', 'getContainer', 'headObject', 'getObject'];
 
 /** Each write, on the DevStack cloud prepared by {@link devstack}. */
 const WRITES: [string, (api: ObjectApi) => unknown][] = [
