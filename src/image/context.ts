@@ -99,10 +99,31 @@ export function assertMutable(ctx: Ctx, image: ImageRow): void {
 }
 
 /**
- * `image_repo.get`: the image by id (or by name among the images the caller may show), 404 when
- * the database layer would not return it to this caller.
+ * An image reference: an id or a name (a name is resolved among the images the caller may
+ * show; two such images make it ambiguous, 409), or `{ id }` for an id alone, as a URL path
+ * holds it: no name is resolved, anything that is no visible image's id is Glance's 404.
+ */
+export type ImageRef = string | { readonly id: string };
+
+/** Whether `ref` is the `{ id }` form of an {@link ImageRef} (a plain object with an own `id`). */
+function isIdRef(ref: unknown): ref is { readonly id: unknown } {
+  if (typeof ref !== 'object' || ref === null || Array.isArray(ref) || !Object.hasOwn(ref, 'id')) return false;
+  const proto = Object.getPrototypeOf(ref) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `image_repo.get`: the image by id (or by name among the images the caller may show; by id
+ * only for `{ id }`), 404 when the database layer would not return it to this caller.
  */
 export function getImage(ctx: Ctx, ref: unknown, field = 'image'): ImageRow {
+  if (isIdRef(ref)) {
+    const id = ref.id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.id`, `expected an image id, got ${describeValue(id)}.`);
+    const row = getRow(ctx.s.image.images, id);
+    if (row === undefined || !dbVisible(ctx, row)) throw new ImageNotFound(id);
+    return row;
+  }
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected an image id or name, got ${describeValue(ref)}.`);
   const byId = getRow(ctx.s.image.images, ref);
   if (byId !== undefined) {

@@ -9,7 +9,7 @@ export class ImageNotFound extends NotFound {
   /** Stable across minification (bundlers rename classes). */
   override readonly name: string = 'ImageNotFound';
   constructor(ref: string) {
-    super('image.image.not_found', `No image found with ID ${ref}.`, { image_id: ref });
+    super('image.image.not_found', `No image found with ID ${ref}`, { image_id: ref });
   }
 }
 

@@ -7,7 +7,8 @@
 import './state.js';
 import './events.js';
 
-export { ImageApi, type ImageCreateRequest, type ImagePatchOperation } from './api.js';
+export { ImageApi, type ImageCreateRequest, type ImagePatchOperation, type ImageDownload, type ImportInfo, type ImageSchemaName } from './api.js';
+export type { ImageRef } from './context.js';
 export type { ImportRequest } from './data.js';
 export { imageHashes, IMPORT_TASK } from './data.js';
 export type { ImageListQuery } from './list.js';

@@ -169,7 +169,8 @@ export function listImages(ctx: Ctx, query: unknown): ImageList {
   if (visibility !== undefined && !['community', 'public', 'private', 'shared', 'all'].includes(visibility)) throw new InvalidInput(f('visibility'), `Invalid visibility value: ${visibility}`);
   if (q['changes-since'] !== undefined) throw new InvalidInput(f('changes-since'), 'The "changes-since" filter is no longer available on v2.');
   const order = sorting(q);
-  const osHidden = q.os_hidden === undefined ? false : bool(q.os_hidden, 'os_hidden');
+  // `ImagesController.index` lowercases os_hidden (`?os_hidden=True` is openstacksdk's spelling), not protected
+  const osHidden = q.os_hidden === undefined ? false : bool(typeof q.os_hidden === 'string' ? q.os_hidden.toLowerCase() : q.os_hidden, 'os_hidden');
   const prot = q.protected === undefined ? undefined : bool(q.protected, 'protected');
   const filters: ((i: ImageRow) => boolean)[] = [(i) => i.os_hidden === osHidden, (i) => i.status !== 'killed' && i.status !== 'deleted'];
   if (prot !== undefined) filters.push((i) => i.protected === prot);

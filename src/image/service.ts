@@ -7,6 +7,7 @@ import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { ImageApi } from './api.js';
 import { configureImageService, devstackImages, initialImageState } from './bootstrap.js';
 import { IMPORT_TASK, runImport } from './data.js';
+import { imageRest } from './rest.js';
 import { GLANCE_POLICIES } from './policies.js';
 
 /** What Glance adds to a session. */
@@ -28,4 +29,5 @@ export const imageService: ServiceDescriptor<undefined, ImageSession, object, ob
     if (context.preset === 'devstack') devstackImages(tx);
   },
   session: (requests) => ({ image: new ImageApi(requests) }),
+  rest: imageRest,
 };
