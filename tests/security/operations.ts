@@ -379,6 +379,7 @@ const IDENTITY = group('session.identity', 'identity', { callers: ADMINS }, {
   createImpliedRole: { writes: W, refs: ['role', 'roleMember'], args: (r) => [r.role, r.roleMember] },
   deleteImpliedRole: { writes: W, refs: ['role', 'role2'], args: (r) => [r.role, r.role2] },
   listImpliedRoles: { refs: ['role'], args: (r) => [r.role] },
+  getImpliedRole: { refs: ['role', 'role2'], args: (r) => [r.role, r.role2, {}] },
   listRoleInferenceRules: {},
   createGrant: { writes: W, refs: ['role2', 'user', 'project'], args: (r) => [{ role: r.role2, user: r.user, project: r.project }] },
   deleteGrant: { writes: W, refs: ['role', 'user', 'project'], args: (r) => [{ role: r.role, user: r.user, project: r.project }] },
@@ -390,12 +391,15 @@ const IDENTITY = group('session.identity', 'identity', { callers: ADMINS }, {
   deleteApplicationCredential: { writes: W, callers: DEMO_FIRST, refs: ['demoUser', 'appcred'], args: (r) => [r.demoUser, r.appcred] },
   createRegion: { writes: W, args: () => [{ id: 'sec-new-region' }] },
   listRegions: {},
+  getRegion: { refs: ['region'], args: (r) => [r.region] },
   deleteRegion: { writes: W, refs: ['region'], args: (r) => [r.region] },
   createService: { writes: W, args: () => [{ type: 'sec-new' }] },
   listServices: { args: () => [{}] },
+  getService: { refs: ['service'], args: (r) => [r.service] },
   deleteService: { writes: W, refs: ['service'], args: (r) => [r.service] },
   createEndpoint: { writes: W, refs: ['service'], args: (r) => [{ service_id: r.service, interface: 'internal', region_id: 'RegionOne', url: 'http://sec.example:4321/' }] },
   listEndpoints: { args: () => [{}] },
+  getEndpoint: { refs: ['endpoint'], args: (r) => [r.endpoint] },
   deleteEndpoint: { writes: W, refs: ['endpoint'], args: (r) => [r.endpoint] },
 });
 
@@ -459,6 +463,10 @@ const IMAGE = group('session.image', 'image', { callers: DEMO_FIRST }, {
   deleteImageTag: { writes: W, refs: ['image', 'tag'], args: (r) => [r.image, r.tag] },
   uploadImageData: { writes: W, refs: ['queuedImage'], args: (r) => [r.queuedImage, 'new image bytes'] },
   downloadImageData: { refs: ['image'], args: (r) => [r.image] },
+  downloadImageFile: { refs: ['image'], args: (r) => [r.image] },
+  getImportInfo: {},
+  listStores: { neverSucceeds: "Glance answers 404 'Multi backend is not supported at this site.' without enabled_backends" },
+  getSchema: { args: () => ['image'] },
   stageImageData: { writes: W, refs: ['queuedImage'], args: (r) => [r.queuedImage, 'new staged bytes'] },
   importImage: { writes: W, refs: ['stagedImage'], args: (r) => [r.stagedImage, { method: { name: 'glance-direct' } }] },
   listImageTasks: { refs: ['image'], args: (r) => [r.image] },
@@ -476,6 +484,7 @@ function objectSpecs(pub: boolean): Record<string, Spec> {
   const never = pub ? 'anonymous requests may only read (.r: ACLs)' : undefined;
   const w = (spec: Spec): Spec => ({ ...spec, writes: W, ...(never ? { neverSucceeds: never } : {}) });
   return {
+    info: {},
     headAccount: { ...(pub ? { neverSucceeds: 'an account is its owner\'s only' } : {}), refs: ['account'], args: (r) => [acct(r)] },
     getAccount: { ...(pub ? { neverSucceeds: 'an account is its owner\'s only' } : {}), refs: ['account'], args: (r) => [{}, acct(r)] },
     postAccount: w({ refs: ['account'], args: (r) => [{ 'X-Account-Meta-Sec': '1' }, acct(r)] }),
