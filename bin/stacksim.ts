@@ -3,10 +3,13 @@
  * The stacksim command line.
  *
  *   stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1]
- *                  [--state file.json] [--harness] [--password secret]
+ *                  [--state file.json] [--harness] [--password secret] [--policy secure|zed]
  *
  * `serve` puts `createApiHandler(cloud)` (src/api) on an HTTP server and prints a `clouds.yaml`
- * entry and an `openrc` for DevStack's `demo` and `admin` users. This folder is the only code
+ * entry and an `openrc` for DevStack's `demo` and `admin` users. `--policy zed` runs Zed's
+ * oslo.policy defaults (`enforce_scope` and `enforce_new_defaults` off, as DevStack's Zed
+ * services did: a project admin may then read Placement); `secure` (the default, as
+ * `createCloud`) the secure-RBAC behaviour later releases switched on. This folder is the only code
  * allowed `node:` imports.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -23,9 +26,10 @@ interface ServeOptions {
   state: string | undefined;
   harness: boolean;
   password: string;
+  policy: 'secure' | 'zed';
 }
 
-const USAGE = `usage: stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1] [--state file.json] [--harness] [--password secret]`;
+const USAGE = `usage: stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1] [--state file.json] [--harness] [--password secret] [--policy secure|zed]`;
 
 function fail(message: string): never {
   stderr.write(`stacksim: ${message}\n${USAGE}\n`);
@@ -33,7 +37,7 @@ function fail(message: string): never {
 }
 
 function parseServe(args: readonly string[]): ServeOptions {
-  const o: ServeOptions = { preset: 'devstack', seed: 0, port: 5000, host: '127.0.0.1', state: undefined, harness: false, password: 'secret' };
+  const o: ServeOptions = { preset: 'devstack', seed: 0, port: 5000, host: '127.0.0.1', state: undefined, harness: false, password: 'secret', policy: 'secure' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -69,6 +73,12 @@ function parseServe(args: readonly string[]): ServeOptions {
       case '--password':
         o.password = value();
         break;
+      case '--policy': {
+        const v = value();
+        if (v !== 'secure' && v !== 'zed') fail(`--policy: expected secure or zed, got ${v}`);
+        o.policy = v;
+        break;
+      }
       case '--harness':
         o.harness = true;
         break;
@@ -140,7 +150,9 @@ function openrc(url: string, user: string, project: string, password: string): s
 }
 
 function serve(o: ServeOptions): void {
-  const options: CloudOptions = o.state !== undefined ? { state: readFileSync(o.state, 'utf8'), adminPassword: o.password } : { preset: o.preset, seed: o.seed, adminPassword: o.password };
+  if (o.state !== undefined && o.policy !== 'secure') fail('--policy: a cloud read from --state keeps its own policy options');
+  const policy = o.policy === 'zed' ? { policy: { enforceScope: false, enforceNewDefaults: false } } : {};
+  const options: CloudOptions = o.state !== undefined ? { state: readFileSync(o.state, 'utf8'), adminPassword: o.password } : { preset: o.preset, seed: o.seed, adminPassword: o.password, ...policy };
   const cloud = createCloud(options);
   const handler = createApiHandler(cloud, { harness: o.harness });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -164,7 +176,7 @@ function serve(o: ServeOptions): void {
     const url = `http://${o.host}:${port}`;
     stdout.write(
       [
-        `stacksim serving ${o.state !== undefined ? o.state : `the ${o.preset} preset, seed ${o.seed}`} on ${url}${o.harness ? ' (harness on: /stacksim/reset, /stacksim/state, /stacksim/snapshot, /stacksim/restore, /stacksim/clock/advance)' : ''}`,
+        `stacksim serving ${o.state !== undefined ? o.state : `the ${o.preset} preset, seed ${o.seed}, ${o.policy} policy defaults`} on ${url}${o.harness ? ' (harness on: /stacksim/reset, /stacksim/state, /stacksim/snapshot, /stacksim/restore, /stacksim/clock/advance)' : ''}`,
         '',
         '# clouds.yaml',
         cloudsYaml(url, o.password),

@@ -26,6 +26,7 @@ import {
   type RestResponse,
   type RestService,
 } from '../core/index.js';
+import { validateToken } from '../identity/index.js';
 import type { Cloud } from '../cloud.js';
 import type { Session } from '../session.js';
 import { SERVICES } from '../services.js';
@@ -152,6 +153,7 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     };
     const chosen = candidates.find((c) => c.route.method === method) ?? (method === 'HEAD' ? candidates.find((c) => c.route.method === 'GET') : undefined);
     try {
+      if (service.auth === 'token' && chosen?.route.route.public !== true) authenticate(cloud, request.headers.get('X-Auth-Token'));
       if (service.microversion !== undefined) {
         const negotiated = negotiate(service.microversion, request.headers.get('OpenStack-API-Version'));
         version = negotiated;
@@ -288,6 +290,17 @@ function tooLarge(limit: number): CloudError {
 
 function isJsonType(type: string | null): boolean {
   return type !== null && /json/i.test(type);
+}
+
+/**
+ * keystonemiddleware's `auth_token` in front of a service: 401 without a token, or with one that
+ * does not validate (expired, revoked, unknown), before anything else looks at the request.
+ */
+function authenticate(cloud: Cloud, token: string | null): void {
+  if (token === null || token === '') throw new Unauthorized('api.token.missing', 'The request you have made requires authentication.');
+  const s = cloud.kernel.view();
+  const result = validateToken(s, token, s.meta.clock.now);
+  if (!result.ok) throw result.error;
 }
 
 /** A request id (and a failed trace) for a request refused before any route ran: every answer carries one, as oslo's request-id middleware gives. */

@@ -86,6 +86,8 @@ export interface RestCall<S extends object = object, A extends object = object> 
 export interface RestRoute<S extends object = object, A extends object = object> {
   readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'COPY' | 'OPTIONS';
   readonly path: string;
+  /** Answered without a token where the service sits behind keystonemiddleware ({@link RestService.auth}): version documents. */
+  readonly public?: boolean;
   handle(call: RestCall<S, A>): RestResponse;
 }
 
@@ -98,6 +100,13 @@ export interface RestService<S extends object = object, A extends object = objec
    * without the header gets `min`; `latest` gets `max`; outside the range, `406` through {@link fault}.
    */
   readonly microversion?: { readonly service: string; readonly min: string; readonly max: string };
+  /**
+   * `token`: keystonemiddleware's `auth_token` stands in front of the service (Placement, Glance,
+   * Nova, …): a request to a route that is not {@link RestRoute.public} without a valid
+   * `X-Auth-Token` is refused with 401 before microversions, bodies or routes are looked at.
+   * Absent: the service decides itself (Keystone; Swift, whose `delay_auth_decision` lets ACLs decide).
+   */
+  readonly auth?: 'token';
   readonly routes: readonly RestRoute<S, A>[];
   /** Headers that carry the request id besides `X-Openstack-Request-Id` (Swift's `X-Trans-Id`), on every answer and fault. */
   readonly requestIdHeaders?: readonly string[];

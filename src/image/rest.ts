@@ -194,8 +194,9 @@ const idOf = (call: ImageCall): { readonly id: string } => ({ id: call.params.im
 const ROUTES: readonly Route[] = [
   // version discovery: any method on the root and on paths no route answers
   ...(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).flatMap((method): Route[] => [
-    { method, path: '/', handle: (call) => versions(call, false) },
-    { method, path: '/{rest+}', handle: negotiate },
+    // the versionnegotiation filter runs before authtoken in glance-api-paste.ini: no token needed
+    { method, path: '/', public: true, handle: (call) => versions(call, false) },
+    { method, path: '/{rest+}', public: true, handle: negotiate },
   ]),
 
   // schemas
@@ -389,6 +390,7 @@ export function glanceFault(error: CloudError, ctx: RestFaultContext): RestRespo
 /** Glance v2 over REST (`/image`, DevStack's layout): routes and faults. */
 export const imageRest: RestService<{ readonly image: ImageApi }, object> = {
   mount: '/image',
+  auth: 'token',
   routes: ROUTES,
   fault: glanceFault,
 };

@@ -38,6 +38,18 @@ const FAKE: AnyRest = {
   fault: (error, context) => json(error.status, { fault: { code: error.code, message: error.message, request_id: context.requestId ?? null } }),
 };
 
+/** A service behind keystonemiddleware: its token is checked before microversions, bodies and routes. */
+const GUARDED: AnyRest = {
+  mount: '/guarded',
+  auth: 'token',
+  microversion: { service: 'guarded', min: '1.0', max: '1.2' },
+  routes: [
+    { method: 'GET', path: '/', public: true, handle: () => json(200, { versions: [] }) },
+    { method: 'POST', path: '/things', handle: (call) => json(200, { echo: call.json() ?? null }) },
+  ],
+  fault: (error) => json(error.status, { fault: { code: error.code } }),
+};
+
 let cloud: Cloud;
 let api: ApiHandler;
 let admin: string;
@@ -45,7 +57,7 @@ let demo: string;
 
 beforeAll(() => {
   cloud = createCloud({ seed: 5, identity: { password_hash_rounds: 1 } });
-  api = restHandler(cloud, [FAKE], { maxJsonBytes: 1024 });
+  api = restHandler(cloud, [FAKE, GUARDED], { maxJsonBytes: 1024 });
   admin = cloud.admin.token;
   demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' }).token;
 });
@@ -114,6 +126,28 @@ describe('tokens', () => {
     expect((await call('/fake/things', { token })).status).toBe(200);
     s.logout();
     expect((await call('/fake/things', { token })).status).toBe(401);
+  });
+});
+
+describe('a service behind auth_token', () => {
+  it('refuses a missing, unknown, revoked or expired token with 401 before the microversion, the body and the route', async () => {
+    const c = createCloud({ seed: 8, identity: { password_hash_rounds: 1 } });
+    const h = restHandler(c, [GUARDED]);
+    const expired = c.login({ username: 'demo', password: 'secret', project: 'demo' }).token;
+    c.clock.advance(7200);
+    const s = c.login({ username: 'demo', password: 'secret', project: 'demo' });
+    const revoked = s.token;
+    s.logout();
+    const good = c.login({ username: 'demo', password: 'secret', project: 'demo' }).token;
+    const post = (token: string | undefined, path = '/guarded/things') =>
+      h(new Request(`http://localhost${path}`, { method: 'POST', body: '{', headers: { 'Content-Type': 'application/json', 'OpenStack-API-Version': 'guarded 9.9', ...(token === undefined ? {} : { 'X-Auth-Token': token }) } }));
+    for (const token of [undefined, '', 'gAAAAAnope', revoked, expired]) {
+      const res = await post(token);
+      expect(res.status, String(token)).toBe(401);
+      expect((await post(token, '/guarded/nowhere')).status).toBe(401);
+    }
+    expect((await post(good)).status).toBe(406);
+    expect((await h(new Request('http://localhost/guarded/'))).status).toBe(200);
   });
 });
 

@@ -376,10 +376,11 @@ const route = (method: PlacementRoute['method'], path: string, handle: (call: Pl
 /** Placement's REST part: `rest` of the scheduler's service descriptor. */
 export const PLACEMENT_REST: RestService<PlacementRestSession, object> = {
   mount: '/placement',
+  auth: 'token',
   microversion: { service: 'placement', min: MIN, max: MAX },
   fault: placementFault,
   routes: [
-    route('GET', '/', home),
+    { ...route('GET', '/', home), public: true }, // root.py: the version document needs no token (placement/auth.py's NoAuth for '/')
     route('GET', '/resource_providers', listProviders),
     route('POST', '/resource_providers', createProvider),
     route('GET', '/resource_providers/{uuid}', showProvider),
