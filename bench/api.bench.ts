@@ -7,7 +7,8 @@
  * - through `stacksim serve` on loopback (a child process; one keep-alive connection, sequential).
  *
  * Each at two sizes (DevStack's few projects and hosts, then 1 000 more of each), so the per-call
- * REST overhead (µs) and how the cost grows with the answer's size are both visible. Medians of 5
+ * REST overhead (µs) and how the cost grows with the answer's size are both visible. A `floor`
+ * column times what any fetch-style handler pays (a Request built, a Response of the same bytes). Medians of 5
  * runs; compare within one run (the machine may be shared).
  */
 import { spawn } from 'node:child_process';
@@ -69,7 +70,7 @@ function startServer(seed: number): Promise<{ url: string; stop: () => void }> {
 
 async function main(): Promise<void> {
   console.log('\nstacksim REST benchmark (µs per call, median of 5; direct = the same call on a session)');
-  console.log(`${'call'.padEnd(44)} ${'size'.padStart(12)} ${'direct'.padStart(9)} ${'handler'.padStart(9)} ${'overhead'.padStart(9)} ${'×'.padStart(6)} ${'loopback'.padStart(9)} ${'req/s'.padStart(7)}`);
+  console.log(`${'call'.padEnd(36)} ${'size'.padStart(9)} ${'bytes'.padStart(8)} ${'direct'.padStart(8)} ${'handler'.padStart(8)} ${'floor'.padStart(7)} ${'overhead'.padStart(9)} ${'×'.padStart(6)} ${'loopback'.padStart(9)} ${'req/s'.padStart(7)}`);
   for (const extra of [0, 1000]) {
     const cloud = createCloud({ seed: 11, identity: { password_hash_rounds: 1 } });
     if (extra > 0) grow(cloud, extra);
@@ -97,18 +98,26 @@ async function main(): Promise<void> {
       const size = extra === 0 ? 'devstack' : `+${extra}`;
       const direct = await perCall(2000, () => c.direct(session));
       const handler = await perCall(2000, async () => (await api(new Request(`http://localhost${c.path}`, { headers }))).arrayBuffer());
+      // what any fetch-style handler pays, whatever it does: a Request in, a Response with these bytes out
+      const bytes = new Uint8Array(await probe.arrayBuffer());
+      const floor = await perCall(2000, async () => {
+        const request = new Request(`http://localhost${c.path}`, { headers });
+        void request.headers.get('X-Auth-Token');
+        return new Response(bytes.slice(), { status: 200, headers: { 'Content-Type': 'application/json', 'Content-Length': String(bytes.byteLength) } }).arrayBuffer();
+      });
       let loopback = Number.NaN;
       if (server !== undefined && remoteToken !== undefined) {
         const remoteHeaders = { 'X-Auth-Token': remoteToken, ...(c.headers ?? {}) };
         loopback = await perCall(500, async () => (await fetch(`${server.url}${c.path}`, { headers: remoteHeaders })).arrayBuffer());
       }
       console.log(
-        `${c.label.padEnd(44)} ${size.padStart(12)} ${direct.toFixed(1).padStart(9)} ${handler.toFixed(1).padStart(9)} ${(handler - direct).toFixed(1).padStart(9)} ${(handler / direct).toFixed(2).padStart(6)} ${Number.isNaN(loopback) ? '        -' : loopback.toFixed(1).padStart(9)} ${Number.isNaN(loopback) ? '      -' : Math.round(1e6 / loopback).toString().padStart(7)}`,
+        `${c.label.padEnd(36)} ${size.padStart(9)} ${bytes.byteLength.toString().padStart(8)} ${direct.toFixed(1).padStart(8)} ${handler.toFixed(1).padStart(8)} ${floor.toFixed(1).padStart(7)} ${(handler - direct - floor).toFixed(1).padStart(9)} ${(handler / direct).toFixed(2).padStart(6)} ${Number.isNaN(loopback) ? '        -' : loopback.toFixed(1).padStart(9)} ${Number.isNaN(loopback) ? '      -' : Math.round(1e6 / loopback).toString().padStart(7)}`,
       );
     }
     server?.stop();
   }
-  console.log('  handler req/s = 1e6 / handler µs (one caller, no sockets); loopback: stacksim serve, one keep-alive connection, sequential');
+  console.log('  direct: the session call; handler: createApiHandler, Request in and body read; floor: building that Request and a Response of the same bytes, which any fetch-style handler pays;');
+  console.log('  overhead = handler - direct - floor (routing, token, links, JSON.stringify); × = handler / direct; loopback: stacksim serve, one keep-alive connection, sequential');
 }
 
 await main();

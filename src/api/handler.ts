@@ -30,7 +30,7 @@ import { validateToken } from '../identity/index.js';
 import type { Cloud } from '../cloud.js';
 import type { Session } from '../session.js';
 import { SERVICES } from '../services.js';
-import { compileRoute, type CompiledRoute } from './routes.js';
+import { compileRoute, RouteTable, type CompiledRoute } from './routes.js';
 import { parseQuery } from './query.js';
 import { HarnessRoutes } from './harness.js';
 import { decodeUtf8, encodeUtf8 } from './text.js';
@@ -75,7 +75,7 @@ export type AnyRest = RestService<object, object>;
 interface Mounted {
   readonly service: AnyRest;
   readonly mount: string;
-  readonly routes: readonly CompiledRoute[];
+  readonly routes: RouteTable;
   readonly rootRoutes: readonly CompiledRoute[];
   readonly anonymous: object;
 }
@@ -179,7 +179,8 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     const operation = `rest.${route.method} ${entry.mount}${route.pattern}`;
     let answer: RestResponse;
     try {
-      answer = cloud.kernel.call(operation, () => route.route.handle(call as RestCall));
+      // boxed: the kernel freezes what a public call returns, and this answer is serialised at once
+      answer = cloud.kernel.call(operation, () => new Boxed(route.route.handle(call as RestCall))).value;
     } catch (error) {
       return fail(error, isCloudError(error) ? error.requestId : cloud.lastRequestId);
     }
@@ -193,7 +194,7 @@ function mountServices(cloud: Cloud, services: readonly AnyRest[]): Mounted[] {
     .map((rest) => ({
       service: rest,
       mount: rest.mount.replace(/\/+$/, ''),
-      routes: rest.routes.map(compileRoute),
+      routes: new RouteTable(rest.routes.map(compileRoute)),
       rootRoutes: (rest.rootRoutes ?? []).map(compileRoute),
       anonymous: cloud.anonymous,
     }))
@@ -232,16 +233,14 @@ function findMount(mounted: readonly Mounted[], path: string): Found | undefined
  * The route for a path below a mount: among the patterns that match, the most specific (literal
  * segments before parameters, parameters before a rest), then the method; HEAD falls back to GET.
  */
-function matchRoute(routes: readonly CompiledRoute[], below: string): Omit<Found, 'entry'> {
+function matchRoute(routes: RouteTable, below: string): Omit<Found, 'entry'> {
   let best: { route: CompiledRoute; params: Record<string, string> }[] = [];
   let bestScore = '';
-  for (const route of routes) {
-    const params = route.match(below);
-    if (params === undefined) continue;
-    if (route.score > bestScore) {
-      best = [{ route, params }];
-      bestScore = route.score;
-    } else if (route.score === bestScore) best.push({ route, params });
+  for (const candidate of routes.match(below)) {
+    if (candidate.route.score > bestScore) {
+      best = [candidate];
+      bestScore = candidate.route.score;
+    } else if (candidate.route.score === bestScore) best.push(candidate);
   }
   const allowed = [...new Set(best.map((b) => b.route.method))];
   if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD');
@@ -349,6 +348,11 @@ function toResponse(Response: ResponseConstructor, method: string, answer: RestR
   const noBody = method === 'HEAD' || answer.status === 204 || answer.status === 304 || (answer.status >= 100 && answer.status < 200);
   if (answer.status === 204 || answer.status === 304) delete headers['Content-Length'];
   return new Response(noBody ? null : (body ?? new Uint8Array(0)), { status: answer.status, headers });
+}
+
+/** A route's answer on its way out of `kernel.call`: a class instance, which the view freezer leaves alone. */
+class Boxed {
+  constructor(readonly value: RestResponse) {}
 }
 
 /** One request as routes see it. */

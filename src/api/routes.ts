@@ -60,3 +60,64 @@ function decode(text: string): string | undefined {
     return undefined;
   }
 }
+
+interface TrieNode {
+  readonly literals: Map<string, TrieNode>;
+  param: TrieNode | undefined;
+  /** Routes whose pattern ends here. */
+  readonly ends: CompiledRoute[];
+  /** Routes whose next (last) segment is a `{name+}`. */
+  readonly rests: CompiledRoute[];
+}
+
+const node = (): TrieNode => ({ literals: new Map(), param: undefined, ends: [], rests: [] });
+
+/**
+ * The routes of one mount as a segment trie: a path's candidates are found by walking its
+ * segments (literal children first, then the parameter child), not by trying every pattern.
+ */
+export class RouteTable {
+  private readonly root = node();
+
+  constructor(readonly routes: readonly CompiledRoute[]) {
+    for (const route of routes) {
+      let at = this.root;
+      const parts = route.pattern === '/' ? [] : route.pattern.replace(/^\//, '').split('/');
+      const last = parts[parts.length - 1];
+      const rest = last !== undefined && /^\{[A-Za-z_][A-Za-z0-9_]*\+\}$/.test(last);
+      for (const part of rest ? parts.slice(0, -1) : parts) {
+        if (/^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(part)) at = at.param ??= node();
+        else {
+          let next = at.literals.get(part);
+          if (next === undefined) at.literals.set(part, (next = node()));
+          at = next;
+        }
+      }
+      (rest ? at.rests : at.ends).push(route);
+    }
+  }
+
+  /** Every route whose pattern matches `path`, with its parameters. */
+  match(path: string): { readonly route: CompiledRoute; readonly params: Record<string, string> }[] {
+    const parts = path === '/' ? [] : path.replace(/^\//, '').split('/');
+    const found: CompiledRoute[] = [];
+    const walk = (at: TrieNode, i: number): void => {
+      if (i < parts.length && parts.slice(i).join('/') !== '') found.push(...at.rests);
+      if (i === parts.length) {
+        found.push(...at.ends);
+        return;
+      }
+      const part = parts[i] as string;
+      const literal = at.literals.get(part);
+      if (literal !== undefined) walk(literal, i + 1);
+      if (at.param !== undefined && part !== '') walk(at.param, i + 1);
+    };
+    walk(this.root, 0);
+    const out: { route: CompiledRoute; params: Record<string, string> }[] = [];
+    for (const route of found) {
+      const params = route.match(path);
+      if (params !== undefined) out.push({ route, params });
+    }
+    return out;
+  }
+}

@@ -157,14 +157,30 @@ export function parseMicroversion(text: string): Microversion | undefined {
   return microversion(Number(m[1]), Number(m[2]));
 }
 
+/**
+ * The versions routes compare against (`'1.14'`: literals in the code, a few dozen), parsed once.
+ * Not derived state: a fixed table of the code's own constants.
+ */
+const LITERALS = new Map<string, { readonly major: number; readonly minor: number }>();
+
+function parsedLiteral(version: string): { readonly major: number; readonly minor: number } {
+  let v = LITERALS.get(version);
+  if (v === undefined) {
+    const m = /^(\d{1,4})\.(\d{1,4})$/.exec(version);
+    if (m === null) throw new TypeError(`not a microversion: ${version}`);
+    v = { major: Number(m[1]), minor: Number(m[2]) };
+    if (LITERALS.size < 1000) LITERALS.set(version, v);
+  }
+  return v;
+}
+
 /** A microversion value. */
 export function microversion(major: number, minor: number): Microversion {
   return {
     major,
     minor,
     atLeast(version: string): boolean {
-      const v = parseMicroversion(version);
-      if (v === undefined) throw new TypeError(`not a microversion: ${version}`);
+      const v = parsedLiteral(version);
       return major > v.major || (major === v.major && minor >= v.minor);
     },
   };

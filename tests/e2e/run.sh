@@ -19,7 +19,7 @@ for tool in openstack swift "$PYTHON"; do
   fi
 done
 
-npx tsx bin/stacksim.ts serve --port "$PORT" >"$WORK/serve.log" 2>&1 &
+node --import tsx bin/stacksim.ts serve --port "$PORT" >"$WORK/serve.log" 2>&1 &  # node itself, so $! is the server
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do
