@@ -102,6 +102,40 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
   const Response = (globalThis as { Response?: ResponseConstructor }).Response;
   if (Response === undefined) throw new TypeError('createApiHandler needs a global Response (Node >= 18, Deno, browsers, service workers).');
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const dispatch = restDispatcher(cloud, services, options);
+  return async (request: FetchRequest): Promise<FetchResponse> => {
+    let body: Uint8Array | CloudError;
+    try {
+      body = await readBody(request, maxBody);
+    } catch (error) {
+      body = isCloudError(error) ? error : internalError();
+    }
+    const reply = dispatch({ method: request.method, url: request.url, headers: request.headers, body });
+    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  };
+}
+
+/** A request as the synchronous core reads it: its body already read, or the error reading it (413). */
+export interface RestRequestData {
+  readonly method: string;
+  /** The absolute URL. */
+  readonly url: string;
+  readonly headers: FetchRequest['headers'];
+  readonly body: Uint8Array | CloudError;
+}
+
+/** An answer before it becomes a `Response`: null body for HEAD, 204 and 304. */
+export interface RestReply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array | null;
+}
+
+/**
+ * @internal The handler's synchronous core: a request whose body was read, to its reply. The
+ * fetch-style handler wraps it; the model-based suite drives it directly (its steps are synchronous).
+ */
+export function restDispatcher(cloud: Cloud, services: readonly AnyRest[], options: ApiHandlerOptions = {}): (request: RestRequestData) => RestReply {
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON;
   const mounted = mountServices(cloud, services);
   const sessions = new Map<string, Session>();
@@ -120,18 +154,18 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     return session;
   };
 
-  return async (request: FetchRequest): Promise<FetchResponse> => {
+  return (request: RestRequestData): RestReply => {
     const url = splitUrl(request.url);
     const method = request.method.toUpperCase();
     const found = findMount(mounted, url.path);
-    const respond = (answer: RestResponse, requestId: string | undefined, extra: Record<string, string> = {}): FetchResponse => {
+    const respond = (answer: RestResponse, requestId: string | undefined, extra: Record<string, string> = {}): RestReply => {
       const ids: Record<string, string> = {};
       if (requestId !== undefined) for (const name of ['X-Openstack-Request-Id', ...(found?.entry.service.requestIdHeaders ?? [])]) ids[name] = requestId;
-      return toResponse(Response, method, answer, { ...extra, ...ids });
+      return toReply(method, answer, { ...extra, ...ids });
     };
 
     if (harness !== undefined && (url.path === '/stacksim' || url.path.startsWith('/stacksim/'))) {
-      const body = await readBody(request, maxJson).catch((e: unknown) => e);
+      const body = request.body instanceof Uint8Array && request.body.byteLength > maxJson ? tooLarge(maxJson) : request.body;
       const answer = body instanceof Uint8Array ? harness.handle(method, url.path.slice('/stacksim'.length), body) : genericFault(body);
       return respond(answer, undefined);
     }
@@ -144,7 +178,7 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
     const service = entry.service;
     let version: Microversion | undefined;
     let versionHeaders: Record<string, string> = {};
-    const fail = (error: unknown, requestId: string | undefined, extra: Record<string, string> = {}): FetchResponse => {
+    const fail = (error: unknown, requestId: string | undefined, extra: Record<string, string> = {}): RestReply => {
       const cloudError = isCloudError(error) ? error : internalError();
       const id = requestId ?? cloudError.requestId ?? refusedId(cloud, `rest.${method.slice(0, 16)} ${entry.mount}`, cloudError);
       const answer = service.fault(cloudError, { method, requestId: id, microversion: version, header: (name) => request.headers.get(name) ?? undefined });
@@ -166,16 +200,11 @@ export function restHandler(cloud: Cloud, services: readonly AnyRest[], options:
       if (allowed.length === 0) return fail(new NotFound('api.route.not_found', `The resource could not be found: no route for ${url.path.slice(0, 200)}.`), undefined);
       return fail(new CloudError(405, 'api.method.not_allowed', `The method ${method.slice(0, 16)} is not allowed for this resource; allowed: ${allowed.join(', ')}.`), undefined, { Allow: allowed.join(', ') });
     }
+    // a JSON body over maxJson is refused when a route reads it (call.json()): an object upload may be typed JSON
+    if (!(request.body instanceof Uint8Array)) return fail(request.body, undefined);
     const { route, params } = chosen;
-    let body: Uint8Array;
-    try {
-      // a JSON body over maxJson is refused when a route reads it (call.json()): an object upload may be typed JSON
-      body = await readBody(request, maxBody);
-    } catch (error) {
-      return fail(error, undefined);
-    }
     const token = request.headers.get('X-Auth-Token') ?? undefined;
-    const call = new Call(method, below, params, url.query, request.headers, version, url.origin, url.origin + entry.mount, token, body, entry.anonymous, cloud, sessionFor, maxJson);
+    const call = new Call(method, below, params, url.query, request.headers, version, url.origin, url.origin + entry.mount, token, request.body, entry.anonymous, cloud, sessionFor, maxJson);
     const operation = `rest.${route.method} ${entry.mount}${route.pattern}`;
     let answer: RestResponse;
     try {
@@ -325,8 +354,8 @@ function genericFault(error: unknown): RestResponse {
 }
 
 
-/** A {@link RestResponse} as a WHATWG Response (HEAD and 204/304 without a body). */
-function toResponse(Response: ResponseConstructor, method: string, answer: RestResponse, extra: Record<string, string>): FetchResponse {
+/** A {@link RestResponse} as a reply: the body encoded, Content-Type and Content-Length set; none for HEAD, 1xx, 204 and 304. */
+function toReply(method: string, answer: RestResponse, extra: Record<string, string>): RestReply {
   const headers: Record<string, string> = {};
   let body: Uint8Array | null = null;
   let type: string | undefined;
@@ -347,7 +376,7 @@ function toResponse(Response: ResponseConstructor, method: string, answer: RestR
   Object.assign(headers, extra, given);
   const noBody = method === 'HEAD' || answer.status === 204 || answer.status === 304 || (answer.status >= 100 && answer.status < 200);
   if (answer.status === 204 || answer.status === 304) delete headers['Content-Length'];
-  return new Response(noBody ? null : (body ?? new Uint8Array(0)), { status: answer.status, headers });
+  return { status: answer.status, headers, body: noBody ? null : (body ?? new Uint8Array(0)) };
 }
 
 /** A route's answer on its way out of `kernel.call`: a class instance, which the view freezer leaves alone. */

@@ -10,6 +10,8 @@ import './scheduler.commands.js';
 // second rebalance within min_part_hours moves no partition), and Glance stores on them
 import './object.commands.js';
 import './image.commands.js';
+// last: the REST commands drive every service above through the handler
+import './rest.commands.js';
 
 const SEED = 1_126_2026;
 /** How often each command kind ran, so the suite shows it exercised every command. */
