@@ -87,6 +87,15 @@ out="$(openstack --os-auth-url "$STACKSIM_URL/identity" --os-identity-api-versio
 expect "$out" 'HTTP 401' "a revoked token: the CLI reports HTTP 401"
 ok "revoked token gets 401"
 
+# an expired token: 401 reported by the CLI (the harness moves the virtual clock past [token] expiration, 3600 s)
+TOKEN="$(demo token issue -f value -c id)" || fail "token issue"
+/usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"{\"seconds\": 3601}", headers={"Content-Type": "application/json"}, method="POST"))' \
+  "$STACKSIM_URL/stacksim/clock/advance" || fail "clock advance through the harness"
+out="$(openstack --os-auth-url "$STACKSIM_URL/identity" --os-identity-api-version 3 --os-auth-type token --os-token "$TOKEN" \
+  --os-project-name demo --os-project-domain-id default project list 2>&1)" && fail "an expired token was accepted"
+expect "$out" 'HTTP 401' "an expired token: the CLI reports HTTP 401"
+ok "expired token gets 401"
+
 # cleanup: project delete (and the user)
 admin user delete "$U" || fail "user delete"
 admin project delete "$P" || fail "project delete"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run test:e2e — the real OpenStack clients against `stacksim serve`.
 #
-# Starts one server (the devstack preset, seed 0) on a loopback port, writes the clouds.yaml it
+# Starts one server (the devstack preset, seed 0, with the /stacksim harness: a script may move
+# the virtual clock) on a loopback port, writes the clouds.yaml it
 # prints, and runs every tests/e2e/cli_*.sh (the `openstack` CLI, asserting on its own output)
 # and every tests/e2e/sdk_*.py (openstacksdk, with /usr/bin/python3: Debian's Python, where the
 # python3-openstacksdk package lives). Needs Debian's python3-openstackclient,
@@ -19,7 +20,7 @@ for tool in openstack swift "$PYTHON"; do
   fi
 done
 
-node --import tsx bin/stacksim.ts serve --port "$PORT" >"$WORK/serve.log" 2>&1 &  # node itself, so $! is the server
+node --import tsx bin/stacksim.ts serve --harness --port "$PORT" >"$WORK/serve.log" 2>&1 &  # node itself, so $! is the server
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do
