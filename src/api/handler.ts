@@ -424,6 +424,8 @@ class Call implements RestCall<object, object> {
 
   session(): object {
     if (this.token === undefined || this.token === '') throw new Unauthorized('api.token.missing', 'The request you have made requires authentication.');
+    // no token is that long (Fernet tokens are ~180 characters): keystonemiddleware's 401, not a 400 about the header
+    if (this.token.length > 4096) throw new Unauthorized('identity.token.not_found', 'The request you have made requires authentication.');
     return this.sessionFor(this.token);
   }
 

@@ -7,7 +7,7 @@
  *
  * No DOM or `node:` types here: this runs in browsers, service workers and Node alike.
  */
-import { BadRequest, CloudError } from './errors.js';
+import { CloudError } from './errors.js';
 import type { Kernel } from './kernel.js';
 
 /** A route's answer. Exactly one of `json`, `bytes`, `text` (or none: an empty body). */
@@ -184,31 +184,6 @@ export function microversion(major: number, minor: number): Microversion {
       return major > v.major || (major === v.major && minor >= v.minor);
     },
   };
-}
-
-/**
- * `limit` and `marker` paging over a list sorted already, as Glance and Nova do: the items after
- * the one whose id is `marker` (400 when no item has it), at most `limit` of them (`max` when
- * absent, 400 when not a non-negative integer); `next` is the marker of the following page, when
- * there is one.
- */
-export function paginate<T>(items: readonly T[], query: RestQuery, idOf: (item: T) => string, max = 1000): { readonly page: readonly T[]; readonly next: string | undefined } {
-  const limitText = query.get('limit');
-  let limit = max;
-  if (limitText !== undefined) {
-    if (!/^\d{1,9}$/.test(limitText)) throw new BadRequest('api.query.limit', `limit: expected a non-negative integer, got '${limitText.slice(0, 40)}'.`, { field: 'limit' });
-    limit = Math.min(Number(limitText), max);
-  }
-  const marker = query.get('marker');
-  let start = 0;
-  if (marker !== undefined) {
-    const at = items.findIndex((item) => idOf(item) === marker);
-    if (at < 0) throw new BadRequest('api.query.marker', `marker: no item has id '${marker.slice(0, 64)}' (it must be an id from the previous page).`, { field: 'marker' });
-    start = at + 1;
-  }
-  const page = items.slice(start, start + limit);
-  const last = page[page.length - 1];
-  return { page, next: start + limit < items.length && last !== undefined ? idOf(last) : undefined };
 }
 
 /** Whether `error` is one of ours (a `CloudError`), as opposed to a programming error. */
