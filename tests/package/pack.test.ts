@@ -42,7 +42,7 @@ describe('npm pack output', () => {
     const files = readdirSync(join(dir, 'node_modules', 'stacksim'));
     expect(files.sort()).toEqual(['COVERAGE.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
     const dist = readdirSync(join(dir, 'node_modules', 'stacksim', 'dist'));
-    expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'scheduler', 'testing', 'core', 'hardware']));
+    expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'scheduler', 'testing', 'core', 'hardware', 'api']));
   });
 
   it("import { createCloud } from 'stacksim' works and type-checks (ESM, NodeNext)", () => {
@@ -52,17 +52,19 @@ describe('npm pack output', () => {
         "import { createCloud, type HostView } from 'stacksim';",
         "import { capacity } from 'stacksim/scheduler';",
         "import * as arb from 'stacksim/testing';",
+        "import { createApiHandler } from 'stacksim/api';",
         'const cloud = createCloud({ seed: 42 });',
         'const hosts: HostView[] = cloud.hardware.listHosts();',
         "const n: number = capacity({ total: hosts[0]!.logical_cpus, reserved: 0, allocation_ratio: 16 });",
-        "console.log(JSON.stringify({ hosts: hosts.length, n, arb: typeof arb.topology }));",
+        "const res = await createApiHandler(cloud)(new Request('http://localhost/identity/v3'));",
+        "console.log(JSON.stringify({ hosts: hosts.length, n, arb: typeof arb.topology, identity: res.status }));",
         '',
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     run(process.execPath, [tsc, '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', 'false', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), 'main.ts'], dir);
-    const out = JSON.parse(run(process.execPath, ['main.js'], dir)) as { hosts: number; n: number; arb: string };
-    expect(out).toEqual({ hosts: 3, n: 896, arb: 'function' });
+    const out = JSON.parse(run(process.execPath, ['main.js'], dir)) as { hosts: number; n: number; arb: string; identity: number };
+    expect(out).toEqual({ hosts: 3, n: 896, arb: 'function', identity: 200 });
   }, 60_000);
 
   it("require('stacksim') works from CommonJS with Node10 resolution, as tslab loads it", () => {
