@@ -5,17 +5,18 @@
 # the virtual clock) on a loopback port, writes the clouds.yaml it
 # prints, and runs every tests/e2e/cli_*.sh (the `openstack` CLI, asserting on its own output)
 # and every tests/e2e/sdk_*.py (openstacksdk, with /usr/bin/python3: Debian's Python, where the
-# python3-openstacksdk package lives). Needs Debian's python3-openstackclient,
-# python3-osc-placement, python3-openstacksdk and python3-swiftclient (.ci/run installs them).
+# python3-openstacksdk package lives), then every tests/e2e/browser_*.sh (the handler bundled
+# and run in headless Chromium). Needs Debian's python3-openstackclient, python3-osc-placement,
+# python3-openstacksdk, python3-swiftclient and chromium-headless-shell (.ci/run installs them).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 PORT="${STACKSIM_E2E_PORT:-5190}"
 WORK="$(mktemp -d)"
 PYTHON=/usr/bin/python3
 
-for tool in openstack swift "$PYTHON"; do
+for tool in openstack swift "$PYTHON" chromium-headless-shell; do
   if ! command -v "$tool" >/dev/null; then
-    echo "test:e2e: '$tool' is missing: apt-get install python3-openstackclient python3-osc-placement python3-openstacksdk python3-swiftclient" >&2
+    echo "test:e2e: '$tool' is missing: apt-get install python3-openstackclient python3-osc-placement python3-openstacksdk python3-swiftclient chromium-headless-shell" >&2
     exit 2
   fi
 done
@@ -51,6 +52,7 @@ run() {
 }
 for script in tests/e2e/cli_*.sh; do [ -e "$script" ] && run "$(basename "$script")" bash "$script"; done
 for script in tests/e2e/sdk_*.py; do [ -e "$script" ] && run "$(basename "$script")" "$PYTHON" "$script"; done
+for script in tests/e2e/browser_*.sh; do [ -e "$script" ] && run "$(basename "$script")" bash "$script"; done
 
 echo "test:e2e: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
