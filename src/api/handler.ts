@@ -21,12 +21,14 @@ import {
   reasonPhrase,
   type AnyServiceDescriptor,
   type Microversion,
+  type PolicyCredentials,
+  type PolicyTarget,
   type RestCall,
   type RestQuery,
   type RestResponse,
   type RestService,
 } from '../core/index.js';
-import { validateToken } from '../identity/index.js';
+import { credentialsOf, validateToken, type ValidToken } from '../identity/index.js';
 import type { Cloud } from '../cloud.js';
 import type { Session } from '../session.js';
 import { SERVICES } from '../services.js';
@@ -324,11 +326,12 @@ function isJsonType(type: string | null): boolean {
  * keystonemiddleware's `auth_token` in front of a service: 401 without a token, or with one that
  * does not validate (expired, revoked, unknown), before anything else looks at the request.
  */
-function authenticate(cloud: Cloud, token: string | null): void {
+function authenticate(cloud: Cloud, token: string | null): ValidToken {
   if (token === null || token === '') throw new Unauthorized('api.token.missing', 'The request you have made requires authentication.');
   const s = cloud.kernel.view();
   const result = validateToken(s, token, s.meta.clock.now);
   if (!result.ok) throw result.error;
+  return result;
 }
 
 /** A request id (and a failed trace) for a request refused before any route ran: every answer carries one, as oslo's request-id middleware gives. */
@@ -427,6 +430,11 @@ class Call implements RestCall<object, object> {
     // no token is that long (Fernet tokens are ~180 characters): keystonemiddleware's 401, not a 400 about the header
     if (this.token.length > 4096) throw new Unauthorized('identity.token.not_found', 'The request you have made requires authentication.');
     return this.sessionFor(this.token);
+  }
+
+  enforce(rule: string, target: Readonly<Record<string, unknown>> = {}): void {
+    const token = authenticate(this.cloud, this.token ?? null);
+    this.cloud.policy.enforce(rule, credentialsOf(this.cloud.kernel.view(), token) as unknown as PolicyCredentials, target as PolicyTarget);
   }
 
   json(): unknown {

@@ -70,6 +70,12 @@ export interface RestCall<S extends object = object, A extends object = object> 
   readonly token: string | undefined;
   /** The caller's APIs for the token sent; Keystone's 401 when none was sent (validation happens on each API call). */
   session(): S;
+  /**
+   * oslo.policy's `enforce` with the caller's credentials (Placement's `context.can`), for a
+   * route whose service decides policy before it reads the body: 401 for a token that does not
+   * validate, 403 when the rule says no. The session API enforces its rule again on the call.
+   */
+  enforce(rule: string, target?: Readonly<Record<string, unknown>>): void;
   /** The APIs reached without a token (`cloud.anonymous`). */
   readonly anonymous: A;
   /** The raw body (empty when none). */

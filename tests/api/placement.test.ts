@@ -159,6 +159,32 @@ describe('faults', () => {
   });
 });
 
+describe('policy before the body (context.can before extract_json, as handlers/*.py)', () => {
+  it('a system reader or a project-scoped admin sending a malformed body is refused by policy (403), not by the body (400)', async () => {
+    const uuid = compute1;
+    const writes: [string, string, string][] = [
+      ['POST', '/resource_providers', '1.20'],
+      ['PUT', `/resource_providers/${uuid}`, '1.20'],
+      ['POST', `/resource_providers/${uuid}/inventories`, '1.20'],
+      ['PUT', `/resource_providers/${uuid}/inventories`, '1.20'],
+      ['PUT', `/resource_providers/${uuid}/inventories/VCPU`, '1.20'],
+      ['PUT', `/resource_providers/${uuid}/aggregates`, '1.19'],
+      ['PUT', `/resource_providers/${uuid}/traits`, '1.20'],
+      ['POST', '/resource_classes', '1.7'],
+      ['POST', '/allocations', '1.28'],
+      ['PUT', '/allocations/not-a-uuid', '1.28'],
+    ];
+    for (const [method, path, version] of writes) {
+      for (const token of [reader, admin]) {
+        const e = await refused(method, path, 403, { token, version, raw: '{"broken": ' });
+        expect(String(e.detail), `${method} ${path}`).toMatch(/Policy doesn't allow|not authorized|scope/i);
+      }
+    }
+    // the system admin gets the body's 400
+    expect((await call('POST', '/resource_providers', { version: '1.20', raw: '{"broken": ' })).status).toBe(400);
+  });
+});
+
 describe('resource providers', () => {
   it('list: 1.0 has three links, 1.1 aggregates, 1.6 traits, 1.11 allocations, 1.14 parent and root', async () => {
     const v10 = (await call('GET', '/resource_providers')).body.resource_providers;

@@ -91,6 +91,7 @@ function listProviders(call: PlacementCall): RestResponse {
 }
 
 function createProvider(call: PlacementCall): RestResponse {
+  call.enforce('placement:resource_providers:create'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   onlyKeys(body, at(call, '1.14') ? ['name', 'uuid', 'parent_provider_uuid'] : ['name', 'uuid']);
@@ -106,6 +107,7 @@ function showProvider(call: PlacementCall): RestResponse {
 }
 
 function updateProvider(call: PlacementCall): RestResponse {
+  call.enforce('placement:resource_providers:update'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   onlyKeys(body, at(call, '1.14') ? ['name', 'parent_provider_uuid'] : ['name']);
@@ -160,6 +162,7 @@ function getInventories(call: PlacementCall): RestResponse {
 }
 
 function setInventories(call: PlacementCall): RestResponse {
+  call.enforce('placement:resource_providers:inventories:update'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   required(body, ['resource_provider_generation', 'inventories']);
@@ -174,6 +177,7 @@ function setInventories(call: PlacementCall): RestResponse {
 }
 
 function createInventory(call: PlacementCall): RestResponse {
+  call.enforce('placement:resource_providers:inventories:create'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   required(body, ['resource_class', 'total']);
@@ -193,6 +197,7 @@ function getInventory(call: PlacementCall): RestResponse {
 }
 
 function updateInventory(call: PlacementCall): RestResponse {
+  call.enforce('placement:resource_providers:inventories:update'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   required(body, ['resource_provider_generation', 'total']);
@@ -247,6 +252,7 @@ function getAggregates(call: PlacementCall): RestResponse {
 
 function setAggregates(call: PlacementCall): RestResponse {
   since(call, '1.1');
+  call.enforce('placement:resource_providers:aggregates:update'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const withGeneration = at(call, '1.19');
   const body = call.json();
@@ -312,6 +318,7 @@ function providerTraits(call: PlacementCall): RestResponse {
 
 function setProviderTraits(call: PlacementCall): RestResponse {
   since(call, '1.6');
+  call.enforce('placement:resource_providers:traits:update'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   onlyKeys(body, ['traits', 'resource_provider_generation']);
@@ -339,6 +346,7 @@ function listClasses(call: PlacementCall): RestResponse {
 
 function createClass(call: PlacementCall): RestResponse {
   since(call, '1.2');
+  call.enforce('placement:resource_classes:create'); // context.can before extract_json, as Placement's handler
   const p = placement(call);
   const body = bodyObject(call);
   onlyKeys(body, ['name']);

@@ -133,6 +133,7 @@ function consumerRequest(call: PlacementCall, consumer: string, input: unknown, 
 }
 
 function putConsumerAllocations(call: PlacementCall): RestResponse {
+  call.enforce('placement:allocations:update'); // _set_allocations_for_consumer: context.can before the uuid and the body
   const p = placement(call);
   const consumer = call.params.consumer_uuid as string;
   if (!UUID.test(consumer)) throw badRequest(`Malformed consumer_uuid: ${consumer.slice(0, 64)}`, 'consumer_uuid');
@@ -142,6 +143,7 @@ function putConsumerAllocations(call: PlacementCall): RestResponse {
 
 function postAllocations(call: PlacementCall): RestResponse {
   since(call, '1.13');
+  call.enforce('placement:allocations:manage'); // set_allocations: context.can before extract_json
   const p = placement(call);
   const body = bodyObject(call);
   if (Object.keys(body).length === 0) throw badRequest('JSON does not validate: {} does not have enough properties', 'body');

@@ -6,6 +6,9 @@
 import { createCloud } from '../../../src/index.js';
 import { createApiHandler } from '../../../src/api/index.js';
 
+/** The page's body (the project's type checking has no DOM library). */
+declare const document: { readonly body: { setAttribute(name: string, value: string): void; textContent: string | null } };
+
 const lines: string[] = [];
 try {
   const cloud = createCloud({ seed: 3, identity: { password_hash_rounds: 1 } });
