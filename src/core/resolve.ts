@@ -20,8 +20,39 @@ export interface Resolver<T> {
   readonly notFoundCode?: string;
 }
 
-/** Resolves `ref` (an id, or a name) to one visible resource, or throws 400 / 404 / 409. */
+/**
+ * An id alone, as a URL path holds it (`GET /v3/projects/{project_id}`): no name is resolved, and
+ * anything that is no visible resource's id is a 404, as the REST APIs answer.
+ */
+export interface IdRef {
+  readonly id: string;
+}
+
+/** A reference: a name or an id (the library's convenience, as the openstack CLI's), or {@link IdRef} for an id alone. */
+export type Ref = string | IdRef;
+
+/** Whether `ref` is an {@link IdRef}: a plain object with an own `id` (its value is checked where it is used). */
+export function isIdRef(ref: unknown): ref is { readonly id: unknown } {
+  if (typeof ref !== 'object' || ref === null || Array.isArray(ref) || !Object.hasOwn(ref, 'id')) return false;
+  const proto = Object.getPrototypeOf(ref) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** The id of an {@link IdRef}: a string of 1..255 characters, else a 400 naming `<field>.id`. */
+export function refId(ref: { readonly id: unknown }, field: string): string {
+  const id = ref.id;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.id`, `expected an id of 1 to 255 characters, got ${describe(id)}.`);
+  return id;
+}
+
+/** Resolves `ref` (an id, a name, or `{ id }` for an id alone) to one visible resource, or throws 400 / 404 / 409. */
 export function resolveRef<T>(ref: unknown, resolver: Resolver<T>, field = resolver.kind.split('.').pop() ?? 'ref'): T {
+  if (isIdRef(ref)) {
+    const id = refId(ref, field);
+    const hit = resolver.byId(id);
+    if (hit === undefined) throw new ResourceNotFound(resolver.kind, id, resolver.notFoundCode, field);
+    return hit;
+  }
   if (typeof ref !== 'string' || ref.length === 0) {
     throw new InvalidInput(field, `expected the name or id of a ${resolver.kind.split('.').pop()}, got ${describe(ref)}.`);
   }

@@ -4,7 +4,7 @@
  * see (404 otherwise), asks policy with Keystone's target (403), and only then changes state,
  * in one atomic commit.
  */
-import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, plain, setRow, tableToArray, type CloudState, type PolicyCredentials, type Tx } from '../core/index.js';
+import { Conflict, Forbidden, InvalidInput, NotFound, check, deleteRow, getRow, isIdRef, plain, refId, setRow, tableToArray, type CloudState, type PolicyCredentials, type Ref, type Tx } from '../core/index.js';
 import * as res from './resources.js';
 import { ROLE_ASSIGNMENT_FILTER_KEYS, effectiveRoles, grant, groupsOf, hasGrant, listAssignments, ungrant, type RoleAssignmentView } from './assignments.js';
 import { catalogView, createEndpoint, createRegion, createService, deleteEndpoint, deleteRegion, deleteService, type CatalogEntry } from './catalog.js';
@@ -44,13 +44,13 @@ export function flatten(value: Record<string, unknown>, prefix = '', out: Record
 
 /** A grant's parts as the API takes them. */
 export interface GrantRequest {
-  readonly role: string;
+  readonly role: Ref;
   /** One of `user` / `group`. */
-  readonly user?: string;
-  readonly group?: string;
+  readonly user?: Ref;
+  readonly group?: Ref;
   /** One of `project` / `domain` / `system`. */
-  readonly project?: string;
-  readonly domain?: string;
+  readonly project?: Ref;
+  readonly domain?: Ref;
   readonly system?: 'all';
   /** `OS-INHERIT`: the grant applies to every project below its project or domain. */
   readonly inherited?: boolean;
@@ -216,7 +216,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/domains/{id}` (by id or name). */
-  getDomain(ref: string): DomainView {
+  getDomain(ref: Ref): DomainView {
     const { s, creds } = this.read();
     return domainView(getDomain(s, ref, this.seeDomain(creds)));
   }
@@ -230,7 +230,7 @@ export class IdentityApi {
   }
 
   /** `PATCH /v3/domains/{id}`. */
-  updateDomain(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
+  updateDomain(ref: Ref, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): DomainView {
     return this.write('update_domain', (tx, s, creds) => {
       const d = getDomain(s, ref, this.seeDomain(creds, 'identity:update_domain'));
       this.enforce('identity:update_domain', creds, { target: { domain: d } });
@@ -239,7 +239,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/domains/{id}` (disable it first). */
-  deleteDomain(ref: string): void {
+  deleteDomain(ref: Ref): void {
     this.write('delete_domain', (tx, s, creds) => {
       const d = getDomain(s, ref, this.seeDomain(creds, 'identity:delete_domain'));
       this.enforce('identity:delete_domain', creds, { target: { domain: d } });
@@ -264,7 +264,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/projects/{id}` (by id or name; `domain` narrows a name). */
-  getProject(ref: string, options: { domain?: string } = {}): ProjectView {
+  getProject(ref: Ref, options: { domain?: string } = {}): ProjectView {
     const { s, creds } = this.read();
     const p = getProject(s, ref, this.seeProject(creds, 'identity:get_project'), this.narrowingDomain(s, creds, options));
     this.enforce('identity:get_project', creds, { project_id: p.id, target: { project: p } });
@@ -280,7 +280,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/users/{user_id}/projects`: projects where the user has a role. */
-  listUserProjects(userRef: string): ProjectView[] {
+  listUserProjects(userRef: Ref): ProjectView[] {
     const { s, creds } = this.read();
     const u = getUser(s, userRef, this.seeUser(creds, 'identity:list_user_projects'));
     this.enforce('identity:list_user_projects', creds, { user_id: u.id, target: { user: u } });
@@ -288,7 +288,7 @@ export class IdentityApi {
   }
 
   /** `PATCH /v3/projects/{id}`. */
-  updateProject(ref: string, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): ProjectView {
+  updateProject(ref: Ref, patch: { name?: string; description?: string; enabled?: boolean; tags?: string[] }): ProjectView {
     return this.write('update_project', (tx, s, creds) => {
       const p = getProject(s, ref, this.seeProject(creds, 'identity:update_project'));
       this.enforce('identity:update_project', creds, { project_id: p.id, target: { project: p } });
@@ -297,7 +297,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/projects/{id}` (leaves only). */
-  deleteProject(ref: string): void {
+  deleteProject(ref: Ref): void {
     this.write('delete_project', (tx, s, creds) => {
       const p = getProject(s, ref, this.seeProject(creds, 'identity:delete_project'));
       this.enforce('identity:delete_project', creds, { project_id: p.id, target: { project: p } });
@@ -323,7 +323,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/users/{id}`. */
-  getUser(ref: string, options: { domain?: string } = {}): UserView {
+  getUser(ref: Ref, options: { domain?: string } = {}): UserView {
     const { s, creds } = this.read();
     const u = getUser(s, ref, this.seeUser(creds, 'identity:get_user'), this.narrowingDomain(s, creds, options));
     this.enforce('identity:get_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
@@ -339,7 +339,7 @@ export class IdentityApi {
   }
 
   /** `PATCH /v3/users/{id}`: a new password or disabling revokes the user's tokens. */
-  updateUser(ref: string, patch: { name?: string; enabled?: boolean; password?: string; email?: string; description?: string; default_project_id?: string | null }): UserView {
+  updateUser(ref: Ref, patch: { name?: string; enabled?: boolean; password?: string; email?: string; description?: string; default_project_id?: string | null }): UserView {
     return this.write('update_user', (tx, s, creds) => {
       const u = getUser(s, ref, this.seeUser(creds, 'identity:update_user'));
       this.enforce('identity:update_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
@@ -348,7 +348,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/users/{id}`. */
-  deleteUser(ref: string): void {
+  deleteUser(ref: Ref): void {
     this.write('delete_user', (tx, s, creds) => {
       const u = getUser(s, ref, this.seeUser(creds, 'identity:delete_user'));
       this.enforce('identity:delete_user', creds, { user_id: u.id, target: { user: { id: u.id, domain_id: u.domain_id } } });
@@ -367,16 +367,17 @@ export class IdentityApi {
    * password is right; an expired password may be changed. Every token of the user is revoked.
    * The user is named by id, or by name within the caller's own domain.
    */
-  changePassword(userRef: string, input: { original_password: string; password: string }): void {
+  changePassword(userRef: Ref, input: { original_password: string; password: string }): void {
     const recorded = this.write('change_password', (tx, s, _creds, valid): AuthenticationFailed | undefined => {
       const body = check.record(input, 'user');
       check.onlyKeys(body, ['original_password', 'password'], 'user');
       const original = check.text(body.original_password, 'user.original_password', 4096);
       const password = check.text(body.password, 'user.password', 4096);
       if (password.length === 0) throw new InvalidInput('user.password', 'expected a non-empty string.');
-      const ref = check.name(userRef, 'user', 255);
+      const idOnly = isIdRef(userRef); // a URL path's user: an id, never a name
+      const ref = idOnly ? refId(userRef, 'user') : check.name(userRef, 'user', 255);
       const wrong = () => new AuthenticationFailed('Error when changing user password: invalid user or original password.', 'identity.user.wrong_password');
-      const found = getRow(s.identity.users, ref) ?? namedUsers.find(s, valid.user.domain_id, ref);
+      const found = getRow(s.identity.users, ref) ?? (idOnly ? undefined : namedUsers.find(s, valid.user.domain_id, ref));
       if (!found) throw wrong();
       const u = plain(found);
       const refused = checkUserPassword(tx, u, original, wrong, true);
@@ -408,7 +409,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/groups/{id}`. */
-  getGroup(ref: string): GroupView {
+  getGroup(ref: Ref): GroupView {
     const { s, creds } = this.read();
     return groupView(getGroup(s, ref, this.seeGroup(creds)));
   }
@@ -422,7 +423,7 @@ export class IdentityApi {
   }
 
   /** `PATCH /v3/groups/{id}`. */
-  updateGroup(ref: string, patch: { name?: string; description?: string }): GroupView {
+  updateGroup(ref: Ref, patch: { name?: string; description?: string }): GroupView {
     return this.write('update_group', (tx, s, creds) => {
       const g = getGroup(s, ref, this.seeGroup(creds, 'identity:update_group'));
       this.enforce('identity:update_group', creds, { group_id: g.id, target: { group: g } });
@@ -431,7 +432,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/groups/{id}`. */
-  deleteGroup(ref: string): void {
+  deleteGroup(ref: Ref): void {
     this.write('delete_group', (tx, s, creds) => {
       const g = getGroup(s, ref, this.seeGroup(creds, 'identity:delete_group'));
       this.enforce('identity:delete_group', creds, { group_id: g.id, target: { group: g } });
@@ -440,7 +441,7 @@ export class IdentityApi {
   }
 
   /** `PUT /v3/groups/{group_id}/users/{user_id}`. */
-  addUserToGroup(groupRef: string, userRef: string): void {
+  addUserToGroup(groupRef: Ref, userRef: Ref): void {
     this.write('add_user_to_group', (tx, s, creds) => {
       const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:add_user_to_group'));
       const u = getUser(s, userRef, this.seeUser(creds, 'identity:add_user_to_group'));
@@ -450,7 +451,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/groups/{group_id}/users/{user_id}`. */
-  removeUserFromGroup(groupRef: string, userRef: string): void {
+  removeUserFromGroup(groupRef: Ref, userRef: Ref): void {
     this.write('remove_user_from_group', (tx, s, creds) => {
       const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:remove_user_from_group'));
       const u = getUser(s, userRef, this.seeUser(creds, 'identity:remove_user_from_group'));
@@ -460,7 +461,7 @@ export class IdentityApi {
   }
 
   /** `HEAD /v3/groups/{group_id}/users/{user_id}`. */
-  checkUserInGroup(groupRef: string, userRef: string): boolean {
+  checkUserInGroup(groupRef: Ref, userRef: Ref): boolean {
     const { s, creds } = this.read();
     const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:check_user_in_group'));
     const u = getUser(s, userRef, this.seeUser(creds, 'identity:check_user_in_group'));
@@ -469,7 +470,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/groups/{group_id}/users`. */
-  listUsersInGroup(groupRef: string): UserView[] {
+  listUsersInGroup(groupRef: Ref): UserView[] {
     const { s, creds } = this.read();
     const g = getGroup(s, groupRef, this.seeGroup(creds, 'identity:list_users_in_group'));
     this.enforce('identity:list_users_in_group', creds, { group_id: g.id, target: { group: g } });
@@ -477,7 +478,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/users/{user_id}/groups`. */
-  listGroupsForUser(userRef: string): GroupView[] {
+  listGroupsForUser(userRef: Ref): GroupView[] {
     const { s, creds } = this.read();
     const u = getUser(s, userRef, this.seeUser(creds, 'identity:list_groups_for_user'));
     this.enforce('identity:list_groups_for_user', creds, { user_id: u.id, target: { user: u } });
@@ -528,7 +529,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/roles/{id}` (by id or case-insensitive name). */
-  getRole(ref: string): RoleView {
+  getRole(ref: Ref): RoleView {
     const { s, creds } = this.read();
     return roleView(this.enforcedRole(s, creds, ref, 'role', { global: 'identity:get_role', domain: 'identity:get_domain_role' }));
   }
@@ -542,7 +543,7 @@ export class IdentityApi {
   }
 
   /** `PATCH /v3/roles/{id}`. */
-  updateRole(ref: string, patch: { name?: string; description?: string }): RoleView {
+  updateRole(ref: Ref, patch: { name?: string; description?: string }): RoleView {
     return this.write('update_role', (tx, s, creds) => {
       const r = this.enforcedRole(s, creds, ref, 'role', { global: 'identity:update_role', domain: 'identity:update_domain_role' });
       return roleView(res.updateRole(tx, r, patch));
@@ -550,7 +551,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/roles/{id}`. */
-  deleteRole(ref: string): void {
+  deleteRole(ref: Ref): void {
     this.write('delete_role', (tx, s, creds) => {
       const r = this.enforcedRole(s, creds, ref, 'role', { global: 'identity:delete_role', domain: 'identity:delete_domain_role' });
       res.deleteRole(tx, r);
@@ -558,7 +559,7 @@ export class IdentityApi {
   }
 
   /** `PUT /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
-  createImpliedRole(priorRef: string, impliedRef: string): void {
+  createImpliedRole(priorRef: Ref, impliedRef: Ref): void {
     this.write('create_implied_role', (tx, s, creds) => {
       const [prior, implied] = this.enforcedImplication(s, creds, 'identity:create_implied_role', priorRef, impliedRef);
       res.createImpliedRole(tx, prior, implied);
@@ -566,7 +567,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/roles/{prior_role_id}/implies/{implied_role_id}`. */
-  deleteImpliedRole(priorRef: string, impliedRef: string): void {
+  deleteImpliedRole(priorRef: Ref, impliedRef: Ref): void {
     this.write('delete_implied_role', (tx, s, creds) => {
       const [prior, implied] = this.enforcedImplication(s, creds, 'identity:delete_implied_role', priorRef, impliedRef);
       res.deleteImpliedRole(tx, prior, implied);
@@ -574,7 +575,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/roles/{prior_role_id}/implies`: the roles a role implies directly. */
-  listImpliedRoles(priorRef: string): RoleView[] {
+  listImpliedRoles(priorRef: Ref): RoleView[] {
     const { s, creds } = this.read();
     const prior = this.enforcedImplication(s, creds, 'identity:list_implied_roles', priorRef);
     return [...withPrefix<string>(s.identity.implied_roles, `${prior.id}/`)].map(([, id]) => getRow(s.identity.roles, id)).filter((r) => r !== undefined).map(roleView);
@@ -585,7 +586,7 @@ export class IdentityApi {
    * `HEAD` asks `identity:check_implied_role` first, as keystone/api/roles.py does): the two
    * roles of an implication; 404 when the prior role does not imply the other directly.
    */
-  getImpliedRole(priorRef: string, impliedRef: string, options: { check?: boolean } = {}): { prior_role: RoleView; implies: RoleView } {
+  getImpliedRole(priorRef: Ref, impliedRef: Ref, options: { check?: boolean } = {}): { prior_role: RoleView; implies: RoleView } {
     const { s, creds } = this.read();
     const o = check.record(options, 'options');
     check.onlyKeys(o, ['check'], 'options');
@@ -626,12 +627,14 @@ export class IdentityApi {
     const targetType = targets[0] as TargetType;
     if (targetType === 'system') check.oneOf(r.system, ['all'], 'grant.system');
     const inherited = check.optional(r.inherited, 'grant.inherited', check.boolean, false);
-    if (typeof r.role !== 'string' || r.role.length === 0) getRole(s, r.role, undefined, 'grant.role'); // its 400
+    // the role as policy sees it before the lookup: its id or name as given (`{ id }` from a URL path)
+    const roleRef = isIdRef(r.role) ? refId(r.role, 'grant.role') : r.role;
+    if (typeof roleRef !== 'string' || roleRef.length === 0) getRole(s, r.role, undefined, 'grant.role'); // its 400
     const rule = targetType === 'system' ? `identity:${verb}_system_grant_for_${actorType}` : `identity:${verb}_grant`;
     const actor = actorType === 'user' ? getUser(s, r.user, this.seeUser(creds, rule), undefined, 'grant.user') : getGroup(s, r.group, this.seeGroup(creds, rule), undefined, 'grant.group');
     let targetId = 'all';
     const role = quietly(() => getRole(s, r.role, undefined, 'grant.role'));
-    const target: Record<string, unknown> = { role: role ?? { id: r.role, domain_id: null }, [actorType]: actor };
+    const target: Record<string, unknown> = { role: role ?? { id: roleRef, domain_id: null }, [actorType]: actor };
     if (targetType === 'project') {
       const p = getProject(s, r.project, this.seeProject(creds, rule), undefined, 'grant.project');
       targetId = p.id;
@@ -641,7 +644,7 @@ export class IdentityApi {
       targetId = d.id;
       target.domain = d;
     }
-    this.enforce(rule, creds, { role_id: role?.id ?? r.role, [`${actorType}_id`]: actor.id, target });
+    this.enforce(rule, creds, { role_id: role?.id ?? roleRef, [`${actorType}_id`]: actor.id, target });
     const roleId = (role ?? getRole(s, r.role, undefined, 'grant.role')).id;
     return { actor_type: actorType, actor_id: actor.id, target_type: targetType, target_id: targetId, role_id: roleId, inherited };
   }
@@ -727,7 +730,7 @@ export class IdentityApi {
    * `roles` (default: all the token's roles) must be a subset of the token's roles. Returns the
    * secret once (generated from the seeded generator unless given).
    */
-  createApplicationCredential(userRef: string, input: { name: string; description?: string; secret?: string; roles?: string[]; expires_at?: number | null; unrestricted?: boolean }): ApplicationCredentialView & { secret: string } {
+  createApplicationCredential(userRef: Ref, input: { name: string; description?: string; secret?: string; roles?: string[]; expires_at?: number | null; unrestricted?: boolean }): ApplicationCredentialView & { secret: string } {
     return this.write('create_application_credential', (tx, s, creds, valid) => {
       const u = getUser(s, userRef, this.seeUser(creds, 'identity:create_application_credential'));
       this.enforce('identity:create_application_credential', creds, { user_id: u.id, target: { user: { id: u.id } } });
@@ -763,7 +766,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/users/{user_id}/application_credentials`. */
-  listApplicationCredentials(userRef: string): ApplicationCredentialView[] {
+  listApplicationCredentials(userRef: Ref): ApplicationCredentialView[] {
     const { s, creds } = this.read();
     const u = getUser(s, userRef, this.seeUser(creds, 'identity:list_application_credentials'));
     this.enforce('identity:list_application_credentials', creds, { user_id: u.id, target: { user: { id: u.id } } });
@@ -771,7 +774,7 @@ export class IdentityApi {
   }
 
   /** `GET /v3/users/{user_id}/application_credentials/{id}` (by id or name). */
-  getApplicationCredential(userRef: string, ref: string): ApplicationCredentialView {
+  getApplicationCredential(userRef: Ref, ref: string): ApplicationCredentialView {
     const { s, creds } = this.read();
     const u = getUser(s, userRef, this.seeUser(creds, 'identity:get_application_credential'));
     // policy before the credential is looked up: its owner is the user of the path
@@ -780,7 +783,7 @@ export class IdentityApi {
   }
 
   /** `DELETE /v3/users/{user_id}/application_credentials/{id}`: its tokens stop validating. */
-  deleteApplicationCredential(userRef: string, ref: string): void {
+  deleteApplicationCredential(userRef: Ref, ref: string): void {
     this.write('delete_application_credential', (tx, s, creds) => {
       const u = getUser(s, userRef, this.seeUser(creds, 'identity:delete_application_credential'));
       this.enforce('identity:delete_application_credential', creds, { user_id: u.id, target: { user: { id: u.id }, application_credential: { user_id: u.id } } });

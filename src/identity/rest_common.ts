@@ -3,7 +3,7 @@
  * in their member key, `links` built from the URL the client reached, query filters read as
  * Keystone reads them, and Keystone's validation messages.
  */
-import { BadRequest, type RestCall, type RestResponse, json } from '../core/index.js';
+import { BadRequest, type RestCall, type RestResponse, json , type IdRef } from '../core/index.js';
 import type { IdentitySession } from './service.js';
 import type { IdentityApi } from './api.js';
 
@@ -139,6 +139,11 @@ export function listFilters(call: IdentityCall, names: readonly string[]): Recor
 /** A path parameter (decoded by the handler). */
 export function param(call: IdentityCall, name: string): string {
   return call.params[name] as string;
+}
+
+/** A path parameter as the id it is: Keystone looks ids up in paths, never names (`GET /v3/projects/demo` is a 404). */
+export function idParam(call: IdentityCall, name: string): IdRef {
+  return { id: call.params[name] as string };
 }
 
 /** Keystone's empty answer (`204 No Content`). */

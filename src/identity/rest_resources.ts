@@ -11,7 +11,7 @@
  * endpoint groups and filters, limits, credentials, policies, federation, OAuth, trusts. Path
  * references resolve as the session API resolves them (an id, or a name).
  */
-import { BadRequest, NotFound, json, type RestResponse } from '../core/index.js';
+import { BadRequest, NotFound, json, type Ref, type RestResponse } from '../core/index.js';
 import type { GrantRequest } from './api.js';
 import type { RoleAssignmentView } from './assignments.js';
 import type { EndpointRow } from './types.js';
@@ -27,6 +27,7 @@ import {
   member,
   memberResponse,
   noContent,
+  idParam,
   param,
   queryFlag,
   selfUrl,
@@ -48,10 +49,10 @@ const PROJECT_DEFAULTS = { options: empty, is_domain: (v: unknown) => v === fals
 const DOMAIN_ROUTES: IdentityRoute[] = [
   route('POST', '/v3/domains', (call) => memberResponse(call, 201, 'domain', 'domains', identity(call).createDomain(withoutDefaults(member(call, 'domain'), 'domain', DOMAIN_DEFAULTS) as never))),
   route('GET', '/v3/domains', (call) => collectionResponse(call, 'domains', identity(call).listDomains(listFilters(call, ['name', 'enabled']) as never))),
-  route('GET', '/v3/domains/{domain_id}', (call) => memberResponse(call, 200, 'domain', 'domains', identity(call).getDomain(param(call, 'domain_id')))),
-  route('PATCH', '/v3/domains/{domain_id}', (call) => memberResponse(call, 200, 'domain', 'domains', identity(call).updateDomain(param(call, 'domain_id'), withoutDefaults(member(call, 'domain'), 'domain', { options: empty }) as never))),
+  route('GET', '/v3/domains/{domain_id}', (call) => memberResponse(call, 200, 'domain', 'domains', identity(call).getDomain(idParam(call, 'domain_id')))),
+  route('PATCH', '/v3/domains/{domain_id}', (call) => memberResponse(call, 200, 'domain', 'domains', identity(call).updateDomain(idParam(call, 'domain_id'), withoutDefaults(member(call, 'domain'), 'domain', { options: empty }) as never))),
   route('DELETE', '/v3/domains/{domain_id}', (call) => {
-    identity(call).deleteDomain(param(call, 'domain_id'));
+    identity(call).deleteDomain(idParam(call, 'domain_id'));
     return noContent;
   }),
 ];
@@ -67,10 +68,10 @@ function listProjects(call: IdentityCall): RestResponse {
 const PROJECT_ROUTES: IdentityRoute[] = [
   route('POST', '/v3/projects', (call) => memberResponse(call, 201, 'project', 'projects', identity(call).createProject(withoutDefaults(member(call, 'project'), 'project', PROJECT_DEFAULTS) as never))),
   route('GET', '/v3/projects', listProjects),
-  route('GET', '/v3/projects/{project_id}', (call) => memberResponse(call, 200, 'project', 'projects', identity(call).getProject(param(call, 'project_id')))),
-  route('PATCH', '/v3/projects/{project_id}', (call) => memberResponse(call, 200, 'project', 'projects', identity(call).updateProject(param(call, 'project_id'), withoutDefaults(member(call, 'project'), 'project', { options: empty }) as never))),
+  route('GET', '/v3/projects/{project_id}', (call) => memberResponse(call, 200, 'project', 'projects', identity(call).getProject(idParam(call, 'project_id')))),
+  route('PATCH', '/v3/projects/{project_id}', (call) => memberResponse(call, 200, 'project', 'projects', identity(call).updateProject(idParam(call, 'project_id'), withoutDefaults(member(call, 'project'), 'project', { options: empty }) as never))),
   route('DELETE', '/v3/projects/{project_id}', (call) => {
-    identity(call).deleteProject(param(call, 'project_id'));
+    identity(call).deleteProject(idParam(call, 'project_id'));
     return noContent;
   }),
 ];
@@ -82,46 +83,46 @@ const USER_DEFAULTS = { options: empty, federated: empty };
 const USER_ROUTES: IdentityRoute[] = [
   route('POST', '/v3/users', (call) => memberResponse(call, 201, 'user', 'users', identity(call).createUser(withoutDefaults(member(call, 'user'), 'user', USER_DEFAULTS) as never))),
   route('GET', '/v3/users', (call) => collectionResponse(call, 'users', identity(call).listUsers(listFilters(call, ['domain_id', 'name', 'enabled']) as never))),
-  route('GET', '/v3/users/{user_id}', (call) => memberResponse(call, 200, 'user', 'users', identity(call).getUser(param(call, 'user_id')))),
-  route('PATCH', '/v3/users/{user_id}', (call) => memberResponse(call, 200, 'user', 'users', identity(call).updateUser(param(call, 'user_id'), withoutDefaults(member(call, 'user'), 'user', USER_DEFAULTS) as never))),
+  route('GET', '/v3/users/{user_id}', (call) => memberResponse(call, 200, 'user', 'users', identity(call).getUser(idParam(call, 'user_id')))),
+  route('PATCH', '/v3/users/{user_id}', (call) => memberResponse(call, 200, 'user', 'users', identity(call).updateUser(idParam(call, 'user_id'), withoutDefaults(member(call, 'user'), 'user', USER_DEFAULTS) as never))),
   route('DELETE', '/v3/users/{user_id}', (call) => {
-    identity(call).deleteUser(param(call, 'user_id'));
+    identity(call).deleteUser(idParam(call, 'user_id'));
     return noContent;
   }),
   route('POST', '/v3/users/{user_id}/password', (call) => {
-    identity(call).changePassword(param(call, 'user_id'), member(call, 'user') as never);
+    identity(call).changePassword(idParam(call, 'user_id'), member(call, 'user') as never);
     return noContent;
   }),
-  route('GET', '/v3/users/{user_id}/groups', (call) => collectionResponse(call, 'groups', identity(call).listGroupsForUser(param(call, 'user_id')))),
-  route('GET', '/v3/users/{user_id}/projects', (call) => collectionResponse(call, 'projects', identity(call).listUserProjects(param(call, 'user_id')))),
+  route('GET', '/v3/users/{user_id}/groups', (call) => collectionResponse(call, 'groups', identity(call).listGroupsForUser(idParam(call, 'user_id')))),
+  route('GET', '/v3/users/{user_id}/projects', (call) => collectionResponse(call, 'projects', identity(call).listUserProjects(idParam(call, 'user_id')))),
 ];
 
 const GROUP_ROUTES: IdentityRoute[] = [
   route('POST', '/v3/groups', (call) => memberResponse(call, 201, 'group', 'groups', identity(call).createGroup(member(call, 'group') as never))),
   route('GET', '/v3/groups', (call) => collectionResponse(call, 'groups', identity(call).listGroups(listFilters(call, ['domain_id', 'name']) as never))),
-  route('GET', '/v3/groups/{group_id}', (call) => memberResponse(call, 200, 'group', 'groups', identity(call).getGroup(param(call, 'group_id')))),
-  route('PATCH', '/v3/groups/{group_id}', (call) => memberResponse(call, 200, 'group', 'groups', identity(call).updateGroup(param(call, 'group_id'), member(call, 'group') as never))),
+  route('GET', '/v3/groups/{group_id}', (call) => memberResponse(call, 200, 'group', 'groups', identity(call).getGroup(idParam(call, 'group_id')))),
+  route('PATCH', '/v3/groups/{group_id}', (call) => memberResponse(call, 200, 'group', 'groups', identity(call).updateGroup(idParam(call, 'group_id'), member(call, 'group') as never))),
   route('DELETE', '/v3/groups/{group_id}', (call) => {
-    identity(call).deleteGroup(param(call, 'group_id'));
+    identity(call).deleteGroup(idParam(call, 'group_id'));
     return noContent;
   }),
-  route('GET', '/v3/groups/{group_id}/users', (call) => collectionResponse(call, 'users', identity(call).listUsersInGroup(param(call, 'group_id')))),
+  route('GET', '/v3/groups/{group_id}/users', (call) => collectionResponse(call, 'users', identity(call).listUsersInGroup(idParam(call, 'group_id')))),
   route('PUT', '/v3/groups/{group_id}/users/{user_id}', (call) => {
-    identity(call).addUserToGroup(param(call, 'group_id'), param(call, 'user_id'));
+    identity(call).addUserToGroup(idParam(call, 'group_id'), idParam(call, 'user_id'));
     return noContent;
   }),
   route('HEAD', '/v3/groups/{group_id}/users/{user_id}', (call) => membership(call)),
   route('GET', '/v3/groups/{group_id}/users/{user_id}', (call) => membership(call)),
   route('DELETE', '/v3/groups/{group_id}/users/{user_id}', (call) => {
-    identity(call).removeUserFromGroup(param(call, 'group_id'), param(call, 'user_id'));
+    identity(call).removeUserFromGroup(idParam(call, 'group_id'), idParam(call, 'user_id'));
     return noContent;
   }),
 ];
 
 function membership(call: IdentityCall): RestResponse {
-  const g = param(call, 'group_id');
-  const u = param(call, 'user_id');
-  if (!identity(call).checkUserInGroup(g, u)) throw new NotFound('identity.group_member.not_found', `User '${u}' not found in group '${g}'`);
+  const g = idParam(call, 'group_id');
+  const u = idParam(call, 'user_id');
+  if (!identity(call).checkUserInGroup(g, u)) throw new NotFound('identity.group_member.not_found', `User '${u.id}' not found in group '${g.id}'`);
   return noContent;
 }
 
@@ -130,10 +131,10 @@ function membership(call: IdentityCall): RestResponse {
 const ROLE_ROUTES: IdentityRoute[] = [
   route('POST', '/v3/roles', (call) => memberResponse(call, 201, 'role', 'roles', identity(call).createRole(withoutDefaults(member(call, 'role'), 'role', { options: empty }) as never))),
   route('GET', '/v3/roles', (call) => collectionResponse(call, 'roles', identity(call).listRoles(listFilters(call, ['name', 'domain_id']) as never))),
-  route('GET', '/v3/roles/{role_id}', (call) => memberResponse(call, 200, 'role', 'roles', identity(call).getRole(param(call, 'role_id')))),
-  route('PATCH', '/v3/roles/{role_id}', (call) => memberResponse(call, 200, 'role', 'roles', identity(call).updateRole(param(call, 'role_id'), withoutDefaults(member(call, 'role'), 'role', { options: empty }) as never))),
+  route('GET', '/v3/roles/{role_id}', (call) => memberResponse(call, 200, 'role', 'roles', identity(call).getRole(idParam(call, 'role_id')))),
+  route('PATCH', '/v3/roles/{role_id}', (call) => memberResponse(call, 200, 'role', 'roles', identity(call).updateRole(idParam(call, 'role_id'), withoutDefaults(member(call, 'role'), 'role', { options: empty }) as never))),
   route('DELETE', '/v3/roles/{role_id}', (call) => {
-    identity(call).deleteRole(param(call, 'role_id'));
+    identity(call).deleteRole(idParam(call, 'role_id'));
     return noContent;
   }),
 ];
@@ -144,8 +145,8 @@ function roleRef(call: IdentityCall, r: { readonly id: string; readonly name: st
 }
 
 function implication(call: IdentityCall, status: number, check: boolean): RestResponse {
-  const prior = param(call, 'prior_role_id');
-  const implied = param(call, 'implied_role_id');
+  const prior = idParam(call, 'prior_role_id');
+  const implied = idParam(call, 'implied_role_id');
   const rule = identity(call).getImpliedRole(prior, implied, { check });
   if (check) return noContent;
   return json(status, {
@@ -157,18 +158,18 @@ function implication(call: IdentityCall, status: number, check: boolean): RestRe
 const IMPLIED_ROLE_ROUTES: IdentityRoute[] = [
   route('GET', '/v3/roles/{prior_role_id}/implies', (call) => {
     const api = identity(call);
-    const prior = api.getRole(param(call, 'prior_role_id'));
+    const prior = api.getRole(idParam(call, 'prior_role_id'));
     const implies = api.listImpliedRoles(prior.id);
     return json(200, { role_inference: { prior_role: roleRef(call, prior), implies: implies.map((r) => roleRef(call, r)) }, links: { self: v3Url(call, `/roles/${prior.id}/implies`) } });
   }),
   route('PUT', '/v3/roles/{prior_role_id}/implies/{implied_role_id}', (call) => {
-    identity(call).createImpliedRole(param(call, 'prior_role_id'), param(call, 'implied_role_id'));
+    identity(call).createImpliedRole(idParam(call, 'prior_role_id'), idParam(call, 'implied_role_id'));
     return implication(call, 201, false);
   }),
   route('GET', '/v3/roles/{prior_role_id}/implies/{implied_role_id}', (call) => implication(call, 200, false)),
   route('HEAD', '/v3/roles/{prior_role_id}/implies/{implied_role_id}', (call) => implication(call, 204, true)),
   route('DELETE', '/v3/roles/{prior_role_id}/implies/{implied_role_id}', (call) => {
-    identity(call).deleteImpliedRole(param(call, 'prior_role_id'), param(call, 'implied_role_id'));
+    identity(call).deleteImpliedRole(idParam(call, 'prior_role_id'), idParam(call, 'implied_role_id'));
     return noContent;
   }),
   route('GET', '/v3/role_inferences', (call) =>
@@ -183,11 +184,11 @@ const IMPLIED_ROLE_ROUTES: IdentityRoute[] = [
 
 /** The grant a path names (`/projects/{project_id}/users/{user_id}/roles/{role_id}` and its kin). */
 function grantOf(call: IdentityCall, target: 'project' | 'domain' | 'system', actor: 'user' | 'group', inherited: boolean): GrantRequest {
-  const actorRef = param(call, `${actor}_id`);
+  const actorRef = idParam(call, `${actor}_id`);
   return {
-    role: param(call, 'role_id'),
+    role: idParam(call, 'role_id'),
     ...(actor === 'user' ? { user: actorRef } : { group: actorRef }),
-    ...(target === 'system' ? { system: 'all' as const } : target === 'project' ? { project: param(call, 'project_id') } : { domain: param(call, 'domain_id') }),
+    ...(target === 'system' ? { system: 'all' as const } : target === 'project' ? { project: idParam(call, 'project_id') } : { domain: idParam(call, 'domain_id') }),
     ...(inherited ? { inherited: true } : {}),
   };
 }
@@ -196,7 +197,8 @@ function grantRoutes(path: string, target: 'project' | 'domain' | 'system', acto
   const check = (call: IdentityCall): RestResponse => {
     const g = grantOf(call, target, actor, inherited);
     if (!identity(call).checkGrant(g)) {
-      throw new NotFound('identity.role_assignment.not_found', `Could not find role assignment with role: ${g.role}, user or group: ${g.user ?? g.group}, project, domain, or system: ${g.project ?? g.domain ?? 'all'}.`);
+      const id = (ref: Ref | undefined): string => (ref === undefined ? 'all' : typeof ref === 'string' ? ref : ref.id);
+      throw new NotFound('identity.role_assignment.not_found', `Could not find role assignment with role: ${id(g.role)}, user or group: ${id(g.user ?? g.group)}, project, domain, or system: ${id(g.project ?? g.domain)}.`);
     }
     return noContent;
   };
@@ -317,19 +319,19 @@ const APP_CRED_ROUTES: IdentityRoute[] = [
     if (input.secret === null) delete input.secret;
     if (input.description === null) delete input.description;
     if (input.name === undefined) throw invalidField('application_credential', "'name' is a required property");
-    const created = identity(call).createApplicationCredential(param(call, 'user_id'), input as never);
+    const created = identity(call).createApplicationCredential(idParam(call, 'user_id'), input as never);
     return json(201, { application_credential: appCredLinked(call, created) });
   }),
   route('GET', '/v3/users/{user_id}/application_credentials', (call) => {
     const name = call.query.get('name');
-    const list = identity(call).listApplicationCredentials(param(call, 'user_id')).filter((a) => name === undefined || a.name === name);
+    const list = identity(call).listApplicationCredentials(idParam(call, 'user_id')).filter((a) => name === undefined || a.name === name);
     return json(200, { application_credentials: list.map((a) => appCredLinked(call, a)), links: { self: selfUrl(call), previous: null, next: null } });
   }),
   route('GET', '/v3/users/{user_id}/application_credentials/{application_credential_id}', (call) =>
-    json(200, { application_credential: appCredLinked(call, identity(call).getApplicationCredential(param(call, 'user_id'), param(call, 'application_credential_id'))) }),
+    json(200, { application_credential: appCredLinked(call, identity(call).getApplicationCredential(idParam(call, 'user_id'), param(call, 'application_credential_id'))) }),
   ),
   route('DELETE', '/v3/users/{user_id}/application_credentials/{application_credential_id}', (call) => {
-    identity(call).deleteApplicationCredential(param(call, 'user_id'), param(call, 'application_credential_id'));
+    identity(call).deleteApplicationCredential(idParam(call, 'user_id'), param(call, 'application_credential_id'));
     return noContent;
   }),
 ];

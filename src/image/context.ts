@@ -6,7 +6,7 @@
  * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`. `getImage` throws 404
  * (`image.image.not_found`); `findMember` answers undefined.
  */
-import { AmbiguousName, InvalidInput, describeValue, getRow, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
+import { AmbiguousName, InvalidInput, describeValue, getRow, isIdRef, tableToArray, type Ref, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
 import { ImageForbidden, ImageNotFound } from './errors.js';
 import type { ImageRow, MemberRow } from './types.js';
 
@@ -103,14 +103,8 @@ export function assertMutable(ctx: Ctx, image: ImageRow): void {
  * show; two such images make it ambiguous, 409), or `{ id }` for an id alone, as a URL path
  * holds it: no name is resolved, anything that is no visible image's id is Glance's 404.
  */
-export type ImageRef = string | { readonly id: string };
+export type ImageRef = Ref;
 
-/** Whether `ref` is the `{ id }` form of an {@link ImageRef} (a plain object with an own `id`). */
-function isIdRef(ref: unknown): ref is { readonly id: unknown } {
-  if (typeof ref !== 'object' || ref === null || Array.isArray(ref) || !Object.hasOwn(ref, 'id')) return false;
-  const proto = Object.getPrototypeOf(ref) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * `image_repo.get`: the image by id (or by name among the images the caller may show; by id

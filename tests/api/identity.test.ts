@@ -411,6 +411,21 @@ describe('resources', () => {
   });
 });
 
+describe('ids in paths', () => {
+  it('looks a path up by id only, as Keystone: a name is a 404 and a write by name changes nothing', async () => {
+    const demoProject = cloud.systemAdmin.identity.getProject('demo');
+    expect((await call('GET', `/v3/projects/${demoProject.id}`, { token: sys })).status).toBe(200);
+    for (const [method, path] of [['GET', '/v3/projects/demo'], ['PATCH', '/v3/projects/demo'], ['DELETE', '/v3/projects/demo'], ['GET', '/v3/users/demo'], ['GET', '/v3/roles/member'], ['GET', '/v3/domains/Default'], ['PUT', `/v3/projects/${demoProject.id}/users/demo/roles/member`]] as const) {
+      const before = cloud.state;
+      const a = await call(method, path, { token: sys, ...(method === 'PATCH' ? { body: { project: { description: 'x' } } } : {}) });
+      expectFault(a, 404);
+      expect(cloud.state, `${method} ${path}`).toBe(before);
+    }
+    // the library keeps resolving names (the openstack CLI's convenience)
+    expect(cloud.systemAdmin.identity.getProject('demo').id).toBe(demoProject.id);
+  });
+});
+
 describe('faults', () => {
   it("policy refusals are Keystone's 403 and change nothing; bad bodies are 400s naming the field", async () => {
     const before = cloud.state;

@@ -185,6 +185,16 @@ describe('policy before the body (context.can before extract_json, as handlers/*
   });
 });
 
+describe('uuids in paths', () => {
+  it('looks a provider up by uuid only, as Placement: its name in the path is a 404', async () => {
+    expect((await call('GET', `/resource_providers/${compute1}`)).status).toBe(200);
+    const e = await refused('GET', '/resource_providers/compute1', 404);
+    expect(String(e.detail)).toContain('No resource provider with uuid compute1 found');
+    await refused('DELETE', '/resource_providers/compute1', 404);
+    expect(cloud.systemAdmin.placement.getResourceProvider('compute1').uuid).toBe(compute1); // the library still resolves names
+  });
+});
+
 describe('resource providers', () => {
   it('list: 1.0 has three links, 1.1 aggregates, 1.6 traits, 1.11 allocations, 1.14 parent and root', async () => {
     const v10 = (await call('GET', '/resource_providers')).body.resource_providers;

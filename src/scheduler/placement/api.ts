@@ -3,7 +3,7 @@
  * asks Placement's Zed policy (every rule is system-scoped: use `cloud.systemAdmin`), then acts
  * in one atomic commit. Generations guard concurrent updates (`placement.concurrent_update`).
  */
-import { InvalidInput, NotFound, check, getRow, tableToArray, tableValues, type CloudState, type Tx } from '../../core/index.js';
+import { InvalidInput, NotFound, check, getRow, tableToArray, tableValues, type CloudState, type Tx , type Ref } from '../../core/index.js';
 import type { RequestPipeline } from '../../identity/index.js';
 import { capacity } from './capacity.js';
 import { allocationCandidates, parseQuery, type AllocationCandidates, type CandidateQuery } from './candidates.js';
@@ -119,23 +119,23 @@ export class PlacementApi {
   }
 
   /** `GET /resource_providers/{uuid}` (by uuid or name). */
-  getResourceProvider(ref: string): ResourceProviderView {
+  getResourceProvider(ref: Ref): ResourceProviderView {
     const s = this.read('placement:resource_providers:show');
     return providerView(store.getProvider(s, ref));
   }
 
   /** `PUT /resource_providers/{uuid}`. */
-  updateResourceProvider(ref: string, input: { name: string; parent_provider_uuid?: string | null }): ResourceProviderView {
+  updateResourceProvider(ref: Ref, input: { name: string; parent_provider_uuid?: string | null }): ResourceProviderView {
     return this.write('update_resource_provider', 'placement:resource_providers:update', (tx, s) => providerView(store.updateProvider(tx, store.getProvider(s, ref), input)));
   }
 
   /** `DELETE /resource_providers/{uuid}`: 409 while it has allocations or children. */
-  deleteResourceProvider(ref: string): void {
+  deleteResourceProvider(ref: Ref): void {
     this.write('delete_resource_provider', 'placement:resource_providers:delete', (tx, s) => store.deleteProvider(tx, store.getProvider(s, ref)));
   }
 
   /** `GET /resource_providers/{uuid}/inventories`. */
-  getInventories(ref: string): InventoriesView {
+  getInventories(ref: Ref): InventoriesView {
     const s = this.read('placement:resource_providers:inventories:list');
     return inventoriesView(store.getProvider(s, ref));
   }
@@ -145,12 +145,12 @@ export class PlacementApi {
    * Answers the inventories as written, under the update rule alone, as Placement's
    * `set_inventories` does (handlers/inventory.py): the answer is built before the commit.
    */
-  setInventories(ref: string, body: { resource_provider_generation: number; inventories: Record<string, InventoryBody> }): InventoriesView {
+  setInventories(ref: Ref, body: { resource_provider_generation: number; inventories: Record<string, InventoryBody> }): InventoriesView {
     return this.write('set_inventories', 'placement:resource_providers:inventories:update', (tx, s) => inventoriesView(store.setInventories(tx, store.getProvider(s, ref), body)));
   }
 
   /** `POST /resource_providers/{uuid}/inventories`: adds one inventory (`resource_class` in the body); answers it under the create rule alone. */
-  createInventory(ref: string, body: InventoryBody & { resource_class: string; resource_provider_generation?: number }): InventoryView {
+  createInventory(ref: Ref, body: InventoryBody & { resource_class: string; resource_provider_generation?: number }): InventoryView {
     return this.write('create_inventory', 'placement:resource_providers:inventories:create', (tx, s) => {
       const { row, rc } = store.createInventory(tx, store.getProvider(s, ref), body);
       return inventoryView(row, rc);
@@ -158,7 +158,7 @@ export class PlacementApi {
   }
 
   /** `GET /resource_providers/{uuid}/inventories/{rc}`: one inventory and the provider generation (404 when absent). */
-  getInventory(ref: string, resourceClass: string): InventoryView {
+  getInventory(ref: Ref, resourceClass: string): InventoryView {
     const s = this.read('placement:resource_providers:inventories:show');
     const rp = store.getProvider(s, ref);
     const rc = check.name(resourceClass, 'resource_class');
@@ -171,7 +171,7 @@ export class PlacementApi {
    * generation: `placement.concurrent_update`); answers it under the update rule alone, as
    * Placement's `update_inventory` does.
    */
-  setInventory(ref: string, resourceClass: string, body: InventoryBody & { resource_provider_generation: number }): InventoryView {
+  setInventory(ref: Ref, resourceClass: string, body: InventoryBody & { resource_provider_generation: number }): InventoryView {
     return this.write('set_inventory', 'placement:resource_providers:inventories:update', (tx, s) => {
       const rc = check.name(resourceClass, 'resource_class');
       return inventoryView(store.setInventory(tx, store.getProvider(s, ref), rc, body), rc);
@@ -179,17 +179,17 @@ export class PlacementApi {
   }
 
   /** `DELETE /resource_providers/{uuid}/inventories` (1.5): every inventory (`placement.inventory.inuse` while any is allocated). */
-  deleteInventories(ref: string): void {
+  deleteInventories(ref: Ref): void {
     this.write('delete_inventories', 'placement:resource_providers:inventories:delete', (tx, s) => store.deleteInventories(tx, store.getProvider(s, ref)));
   }
 
   /** `DELETE /resource_providers/{uuid}/inventories/{rc}` (`placement.inventory.inuse` while allocated). */
-  deleteInventory(ref: string, resourceClass: string, generation?: number): void {
+  deleteInventory(ref: Ref, resourceClass: string, generation?: number): void {
     this.write('delete_inventory', 'placement:resource_providers:inventories:delete', (tx, s) => store.deleteInventory(tx, store.getProvider(s, ref), check.name(resourceClass, 'resource_class'), generation));
   }
 
   /** `GET /resource_providers/{uuid}/usages`. */
-  getProviderUsages(ref: string): { resource_provider_generation: number; usages: Record<string, number> } {
+  getProviderUsages(ref: Ref): { resource_provider_generation: number; usages: Record<string, number> } {
     const s = this.read('placement:resource_providers:usages');
     const rp = store.getProvider(s, ref);
     const usages: Record<string, number> = {};
@@ -248,14 +248,14 @@ export class PlacementApi {
   }
 
   /** `GET /resource_providers/{uuid}/traits`. */
-  getProviderTraits(ref: string): { resource_provider_generation: number; traits: readonly string[] } {
+  getProviderTraits(ref: Ref): { resource_provider_generation: number; traits: readonly string[] } {
     const s = this.read('placement:resource_providers:traits:list');
     const rp = store.getProvider(s, ref);
     return Object.freeze({ resource_provider_generation: rp.generation, traits: store.traitsOf(s, rp.uuid) });
   }
 
   /** `PUT /resource_providers/{uuid}/traits`: answers the traits as written, under the update rule alone (as Placement does). */
-  setProviderTraits(ref: string, body: { resource_provider_generation: number; traits: string[] }): { resource_provider_generation: number; traits: readonly string[] } {
+  setProviderTraits(ref: Ref, body: { resource_provider_generation: number; traits: string[] }): { resource_provider_generation: number; traits: readonly string[] } {
     return this.write('set_traits', 'placement:resource_providers:traits:update', (tx, s) => {
       const b = check.record(body, 'body');
       check.onlyKeys(b, ['resource_provider_generation', 'traits'], 'body');
@@ -265,7 +265,7 @@ export class PlacementApi {
   }
 
   /** `DELETE /resource_providers/{uuid}/traits`: removes every trait of the provider (no generation is checked, as in Placement). */
-  deleteProviderTraits(ref: string): void {
+  deleteProviderTraits(ref: Ref): void {
     this.write('delete_provider_traits', 'placement:resource_providers:traits:delete', (tx, s) => {
       const rp = store.getProvider(s, ref);
       store.setTraits(tx, rp, [], rp.generation);
@@ -273,7 +273,7 @@ export class PlacementApi {
   }
 
   /** `GET /resource_providers/{uuid}/aggregates`. */
-  getProviderAggregates(ref: string): { resource_provider_generation: number; aggregates: readonly string[] } {
+  getProviderAggregates(ref: Ref): { resource_provider_generation: number; aggregates: readonly string[] } {
     const s = this.read('placement:resource_providers:aggregates:list');
     const rp = store.getProvider(s, ref);
     return Object.freeze({ resource_provider_generation: rp.generation, aggregates: store.aggregatesOf(s, rp.uuid) });
@@ -284,7 +284,7 @@ export class PlacementApi {
    * rule alone (as Placement does). With `resource_provider_generation` (1.19) the generation is
    * checked and moves on; without it (1.1 – 1.18) neither happens.
    */
-  setProviderAggregates(ref: string, body: { resource_provider_generation?: number; aggregates: string[] }): { resource_provider_generation: number; aggregates: readonly string[] } {
+  setProviderAggregates(ref: Ref, body: { resource_provider_generation?: number; aggregates: string[] }): { resource_provider_generation: number; aggregates: readonly string[] } {
     return this.write('set_aggregates', 'placement:resource_providers:aggregates:update', (tx, s) => {
       const b = check.record(body, 'body');
       check.onlyKeys(b, ['resource_provider_generation', 'aggregates'], 'body');
@@ -416,7 +416,7 @@ export class PlacementApi {
   }
 
   /** `GET /resource_providers/{uuid}/allocations`: every consumer's share of a provider, with the consumer's generation (1.28). */
-  getProviderAllocations(ref: string): { resource_provider_generation: number; allocations: Record<string, { resources: Record<string, number>; consumer_generation: number | null }> } {
+  getProviderAllocations(ref: Ref): { resource_provider_generation: number; allocations: Record<string, { resources: Record<string, number>; consumer_generation: number | null }> } {
     const s = this.read('placement:resource_providers:allocations:list');
     const rp = store.getProvider(s, ref);
     const allocations: Record<string, { resources: Record<string, number>; consumer_generation: number | null }> = {};
@@ -434,7 +434,7 @@ export class PlacementApi {
   }
 
   /** Capacity of one class on one provider: `int((total − reserved) × allocation_ratio)`. */
-  capacityOf(ref: string, resourceClass: string): { capacity: number; used: number } {
+  capacityOf(ref: Ref, resourceClass: string): { capacity: number; used: number } {
     const s = this.read('placement:resource_providers:inventories:show');
     const rp = store.getProvider(s, ref);
     const inv = store.inventoriesOf(s, rp.uuid).get(check.name(resourceClass, 'resource_class'));

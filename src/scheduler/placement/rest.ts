@@ -31,6 +31,7 @@ import {
   onlyKeys,
   onlyParams,
   placement,
+  providerRef,
   placementFault,
   required,
   root,
@@ -103,7 +104,7 @@ function createProvider(call: PlacementCall): RestResponse {
 }
 
 function showProvider(call: PlacementCall): RestResponse {
-  return answer(call, 200, providerBody(call, placement(call).getResourceProvider(call.params.uuid as string)));
+  return answer(call, 200, providerBody(call, placement(call).getResourceProvider(providerRef(call))));
 }
 
 function updateProvider(call: PlacementCall): RestResponse {
@@ -112,12 +113,12 @@ function updateProvider(call: PlacementCall): RestResponse {
   const body = bodyObject(call);
   onlyKeys(body, at(call, '1.14') ? ['name', 'parent_provider_uuid'] : ['name']);
   required(body, ['name']);
-  const rp = p.updateResourceProvider(call.params.uuid as string, body as Parameters<PlacementApi['updateResourceProvider']>[1]);
+  const rp = p.updateResourceProvider(providerRef(call), body as Parameters<PlacementApi['updateResourceProvider']>[1]);
   return answer(call, 200, providerBody(call, rp));
 }
 
 function deleteProvider(call: PlacementCall): RestResponse {
-  placement(call).deleteResourceProvider(call.params.uuid as string);
+  placement(call).deleteResourceProvider(providerRef(call));
   return { status: 204 };
 }
 
@@ -155,7 +156,7 @@ function checkCapacity(call: PlacementCall, rp: string, rc: string, inv: unknown
 }
 
 function getInventories(call: PlacementCall): RestResponse {
-  const inv = placement(call).getInventories(call.params.uuid as string);
+  const inv = placement(call).getInventories(providerRef(call));
   const inventories: Record<string, unknown> = {};
   for (const [rc, i] of Object.entries(inv.inventories)) inventories[rc] = inventoryFields(i as unknown as Record<string, unknown>);
   return answer(call, 200, { resource_provider_generation: inv.resource_provider_generation, inventories });
@@ -170,7 +171,7 @@ function setInventories(call: PlacementCall): RestResponse {
   if (invs !== null && typeof invs === 'object' && !Array.isArray(invs)) {
     for (const [rc, inv] of Object.entries(invs)) checkCapacity(call, call.params.uuid as string, rc, inv);
   }
-  const result = p.setInventories(call.params.uuid as string, body as Parameters<PlacementApi['setInventories']>[1]);
+  const result = p.setInventories(providerRef(call), body as Parameters<PlacementApi['setInventories']>[1]);
   const inventories: Record<string, unknown> = {};
   for (const [rc, i] of Object.entries(result.inventories)) inventories[rc] = inventoryFields(i as unknown as Record<string, unknown>);
   return answer(call, 200, { resource_provider_generation: result.resource_provider_generation, inventories });
@@ -182,18 +183,18 @@ function createInventory(call: PlacementCall): RestResponse {
   const body = bodyObject(call);
   required(body, ['resource_class', 'total']);
   checkCapacity(call, call.params.uuid as string, String(body.resource_class), body);
-  const inv = p.createInventory(call.params.uuid as string, body as Parameters<PlacementApi['createInventory']>[1]);
+  const inv = p.createInventory(providerRef(call), body as Parameters<PlacementApi['createInventory']>[1]);
   return answer(call, 201, inventoryBody(inv), { Location: `${call.base}/resource_providers/${call.params.uuid as string}/inventories/${String(body.resource_class)}` });
 }
 
 function deleteInventories(call: PlacementCall): RestResponse {
   since(call, '1.5', 405);
-  placement(call).deleteInventories(call.params.uuid as string);
+  placement(call).deleteInventories(providerRef(call));
   return { status: 204 };
 }
 
 function getInventory(call: PlacementCall): RestResponse {
-  return answer(call, 200, inventoryBody(placement(call).getInventory(call.params.uuid as string, call.params.resource_class as string)));
+  return answer(call, 200, inventoryBody(placement(call).getInventory(providerRef(call), call.params.resource_class as string)));
 }
 
 function updateInventory(call: PlacementCall): RestResponse {
@@ -202,14 +203,14 @@ function updateInventory(call: PlacementCall): RestResponse {
   const body = bodyObject(call);
   required(body, ['resource_provider_generation', 'total']);
   checkCapacity(call, call.params.uuid as string, call.params.resource_class as string, body);
-  const inv = p.setInventory(call.params.uuid as string, call.params.resource_class as string, body as Parameters<PlacementApi['setInventory']>[2]);
+  const inv = p.setInventory(providerRef(call), call.params.resource_class as string, body as Parameters<PlacementApi['setInventory']>[2]);
   return answer(call, 200, inventoryBody(inv));
 }
 
 /** `DELETE …/inventories/{rc}`: an inventory in use is a 409 coded `placement.concurrent_update`, as Placement's `delete_inventory` codes it. */
 function deleteInventory(call: PlacementCall): RestResponse {
   try {
-    placement(call).deleteInventory(call.params.uuid as string, call.params.resource_class as string);
+    placement(call).deleteInventory(providerRef(call), call.params.resource_class as string);
   } catch (e) {
     if (e instanceof CloudError && e.code === PLACEMENT_ERRORS.INVENTORY_INUSE) {
       const again = new CloudError(409, PLACEMENT_ERRORS.CONCURRENT_UPDATE, `Unable to delete inventory of class ${call.params.resource_class as string}: ${e.message}`, e.details);
@@ -224,7 +225,7 @@ function deleteInventory(call: PlacementCall): RestResponse {
 // ---------------------------------------------------------------- usages
 
 function providerUsages(call: PlacementCall): RestResponse {
-  const u = placement(call).getProviderUsages(call.params.uuid as string);
+  const u = placement(call).getProviderUsages(providerRef(call));
   return answer(call, 200, { resource_provider_generation: u.resource_provider_generation, usages: u.usages });
 }
 
@@ -246,7 +247,7 @@ function totalUsages(call: PlacementCall): RestResponse {
 
 function getAggregates(call: PlacementCall): RestResponse {
   since(call, '1.1');
-  const a = placement(call).getProviderAggregates(call.params.uuid as string);
+  const a = placement(call).getProviderAggregates(providerRef(call));
   return answer(call, 200, at(call, '1.19') ? { aggregates: a.aggregates, resource_provider_generation: a.resource_provider_generation } : { aggregates: a.aggregates });
 }
 
@@ -266,7 +267,7 @@ function setAggregates(call: PlacementCall): RestResponse {
     if (!Array.isArray(body)) throw badRequest(`JSON does not validate: ${describe(body)} is not of type 'array'`, 'body');
     request = { aggregates: body as string[] };
   }
-  const a = p.setProviderAggregates(call.params.uuid as string, request);
+  const a = p.setProviderAggregates(providerRef(call), request);
   return answer(call, 200, withGeneration ? { aggregates: a.aggregates, resource_provider_generation: a.resource_provider_generation } : { aggregates: a.aggregates });
 }
 
@@ -312,7 +313,7 @@ function deleteTrait(call: PlacementCall): RestResponse {
 
 function providerTraits(call: PlacementCall): RestResponse {
   since(call, '1.6');
-  const t = placement(call).getProviderTraits(call.params.uuid as string);
+  const t = placement(call).getProviderTraits(providerRef(call));
   return answer(call, 200, { traits: t.traits, resource_provider_generation: t.resource_provider_generation });
 }
 
@@ -323,13 +324,13 @@ function setProviderTraits(call: PlacementCall): RestResponse {
   const body = bodyObject(call);
   onlyKeys(body, ['traits', 'resource_provider_generation']);
   required(body, ['traits', 'resource_provider_generation']);
-  const t = p.setProviderTraits(call.params.uuid as string, body as Parameters<PlacementApi['setProviderTraits']>[1]);
+  const t = p.setProviderTraits(providerRef(call), body as Parameters<PlacementApi['setProviderTraits']>[1]);
   return answer(call, 200, { traits: t.traits, resource_provider_generation: t.resource_provider_generation });
 }
 
 function deleteProviderTraits(call: PlacementCall): RestResponse {
   since(call, '1.6');
-  placement(call).deleteProviderTraits(call.params.uuid as string);
+  placement(call).deleteProviderTraits(providerRef(call));
   return { status: 204 };
 }
 

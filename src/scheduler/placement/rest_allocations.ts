@@ -22,6 +22,7 @@ import {
   memberOf,
   onlyKeys,
   placement,
+  providerRef,
   required,
   requiredTraits,
   resourcesParam,
@@ -56,7 +57,7 @@ function consumerAllocations(call: PlacementCall): RestResponse {
 }
 
 function providerAllocations(call: PlacementCall): RestResponse {
-  const a = placement(call).getProviderAllocations(call.params.uuid as string);
+  const a = placement(call).getProviderAllocations(providerRef(call));
   const withGeneration = at(call, '1.28');
   const allocations: Record<string, unknown> = {};
   for (const [consumer, held] of Object.entries(a.allocations)) {

@@ -3,7 +3,7 @@
  * Placement's `version_handler`, query and body checks as its JSON schemas make them, the 1.15
  * cache headers, and Placement's fault body.
  */
-import { BadRequest, CloudError, microversion, reasonPhrase, type Microversion, type RestCall, type RestFaultContext, type RestResponse, type RestRoute } from '../../core/index.js';
+import { BadRequest, CloudError, microversion, reasonPhrase, type Microversion, type RestCall, type RestFaultContext, type RestResponse, type RestRoute , type IdRef } from '../../core/index.js';
 import type { PlacementApi } from './api.js';
 import { PLACEMENT_ERRORS } from './store.js';
 
@@ -218,3 +218,8 @@ export function placementFault(error: CloudError, ctx: RestFaultContext): RestRe
   return { status, json: { errors: [body] } };
 }
 
+
+/** The provider of a URL path (`/resource_providers/{uuid}/…`): by its uuid only, as Placement looks it up (a name is a 404). */
+export function providerRef(call: PlacementCall): IdRef {
+  return { id: call.params.uuid as string };
+}

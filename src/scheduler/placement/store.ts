@@ -9,7 +9,7 @@ import {
   Conflict,
   InvalidInput,
   NotFound,
-  check,
+  check, isIdRef, refId,
   deleteRow,
   emptyTable,
   getRow,
@@ -97,8 +97,15 @@ const namedProviders = namedTable({
 
 /** A provider by uuid or name (404 `placement.resource_provider.not_found`). */
 export function getProvider(s: S, ref: unknown, field = 'resource_provider'): ResourceProviderRow {
-  const r = check.name(ref, field, 255);
   const p = s.placement.providers;
+  if (isIdRef(ref)) {
+    // a URL path's provider: its uuid only, as Placement looks it up (handlers/resource_provider.py)
+    const uuid = refId(ref, field);
+    const row = getRow(p, uuid);
+    if (row) return row;
+    throw new NotFound(PLACEMENT_ERRORS.RESOURCE_PROVIDER_NOT_FOUND, `No resource provider with uuid ${uuid} found`, { field, ref: uuid });
+  }
+  const r = check.name(ref, field, 255);
   const byId = getRow(p, r);
   if (byId) return byId;
   const byName = namedProviders.find(s, null, r);
