@@ -8,6 +8,7 @@
  * No DOM or `node:` types here: this runs in browsers, service workers and Node alike.
  */
 import { CloudError } from './errors.js';
+import { describe } from './validate.js';
 import type { Kernel } from './kernel.js';
 
 /** A route's answer. Exactly one of `json`, `bytes`, `text` (or none: an empty body). */
@@ -195,4 +196,17 @@ export function microversion(major: number, minor: number): Microversion {
 /** Whether `error` is one of ours (a `CloudError`), as opposed to a programming error. */
 export function isCloudError(error: unknown): error is CloudError {
   return error instanceof CloudError;
+}
+
+/**
+ * A request value as JSON for a fault message (`'name': 12 is not of type 'string'`): what a
+ * client sent can be too deep to serialise (a body of 5 000 nested arrays), so a value JSON
+ * cannot show is described instead of throwing. Callers cut the text to their length.
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return describe(value);
+  }
 }

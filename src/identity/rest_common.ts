@@ -3,7 +3,7 @@
  * in their member key, `links` built from the URL the client reached, query filters read as
  * Keystone reads them, and Keystone's validation messages.
  */
-import { BadRequest, type RestCall, type RestResponse, json , type IdRef } from '../core/index.js';
+import { jsonText, BadRequest, type RestCall, type RestResponse, json , type IdRef } from '../core/index.js';
 import type { IdentitySession } from './service.js';
 import type { IdentityApi } from './api.js';
 
@@ -39,7 +39,7 @@ export function invalidField(path: string, message: string): BadRequest {
 /** A JSON value as jsonschema's messages show it (short). */
 export function shown(value: unknown): string {
   if (value === undefined) return 'None';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonText(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

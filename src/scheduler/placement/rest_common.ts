@@ -3,7 +3,7 @@
  * Placement's `version_handler`, query and body checks as its JSON schemas make them, the 1.15
  * cache headers, and Placement's fault body.
  */
-import { BadRequest, CloudError, microversion, reasonPhrase, type Microversion, type RestCall, type RestFaultContext, type RestResponse, type RestRoute , type IdRef } from '../../core/index.js';
+import { jsonText, BadRequest, CloudError, microversion, reasonPhrase, type Microversion, type RestCall, type RestFaultContext, type RestResponse, type RestRoute , type IdRef } from '../../core/index.js';
 import type { PlacementApi } from './api.js';
 import { PLACEMENT_ERRORS } from './store.js';
 
@@ -86,7 +86,7 @@ export function required(body: Record<string, unknown>, keys: readonly string[],
 
 /** A short JSON rendering of a value for a message. */
 export function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonText(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
