@@ -1,7 +1,8 @@
 /**
  * Every route of every service over REST, fed random requests: real and made-up ids in the path,
  * hostile bodies (malformed JSON, wrong types, deep nesting, `__proto__`), odd query strings,
- * content types and microversions, and callers from admin to no token at all. Whatever comes in,
+ * content types, microversions and headers (Swift's `Range`, conditionals, copies, ACLs, metadata;
+ * Glance's `Content-MD5`; Keystone's `X-Subject-Token`), and callers from admin to no token at all. Whatever comes in,
  * the answer is never a 5xx, its body is what its Content-Type says, it carries a request id, a
  * refused call leaves `cloud.state` the very same object, and nothing pollutes `Object.prototype`.
  */
@@ -99,6 +100,7 @@ const request = fc.record({
   version: fc.constantFrom(...VERSIONS),
   query: fc.constantFrom(...QUERIES),
   method: fc.option(fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'COPY'), { freq: 5 }),
+  extra: fc.dictionary(fc.constantFrom('Range', 'If-Match', 'If-None-Match', 'If-Modified-Since', 'If-Unmodified-Since', 'X-Copy-From', 'Destination', 'X-Delete-At', 'X-Delete-After', 'X-Container-Read', 'X-Container-Write', 'X-Object-Meta-A', 'X-Container-Meta-Quota-Bytes', 'X-Versions-Location', 'X-Storage-Policy', 'Accept', 'X-Subject-Token', 'Content-Length', 'X-Detect-Content-Type', 'ETag', 'X-Fresh-Metadata', 'X-Remove-Container-Read', 'Destination-Account', 'X-Copy-From-Account', 'X-Static-Large-Object', 'X-Object-Manifest', 'X-History-Location', 'X-Account-Meta-Temp-URL-Key', 'Content-MD5', 'Content-Type'), fc.oneof(fc.constantFrom('', 'bytes=0-0', 'bytes=-1', 'bytes=5-1', 'bytes=0-0,1-1,2-2', 'bytes=99999999999999999999-', 'bytes=a-b', '*', '"abc"', 'Thu, 01 Jan 1970 00:00:00 GMT', 'not a date', '/fuzz/a/b.txt', 'fuzz', '/', '//', '%', 'NaN', '-1', '1e400', '99999999999999999999', '.r:*', '.r:*,.rlistings', 'a:b', 'x'.repeat(300), 'x'.repeat(9000), 'application/json', 'text/html', '*/*', 'gAAAAA', '0', 'true', 'fuzz/a/b.txt', 'AUTH_x', '\u00e9', 'Policy-0', 'gold'), fc.string({ maxLength: 20 })), { maxKeys: 3 }),
 });
 
 type Generated = typeof request extends fc.Arbitrary<infer T> ? T : never;
@@ -144,6 +146,7 @@ describe(`REST fuzz over every route (seed ${SEED})`, () => {
         if (token !== undefined) headers.set('X-Auth-Token', token);
         if (g.contentType !== undefined) headers.set('Content-Type', g.contentType);
         if (g.version !== undefined) headers.set('OpenStack-API-Version', g.version);
+        for (const [k, v] of Object.entries(g.extra)) { try { headers.set(k, v); } catch { /* not a header value */ } }
         const method = g.method ?? g.route.method;
         const hasBody = g.body !== undefined && method !== 'GET' && method !== 'HEAD';
         const before = cloud.state;
