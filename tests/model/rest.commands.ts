@@ -6,7 +6,7 @@
  * 201 / 204 otherwise — and a refused request must leave `cloud.state` the very same object. A
  * session logged in over REST joins the identity model's sessions, so the harness's validity
  * check covers tokens issued over HTTP too; the invariant compares the REST project list with
- * the library's.
+ * the library's, and so are Glance's images and Placement's providers (with their generations).
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -135,6 +135,14 @@ registerInvariants('rest', (m, r) => {
   const names = (reply.json() as { projects: { name: string }[] }).projects.map((p) => p.name).sort();
   expect(names).toEqual(r.cloud.systemAdmin.identity.listProjects().map((p) => p.name).sort());
   for (const name of m.identity.projects.keys()) expect(names).toContain(name);
+  // Glance's and Placement's lists over REST are the library's (the image and scheduler commands change them)
+  const images = send(r.cloud, 'GET', '/image/v2/images?limit=1000', { 'X-Auth-Token': r.cloud.admin.token });
+  expect(images.status).toBe(200);
+  expect((images.json() as { images: { id: string }[] }).images.map((i) => i.id).sort()).toEqual(r.cloud.admin.image.listImages({ limit: 1000 }).images.map((i) => i.id).sort());
+  const providers = send(r.cloud, 'GET', '/placement/resource_providers', { 'X-Auth-Token': r.cloud.systemAdmin.token, 'OpenStack-API-Version': 'placement latest' });
+  expect(providers.status).toBe(200);
+  const rest = (providers.json() as { resource_providers: { uuid: string; generation: number }[] }).resource_providers.map((p) => `${p.uuid}@${p.generation}`).sort();
+  expect(rest).toEqual(r.cloud.systemAdmin.placement.listResourceProviders().map((p) => `${p.uuid}@${p.generation}`).sort());
 });
 
 registerCommands('rest', [
