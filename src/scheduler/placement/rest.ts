@@ -156,10 +156,14 @@ function checkCapacity(call: PlacementCall, rp: string, rc: string, inv: unknown
 }
 
 function getInventories(call: PlacementCall): RestResponse {
-  const inv = placement(call).getInventories(providerRef(call));
+  return answer(call, 200, inventoriesBody(placement(call).getInventories(providerRef(call))));
+}
+
+/** `{resource_provider_generation, inventories}` with each inventory's fields as Placement serialises them. */
+function inventoriesBody(inv: ReturnType<PlacementApi['getInventories']>): Record<string, unknown> {
   const inventories: Record<string, unknown> = {};
   for (const [rc, i] of Object.entries(inv.inventories)) inventories[rc] = inventoryFields(i as unknown as Record<string, unknown>);
-  return answer(call, 200, { resource_provider_generation: inv.resource_provider_generation, inventories });
+  return { resource_provider_generation: inv.resource_provider_generation, inventories };
 }
 
 function setInventories(call: PlacementCall): RestResponse {
@@ -171,10 +175,7 @@ function setInventories(call: PlacementCall): RestResponse {
   if (invs !== null && typeof invs === 'object' && !Array.isArray(invs)) {
     for (const [rc, inv] of Object.entries(invs)) checkCapacity(call, call.params.uuid as string, rc, inv);
   }
-  const result = p.setInventories(providerRef(call), body as Parameters<PlacementApi['setInventories']>[1]);
-  const inventories: Record<string, unknown> = {};
-  for (const [rc, i] of Object.entries(result.inventories)) inventories[rc] = inventoryFields(i as unknown as Record<string, unknown>);
-  return answer(call, 200, { resource_provider_generation: result.resource_provider_generation, inventories });
+  return answer(call, 200, inventoriesBody(p.setInventories(providerRef(call), body as Parameters<PlacementApi['setInventories']>[1])));
 }
 
 function createInventory(call: PlacementCall): RestResponse {
