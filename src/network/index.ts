@@ -7,3 +7,5 @@ export * from './ipam_errors.js';
 export { formatAddress, parseAddress, parseCidr, type IpVersion, type IpAddressValue, type IpNetworkValue, type AllocationPool, type IpRangeValue } from './addresses.js';
 export * from './subnets.js';
 export * from './allocation.js';
+export * from './segments.js';
+export * from './ml2_config.js';
