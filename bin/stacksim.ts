@@ -4,6 +4,7 @@
  *
  *   stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1]
  *                  [--state file.json] [--harness] [--password secret] [--policy secure|zed]
+ *                  [--max-body-mb 256]
  *
  * `serve` puts `createApiHandler(cloud)` (src/api) on an HTTP server and prints a `clouds.yaml`
  * entry and an `openrc` for DevStack's `demo` and `admin` users. `--policy zed` runs Zed's
@@ -27,9 +28,10 @@ interface ServeOptions {
   harness: boolean;
   password: string;
   policy: 'secure' | 'zed';
+  maxBodyMb: number;
 }
 
-const USAGE = `usage: stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1] [--state file.json] [--harness] [--password secret] [--policy secure|zed]`;
+const USAGE = `usage: stacksim serve [--preset devstack|empty] [--seed N] [--port 5000] [--host 127.0.0.1] [--state file.json] [--harness] [--password secret] [--policy secure|zed] [--max-body-mb 256]`;
 
 function fail(message: string): never {
   stderr.write(`stacksim: ${message}\n${USAGE}\n`);
@@ -37,7 +39,7 @@ function fail(message: string): never {
 }
 
 function parseServe(args: readonly string[]): ServeOptions {
-  const o: ServeOptions = { preset: 'devstack', seed: 0, port: 5000, host: '127.0.0.1', state: undefined, harness: false, password: 'secret', policy: 'secure' };
+  const o: ServeOptions = { preset: 'devstack', seed: 0, port: 5000, host: '127.0.0.1', state: undefined, harness: false, password: 'secret', policy: 'secure', maxBodyMb: 256 };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -77,6 +79,12 @@ function parseServe(args: readonly string[]): ServeOptions {
         const v = value();
         if (v !== 'secure' && v !== 'zed') fail(`--policy: expected secure or zed, got ${v}`);
         o.policy = v;
+        break;
+      }
+      case '--max-body-mb': {
+        const v = value();
+        if (!/^\d{1,5}$/.test(v) || Number(v) < 1) fail(`--max-body-mb: expected a size in MiB (1..99999), got ${v}`);
+        o.maxBodyMb = Number(v);
         break;
       }
       case '--harness':
@@ -154,7 +162,7 @@ function serve(o: ServeOptions): void {
   const policy = o.policy === 'zed' ? { policy: { enforceScope: false, enforceNewDefaults: false } } : {};
   const options: CloudOptions = o.state !== undefined ? { state: readFileSync(o.state, 'utf8'), adminPassword: o.password } : { preset: o.preset, seed: o.seed, adminPassword: o.password, ...policy };
   const cloud = createCloud(options);
-  const handler = createApiHandler(cloud, { harness: o.harness });
+  const handler = createApiHandler(cloud, { harness: o.harness, maxBodyBytes: o.maxBodyMb * 1024 * 1024 });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const origin = `http://${req.headers.host ?? `${o.host}:${o.port}`}`;
     handler(fetchRequest(req, origin))
