@@ -3,106 +3,51 @@
  * Neutron Zed (results, exception class and message), then properties of the pools and
  * addresses on random subnets, then hostile input (never a TypeError, always a 4xx naming the field).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/core/index.js';
 import * as ipam from '../../src/network/index.js';
+import { judgeAgainstNeutron, refusal } from './helpers.js';
 
-interface GoldenCase {
-  fn: string;
-  args: unknown[];
-  ok?: unknown;
-  error?: { type: string; message: string };
-}
-
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'ipam_golden.json'), 'utf8')) as { seed: number; cases: GoldenCase[] };
-
-/** Python exceptions that are a 500 in Neutron: stacksim answers 400 and names them in details.neutron. */
-const PYTHON_ERRORS = new Set(['ValueError', 'IndexError', 'TypeError', 'AddrFormatError']);
-
-const FNS: Record<string, (...args: unknown[]) => unknown> = {
-  parseCidr: (t) => {
-    const n = ipam.parseCidr(t);
-    return { cidr: n.cidr, version: n.version, prefixlen: n.prefixlen };
+judgeAgainstNeutron({
+  label: 'IPAM',
+  file: 'ipam_golden.json',
+  minCases: 1000,
+  pythonErrors: new Set(['ValueError', 'IndexError', 'TypeError', 'AddrFormatError']),
+  // the 400's message says what to fix in the field, not what netaddr printed
+  pythonMessages: false,
+  statusOf: {
+    InvalidInput: 400,
+    HTTPBadRequest: 400,
+    InvalidAllocationPool: 400,
+    OutOfBoundsAllocationPool: 400,
+    DNSNameServersExhausted: 400,
+    HostRoutesExhausted: 400,
+    OverlappingAllocationPools: 409,
+    GatewayConflictWithAllocationPools: 409,
+    IpamValueInvalid: 409,
   },
-  parseAddress: (t, f) => {
-    const a = ipam.parseAddress(t, f as string);
-    return { address: a.address, version: a.version };
+  fns: {
+    parseCidr: (t) => {
+      const n = ipam.parseCidr(t);
+      return { cidr: n.cidr, version: n.version, prefixlen: n.prefixlen };
+    },
+    parseAddress: (t, f) => {
+      const a = ipam.parseAddress(t, f as string);
+      return { address: a.address, version: a.version };
+    },
+    defaultGateway: (c) => ipam.defaultGateway(c),
+    generatePools: (c, g) => ipam.generatePools(c, g),
+    checkSubnetIp: (c, ip, o) => ipam.checkSubnetIp(c, ip, o),
+    checkGatewayInvalidInSubnet: (c, g) => ipam.checkGatewayInvalidInSubnet(c, g),
+    validateAllocationPools: (p, c, g) => ipam.validateAllocationPools(p, c, g),
+    validateSubnetCidr: (c, n, o) => ipam.validateSubnetCidr(c, n, o) ?? null,
+    prepareSubnet: (b) => {
+      const s = ipam.prepareSubnet(b);
+      return { cidr: s.cidr, ip_version: s.ip_version, gateway_ip: s.gateway_ip, allocation_pools: s.allocation_pools };
+    },
+    eui64Address: (p, m) => ipam.eui64Address(p, m),
   },
-  defaultGateway: (c) => ipam.defaultGateway(c),
-  generatePools: (c, g) => ipam.generatePools(c, g),
-  checkSubnetIp: (c, ip, o) => ipam.checkSubnetIp(c, ip, o),
-  checkGatewayInvalidInSubnet: (c, g) => ipam.checkGatewayInvalidInSubnet(c, g),
-  validateAllocationPools: (p, c, g) => ipam.validateAllocationPools(p, c, g),
-  validateSubnetCidr: (c, n, o) => ipam.validateSubnetCidr(c, n, o) ?? null,
-  prepareSubnet: (b) => {
-    const s = ipam.prepareSubnet(b);
-    return { cidr: s.cidr, ip_version: s.ip_version, gateway_ip: s.gateway_ip, allocation_pools: s.allocation_pools };
-  },
-  eui64Address: (p, m) => ipam.eui64Address(p, m),
-};
-
-function outcome(fn: string, args: unknown[]): GoldenCase {
-  try {
-    return { fn, args, ok: FNS[fn]!(...args) };
-  } catch (e) {
-    if (!(e instanceof CloudError)) throw e;
-    return { fn, args, error: { type: String(e.details['neutron']), message: e.message }, status: e.status } as GoldenCase;
-  }
-}
-
-describe(`IPAM against Neutron Zed (${golden.cases.length} golden cases, generator seed ${golden.seed})`, () => {
-  const byFn = new Map<string, GoldenCase[]>();
-  for (const c of golden.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
-
-  it('covers every function with a few hundred cases in all', () => {
-    expect(golden.cases.length).toBeGreaterThan(1000);
-    expect([...byFn.keys()].sort()).toEqual(Object.keys(FNS).sort());
-  });
-
-  for (const [fn, cases] of byFn) {
-    it(`${fn}: ${cases.length} cases answer as Neutron does`, () => {
-      const mismatches: unknown[] = [];
-      for (const c of cases) {
-        const got = outcome(fn, c.args);
-        if (c.error !== undefined && PYTHON_ERRORS.has(c.error.type)) {
-          // a 500 in Neutron: a 400 here, naming the Python exception
-          const status = (got as unknown as { status?: number }).status;
-          if (got.error?.type !== c.error.type || status !== 400) mismatches.push({ args: c.args, want: c.error, got });
-          continue;
-        }
-        const want = c.error !== undefined ? { error: c.error } : { ok: c.ok };
-        const have = got.error !== undefined ? { error: got.error } : { ok: JSON.parse(JSON.stringify(got.ok ?? null)) };
-        try {
-          expect(have).toEqual(want);
-        } catch {
-          mismatches.push({ args: c.args, want, have });
-        }
-      }
-      expect(mismatches.slice(0, 5)).toEqual([]);
-    });
-  }
-
-  it('maps Neutron exception classes to their HTTP status (BadRequest 400, Conflict / InUse 409)', () => {
-    const statusOf: Record<string, number> = {
-      InvalidInput: 400,
-      HTTPBadRequest: 400,
-      InvalidAllocationPool: 400,
-      OutOfBoundsAllocationPool: 400,
-      DNSNameServersExhausted: 400,
-      HostRoutesExhausted: 400,
-      OverlappingAllocationPools: 409,
-      GatewayConflictWithAllocationPools: 409,
-      IpamValueInvalid: 409,
-    };
-    for (const c of golden.cases) {
-      if (c.error === undefined || PYTHON_ERRORS.has(c.error.type)) continue;
-      const got = outcome(c.fn, c.args) as GoldenCase & { status: number };
-      expect([c.error.type, got.status]).toEqual([c.error.type, statusOf[c.error.type]]);
-    }
-  });
 });
 
 // -------------------------------------------------------------------------- properties
@@ -238,17 +183,6 @@ describe('IPAM properties', () => {
 
 // ----------------------------------------------------------------------------- bad input
 
-function refusal(f: () => unknown): CloudError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    const c = e as CloudError;
-    expect(c.status >= 400 && c.status < 500).toBe(true);
-    return c;
-  }
-  throw new Error('expected a refusal');
-}
 
 const HOSTILE: unknown[] = [undefined, null, 42, NaN, Infinity, true, 10n, [], ['10.0.0.0/24'], {}, { toString: () => '10.0.0.0/24' }, JSON.parse('{"__proto__": {"start": "10.0.0.2"}}'), Symbol('x'), () => 1, 'x'.repeat(1_000_000)];
 

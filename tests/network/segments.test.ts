@@ -4,80 +4,37 @@
  * message), then properties of segment allocation, then hostile input (never a TypeError,
  * always a 4xx naming the field).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CloudError, randomOver, rngInit, type RngState } from '../../src/core/index.js';
 import * as seg from '../../src/network/index.js';
+import { judgeAgainstNeutron, refusal } from './helpers.js';
 
-interface GoldenCase {
-  fn: string;
-  args: unknown[];
-  ok?: unknown;
-  error?: { type: string; message: string };
-}
+/** A refusal: bad input is a 4xx; an exhausted range Neutron's 503. */
+const refused = (f: () => unknown): CloudError => refusal(f, 599);
 
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'segments_golden.json'), 'utf8')) as { seed: number; cases: GoldenCase[] };
-
-/** Python exceptions that are a 500 in Neutron: stacksim answers 400 and names them in details.neutron. */
-const PYTHON_ERRORS = new Set(['ValueError', 'KeyError']);
-
-const FNS: Record<string, (...args: unknown[]) => unknown> = {
-  parseNetworkVlanRanges: (e) => seg.parseNetworkVlanRanges(e).map((r) => [r.physical_network, r.ranges]),
-  parseTunnelRanges: (t, e) => seg.parseTunnelRanges(t, e),
-  segmentMtu: (t, c, p) => seg.segmentMtu(t, c, p),
-  networkMtu: (t, c, p) => seg.networkMtu(t, c, p),
-  validateProviderSegment: (b, c) => seg.validateProviderSegment(b, c),
-  freeSegmentRanges: (r, a) => seg.freeSegmentRanges(r as seg.SegmentRange[], a as number[]),
-};
-
-function outcome(fn: string, args: unknown[]): GoldenCase & { status?: number } {
-  try {
-    return { fn, args, ok: FNS[fn]!(...args) };
-  } catch (e) {
-    if (!(e instanceof CloudError)) throw e;
-    return { fn, args, error: { type: String(e.details['neutron']), message: e.message }, status: e.status };
-  }
-}
-
-describe(`ML2 segments against Neutron Zed (${golden.cases.length} golden cases, generator seed ${golden.seed})`, () => {
-  const byFn = new Map<string, GoldenCase[]>();
-  for (const c of golden.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
-
-  it('covers every function', () => {
-    expect(golden.cases.length).toBeGreaterThan(500);
-    expect([...byFn.keys()].sort()).toEqual(Object.keys(FNS).sort());
-  });
-
-  for (const [fn, cases] of byFn) {
-    it(`${fn}: ${cases.length} cases answer as Neutron does`, () => {
-      const mismatches: unknown[] = [];
-      for (const c of cases) {
-        const got = outcome(fn, c.args);
-        if (c.error !== undefined && PYTHON_ERRORS.has(c.error.type)) {
-          if (got.error?.type !== c.error.type || got.status !== 400 || got.error.message !== c.error.message) mismatches.push({ args: c.args, want: c.error, got });
-          continue;
-        }
-        const want = c.error !== undefined ? { error: c.error } : { ok: c.ok };
-        const have = got.error !== undefined ? { error: got.error } : { ok: JSON.parse(JSON.stringify(got.ok ?? null)) };
-        try {
-          expect(have).toEqual(want);
-        } catch {
-          mismatches.push({ args: c.args, want, have });
-        }
-      }
-      expect(mismatches.slice(0, 5)).toEqual([]);
-    });
-  }
-
-  it("maps Neutron's exception classes to their status (InvalidInput 400; startup errors 400 here)", () => {
-    const statusOf: Record<string, number> = { InvalidInput: 400, HTTPBadRequest: 400, NetworkVlanRangeError: 400, PhysicalNetworkNameError: 400, NetworkTunnelRangeError: 400 };
-    for (const c of golden.cases) {
-      if (c.error === undefined || PYTHON_ERRORS.has(c.error.type)) continue;
-      expect([c.error.type, outcome(c.fn, c.args).status]).toEqual([c.error.type, statusOf[c.error.type]]);
-    }
-  });
+judgeAgainstNeutron({
+  label: 'ML2 segments',
+  file: 'segments_golden.json',
+  minCases: 500,
+  pythonErrors: new Set(['ValueError', 'KeyError']),
+  pythonMessages: true,
+  // startup errors (range and physnet names) are 400s here
+  statusOf: {
+    InvalidInput: 400,
+    HTTPBadRequest: 400,
+    NetworkVlanRangeError: 400,
+    PhysicalNetworkNameError: 400,
+    NetworkTunnelRangeError: 400,
+  },
+  fns: {
+    parseNetworkVlanRanges: (e) => seg.parseNetworkVlanRanges(e).map((r) => [r.physical_network, r.ranges]),
+    parseTunnelRanges: (t, e) => seg.parseTunnelRanges(t, e),
+    segmentMtu: (t, c, p) => seg.segmentMtu(t, c, p),
+    networkMtu: (t, c, p) => seg.networkMtu(t, c, p),
+    validateProviderSegment: (b, c) => seg.validateProviderSegment(b, c),
+    freeSegmentRanges: (r, a) => seg.freeSegmentRanges(r as seg.SegmentRange[], a as number[]),
+  },
 });
 
 // ----------------------------------------------------------------------------- behaviour
@@ -97,7 +54,7 @@ describe('segments: the devstack defaults', () => {
     for (let i = 0; i < 3; i++) used.push(seg.allocateTenantSegment(config, used, (n) => n - 1));
     expect(used.map((s) => s.segmentation_id).sort()).toEqual([1, 2, 3]);
     expect(used[0]).toMatchObject({ network_type: 'vxlan', physical_network: null, mtu: 1450 });
-    const e = refusal(() => seg.allocateTenantSegment(config, used, () => 0));
+    const e = refused(() => seg.allocateTenantSegment(config, used, () => 0));
     expect([e.status, e.details['neutron'], e.message]).toEqual([503, 'NoNetworkAvailable', 'Unable to create the network. No tenant network is available for allocation.']);
   });
 
@@ -107,11 +64,11 @@ describe('segments: the devstack defaults', () => {
     for (let i = 0; i < 3; i++) used.push(seg.allocateTenantSegment(config, used, () => 0));
     expect(used.map((s) => `${s.physical_network}:${s.segmentation_id}`)).toEqual(['physnet1:10', 'physnet1:11', 'public:20']);
     const s = seg.validateProviderSegment({ 'provider:network_type': 'vlan', 'provider:physical_network': 'public', 'provider:segmentation_id': 20 }, config)!;
-    expect(refusal(() => seg.reserveProviderSegment(s, config, used, () => 0)).message).toBe('Unable to create the network. The VLAN 20 on physical network public is in use.');
+    expect(refused(() => seg.reserveProviderSegment(s, config, used, () => 0)).message).toBe('Unable to create the network. The VLAN 20 on physical network public is in use.');
     const outside = seg.validateProviderSegment({ 'provider:network_type': 'vlan', 'provider:physical_network': 'public', 'provider:segmentation_id': 99 }, config)!;
     expect(seg.reserveProviderSegment(outside, config, used, () => 0)).toEqual({ network_type: 'vlan', physical_network: 'public', segmentation_id: 99, mtu: 1500 });
     const flat = seg.validateProviderSegment({ 'provider:network_type': 'flat', 'provider:physical_network': 'public' }, {})!;
-    expect(refusal(() => seg.reserveProviderSegment(flat, {}, [{ network_type: 'flat', physical_network: 'public' }], () => 0)).status).toBe(409);
+    expect(refused(() => seg.reserveProviderSegment(flat, {}, [{ network_type: 'flat', physical_network: 'public' }], () => 0)).status).toBe(409);
   });
 });
 
@@ -144,7 +101,7 @@ describe('segment allocation properties', () => {
               continue;
             }
             if (used.length === size) {
-              expect(refusal(() => seg.allocateTenantSegment(config, used, (n) => random.int(n))).status).toBe(503);
+              expect(refused(() => seg.allocateTenantSegment(config, used, (n) => random.int(n))).status).toBe(503);
               continue;
             }
             const s = seg.allocateTenantSegment(config, used, (n) => random.int(n));
@@ -176,17 +133,6 @@ describe('segment allocation properties', () => {
 
 // ----------------------------------------------------------------------------- bad input
 
-function refusal(f: () => unknown): CloudError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CloudError);
-    const c = e as CloudError;
-    expect(c.status >= 400 && c.status < 600).toBe(true);
-    return c;
-  }
-  throw new Error('expected a refusal');
-}
 
 const HOSTILE: unknown[] = [undefined, null, 42, NaN, Infinity, true, 10n, [], [1], {}, { toString: () => 'vlan' }, Symbol('x'), () => 1, 'x'.repeat(1_000_000)];
 
