@@ -48,24 +48,30 @@ function parseServe(args: readonly string[]): ServeOptions {
       if (v === undefined) fail(`${flag} needs a value`);
       return v;
     };
+    /** The value, one of `allowed`. */
+    const choice = <T extends string>(allowed: readonly T[]): T => {
+      const v = value();
+      if (!(allowed as readonly string[]).includes(v)) fail(`${flag}: expected ${allowed.join(' or ')}, got ${v}`);
+      return v as T;
+    };
+    /** The value, a whole number in `min..max`. */
+    const count = (min: number, max: number, what: string): number => {
+      const v = value();
+      if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) fail(`${flag}: expected ${what} (${min}..${max}), got ${v}`);
+      return Number(v);
+    };
     switch (flag) {
-      case '--preset': {
-        const v = value();
-        if (v !== 'devstack' && v !== 'empty') fail(`--preset: expected devstack or empty, got ${v}`);
-        o.preset = v;
+      case '--preset':
+        o.preset = choice(['devstack', 'empty'] as const);
         break;
-      }
       case '--seed': {
         const v = value();
         o.seed = /^\d+$/.test(v) ? Number(v) : v;
         break;
       }
-      case '--port': {
-        const v = value();
-        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) fail(`--port: expected 0..65535, got ${v}`);
-        o.port = Number(v);
+      case '--port':
+        o.port = count(0, 65535, 'a port');
         break;
-      }
       case '--host':
         o.host = value();
         break;
@@ -75,18 +81,12 @@ function parseServe(args: readonly string[]): ServeOptions {
       case '--password':
         o.password = value();
         break;
-      case '--policy': {
-        const v = value();
-        if (v !== 'secure' && v !== 'zed') fail(`--policy: expected secure or zed, got ${v}`);
-        o.policy = v;
+      case '--policy':
+        o.policy = choice(['secure', 'zed'] as const);
         break;
-      }
-      case '--max-body-mb': {
-        const v = value();
-        if (!/^\d{1,5}$/.test(v) || Number(v) < 1) fail(`--max-body-mb: expected a size in MiB (1..99999), got ${v}`);
-        o.maxBodyMb = Number(v);
+      case '--max-body-mb':
+        o.maxBodyMb = count(1, 99999, 'a size in MiB');
         break;
-      }
       case '--harness':
         o.harness = true;
         break;

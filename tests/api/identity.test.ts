@@ -8,6 +8,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCloud, type Cloud, type CloudSnapshot } from '../../src/index.js';
 import { createApiHandler, type ApiHandler } from '../../src/api/index.js';
+import { send, type Answer, type Send } from './helpers.js';
 
 const ORIGIN = 'http://127.0.0.1:5000';
 const BASE = `${ORIGIN}/identity`;
@@ -31,29 +32,8 @@ beforeAll(() => {
 
 afterEach(() => cloud.restore(snap));
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  text: string;
-}
-
-async function call(method: string, path: string, init: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const headers = new Headers(init.headers);
-  if (init.token !== undefined) headers.set('X-Auth-Token', init.token);
-  let body: string | undefined;
-  if (init.raw !== undefined) body = init.raw;
-  else if (init.body !== undefined) body = JSON.stringify(init.body);
-  if (body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
-  const res = (await api(new Request(`${BASE}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }))) as unknown as Response;
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+function call(method: string, path: string, init: Send = {}): Promise<Answer> {
+  return send(api, method, `${BASE}${path}`, init);
 }
 
 const passwordAuth = (user: Record<string, unknown>, scope?: unknown) => ({ auth: { identity: { methods: ['password'], password: { user } }, ...(scope !== undefined ? { scope } : {}) } });

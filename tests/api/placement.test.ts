@@ -10,6 +10,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCloud, type Cloud, type CloudSnapshot } from '../../src/index.js';
 import { createApiHandler, type ApiHandler } from '../../src/api/index.js';
+import { send, type Answer } from './helpers.js';
 
 let cloud: Cloud;
 let api: ApiHandler;
@@ -37,32 +38,12 @@ beforeAll(() => {
 
 beforeEach(() => cloud.restore(snapshot));
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  text: string;
-}
-
-async function call(method: string, path: string, options: { version?: string; body?: unknown; raw?: string; token?: string | null; type?: string } = {}): Promise<Answer> {
+function call(method: string, path: string, options: { version?: string; body?: unknown; raw?: string; token?: string | null; type?: string } = {}): Promise<Answer> {
   const headers: Record<string, string> = {};
-  const token = options.token === undefined ? sys : options.token;
-  if (token !== null) headers['X-Auth-Token'] = token;
   if (options.version !== undefined) headers['OpenStack-API-Version'] = `placement ${options.version}`;
-  let body: string | undefined;
-  if (options.raw !== undefined || options.body !== undefined) {
-    body = options.raw ?? JSON.stringify(options.body);
-    headers['Content-Type'] = options.type ?? 'application/json';
-  }
-  const res = await api(new Request(`http://localhost/placement${path}`, { method, headers, body }));
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers as unknown as Headers, body: parsed, text };
+  if (options.type !== undefined) headers['Content-Type'] = options.type;
+  const { version: _v, type: _t, ...rest } = options;
+  return send(api, method, `http://localhost/placement${path}`, { ...rest, token: options.token === undefined ? sys : options.token, headers });
 }
 
 /** The one error of a Placement fault body. */
