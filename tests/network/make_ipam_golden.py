@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden cases for src/network/ipam.ts, produced by Neutron's own code (Zed, python3-neutron 21.0.0,
+"""Golden cases for src/network/ipam/, produced by Neutron's own code (Zed, python3-neutron 21.0.0,
 neutron-lib 3.1.0, netaddr 0.8.0).
 
 Run with Debian's interpreter (the one that has neutron, neutron_lib and netaddr):

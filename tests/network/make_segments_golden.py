@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden cases for src/network/segments.ts, produced by Neutron's own code (Zed, python3-neutron
+"""Golden cases for src/network/ml2/segments.ts, produced by Neutron's own code (Zed, python3-neutron
 21.0.0, neutron-lib 3.1.0): ML2's type drivers (flat, vlan, vxlan, geneve, gre, local).
 
     /usr/bin/python3 tests/network/make_segments_golden.py > tests/network/segments_golden.json

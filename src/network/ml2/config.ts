@@ -4,10 +4,10 @@
  * each network type gets (`get_mtu`, `Ml2Plugin._get_network_mtu`). Part of the segment logic
  * (see `segments.ts`); judged by the same tests.
  */
-import { BadRequest, CloudError, Conflict, InvalidInput, describeValue } from '../core/index.js';
-import { PY_WS, pyInt, pyRepr, pyStr } from './addresses.js';
-import { IpamInputUnsupported, NeutronInvalidInput } from './ipam_errors.js';
-import { isDict, own } from './subnets.js';
+import { BadRequest, CloudError, Conflict, InvalidInput, describeValue } from '../../core/index.js';
+import { PY_WS, pyInt, pyRepr, pyStr } from '../ipam/addresses.js';
+import { IpamInputUnsupported, NeutronInvalidInput } from '../ipam/errors.js';
+import { isDict, own } from '../ipam/subnets.js';
 import { invalid } from './segments.js';
 
 // ------------------------------------------------------------------------------ constants

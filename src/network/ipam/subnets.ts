@@ -15,9 +15,9 @@
  * Judged against Neutron Zed (python3-neutron 21.0.0, neutron-lib 3.1.0, netaddr 0.8.0) by
  * `tests/network/ipam.test.ts` on the cases `tests/network/make_ipam_golden.py` records.
  */
-import { InvalidInput, describeValue } from '../core/index.js';
+import { InvalidInput, describeValue } from '../../core/index.js';
 import { type AllocationPool, type IpNetworkValue, type IpRangeValue, type IpVersion, PY_WS, V4_MAX, addressArg, canonicalIp, cidrArg, cmpKey, formatAddress, formatV4, formatV6, inetAton, inetPton6, inferVersion, ipAddressReason, netaddrAddress, netaddrNetwork, networkOf, parseCidr, pyInt, pyRepr, pyStr, textArg } from './addresses.js';
-import { DnsNameserversExhausted, GatewayConflictWithAllocationPools, HostRoutesExhausted, InvalidAllocationPool, IpamInputUnsupported, IpamValueInvalid, NeutronAttributeInvalid, NeutronInvalidInput, OutOfBoundsAllocationPool, OverlappingAllocationPools } from './ipam_errors.js';
+import { DnsNameserversExhausted, GatewayConflictWithAllocationPools, HostRoutesExhausted, InvalidAllocationPool, IpamInputUnsupported, IpamValueInvalid, NeutronAttributeInvalid, NeutronInvalidInput, OutOfBoundsAllocationPool, OverlappingAllocationPools } from './errors.js';
 
 // --------------------------------------------------------------------- subnet functions
 

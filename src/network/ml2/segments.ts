@@ -1,6 +1,6 @@
 /**
  * ML2's type drivers' segment logic as pure functions (this file: provider segments and
- * allocation; `ml2_config.ts`: the configuration, its ranges and MTUs) (`neutron/plugins/ml2/drivers/type_*.py`,
+ * allocation; `config.ts`: the configuration, its ranges and MTUs) (`neutron/plugins/ml2/drivers/type_*.py`,
  * `helpers.py`, `neutron_lib/plugins/utils.py`): the `ml2_conf.ini` ranges (`network_vlan_ranges`,
  * `vni_ranges`, `tunnel_id_ranges`), the MTU each network type gets, provider-segment
  * validation, and the free-id arithmetic and choice behind tenant segment allocation.
@@ -15,11 +15,11 @@
  * Judged against Neutron Zed (python3-neutron 21.0.0, neutron-lib 3.1.0) by
  * `tests/network/segments.test.ts` on the cases `tests/network/make_segments_golden.py` records.
  */
-import { CloudError, InvalidInput, describeValue } from '../core/index.js';
-import { pyStr } from './addresses.js';
-import { IpamInputUnsupported, NeutronAttributeInvalid, NeutronInvalidInput } from './ipam_errors.js';
-import { isDict, own } from './subnets.js';
-import { type NetworkType, NoNetworkAvailable, type Options, type PhysnetVlanRanges, SEGMENT_LIMITS, SegmentInUse, type SegmentRange, type TunnelType, checkMl2Config, isTunnel, loadedTypes, options, physnetArg, pyIntText, pyLen, segmentMtuOf, typeArg, typeRanges } from './ml2_config.js';
+import { CloudError, InvalidInput, describeValue } from '../../core/index.js';
+import { pyStr } from '../ipam/addresses.js';
+import { IpamInputUnsupported, NeutronAttributeInvalid, NeutronInvalidInput } from '../ipam/errors.js';
+import { isDict, own } from '../ipam/subnets.js';
+import { type NetworkType, NoNetworkAvailable, type Options, type PhysnetVlanRanges, SEGMENT_LIMITS, SegmentInUse, type SegmentRange, type TunnelType, checkMl2Config, isTunnel, loadedTypes, options, physnetArg, pyIntText, pyLen, segmentMtuOf, typeArg, typeRanges } from './config.js';
 
 // ------------------------------------------------------------------------ provider segments
 

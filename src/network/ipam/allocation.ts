@@ -3,9 +3,9 @@
  * allocation pools, the first free address (a DHCP port), Neutron's random pick in a window of free
  * addresses with a seeded chooser. Part of the IPAM core (see `subnets.ts`).
  */
-import { CloudError, InvalidInput, describeValue } from '../core/index.js';
+import { CloudError, InvalidInput, describeValue } from '../../core/index.js';
 import { type AllocationPool, type IpRangeValue, type IpVersion, V6_MAX, addressArg, cmpKey, formatAddress, inetAton, inetPton4, inferVersion, netaddrNetwork, networkOf, pyRepr, textArg } from './addresses.js';
-import { InvalidAllocationPool, IpamInputUnsupported } from './ipam_errors.js';
+import { InvalidAllocationPool, IpamInputUnsupported } from './errors.js';
 import { isDict, own, toPool } from './subnets.js';
 
 // ------------------------------------------------------------------------------- EUI-64

@@ -3,8 +3,8 @@
  * over netaddr 0.8, libc's inet_pton / inet_aton), printed as netaddr prints them; v6 in BigInt.
  * Part of the IPAM core (see `subnets.ts`).
  */
-import { InvalidInput, describeValue } from '../core/index.js';
-import { IpamInputUnsupported, NeutronAttributeInvalid, NeutronInvalidInput } from './ipam_errors.js';
+import { InvalidInput, describeValue } from '../../core/index.js';
+import { IpamInputUnsupported, NeutronAttributeInvalid, NeutronInvalidInput } from './errors.js';
 
 // ------------------------------------------------------------------------------------- types
 
