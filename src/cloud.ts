@@ -43,6 +43,7 @@ import type { Topology } from './hardware/index.js';
 import { RequestPipeline, registerService, type IdentityConfig, type LoginRequest } from './identity/index.js';
 import type { ComputeConfig } from './scheduler/index.js';
 import type { ObjectOptions } from './object/index.js';
+import type { NetworkOptions } from './network/index.js';
 import { login, Session } from './session.js';
 import { SERVICES, type AnonymousApis, type OperatorApis } from './services.js';
 
@@ -97,6 +98,12 @@ export interface CloudOptions {
    * `operator_roles` and `reseller_admin_role`.
    */
   readonly object?: ObjectOptions;
+  /**
+   * Neutron: `ml2` (`ml2_conf.ini`: type drivers, tenant network types, VLAN / VNI / tunnel
+   * ranges, MTUs; DevStack's VXLAN tenant networks with the devstack preset), `agent_down_time`
+   * (75 s), `dhcp_agents_per_network` (1), `default_availability_zones`.
+   */
+  readonly network?: NetworkOptions;
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';
@@ -164,7 +171,7 @@ export class Cloud {
     const anonymousRequests = new RequestPipeline<null>(kernel, () => this.policyService.engine(), null);
     const anonymous = {};
     for (const { service, install } of INSTALLS) {
-      if (registerPolicies && service.policies) this.policyService.registerDefaults(service.policies);
+      if (registerPolicies && service.policies) this.policyService.registerDefaults(service.policies, { service: service.name, ...(service.policyChecks ? { checks: service.policyChecks } : {}) });
       if (service.quotas) for (const resource of service.quotas) kernel.quotas.register(resource);
       installService(kernel, install);
       if (service.operator) defineParts(this, service.operator(kernel), kernel);

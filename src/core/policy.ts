@@ -16,6 +16,8 @@ export {
   type PolicyCredentials,
   type PolicyTarget,
   type PolicyLookup,
+  type CustomCheck,
+  type PolicyCheckKinds,
 } from './policy/evaluate.js';
 export { checkString, type PolicyCheckString } from './policy/defaults.js';
 export {
@@ -26,6 +28,7 @@ export {
   type PolicyRuleInfo,
   type PolicyScope,
   type ScopeWarning,
+  type PolicyRegistration,
 } from './policy/engine.js';
 export {
   PolicySyntaxError,

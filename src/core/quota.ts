@@ -9,7 +9,7 @@
  * with expiry (usage is counted exactly, as nova's counting driver does).
  */
 import { OverLimit, InvalidInput, BadRequest } from './errors.js';
-import { getRow, setRow, emptyTable, type Table } from './table.js';
+import { deleteRow, getRow, setRow, emptyTable, tableEntries, type Table } from './table.js';
 import * as v from './validate.js';
 
 /** A quota-limited resource as a service registers it. */
@@ -82,6 +82,18 @@ export class QuotaRegistry {
     return state.defaults[key] ?? this.get(key).default;
   }
 
+  /** The default limit of a resource: a changed default, else the registered one. */
+  defaultLimit(state: QuotaState, key: string): number {
+    return state.defaults[key] ?? this.get(key).default;
+  }
+
+  /** The projects with an explicit limit on one of `service`'s resources, in id order. */
+  projectsWithLimits(state: QuotaState, service: string): string[] {
+    const out: string[] = [];
+    for (const [projectId, limits] of tableEntries(state.limits)) if (Object.keys(limits).some((k) => k.startsWith(`${service}.`))) out.push(projectId);
+    return out;
+  }
+
   /** Amount in use by a project. */
   inUse(state: QuotaState, projectId: string, key: string): number {
     return getRow(state.usage, projectId)?.[key] ?? 0;
@@ -129,6 +141,15 @@ export class QuotaRegistry {
     this.adjust(state, projectId, deltas);
   }
 
+  /**
+   * Adds `deltas` to the project's usage without checking the limits: resources a service makes
+   * on its own count, but no request asked for them (Neutron's internal ports, a default security
+   * group). Mutates.
+   */
+  count(state: QuotaState, projectId: string, deltas: Readonly<Record<string, number>>): void {
+    this.adjust(state, projectId, deltas);
+  }
+
   /** Returns resources (usage goes down by `amounts`, never below zero). Mutates. */
   release(state: QuotaState, projectId: string, amounts: Readonly<Record<string, number>>): void {
     const negated: Record<string, number> = {};
@@ -152,6 +173,16 @@ export class QuotaRegistry {
     const value = v.integer(limit, `quota.${r.key}`, -1);
     const current = getRow(state.limits, projectId) ?? {};
     setRow(state.limits as Table<Record<string, number>>, projectId, { ...current, [r.key]: value });
+  }
+
+  /** Drops a project's explicit limits of one service's resources: they return to the defaults. Mutates. */
+  clearLimits(state: QuotaState, projectId: string, service: string): void {
+    const current = getRow(state.limits, projectId);
+    if (current === undefined) return;
+    const rest: Record<string, number> = {};
+    for (const [k, limit] of Object.entries(current)) if (!k.startsWith(`${service}.`)) rest[k] = limit;
+    if (Object.keys(rest).length === 0) deleteRow(state.limits as Table<Record<string, number>>, projectId);
+    else setRow(state.limits as Table<Record<string, number>>, projectId, rest);
   }
 
   /** Changes the default limit every project without an explicit limit gets. Mutates. */

@@ -8,6 +8,7 @@
 import type { CloudState } from './state.js';
 import type { CloudHooks, Kernel, TaskHandler, Tx } from './kernel.js';
 import type { PolicyDefault } from './policy.js';
+import type { CustomCheck } from './policy/evaluate.js';
 import type { QuotaResource } from './quota.js';
 import type { RestService } from './rest.js';
 
@@ -62,6 +63,14 @@ export interface ServiceDescriptor<Options = undefined, SessionPart extends obje
   initialState(options: Options): Partial<CloudState>;
   /** Its default policy rules (Zed's check strings and scope types), registered as one batch. */
   readonly policies?: readonly PolicyDefault[];
+  /**
+   * Its own check kinds, as oslo.policy's `@policy.register(kind)` (Neutron's `field`,
+   * `neutron/policy.py` FieldCheck): a `<kind>:<match>` check in one of its rules calls the
+   * function with the match after `%(attr)s` substitution, the target and the credentials
+   * (a throw counts as false). Registered with {@link policies}, in the service's namespace:
+   * other services' rules keep the generic check for that kind.
+   */
+  readonly policyChecks?: Readonly<Record<string, CustomCheck>>;
   /** Its quota resources, with Zed's names and defaults. */
   readonly quotas?: readonly Omit<QuotaResource, 'key' | 'code'>[];
   /** Its catalog entries, registered right after its {@link bootstrap} step. */

@@ -5,7 +5,7 @@
  * policy credentials, and hands the service a {@link Request}: the state, the token, the
  * credentials and the enforcer. A write runs as one transaction on that request.
  */
-import type { CloudState, Kernel, PolicyCredentials, PolicyEngine, PolicyTarget, Tx } from '../core/index.js';
+import type { CloudState, Kernel, Memo, QuotaRegistry, PolicyCredentials, PolicyEngine, PolicyTarget, Tx } from '../core/index.js';
 import { AuthenticationFailed, credentialsOf, validateToken, type ValidToken } from './tokens.js';
 import type { TokenRow } from './types.js';
 
@@ -56,6 +56,16 @@ export class RequestPipeline<T extends ValidToken | null = ValidToken> {
   /** The state as it is now (the open draft inside a call), without validating anything: for read-backs. */
   view(): CloudState {
     return this.kernel.view();
+  }
+
+  /** The kernel's derived data (for pure functions that take a memo, such as Neutron's reachability). */
+  memo(): Memo {
+    return this.kernel.memo;
+  }
+
+  /** The cloud's quota registry (a service's quota API reads limits and usage through it). */
+  quotas(): QuotaRegistry {
+    return this.kernel.quotas;
   }
 
   /** The cloud's policy engine, without validating anything. */

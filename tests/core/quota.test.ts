@@ -8,7 +8,7 @@ function cloudWithQuotas(): Cloud {
   // Zed defaults: nova instances 10 / cores 20 (403), neutron port 500 (409), cinder gigabytes 1000 (413)
   c.kernel.quotas.register({ service: 'compute', name: 'instances', default: 10, overLimitStatus: 403 });
   c.kernel.quotas.register({ service: 'compute', name: 'cores', default: 20, overLimitStatus: 403 });
-  c.kernel.quotas.register({ service: 'network', name: 'port', default: 500, overLimitStatus: 409 });
+  // neutron port 500 (409) is registered by the network service itself
   c.kernel.quotas.register({ service: 'volume', name: 'gigabytes', default: 1000, overLimitStatus: 413 });
   return c;
 }

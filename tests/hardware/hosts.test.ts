@@ -138,7 +138,7 @@ describe('hosts', () => {
     });
     const down = c.hardware.failHost('h', 'PSU failure');
     expect(down).toMatchObject({ state: 'down', state_reason: 'PSU failure' });
-    expect(c.trace()?.steps.map((s) => s.service)).toEqual(['hardware', 'nova-compute']);
+    expect(c.trace()?.steps.map((s) => s.service)).toEqual(['hardware', 'neutron-server', 'nova-compute']);
     refuses(c, () => c.hardware.failHost('h'), 'already down', 409);
     c.hardware.recoverHost('h');
     c.hardware.startMaintenance('h', 'firmware upgrade');

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { createCloud } from '../../src/index.js';
+import { createCloud, type CloudOptions } from '../../src/index.js';
 import { allCommands, checkInvariants, emptyModel, registeredModules, runSetups, type CloudCommand, type CloudModel, type CloudReal } from './harness.js';
 // each module registers its commands by being imported here
 import './hardware.commands.js';
@@ -10,6 +10,9 @@ import './scheduler.commands.js';
 // second rebalance within min_part_hours moves no partition), and Glance stores on them
 import './object.commands.js';
 import './image.commands.js';
+// Neutron after the others: its setup adds a network node and the external network, and its
+// commands disable the DHCP and L3 agents of the hardware commands' hosts
+import { MODEL_ML2 } from './network.commands.js';
 // last: the REST commands drive every service above through the handler
 import './rest.commands.js';
 
@@ -39,7 +42,7 @@ describe(`model-based: random sequences over ${registeredModules().join(', ')}`,
       fc.property(fc.commands(allCommands().map((a) => a.map((c) => new Checked(c))), { maxCommands: 60, size: '+1' }), (cmds) => {
         const setup = () => {
           const model = emptyModel();
-          const real: CloudReal = { cloud: createCloud({ seed: 7, preset: 'empty', identity: { password_hash_rounds: 1 }, object: { ring: { part_power: 6 } } }), sessions: new Map() };
+          const real: CloudReal = { cloud: createCloud({ seed: 7, preset: 'empty', identity: { password_hash_rounds: 1 }, object: { ring: { part_power: 6 } }, network: { ml2: MODEL_ML2 } } as CloudOptions), sessions: new Map() };
           runSetups(model, real);
           return { model, real };
         };
@@ -50,5 +53,5 @@ describe(`model-based: random sequences over ${registeredModules().join(', ')}`,
     // every registered command kind ran, many times
     expect([...ran.keys()].sort(), JSON.stringify([...ran])).toHaveLength(allCommands().length);
     for (const [kind, count] of ran) expect(count, kind).toBeGreaterThan(0);
-  }, 180_000); // 150 runs of up to 60 commands over five services: ~20 s alone, more on a shared machine
+  }, 180_000); // 150 runs of up to 60 commands over six services: ~25 s alone, more on a shared machine
 });

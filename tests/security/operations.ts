@@ -178,6 +178,8 @@ export function buildFixture(seed = 7): Env {
   cloud.hardware.failHost('sec-down');
   const ring = cloud.object.rings().find((r) => r.name.startsWith('object-'));
   const device = ring?.devices[0]?.id ?? 0;
+  // network (Neutron): demo's, alt_demo's and admin's resources
+  const net = buildNetworkFixture({ admin, demo, altDemo }, { secProject: secProject.id, altProject });
   demo.tokenInfo(); // a request id for cloud.trace
   const requestId = cloud.lastRequestId;
 
@@ -222,6 +224,8 @@ export function buildFixture(seed = 7): Env {
     object: s('sec-object', true),
     publicContainer: s('sec-public', false),
     publicObject: s('sec-public-object', false),
+    // network
+    ...net.slots,
   };
   const refs: Record<string, unknown> = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.value]));
   const gen = (uuid: string): number => p.getResourceProvider(uuid).generation;
@@ -240,9 +244,71 @@ export function buildFixture(seed = 7): Env {
     storageDisk: 'sdb',
     failedHost: 'sec-storage',
     failedDisk: 'sdb',
+    ...net.refs,
   });
   const sessions = { admin, systemAdmin, demo, altDemo, altReader, demoReader, domainReader, unscoped, expired, revoked };
   return { cloud, sessions, slots, refs, base: cloud.state };
+}
+
+/** The network part of the fixture: its reference slots and plain values. */
+interface NetworkFixture {
+  readonly slots: Record<string, Slot>;
+  readonly refs: Record<string, unknown>;
+}
+
+/**
+ * Neutron's part of the fixture, on top of the devstack preset's networks (`public`, demo's
+ * `private`, `router1`, the default subnet pools and security groups): demo's network `sec-net`
+ * with `sec-subnet` (DHCP) and the port `sec-port`, the router `sec-router` (gateway on `public`,
+ * an interface on `sec-subnet`), a second network `sec-net2` with `sec-subnet2` (only its DHCP
+ * port: deletable, and a free subnet for a new router interface), an empty router `sec-router2`,
+ * an unassociated floating IP from `public`, the security group `sec-sg` with an ingress rule,
+ * the subnet pool `sec-pool` and an RBAC policy sharing `sec-net` with `sec_project`;
+ * alt_demo's `sec-alt-net` / `sec-alt-subnet` (the same addresses as demo's: overlapping tenant
+ * address spaces) / `sec-alt-port`; and, admin's, compute1's Open vSwitch agent.
+ */
+function buildNetworkFixture(sessions: { admin: Session; demo: Session; altDemo: Session }, ids: { secProject: string; altProject: string }): NetworkFixture {
+  const { admin, demo, altDemo } = sessions;
+  const n = demo.network;
+  const pub = admin.network.getNetwork('public');
+  const net = n.createNetwork({ name: 'sec-net' });
+  const subnet = n.createSubnet({ name: 'sec-subnet', network_id: net.id, ip_version: 4, cidr: '192.168.50.0/24' });
+  const net2 = n.createNetwork({ name: 'sec-net2' });
+  const subnet2 = n.createSubnet({ name: 'sec-subnet2', network_id: net2.id, ip_version: 4, cidr: '192.168.51.0/24' });
+  const port = n.createPort({ name: 'sec-port', network_id: net.id });
+  const router = n.createRouter({ name: 'sec-router', external_gateway_info: { network_id: pub.id } });
+  n.addRouterInterface(router.id, { subnet_id: subnet.id });
+  const router2 = n.createRouter({ name: 'sec-router2' });
+  const fip = n.createFloatingIp({ floating_network_id: pub.id, description: 'sec-fip' });
+  const sg = n.createSecurityGroup({ name: 'sec-sg' });
+  const rule = n.createSecurityGroupRule({ security_group_id: sg.id, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 22, port_range_max: 22 });
+  const pool = n.createSubnetPool({ name: 'sec-pool', prefixes: ['192.168.128.0/20'], default_prefixlen: 26 });
+  const rbac = n.createRbacPolicy({ object_type: 'network', object_id: net.id, action: 'access_as_shared', target_tenant: ids.secProject });
+  const a = altDemo.network;
+  const altNet = a.createNetwork({ name: 'sec-alt-net' });
+  const altSubnet = a.createSubnet({ name: 'sec-alt-subnet', network_id: altNet.id, ip_version: 4, cidr: '192.168.50.0/24' });
+  const altPort = a.createPort({ name: 'sec-alt-port', network_id: altNet.id });
+  const agent = admin.network.listAgents({ agent_type: 'Open vSwitch agent', host: 'compute1' })[0];
+  if (agent === undefined) throw new Error('the fixture has no Open vSwitch agent on compute1');
+  const s = (value: string, aliases: string[] = []): Slot => ({ value, aliases, keep: 0, secret: true, ownUser: false });
+  return {
+    slots: {
+      network: s(net.id, ['sec-net']),
+      network2: s(net2.id, ['sec-net2']),
+      subnet: s(subnet.id, ['sec-subnet']),
+      subnet2: s(subnet2.id, ['sec-subnet2']),
+      port: s(port.id, ['sec-port']),
+      router: s(router.id, ['sec-router']),
+      router2: s(router2.id, ['sec-router2']),
+      floatingip: s(fip.id),
+      securityGroup: s(sg.id, ['sec-sg']),
+      securityGroupRule: s(rule.id),
+      subnetPool: s(pool.id, ['sec-pool']),
+      rbacPolicy: s(rbac.id),
+      agent: s(agent.id),
+    },
+    refs: { publicNetwork: pub.id, altNetwork: altNet.id, altSubnet: altSubnet.id, altPort: altPort.id, portAddress: port.fixed_ips[0]?.ip_address ?? '' },
+  };
 }
 
 // ------------------------------------------------------------------ made-up references
@@ -267,7 +333,7 @@ export function reshape(value: string, keep: number, draws: readonly number[]): 
 // ------------------------------------------------------------------ operations
 
 /** The module a finding is dispatched to. */
-export type Module = 'identity' | 'placement/scheduler' | 'image' | 'object' | 'hardware' | 'core/cloud';
+export type Module = 'identity' | 'placement/scheduler' | 'image' | 'network' | 'object' | 'hardware' | 'core/cloud';
 
 /** One public operation. */
 export interface Operation {
@@ -477,6 +543,78 @@ const IMAGE = group('session.image', 'image', { callers: DEMO_FIRST }, {
   deleteImageMember: { writes: W, refs: ['sharedImage', 'member'], args: (r) => [r.sharedImage, r.member] },
 });
 
+/**
+ * Neutron's methods. Demo's resources are the references (each hidden from alt_demo); the
+ * public network, which every project sees, is a plain value. Deletions take what may go
+ * (`sec-net2` with only its DHCP port, the empty `sec-router2`); admin-only calls (agents,
+ * another project's quotas, the agents hosting a network or router) succeed for the admin.
+ */
+const NETWORK = group('session.network', 'network', { callers: DEMO_FIRST }, {
+  createNetwork: { writes: W, args: () => [{ name: 'sec-new-net' }] },
+  getNetwork: { refs: ['network'], args: (r) => [r.network] },
+  listNetworks: { args: () => [{}] },
+  updateNetwork: { writes: W, refs: ['network'], args: (r) => [r.network, { name: 'sec-renamed-net' }] },
+  deleteNetwork: { writes: W, refs: ['network2'], args: (r) => [r.network2] },
+  createSubnet: { writes: W, refs: ['network'], args: (r) => [{ network_id: r.network, ip_version: 4, cidr: '192.168.60.0/24', name: 'sec-new-subnet' }] },
+  getSubnet: { refs: ['subnet'], args: (r) => [r.subnet] },
+  listSubnets: { args: () => [{}] },
+  updateSubnet: { writes: W, refs: ['subnet'], args: (r) => [r.subnet, { name: 'sec-renamed-subnet' }] },
+  deleteSubnet: { writes: W, refs: ['subnet2'], args: (r) => [r.subnet2] },
+  createSubnetPool: { writes: W, args: () => [{ name: 'sec-new-pool', prefixes: ['192.168.192.0/20'], default_prefixlen: 26 }] },
+  getSubnetPool: { refs: ['subnetPool'], args: (r) => [r.subnetPool] },
+  listSubnetPools: { args: () => [{}] },
+  updateSubnetPool: { writes: W, refs: ['subnetPool'], args: (r) => [r.subnetPool, { name: 'sec-renamed-pool' }] },
+  deleteSubnetPool: { writes: W, refs: ['subnetPool'], args: (r) => [r.subnetPool] },
+  createPort: { writes: W, refs: ['network'], args: (r) => [{ network_id: r.network, name: 'sec-new-port' }] },
+  getPort: { refs: ['port'], args: (r) => [r.port] },
+  listPorts: { args: () => [{}] },
+  updatePort: { writes: W, refs: ['port'], args: (r) => [r.port, { name: 'sec-renamed-port' }] },
+  deletePort: { writes: W, refs: ['port'], args: (r) => [r.port] },
+  createRouter: { writes: W, args: (r) => [{ name: 'sec-new-router', external_gateway_info: { network_id: r.publicNetwork } }] },
+  getRouter: { refs: ['router'], args: (r) => [r.router] },
+  listRouters: { args: () => [{}] },
+  updateRouter: { writes: W, refs: ['router'], args: (r) => [r.router, { name: 'sec-renamed-router' }] },
+  deleteRouter: { writes: W, refs: ['router2'], args: (r) => [r.router2] },
+  addRouterInterface: { writes: W, refs: ['router', 'subnet2'], args: (r) => [r.router, { subnet_id: r.subnet2 }] },
+  removeRouterInterface: { writes: W, refs: ['router', 'subnet'], args: (r) => [r.router, { subnet_id: r.subnet }] },
+  listL3AgentsHostingRouter: { refs: ['router'], args: (r) => [r.router] },
+  createFloatingIp: { writes: W, args: (r) => [{ floating_network_id: r.publicNetwork }] },
+  getFloatingIp: { refs: ['floatingip'], args: (r) => [r.floatingip] },
+  listFloatingIps: { args: () => [{}] },
+  updateFloatingIp: { writes: W, refs: ['floatingip', 'port'], args: (r) => [r.floatingip, { port_id: r.port }] },
+  deleteFloatingIp: { writes: W, refs: ['floatingip'], args: (r) => [r.floatingip] },
+  createSecurityGroup: { writes: W, args: () => [{ name: 'sec-new-sg' }] },
+  getSecurityGroup: { refs: ['securityGroup'], args: (r) => [r.securityGroup] },
+  listSecurityGroups: { args: () => [{}] },
+  updateSecurityGroup: { writes: W, refs: ['securityGroup'], args: (r) => [r.securityGroup, { description: 'changed' }] },
+  deleteSecurityGroup: { writes: W, refs: ['securityGroup'], args: (r) => [r.securityGroup] },
+  createSecurityGroupRule: {
+    writes: W,
+    refs: ['securityGroup'],
+    args: (r) => [{ security_group_id: r.securityGroup, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 443, port_range_max: 443 }],
+  },
+  getSecurityGroupRule: { refs: ['securityGroupRule'], args: (r) => [r.securityGroupRule] },
+  listSecurityGroupRules: { args: () => [{}] },
+  deleteSecurityGroupRule: { writes: W, refs: ['securityGroupRule'], args: (r) => [r.securityGroupRule] },
+  createRbacPolicy: { writes: W, refs: ['network'], args: (r) => [{ object_type: 'network', object_id: r.network, action: 'access_as_shared', target_tenant: r.altProject }] },
+  getRbacPolicy: { refs: ['rbacPolicy'], args: (r) => [r.rbacPolicy] },
+  listRbacPolicies: { args: () => [{}] },
+  updateRbacPolicy: { writes: W, refs: ['rbacPolicy'], args: (r) => [r.rbacPolicy, { target_tenant: r.altProject }] },
+  deleteRbacPolicy: { writes: W, refs: ['rbacPolicy'], args: (r) => [r.rbacPolicy] },
+  getQuota: { refs: ['demoProject'], args: (r) => [r.demoProject] },
+  getQuotaDetails: { refs: ['demoProject'], args: (r) => [r.demoProject] },
+  getQuotaDefault: { refs: ['demoProject'], args: (r) => [r.demoProject] },
+  listQuotas: {},
+  updateQuota: { writes: W, refs: ['demoProject'], args: (r) => [r.demoProject, { network: 20 }] },
+  resetQuota: { writes: W, refs: ['demoProject'], args: (r) => [r.demoProject] },
+  listAgents: { args: () => [{}] },
+  getAgent: { refs: ['agent'], args: (r) => [r.agent] },
+  updateAgent: { writes: W, refs: ['agent'], args: (r) => [r.agent, { description: 'changed' }] },
+  deleteAgent: { writes: W, refs: ['agent'], args: (r) => [r.agent] },
+  listDhcpAgentsHostingNetwork: { refs: ['network'], args: (r) => [r.network] },
+  explainReachability: { refs: ['port'], args: (r) => [{ from: r.port, to: 'internet', protocol: 'tcp', port: 80 }] },
+});
+
 /** Swift's methods with the fixture's arguments; `pub` gives the public container's instead. */
 function objectSpecs(pub: boolean): Record<string, Spec> {
   const c = pub ? 'publicContainer' : 'container';
@@ -599,8 +737,8 @@ const CLOCK = group('cloud.clock', 'core/cloud', {}, {
 const QUOTAS = group('cloud.quotas', 'core/cloud', {}, {
   resources: {},
   show: { args: (r) => [r.demoProject, undefined] },
-  setLimit: { writes: W, args: (r) => [r.demoProject, 'compute.cores', 10], neverSucceeds: 'no service registers a quota resource yet' },
-  setDefault: { writes: W, args: () => ['compute.cores', 10], neverSucceeds: 'no service registers a quota resource yet' },
+  setLimit: { writes: W, args: (r) => [r.demoProject, 'network.port', 10] },
+  setDefault: { writes: W, args: () => ['network.port', 10] },
 });
 
 /** Every public operation. */
@@ -608,6 +746,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...IDENTITY,
   ...PLACEMENT,
   ...IMAGE,
+  ...NETWORK,
   ...OBJECT,
   ...ANONYMOUS_OBJECT,
   ...SESSION,

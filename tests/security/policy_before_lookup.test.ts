@@ -142,6 +142,14 @@ describe('an unauthorised caller learns nothing from a reference', () => {
     expect([...findings].sort()).toEqual([]);
   }, 60_000);
 
+  /**
+   * Writes Zed's own default rules let a reader of the owner project make, kept as Zed has them
+   * (the rules are copied verbatim): Neutron's `create_subnet`, `update_subnet` and
+   * `delete_subnet` end in `or rule:network_owner` (`tenant_id:%(network:tenant_id)s`, no role),
+   * so any token of the network's project passes on a real Zed install.
+   */
+  const READER_WRITES_ZED_ALLOWS = new Set(['session.network.createSubnet', 'session.network.updateSubnet', 'session.network.deleteSubnet']);
+
   it('an expired or revoked token is a 401 on every session operation; a reader of the owner project never writes', () => {
     const findings: string[] = [];
     let tried = 0;
@@ -161,7 +169,7 @@ describe('an unauthorised caller learns nothing from a reference', () => {
         env.cloud.restore(env.base);
         const out = attempt(() => invoke(op, env, reader, (op.probeArgs ?? op.args)({ ...env.refs, base: env.base })));
         tried++;
-        if (out.ok && op.refs.length > 0) findings.push(tag(op, `demo_reader (reader of demo): a write succeeded`));
+        if (out.ok && op.refs.length > 0 && !READER_WRITES_ZED_ALLOWS.has(op.name)) findings.push(tag(op, `demo_reader (reader of demo): a write succeeded`));
       }
     }
     env.cloud.restore(env.base);

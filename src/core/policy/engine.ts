@@ -15,8 +15,9 @@ import {
   PolicyNotRegistered,
   PolicyRuleNotFound,
 } from './errors.js';
-import { evaluatePolicy, type PolicyCredentials, type PolicyTarget } from './evaluate.js';
-import { pyTruthy } from './python.js';
+import { evaluatePolicy, type PolicyCheckKinds, type PolicyCredentials, type PolicyTarget } from './evaluate.js';
+import { pyTruthy, readKind } from './python.js';
+import { InvalidInput } from '../errors.js';
 
 export type { PolicyDefault, PolicyScope } from './defaults.js';
 
@@ -61,6 +62,73 @@ interface Effective {
   readonly check_str: string;
 }
 
+/**
+ * Who registers a batch of defaults ({@link PolicyEngine.registerDefaults}): the service, whose
+ * namespace the rules join, and the check kinds it registers (oslo.policy's
+ * `@policy.register(kind)`, Neutron's `field`).
+ */
+export interface PolicyRegistration {
+  /**
+   * The service's name (`network`). Batches of one service share a namespace. A named service
+   * may register a base rule (one without `operations`) under a name another service registered
+   * first (Neutron's `default`, `owner`, `admin_or_owner`, `context_is_admin`): that rule is its
+   * own, seen only by its own rules, as each OpenStack service has its own enforcer. A batch
+   * without a service is a namespace of its own whose names must all be new.
+   */
+  readonly service?: string;
+  /**
+   * Check kinds (`field`) and their checks, consulted for a `<kind>:<match>` check in a rule of
+   * this service (the rule enforced decides the service); other services keep the generic check
+   * for that kind. `rule`, `role` and kinds that are not credential keys cannot be registered.
+   */
+  readonly checks?: PolicyCheckKinds;
+}
+
+/**
+ * One service's namespace: its check kinds, and the rules it registered under a name another
+ * namespace registered first (the rest of its rules are public, in {@link PolicyEngine}'s maps).
+ */
+interface Namespace {
+  readonly service: string | undefined;
+  readonly own: ReadonlyMap<string, Registered>;
+  readonly checks: PolicyCheckKinds | undefined;
+}
+
+/** The registered defaults of an engine: public names, who owns each, and the namespaces. */
+interface Registry {
+  /** Every registered name as the cloud sees it: the first service to register it. */
+  readonly registered: ReadonlyMap<string, Registered>;
+  /** The namespace (index into {@link namespaces}) of each public name. */
+  readonly owners: ReadonlyMap<string, number>;
+  readonly namespaces: readonly Namespace[];
+}
+
+/** Reads a {@link PolicyRegistration} of any shape; check kinds are copied into a frozen prototype-less record. */
+function readRegistration(value: unknown): { service: string | undefined; checks: PolicyCheckKinds | undefined } {
+  if (value === undefined) return { service: undefined, checks: undefined };
+  const o = check.record(value, 'registration');
+  check.onlyKeys(o, ['service', 'checks'], 'registration');
+  const service = check.optional(o['service'], 'registration.service', (v, f) => check.name(v, f, 255), undefined);
+  const given = check.optional(o['checks'], 'registration.checks', check.record, undefined);
+  if (given === undefined) return { service, checks: undefined };
+  const checks = Object.create(null) as Record<string, PolicyCheckKinds[string]>;
+  for (const kind of Object.keys(given)) {
+    const field = `registration.checks.${kind}`;
+    if (kind === 'rule' || kind === 'role' || readKind(kind).type !== 'path') {
+      throw new InvalidInput(field, `'${kind}' cannot be a registered check kind: it must be a credential key the parser reads as a generic check (not rule, role, a constant or http).`);
+    }
+    const fn = given[kind];
+    if (typeof fn !== 'function') throw new InvalidInput(field, `expected a function (match, target, credentials) => boolean, got ${check.describe(fn)}.`);
+    checks[kind] = fn as PolicyCheckKinds[string];
+  }
+  return { service, checks: Object.freeze(checks) };
+}
+
+/** An API rule (one with `operations`) is enforced by its name, so that name is the cloud's one. */
+function isApiRule(r: Registered): boolean {
+  return (r.info.operations?.length ?? 0) > 0;
+}
+
 /** The rule a `rule:<name>` falls back to when `<name>` is undefined (`[oslo_policy] policy_default_rule`). */
 export const POLICY_DEFAULT_RULE = 'default';
 
@@ -93,10 +161,18 @@ const MAX_SCOPE_WARNINGS = 1000;
  *   a loop of `rule:` references is refused then, not discovered at enforcement.
  * - Overrides (constructor `rules`, {@link setRule}) replace a default, or add a custom rule.
  * - {@link enforce} checks the scope first (when the rule has `scope_types`), then the rule.
- * - A `rule:<name>` reference to an undefined name evaluates the rule named `default` (oslo's
- *   `policy_default_rule`) when the rule being enforced belongs to the service that registered
- *   `default` (Glance does; Keystone and Placement do not), or when `default` is an operator's
- *   override no service registered; else it fails — as each service's own enforcer would.
+ * - Each service registers into a namespace of its own ({@link PolicyRegistration}), as each
+ *   OpenStack service has its own enforcer: every `rule:<name>` reference met while enforcing a
+ *   rule resolves in the namespace of the service that registered the enforced rule — its own
+ *   rule of that name first (a base rule it shares a name with an earlier service, such as
+ *   Neutron's `owner`), then the cloud's (public names, operators' custom rules).
+ * - A `rule:<name>` reference to an undefined name evaluates that namespace's rule named `default`
+ *   (oslo's `policy_default_rule`) when its service registered one (Glance and Neutron do, each
+ *   its own; Keystone and Placement do not), or when `default` is an operator's override no
+ *   service registered; else it fails — as each service's own enforcer would.
+ * - A check kind a service registered (`field`) applies to its rules only.
+ * - Overrides are by name and apply to every service's rule of that name (one policy.yaml for
+ *   every service); {@link getRule} and {@link listRules} show a shared name's first registrant.
  *
  * Not simulated: policy files on disk and their reload, `policy.d` directories, external
  * `http:` checks, deprecation warnings other than the scope warnings.
@@ -107,23 +183,30 @@ export class PolicyEngine {
   /** `[oslo_policy] enforce_new_defaults`. */
   readonly enforceNewDefaults: boolean;
 
-  private registered = new Map<string, Registered>();
+  private registered: ReadonlyMap<string, Registered> = new Map();
+  /** The namespace of each registered (public) name, by index into {@link namespaces}. */
+  private owners: ReadonlyMap<string, number> = new Map();
+  private namespaces: readonly Namespace[] = [];
   private overrides = new Map<string, Override>();
   private effective = new Map<string, Effective>();
+  /** Per namespace, its own rules in force (those sharing a name with an earlier service's). */
+  private ownEffective: readonly (ReadonlyMap<string, Effective> | undefined)[] = [];
   private readonly warnings: ScopeWarning[] = [];
-  /** The services (registerDefaults calls) that define `default`, by the names they registered. */
-  private withDefault = new Set<string>();
   private readonly lookup = (name: string, from: string | undefined): PolicyRule | undefined =>
-    (this.effective.get(name) ?? (this.fallsBack(from) ? this.effective.get(POLICY_DEFAULT_RULE) : undefined))?.rule;
+    this.resolve(from === undefined ? undefined : this.owners.get(from), name)?.rule;
 
   /**
-   * Whether an undefined reference inside the rule `from` falls back to `default`: when `from`'s
-   * service registered `default`, or when `default` is the operator's own (an override that no
-   * service registered: the policy file's).
+   * The rule `name` means inside namespace `ns`: the namespace's own rule, else the public one,
+   * else (an undefined name) the namespace's `default` when its service registered one, or the
+   * operator's `default` when no service registered one (the policy file's). Top-level names
+   * (no namespace yet) are public ones only.
    */
-  private fallsBack(from: string | undefined): boolean {
-    if (from === undefined) return false;
-    return this.withDefault.has(from) || !this.registered.has(POLICY_DEFAULT_RULE);
+  private resolve(ns: number | undefined, name: string): Effective | undefined {
+    if (ns === undefined) return this.effective.get(name);
+    const found = this.ownEffective[ns]?.get(name) ?? this.effective.get(name);
+    if (found !== undefined) return found;
+    if (!this.registered.has(POLICY_DEFAULT_RULE)) return this.effective.get(POLICY_DEFAULT_RULE);
+    return this.ownEffective[ns]?.get(POLICY_DEFAULT_RULE) ?? (this.owners.get(POLICY_DEFAULT_RULE) === ns ? this.effective.get(POLICY_DEFAULT_RULE) : undefined);
   }
 
   /** How check strings are parsed (through the kernel's memo when the engine has one). */
@@ -141,26 +224,50 @@ export class PolicyEngine {
     for (const [name, text] of Object.entries(rules)) {
       overrides.set(ruleName(name, 'policy.rules'), parseOverride(name, text, `policy.rules.${name}`, this.parse));
     }
-    this.commit(this.registered, overrides);
+    this.commit(this.registry(), overrides);
   }
 
   /**
-   * Registers a service's defaults (oslo's `Enforcer.register_defaults`). All or nothing: a
-   * duplicate name (400 `core.policy.duplicate`), a check string that does not parse (400
-   * `core.policy.syntax`, naming the rule) or a loop of references (400 `core.policy.cycle`)
-   * registers none of them.
+   * Registers a service's defaults (oslo's `Enforcer.register_defaults`) and its check kinds
+   * (`@policy.register`), into the service's namespace ({@link PolicyRegistration}). All or
+   * nothing: a duplicate name (400 `core.policy.duplicate`; a named service may reuse another
+   * service's base-rule name, never an API rule's), a check string that does not parse (400
+   * `core.policy.syntax`, naming the rule), a loop of references (400 `core.policy.cycle`) or a
+   * bad check kind (400 naming `registration.checks.<kind>`) registers none of them.
    */
-  registerDefaults(defaults: readonly PolicyDefault[]): void {
+  registerDefaults(defaults: readonly PolicyDefault[], registration?: PolicyRegistration): void {
+    const { service, checks } = readRegistration(registration);
     const list = check.array(defaults, 'defaults', (v, f) => readDefault(v, f, this.parse));
-    const registered = new Map(this.registered);
-    for (const d of list) {
-      if (registered.has(d.info.name)) throw new DuplicatePolicy(d.info.name);
-      registered.set(d.info.name, d);
+    const namespaces = [...this.namespaces];
+    let index = service === undefined ? -1 : namespaces.findIndex((n) => n.service === service);
+    if (index < 0) {
+      index = namespaces.length;
+      namespaces.push({ service, own: new Map(), checks: undefined });
     }
-    this.commit(registered, this.overrides);
-    // each service has its own enforcer in OpenStack: only the rules of a service that defines
-    // `default` (Glance) fall back to it; another service's undefined reference still fails
-    if (list.some((d) => d.info.name === POLICY_DEFAULT_RULE)) for (const d of list) this.withDefault.add(d.info.name);
+    const ns = namespaces[index] as Namespace;
+    for (const kind of Object.keys(checks ?? {})) {
+      if (ns.checks !== undefined && Object.prototype.hasOwnProperty.call(ns.checks, kind)) {
+        throw new InvalidInput(`registration.checks.${kind}`, `the check kind '${kind}' is already registered for ${service ?? 'this service'}.`);
+      }
+    }
+    const registered = new Map(this.registered);
+    const owners = new Map(this.owners);
+    const own = new Map(ns.own);
+    for (const d of list) {
+      const name = d.info.name;
+      const first = registered.get(name);
+      if (first === undefined) {
+        registered.set(name, d);
+        owners.set(name, index);
+        continue;
+      }
+      // a name already taken: only a named service's base rule may be its own (its enforcer's)
+      if (service === undefined || owners.get(name) === index || own.has(name) || isApiRule(d) || isApiRule(first)) throw new DuplicatePolicy(name);
+      own.set(name, d);
+    }
+    const merged = checks === undefined ? ns.checks : Object.freeze(Object.assign(Object.create(null) as object, ns.checks, checks) as PolicyCheckKinds);
+    namespaces[index] = { service, own, checks: merged };
+    this.commit({ registered, owners, namespaces }, this.overrides);
   }
 
   /**
@@ -170,7 +277,7 @@ export class PolicyEngine {
   setRule(name: string, text: PolicyCheckString): PolicyRuleInfo {
     const n = ruleName(name, 'name');
     const overrides = new Map(this.overrides).set(n, parseOverride(n, text, 'check_str', this.parse));
-    this.commit(this.registered, overrides);
+    this.commit(this.registry(), overrides);
     return this.getRule(n);
   }
 
@@ -187,7 +294,7 @@ export class PolicyEngine {
     }
     const overrides = new Map(this.overrides);
     overrides.delete(n);
-    this.commit(this.registered, overrides);
+    this.commit(this.registry(), overrides);
     return true;
   }
 
@@ -240,7 +347,7 @@ export class PolicyEngine {
    */
   enforce(name: string, credentials: PolicyCredentials, target: PolicyTarget = {}): void {
     const outcome = this.decide(name, credentials, target);
-    if (outcome !== true) throw outcome;
+    if (outcome !== true) throw outcome();
   }
 
   /**
@@ -261,7 +368,8 @@ export class PolicyEngine {
     this.warnings.length = 0;
   }
 
-  private decide(name: string, credentials: PolicyCredentials, target: PolicyTarget): true | InvalidScope | PolicyNotAuthorized {
+  /** True, or how to build the refusal: `authorize` answers many refusals and needs no error object for them. */
+  private decide(name: string, credentials: PolicyCredentials, target: PolicyTarget): true | (() => InvalidScope | PolicyNotAuthorized) {
     const n = check.text(name, 'rule', MAX_TEXT);
     const registered = this.registered.get(n);
     if (!registered) throw new PolicyNotRegistered(n);
@@ -273,19 +381,29 @@ export class PolicyEngine {
     if (scopes.length > 0) {
       const tokenScope: PolicyScope = pyTruthy(effectiveCreds['system']) ? 'system' : pyTruthy(creds['domain_id']) ? 'domain' : 'project';
       if (!scopes.includes(tokenScope)) {
-        if (this.enforceScope) return new InvalidScope(n, registered.info.check_str, scopes, tokenScope);
+        if (this.enforceScope) return () => new InvalidScope(n, registered.info.check_str, scopes, tokenScope);
         this.warnings.push({ rule: n, token_scope: tokenScope, scope_types: scopes });
         if (this.warnings.length > MAX_SCOPE_WARNINGS) this.warnings.shift();
       }
     }
-    const allowed = evaluatePolicy({ type: 'rule', name: n }, tgt, effectiveCreds as PolicyCredentials, this.lookup);
-    return allowed ? true : new PolicyNotAuthorized(n);
+    const ns = this.owners.get(n);
+    const checks = ns === undefined ? undefined : this.namespaces[ns]?.checks;
+    const allowed = evaluatePolicy({ type: 'rule', name: n }, tgt, effectiveCreds as PolicyCredentials, this.lookup, checks);
+    return allowed ? true : () => new PolicyNotAuthorized(n);
   }
 
-  /** Computes the rules in force from `registered` and `overrides`, refuses loops, then adopts all three. */
-  private commit(registered: Map<string, Registered>, overrides: Map<string, Override>): void {
+  /** The registry as it stands. */
+  private registry(): Registry {
+    return { registered: this.registered, owners: this.owners, namespaces: this.namespaces };
+  }
+
+  /**
+   * Computes the rules in force from the registry and `overrides`, refuses loops (in the cloud's
+   * names and in each namespace's view of them), then adopts everything.
+   */
+  private commit(registry: Registry, overrides: Map<string, Override>): void {
     const effective = new Map<string, Effective>();
-    for (const [name, r] of registered) {
+    for (const [name, r] of registry.registered) {
       effective.set(name, this.inForce(name, r, overrides));
     }
     for (const [name, o] of overrides) {
@@ -293,9 +411,20 @@ export class PolicyEngine {
     }
     const cycle = findCycle(effective);
     if (cycle) throw new PolicyCycle(cycle);
-    this.registered = registered;
+    const ownEffective = registry.namespaces.map((ns) => {
+      if (ns.own.size === 0) return undefined;
+      const own = new Map<string, Effective>();
+      for (const [name, r] of ns.own) own.set(name, this.inForce(name, r, overrides));
+      const nsCycle = findCycle(new Map([...effective, ...own]));
+      if (nsCycle) throw new PolicyCycle(nsCycle);
+      return own;
+    });
+    this.registered = registry.registered;
+    this.owners = registry.owners;
+    this.namespaces = registry.namespaces;
     this.overrides = overrides;
     this.effective = effective;
+    this.ownEffective = ownEffective;
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Evaluation of a parsed rule against a target and credentials, with oslo.policy's semantics
- * (`oslo_policy/_checks.py`). Pure: the only way out is the `lookup` of named rules.
+ * (`oslo_policy/_checks.py`). Pure: the only ways out are the `lookup` of named rules and the
+ * check kinds a service registered.
  */
 import type { PolicyRule } from './ast.js';
 import { closingParen } from './parse.js';
@@ -49,6 +50,19 @@ export type PolicyTarget = Readonly<Record<string, unknown>>;
  */
 export type PolicyLookup = (name: string, from: string | undefined) => PolicyRule | undefined;
 
+/**
+ * A check kind a service registers, as oslo.policy's `@policy.register(kind)` does (Neutron's
+ * `field`, `neutron/policy.py` FieldCheck): a check `<kind>:<match>` whose kind is registered
+ * calls it with `match` after `%(attr)s` substitution (a missing attribute fails the check before
+ * the call, as for a generic check), the target and the credentials. Only `true` passes; a check
+ * that throws counts as false (oslo lets the exception escape, which the service answers with a
+ * 500; here the call is denied instead).
+ */
+export type CustomCheck = (match: string, target: PolicyTarget, credentials: PolicyCredentials) => boolean;
+
+/** Registered check kinds by kind (the `<kind>` of `<kind>:<match>`); only own properties count. */
+export type PolicyCheckKinds = Readonly<Record<string, CustomCheck>>;
+
 /** `rule:` references nested deeper than this evaluate to false (a guard against runaway lookups). */
 export const MAX_RULE_DEPTH = 64;
 
@@ -66,32 +80,43 @@ export const MAX_RULE_DEPTH = 64;
  *   found there: `is_admin:True` matches `true`, `project_id:%(project_id)s` matches when both
  *   are `null` ('None' == 'None').
  * - `<constant>:<match>`: `match` (after substitution) equals the constant's `str()`.
+ * - `<kind>:<match>` whose kind is in `checks` ({@link CustomCheck}): the registered check
+ *   decides, given `match` after substitution; any other kind keeps the generic behaviour above.
+ *   The substitution key may hold ':' (`tenant_id:%(network:tenant_id)s` reads the target's
+ *   `network:tenant_id`, as Python's `%` does).
  */
 export function evaluatePolicy(
   rule: PolicyRule,
   target: PolicyTarget,
   credentials: PolicyCredentials,
   lookup: PolicyLookup = () => undefined,
+  checks?: PolicyCheckKinds,
 ): boolean {
-  return evaluate(rule, target, credentials, lookup, []);
+  return evaluate(rule, target, credentials, { lookup, checks }, []);
 }
 
-function evaluate(rule: PolicyRule, target: unknown, creds: unknown, lookup: PolicyLookup, stack: readonly string[]): boolean {
+/** What an evaluation consults besides the rule: named rules and registered check kinds. */
+interface Env {
+  readonly lookup: PolicyLookup;
+  readonly checks: PolicyCheckKinds | undefined;
+}
+
+function evaluate(rule: PolicyRule, target: unknown, creds: unknown, env: Env, stack: readonly string[]): boolean {
   switch (rule.type) {
     case 'true':
       return true;
     case 'false':
       return false;
     case 'not':
-      return !evaluate(rule.rule, target, creds, lookup, stack);
+      return !evaluate(rule.rule, target, creds, env, stack);
     case 'and':
-      return rule.rules.every((r) => evaluate(r, target, creds, lookup, stack));
+      return rule.rules.every((r) => evaluate(r, target, creds, env, stack));
     case 'or':
-      return rule.rules.some((r) => evaluate(r, target, creds, lookup, stack));
+      return rule.rules.some((r) => evaluate(r, target, creds, env, stack));
     case 'rule': {
       if (stack.includes(rule.name) || stack.length >= MAX_RULE_DEPTH) return false;
-      const named = lookup(rule.name, stack[0]);
-      return named !== undefined && evaluate(named, target, creds, lookup, [...stack, rule.name]);
+      const named = env.lookup(rule.name, stack[0]);
+      return named !== undefined && evaluate(named, target, creds, env, [...stack, rule.name]);
     }
     case 'role': {
       const match = substitute(rule.match, target);
@@ -106,8 +131,20 @@ function evaluate(rule: PolicyRule, target: unknown, creds: unknown, lookup: Pol
     }
     case 'generic': {
       const match = substitute(rule.match, target);
-      return match !== undefined && findInCredentials(creds, rule.key.split('.'), match);
+      if (match === undefined) return false;
+      const custom = env.checks === undefined ? MISSING : ownValue(env.checks, rule.key);
+      if (typeof custom === 'function') return runCustom(custom as CustomCheck, match, target, creds);
+      return findInCredentials(creds, rule.key.split('.'), match);
     }
+  }
+}
+
+/** A registered check's answer: `true` passes; anything else, or an exception, fails. */
+function runCustom(check: CustomCheck, match: string, target: unknown, creds: unknown): boolean {
+  try {
+    return check(match, target as PolicyTarget, creds as PolicyCredentials) === true;
+  } catch {
+    return false;
   }
 }
 

@@ -7,7 +7,7 @@ import { current as currentValue, isDraft, isModified, original } from 'immer';
 import { peek, type Kernel } from '../kernel.js';
 import type { PolicyConfig } from '../state.js';
 import * as check from '../validate.js';
-import { PolicyEngine, type PolicyDefault, type PolicyRuleInfo } from './engine.js';
+import { PolicyEngine, type PolicyDefault, type PolicyRegistration, type PolicyRuleInfo } from './engine.js';
 import type { PolicyCredentials, PolicyTarget } from './evaluate.js';
 import { checkString, type PolicyCheckString } from './defaults.js';
 
@@ -20,8 +20,11 @@ export type CloudPolicy = Pick<PolicyService, 'enforce' | 'authorize' | 'getRule
 
 /** The policy of one cloud: its registered defaults and the engine for the current state's overrides. */
 export class PolicyService {
-  /** Each service's defaults, one batch per registration (a service's `default` rule stays its own). */
-  private readonly defaults: (readonly PolicyDefault[])[] = [];
+  /**
+   * Each service's defaults and check kinds, one batch per registration, each in its service's
+   * namespace (a service's `default`, base rules and check kinds stay its own).
+   */
+  private readonly defaults: { readonly defaults: readonly PolicyDefault[]; readonly registration: PolicyRegistration }[] = [];
   private cached: { config: PolicyConfig; engine: PolicyEngine } | undefined;
 
   /**
@@ -42,13 +45,20 @@ export class PolicyService {
 
   /** Whether any service registered its defaults yet. */
   get hasDefaults(): boolean {
-    return this.defaults.some((batch) => batch.length > 0);
+    return this.defaults.some((batch) => batch.defaults.length > 0);
   }
 
-  /** Registers a service's default rules (Zed's check strings and scope types). */
-  registerDefaults(defaults: readonly PolicyDefault[]): void {
-    this.engineFor(this.config()).registerDefaults(defaults); // refuses bad or duplicate rules first
-    this.defaults.push(defaults);
+  /**
+   * Registers a service's default rules (Zed's check strings and scope types) and its check kinds
+   * (a descriptor's `policies` and `policyChecks`). Each call is one service's namespace: without
+   * `registration.service`, the batch is named after its place (`#0`, `#1`, …), so a service's
+   * base rules may share names with an earlier service's (Neutron's `owner` and Keystone's).
+   */
+  registerDefaults(defaults: readonly PolicyDefault[], registration: PolicyRegistration = {}): void {
+    const r = check.record(registration, 'registration');
+    const named: PolicyRegistration = { ...r, service: r['service'] === undefined ? `#${this.defaults.length}` : (r['service'] as string) };
+    this.engineFor(this.config()).registerDefaults(defaults, named); // refuses bad or duplicate rules first
+    this.defaults.push({ defaults, registration: named });
   }
 
   /** The engine for the current state's policy options and overrides. */
@@ -70,7 +80,7 @@ export class PolicyService {
   private engineFor(config: PolicyConfig): PolicyEngine {
     if (this.cached?.config === config) return this.cached.engine;
     const engine = new PolicyEngine({ enforceScope: config.enforce_scope, enforceNewDefaults: config.enforce_new_defaults, rules: config.rules }, this.kernel.memo);
-    for (const batch of this.defaults) engine.registerDefaults(batch);
+    for (const batch of this.defaults) engine.registerDefaults(batch.defaults, batch.registration);
     this.cached = { config, engine };
     return engine;
   }
