@@ -166,3 +166,27 @@ const uploaded = alice.image.getImage(image.id);
 console.log(`\nGlance: ${uploaded.name} is ${uploaded.status}, ${uploaded.size} bytes, md5 ${uploaded.checksum}, ${uploaded.os_hash_algo} ${String(uploaded.os_hash_value).slice(0, 16)}…`);
 const glanceObject = swiftCloud.object.locate(`AUTH_${swiftCloud.admin.identity.listProjects({ name: 'service' })[0]!.id}`, 'glance', image.id);
 console.log(`  its data: AUTH_<service project>/glance/${image.id} on ${glanceObject.map((c) => `${c.host}/${c.disk}`).join(', ')}`);
+
+// Neutron: the lecture's three questions, answered by running the DevStack cloud's network.
+const net = createCloud({ seed: 12 });
+const demoUser = net.login({ username: 'demo', password: 'secret', project: 'demo' });
+const privateNet = demoUser.network.listNetworks({ name: 'private' })[0]!;
+// what nova does for a server on compute1: a port for the device (as the user), bound to the host (as nova's admin context)
+const created = demoUser.network.createPort({ network_id: privateNet.id, name: 'vm1-eth0', device_id: 'vm1', device_owner: 'compute:nova' });
+const vm = net.admin.network.updatePort(created.id, { 'binding:host_id': 'compute1' });
+const show = (title: string, answer: ReturnType<typeof demoUser.network.explainReachability>): void => {
+  console.log(`\n${title}: ${answer.allowed ? 'yes' : `no (${answer.deniedBy?.message})`}`);
+  answer.path.forEach((hop, i) => console.log(`  ${String(i + 1).padStart(2)}. ${hop.passed ? ' ' : '✗'} ${hop.description}`));
+};
+console.log(`\nNeutron: vm1's port ${vm.fixed_ips.map((f) => f.ip_address).join(', ')} on ${privateNet.name} (vxlan ${net.admin.network.getNetwork(privateNet.id)['provider:segmentation_id']}), ${vm.status} on ${vm['binding:host_id']}`);
+show('1. How does a VM reach the internet? (vm1 → internet, tcp 443)', demoUser.network.explainReachability({ from: vm.id, to: 'internet', protocol: 'tcp', port: 443 }));
+const fip = demoUser.network.createFloatingIp({ floating_network_id: demoUser.network.listNetworks({ name: 'public' })[0]!.id, port_id: vm.id });
+const defaultGroup = demoUser.network.listSecurityGroups({ name: 'default' })[0]!;
+demoUser.network.createSecurityGroupRule({ security_group_id: defaultGroup.id, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 22, port_range_max: 22, remote_ip_prefix: '0.0.0.0/0' });
+show(`2. How does the internet reach a VM? (internet → ${fip.floating_ip_address}, tcp 22)`, demoUser.network.explainReachability({ from: 'internet', to: fip.floating_ip_address, protocol: 'tcp', port: 22 }));
+const alt = net.login({ username: 'alt_demo', password: 'secret', project: 'alt_demo' });
+const altNet = alt.network.createNetwork({ name: 'alt-private' });
+alt.network.createSubnet({ network_id: altNet.id, ip_version: 4, cidr: '10.0.0.0/26' });
+const altVm = net.admin.network.updatePort(alt.network.createPort({ network_id: altNet.id, device_id: 'vm2', device_owner: 'compute:nova' }).id, { 'binding:host_id': 'compute2' });
+console.log(`\nalt_demo's vm2 has ${altVm.fixed_ips[0]!.ip_address} in its own 10.0.0.0/26: the same address space as demo's, on vxlan ${net.admin.network.getNetwork(altNet.id)['provider:segmentation_id']}`);
+show('3. How do tenant networks stay apart? (demo vm1 → alt_demo vm2, icmp)', net.admin.network.explainReachability({ from: vm.id, to: altVm.id, protocol: 'icmp' }));
