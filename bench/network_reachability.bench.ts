@@ -16,6 +16,7 @@
  * Goal of the issue: ≥ 10 000 queries/s with the memo. Printed as PASS / FAIL; exit code 0.
  * The cloud is built from rows by the reachability suites' fixture (tests/network/reach_fixtures.ts).
  */
+import { createCloud } from '../src/index.js';
 import { Memo } from '../src/core/index.js';
 import { explainReachability, type ReachabilityQuery } from '../src/network/reachability.js';
 import type { SecurityGroupRuleRow } from '../src/network/types.js';
@@ -239,3 +240,21 @@ row('explainReachability + reading path, memo', explained);
 console.log(`  (${allowedCount} of ${qs.length} queries allowed)`);
 const check = (ok: boolean, text: string) => console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);
 check(withMemo >= 10_000, `≥ 10 000 reachability queries/s on ${PORTS} ports and ${GROUPS} security groups (${withMemo.toFixed(0)}/s)`);
+
+// Through the public API (`session.network.explainReachability`: token check, Neutron's context,
+// the kernel's memo, the answer frozen) on DevStack's cloud: what a notebook or a test pays.
+{
+  const devstack = createCloud({ seed: 12 });
+  const demo = devstack.login({ username: 'demo', password: 'secret', project: 'demo' });
+  const priv = demo.network.listNetworks({ name: 'private' })[0]!;
+  const a = demo.network.createPort({ network_id: priv.id, device_owner: 'compute:nova', device_id: 'vm1' });
+  const b = demo.network.createPort({ network_id: priv.id, device_owner: 'compute:nova', device_id: 'vm2' });
+  const q: ReachabilityQuery = { from: a.id, to: b.id, protocol: 'tcp', port: 22 };
+  const viaApi = rate(() => {
+    let allowed = 0;
+    for (let i = 0; i < qs.length; i++) if (demo.network.explainReachability(q).allowed) allowed++;
+    return allowed;
+  }, qs.length);
+  row('demo.network.explainReachability (public API)', viaApi);
+  check(viaApi >= 10_000, `≥ 10 000 queries/s through the public API (${viaApi.toFixed(0)}/s)`);
+}

@@ -14,8 +14,7 @@ import { Conflict, deleteRow, notificationTimestamp, getRow, setRow, tableValues
 import type { Host } from '../hardware/index.js';
 import { enforce, enforceOn, enforceShow, indexed, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { booleanArg } from './networks.js';
-import { descriptionArg } from './standard.js';
+import { booleanArg, descriptionArg } from './standard.js';
 import type { AgentRow, AgentType, RouterRow } from './types.js';
 
 /** An agent as `GET /v2.0/agents/{id}` shows it. */

@@ -22,6 +22,7 @@ import * as quota from './quota.js';
 import * as rbac from './rbac.js';
 import * as reachability from './reachability.js';
 import * as routers from './routers.js';
+import * as interfaces from './router_interfaces.js';
 import * as sg from './security_groups.js';
 import * as subnetpools from './subnetpools.js';
 import * as subnets from './subnets.js';
@@ -189,12 +190,12 @@ export class NetworkApi {
 
   /** `PUT /v2.0/routers/{id}/add_router_interface` with `{ subnet_id }` or `{ port_id }`. */
   addRouterInterface(ref: networks.NetworkRef, body: Record<string, unknown>): routers.RouterInterfaceInfo {
-    return this.write('add_router_interface', (tx, ctx) => routers.addRouterInterface(tx, ctx, ref, body));
+    return this.write('add_router_interface', (tx, ctx) => interfaces.addRouterInterface(tx, ctx, ref, body));
   }
 
   /** `PUT /v2.0/routers/{id}/remove_router_interface` with `{ subnet_id }` or `{ port_id }`. */
   removeRouterInterface(ref: networks.NetworkRef, body: Record<string, unknown>): routers.RouterInterfaceInfo {
-    return this.write('remove_router_interface', (tx, ctx) => routers.removeRouterInterface(tx, ctx, ref, body));
+    return this.write('remove_router_interface', (tx, ctx) => interfaces.removeRouterInterface(tx, ctx, ref, body));
   }
 
   /** `GET /v2.0/routers/{id}/l3-agents` (admin). */

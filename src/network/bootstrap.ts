@@ -21,7 +21,8 @@ import type { Ctx } from './context.js';
 import { createNetwork } from './networks.js';
 import { createSubnet } from './subnets.js';
 import { createSubnetPool } from './subnetpools.js';
-import { addRouterInterface, createRouter } from './routers.js';
+import { createRouter } from './routers.js';
+import { addRouterInterface } from './router_interfaces.js';
 import { ensureDefaultSecurityGroup } from './security_groups.js';
 
 /** A policy engine that allows everything: the elevated context's. */

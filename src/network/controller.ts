@@ -19,6 +19,7 @@
  */
 import { InvalidInput, describeValue } from '../core/index.js';
 import { allowed, showable, type Ctx } from './context.js';
+import { pyBool } from './ipam/addresses.js';
 import { NeutronError, attributeInvalid, notFound, readOnly, unrecognized, type NeutronResource } from './errors.js';
 
 /** A list query as the API takes it: filters by attribute, and the controller's own parameters. */
@@ -74,19 +75,11 @@ function values(value: unknown, field: string): string[] {
   });
 }
 
-/** neutron-lib's `convert_to_boolean` on a filter value; undefined when it is no boolean. */
-function boolOf(text: string): boolean | undefined {
-  const v = text.trim().toLowerCase();
-  if (['1', 't', 'true', 'on', 'y', 'yes'].includes(v)) return true;
-  if (['0', 'f', 'false', 'off', 'n', 'no'].includes(v)) return false;
-  return undefined;
-}
-
 /** Whether a view's attribute value equals one of the filter's values, compared as Neutron's converters would. */
 function matches(actual: unknown, wanted: readonly string[], field: string): boolean {
   return wanted.some((w) => {
     if (typeof actual === 'boolean') {
-      const b = boolOf(w);
+      const b = pyBool(w);
       if (b === undefined) throw attributeInvalid(field, `'${w}' cannot be converted to boolean`, 'network.query.invalid');
       return b === actual;
     }
@@ -168,7 +161,7 @@ export function listViews<Row extends { readonly id: string }>(ctx: Ctx, spec: L
   });
 
   // paging
-  const reverse = q.page_reverse === undefined ? false : boolOf(values(q.page_reverse, 'page_reverse')[0] ?? '') ?? false;
+  const reverse = q.page_reverse === undefined ? false : pyBool(values(q.page_reverse, 'page_reverse')[0] ?? '') ?? false;
   if (q.marker !== undefined) {
     const marker = values(q.marker, 'marker')[0] ?? '';
     const at = items.findIndex((i) => i.row.id === marker);

@@ -52,6 +52,11 @@ export function attributeInvalid(field: string, reason: string, code = 'network.
   return new NeutronError(400, code, 'HTTPBadRequest', `Invalid input for ${field}. Reason: ${reason}.`, { field });
 }
 
+/** 400: a required attribute missing from a create (`Failed to parse request. Required attribute 'x' not specified`). */
+export function requiredAttribute(field: string): NeutronError {
+  return new NeutronError(400, 'network.input.required', 'HTTPBadRequest', `Failed to parse request. Required attribute '${field}' not specified`, { field });
+}
+
 /** 400: an attribute that does not exist on the resource (`Unrecognized attribute(s) 'x'`). */
 export function unrecognized(fields: readonly string[]): NeutronError {
   return new NeutronError(400, 'network.input.unrecognized_attribute', 'HTTPBadRequest', `Unrecognized attribute(s) '${fields.join(', ')}'`, { field: fields[0] ?? '' });

@@ -28,7 +28,7 @@ import { NEUTRON_PUBLISHER } from './events.js';
 import { deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, attributeInvalid, inUse } from './errors.js';
+import { NeutronError, attributeInvalid, inUse, requiredAttribute } from './errors.js';
 import { canonicalIp, ipAddressReason, netaddrAddress } from './ipam/addresses.js';
 import { explicitlySet, getNetwork, ownerOf } from './networks.js';
 import { ROUTER_INTERFACE_OWNERS, createPortRow, deletePortRow, getPort, portsOf, subnetsOf } from './ports.js';
@@ -321,7 +321,7 @@ export function createFloatingIp(tx: Tx, ctx: Ctx, input: unknown): FloatingIpVi
   const c = { ...ctx, s };
   const body = bodyOf(input, 'floatingip', [...CREATE_ATTRIBUTES, ...NOT_IN_POST]);
   notAllowedInPost(body);
-  if (body.floating_network_id === undefined) throw new NeutronError(400, 'network.input.required', 'HTTPBadRequest', "Failed to parse request. Required attribute 'floating_network_id' not specified", { field: 'floating_network_id' });
+  if (body.floating_network_id === undefined) throw requiredAttribute('floating_network_id');
   const owner = ownerOf(ctx, body);
   const netReason = uuidReason(body.floating_network_id);
   if (netReason !== undefined) throw attributeInvalid('floating_network_id', netReason, 'network.floatingip.invalid_floating_network_id');

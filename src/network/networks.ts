@@ -17,7 +17,7 @@ import { NeutronError, attributeInvalid, inUse, networkInUse } from './errors.js
 import { allocateTenantSegment, reserveProviderSegment, validateProviderSegment, type SegmentInUseRef } from './ml2/segments.js';
 import { networkMtu } from './ml2/config.js';
 import { releaseQuota, useQuota } from './quota.js';
-import { descriptionArg, nameArg, revised, standardAttrs, standardView, type Changes } from './standard.js';
+import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, type Changes } from './standard.js';
 import { addRbacEntry, removeRbacEntry } from './rbac.js';
 import { deletePortRow } from './ports.js';
 import { ensureDefaultSecurityGroup } from './security_groups.js';
@@ -101,18 +101,6 @@ export const NETWORK_ATTRIBUTES = [
 const CREATE_ATTRIBUTES = ['name', 'admin_state_up', 'shared', 'router:external', 'provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'port_security_enabled', 'mtu', 'availability_zone_hints', 'description', 'tenant_id', 'project_id', 'is_default'];
 const UPDATE_ATTRIBUTES = ['name', 'admin_state_up', 'shared', 'router:external', 'port_security_enabled', 'mtu', 'description', 'is_default', 'provider:network_type', 'provider:physical_network', 'provider:segmentation_id'];
 const DEFAULTS: Readonly<Record<string, unknown>> = { admin_state_up: true, shared: false, 'router:external': false, port_security_enabled: true, is_default: false };
-
-/** neutron-lib's `convert_to_boolean`. */
-export function booleanArg(value: unknown, field: string): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (['1', 't', 'true', 'on', 'y', 'yes'].includes(v)) return true;
-    if (['0', 'f', 'false', 'off', 'n', 'no'].includes(v)) return false;
-  }
-  throw attributeInvalid(field, `'${typeof value === 'string' ? value : describeValue(value)}' cannot be converted to boolean`);
-}
 
 /** The DHCP agents' availability zones a network is hosted in (`availability_zones`). */
 function networkZones(s: CloudState, network: NetworkRow): string[] {
@@ -340,14 +328,4 @@ export function deleteNetwork(tx: Tx, ctx: Ctx, ref: unknown): void {
   tx.emit('network.delete.end', () => ({ network_id: network.id, network: view }), NEUTRON_PUBLISHER);
 }
 
-/** Whether a caller's context filters by project (re-exported for resources that show networks). */
-export { projectScoped };
 
-/** A 400 for a `network_id` that is not a string. */
-export function networkIdArg(value: unknown, field = 'network_id'): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
-    if (value === undefined) throw new NeutronError(400, 'network.input.required', 'HTTPBadRequest', `Failed to parse request. Required attribute '${field}' not specified`, { field });
-    throw new InvalidInput(field, `expected a network id, got ${describeValue(value)}.`, 'network.input.invalid');
-  }
-  return value;
-}

@@ -18,14 +18,14 @@ import { NEUTRON_PUBLISHER } from './events.js';
 import { InvalidInput, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, networkVisible, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, attributeInvalid, invalidInput, macAddressInUse, notFound } from './errors.js';
+import { NeutronError, attributeInvalid, invalidInput, macAddressInUse, notFound, requiredAttribute } from './errors.js';
 import { canonicalIp, ipAddressReason, netaddrAddress, netaddrNetwork } from './ipam/addresses.js';
 import { eui64Address } from './ipam/allocation.js';
 import { checkSubnetIp } from './ipam/subnets.js';
 import { allocateAny, allocateSpecific, allocationOf, releaseAddress } from './ip_allocation.js';
-import { booleanArg, explicitlySet, getNetwork, ownerOf } from './networks.js';
+import { explicitlySet, getNetwork, ownerOf } from './networks.js';
 import { countQuota, releaseQuota, useQuota } from './quota.js';
-import { descriptionArg, nameArg, revised, standardAttrs, standardView, uuidReason, type Changes } from './standard.js';
+import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, uuidReason, type Changes } from './standard.js';
 import { ensureDefaultSecurityGroup, securityGroupVisible } from './security_groups.js';
 import { isAliveAgent } from './agents.js';
 import type { AddressPair, AgentRow, FixedIp, NetworkRow, PortRow, SubnetRow } from './types.js';
@@ -564,7 +564,7 @@ export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
   const body = bodyOf(input, 'port', CREATE_ATTRIBUTES);
   const s = tx.draft as CloudState;
   const c = { ...ctx, s };
-  if (body.network_id === undefined) throw new NeutronError(400, 'network.input.required', 'HTTPBadRequest', "Failed to parse request. Required attribute 'network_id' not specified", { field: 'network_id' });
+  if (body.network_id === undefined) throw requiredAttribute('network_id');
   const owner = ownerOf(ctx, body);
   const name = nameArg(body.name);
   const description = descriptionArg(body.description);
@@ -689,8 +689,6 @@ function tableValuesHas(s: CloudState, port: PortRow): boolean {
   return false;
 }
 
-/** Whether the caller may see the network of a port (re-exported for views that show networks). */
-export { networkVisible };
 
 /** The address family of an address. */
 export function versionOf(ip: string): 4 | 6 | undefined {

@@ -14,7 +14,7 @@ import { NEUTRON_PUBLISHER } from './events.js';
 import { InvalidInput, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, projectScoped, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, invalidInput } from './errors.js';
+import { NeutronError, invalidInput, requiredAttribute } from './errors.js';
 import { checkQuota, countQuota, releaseQuota } from './quota.js';
 import type { RbacPolicyRow } from './types.js';
 
@@ -95,7 +95,7 @@ export function createRbacPolicy(tx: Tx, ctx: Ctx, input: unknown): RbacPolicyVi
   const body = bodyOf(input, 'rbac_policy', ['object_type', 'object_id', 'action', 'target_tenant', 'target_project', 'project_id', 'tenant_id']);
   const text = (k: string): string => {
     const v = body[k];
-    if (v === undefined) throw new NeutronError(400, 'network.input.required', 'HTTPBadRequest', `Failed to parse request. Required attribute '${k}' not specified`, { field: k });
+    if (v === undefined) throw requiredAttribute(k);
     if (typeof v !== 'string' || v.length === 0 || v.length > 255) throw new InvalidInput(k, `expected a string, got ${describeValue(v)}.`, 'network.rbac_policy.invalid');
     return v;
   };

@@ -36,7 +36,7 @@ import { NeutronError, inUse } from './errors.js';
 import { pyStr } from './ipam/addresses.js';
 import { countQuota, releaseQuota, useQuota } from './quota.js';
 import { removeRbacEntry } from './rbac.js';
-import { revised, standardAttrs, standardView } from './standard.js';
+import { booleanArg, revised, standardAttrs, standardView } from './standard.js';
 import {
   bumpSecurityGroup,
   checkPost,
@@ -205,18 +205,6 @@ export function needsDefaultSecurityGroup(ctx: Ctx, query: unknown = {}, resourc
 
 // ------------------------------------------------------------------------------ the body
 
-const PY_STRIP = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
-
-/** neutron-lib's `convert_to_boolean` (oslo's strict `bool_from_string`; `InvalidInput` as the converter raises it). */
-function booleanAttr(value: unknown, field: string): boolean {
-  if (typeof value === 'boolean') return value;
-  const text = pyStr(value);
-  const lowered = text.replace(PY_STRIP, '').toLowerCase();
-  if (['1', 't', 'true', 'on', 'y', 'yes'].includes(lowered)) return true;
-  if (['0', 'f', 'false', 'off', 'n', 'no'].includes(lowered)) return false;
-  throw new NeutronError(400, 'network.security_group.invalid_stateful', 'InvalidInput', `Invalid input for operation: '${text.slice(0, 1024)}' cannot be converted to boolean.`, { field });
-}
-
 /** `type:name_not_default` (`_validate_name_not_default`): a string of at most 255 characters, not `default` in any case (409). */
 function groupNameAttr(value: unknown): string {
   const name = stringAttr(value, 'name', 255);
@@ -249,7 +237,7 @@ export function createSecurityGroup(tx: Tx, ctx: Ctx, input: unknown): SecurityG
   checkPost(body, GROUP_POST);
   const name = body.name === undefined ? '' : groupNameAttr(body.name);
   const description = body.description === undefined ? '' : stringAttr(body.description, 'description', 255);
-  const stateful = body.stateful === undefined ? true : booleanAttr(body.stateful, 'stateful');
+  const stateful = body.stateful === undefined ? true : booleanArg(body.stateful, 'stateful', 'network.security_group.invalid_stateful');
 
   useQuota(tx, owner, { security_group: 1 });
   enforce(c, 'create_security_group', { name, description, stateful, tenant_id: owner, project_id: owner }, Object.keys(body));
@@ -308,7 +296,7 @@ export function updateSecurityGroup(tx: Tx, ctx: Ctx, ref: unknown, input: unkno
   const changes: { name?: string; description?: string; stateful?: boolean } = {};
   if (body.name !== undefined) changes.name = groupNameAttr(body.name);
   if (body.description !== undefined) changes.description = stringAttr(body.description, 'description', 255);
-  if (body.stateful !== undefined) changes.stateful = booleanAttr(body.stateful, 'stateful');
+  if (body.stateful !== undefined) changes.stateful = booleanArg(body.stateful, 'stateful', 'network.security_group.invalid_stateful');
 
   const group = getSecurityGroup(c, ref);
   enforceOn(c, 'security_group', 'update_security_group', group.id, { ...securityGroupTarget(s, group, c.projectId), ...changes }, Object.keys(body));

@@ -4,7 +4,8 @@
  * `created_at` / `updated_at`, `tags`, and `project_id` shown also as `tenant_id`.
  */
 import { InvalidInput, describeValue, isoAt, type CloudState, type Tx } from '../core/index.js';
-import { pyStr } from './ipam/addresses.js';
+import { pyBool, pyStr } from './ipam/addresses.js';
+import { NeutronError } from './errors.js';
 import type { StandardAttrs } from './types.js';
 
 /** The standard attributes of a new row. */
@@ -50,6 +51,18 @@ export function standardView(s: CloudState, row: StandardAttrs): Record<string, 
 
 /** The changes a command collects for a row: every attribute optional and writable. */
 export type Changes<T> = { -readonly [K in keyof T]?: T[K] };
+
+/**
+ * neutron-lib's `convert_to_boolean`: oslo's strict `bool_from_string` of the value, or a 400
+ * naming the attribute: "Invalid input for admin_state_up. Reason: 'x' cannot be converted to
+ * boolean." (Zed's converter words it "Invalid input for operation: …" without the attribute; a
+ * stacksim message always names the field at fault).
+ */
+export function booleanArg(value: unknown, field: string, code = `network.input.invalid_${field.replace(/[^a-z_]/g, '_')}`): boolean {
+  const b = pyBool(value);
+  if (b === undefined) throw new NeutronError(400, code, 'InvalidInput', `Invalid input for ${field}. Reason: '${pyStr(value).slice(0, 1024)}' cannot be converted to boolean.`, { field });
+  return b;
+}
 
 /** oslo.utils `uuidutils.is_uuid_like` (what neutron-lib's `validate_uuid` asks). */
 export function isUuidLike(value: unknown): value is string {

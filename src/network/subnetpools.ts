@@ -46,13 +46,13 @@ import { NEUTRON_PUBLISHER } from './events.js';
 import { InvalidInput, describeValue, deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, projectScoped, rbacAllows, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, attributeInvalid, invalidInput, notFound } from './errors.js';
+import { NeutronError, attributeInvalid, invalidInput, notFound, requiredAttribute } from './errors.js';
 import { PY_WS, formatAddress, netaddrNetwork, networkOf, parseAddress, parseCidr, pyInt, pyStr, type IpNetworkValue, type IpVersion } from './ipam/addresses.js';
 import { IpamInputUnsupported, IpamValueInvalid } from './ipam/errors.js';
 import { checkGatewayInvalidInSubnet } from './ipam/subnets.js';
-import { booleanArg, explicitlySet, ownerOf } from './networks.js';
+import { explicitlySet, ownerOf } from './networks.js';
 import { addRbacEntry, removeRbacEntry } from './rbac.js';
-import { descriptionArg, revised, standardAttrs, standardView, isUuidLike, type Changes } from './standard.js';
+import { booleanArg, descriptionArg, revised, standardAttrs, standardView, isUuidLike, type Changes } from './standard.js';
 import type { SubnetPoolRow } from './types.js';
 
 /**
@@ -484,7 +484,7 @@ export function createSubnetPool(tx: Tx, ctx: Ctx, input: unknown): SubnetPoolVi
   const owner = ownerOf(ctx, body);
   // fill_post_defaults, in the definition's order
   const required = (k: string): void => {
-    if (body[k] === undefined) throw new NeutronError(400, 'network.input.required', 'HTTPBadRequest', `Failed to parse request. Required attribute '${k}' not specified`, { field: k });
+    if (body[k] === undefined) throw requiredAttribute(k);
   };
   const notAllowed = (k: string): void => {
     if (body[k] !== undefined) throw new NeutronError(400, 'network.input.not_allowed', 'HTTPBadRequest', `Attribute '${k}' not allowed in POST`, { field: k });

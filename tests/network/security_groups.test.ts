@@ -202,7 +202,7 @@ describe('groups', () => {
       [{ name: 5 }, "Invalid input for name. Reason: '5' is not a valid string."],
       [{ name: 'n'.repeat(256) }, 'exceeds maximum length of 255'],
       [{ description: null }, "Invalid input for description. Reason: 'None' is not a valid string."],
-      [{ stateful: 'maybe' }, "Invalid input for operation: 'maybe' cannot be converted to boolean."],
+      [{ stateful: 'maybe' }, "Invalid input for stateful. Reason: 'maybe' cannot be converted to boolean."],
     ] as const) {
       const e = refused(cloud, () => demo.network.updateSecurityGroup(g.id, body as never), { status: 400, message });
       expect(typeof e.details.field).toBe('string');

@@ -54,6 +54,25 @@ const widthOf = (v: IpVersion): number => (v === 4 ? 32 : 128);
 /** Python's `\s` (re, str.strip): ASCII whitespace, the separators \x1c-\x1f, and Unicode spaces. */
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 export const PY_WS = new RegExp(`[${PY_SPACE}]`);
+const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+
+/** Python's `str.strip()`. */
+export function pyStrip(s: string): string {
+  return s.replace(PY_STRIP, '');
+}
+
+/**
+ * oslo_utils `bool_from_string(str(value), strict=True)`, what neutron-lib's `convert_to_boolean`
+ * asks (`TRUE_STRINGS` / `FALSE_STRINGS` after strip and lower): the boolean, or undefined where
+ * Neutron raises.
+ */
+export function pyBool(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const lowered = pyStrip(pyStr(value)).toLowerCase();
+  if (['1', 't', 'true', 'on', 'y', 'yes'].includes(lowered)) return true;
+  if (['0', 'f', 'false', 'off', 'n', 'no'].includes(lowered)) return false;
+  return undefined;
+}
 const PY_INT = new RegExp(`^[${PY_SPACE}]*([+-]?)([0-9](?:_?[0-9])*)[${PY_SPACE}]*$`);
 
 /** Python's `int(str)` for ASCII digits (sign, surrounding whitespace, `_` between digits); undefined when it raises. */

@@ -322,7 +322,7 @@ function toInt(data: unknown, field: string): number {
 }
 
 /** neutron-lib `validate_route_cidr`: the reason, or undefined. */
-function routeCidrReason(data: unknown): string | undefined {
+export function routeCidrReason(data: unknown): string | undefined {
   if (typeof data !== 'string' || PY_WS.test(data)) return `'${pyStr(data)}' is not a valid CIDR`;
   const n = netaddrNetwork(data);
   if (!n.ok) return `'${data}' is not a valid CIDR`;

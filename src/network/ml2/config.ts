@@ -5,7 +5,7 @@
  * (see `segments.ts`); judged by the same tests.
  */
 import { BadRequest, CloudError, Conflict, InvalidInput, describeValue } from '../../core/index.js';
-import { PY_WS, pyInt, pyRepr, pyStr } from '../ipam/addresses.js';
+import { pyInt, pyRepr, pyStr, pyStrip } from '../ipam/addresses.js';
 import { IpamInputUnsupported, NeutronInvalidInput } from '../ipam/errors.js';
 import { isDict, own } from '../ipam/subnets.js';
 import { invalid } from './segments.js';
@@ -82,13 +82,6 @@ export class SegmentInUse extends Conflict {
 
 // ------------------------------------------------------------------------ Python helpers
 
-const WS = PY_WS.source;
-const STRIP = new RegExp(`^${WS}+|${WS}+$`, 'g');
-
-/** Python's `str.strip()`. */
-function pyStrip(s: string): string {
-  return s.replace(STRIP, '');
-}
 
 const ND = /\p{Nd}/u;
 
