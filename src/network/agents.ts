@@ -96,7 +96,7 @@ export function syncHostAgents(tx: Tx, host: Host): void {
   const now = tx.now();
   const existing = agentsOn(s, host.name);
   const kinds = kindsFor(host);
-  for (const a of existing) if (!kinds.some((k) => k.agent_type === a.agent_type)) deleteRow(tx.draft.network.agents, a.id);
+  for (const a of existing) if (!kinds.some((k) => k.agent_type === a.agent_type)) dropAgent(tx, a);
   for (const k of kinds) {
     if (existing.some((a) => a.agent_type === k.agent_type)) continue;
     const row: AgentRow = {
@@ -116,6 +116,18 @@ export function syncHostAgents(tx: Tx, host: Host): void {
     };
     setRow(tx.draft.network.agents, row.id, row);
   }
+}
+
+/** An agent's record goes: the networks and routers it hosted are left unhosted (`l3_agent_id` null). */
+function dropAgent(tx: Tx, agent: AgentRow): void {
+  const s = tx.draft as CloudState;
+  for (const network of tableValues(s.network.networks)) deleteRow(tx.draft.network.network_dhcp_agents, `${network.id}/${agent.id}`);
+  for (const r of tableValues(s.network.routers)) {
+    if (r.l3_agent_id !== agent.id) continue;
+    const unhosted: RouterRow = { ...r, l3_agent_id: null };
+    setRow(tx.draft.network.routers, r.id, unhosted);
+  }
+  deleteRow(tx.draft.network.agents, agent.id);
 }
 
 /** A host went down or came back: its agents stop reporting (heartbeat frozen now) or start again. */
@@ -138,10 +150,7 @@ export function removeHostAgents(tx: Tx, host: Host): void {
     const bound = [...tableValues(s.network.ports)].filter((p) => p.binding_host_id === host.name);
     if (bound.length > 0) throw new Conflict('network.agent.in_use', `Host '${host.name}' has ${bound.length} port(s) bound to it; unbind or delete them first.`, { host: host.name });
   }
-  for (const a of agentsOn(s, host.name)) {
-    for (const network of tableValues(s.network.networks)) deleteRow(tx.draft.network.network_dhcp_agents, `${network.id}/${a.id}`);
-    deleteRow(tx.draft.network.agents, a.id);
-  }
+  for (const a of agentsOn(s, host.name)) dropAgent(tx, a);
 }
 
 /** Load of an agent for the schedulers: networks of a DHCP agent, routers of an L3 agent. */
@@ -239,17 +248,15 @@ export function deleteAgent(tx: Tx, ctx: Ctx, ref: unknown): void {
   const c = { ...ctx, s };
   const agent = getAgent(c, ref);
   enforceOn(c, 'agent', 'delete_agent', agent.id, target(s, agent));
-  for (const network of tableValues(s.network.networks)) deleteRow(tx.draft.network.network_dhcp_agents, `${network.id}/${agent.id}`);
-  for (const r of tableValues(s.network.routers)) {
-    if (r.l3_agent_id !== agent.id) continue;
-    const unhosted: RouterRow = { ...r, l3_agent_id: null };
-    setRow(tx.draft.network.routers, r.id, unhosted);
-  }
-  deleteRow(tx.draft.network.agents, agent.id);
+  dropAgent(tx, agent);
+}
+
+/** `get_dhcp-agents` (admin): 403 before the network is looked up. */
+export function enforceDhcpAgentsListing(ctx: Ctx): void {
+  enforce(ctx, 'get_dhcp-agents', {});
 }
 
 /** `GET /v2.0/networks/{id}/dhcp-agents`: the DHCP agents hosting a network (admin). */
 export function listDhcpAgentsHostingNetwork(ctx: Ctx, networkId: string): AgentView[] {
-  enforce(ctx, 'get_dhcp-agents', {});
   return indexed(ctx.s.network.network_dhcp_agents, networkId).map((id) => getRow(ctx.s.network.agents, id)).filter((a): a is AgentRow => a !== undefined).map((a) => agentView(ctx.s, a));
 }

@@ -373,6 +373,8 @@ export class NetworkApi {
   /** `GET /v2.0/networks/{id}/dhcp-agents` (admin). */
   listDhcpAgentsHostingNetwork(ref: networks.NetworkRef): agents.AgentView[] {
     const ctx = this.read();
+    // `NetworkSchedulerController.index` enforces before it looks the network up
+    agents.enforceDhcpAgentsListing(ctx);
     return agents.listDhcpAgentsHostingNetwork(ctx, networks.getNetwork(ctx, ref).id);
   }
 

@@ -70,6 +70,7 @@ export function initialNetworkState(config: NeutronConfig): NetworkState {
     ip_free: emptyTable(),
     macs: emptyTable(),
     routers: emptyTable(),
+    router_ports: emptyTable(),
     floatingips: emptyTable(),
     security_groups: emptyTable(),
     security_group_rules: emptyTable(),

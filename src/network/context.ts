@@ -65,16 +65,6 @@ export function rbacAllows(s: S, objectType: RbacPolicyRow['object_type'], objec
   return rbacEntries(s, objectType, objectId).some((r) => r.action === action && (r.target_tenant === '*' || (projectId !== null && r.target_tenant === projectId)));
 }
 
-/** A network's `shared`: an `access_as_shared` entry for `*` (what Neutron's `shared` attribute shows to everyone), or one for the caller's project. */
-export function networkShared(s: S, network: NetworkRow, projectId: string | null): boolean {
-  return rbacAllows(s, 'network', network.id, 'access_as_shared', projectId ?? '*');
-}
-
-/** Whether the network is shared with every project (`access_as_shared` to `*`). */
-export function sharedWithAll(s: S, objectType: RbacPolicyRow['object_type'], objectId: string): boolean {
-  return rbacEntries(s, objectType, objectId).some((r) => r.action === 'access_as_shared' && r.target_tenant === '*');
-}
-
 /** The model query's filter on networks: own, shared with the project, or external to it. */
 export function networkVisible(ctx: Ctx, network: NetworkRow): boolean {
   if (!projectScoped(ctx) || network.project_id === ctx.projectId) return true;
@@ -172,8 +162,3 @@ export function showable<V extends object>(ctx: Ctx, resource: NeutronResource, 
   return (out as V | undefined) ?? view;
 }
 
-/** Whether a network row exists and the caller may see it; the row or undefined. */
-export function findVisibleNetwork(ctx: Ctx, id: string): NetworkRow | undefined {
-  const n = getRow(ctx.s.network.networks, id);
-  return n !== undefined && networkVisible(ctx, n) ? n : undefined;
-}

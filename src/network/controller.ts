@@ -161,7 +161,8 @@ export function listViews<Row extends { readonly id: string }>(ctx: Ctx, spec: L
   });
 
   // paging
-  const reverse = q.page_reverse === undefined ? false : pyBool(values(q.page_reverse, 'page_reverse')[0] ?? '') ?? false;
+  // `api_common.get_page_reverse`: only 'true' (any case) pages backwards
+  const reverse = q.page_reverse === undefined ? false : (values(q.page_reverse, 'page_reverse').at(-1) ?? '').toLowerCase() === 'true';
   if (q.marker !== undefined) {
     const marker = values(q.marker, 'marker')[0] ?? '';
     const at = items.findIndex((i) => i.row.id === marker);

@@ -10,8 +10,8 @@
  * ranges, `availability_zone_hints` scheduling (hints are stored and shown).
  */
 import { NEUTRON_PUBLISHER } from './events.js';
-import { InvalidInput, check, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
-import { enforce, enforceOn, enforceShow, indexed, networkVisible, projectScoped, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
+import { check, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { enforce, enforceOn, enforceShow, indexed, networkVisible, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid, inUse, networkInUse } from './errors.js';
 import { allocateTenantSegment, reserveProviderSegment, validateProviderSegment, type SegmentInUseRef } from './ml2/segments.js';
@@ -174,6 +174,10 @@ export function ownerOf(ctx: Ctx, body: Record<string, unknown>): string {
   if (p !== undefined && t !== undefined && p !== t) throw new NeutronError(400, 'network.input.project_mismatch', 'HTTPBadRequest', "'project_id' and 'tenant_id' do not match", { field: 'project_id' });
   const owner = (p ?? t ?? ctx.projectId) as string | null;
   if (owner === null) throw new NeutronError(400, 'network.input.project_required', 'HTTPBadRequest', "Failed to parse request. Required attribute 'tenant_id' not specified", { field: 'project_id' });
+  // neutron-lib's `_validate_privileges`
+  if (owner !== ctx.projectId && !ctx.isAdmin && !ctx.isAdvsvc) {
+    throw new NeutronError(400, 'network.input.project_not_allowed', 'HTTPBadRequest', "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges", { field: 'project_id' });
+  }
   return owner;
 }
 
@@ -306,8 +310,8 @@ export function updateNetwork(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): N
   return showable(ctx, 'network', view, networkTarget(c, row));
 }
 
-/** The ports Neutron deletes with their network (`AUTO_DELETE_PORT_OWNERS`: DHCP ports). */
-export const AUTO_DELETE_PORT_OWNERS: readonly string[] = ['network:dhcp', 'network:router_ha_interface'];
+/** The ports Neutron deletes with their network (`neutron/common/_constants.py` `AUTO_DELETE_PORT_OWNERS`). */
+export const AUTO_DELETE_PORT_OWNERS: readonly string[] = ['network:dhcp', 'network:router_interface_distributed', 'network:floatingip_agent_gateway'];
 
 /** `DELETE /v2.0/networks/{id}`: refused (409 `NetworkInUse`) while ports other than its DHCP ports remain. */
 export function deleteNetwork(tx: Tx, ctx: Ctx, ref: unknown): void {
@@ -327,5 +331,4 @@ export function deleteNetwork(tx: Tx, ctx: Ctx, ref: unknown): void {
   tx.trace('neutron-server', `delete_network ${network.id}`);
   tx.emit('network.delete.end', () => ({ network_id: network.id, network: view }), NEUTRON_PUBLISHER);
 }
-
 

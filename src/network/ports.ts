@@ -16,10 +16,10 @@
  */
 import { NEUTRON_PUBLISHER } from './events.js';
 import { InvalidInput, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
-import { enforce, enforceOn, enforceShow, indexed, networkVisible, projectScoped, resolveRow, showable, type Ctx } from './context.js';
+import { enforce, enforceOn, enforceShow, indexed, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid, invalidInput, macAddressInUse, notFound, requiredAttribute } from './errors.js';
-import { canonicalIp, ipAddressReason, netaddrAddress, netaddrNetwork } from './ipam/addresses.js';
+import { canonicalIp, ipAddressReason, netaddrNetwork } from './ipam/addresses.js';
 import { eui64Address } from './ipam/allocation.js';
 import { checkSubnetIp } from './ipam/subnets.js';
 import { allocateAny, allocateSpecific, allocationOf, releaseAddress } from './ip_allocation.js';
@@ -290,10 +290,12 @@ function profileArg(value: unknown): Record<string, unknown> {
   } catch {
     throw attributeInvalid('binding:profile', 'is not a JSON object (a cycle or a value JSON cannot hold)');
   }
+  if (typeof text !== 'string') throw attributeInvalid('binding:profile', `'${describeValue(value)}' is not a dictionary`);
   if (text.length > 4095) throw attributeInvalid('binding:profile', 'exceeds maximum length of 4095');
-  const parsed = JSON.parse(text) as Record<string, unknown>;
+  const parsed = JSON.parse(text) as unknown;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw attributeInvalid('binding:profile', `'${describeValue(value)}' is not a dictionary`);
   if (Object.hasOwn(parsed, '__proto__')) throw attributeInvalid('binding:profile', "'__proto__' is not an allowed key");
-  return parsed;
+  return parsed as Record<string, unknown>;
 }
 
 // ------------------------------------------------------------------------------ commands
@@ -324,7 +326,6 @@ function subnetForFixedIp(s: CloudState, network: NetworkRow, subnets: readonly 
     if (subnet === undefined) throw new NeutronError(400, 'network.port.invalid_ip_for_network', 'InvalidIpForNetwork', `IP address ${fixed.ip_address} is not a valid IP for any of the subnets on the specified network.`, { field: 'fixed_ips' });
     return subnet;
   }
-  void s;
   throw invalidInput('network.port.invalid_fixed_ip', 'IP allocation requires subnet_id or ip_address', 'fixed_ips');
 }
 
@@ -333,7 +334,7 @@ function subnetForFixedIp(s: CloudState, network: NetworkRow, subnets: readonly 
  * as `_test_fixed_ips_for_port`), else one v4 and one stateful v6 address; then SLAAC addresses
  * on every auto-address subnet (not for router ports).
  */
-export function allocateFixedIps(tx: Tx, network: NetworkRow, portId: string, mac: string, deviceOwner: string, requested: readonly FixedIpRequest[] | undefined): FixedIp[] {
+export function allocateFixedIps(tx: Tx, network: NetworkRow, portId: string, mac: string, deviceOwner: string, requested: readonly FixedIpRequest[] | undefined, held: readonly FixedIp[] = []): FixedIp[] {
   const s = tx.draft as CloudState;
   const subnets = subnetsOf(s, network.id);
   const router = ROUTER_INTERFACE_OWNERS.includes(deviceOwner);
@@ -376,7 +377,7 @@ export function allocateFixedIps(tx: Tx, network: NetworkRow, portId: string, ma
   }
   if (!router) {
     for (const subnet of auto) {
-      if (out.some((f) => f.subnet_id === subnet.id)) continue;
+      if (out.some((f) => f.subnet_id === subnet.id) || held.some((f) => f.subnet_id === subnet.id)) continue;
       const ip = eui64Address(subnet.cidr, mac);
       if (allocationOf(s, subnet.id, ip) !== undefined) throw new NeutronError(409, 'network.ip.in_use', 'IpAddressAlreadyAllocated', `IP address ${ip} already allocated in subnet ${subnet.id}`, { field: 'fixed_ips' });
       allocateSpecific(tx, subnet, ip, portId);
@@ -384,6 +385,41 @@ export function allocateFixedIps(tx: Tx, network: NetworkRow, portId: string, ma
     }
   }
   return out;
+}
+
+/**
+ * A port's new addresses from an update's `fixed_ips` (`_get_changed_ips_for_port`): an address
+ * asked for again is kept; a subnet-only request reuses the port's address on that subnet; the
+ * rest is allocated; an address no longer asked for is released, except an automatic (SLAAC)
+ * one of a non-router port, which stays.
+ */
+export function changeFixedIps(tx: Tx, port: PortRow, requested: readonly FixedIpRequest[], mac: string, deviceOwner: string): FixedIp[] {
+  const s = tx.draft as CloudState;
+  const remaining = [...port.fixed_ips];
+  const kept: FixedIp[] = [];
+  const add: FixedIpRequest[] = [];
+  for (const r of requested) {
+    if (r.ip_address === undefined) continue;
+    const at = remaining.findIndex((f) => f.ip_address === r.ip_address);
+    if (at >= 0) kept.push(...remaining.splice(at, 1));
+    else add.push(r);
+  }
+  for (const r of requested) {
+    if (r.ip_address !== undefined) continue;
+    const at = remaining.map((f) => f.subnet_id).lastIndexOf(r.subnet_id ?? '');
+    if (at >= 0) kept.push(...remaining.splice(at, 1));
+    else add.push(r);
+  }
+  const router = ROUTER_INTERFACE_OWNERS.includes(deviceOwner);
+  const stays = remaining.filter((f) => {
+    const subnet = getRow(s.network.subnets, f.subnet_id);
+    return subnet !== undefined && isAutoAddressSubnet(subnet) && !router;
+  });
+  releaseFixedIps(tx, remaining.filter((f) => !stays.includes(f)));
+  const held = [...kept, ...stays];
+  const network = getRow(s.network.networks, port.network_id)!;
+  const added = add.length === 0 ? [] : allocateFixedIps(tx, network, port.id, mac, deviceOwner, add, held);
+  return [...held, ...added];
 }
 
 /** Returns a port's addresses to IPAM. */
@@ -505,7 +541,10 @@ export function deletePortRow(tx: Tx, port: PortRow): void {
   releaseFixedIps(tx, port.fixed_ips);
   deleteRow(n.ports, port.id);
   deleteRow(n.network_ports, `${port.network_id}/${port.id}`);
-  if (port.device_id !== '') deleteRow(n.device_ports, `${port.device_id}/${port.id}`);
+  if (port.device_id !== '') {
+    deleteRow(n.device_ports, `${port.device_id}/${port.id}`);
+    deleteRow(n.router_ports, `${port.device_id}/${port.id}`);
+  }
   for (const g of port.security_groups) deleteRow(n.group_ports, `${g}/${port.id}`);
   deleteRow(n.macs, `${port.network_id}/${port.mac_address}`);
   releaseQuota(tx, port.project_id, { port: 1 });
@@ -645,18 +684,7 @@ export function updatePort(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): Port
   changes.allowed_address_pairs = pairs;
   changes.security_groups = groups;
 
-  let fixedIps = port.fixed_ips;
-  if (body.fixed_ips !== undefined) {
-    const requested = fixedIpsArg(body.fixed_ips);
-    const network = getRow(s.network.networks, port.network_id)!;
-    // keep the addresses asked for again, release the others, then allocate the new ones
-    const keep = port.fixed_ips.filter((f) => requested.some((r) => r.ip_address === f.ip_address && (r.subnet_id === undefined || r.subnet_id === f.subnet_id)));
-    const wanted = requested.filter((r) => !keep.some((k) => k.ip_address === r.ip_address));
-    releaseFixedIps(tx, port.fixed_ips.filter((f) => !keep.includes(f)));
-    const added = wanted.length === 0 ? [] : allocateFixedIps(tx, network, port.id, mac, changes.device_owner ?? port.device_owner, wanted).filter((f) => !keep.some((k) => k.subnet_id === f.subnet_id && k.ip_address === f.ip_address));
-    fixedIps = [...keep, ...added];
-  }
-  changes.fixed_ips = fixedIps;
+  changes.fixed_ips = body.fixed_ips === undefined ? port.fixed_ips : changeFixedIps(tx, port, fixedIpsArg(body.fixed_ips), mac, changes.device_owner ?? port.device_owner);
   const hostId = changes.binding_host_id ?? port.binding_host_id;
   const adminUp = changes.admin_state_up ?? port.admin_state_up;
   Object.assign(changes, bindingOf(s, hostId, adminUp, changes.device_owner ?? port.device_owner, port.network_id));
@@ -674,7 +702,9 @@ export function deletePort(tx: Tx, ctx: Ctx, ref: unknown): void {
   const c = { ...ctx, s };
   const port = getPort(c, ref);
   enforceOn(c, 'port', 'delete_port', port.id, portTarget(s, port));
-  if (ROUTER_PORT_OWNERS.includes(port.device_owner) && (port.device_owner === 'network:floatingip' ? tableValuesHas(s, port) : getRow(s.network.routers, port.device_id) !== undefined)) {
+  // `prevent_l3_port_deletion`: a port a router holds (`routerports`) or a floating IP holds (its `device_id`), with addresses
+  const held = port.device_owner === 'network:floatingip' ? getRow(s.network.floatingips, port.device_id)?.floating_port_id === port.id : getRow(s.network.router_ports, `${port.device_id}/${port.id}`) !== undefined;
+  if (ROUTER_PORT_OWNERS.includes(port.device_owner) && held && port.fixed_ips.length > 0) {
     throw new NeutronError(409, 'network.port.service_port', 'ServicePortInUse', `Port ${port.id} cannot be deleted directly via the port API: has device owner ${port.device_owner}.`, { port_id: port.id });
   }
   const view = portView(s, port);
@@ -683,14 +713,3 @@ export function deletePort(tx: Tx, ctx: Ctx, ref: unknown): void {
   tx.emit('port.delete.end', () => ({ port_id: port.id, port: view }), NEUTRON_PUBLISHER);
 }
 
-/** Whether a floating IP still holds this port. */
-function tableValuesHas(s: CloudState, port: PortRow): boolean {
-  for (const f of tableValues(s.network.floatingips)) if (f.floating_port_id === port.id) return true;
-  return false;
-}
-
-
-/** The address family of an address. */
-export function versionOf(ip: string): 4 | 6 | undefined {
-  return netaddrAddress(ip)?.version;
-}

@@ -16,6 +16,8 @@ import { enforce, enforceOn, enforceShow, indexed, projectScoped, rbacEntries, r
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, invalidInput, requiredAttribute } from './errors.js';
 import { checkQuota, countQuota, releaseQuota } from './quota.js';
+import { ownerOf } from './networks.js';
+import { revised } from './standard.js';
 import type { RbacPolicyRow } from './types.js';
 
 /** An RBAC policy as the API shows it (`_make_rbac_policy_dict`). */
@@ -80,6 +82,46 @@ export function ensureNoTenantPorts(s: CloudState, networkId: string, networkOwn
   }
 }
 
+/**
+ * `_validate_ext_not_in_use_by_tenant`: 409 when routers with their gateway on the network depend
+ * on an `access_as_external` entry that goes (or moves to `next`): the project's own entry while
+ * no `*` entry remains; for `*`, routers of projects without their own entry, or a default
+ * external network ("Default external networks must be shared to everyone.").
+ */
+function ensureExternalNotInUse(s: CloudState, entry: RbacPolicyRow, next?: string): void {
+  if (entry.object_type !== 'network' || entry.action !== 'access_as_external' || next === entry.target_tenant) return;
+  const network = getRow(s.network.networks, entry.object_id);
+  if (network === undefined) return;
+  const refuse = (details: string): never => {
+    throw new NeutronError(409, 'network.rbac_policy.in_use', 'RbacPolicyInUse', `RBAC policy on object ${network.id} cannot be removed because other objects depend on it.\nDetails: ${details}`, { object_id: network.id });
+  };
+  const others = rbacEntries(s, 'network', network.id).filter((r) => r.action === 'access_as_external' && r.id !== entry.id);
+  const gatewayRouters = indexed(s.network.network_ports, network.id)
+    .map((id) => getRow(s.network.ports, id))
+    .filter((p) => p !== undefined && p.device_owner === 'network:router_gateway')
+    .map((p) => getRow(s.network.routers, p!.device_id))
+    .filter((r) => r !== undefined);
+  let dependent: boolean;
+  if (entry.target_tenant !== '*') {
+    if (others.some((r) => r.target_tenant === '*')) return;
+    dependent = gatewayRouters.some((r) => r!.project_id === entry.target_tenant);
+  } else {
+    if (network.is_default) refuse('Default external networks must be shared to everyone.');
+    const withEntries = new Set([...others.map((r) => r.target_tenant), ...(next === undefined ? [] : [next])]);
+    dependent = gatewayRouters.some((r) => !withEntries.has(r!.project_id));
+  }
+  if (dependent) refuse('There are routers attached to this network that depend on this policy for access.');
+}
+
+/** `_process_ext_policy_create` / `_process_ext_policy_delete`: a network is external while it has an `access_as_external` entry. */
+function syncExternal(tx: Tx, networkId: string): void {
+  const s = tx.draft as CloudState;
+  const network = getRow(s.network.networks, networkId);
+  if (network === undefined) return;
+  const external = rbacEntries(s, 'network', networkId).some((r) => r.action === 'access_as_external');
+  if (external !== network.external) setRow(tx.draft.network.networks, networkId, revised(tx, network, { external, ...(external ? {} : { is_default: false }) }));
+}
+
 /** The object an entry names, and its owner; 404 when the caller may not see it. */
 function objectOwner(ctx: Ctx, type: RbacPolicyRow['object_type'], id: string): string {
   const s = ctx.s;
@@ -107,8 +149,7 @@ export function createRbacPolicy(tx: Tx, ctx: Ctx, input: unknown): RbacPolicyVi
   if (action !== 'access_as_shared' && action !== 'access_as_external') throw new NeutronError(400, 'network.rbac_policy.invalid_action', 'HTTPBadRequest', `Invalid input for action. Reason: '${action}' is not in ['access_as_external', 'access_as_shared'].`, { field: 'action' });
   if (action === 'access_as_external' && type !== 'network') throw invalidInput('network.rbac_policy.invalid_action', `Action '${action}' for object type '${type}' is not supported. Allowed actions: ['access_as_shared']`, 'action');
   const targetTenant = body.target_tenant !== undefined ? text('target_tenant') : text('target_project');
-  const project = (body.project_id ?? body.tenant_id ?? ctx.projectId) as string | null;
-  if (typeof project !== 'string') throw new NeutronError(400, 'network.input.project_required', 'HTTPBadRequest', "Failed to parse request. Required attribute 'tenant_id' not specified", { field: 'project_id' });
+  const project = ownerOf(ctx, body);
   const policyTarget = { object_type: type, object_id: objectId, action, target_tenant: targetTenant, target_project: targetTenant, project_id: project, tenant_id: project };
   enforce(ctx, 'create_rbac_policy', policyTarget, targetTenant === '*' ? ['target_tenant', 'target_project'] : []);
   const s = tx.draft as CloudState;
@@ -117,6 +158,7 @@ export function createRbacPolicy(tx: Tx, ctx: Ctx, input: unknown): RbacPolicyVi
   if (rbacEntries(s, type, objectId).some((r) => r.action === action && r.target_tenant === targetTenant)) throw new NeutronError(409, 'network.rbac_policy.duplicate', 'DuplicateRbacPolicy', 'An RBAC policy already exists with those values.');
   checkQuota(tx, project, { rbac_policy: 1 });
   const row = addRbacEntry(tx, project, type, objectId, action, targetTenant);
+  if (type === 'network' && action === 'access_as_external') syncExternal(tx, objectId);
   const view = rbacPolicyView(row);
   tx.emit('rbac_policy.create.end', () => ({ rbac_policy: view }), NEUTRON_PUBLISHER);
   return view;
@@ -153,6 +195,8 @@ export function updateRbacPolicy(tx: Tx, ctx: Ctx, ref: unknown, input: unknown)
     const network = getRow(s.network.networks, row.object_id);
     if (network !== undefined && row.target_tenant !== network.project_id) ensureNoTenantPorts(s, network.id, network.project_id, row.target_tenant, row);
   }
+  ensureExternalNotInUse(s, row, next);
+  if (next !== row.target_tenant && rbacEntries(s, row.object_type, row.object_id).some((r) => r.action === row.action && r.target_tenant === next)) throw new NeutronError(409, 'network.rbac_policy.duplicate', 'DuplicateRbacPolicy', 'An RBAC policy already exists with those values.');
   const updated: RbacPolicyRow = { ...row, target_tenant: next };
   setRow(tx.draft.network.rbac_policies, row.id, updated);
   const view = rbacPolicyView(updated);
@@ -170,7 +214,9 @@ export function deleteRbacPolicy(tx: Tx, ctx: Ctx, ref: unknown): void {
     const network = getRow(s.network.networks, row.object_id);
     if (network !== undefined && row.target_tenant !== network.project_id) ensureNoTenantPorts(s, network.id, network.project_id, row.target_tenant, row);
   }
+  ensureExternalNotInUse(s, row);
   removeRbacEntry(tx, row);
+  if (row.object_type === 'network' && row.action === 'access_as_external') syncExternal(tx, row.object_id);
   const view = rbacPolicyView(row);
   tx.emit('rbac_policy.delete.end', () => ({ rbac_policy_id: row.id, rbac_policy: view }), NEUTRON_PUBLISHER);
 }

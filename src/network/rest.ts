@@ -143,27 +143,6 @@ function actionBody(call: NetworkCall): Record<string, unknown> {
   return jsonBody(call) ?? {};
 }
 
-/**
- * Quota calls the session API may not offer (yet): the route answers pecan's 404 then, as
- * Neutron does for a controller it does not have.
- */
-interface OptionalQuotaApi {
-  listQuotas?(): readonly View[];
-  getQuotaDefault?(projectId: string): View;
-}
-
-function optionalQuota<K extends keyof OptionalQuotaApi>(network: NetworkApi, name: K): NonNullable<OptionalQuotaApi[K]> {
-  const fn = (network as unknown as OptionalQuotaApi)[name];
-  if (typeof fn !== 'function') throw httpNotFound();
-  return fn.bind(network) as NonNullable<OptionalQuotaApi[K]>;
-}
-
-/** Whether the session API answers quotas (what the `quotas` extensions are listed by). */
-function hasQuotas(network: NetworkApi): boolean {
-  const q = network as unknown as Record<string, unknown>;
-  return typeof q.getQuota === 'function' && typeof q.getQuotaDetails === 'function';
-}
-
 /** `QuotaSetsController.update`: `{"quota": {...}}` ("Unable to find 'quota' in request body" otherwise). */
 function quotaBody(call: NetworkCall): Record<string, unknown> {
   const body = jsonBody(call);
@@ -189,7 +168,6 @@ function resources(call: NetworkCall): RestResponse {
   return json(200, { resources: core.map(([name, collection]) => ({ name, collection, links: [{ rel: 'self', href: `${call.base}/v2.0/${collection}` }] })) });
 }
 
-const extensionsOf = (call: NetworkCall) => neutronExtensions(hasQuotas(api(call)));
 
 /** The routes below `/networking`. */
 const ROUTES: readonly Route[] = [
@@ -201,13 +179,13 @@ const ROUTES: readonly Route[] = [
   { method: 'HEAD', path: '/v2.0/', handle: methodNotAllowed },
 
   // extensions: methods other than GET are 404, as the legacy extensions controller answered
-  { method: 'GET', path: '/v2.0/extensions', handle: (call) => json(200, { extensions: extensionsOf(call) }) },
+  { method: 'GET', path: '/v2.0/extensions', handle: (call) => json(200, { extensions: neutronExtensions() }) },
   {
     method: 'GET',
     path: '/v2.0/extensions/{alias}',
     handle: (call) => {
       const alias = call.params.alias as string;
-      const found = extensionsOf(call).find((e) => e.alias === alias);
+      const found = neutronExtensions().find((e) => e.alias === alias);
       if (found === undefined) throw httpNotFound(`Extension with alias ${alias} does not exist`);
       return json(200, { extension: found });
     },
@@ -229,7 +207,7 @@ const ROUTES: readonly Route[] = [
   { method: 'HEAD', path: '/v2.0/networks/{id}/dhcp-agents', handle: methodNotAllowed },
 
   // quotas
-  { method: 'GET', path: '/v2.0/quotas', handle: (call) => json(200, { quotas: optionalQuota(api(call), 'listQuotas')() }) },
+  { method: 'GET', path: '/v2.0/quotas', handle: (call) => json(200, { quotas: api(call).listQuotas() }) },
   { method: 'HEAD', path: '/v2.0/quotas', handle: methodNotAllowed },
   { method: 'GET', path: '/v2.0/quotas/{project_id}', handle: (call) => json(200, { quota: api(call).getQuota(projectOf(call)) }) },
   { method: 'HEAD', path: '/v2.0/quotas/{project_id}', handle: methodNotAllowed },
@@ -237,7 +215,7 @@ const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/v2.0/quotas/{project_id}', handle: (call) => (noDeleteBody(call), api(call).resetQuota(projectOf(call)), empty(204)) },
   { method: 'GET', path: '/v2.0/quotas/{project_id}/details', handle: (call) => json(200, { quota: api(call).getQuotaDetails(projectOf(call)) }) },
   { method: 'HEAD', path: '/v2.0/quotas/{project_id}/details', handle: methodNotAllowed },
-  { method: 'GET', path: '/v2.0/quotas/{project_id}/default', handle: (call) => json(200, { quota: optionalQuota(api(call), 'getQuotaDefault')(projectOf(call)) }) },
+  { method: 'GET', path: '/v2.0/quotas/{project_id}/default', handle: (call) => json(200, { quota: api(call).getQuotaDefault(projectOf(call)) }) },
   { method: 'HEAD', path: '/v2.0/quotas/{project_id}/default', handle: methodNotAllowed },
 ];
 

@@ -67,9 +67,8 @@ const EXTENSIONS: readonly (readonly [string, string, string, string])[] = [
 ];
 
 /** Aliases listed only when the session API answers quotas. */
-export const QUOTA_EXTENSIONS: ReadonlySet<string> = new Set(['quotas', 'quota_details']);
 
-/** The extensions this cloud answers (`withQuotas`: whether `quotas` and `quota_details` are among them). */
-export function neutronExtensions(withQuotas: boolean): NeutronExtensionView[] {
-  return EXTENSIONS.filter(([alias]) => withQuotas || !QUOTA_EXTENSIONS.has(alias)).map(([alias, name, description, updated]) => ({ name, alias, description, updated, links: [] }));
+/** The extensions this cloud answers. */
+export function neutronExtensions(): NeutronExtensionView[] {
+  return EXTENSIONS.map(([alias, name, description, updated]) => ({ name, alias, description, updated, links: [] }));
 }

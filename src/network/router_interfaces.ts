@@ -19,7 +19,7 @@ import { revised, uuidReason } from './standard.js';
 import { getSubnet } from './subnets.js';
 import type { PortRow, RouterRow, SubnetRow } from './types.js';
 import { NEUTRON_PUBLISHER } from './events.js';
-import { OWNER_ROUTER_INTERFACE, l3BadRequest, getRouter, routerPortsOf, interfacePortsOf, routerTarget, addressIn, isV6, subnetRow, checkForDupRouterSubnets, validateSubnetAddressMode, bindRouterPort, scheduleRouter, routerHost, type RouterInterfaceInfo } from './routers.js';
+import { OWNER_ROUTER_INTERFACE, attachRouterPort, l3BadRequest, getRouter, routerPortsOf, interfacePortsOf, routerTarget, addressIn, isV6, subnetRow, checkForDupRouterSubnets, validateSubnetAddressMode, bindRouterPort, scheduleRouter, routerHost, type RouterInterfaceInfo } from './routers.js';
 
 type S = CloudState;
 
@@ -117,6 +117,7 @@ function addInterfaceBySubnet(tx: Tx, ctx: Ctx, router: RouterRow, subnetId: str
     }
   }
   const port = createPortRow(tx, { projectId: router.project_id, network, deviceOwner: OWNER_ROUTER_INTERFACE, deviceId: router.id, fixedIps: [fixed], hostId: routerHost(s, router), checkQuota: false });
+  attachRouterPort(tx, router.id, port.id);
   return { port, subnets: [subnet] };
 }
 

@@ -45,17 +45,17 @@
 import { NEUTRON_PUBLISHER } from './events.js';
 import { deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { agentView, isAliveAgent, pickAgent, type AgentView } from './agents.js';
-import { enforce, enforceOn, enforceShow, indexed, projectScoped, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
+import { enforce, enforceOn, enforceShow, indexed, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid, inUse, invalidInput } from './errors.js';
-import { PY_WS, canonicalIp, ipAddressReason, netaddrAddress, netaddrNetwork, networkOf, pyBool, pyRepr, pyStr } from './ipam/addresses.js';
+import { canonicalIp, ipAddressReason, netaddrAddress, netaddrNetwork, networkOf, pyRepr, pyStr } from './ipam/addresses.js';
 import { isDict, routeCidrReason, type HostRoute } from './ipam/subnets.js';
 import { explicitlySet, getNetwork, ownerOf } from './networks.js';
-import { ROUTER_INTERFACE_OWNERS, allocateFixedIps, bindingOf, createPortRow, deletePortRow, getPort, releaseFixedIps, subnetsOf, updatePortRow } from './ports.js';
+import { bindingOf, changeFixedIps, createPortRow, deletePortRow, subnetsOf, updatePortRow } from './ports.js';
 import { releaseQuota, useQuota } from './quota.js';
-import { descriptionArg, nameArg, revised, standardAttrs, standardView, booleanArg, isUuidLike, uuidReason } from './standard.js';
-import { getSubnet } from './subnets.js';
-import type { AgentRow, FixedIp, NetworkRow, PortRow, RouterRow, SubnetRow } from './types.js';
+import { descriptionArg, nameArg, revised, standardAttrs, standardView, booleanArg, uuidReason } from './standard.js';
+
+import type { AgentRow, NetworkRow, PortRow, RouterRow, SubnetRow } from './types.js';
 
 type S = CloudState;
 
@@ -183,7 +183,6 @@ function notAllowedInPost(body: Record<string, unknown>, keys: readonly string[]
 }
 
 // ------------------------------------------------------------------------------ input
-
 
 /** `convert_to_boolean_if_not_none` (`distributed`, `ha`): null is "not specified". */
 function optionalBoolean(value: unknown, field: string): boolean | null {
@@ -334,10 +333,15 @@ export function gatewayPortOf(s: S, router: RouterRow): PortRow | undefined {
 
 /** A router's ports (`routerports`: its gateway and interfaces), oldest first. */
 export function routerPortsOf(s: S, routerId: string): PortRow[] {
-  return indexed(s.network.device_ports, routerId)
+  return indexed(s.network.router_ports, routerId)
     .map((id) => getRow(s.network.ports, id))
-    .filter((p): p is PortRow => p !== undefined && (p.device_owner === OWNER_ROUTER_GATEWAY || ROUTER_INTERFACE_OWNERS.includes(p.device_owner)))
+    .filter((p): p is PortRow => p !== undefined)
     .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Records a port as the router's (`RouterPort`): only router code calls it. */
+export function attachRouterPort(tx: Tx, routerId: string, portId: string): void {
+  setRow(tx.draft.network.router_ports, `${routerId}/${portId}`, portId);
 }
 
 /** A router's interface ports (`port_type` `network:router_interface`). */
@@ -487,7 +491,7 @@ function validateRoutes(s: S, routerId: string, routes: readonly HostRoute[], ci
     throw new NeutronError(400, 'network.router.routes_exhausted', 'RoutesExhausted', `Unable to complete operation for ${routerId}. The number of routes exceeds the maximum ${MAX_ROUTES}.`, { field: 'routes', router_id: routerId });
   }
   if (cidrs.length === 0 && ips.length === 0) {
-    for (const p of indexed(s.network.device_ports, routerId).map((id) => getRow(s.network.ports, id)).filter((p): p is PortRow => p !== undefined)) {
+    for (const p of routerPortsOf(s, routerId).filter((p): p is PortRow => p !== undefined)) {
       for (const f of p.fixed_ips) {
         const sub = subnetRow(s, f.subnet_id);
         if (sub !== undefined) cidrs.push(sub.cidr);
@@ -569,26 +573,7 @@ function externalIpChange(gw: PortRow | undefined, extIps: readonly FixedIpReque
 
 /** A port's `fixed_ips` replaced by a request, as `update_port` does (`_get_changed_ips_for_port`: same addresses and same subnets are kept). */
 function replaceFixedIps(tx: Tx, port: PortRow, requested: readonly FixedIpRequest[]): PortRow {
-  const s = tx.draft as S;
-  const remaining = [...port.fixed_ips];
-  const kept: FixedIp[] = [];
-  const add: FixedIpRequest[] = [];
-  for (const r of requested) {
-    if (r.ip_address === undefined) continue;
-    const at = remaining.findIndex((f) => f.ip_address === r.ip_address);
-    if (at >= 0) kept.push(...remaining.splice(at, 1));
-    else add.push(r);
-  }
-  for (const r of requested) {
-    if (r.ip_address !== undefined) continue;
-    const at = remaining.map((f) => f.subnet_id).lastIndexOf(r.subnet_id ?? '');
-    if (at >= 0) kept.push(...remaining.splice(at, 1));
-    else add.push(r);
-  }
-  releaseFixedIps(tx, remaining);
-  const network = getRow(s.network.networks, port.network_id)!;
-  const added = add.length === 0 ? [] : allocateFixedIps(tx, network, port.id, port.mac_address, port.device_owner, add);
-  const row = revised(tx, port, { fixed_ips: [...kept, ...added] });
+  const row = revised(tx, port, { fixed_ips: changeFixedIps(tx, port, requested, port.mac_address, port.device_owner) });
   updatePortRow(tx, port, row);
   return row;
 }
@@ -655,6 +640,7 @@ function updateGateway(tx: Tx, ctx: Ctx, router: RouterRow, info: GatewayRequest
     if (network !== null && (gw === undefined || gw.network_id !== networkId)) {
       checkForDupRouterSubnets(s, { ...row, gw_port_id: null }, subnetsOf(s, network.id));
       const port = createPortRow(tx, { projectId: '', network, deviceOwner: OWNER_ROUTER_GATEWAY, deviceId: row.id, fixedIps: extIps.length > 0 ? extIps : undefined, hostId: routerHost(s, row), checkQuota: false });
+      attachRouterPort(tx, row.id, port.id);
       row = { ...row, gw_port_id: port.id };
       tx.trace('neutron-server', `router ${row.id}: gateway port ${port.id} on ${network.id} (${port.fixed_ips.map((f) => f.ip_address).join(', ') || 'no address'})`);
     }

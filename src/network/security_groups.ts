@@ -33,7 +33,7 @@ import { getRow, setRow, deleteRow, tableValues, type CloudState, type Tx } from
 import { enforce, enforceOn, enforceShow, indexed, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, inUse } from './errors.js';
-import { pyStr } from './ipam/addresses.js';
+
 import { countQuota, releaseQuota, useQuota } from './quota.js';
 import { removeRbacEntry } from './rbac.js';
 import { booleanArg, revised, standardAttrs, standardView } from './standard.js';
@@ -141,7 +141,6 @@ export function getSecurityGroup(ctx: Ctx, ref: unknown, field = 'security_group
 }
 
 // --------------------------------------------------------------------------------- the default
-
 
 /** `create_security_group`'s database part: the group and the rules the server gives it (the rules' quota checked first). */
 function createGroupRow(tx: Tx, projectId: string, name: string, description: string, stateful: boolean, isDefault: boolean): SecurityGroupRow {

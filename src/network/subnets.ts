@@ -17,10 +17,10 @@ import { NEUTRON_PUBLISHER } from './events.js';
 import { deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, networkVisible, projectScoped, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, notFound, subnetInUse, requiredAttribute } from './errors.js';
+import { NeutronError, subnetInUse, requiredAttribute } from './errors.js';
 import { formatAddress, netaddrNetwork } from './ipam/addresses.js';
 import { eui64Address } from './ipam/allocation.js';
-import { prepareSubnet, validateSubnetCidr, validateAllocationPools, checkGatewayInvalidInSubnet, type HostRoute } from './ipam/subnets.js';
+import { prepareSubnet, validateSubnetCidr, type HostRoute } from './ipam/subnets.js';
 import { allocateAny, allocateSpecific, allocationOf, allocationsOf, dropSubnetIpam, releaseAddress, resetFree } from './ip_allocation.js';
 import { explicitlySet, getNetwork, networkTarget, ownerOf } from './networks.js';
 import { ROUTER_INTERFACE_OWNERS, createPortRow, deletePortRow, isAutoAddressSubnet, portsOf, updatePortRow } from './ports.js';
@@ -164,6 +164,14 @@ export function listSubnets(ctx: Ctx, query: unknown = {}): SubnetView[] {
   return listViews(ctx, { resource: 'subnet', rows: rows.filter((x) => subnetVisible(ctx, x)), attributes: SUBNET_ATTRIBUTES, target: (x) => subnetTarget(s, x, ctx.projectId), view: (x) => subnetView(s, x) as unknown as Record<string, unknown> }, query) as unknown as SubnetView[];
 }
 
+/** `service_types`: a list of at most 64 device owner strings (stored; not used to choose subnets). */
+function serviceTypesArg(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > 64 || value.some((t) => typeof t !== 'string' || t.length > 255)) {
+    throw new NeutronError(400, 'network.subnet.invalid_service_types', 'HTTPBadRequest', 'Invalid input for service_types. Reason: expected a list of at most 64 device owner strings.', { field: 'service_types' });
+  }
+  return [...(value as string[])];
+}
+
 /** The network's DHCP port (the one with `device_owner` `network:dhcp`), if any. */
 export function dhcpPortOf(s: CloudState, networkId: string): PortRow | undefined {
   return portsOf(s, networkId).find((p) => p.device_owner === 'network:dhcp');
@@ -215,9 +223,7 @@ export function createSubnet(tx: Tx, ctx: Ctx, input: unknown): SubnetView {
   const target = { ...body, project_id: owner, tenant_id: owner, network_id: network.id, 'network:tenant_id': network.project_id, 'network:project_id': network.project_id, shared: networkTarget(c, network).shared, 'router:external': network.external };
   enforce(c, 'create_subnet', target, explicitlySet(body, { enable_dhcp: true }, false));
   if (body.segment_id !== undefined && body.segment_id !== null) throw new NeutronError(400, 'network.subnet.segments_not_simulated', 'InvalidInput', 'Invalid input for operation: segment_id: routed network segments are not simulated.', { field: 'segment_id' });
-  if (body.service_types !== undefined && (!Array.isArray(body.service_types) || body.service_types.some((t) => typeof t !== 'string' || t.length > 255) || body.service_types.length > 64)) {
-    throw new NeutronError(400, 'network.subnet.invalid_service_types', 'HTTPBadRequest', 'Invalid input for service_types. Reason: expected a list of device owner strings.', { field: 'service_types' });
-  }
+  const serviceTypes = body.service_types === undefined ? [] : serviceTypesArg(body.service_types);
 
   // a subnet pool (given, or the default one of the version) chooses the cidr
   let request: Record<string, unknown> = { ...body };
@@ -263,7 +269,7 @@ export function createSubnet(tx: Tx, ctx: Ctx, input: unknown): SubnetView {
     ipv6_ra_mode: prepared.ipv6_ra_mode,
     ipv6_address_mode: prepared.ipv6_address_mode,
     subnetpool_id: poolId,
-    service_types: (body.service_types as string[] | undefined) ?? [],
+    service_types: serviceTypes,
   };
   setRow(tx.draft.network.subnets, id, row);
   setRow(tx.draft.network.network_subnets, `${network.id}/${id}`, id);
@@ -316,15 +322,13 @@ export function updateSubnet(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): Su
   };
   if (body.name !== undefined) changes.name = nameArg(body.name);
   if (body.description !== undefined) changes.description = descriptionArg(body.description);
-  if (body.service_types !== undefined) changes.service_types = Array.isArray(body.service_types) ? body.service_types.map(String) : subnet.service_types;
+  if (body.service_types !== undefined) changes.service_types = serviceTypesArg(body.service_types);
   const row = revised(tx, subnet, changes);
   setRow(tx.draft.network.subnets, subnet.id, row);
   if (row.allocation_pools !== subnet.allocation_pools) resetFree(tx, row);
   const network = getRow(s.network.networks, subnet.network_id)!;
   if (row.enable_dhcp && !subnet.enable_dhcp) serveDhcp(tx, network, row);
   if (!row.enable_dhcp && subnet.enable_dhcp) dropDhcpAddress(tx, network.id, row);
-  void validateAllocationPools;
-  void checkGatewayInvalidInSubnet;
   const view = subnetView(tx.draft as CloudState, row);
   tx.emit('subnet.update.end', () => ({ subnet: view }), NEUTRON_PUBLISHER);
   return showable(c, 'subnet', view, subnetTarget(tx.draft as CloudState, row, ctx.projectId));
@@ -381,20 +385,5 @@ export function deleteSubnet(tx: Tx, ctx: Ctx, ref: unknown): void {
   deleteSubnetRow(tx, subnet);
   tx.trace('neutron-server', `delete_subnet ${subnet.id}`);
   tx.emit('subnet.delete.end', () => ({ subnet_id: subnet.id, subnet: view }), NEUTRON_PUBLISHER);
-}
-
-/** Whether `address` (text) lies in a subnet's cidr. */
-export function inSubnet(subnet: SubnetRow, address: string): boolean {
-  const n = netaddrNetwork(subnet.cidr);
-  const a = netaddrNetwork(address);
-  if (!n.ok || !a.ok || n.version !== a.version) return false;
-  const bits = n.version === 4 ? 32 : 128;
-  const shift = BigInt(bits - n.prefixlen);
-  return a.value >> shift === n.value >> shift;
-}
-
-/** Whether the subnet is known (for errors that name it). */
-export function subnetNotFound(id: string): NeutronError {
-  return notFound('subnet', id);
 }
 

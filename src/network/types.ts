@@ -245,6 +245,11 @@ export interface NetworkState {
   /** `${network_id}/${mac}` → port id: a MAC is unique on its network (`uniq_ports0network_id0mac_address`). */
   readonly macs: Table<string>;
   readonly routers: Table<RouterRow>;
+  /**
+   * `${router_id}/${port_id}` → port id: the ports router code made the router's (`routerports`:
+   * its gateway and interfaces). A port merely naming the router in `device_id` is not one.
+   */
+  readonly router_ports: Table<string>;
   readonly floatingips: Table<FloatingIpRow>;
   readonly security_groups: Table<SecurityGroupRow>;
   readonly security_group_rules: Table<SecurityGroupRuleRow>;

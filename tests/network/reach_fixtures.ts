@@ -247,6 +247,8 @@ export class ReachFixture {
     setRow(this.net.ports, row.id, row);
     setRow(this.net.network_ports, `${row.network_id}/${row.id}`, row.id);
     if (row.device_id !== '') setRow(this.net.device_ports, `${row.device_id}/${row.id}`, row.id);
+    // router code records the ports it makes the router's (`routerports`)
+    if (row.device_owner === 'network:router_gateway' || row.device_owner === 'network:router_interface') setRow(this.net.router_ports, `${row.device_id}/${row.id}`, row.id);
     for (const ip of row.fixed_ips) setRow(this.net.ip_allocations, `${ip.subnet_id}/${ip.ip_address}`, row.id);
     for (const sg of row.security_groups) setRow(this.net.group_ports, `${sg}/${row.id}`, row.id);
   }
@@ -254,7 +256,10 @@ export class ReachFixture {
   #erasePort(row: PortRow): void {
     deleteRow(this.net.ports, row.id);
     deleteRow(this.net.network_ports, `${row.network_id}/${row.id}`);
-    if (row.device_id !== '') deleteRow(this.net.device_ports, `${row.device_id}/${row.id}`);
+    if (row.device_id !== '') {
+      deleteRow(this.net.device_ports, `${row.device_id}/${row.id}`);
+      deleteRow(this.net.router_ports, `${row.device_id}/${row.id}`);
+    }
     for (const ip of row.fixed_ips) deleteRow(this.net.ip_allocations, `${ip.subnet_id}/${ip.ip_address}`);
     for (const sg of row.security_groups) deleteRow(this.net.group_ports, `${sg}/${row.id}`);
   }

@@ -68,6 +68,7 @@ export function pyStrip(s: string): string {
  */
 export function pyBool(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined; // str() of a list, a dict or None is never a boolean word
   const lowered = pyStrip(pyStr(value)).toLowerCase();
   if (['1', 't', 'true', 'on', 'y', 'yes'].includes(lowered)) return true;
   if (['0', 'f', 'false', 'off', 'n', 'no'].includes(lowered)) return false;
@@ -83,9 +84,20 @@ export function pyInt(text: string): bigint | undefined {
   return m[1] === '-' ? -n : n;
 }
 
-/** Python's `repr()` of a JSON-like value (for messages that print a dict or a list). */
+/** How many characters a repr in a message may take: a hostile value (huge, deep, circular) stops there with `...`. */
+const REPR_BUDGET = 4096;
+
+/**
+ * Python's `repr()` of a JSON-like value (for messages that print a dict or a list), cut with
+ * `...` past 8 levels, 50 items or 4 096 characters in all, so any value (circular included)
+ * gives a short answer.
+ */
 export function pyRepr(value: unknown, depth = 0): string {
-  if (depth > 8) return '...';
+  return repr(value, depth, { left: REPR_BUDGET });
+}
+
+function repr(value: unknown, depth: number, budget: { left: number }): string {
+  if (depth > 8 || budget.left <= 0) return '...';
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
@@ -94,6 +106,10 @@ export function pyRepr(value: unknown, depth = 0): string {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
     let out = '';
     for (const ch of value) {
+      if (out.length >= budget.left) {
+        out += '...';
+        break;
+      }
       const c = ch.codePointAt(0)!;
       if (ch === '\\') out += '\\\\';
       else if (ch === quote) out += `\\${quote}`;
@@ -103,12 +119,27 @@ export function pyRepr(value: unknown, depth = 0): string {
       else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
       else out += ch;
     }
+    budget.left -= out.length + 2;
     return `${quote}${out}${quote}`;
   }
-  if (Array.isArray(value)) return `[${value.slice(0, 50).map((v) => pyRepr(v, depth + 1)).join(', ')}${value.length > 50 ? ', ...' : ''}]`;
+  const items = (parts: Iterable<() => string>, more: boolean): string => {
+    const out: string[] = [];
+    for (const part of parts) {
+      if (budget.left <= 0) {
+        out.push('...');
+        return out.join(', ');
+      }
+      const r = part();
+      budget.left -= r.length + 2;
+      out.push(r);
+    }
+    if (more) out.push('...');
+    return out.join(', ');
+  };
+  if (Array.isArray(value)) return `[${items(value.slice(0, 50).map((v) => () => repr(v, depth + 1, budget)), value.length > 50)}]`;
   if (typeof value === 'object') {
-    const keys = Object.keys(value).slice(0, 50);
-    return `{${keys.map((k) => `${pyRepr(k)}: ${pyRepr((value as Record<string, unknown>)[k], depth + 1)}`).join(', ')}}`;
+    const keys = Object.keys(value);
+    return `{${items(keys.slice(0, 50).map((k) => () => `${repr(k, depth + 1, budget)}: ${repr((value as Record<string, unknown>)[k], depth + 1, budget)}`), keys.length > 50)}}`;
   }
   return typeof value;
 }

@@ -2,7 +2,7 @@
  * Neutron's IPAM exceptions as stacksim errors: each with Neutron's HTTP status and message text,
  * `details.neutron` naming the Neutron class (`neutron_lib/exceptions`, `neutron/ipam/exceptions.py`).
  */
-import { BadRequest, Conflict, InvalidInput, type ErrorDetails } from '../../core/index.js';
+import { BadRequest, Conflict, type ErrorDetails } from '../../core/index.js';
 
 // ------------------------------------------------------------------------------------ errors
 

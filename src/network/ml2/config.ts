@@ -8,7 +8,6 @@ import { BadRequest, CloudError, Conflict, InvalidInput, describeValue } from '.
 import { pyInt, pyRepr, pyStr, pyStrip } from '../ipam/addresses.js';
 import { IpamInputUnsupported, NeutronInvalidInput } from '../ipam/errors.js';
 import { isDict, own } from '../ipam/subnets.js';
-import { invalid } from './segments.js';
 
 // ------------------------------------------------------------------------------ constants
 

@@ -223,14 +223,14 @@ export class NetLookup {
     return this.#agents.get(host) ?? {};
   }
 
-  /** A router's ports (interfaces and gateway), through `device_ports` (`${router}/${port}`). */
+  /** A router's ports (interfaces and gateway), through `router_ports` (`${router}/${port}`, what router code made the router's). */
   routerPorts(routerId: string): readonly PortRow[] {
     let ports = this.#routerPorts.get(routerId);
     if (ports === undefined) {
       const out: PortRow[] = [];
-      for (const [, id] of tablePrefix(this.net.device_ports, `${routerId}/`)) {
+      for (const [, id] of tablePrefix(this.net.router_ports, `${routerId}/`)) {
         const p = this.port(id);
-        if (p !== undefined && p.device_id === routerId && routerOwned(p.device_owner)) out.push(p);
+        if (p !== undefined && p.device_id === routerId) out.push(p);
       }
       this.#routerPorts.set(routerId, (ports = out));
     }
