@@ -153,19 +153,27 @@ export function removeHostAgents(tx: Tx, host: Host): void {
   for (const a of agentsOn(s, host.name)) dropAgent(tx, a);
 }
 
-/** Load of an agent for the schedulers: networks of a DHCP agent, routers of an L3 agent. */
-function load(s: CloudState, agent: AgentRow): number {
-  if (agent.agent_type === 'L3 agent') return [...tableValues(s.network.routers)].filter((r) => r.l3_agent_id === agent.id).length;
-  let n = 0;
-  for (const id of tableValues(s.network.network_dhcp_agents)) if (id === agent.id) n++;
-  return n;
+/** The load of every agent of a type, counted in one pass: routers per L3 agent, networks per DHCP agent. */
+function loads(s: CloudState, type: AgentType): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (id: string | null): void => {
+    if (id !== null) out.set(id, (out.get(id) ?? 0) + 1);
+  };
+  if (type === 'L3 agent') for (const r of tableValues(s.network.routers)) add(r.l3_agent_id);
+  else for (const id of tableValues(s.network.network_dhcp_agents)) add(id);
+  return out;
 }
 
-/** The live, enabled agent of a type with the least load (ties by host name, then id), or undefined. */
+/** The live, enabled agents of a type, least loaded first (ties by host name, then id): Neutron's `LeastRoutersScheduler` / `WeightScheduler`. */
+function byLoad(s: CloudState, type: AgentType, exclude: readonly AgentRow[] = []): AgentRow[] {
+  const load = loads(s, type);
+  const candidates = [...tableValues(s.network.agents)].filter((a) => a.agent_type === type && a.admin_state_up && isAliveAgent(s, a) && !exclude.some((h) => h.id === a.id));
+  return candidates.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/** The live, enabled agent of a type with the least load, or undefined. */
 export function pickAgent(s: CloudState, type: AgentType): AgentRow | undefined {
-  const candidates = [...tableValues(s.network.agents)].filter((a) => a.agent_type === type && a.admin_state_up && isAliveAgent(s, a));
-  candidates.sort((a, b) => load(s, a) - load(s, b) || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.id < b.id ? -1 : 1));
-  return candidates[0];
+  return byLoad(s, type)[0];
 }
 
 /** `schedule_network`: binds a network to DHCP agents up to `dhcp_agents_per_network`; returns the agents hosting it. */
@@ -173,10 +181,8 @@ export function scheduleNetwork(tx: Tx, networkId: string): AgentRow[] {
   const s = tx.draft as CloudState;
   const hosting = indexed(s.network.network_dhcp_agents, networkId).map((id) => getRow(s.network.agents, id)).filter((a): a is AgentRow => a !== undefined);
   while (hosting.length < s.network.config.dhcp_agents_per_network) {
-    const candidates = [...tableValues(s.network.agents)].filter((a) => a.agent_type === 'DHCP agent' && a.admin_state_up && isAliveAgent(s, a) && !hosting.some((h) => h.id === a.id));
-    if (candidates.length === 0) break;
-    candidates.sort((a, b) => load(s, a) - load(s, b) || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.id < b.id ? -1 : 1));
-    const agent = candidates[0]!;
+    const agent = byLoad(tx.draft as CloudState, 'DHCP agent', hosting)[0];
+    if (agent === undefined) break;
     setRow(tx.draft.network.network_dhcp_agents, `${networkId}/${agent.id}`, agent.id);
     hosting.push(agent);
     tx.trace('neutron-server', `dhcp scheduler: network ${networkId} → DHCP agent on ${agent.host}`);

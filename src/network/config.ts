@@ -72,6 +72,8 @@ export function initialNetworkState(config: NeutronConfig): NetworkState {
     routers: emptyTable(),
     router_ports: emptyTable(),
     floatingips: emptyTable(),
+    port_floatingips: emptyTable(),
+    router_floatingips: emptyTable(),
     security_groups: emptyTable(),
     security_group_rules: emptyTable(),
     group_rules: emptyTable(),

@@ -25,7 +25,9 @@
  * check, floating IP pools' API, the janitor of `PENDING` ports.
  */
 import { NEUTRON_PUBLISHER } from './events.js';
-import { deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { allocationOf } from './ip_allocation.js';
+import { dropFloatingIp, floatingIpsOfPort, storeFloatingIp } from './floatingip_rows.js';
+import { getRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid, inUse, requiredAttribute } from './errors.js';
@@ -212,6 +214,16 @@ interface FipState {
  */
 export function routerForFloatingIp(s: S, internalPort: PortRow, subnetId: string, externalNetworkId: string): RouterRow {
   const subnet = getRow(s.network.subnets, subnetId);
+  const serves = (p: PortRow | undefined): RouterRow | undefined => {
+    if (p === undefined || !ROUTER_INTERFACE_OWNERS.includes(p.device_owner)) return undefined;
+    const router = getRow(s.network.routers, p.device_id);
+    const gw = router === undefined ? undefined : gatewayPortOf(s, router);
+    return gw !== undefined && gw.network_id === externalNetworkId && gw.device_owner === OWNER_ROUTER_GATEWAY ? router : undefined;
+  };
+  // the usual case in O(log n): the router holding the subnet's gateway address
+  const holder = subnet?.gateway_ip == null ? undefined : allocationOf(s, subnetId, subnet.gateway_ip);
+  const preferred = holder === undefined ? undefined : serves(getRow(s.network.ports, holder));
+  if (preferred !== undefined) return preferred;
   let first: RouterRow | undefined;
   const candidates = portsOf(s, internalPort.network_id)
     .filter((p) => ROUTER_INTERFACE_OWNERS.includes(p.device_owner))
@@ -276,7 +288,7 @@ function checkAndGetAssoc(ctx: Ctx, fip: FipState, req: AssocRequest): Associati
   if (req.port_id) {
     assoc = assocData(ctx, fip, req.port_id, req.fixed_ip_address);
     if (assoc.port_id === fip.port_id) return assoc;
-    for (const other of tableValues(ctx.s.network.floatingips)) {
+    for (const other of floatingIpsOfPort(ctx.s, assoc.port_id!)) {
       if (other.port_id === assoc.port_id && other.floating_network_id === fip.floating_network_id && other.fixed_ip_address === assoc.fixed_ip_address) {
         throw inUse(
           'network.floatingip.port_already_associated',
@@ -359,7 +371,7 @@ export function createFloatingIp(tx: Tx, ctx: Ctx, input: unknown): FloatingIpVi
     router_id: assoc.router_id,
     status: statusOf(s, assoc.router_id),
   };
-  setRow(tx.draft.network.floatingips, id, row);
+  storeFloatingIp(tx, row);
   tx.trace('neutron-server', `create_floatingip ${id}: ${floatingAddress} on ${network.id}${assoc.port_id === null ? '' : ` for port ${assoc.port_id} (${assoc.fixed_ip_address}) via router ${assoc.router_id}`}`);
   traceAssociation(tx, s, row, null);
   const view = floatingIpView(c, row);
@@ -385,7 +397,7 @@ export function updateFloatingIp(tx: Tx, ctx: Ctx, ref: unknown, input: unknown)
   const before: Association = { port_id: fip.port_id, fixed_ip_address: fip.fixed_ip_address, router_id: fip.router_id };
   const assoc = checkAndGetAssoc(c, fip, req);
   const row = revised(tx, fip, { ...assoc, status: statusOf(s, assoc.router_id), ...(description === undefined ? {} : { description }) });
-  setRow(tx.draft.network.floatingips, fip.id, row);
+  storeFloatingIp(tx, row, fip);
   const event = before.port_id === assoc.port_id ? 'unchanged' : assoc.port_id === null ? 'disassociated' : 'associated';
   tx.trace('neutron-server', `update_floatingip ${fip.id} (${fip.floating_ip_address}): ${event}${assoc.port_id === null ? '' : ` with port ${assoc.port_id} (${assoc.fixed_ip_address}) via router ${assoc.router_id}`}`);
   if (event !== 'unchanged') traceAssociation(tx, s, row, before);
@@ -401,7 +413,7 @@ export function deleteFloatingIp(tx: Tx, ctx: Ctx, ref: unknown): void {
   const fip = getFloatingIp(c, ref);
   enforceOn(c, 'floatingip', 'delete_floatingip', fip.id, floatingIpTarget(c, fip));
   const view = floatingIpView(c, fip);
-  deleteRow(tx.draft.network.floatingips, fip.id);
+  dropFloatingIp(tx, fip);
   const port = getRow(s.network.ports, fip.floating_port_id);
   if (port !== undefined) deletePortRow(tx, port);
   releaseQuota(tx, fip.project_id, { floatingip: 1 });

@@ -19,10 +19,10 @@ import { networkMtu } from './ml2/config.js';
 import { releaseQuota, useQuota } from './quota.js';
 import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, type Changes } from './standard.js';
 import { addRbacEntry, removeRbacEntry } from './rbac.js';
-import { deletePortRow } from './ports.js';
+import { deletePortRow, portsOf } from './ports.js';
 import { ensureDefaultSecurityGroup } from './security_groups.js';
 import { deleteSubnetRow } from './subnets.js';
-import type { NetworkRow, SegmentRow } from './types.js';
+import type { NetworkRow, PortRow, SegmentRow } from './types.js';
 
 /** A network as `GET /v2.0/networks/{id}` shows it (Zed's ML2 with DevStack's extensions). */
 export interface NetworkView {
@@ -281,13 +281,13 @@ export function updateNetwork(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): N
     if (requested > maxMtu) throw new NeutronError(400, 'network.network.mtu_too_big', 'InvalidInput', `Invalid input for operation: Requested MTU is too big, maximum is ${maxMtu}.`, { field: 'mtu' });
     changes.mtu = requested;
   }
-  const ports = indexed(s.network.network_ports, network.id).map((id) => getRow(s.network.ports, id)!);
+  // the network's ports are read only when sharing or external access is withdrawn (a rename reads none)
+  const portsNow = (): PortRow[] => portsOf(s, network.id);
   if (shared === false) {
     const entry = rbacEntries(s, 'network', network.id).find((r) => r.action === 'access_as_shared' && r.target_tenant === '*');
     if (entry !== undefined) {
-      const others = ports.some((p) => p.project_id !== network.project_id && !p.device_owner.startsWith('network:'));
       const stillShared = rbacEntries(s, 'network', network.id).filter((r) => r.action === 'access_as_shared' && r.target_tenant !== '*').map((r) => r.target_tenant);
-      if (others && ports.some((p) => p.project_id !== network.project_id && !p.device_owner.startsWith('network:') && !stillShared.includes(p.project_id))) {
+      if (portsNow().some((p) => p.project_id !== network.project_id && !p.device_owner.startsWith('network:') && !stillShared.includes(p.project_id))) {
         throw inUse('network.network.shared_in_use', 'InvalidSharedSetting', `Unable to reconfigure sharing settings for network ${network.name}. Multiple tenants are using it.`, { network_id: network.id });
       }
       removeRbacEntry(tx, entry);
@@ -297,7 +297,7 @@ export function updateNetwork(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): N
   }
   if (external !== undefined && external !== network.external) {
     if (!external) {
-      const used = ports.find((p) => p.device_owner === 'network:router_gateway' || p.device_owner === 'network:floatingip');
+      const used = portsNow().find((p) => p.device_owner === 'network:router_gateway' || p.device_owner === 'network:floatingip');
       if (used !== undefined) throw inUse('network.network.external_in_use', 'ExternalNetworkInUse', `External network ${network.id} cannot be updated to be made non-external, since it has existing gateway ports.`, { network_id: network.id });
       for (const r of rbacEntries(s, 'network', network.id)) if (r.action === 'access_as_external') removeRbacEntry(tx, r);
     } else addRbacEntry(tx, network.project_id, 'network', network.id, 'access_as_external', '*');

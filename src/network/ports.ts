@@ -15,6 +15,7 @@
  * asynchronous `DOWN → ACTIVE` report (the port turns `ACTIVE` as it is bound).
  */
 import { NEUTRON_PUBLISHER } from './events.js';
+import { floatingIpsOfPort, storeFloatingIp } from './floatingip_rows.js';
 import { InvalidInput, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
@@ -25,7 +26,7 @@ import { checkSubnetIp } from './ipam/subnets.js';
 import { allocateAny, allocateSpecific, allocationOf, releaseAddress } from './ip_allocation.js';
 import { explicitlySet, getNetwork, ownerOf } from './networks.js';
 import { countQuota, releaseQuota, useQuota } from './quota.js';
-import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, uuidReason, type Changes } from './standard.js';
+import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, uuidReason, type Changes, stringArg } from './standard.js';
 import { ensureDefaultSecurityGroup, securityGroupVisible } from './security_groups.js';
 import { isAliveAgent } from './agents.js';
 import type { AddressPair, AgentRow, FixedIp, NetworkRow, PortRow, SubnetRow } from './types.js';
@@ -275,11 +276,6 @@ function addressPairsArg(value: unknown, mac: string): AddressPair[] {
   return out;
 }
 
-function stringAttr(value: unknown, field: string, max = 255): string {
-  if (typeof value !== 'string') throw attributeInvalid(field, `'${describeValue(value)}' is not a valid string`);
-  if (value.length > max) throw attributeInvalid(field, `'${value.slice(0, 32)}…' exceeds maximum length of ${max}`);
-  return value;
-}
 
 function profileArg(value: unknown): Record<string, unknown> {
   if (value === null) return {};
@@ -549,9 +545,7 @@ export function deletePortRow(tx: Tx, port: PortRow): void {
   deleteRow(n.macs, `${port.network_id}/${port.mac_address}`);
   releaseQuota(tx, port.project_id, { port: 1 });
   // l3_db.disassociate_floatingips: a floating IP on the port loses its association
-  for (const fip of tableValues(n.floatingips)) {
-    if (fip.port_id === port.id) setRow(n.floatingips, fip.id, revised(tx, fip, { port_id: null, fixed_ip_address: null, router_id: null, status: 'DOWN' }));
-  }
+  for (const fip of floatingIpsOfPort(tx.draft as CloudState, port.id)) storeFloatingIp(tx, revised(tx, fip, { port_id: null, fixed_ip_address: null, router_id: null, status: 'DOWN' }), fip);
 }
 
 /** Replaces a port row (after an update), keeping the indexes. */
@@ -608,9 +602,9 @@ export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
   const name = nameArg(body.name);
   const description = descriptionArg(body.description);
   const adminUp = body.admin_state_up === undefined ? true : booleanArg(body.admin_state_up, 'admin_state_up');
-  const deviceId = body.device_id === undefined ? '' : stringAttr(body.device_id, 'device_id');
-  const deviceOwner = body.device_owner === undefined ? '' : stringAttr(body.device_owner, 'device_owner');
-  const hostId = body['binding:host_id'] === undefined ? '' : stringAttr(body['binding:host_id'], 'binding:host_id');
+  const deviceId = body.device_id === undefined ? '' : stringArg(body.device_id, 'device_id', 255);
+  const deviceOwner = body.device_owner === undefined ? '' : stringArg(body.device_owner, 'device_owner', 255);
+  const hostId = body['binding:host_id'] === undefined ? '' : stringArg(body['binding:host_id'], 'binding:host_id', 255);
   const vnic = body['binding:vnic_type'] === undefined ? 'normal' : (VNIC_TYPES as readonly unknown[]).includes(body['binding:vnic_type']) ? (body['binding:vnic_type'] as PortRow['binding_vnic_type']) : (() => { throw attributeInvalid('binding:vnic_type', `'${describeValue(body['binding:vnic_type'])}' is not in ${JSON.stringify(VNIC_TYPES)}`); })();
   const profile = body['binding:profile'] === undefined ? {} : profileArg(body['binding:profile']);
   const mac = body.mac_address === undefined ? undefined : macArg(body.mac_address);
@@ -653,9 +647,9 @@ export function updatePort(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): Port
   if (body.name !== undefined) changes.name = nameArg(body.name);
   if (body.description !== undefined) changes.description = descriptionArg(body.description);
   if (body.admin_state_up !== undefined) changes.admin_state_up = booleanArg(body.admin_state_up, 'admin_state_up');
-  if (body.device_id !== undefined) changes.device_id = stringAttr(body.device_id, 'device_id');
-  if (body.device_owner !== undefined) changes.device_owner = stringAttr(body.device_owner, 'device_owner');
-  if (body['binding:host_id'] !== undefined) changes.binding_host_id = body['binding:host_id'] === null ? '' : stringAttr(body['binding:host_id'], 'binding:host_id');
+  if (body.device_id !== undefined) changes.device_id = stringArg(body.device_id, 'device_id', 255);
+  if (body.device_owner !== undefined) changes.device_owner = stringArg(body.device_owner, 'device_owner', 255);
+  if (body['binding:host_id'] !== undefined) changes.binding_host_id = body['binding:host_id'] === null ? '' : stringArg(body['binding:host_id'], 'binding:host_id', 255);
   if (body['binding:vnic_type'] !== undefined) {
     if (!(VNIC_TYPES as readonly unknown[]).includes(body['binding:vnic_type'])) throw attributeInvalid('binding:vnic_type', `'${describeValue(body['binding:vnic_type'])}' is not in ${JSON.stringify(VNIC_TYPES)}`);
     changes.binding_vnic_type = body['binding:vnic_type'] as PortRow['binding_vnic_type'];

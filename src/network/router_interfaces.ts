@@ -9,7 +9,7 @@
  * `router.interface.create` / `.delete` (`notify_router_interface_action`). The router itself is
  * `routers.ts`.
  */
-import { getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { getRow, setRow, type CloudState, type Tx } from '../core/index.js';
 import { enforceOn, rbacEntries, type Ctx } from './context.js';
 import { bodyOf } from './controller.js';
 import { NeutronError, inUse } from './errors.js';
@@ -19,6 +19,7 @@ import { revised, uuidReason } from './standard.js';
 import { getSubnet } from './subnets.js';
 import type { PortRow, RouterRow, SubnetRow } from './types.js';
 import { NEUTRON_PUBLISHER } from './events.js';
+import { floatingIpsOfRouter } from './floatingip_rows.js';
 import { OWNER_ROUTER_INTERFACE, attachRouterPort, l3BadRequest, getRouter, routerPortsOf, interfacePortsOf, routerTarget, addressIn, isV6, subnetRow, checkForDupRouterSubnets, validateSubnetAddressMode, bindRouterPort, scheduleRouter, routerHost, type RouterInterfaceInfo } from './routers.js';
 
 type S = CloudState;
@@ -151,8 +152,8 @@ export function addRouterInterface(tx: Tx, ctx: Ctx, ref: unknown, input: unknow
  * (`RouterInterfaceInUseByRoute`).
  */
 function confirmInterfaceNotInUse(s: S, router: RouterRow, subnet: SubnetRow): void {
-  for (const fip of tableValues(s.network.floatingips)) {
-    if (fip.router_id !== router.id || fip.fixed_ip_address === null || fip.port_id === null || !addressIn(fip.fixed_ip_address, subnet.cidr)) continue;
+  for (const fip of floatingIpsOfRouter(s, router.id)) {
+    if (fip.fixed_ip_address === null || fip.port_id === null || !addressIn(fip.fixed_ip_address, subnet.cidr)) continue;
     const port = getRow(s.network.ports, fip.port_id);
     if (port !== undefined && port.fixed_ips.some((f) => f.subnet_id === subnet.id)) {
       throw inUse('network.router.interface_in_use_by_floatingip', 'RouterInterfaceInUseByFloatingIP', `Router interface for subnet ${subnet.id} on router ${router.id} cannot be deleted, as it is required by one or more floating IPs.`, { router_id: router.id, subnet_id: subnet.id });

@@ -43,6 +43,7 @@
  * NDP proxy, QoS on the gateway.
  */
 import { NEUTRON_PUBLISHER } from './events.js';
+import { floatingIpsOfRouter, storeFloatingIp } from './floatingip_rows.js';
 import { deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { agentView, isAliveAgent, pickAgent, type AgentView } from './agents.js';
 import { enforce, enforceOn, enforceShow, indexed, projectScoped, resolveRow, showable, type Ctx } from './context.js';
@@ -509,11 +510,9 @@ function invalidRoutes(routes: readonly HostRoute[], reason: string): NeutronErr
   return new NeutronError(400, 'network.router.invalid_routes', 'InvalidRoutes', `Invalid format for routes: ${routesRepr(routes)}, ${reason}`, { field: 'routes' });
 }
 
-/** The floating IPs a router serves (`router_gw_port_has_floating_ips`: `router_id` is the router). */
-function floatingIpsOfRouter(s: S, routerId: string): number {
-  let n = 0;
-  for (const f of tableValues(s.network.floatingips)) if (f.router_id === routerId) n++;
-  return n;
+/** How many floating IPs a router serves (`router_gw_port_has_floating_ips`: `router_id` is the router). */
+function floatingIpCountOf(s: S, routerId: string): number {
+  return floatingIpsOfRouter(s, routerId).length;
 }
 
 // ------------------------------------------------------------------------------ scheduling and binding
@@ -545,8 +544,8 @@ export function scheduleRouter(tx: Tx, router: RouterRow): RouterRow {
   tx.trace('neutron-l3-agent', `${agent.host}: router ${router.id} set up (namespace qrouter-${router.id})`);
   // the agent sets up the router's floating IPs and reports them ACTIVE (update_floatingip_statuses)
   if (routerServed(s, row)) {
-    for (const fip of tableValues(s.network.floatingips)) {
-      if (fip.router_id === row.id && fip.status !== 'ACTIVE') setRow(tx.draft.network.floatingips, fip.id, revised(tx, fip, { status: 'ACTIVE' }));
+    for (const fip of floatingIpsOfRouter(s, row.id)) {
+      if (fip.status !== 'ACTIVE') storeFloatingIp(tx, revised(tx, fip, { status: 'ACTIVE' }), fip);
     }
   }
   return row;
@@ -630,7 +629,7 @@ function updateGateway(tx: Tx, ctx: Ctx, router: RouterRow, info: GatewayRequest
     tx.trace('neutron-server', `router ${row.id}: gateway port ${gw.id} now ${port.fixed_ips.map((f) => f.ip_address).join(', ')}`);
   } else {
     if (gw !== undefined && gw.network_id !== networkId) {
-      if (floatingIpsOfRouter(s, row.id) > 0) {
+      if (floatingIpCountOf(s, row.id) > 0) {
         throw inUse('network.router.gateway_in_use_by_floatingip', 'RouterExternalGatewayInUseByFloatingIp', `Gateway cannot be updated for router ${row.id}, since a gateway to external network ${gw.network_id} is required by one or more floating IPs.`, { router_id: row.id, field: 'external_gateway_info' });
       }
       deletePortRow(tx, gw);
@@ -778,7 +777,7 @@ export function deleteRouter(tx: Tx, ctx: Ctx, ref: unknown): void {
     throw inUse('network.router.in_use', 'RouterInUse', `Router ${router.id} has ports still attached: ${attached.map((p) => p.id).join(', ')}`, { router_id: router.id });
   }
   const gw = gatewayPortOf(s, router);
-  if (gw !== undefined && floatingIpsOfRouter(s, router.id) > 0) {
+  if (gw !== undefined && floatingIpCountOf(s, router.id) > 0) {
     throw inUse('network.router.gateway_in_use_by_floatingip', 'RouterExternalGatewayInUseByFloatingIp', `Gateway cannot be updated for router ${router.id}, since a gateway to external network ${gw.network_id} is required by one or more floating IPs.`, { router_id: router.id });
   }
   const view = routerView(c, router);

@@ -39,7 +39,7 @@ import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid } from './errors.js';
 import { formatAddress, netaddrNetwork, networkOf, pyInt, pyRepr, pyStr } from './ipam/addresses.js';
 import { releaseQuota, useQuota } from './quota.js';
-import { revised, standardAttrs, standardView } from './standard.js';
+import { revised, standardAttrs, standardView, stringArg } from './standard.js';
 import type { SecurityGroupRow, SecurityGroupRuleRow } from './types.js';
 
 type S = CloudState;
@@ -165,19 +165,6 @@ function pythonFailure(field: string, value: unknown, python: string, why: strin
   return new NeutronError(400, 'network.security_group_rule.unsupported_value', python, `Invalid input for ${field}. Reason: ${why} (Neutron Zed fails on ${pyRepr(value).slice(0, 255)} with ${python}, a 500).`, { field });
 }
 
-/** Python's `len()` of a string (code points). */
-const pyLen = (text: string): number => {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-};
-
-/** neutron-lib's `validate_string(data, max_len)` as `convert_values` reports it (400 naming the attribute). */
-export function stringAttr(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string') throw attributeInvalid(field, `'${pyStr(value).slice(0, 1024)}' is not a valid string`);
-  if (pyLen(value) > max) throw attributeInvalid(field, `'${value.slice(0, 1024)}' exceeds maximum length of ${max}`);
-  return value;
-}
 
 /**
  * `populate_project_id` (`neutron_lib/api/attributes.py`): `project_id` and `tenant_id` must
@@ -193,7 +180,7 @@ export function projectArg(ctx: Ctx, body: Record<string, unknown>, create: bool
     throw badRequest('network.input.project_forbidden', "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges", 'project_id');
   }
   if (given !== undefined) {
-    const p = stringAttr(given, body.tenant_id !== undefined ? 'tenant_id' : 'project_id', 255);
+    const p = stringArg(given, body.tenant_id !== undefined ? 'tenant_id' : 'project_id', 255);
     if (p.length === 0) throw attributeInvalid('project_id', "'' is not a project id stacksim can keep");
     return p;
   }
@@ -528,9 +515,9 @@ export function createSecurityGroupRule(tx: Tx, ctx: Ctx, input: unknown): Secur
   const body = bodyOf(input, 'security_group_rule', RULE_BODY_ATTRIBUTES);
   const owner = projectArg(c, body, true)!;
   checkPost(body, RULE_POST);
-  const groupId = stringAttr(body.security_group_id, 'security_group_id', 36);
+  const groupId = stringArg(body.security_group_id, 'security_group_id', 36);
   const converted = convertRuleAttributes(body);
-  const description = body.description === undefined ? '' : stringAttr(body.description, 'description', 255);
+  const description = body.description === undefined ? '' : stringArg(body.description, 'description', 255);
 
   useQuota(tx, owner, { security_group_rule: 1 });
   const group = getRow(s.network.security_groups, groupId);

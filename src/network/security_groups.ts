@@ -36,7 +36,7 @@ import { NeutronError, inUse } from './errors.js';
 
 import { countQuota, releaseQuota, useQuota } from './quota.js';
 import { removeRbacEntry } from './rbac.js';
-import { booleanArg, revised, standardAttrs, standardView } from './standard.js';
+import { booleanArg, revised, standardAttrs, standardView, stringArg } from './standard.js';
 import {
   bumpSecurityGroup,
   checkPost,
@@ -48,7 +48,6 @@ import {
   securityGroupRuleView,
   securityGroupVisible,
   serverRules,
-  stringAttr,
   type PostRule,
   type SecurityGroupRuleView,
 } from './security_group_rules.js';
@@ -206,7 +205,7 @@ export function needsDefaultSecurityGroup(ctx: Ctx, query: unknown = {}, resourc
 
 /** `type:name_not_default` (`_validate_name_not_default`): a string of at most 255 characters, not `default` in any case (409). */
 function groupNameAttr(value: unknown): string {
-  const name = stringAttr(value, 'name', 255);
+  const name = stringArg(value, 'name', 255);
   if (name.toLowerCase() === 'default') throw inUse('network.security_group.default_exists', 'SecurityGroupDefaultAlreadyExists', 'Default security group already exists.', { field: 'name' });
   return name;
 }
@@ -235,7 +234,7 @@ export function createSecurityGroup(tx: Tx, ctx: Ctx, input: unknown): SecurityG
   const owner = projectArg(c, body, true)!;
   checkPost(body, GROUP_POST);
   const name = body.name === undefined ? '' : groupNameAttr(body.name);
-  const description = body.description === undefined ? '' : stringAttr(body.description, 'description', 255);
+  const description = body.description === undefined ? '' : stringArg(body.description, 'description', 255);
   const stateful = body.stateful === undefined ? true : booleanArg(body.stateful, 'stateful', 'network.security_group.invalid_stateful');
 
   useQuota(tx, owner, { security_group: 1 });
@@ -294,7 +293,7 @@ export function updateSecurityGroup(tx: Tx, ctx: Ctx, ref: unknown, input: unkno
   checkPut(body, GROUP_READ_ONLY);
   const changes: { name?: string; description?: string; stateful?: boolean } = {};
   if (body.name !== undefined) changes.name = groupNameAttr(body.name);
-  if (body.description !== undefined) changes.description = stringAttr(body.description, 'description', 255);
+  if (body.description !== undefined) changes.description = stringArg(body.description, 'description', 255);
   if (body.stateful !== undefined) changes.stateful = booleanArg(body.stateful, 'stateful', 'network.security_group.invalid_stateful');
 
   const group = getSecurityGroup(c, ref);

@@ -3,9 +3,9 @@
  * `standard-attr-*` extensions): `description`, `revision_number` (bumped on every change),
  * `created_at` / `updated_at`, `tags`, and `project_id` shown also as `tenant_id`.
  */
-import { InvalidInput, describeValue, isoAt, type CloudState, type Tx } from '../core/index.js';
+import { isoAt, type CloudState, type Tx } from '../core/index.js';
 import { pyBool, pyStr } from './ipam/addresses.js';
-import { NeutronError } from './errors.js';
+import { NeutronError, attributeInvalid } from './errors.js';
 import type { StandardAttrs } from './types.js';
 
 /** The standard attributes of a new row. */
@@ -21,17 +21,22 @@ export function revised<R extends StandardAttrs>(tx: Tx, row: R, changes: Partia
 
 /** `description`: a string of at most 255 characters (`DESCRIPTION_FIELD_SIZE`), '' when absent. */
 export function descriptionArg(value: unknown, field = 'description'): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new InvalidInput(field, `expected a string, got ${describeValue(value)}.`, 'network.input.invalid');
-  if (value.length > 255) throw new InvalidInput(field, `'${value.slice(0, 32)}…' exceeds maximum length of 255.`, 'network.input.invalid');
-  return value;
+  return value === undefined ? '' : stringArg(value, field, 255);
 }
 
-/** `name`: a string of at most 255 characters, '' when absent. */
+/** `name`: neutron-lib's `type:string` of at most 255 characters, '' when absent. */
 export function nameArg(value: unknown, field = 'name'): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new InvalidInput(field, `expected a string, got ${describeValue(value)}.`, 'network.input.invalid');
-  if (value.length > 255) throw new InvalidInput(field, `'${value.slice(0, 32)}…' exceeds maximum length of 255.`, 'network.input.invalid');
+  return value === undefined ? '' : stringArg(value, field, 255);
+}
+
+/**
+ * neutron-lib's `validate_string(data, max_len)`: a string of at most `max` characters (Python's
+ * `len`, code points), else "Invalid input for <field>. Reason: 'None' is not a valid string."
+ * or "… exceeds maximum length of <max>."
+ */
+export function stringArg(value: unknown, field: string, max: number): string {
+  if (typeof value !== 'string') throw attributeInvalid(field, `'${pyStr(value).slice(0, 1024)}' is not a valid string`);
+  if (value.length > max && [...value].length > max) throw attributeInvalid(field, `'${value.slice(0, 1024)}' exceeds maximum length of ${max}`);
   return value;
 }
 

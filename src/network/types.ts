@@ -251,6 +251,10 @@ export interface NetworkState {
    */
   readonly router_ports: Table<string>;
   readonly floatingips: Table<FloatingIpRow>;
+  /** `${port_id}/${floatingip_id}` → floating IP id: the floating IPs associated with a port. */
+  readonly port_floatingips: Table<string>;
+  /** `${router_id}/${floatingip_id}` → floating IP id: the floating IPs a router serves. */
+  readonly router_floatingips: Table<string>;
   readonly security_groups: Table<SecurityGroupRow>;
   readonly security_group_rules: Table<SecurityGroupRuleRow>;
   /** `${security_group_id}/${rule_id}` → rule id. */
