@@ -186,6 +186,16 @@ export function explicitlySet(body: Record<string, unknown>, defaults: Readonly<
   return Object.keys(body).filter((k) => update || !Object.hasOwn(defaults, k) || body[k] !== defaults[k]);
 }
 
+/**
+ * `_ensure_external_network_default_value_callback`: one default external network at a time
+ * (409 `DefaultExternalNetworkExists`).
+ */
+function ensureNoOtherDefault(s: CloudState, networkId: string | null): void {
+  for (const n of tableValues(s.network.networks)) {
+    if (n.is_default && n.external && n.id !== networkId) throw new NeutronError(409, 'network.network.default_exists', 'DefaultExternalNetworkExists', `A default external network already exists: ${n.id}.`, { field: 'is_default', network_id: n.id });
+  }
+}
+
 /** Every segment in use in the cloud (for ML2's allocation). */
 function segmentsInUse(s: CloudState): SegmentInUseRef[] {
   const out: SegmentInUseRef[] = [];
@@ -227,7 +237,7 @@ export function createNetwork(tx: Tx, ctx: Ctx, input: unknown): NetworkView {
     if (requested > maxMtu) throw new NeutronError(400, 'network.network.mtu_too_big', 'InvalidInput', `Invalid input for operation: Requested MTU is too big, maximum is ${maxMtu}.`, { field: 'mtu' });
     mtu = requested;
   }
-  if (isDefault && !external) throw new NeutronError(400, 'network.network.default_not_external', 'InvalidInput', 'Invalid input for operation: Network must be external to be the default (is_default requires router:external).', { field: 'is_default' });
+  if (isDefault) ensureNoOtherDefault(s, null);
   useQuota(tx, owner, { network: 1 });
   // `_ensure_default_security_group_handler` (NETWORK BEFORE_CREATE)
   ensureDefaultSecurityGroup(tx, owner);
@@ -243,7 +253,8 @@ export function createNetwork(tx: Tx, ctx: Ctx, input: unknown): NetworkView {
     external,
     port_security_enabled: portSecurity,
     availability_zone_hints: hints,
-    is_default: isDefault,
+    // `is_default` lives on the external-network row: a network that is not external keeps none
+    is_default: isDefault && external,
   };
   setRow(tx.draft.network.networks, id, row);
   if (shared) addRbacEntry(tx, owner, 'network', id, 'access_as_shared', '*');
@@ -267,7 +278,10 @@ export function updateNetwork(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): N
   if (body.port_security_enabled !== undefined) changes.port_security_enabled = booleanArg(body.port_security_enabled, 'port_security_enabled');
   const shared = body.shared === undefined ? undefined : booleanArg(body.shared, 'shared');
   const external = body['router:external'] === undefined ? undefined : booleanArg(body['router:external'], 'router:external');
-  if (body.is_default !== undefined) changes.is_default = booleanArg(body.is_default, 'is_default');
+  if (body.is_default !== undefined) {
+    changes.is_default = booleanArg(body.is_default, 'is_default');
+    if (changes.is_default) ensureNoOtherDefault(s, network.id);
+  }
   const converted: Record<string, unknown> = { ...body, ...changes, ...(shared === undefined ? {} : { shared }), ...(external === undefined ? {} : { 'router:external': external }) };
   const target = { ...networkTarget(c, network), ...converted };
   enforceOn(c, 'network', 'update_network', network.id, target, Object.keys(body));
@@ -303,6 +317,7 @@ export function updateNetwork(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): N
     } else addRbacEntry(tx, network.project_id, 'network', network.id, 'access_as_external', '*');
     changes.external = external;
   }
+  if (!(changes.external ?? network.external)) changes.is_default = false;
   const row = revised(tx, network, changes);
   setRow(tx.draft.network.networks, network.id, row);
   const view = networkView(c, row);

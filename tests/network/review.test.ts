@@ -92,4 +92,14 @@ describe('issue 12 review', () => {
     expect(demo.network.listNetworks({ sort_key: 'name', sort_dir: 'asc', page_reverse: '1' })).toEqual(all);
     expect(demo.network.listNetworks({ sort_key: 'name', sort_dir: 'asc', limit: 1, page_reverse: 'True' }).map((n) => n.name)).toEqual([all.at(-1)!.name]);
   });
+
+  it('one default external network at a time (DefaultExternalNetworkExists); a network that is not external keeps no is_default', () => {
+    const { cloud, publicId } = world(907);
+    const admin = cloud.admin.network;
+    expect(admin.createNetwork({ name: 'plain', is_default: true }).is_default).toBe(false);
+    admin.updateNetwork(publicId, { is_default: true });
+    expect(admin.getNetwork(publicId).is_default).toBe(true);
+    const other = admin.createNetwork({ name: 'ext3', 'router:external': true });
+    refused(cloud, () => admin.updateNetwork(other.id, { is_default: true }), { status: 409, code: 'network.network.default_exists', message: `A default external network already exists: ${publicId}.` });
+  });
 });
