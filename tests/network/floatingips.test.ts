@@ -9,44 +9,11 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CloudError, createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
+import { CloudError, type Cloud, type Notification } from '../../src/index.js';
+import { networkWorld } from './helpers.js';
 import { caught, refused } from '../support/refusal.js';
 
-const PW = 'secret';
-
-function devstack(seed: number): Cloud {
-  return createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
-}
-
-interface World {
-  cloud: Cloud;
-  admin: Session;
-  demo: Session;
-  alt: Session;
-  reader: Session;
-  publicId: string;
-  privateId: string;
-  routerId: string;
-  demoId: string;
-  altId: string;
-}
-
-function world(seed: number): World {
-  const cloud = devstack(seed);
-  const demo = cloud.login({ username: 'demo', password: PW, project: 'demo' });
-  return {
-    cloud,
-    admin: cloud.admin,
-    demo,
-    alt: cloud.login({ username: 'alt_demo', password: PW, project: 'alt_demo' }),
-    reader: cloud.login({ username: 'demo_reader', password: PW, project: 'demo' }),
-    publicId: cloud.admin.network.getNetwork('public').id,
-    privateId: demo.network.getNetwork('private').id,
-    routerId: demo.network.getRouter('router1').id,
-    demoId: cloud.systemAdmin.identity.getProject('demo').id,
-    altId: cloud.systemAdmin.identity.getProject('alt_demo').id,
-  };
-}
+const world = networkWorld;
 
 function events(cloud: Cloud, name: string): Notification[] {
   const seen: Notification[] = [];

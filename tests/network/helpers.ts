@@ -1,5 +1,5 @@
 /**
- * What the network suites share. Judging a pure function of src/network against the cases a Python generator recorded by calling
+ * What the network suites share: DevStack's cloud with its sessions ({@link networkWorld}), and judging a pure function of src/network against the cases a Python generator recorded by calling
  * Neutron's own code (`make_*_golden.py`): each case's result, or its exception class and
  * message. Where Neutron itself fails with a Python exception (a 500), stacksim answers 400 and
  * names that exception in `details.neutron`.
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/core/index.js';
+import { createCloud, type Cloud, type Session } from '../../src/index.js';
 
 interface GoldenCase {
   fn: string;
@@ -98,4 +99,39 @@ export function refusal(f: () => unknown, upTo = 499): CloudError {
     return c;
   }
   throw new Error('expected a refusal');
+}
+
+/** DevStack's cloud with the sessions and ids the network tests use (one password-hash round). */
+export interface NetworkWorld {
+  readonly cloud: Cloud;
+  readonly admin: Session;
+  readonly demo: Session;
+  readonly alt: Session;
+  readonly reader: Session;
+  readonly demoId: string;
+  readonly altId: string;
+  readonly adminProject: string;
+  readonly publicId: string;
+  readonly privateId: string;
+  readonly routerId: string;
+}
+
+/** {@link NetworkWorld} from a seed: admin, demo, alt_demo and demo_reader, DevStack's networks and router1. */
+export function networkWorld(seed: number): NetworkWorld {
+  const cloud = createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
+  const demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+  const projects = cloud.systemAdmin.identity;
+  return {
+    cloud,
+    admin: cloud.admin,
+    demo,
+    alt: cloud.login({ username: 'alt_demo', password: 'secret', project: 'alt_demo' }),
+    reader: cloud.login({ username: 'demo_reader', password: 'secret', project: 'demo' }),
+    demoId: projects.getProject('demo').id,
+    altId: projects.getProject('alt_demo').id,
+    adminProject: projects.getProject('admin').id,
+    publicId: cloud.admin.network.getNetwork('public').id,
+    privateId: demo.network.getNetwork('private').id,
+    routerId: demo.network.getRouter('router1').id,
+  };
 }

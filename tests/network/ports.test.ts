@@ -11,32 +11,14 @@
  * port, ports Neutron keeps for routers and floating IPs, list filters and notifications.
  */
 import { describe, it, expect } from 'vitest';
-import { createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
+import { type Cloud, type Notification, type Session } from '../../src/index.js';
+import { networkWorld } from './helpers.js';
 import { refused } from '../support/refusal.js';
 
 const PW = 'secret';
 const MAC = /^fa:16:3e(:[0-9a-f]{2}){3}$/;
 
-interface World {
-  cloud: Cloud;
-  admin: Session;
-  demo: Session;
-  alt: Session;
-  reader: Session;
-  demoId: string;
-}
-
-function world(seed: number): World {
-  const cloud = createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
-  return {
-    cloud,
-    admin: cloud.admin,
-    demo: cloud.login({ username: 'demo', password: PW, project: 'demo' }),
-    alt: cloud.login({ username: 'alt_demo', password: PW, project: 'alt_demo' }),
-    reader: cloud.login({ username: 'demo_reader', password: PW, project: 'demo' }),
-    demoId: cloud.systemAdmin.identity.getProject('demo').id,
-  };
-}
+const world = networkWorld;
 
 /** A network of the session's project with one v4 subnet. */
 function netWithSubnet(s: Session, cidr: string, extra: Record<string, unknown> = {}): { network: string; subnet: string } {

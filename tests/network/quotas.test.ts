@@ -7,33 +7,11 @@
  * refusal leaving `cloud.state` the very same object.
  */
 import { describe, it, expect } from 'vitest';
-import { createCloud, type Cloud, type Session } from '../../src/index.js';
+
+import { networkWorld } from './helpers.js';
 import { refused } from '../support/refusal.js';
 
-const PW = 'secret';
-
-interface World {
-  cloud: Cloud;
-  admin: Session;
-  demo: Session;
-  alt: Session;
-  reader: Session;
-  demoId: string;
-  altId: string;
-}
-
-function world(seed: number): World {
-  const cloud = createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
-  return {
-    cloud,
-    admin: cloud.admin,
-    demo: cloud.login({ username: 'demo', password: PW, project: 'demo' }),
-    alt: cloud.login({ username: 'alt_demo', password: PW, project: 'alt_demo' }),
-    reader: cloud.login({ username: 'demo_reader', password: PW, project: 'demo' }),
-    demoId: cloud.systemAdmin.identity.getProject('demo').id,
-    altId: cloud.systemAdmin.identity.getProject('alt_demo').id,
-  };
-}
+const world = networkWorld;
 
 /** Zed's `[quotas]` defaults (neutron/conf/quota.py). */
 const DEFAULTS = { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50, security_group: 10, security_group_rule: 100, rbac_policy: 10 };

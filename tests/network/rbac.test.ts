@@ -6,35 +6,12 @@
  * `rbac_policy` quota, and the 409 while the project that would lose access still has ports there.
  */
 import { describe, it, expect } from 'vitest';
-import { createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
+import { type Notification } from '../../src/index.js';
+import { networkWorld, type NetworkWorld } from './helpers.js';
 import { caught, refused } from '../support/refusal.js';
 
-const PW = 'secret';
-
-interface World {
-  cloud: Cloud;
-  admin: Session;
-  demo: Session;
-  alt: Session;
-  reader: Session;
-  demoId: string;
-  altId: string;
-  adminProject: string;
-}
-
-function world(seed: number): World {
-  const cloud = createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
-  return {
-    cloud,
-    admin: cloud.admin,
-    demo: cloud.login({ username: 'demo', password: PW, project: 'demo' }),
-    alt: cloud.login({ username: 'alt_demo', password: PW, project: 'alt_demo' }),
-    reader: cloud.login({ username: 'demo_reader', password: PW, project: 'demo' }),
-    demoId: cloud.systemAdmin.identity.getProject('demo').id,
-    altId: cloud.systemAdmin.identity.getProject('alt_demo').id,
-    adminProject: cloud.systemAdmin.identity.getProject('admin').id,
-  };
-}
+const world = networkWorld;
+type World = NetworkWorld;
 
 function deepFrozen(x: unknown): boolean {
   if (x === null || typeof x !== 'object') return true;

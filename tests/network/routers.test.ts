@@ -6,40 +6,11 @@
  * state the very same object.
  */
 import { describe, it, expect } from 'vitest';
-import { createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
+import { type Cloud, type Notification, type Session } from '../../src/index.js';
+import { networkWorld } from './helpers.js';
 import { caught, refused } from '../support/refusal.js';
 
-const PW = 'secret';
-
-function devstack(seed: number): Cloud {
-  return createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
-}
-
-interface World {
-  cloud: Cloud;
-  admin: Session;
-  demo: Session;
-  alt: Session;
-  reader: Session;
-  publicId: string;
-  demoId: string;
-  altId: string;
-}
-
-function world(seed: number): World {
-  const cloud = devstack(seed);
-  const demo = cloud.login({ username: 'demo', password: PW, project: 'demo' });
-  return {
-    cloud,
-    admin: cloud.admin,
-    demo,
-    alt: cloud.login({ username: 'alt_demo', password: PW, project: 'alt_demo' }),
-    reader: cloud.login({ username: 'demo_reader', password: PW, project: 'demo' }),
-    publicId: cloud.admin.network.getNetwork('public').id,
-    demoId: cloud.systemAdmin.identity.getProject('demo').id,
-    altId: cloud.systemAdmin.identity.getProject('alt_demo').id,
-  };
-}
+const world = networkWorld;
 
 /** A network with one v4 subnet for the session's project. */
 function netWithSubnet(s: Session, name: string, cidr: string, extra: Record<string, unknown> = {}): { networkId: string; subnetId: string; gateway: string | null } {

@@ -10,31 +10,11 @@
  * while addresses are in use — refusals leave `cloud.state` the very same object.
  */
 import { describe, it, expect } from 'vitest';
-import { createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
+import { type Cloud, type Notification, type Session } from '../../src/index.js';
+import { networkWorld } from './helpers.js';
 import { refused } from '../support/refusal.js';
 
-const PW = 'secret';
-
-interface World {
-  cloud: Cloud;
-  admin: Session;
-  demo: Session;
-  alt: Session;
-  reader: Session;
-  demoId: string;
-}
-
-function world(seed: number): World {
-  const cloud = createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
-  return {
-    cloud,
-    admin: cloud.admin,
-    demo: cloud.login({ username: 'demo', password: PW, project: 'demo' }),
-    alt: cloud.login({ username: 'alt_demo', password: PW, project: 'alt_demo' }),
-    reader: cloud.login({ username: 'demo_reader', password: PW, project: 'demo' }),
-    demoId: cloud.systemAdmin.identity.getProject('demo').id,
-  };
-}
+const world = networkWorld;
 
 function events(cloud: Cloud, name: 'subnet.create.end' | 'subnet.update.end' | 'subnet.delete.end'): Notification[] {
   const seen: Notification[] = [];
