@@ -27,7 +27,7 @@ import { allocateAny, allocateSpecific, allocationOf, releaseAddress } from './i
 import { explicitlySet, getNetwork, ownerOf } from './networks.js';
 import { countQuota, releaseQuota, useQuota } from './quota.js';
 import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, uuidReason, type Changes, stringArg } from './standard.js';
-import { ensureDefaultSecurityGroup, securityGroupVisible } from './security_groups.js';
+import { ensureDefaultSecurityGroup, securityGroupUsableBy, securityGroupVisible } from './security_groups.js';
 import { isAliveAgent } from './agents.js';
 import type { AddressPair, AgentRow, FixedIp, NetworkRow, PortRow, SubnetRow } from './types.js';
 
@@ -554,17 +554,28 @@ export function updatePortRow(tx: Tx, before: PortRow, after: PortRow): void {
 }
 
 /** The security groups a port asks for, each one the caller may see (404 otherwise). */
-function securityGroupsArg(ctx: Ctx, value: unknown): string[] {
+/**
+ * The security groups a port asks for (`_get_security_groups_on_port`): each one the caller's
+ * queries return, and — unless the caller is an admin — the port's project's own or shared
+ * with it; the missing ones are one 404 `SecurityGroupNotFound` naming them all. A port of a
+ * trusted owner (`network:*`) is not checked.
+ */
+function securityGroupsArg(ctx: Ctx, value: unknown, portProject: string, deviceOwner: string): string[] {
   if (value === null) return [];
   if (!Array.isArray(value)) throw attributeInvalid('security_groups', `'${describeValue(value)}' is not a list`);
   if (value.length > 1000) throw new InvalidInput('security_groups', `at most 1000 groups, got ${value.length}.`, 'network.port.invalid_security_groups');
   const out: string[] = [];
+  const missing: string[] = [];
+  const trusted = deviceOwner.startsWith('network:');
   for (const ref of value as unknown[]) {
     if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw attributeInvalid('security_groups', `'${describeValue(ref)}' is not a valid UUID`);
+    if (out.includes(ref) || missing.includes(ref)) continue;
     const row = getRow(ctx.s.network.security_groups, ref);
-    if (row === undefined || !securityGroupVisible(ctx, row)) throw new NeutronError(404, 'network.security_group.not_found', 'SecurityGroupNotFound', `Security group ${ref} does not exist`, { id: ref, field: 'security_groups' });
-    if (!out.includes(ref)) out.push(ref);
+    const usable = row !== undefined && securityGroupVisible(ctx, row) && (trusted || ctx.isAdmin || securityGroupUsableBy(ctx.s, row, portProject));
+    if (usable) out.push(ref);
+    else missing.push(ref);
   }
+  if (missing.length > 0) throw new NeutronError(404, 'network.security_group.not_found', 'SecurityGroupNotFound', `Security group ${missing.join(', ')} does not exist`, { id: missing.join(', '), field: 'security_groups' });
   return out;
 }
 
@@ -618,7 +629,7 @@ export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
   if (pairs.length > 0 && !portSecurity) throw pairsRequirePortSecurity();
   let groups: string[];
   if (body.security_groups !== undefined) {
-    groups = securityGroupsArg(c, body.security_groups);
+    groups = securityGroupsArg(c, body.security_groups, owner, deviceOwner);
     if (groups.length > 0 && !portSecurity) throw sgRequiresPortSecurity();
   } else groups = portSecurity && !deviceOwner.startsWith('network:') ? [ensureDefaultSecurityGroup(tx, owner)] : [];
 
@@ -667,7 +678,7 @@ export function updatePort(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): Port
   changes.port_security_enabled = portSecurity;
   const mac = changes.mac_address ?? port.mac_address;
   const pairs = body.allowed_address_pairs === undefined ? port.allowed_address_pairs : body.allowed_address_pairs === null ? [] : addressPairsArg(body.allowed_address_pairs, mac);
-  const groups = body.security_groups === undefined ? port.security_groups : securityGroupsArg(c, body.security_groups);
+  const groups = body.security_groups === undefined ? port.security_groups : securityGroupsArg(c, body.security_groups, port.project_id, changes.device_owner ?? port.device_owner);
   if (!portSecurity) {
     if (body.port_security_enabled !== undefined && body.security_groups === undefined && groups.length > 0) {
       throw new NeutronError(409, 'network.port.has_security_groups', 'PortSecurityPortHasSecurityGroup', 'Port has security group associated. Cannot disable port security or IP address until security group is removed.', { field: 'port_security_enabled' });

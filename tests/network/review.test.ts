@@ -102,4 +102,11 @@ describe('issue 12 review', () => {
     const other = admin.createNetwork({ name: 'ext3', 'router:external': true });
     refused(cloud, () => admin.updateNetwork(other.id, { is_default: true }), { status: 409, code: 'network.network.default_exists', message: `A default external network already exists: ${publicId}.` });
   });
+
+  it('security groups a port cannot use are one 404 naming them all (_get_security_groups_on_port)', () => {
+    const { cloud, demo, privateId } = world(908);
+    const a = '11111111-1111-4111-8111-111111111111';
+    const b = '22222222-2222-4222-8222-222222222222';
+    refused(cloud, () => demo.network.createPort({ network_id: privateId, security_groups: [a, b] }), { status: 404, code: 'network.security_group.not_found', message: `Security group ${a}, ${b} does not exist` });
+  });
 });
