@@ -8,20 +8,14 @@
  * Not sent: the `.start` notifications (they carry the request body, not a resource).
  */
 
+import type { RouterInterfaceInfo } from './routers.js';
+
 /** The payload of a `<resource>.<action>.end` notification: the view under the resource's name, and the id on delete. */
 export type NeutronNotification = Readonly<Record<string, unknown>>;
 
 /** `router.interface.create` / `.delete`: what `add_router_interface` answers. */
 export interface RouterInterfaceNotification {
-  readonly router_interface: {
-    readonly id: string;
-    readonly tenant_id: string;
-    readonly project_id: string;
-    readonly port_id: string;
-    readonly network_id: string;
-    readonly subnet_id: string;
-    readonly subnet_ids: readonly string[];
-  };
+  readonly router_interface: RouterInterfaceInfo;
 }
 
 type Crud<R extends string> = Record<`${R}.create.end` | `${R}.update.end` | `${R}.delete.end`, NeutronNotification>;

@@ -13,7 +13,7 @@ import { NEUTRON_PUBLISHER } from './events.js';
 import { check, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, networkVisible, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, attributeInvalid, inUse, networkInUse } from './errors.js';
+import { NeutronError, attributeInvalid, inUse, networkInUse, requiredAttribute } from './errors.js';
 import { allocateTenantSegment, reserveProviderSegment, validateProviderSegment, type SegmentInUseRef } from './ml2/segments.js';
 import { networkMtu } from './ml2/config.js';
 import { releaseQuota, useQuota } from './quota.js';
@@ -148,6 +148,12 @@ export function networkTarget(ctx: Ctx, network: NetworkRow): Record<string, unk
 /** The network a reference names among those the caller may see (404 otherwise). */
 export function getNetwork(ctx: Ctx, ref: unknown, field = 'network'): NetworkRow {
   return resolveRow(ctx, 'network', ctx.s.network.networks, (n) => networkVisible(ctx, n), ref, field);
+}
+
+/** The network a create body's required `network_id` names, by id only (as Neutron reads it): 400 when absent, 404 when the caller may not see it. */
+export function networkOfBody(ctx: Ctx, body: Record<string, unknown>): NetworkRow {
+  if (body.network_id === undefined) throw requiredAttribute('network_id');
+  return getNetwork(ctx, { id: typeof body.network_id === 'string' ? body.network_id : '' }, 'network_id');
 }
 
 /** `GET /v2.0/networks/{id}`. */

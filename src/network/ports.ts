@@ -19,12 +19,12 @@ import { floatingIpsOfPort, storeFloatingIp } from './floatingip_rows.js';
 import { InvalidInput, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
-import { NeutronError, attributeInvalid, invalidInput, macAddressInUse, notFound, requiredAttribute } from './errors.js';
+import { NeutronError, attributeInvalid, invalidInput, macAddressInUse, notFound } from './errors.js';
 import { canonicalIp, ipAddressReason, netaddrNetwork } from './ipam/addresses.js';
 import { eui64Address } from './ipam/allocation.js';
 import { checkSubnetIp } from './ipam/subnets.js';
 import { allocateAny, allocateSpecific, allocationOf, releaseAddress } from './ip_allocation.js';
-import { explicitlySet, getNetwork, ownerOf } from './networks.js';
+import { explicitlySet, networkOfBody, ownerOf } from './networks.js';
 import { countQuota, releaseQuota, useQuota } from './quota.js';
 import { booleanArg, descriptionArg, nameArg, revised, standardAttrs, standardView, uuidReason, type Changes, stringArg } from './standard.js';
 import { ensureDefaultSecurityGroup, securityGroupUsableBy, securityGroupVisible } from './security_groups.js';
@@ -608,7 +608,6 @@ export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
   const body = bodyOf(input, 'port', CREATE_ATTRIBUTES);
   const s = tx.draft as CloudState;
   const c = { ...ctx, s };
-  if (body.network_id === undefined) throw requiredAttribute('network_id');
   const owner = ownerOf(ctx, body);
   const name = nameArg(body.name);
   const description = descriptionArg(body.description);
@@ -620,7 +619,7 @@ export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
   const profile = body['binding:profile'] === undefined ? {} : profileArg(body['binding:profile']);
   const mac = body.mac_address === undefined ? undefined : macArg(body.mac_address);
   const fixedIps = body.fixed_ips === undefined ? undefined : fixedIpsArg(body.fixed_ips);
-  const network = getNetwork(c, { id: typeof body.network_id === 'string' ? body.network_id : '' }, 'network_id');
+  const network = networkOfBody(c, body);
   const target = { ...body, admin_state_up: adminUp, device_owner: deviceOwner, device_id: deviceId, project_id: owner, tenant_id: owner, network_id: network.id, 'network:tenant_id': network.project_id, 'network:project_id': network.project_id };
   enforce(c, 'create_port', target, policyAttrs(body, false));
 

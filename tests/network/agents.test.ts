@@ -5,6 +5,7 @@
  * DevStack's Open vSwitch agents on every compute and network host, DHCP / L3 / metadata agents on
  * the network host, `alive` as hosts fail and recover on the virtual clock, and `admin_state_up`.
  */
+import { deepFrozen } from './helpers.js';
 import { describe, it, expect } from 'vitest';
 import { createCloud, type Cloud, type Session } from '../../src/index.js';
 import { refused } from '../support/refusal.js';
@@ -14,11 +15,6 @@ const PW = 'secret';
 function world(seed: number): { cloud: Cloud; admin: Session; demo: Session } {
   const cloud = createCloud({ seed, preset: 'devstack', identity: { password_hash_rounds: 1 } });
   return { cloud, admin: cloud.admin, demo: cloud.login({ username: 'demo', password: PW, project: 'demo' }) };
-}
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
 }
 
 describe('agents', () => {

@@ -9,17 +9,11 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CloudError, type Cloud, type Notification } from '../../src/index.js';
-import { networkWorld } from './helpers.js';
+import { CloudError } from '../../src/index.js';
+import { recordEvents, networkWorld } from './helpers.js';
 import { caught, refused } from '../support/refusal.js';
 
 const world = networkWorld;
-
-function events(cloud: Cloud, name: string): Notification[] {
-  const seen: Notification[] = [];
-  cloud.events.on(name as never, (n: Notification) => seen.push(n));
-  return seen;
-}
 
 function v4Of(port: { fixed_ips: readonly { ip_address: string; subnet_id: string }[] }): { ip_address: string; subnet_id: string } {
   return port.fixed_ips.find((f) => !f.ip_address.includes(':'))!;
@@ -28,7 +22,7 @@ function v4Of(port: { fixed_ips: readonly { ip_address: string; subnet_id: strin
 describe('create, associate, disassociate, delete', () => {
   it('a new floating IP: an address of the public pool on a network:floatingip port of no project, DOWN', () => {
     const { cloud, admin, demo, publicId, demoId } = world(1101);
-    const created = events(cloud, 'floatingip.create.end');
+    const created = recordEvents(cloud, 'floatingip.create.end');
     const fip = demo.network.createFloatingIp({ floating_network_id: publicId, description: 'web' });
     expect(Object.keys(fip).sort()).toEqual(['created_at', 'description', 'fixed_ip_address', 'floating_ip_address', 'floating_network_id', 'id', 'port_details', 'port_id', 'project_id', 'revision_number', 'router_id', 'status', 'tags', 'tenant_id', 'updated_at']);
     expect(fip).toMatchObject({ project_id: demoId, tenant_id: demoId, floating_network_id: publicId, router_id: null, port_id: null, fixed_ip_address: null, status: 'DOWN', description: 'web', port_details: null, tags: [] });
@@ -47,8 +41,8 @@ describe('create, associate, disassociate, delete', () => {
 
   it('associates with a port router1 reaches (ACTIVE, port_details), disassociates (DOWN), deletes (address free again)', () => {
     const { cloud, admin, demo, publicId, privateId, routerId, demoId } = world(1102);
-    const updated = events(cloud, 'floatingip.update.end');
-    const deleted = events(cloud, 'floatingip.delete.end');
+    const updated = recordEvents(cloud, 'floatingip.update.end');
+    const deleted = recordEvents(cloud, 'floatingip.delete.end');
     const vm = demo.network.createPort({ network_id: privateId, name: 'vm', device_id: 'vm-1', device_owner: 'compute:nova' });
     const fip = demo.network.createFloatingIp({ floating_network_id: publicId });
     const on = demo.network.updateFloatingIp(fip.id, { port_id: vm.id });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/core/index.js';
-import { createCloud, type Cloud, type Session } from '../../src/index.js';
+import { createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
 
 interface GoldenCase {
   fn: string;
@@ -134,4 +134,17 @@ export function networkWorld(seed: number): NetworkWorld {
     privateId: demo.network.getNetwork('private').id,
     routerId: demo.network.getRouter('router1').id,
   };
+}
+
+/** Whether every object and array reachable from `x` is frozen (the public API's views are). */
+export function deepFrozen(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return true;
+  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
+}
+
+/** The notifications of one event type the cloud sends from now on, collected in order. */
+export function recordEvents(cloud: Cloud, name: string): Notification[] {
+  const seen: Notification[] = [];
+  cloud.events.on(name as never, (n: Notification) => seen.push(n));
+  return seen;
 }

@@ -14,15 +14,11 @@
  * Both: a refused call leaves `cloud.state` the very same object, answers are frozen all the way down.
  */
 import fc from 'fast-check';
+import { deepFrozen } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { CloudError, createCloud, type Cloud, type Session } from '../../src/index.js';
 
 const PW = 'secret';
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
-}
 
 /** Runs a call; a refusal must be a CloudError of the allowed statuses and change nothing. */
 function attempt<T>(cloud: Cloud, f: () => T, statuses: (s: number) => boolean = (s) => s >= 400 && s < 500): { ok: true; value: T } | { ok: false; error: CloudError } {

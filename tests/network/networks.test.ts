@@ -8,8 +8,9 @@
  * network's own DHCP port, isolation between projects and a reader's refusals — each refusal with
  * Neutron's status and message, leaving `cloud.state` the very same object.
  */
+import { deepFrozen, recordEvents } from './helpers.js';
 import { describe, it, expect } from 'vitest';
-import { createCloud, type Cloud, type Notification, type Session } from '../../src/index.js';
+import { createCloud, type Cloud, type Session } from '../../src/index.js';
 import { refused } from '../support/refusal.js';
 
 const PW = 'secret';
@@ -49,17 +50,6 @@ function world(seed: number, network?: Record<string, unknown>): World {
   };
 }
 
-function events(cloud: Cloud, name: 'network.create.end' | 'network.update.end' | 'network.delete.end'): Notification[] {
-  const seen: Notification[] = [];
-  cloud.events.on(name, (n) => seen.push(n));
-  return seen;
-}
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
-}
-
 const PROVIDER = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'];
 
 // ------------------------------------------------------------------------------ tenant networks
@@ -67,7 +57,7 @@ const PROVIDER = ['provider:network_type', 'provider:physical_network', 'provide
 describe('tenant networks', () => {
   it('take a VXLAN id from DevStack\'s 1..1000 and MTU 1450; the provider attributes are shown to admins only', () => {
     const { cloud, admin, demo, demoId } = world(12101);
-    const created = events(cloud, 'network.create.end');
+    const created = recordEvents(cloud, 'network.create.end');
     const n = demo.network.createNetwork({ name: 'mine' });
     expect(n).toMatchObject({ name: 'mine', project_id: demoId, tenant_id: demoId, admin_state_up: true, status: 'ACTIVE', mtu: 1450, shared: false, 'router:external': false, port_security_enabled: true, subnets: [], description: '', tags: [] });
     for (const k of PROVIDER) expect(k in n).toBe(false);
@@ -237,7 +227,7 @@ describe('shared networks', () => {
     // the owner's own ports and the network's DHCP port do not count
     demo.network.createPort({ network_id: n.id });
     alt.network.deletePort(p.id);
-    const updated = events(cloud, 'network.update.end');
+    const updated = recordEvents(cloud, 'network.update.end');
     expect(admin.network.updateNetwork(n.id, { shared: false }).shared).toBe(false);
     expect(updated).toHaveLength(1);
     expect(admin.network.listRbacPolicies({ object_id: n.id })).toEqual([]);
@@ -324,7 +314,7 @@ describe('delete', () => {
 
     const before = demo.network.getQuotaDetails(demoId);
     demo.network.deletePort(p.id);
-    const deleted = events(cloud, 'network.delete.end');
+    const deleted = recordEvents(cloud, 'network.delete.end');
     demo.network.deleteNetwork(n.id);
     expect(deleted.map((x) => (x.payload as { network_id: string }).network_id)).toEqual([n.id]);
     refused(cloud, () => admin.network.getNetwork(n.id), { status: 404, message: `Network ${n.id} could not be found.` });

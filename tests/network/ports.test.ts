@@ -11,8 +11,8 @@
  * port, ports Neutron keeps for routers and floating IPs, list filters and notifications.
  */
 import { describe, it, expect } from 'vitest';
-import { type Cloud, type Notification, type Session } from '../../src/index.js';
-import { networkWorld } from './helpers.js';
+import { type Session } from '../../src/index.js';
+import { deepFrozen, recordEvents, networkWorld } from './helpers.js';
 import { refused } from '../support/refusal.js';
 
 const PW = 'secret';
@@ -25,17 +25,6 @@ function netWithSubnet(s: Session, cidr: string, extra: Record<string, unknown> 
   const network = s.network.createNetwork({ name: `net-${cidr}` }).id;
   const subnet = s.network.createSubnet({ network_id: network, cidr, ip_version: 4, enable_dhcp: false, ...extra }).id;
   return { network, subnet };
-}
-
-function events(cloud: Cloud, name: 'port.create.end' | 'port.update.end' | 'port.delete.end'): Notification[] {
-  const seen: Notification[] = [];
-  cloud.events.on(name, (n) => seen.push(n));
-  return seen;
-}
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
 }
 
 function defaultGroupId(s: Session): string {
@@ -483,9 +472,9 @@ describe('notifications', () => {
   it('port.create.end, port.update.end and port.delete.end carry the full view', () => {
     const { cloud, admin, demo } = world(12390);
     const { network } = netWithSubnet(demo, '10.80.0.0/24');
-    const created = events(cloud, 'port.create.end');
-    const updated = events(cloud, 'port.update.end');
-    const deleted = events(cloud, 'port.delete.end');
+    const created = recordEvents(cloud, 'port.create.end');
+    const updated = recordEvents(cloud, 'port.update.end');
+    const deleted = recordEvents(cloud, 'port.delete.end');
     const p = admin.network.createPort({ network_id: network, name: 'n1' });
     expect(created.map((e) => e.payload)).toEqual([{ port: p }]);
     const u = admin.network.updatePort(p.id, { name: 'n2', 'binding:host_id': 'compute1' });
@@ -506,7 +495,7 @@ describe('notifications', () => {
   it('are published as network.<host>, as Neutron\'s API controller publishes them', () => {
     const { cloud, demo } = world(12391);
     const { network } = netWithSubnet(demo, '10.81.0.0/24');
-    const created = events(cloud, 'port.create.end');
+    const created = recordEvents(cloud, 'port.create.end');
     demo.network.createPort({ network_id: network });
     expect(created[0]!.publisher_id).toMatch(/^network\./);
   });

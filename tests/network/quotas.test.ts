@@ -8,18 +8,13 @@
  */
 import { describe, it, expect } from 'vitest';
 
-import { networkWorld } from './helpers.js';
+import { deepFrozen, networkWorld } from './helpers.js';
 import { refused } from '../support/refusal.js';
 
 const world = networkWorld;
 
 /** Zed's `[quotas]` defaults (neutron/conf/quota.py). */
 const DEFAULTS = { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50, security_group: 10, security_group_rule: 100, rbac_policy: 10 };
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
-}
 
 describe('quotas', () => {
   it("are Neutron's defaults, for a project's own member and for an admin", () => {

@@ -7,16 +7,11 @@
  */
 import { describe, it, expect } from 'vitest';
 import { type Notification } from '../../src/index.js';
-import { networkWorld, type NetworkWorld } from './helpers.js';
+import { deepFrozen, networkWorld, type NetworkWorld } from './helpers.js';
 import { caught, refused } from '../support/refusal.js';
 
 const world = networkWorld;
 type World = NetworkWorld;
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
-}
 
 /** A network of demo's with a subnet. */
 function demoNet(w: World, name = 'n', cidr = '10.1.0.0/24'): string {

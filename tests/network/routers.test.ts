@@ -6,8 +6,8 @@
  * state the very same object.
  */
 import { describe, it, expect } from 'vitest';
-import { type Cloud, type Notification, type Session } from '../../src/index.js';
-import { networkWorld } from './helpers.js';
+import { type Session } from '../../src/index.js';
+import { recordEvents, networkWorld } from './helpers.js';
 import { caught, refused } from '../support/refusal.js';
 
 const world = networkWorld;
@@ -17,12 +17,6 @@ function netWithSubnet(s: Session, name: string, cidr: string, extra: Record<str
   const n = s.network.createNetwork({ name });
   const sub = s.network.createSubnet({ network_id: n.id, ip_version: 4, cidr, name: `${name}-subnet`, ...extra });
   return { networkId: n.id, subnetId: sub.id, gateway: sub.gateway_ip };
-}
-
-function events(cloud: Cloud, name: string): Notification[] {
-  const seen: Notification[] = [];
-  cloud.events.on(name as never, (n: Notification) => seen.push(n));
-  return seen;
 }
 
 describe("DevStack's router1", () => {
@@ -67,8 +61,8 @@ describe("DevStack's router1", () => {
 describe('create', () => {
   it('a router with a gateway, then interfaces by subnet and by port', () => {
     const { cloud, admin, demo, publicId, demoId } = world(201);
-    const created = events(cloud, 'router.create.end');
-    const added = events(cloud, 'router.interface.create');
+    const created = recordEvents(cloud, 'router.create.end');
+    const added = recordEvents(cloud, 'router.interface.create');
     const r = demo.network.createRouter({ name: 'r', external_gateway_info: { network_id: publicId } });
     expect(r).toMatchObject({ name: 'r', project_id: demoId, tenant_id: demoId, status: 'ACTIVE', routes: [] });
     expect(r.external_gateway_info).toMatchObject({ network_id: publicId, enable_snat: true });
@@ -284,7 +278,7 @@ describe('interfaces: refusals with Neutron\'s messages', () => {
 
   it('remove: by subnet, by port (and its subnet), not found, mismatched subnet', () => {
     const { cloud, demo } = world(405);
-    const removed = events(cloud, 'router.interface.delete');
+    const removed = recordEvents(cloud, 'router.interface.delete');
     const r = demo.network.createRouter({ name: 'r' });
     const a = netWithSubnet(demo, 'a', '192.168.80.0/24');
     const b = netWithSubnet(demo, 'b', '192.168.81.0/24');
@@ -370,7 +364,7 @@ describe('delete', () => {
     expect(e.message).toMatch(new RegExp(`^Router ${r.id} has ports still attached: `));
     for (const p of intf) expect(e.message).toContain(p.id);
     for (const p of intf) demo.network.removeRouterInterface(r.id, { port_id: p.id });
-    const deleted = events(cloud, 'router.delete.end');
+    const deleted = recordEvents(cloud, 'router.delete.end');
     const before = cloud.quotas.show(demoId, 'network').router!.in_use;
     const publicPorts = admin.network.listPorts({ network_id: publicId }).length;
     demo.network.deleteRouter(r.id);

@@ -10,22 +10,11 @@
  * while addresses are in use — refusals leave `cloud.state` the very same object.
  */
 import { describe, it, expect } from 'vitest';
-import { type Cloud, type Notification, type Session } from '../../src/index.js';
-import { networkWorld } from './helpers.js';
+import { type Session } from '../../src/index.js';
+import { deepFrozen, recordEvents, networkWorld } from './helpers.js';
 import { refused } from '../support/refusal.js';
 
 const world = networkWorld;
-
-function events(cloud: Cloud, name: 'subnet.create.end' | 'subnet.update.end' | 'subnet.delete.end'): Notification[] {
-  const seen: Notification[] = [];
-  cloud.events.on(name, (n) => seen.push(n));
-  return seen;
-}
-
-function deepFrozen(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return true;
-  return Object.isFrozen(x) && Object.values(x).every(deepFrozen);
-}
 
 /** An IPv6 address as a number (written here, not taken from src). */
 function v6(addr: string): bigint {
@@ -57,7 +46,7 @@ describe('defaults', () => {
   it('v4: the first address is the gateway, the pool the rest less the broadcast; DHCP on; counted, frozen, notified', () => {
     const { cloud, admin, demo, demoId } = world(12201);
     const n = net(demo);
-    const created = events(cloud, 'subnet.create.end');
+    const created = recordEvents(cloud, 'subnet.create.end');
     const before = demo.network.getQuotaDetails(demoId).subnet.used;
     const s = demo.network.createSubnet({ network_id: n, cidr: '10.10.0.0/24', ip_version: 4, name: 's' });
     expect(s).toMatchObject({
@@ -323,7 +312,7 @@ describe('update', () => {
     const { cloud, demo } = world(12250);
     const n = net(demo);
     const s = demo.network.createSubnet({ network_id: n, cidr: '10.90.0.0/24', ip_version: 4 });
-    const updated = events(cloud, 'subnet.update.end');
+    const updated = recordEvents(cloud, 'subnet.update.end');
     const u = demo.network.updateSubnet(s.id, { dns_nameservers: ['8.8.8.8', '1.1.1.1'], host_routes: [{ destination: '10.9.0.0/16', nexthop: '10.90.0.254' }], name: 'renamed' });
     expect(u).toMatchObject({ name: 'renamed', dns_nameservers: ['8.8.8.8', '1.1.1.1'], host_routes: [{ destination: '10.9.0.0/16', nexthop: '10.90.0.254' }], gateway_ip: '10.90.0.1', allocation_pools: s.allocation_pools });
     expect(u.revision_number).toBeGreaterThan(s.revision_number);
@@ -371,7 +360,7 @@ describe('delete', () => {
     const e = refused(cloud, () => demo.network.deleteSubnet(s.id), { status: 409, code: 'network.subnet.in_use', message: `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.` });
     expect(e.details.neutron).toBe('SubnetInUse');
     demo.network.deletePort(p.id);
-    const deleted = events(cloud, 'subnet.delete.end');
+    const deleted = recordEvents(cloud, 'subnet.delete.end');
     demo.network.deleteSubnet(s.id);
     expect(deleted.map((x) => (x.payload as { subnet_id: string }).subnet_id)).toEqual([s.id]);
     refused(cloud, () => demo.network.getSubnet(s.id), { status: 404, message: `Subnet ${s.id} could not be found.` });
