@@ -3,10 +3,12 @@
  * looks like on the event bus, the capacity planner's answer to the lecture's question
  * "how many hosts do 200 VMs need?", Keystone (the demo user logs in and we look inside the
  * token), nova's scheduler over Placement, Swift's rings and replicas through a host failure,
- * and a Glance image whose bytes live in Swift.
+ * a Glance image whose bytes live in Swift, Neutron's three questions, and Cinder: a volume from
+ * cirros, a snapshot, a backup into Swift, a restore, the pools and the volume scheduler's reasoning.
  */
 import { createCloud, type Topology } from '../src/index.js';
 import { formatExplanation } from '../src/scheduler/index.js';
+import { formatVolumeExplanation } from '../src/block/index.js';
 
 const topology: Topology = {
   availability_zones: [{ name: 'az1' }, { name: 'az2' }],
@@ -190,3 +192,36 @@ alt.network.createSubnet({ network_id: altNet.id, ip_version: 4, cidr: '10.0.0.0
 const altVm = net.admin.network.updatePort(alt.network.createPort({ network_id: altNet.id, device_id: 'vm2', device_owner: 'compute:nova' }).id, { 'binding:host_id': 'compute2' });
 console.log(`\nalt_demo's vm2 has ${altVm.fixed_ips[0]!.ip_address} in its own 10.0.0.0/26: the same address space as demo's, on vxlan ${net.admin.network.getNetwork(altNet.id)['provider:segmentation_id']}`);
 show('3. How do tenant networks stay apart? (demo vm1 → alt_demo vm2, icmp)', net.admin.network.explainReachability({ from: vm.id, to: altVm.id, protocol: 'icmp' }));
+
+// Cinder: a bootable volume from cirros on DevStack's lvmdriver-1, a snapshot, a backup into
+// Swift, a restore into a new volume, and the pools and the volume scheduler's reasoning.
+const blockCloud = createCloud({ seed: 13 });
+const cinderUser = blockCloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+const cirros = cinderUser.image.listImages().images.find((i) => i.name?.startsWith('cirros'))!;
+const boot = cinderUser.block.createVolume({ name: 'boot-vol', size: 1, imageRef: cirros.id });
+console.log(`\nCinder: volume ${boot.name} answered '${boot.status}'; a moment later it is '${cinderUser.block.getVolume(boot.id).status}' on ${blockCloud.admin.block.getVolume(boot.id)['os-vol-host-attr:host']}, bootable ${cinderUser.block.getVolume(boot.id).bootable}, from image ${cinderUser.block.getVolume(boot.id).volume_image_metadata?.image_name}`);
+cinderUser.block.writeVolumeData(boot.id, 1_048_576, 'written after the image');
+const snapshot = cinderUser.block.createSnapshot({ volume_id: boot.id, name: 'boot-snap' });
+const backup = cinderUser.block.createBackup({ volume_id: boot.id, name: 'boot-backup' });
+const backupView = cinderUser.block.getBackup(backup.id);
+console.log(`  snapshot ${snapshot.name}: ${cinderUser.block.getSnapshot(snapshot.id).status}; backup ${backupView.name}: ${backupView.status}, ${backupView.object_count} object(s) in Swift container '${backupView.container}'`);
+const restored = cinderUser.block.restoreBackup(backup.id, { name: 'restored-vol' });
+const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const bytes = (id: string): Uint8Array => cinderUser.block.readVolumeData(id, 0, 2 * 1_048_576);
+console.log(`  restored into ${restored.volume_name}: its first 2 MiB ${same(bytes(restored.volume_id), bytes(boot.id)) ? 'equal' : 'DIFFER from'} the original's`);
+console.log('\n  pools (GET /scheduler-stats/get_pools?detail=true):');
+console.table(
+  blockCloud.admin.block.listPools({ detail: true }).map((p) => ({
+    pool: p.name,
+    total_gb: p.capabilities.total_capacity_gb,
+    free_gb: p.capabilities.free_capacity_gb,
+    allocated_gb: p.capabilities.allocated_capacity_gb,
+    provisioned_gb: p.capabilities.provisioned_capacity_gb,
+    thin: p.capabilities.thin_provisioning_support,
+    over_subscription: p.capabilities.max_over_subscription_ratio,
+  })),
+);
+for (const size of [100, 500]) {
+  console.log(`  the volume scheduler for a ${size} GB volume (thin: 22.8 GB × 20 over-subscription):`);
+  for (const line of formatVolumeExplanation(blockCloud.admin.block.explainVolumeScheduling({ size }))) console.log(`    ${line}`);
+}

@@ -173,6 +173,7 @@ export class Cloud {
     for (const { service, install } of INSTALLS) {
       if (registerPolicies && service.policies) this.policyService.registerDefaults(service.policies, { service: service.name, ...(service.policyChecks ? { checks: service.policyChecks } : {}) });
       if (service.quotas) for (const resource of service.quotas) kernel.quotas.register(resource);
+      if (service.quotaFamilies) for (const family of service.quotaFamilies) kernel.quotas.registerFamily(family);
       installService(kernel, install);
       if (service.operator) defineParts(this, service.operator(kernel), kernel);
       if (service.anonymous) defineParts(anonymous, service.anonymous(anonymousRequests), kernel);

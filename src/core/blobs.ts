@@ -60,6 +60,13 @@ function encodeBlob(bytes: Uint8Array): string | string[] {
   return bytes.length <= BLOB_CHUNK_BYTES ? toBase64(bytes) : toBase64Chunks(bytes, BLOB_CHUNK_BYTES);
 }
 
+/** Adds a reference to a stored blob (a clone sharing its bytes), without reading them. Mutates. */
+export function retainBlob(blobs: Table<BlobRow>, id: string): void {
+  const existing = getRow(blobs, id);
+  if (!existing) throw new NotFound('core.blob.not_found', `No blob '${id}'.`, { id });
+  setRow(blobs, id, { ...existing, refs: existing.refs + 1 });
+}
+
 /** Drops one reference; the blob disappears with the last one. Mutates. */
 export function releaseBlob(blobs: Table<BlobRow>, id: string): void {
   const existing = getRow(blobs, id);

@@ -12,7 +12,7 @@ export { idSource, formatUuid, type IdSource } from './ids.js';
 export { SCHEMA_VERSION, type CloudState, type MetaState, type PolicyConfig, type Progression, type TaskRecord } from './state.js';
 export { createBus, deliver, EventBus, type CloudEventMap, type CloudEventListeners, type Notification, type ListenerError } from './bus.js';
 export { QuotaRegistry, initialQuotaState, type QuotaResource, type QuotaState, type QuotaDetail } from './quota.js';
-export { putBlob, readBlob, releaseBlob, blobBytes, type BlobRow, type BlobInput } from './blobs.js';
+export { putBlob, readBlob, releaseBlob, retainBlob, blobBytes, type BlobRow, type BlobInput } from './blobs.js';
 export { toBase64, fromBase64 } from './base64.js';
 export { resolveRef, isIdRef, refId, type Resolver, type Ref, type IdRef } from './resolve.js';
 export { TraceLog, type Trace, type TraceStep } from './trace.js';

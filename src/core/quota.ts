@@ -63,11 +63,31 @@ export class QuotaRegistry {
     return resource;
   }
 
-  /** The registered resource, or a 400 naming the known ones. */
+  /**
+   * Registers a family of resources named at run time: every `<service>.<prefix><suffix>` is a
+   * resource with the family's default and status (Cinder's per-volume-type `volumes_<type>`,
+   * `gigabytes_<type>`, `snapshots_<type>`, default -1). The suffix is any non-empty text.
+   */
+  registerFamily(input: Omit<QuotaResource, 'key' | 'code' | 'name'> & { readonly prefix: string; readonly code?: string }): void {
+    const key = `${input.service}.${input.prefix}`;
+    if (this.families.some((f) => f.key === key)) throw new BadRequest('core.quota.duplicate_resource', `Quota resource family '${key}*' is already registered.`, { key });
+    this.families.push(Object.freeze({ ...input, key, code: input.code ?? `${input.service}.quota.exceeded` }));
+  }
+
+  private readonly families: (Omit<QuotaResource, 'name'> & { readonly prefix: string })[] = [];
+
+  /** The registered resource (or a member of a registered family), or a 400 naming the known ones. */
   get(key: unknown, field = 'resource'): QuotaResource {
-    const r = typeof key === 'string' ? this.resources.get(key) : undefined;
+    const r = typeof key === 'string' ? (this.resources.get(key) ?? this.familyMember(key)) : undefined;
     if (!r) throw new InvalidInput(field, `unknown quota resource ${v.describe(key)}; known: ${[...this.resources.keys()].join(', ') || 'none yet'}.`);
     return r;
+  }
+
+  private familyMember(key: string): QuotaResource | undefined {
+    const family = this.families.find((f) => key.length > f.key.length && key.startsWith(f.key));
+    if (family === undefined) return undefined;
+    const { prefix: _p, ...rest } = family;
+    return Object.freeze({ ...rest, key, name: key.slice(family.service.length + 1) });
   }
 
   /** Every registered resource, in registration order. */

@@ -73,6 +73,8 @@ export interface ServiceDescriptor<Options = undefined, SessionPart extends obje
   readonly policyChecks?: Readonly<Record<string, CustomCheck>>;
   /** Its quota resources, with Zed's names and defaults. */
   readonly quotas?: readonly Omit<QuotaResource, 'key' | 'code'>[];
+  /** Its quota resource families, named at run time (Cinder's per-volume-type `volumes_<type>`): see `QuotaRegistry.registerFamily`. */
+  readonly quotaFamilies?: readonly (Omit<QuotaResource, 'key' | 'code' | 'name'> & { readonly prefix: string })[];
   /** Its catalog entries, registered right after its {@link bootstrap} step. */
   readonly catalog?: readonly CatalogSpec[];
   /** Its synchronous reactions to the modules to its left (run inside the same commit, in list order). */

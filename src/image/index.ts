@@ -37,3 +37,4 @@ export {
   type ImageState,
 } from './types.js';
 export type { ImageNotification, ImageMemberNotification } from './events.js';
+export { imageFor, imageDataFor, createImageFor, authorizeImageDownload, storedImageData } from './client.js';

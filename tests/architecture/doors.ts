@@ -71,7 +71,7 @@ export const SHARED_CORE_FIELDS: Readonly<Record<string, readonly string[]>> = {
  * `…quotas` registry.
  */
 export const CORE_SLICE_CALLS: Readonly<Record<string, readonly string[]>> = {
-  blobs: ['putBlob', 'readBlob', 'releaseBlob'],
+  blobs: ['putBlob', 'readBlob', 'releaseBlob', 'retainBlob'],
   quota: ['quotas.*'],
 };
 

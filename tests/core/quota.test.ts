@@ -8,8 +8,7 @@ function cloudWithQuotas(): Cloud {
   // Zed defaults: nova instances 10 / cores 20 (403), neutron port 500 (409), cinder gigabytes 1000 (413)
   c.kernel.quotas.register({ service: 'compute', name: 'instances', default: 10, overLimitStatus: 403 });
   c.kernel.quotas.register({ service: 'compute', name: 'cores', default: 20, overLimitStatus: 403 });
-  // neutron port 500 (409) is registered by the network service itself
-  c.kernel.quotas.register({ service: 'volume', name: 'gigabytes', default: 1000, overLimitStatus: 413 });
+  // neutron port 500 (409) and cinder gigabytes 1000 (413) are registered by the network and block services themselves
   return c;
 }
 
@@ -127,5 +126,18 @@ describe('blobs', () => {
     );
     expect(fromBase64('abc')).toBeUndefined();
     expect(fromBase64('ab!=')).toBeUndefined();
+  });
+  it('a registered family names resources at run time (Cinder per-type volumes_<type>): default -1, limits settable, unknown prefixes refused', () => {
+    const c = createCloud({ seed: 1, preset: 'empty' });
+    expect(c.kernel.quotas.get('volume.volumes_fast').default).toBe(-1);
+    expect(c.kernel.quotas.get('volume.volumes_fast').name).toBe('volumes_fast');
+    consume(c, 'p1', { 'volume.volumes_fast': 50 });
+    c.quotas.setLimit('p1', 'volume.volumes_fast', 50);
+    const before = c.state;
+    expect(() => consume(c, 'p1', { 'volume.volumes_fast': 1 })).toThrow(expect.objectContaining({ status: 413 }));
+    expect(c.state).toBe(before);
+    expect(() => c.kernel.quotas.get('volume.volumes_')).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => c.kernel.quotas.get('volume.nothing_fast')).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => c.kernel.quotas.registerFamily({ service: 'volume', prefix: 'volumes_', default: -1, overLimitStatus: 413 })).toThrow(expect.objectContaining({ code: 'core.quota.duplicate_resource' }));
   });
 });

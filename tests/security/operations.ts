@@ -58,6 +58,9 @@ export interface Env {
   readonly base: CloudSnapshot;
 }
 
+/** The server a fixture attachment is reserved for (Nova is not there yet: any instance UUID). */
+export const SEC_INSTANCE = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
 /** The password of the fixture's own user `sec_user`. */
 export const SEC_PASSWORD = 'sec-password-1';
 /** The admin password of the devstack preset (and of its demo users). */
@@ -180,6 +183,8 @@ export function buildFixture(seed = 7): Env {
   const device = ring?.devices[0]?.id ?? 0;
   // network (Neutron): demo's, alt_demo's and admin's resources
   const net = buildNetworkFixture({ admin, demo, altDemo }, { secProject: secProject.id, altProject });
+  // block (Cinder): demo's and alt_demo's volumes
+  const blk = buildBlockFixture({ admin, demo, altDemo });
   demo.tokenInfo(); // a request id for cloud.trace
   const requestId = cloud.lastRequestId;
 
@@ -226,6 +231,8 @@ export function buildFixture(seed = 7): Env {
     publicObject: s('sec-public-object', false),
     // network
     ...net.slots,
+    // block
+    ...blk.slots,
   };
   const refs: Record<string, unknown> = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.value]));
   const gen = (uuid: string): number => p.getResourceProvider(uuid).generation;
@@ -245,6 +252,7 @@ export function buildFixture(seed = 7): Env {
     failedHost: 'sec-storage',
     failedDisk: 'sdb',
     ...net.refs,
+    ...blk.refs,
   });
   const sessions = { admin, systemAdmin, demo, altDemo, altReader, demoReader, domainReader, unscoped, expired, revoked };
   return { cloud, sessions, slots, refs, base: cloud.state };
@@ -311,6 +319,53 @@ function buildNetworkFixture(sessions: { admin: Session; demo: Session; altDemo:
   };
 }
 
+/**
+ * Cinder's part of the fixture, on DevStack's `lvmdriver-1` backend: demo's volumes `sec-vol`
+ * (available, with bytes written) and `sec-vol2` (deletable), alt_demo's `sec-alt-vol`; snapshots
+ * of `sec-vol` (`sec-snap2`, then `sec-snap` with metadata: the latest, for a revert); backups of
+ * both volumes (`sec-backup`, `sec-backup2`); `sec-att-vol` reserved for a server by an attachment;
+ * admin's private volume type `sec-type` (demo has access) and QoS specs `sec-qos`; `sec-vol3`
+ * offered as the transfer `sec-transfer`.
+ */
+function buildBlockFixture(sessions: { admin: Session; demo: Session; altDemo: Session }): NetworkFixture {
+  const { admin, demo, altDemo } = sessions;
+  const b = demo.block;
+  const vol = b.createVolume({ name: 'sec-vol', size: 1, metadata: { sec: 'meta' } });
+  b.writeVolumeData(vol.id, 0, 'sec bytes');
+  b.setVolumeImageMetadata(vol.id, { metadata: { sec_image: 'x' } });
+  const vol2 = b.createVolume({ name: 'sec-vol2', size: 1 });
+  const altVol = altDemo.block.createVolume({ name: 'sec-alt-vol', size: 1 });
+  const snap2 = b.createSnapshot({ volume_id: vol.id, name: 'sec-snap2' });
+  const snap = b.createSnapshot({ volume_id: vol.id, name: 'sec-snap', metadata: { sec: 'x' } });
+  const bk = b.createBackup({ volume_id: vol.id, name: 'sec-backup' });
+  const bk2 = b.createBackup({ volume_id: vol2.id, name: 'sec-backup2' });
+  const attVol = b.createVolume({ name: 'sec-att-vol', size: 1 });
+  const att = b.createAttachment({ volume_uuid: attVol.id, instance_uuid: SEC_INSTANCE });
+  const demoProject = demo.tokenInfo().project?.id ?? '';
+  const altProject = altDemo.tokenInfo().project?.id ?? '';
+  const type = admin.block.createVolumeType({ name: 'sec-type', 'os-volume-type-access:is_public': false, extra_specs: { 'sec:key': 'v' } });
+  admin.block.addVolumeTypeAccess(type.id, { project: demoProject });
+  const qos = admin.block.createQosSpecs({ name: 'sec-qos', total_iops_sec: '100' });
+  const xv = b.createVolume({ name: 'sec-vol3', size: 1 });
+  const xfer = b.createVolumeTransfer({ volume_id: xv.id, name: 'sec-transfer' });
+  const s = (value: string, aliases: string[] = []): Slot => ({ value, aliases, keep: 0, secret: true, ownUser: false });
+  return {
+    slots: {
+      volume: s(vol.id, ['sec-vol']),
+      volume2: s(vol2.id, ['sec-vol2']),
+      snapshot: s(snap.id, ['sec-snap']),
+      snapshot2: s(snap2.id, ['sec-snap2']),
+      backup: s(bk.id, ['sec-backup']),
+      backup2: s(bk2.id, ['sec-backup2']),
+      attachment: s(att.id),
+      volumeType: s(type.id, ['sec-type']),
+      qos: s(qos.id, ['sec-qos']),
+      transfer: s(xfer.id, ['sec-transfer']),
+    },
+    refs: { altVolume: altVol.id, transferKey: xfer.auth_key, altProjectId: altProject, demoProjectId: demoProject },
+  };
+}
+
 // ------------------------------------------------------------------ made-up references
 
 /** The same shape as `value` (each letter a letter of the same case, each digit a digit), keeping the first `keep` characters. */
@@ -333,7 +388,7 @@ export function reshape(value: string, keep: number, draws: readonly number[]): 
 // ------------------------------------------------------------------ operations
 
 /** The module a finding is dispatched to. */
-export type Module = 'identity' | 'placement/scheduler' | 'image' | 'network' | 'object' | 'hardware' | 'core/cloud';
+export type Module = 'identity' | 'placement/scheduler' | 'image' | 'network' | 'block' | 'object' | 'hardware' | 'core/cloud';
 
 /** One public operation. */
 export interface Operation {
@@ -741,12 +796,116 @@ const QUOTAS = group('cloud.quotas', 'core/cloud', {}, {
   setDefault: { writes: W, args: () => ['network.port', 10] },
 });
 
+/**
+ * Cinder's methods. Demo's volumes are the references (each hidden from alt_demo); deletions take
+ * `sec-vol2`; admin-only calls (force delete, the scheduler's explanation, which shows the pools)
+ * succeed for the admin.
+ */
+const BLOCK = group('session.block', 'block', { callers: DEMO_FIRST }, {
+  createVolume: { writes: W, args: () => [{ size: 1, name: 'sec-new-vol' }] },
+  getVolume: { refs: ['volume'], args: (r) => [r.volume] },
+  listVolumes: { args: () => [{}] },
+  listVolumeSummaries: { args: () => [{}] },
+  updateVolume: { writes: W, refs: ['volume'], args: (r) => [r.volume, { name: 'sec-renamed-vol' }] },
+  deleteVolume: { writes: W, refs: ['volume2'], args: (r) => [r.volume2, { cascade: false }] },
+  forceDeleteVolume: { writes: W, callers: ['admin'], refs: ['volume2'], args: (r) => [r.volume2] },
+  extendVolume: { writes: W, refs: ['volume'], args: (r) => [r.volume, { new_size: 2 }] },
+  writeVolumeData: { writes: W, refs: ['volume'], args: (r) => [r.volume, 0, 'sec'] },
+  readVolumeData: { refs: ['volume'], args: (r) => [r.volume, 0, 3] },
+  explainVolumeScheduling: { callers: ['admin'], args: () => [{ size: 1 }] },
+  createSnapshot: { writes: W, refs: ['volume'], args: (r) => [{ volume_id: r.volume, name: 'sec-new-snap' }] },
+  getSnapshot: { refs: ['snapshot'], args: (r) => [r.snapshot] },
+  listSnapshots: { args: () => [{}] },
+  listSnapshotSummaries: { args: () => [{}] },
+  updateSnapshot: { writes: W, refs: ['snapshot'], args: (r) => [r.snapshot, { name: 'sec-renamed-snap' }] },
+  deleteSnapshot: { writes: W, refs: ['snapshot2'], args: (r) => [r.snapshot2] },
+  forceDeleteSnapshot: { writes: W, callers: ['admin'], refs: ['snapshot2'], args: (r) => [r.snapshot2] },
+  resetSnapshotStatus: { writes: W, callers: ['admin'], refs: ['snapshot'], args: (r) => [r.snapshot, { status: 'available' }] },
+  getSnapshotMetadata: { refs: ['snapshot'], args: (r) => [r.snapshot] },
+  getSnapshotMetadataItem: { refs: ['snapshot'], args: (r) => [r.snapshot, 'sec'] },
+  createSnapshotMetadata: { writes: W, refs: ['snapshot'], args: (r) => [r.snapshot, { metadata: { a: 'b' } }] },
+  replaceSnapshotMetadata: { writes: W, refs: ['snapshot'], args: (r) => [r.snapshot, { metadata: { sec: 'x' } }] },
+  updateSnapshotMetadataItem: { writes: W, refs: ['snapshot'], args: (r) => [r.snapshot, 'sec', { meta: { sec: 'y' } }] },
+  deleteSnapshotMetadataItem: { writes: W, refs: ['snapshot'], args: (r) => [r.snapshot, 'sec'] },
+  revertVolumeToSnapshot: { writes: W, refs: ['volume', 'snapshot'], args: (r) => [r.volume, { snapshot_id: r.snapshot }] },
+  createBackup: { writes: W, refs: ['volume'], args: (r) => [{ volume_id: r.volume }] },
+  getBackup: { refs: ['backup'], args: (r) => [r.backup] },
+  listBackups: { args: () => [{}] },
+  listBackupSummaries: { args: () => [{}] },
+  updateBackup: { writes: W, refs: ['backup'], args: (r) => [r.backup, { name: 'sec-renamed-backup' }] },
+  deleteBackup: { writes: W, refs: ['backup2'], args: (r) => [r.backup2] },
+  restoreBackup: { writes: W, refs: ['backup'], args: (r) => [r.backup, {}] },
+  getQuotaSet: { refs: ['demoProject'], args: (r) => [r.demoProject, { usage: true }] },
+  getQuotaSetDefaults: { refs: ['demoProject'], args: (r) => [r.demoProject] },
+  updateQuotaSet: { writes: W, callers: ['admin'], refs: ['demoProject'], args: (r) => [r.demoProject, { volumes: 20 }] },
+  deleteQuotaSet: { writes: W, callers: ['admin'], refs: ['demoProject'], args: (r) => [r.demoProject] },
+  getLimits: { args: () => [{}] },
+  listPools: { callers: ['admin'], args: () => [{ detail: true }] },
+  listServices: { callers: ['admin'], args: () => [{}] },
+  updateService: { writes: W, callers: ['admin'], args: () => ['enable', { host: 'controller', binary: 'cinder-volume' }] },
+  listAvailabilityZones: { args: () => [] },
+  createAttachment: { writes: W, refs: ['volume2'], args: (r) => [{ volume_uuid: r.volume2, instance_uuid: SEC_INSTANCE }, {}] },
+  getAttachment: { refs: ['attachment'], args: (r) => [r.attachment, {}] },
+  listAttachments: { args: () => [{}, {}] },
+  listAttachmentSummaries: { args: () => [{}, {}] },
+  updateAttachment: { writes: W, refs: ['attachment'], args: (r) => [r.attachment, { connector: { initiator: 'iqn.sec', host: 'sec-host' } }, {}] },
+  completeAttachment: { writes: W, refs: ['attachment'], args: (r) => [r.attachment, {}] },
+  deleteAttachment: { writes: W, refs: ['attachment'], args: (r) => [r.attachment, {}] },
+  retypeVolume: { writes: W, refs: ['volume'], args: (r) => [r.volume, { new_type: '__DEFAULT__' }] },
+  migrateVolume: { writes: W, callers: ['admin'], refs: ['volume2'], args: (r) => [r.volume2, { host: 'sec-storage@lvmdriver-1' }] },
+  uploadVolumeToImage: { writes: W, refs: ['volume'], args: (r) => [r.volume, { image_name: 'sec-upload' }] },
+  resetVolumeStatus: { writes: W, callers: ['admin'], refs: ['volume'], args: (r) => [r.volume, { status: 'available' }] },
+  updateVolumeReadonlyFlag: { writes: W, refs: ['volume'], args: (r) => [r.volume, { readonly: true }] },
+  setVolumeBootable: { writes: W, refs: ['volume'], args: (r) => [r.volume, { bootable: true }] },
+  getVolumeMetadata: { refs: ['volume'], args: (r) => [r.volume] },
+  getVolumeMetadataEtag: { refs: ['volume'], args: (r) => [r.volume] },
+  createVolumeMetadata: { writes: W, refs: ['volume'], args: (r) => [r.volume, { metadata: { sec2: 'x' } }] },
+  replaceVolumeMetadata: { writes: W, refs: ['volume'], args: (r) => [r.volume, { metadata: { sec: 'y' } }, {}] },
+  getVolumeMetadataItem: { refs: ['volume'], args: (r) => [r.volume, 'sec'] },
+  updateVolumeMetadataItem: { writes: W, refs: ['volume'], args: (r) => [r.volume, 'sec', { meta: { sec: 'z' } }, {}] },
+  deleteVolumeMetadataItem: { writes: W, refs: ['volume'], args: (r) => [r.volume, 'sec'] },
+  getVolumeImageMetadata: { refs: ['volume'], args: (r) => [r.volume] },
+  setVolumeImageMetadata: { writes: W, refs: ['volume'], args: (r) => [r.volume, { metadata: { sec_image: 'y' } }] },
+  unsetVolumeImageMetadata: { writes: W, refs: ['volume'], args: (r) => [r.volume, { key: 'sec_image' }] },
+  createVolumeType: { writes: W, callers: ['admin'], args: () => [{ name: 'sec-new-type' }] },
+  getVolumeType: { refs: ['volumeType'], args: (r) => [r.volumeType] },
+  getDefaultVolumeType: {},
+  listVolumeTypes: { args: () => [{}] },
+  updateVolumeType: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, { description: 'changed' }] },
+  deleteVolumeType: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType] },
+  listVolumeTypeExtraSpecs: { refs: ['volumeType'], args: (r) => [r.volumeType] },
+  getVolumeTypeExtraSpec: { callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, 'sec:key'] },
+  createVolumeTypeExtraSpecs: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, { extra_specs: { 'sec:new': 'v' } }] },
+  updateVolumeTypeExtraSpec: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, 'sec:key', { 'sec:key': 'w' }] },
+  deleteVolumeTypeExtraSpec: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, 'sec:key'] },
+  listVolumeTypeAccess: { callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType] },
+  addVolumeTypeAccess: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, { project: r.altProjectId }] },
+  removeVolumeTypeAccess: { writes: W, callers: ['admin'], refs: ['volumeType'], args: (r) => [r.volumeType, { project: r.demoProjectId }] },
+  createQosSpecs: { writes: W, callers: ['admin'], args: () => [{ name: 'sec-new-qos', total_iops_sec: '10' }] },
+  getQosSpecs: { callers: ['admin'], refs: ['qos'], args: (r) => [r.qos] },
+  listQosSpecs: { callers: ['admin'], args: () => [{}] },
+  setQosSpecsKeys: { writes: W, callers: ['admin'], refs: ['qos'], args: (r) => [r.qos, { read_iops_sec: '10' }] },
+  unsetQosSpecsKeys: { writes: W, callers: ['admin'], refs: ['qos'], args: (r) => [r.qos, { keys: ['total_iops_sec'] }] },
+  deleteQosSpecs: { writes: W, callers: ['admin'], refs: ['qos'], args: (r) => [r.qos, { force: true }] },
+  listQosSpecsAssociations: { callers: ['admin'], refs: ['qos'], args: (r) => [r.qos] },
+  associateQosSpecs: { writes: W, callers: ['admin'], refs: ['qos', 'volumeType'], args: (r) => [r.qos, r.volumeType] },
+  disassociateQosSpecs: { writes: W, callers: ['admin'], refs: ['qos', 'volumeType'], args: (r) => [r.qos, r.volumeType] },
+  disassociateAllQosSpecs: { writes: W, callers: ['admin'], refs: ['qos'], args: (r) => [r.qos] },
+  createVolumeTransfer: { writes: W, refs: ['volume2'], args: (r) => [{ volume_id: r.volume2 }] },
+  getVolumeTransfer: { refs: ['transfer'], args: (r) => [r.transfer] },
+  listVolumeTransfers: { args: () => [{}] },
+  listVolumeTransferSummaries: { args: () => [{}] },
+  deleteVolumeTransfer: { writes: W, refs: ['transfer'], args: (r) => [r.transfer] },
+  acceptVolumeTransfer: { writes: W, args: (r) => [r.transfer, { auth_key: r.transferKey }], probeArgs: (r) => [r.transfer, { auth_key: '0000000000000000' }] },
+});
+
 /** Every public operation. */
 export const OPERATIONS: readonly Operation[] = [
   ...IDENTITY,
   ...PLACEMENT,
   ...IMAGE,
   ...NETWORK,
+  ...BLOCK,
   ...OBJECT,
   ...ANONYMOUS_OBJECT,
   ...SESSION,

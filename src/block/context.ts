@@ -1,0 +1,101 @@
+/**
+ * Cinder's request context and what its database layer lets a caller see
+ * (`cinder/context.py`, `cinder/db/sqlalchemy/api.py` `model_query(project_only=True)`,
+ * `cinder/policy.py`):
+ * - `context.is_admin` is the `context_is_admin` rule (`role:admin`); the policy credentials carry
+ *   it, and `is_admin_project` (oslo.context's default, True: DevStack configures no admin project);
+ * - a non-admin context sees only its project's rows (another project's volume is a 404, as the
+ *   database query filters it out before any policy runs); an admin context sees every row;
+ * - `context.authorize(rule, target_obj=row)` checks the rule with the row's `project_id` as target:
+ *   refused, 403 `PolicyNotAuthorized`.
+ */
+import { AmbiguousName, InvalidInput, describeValue, getRow, isIdRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { notFound, policyNotAuthorized, type CinderResource } from './errors.js';
+
+type S = CloudState;
+
+/** Cinder's request context, as far as the API needs it. */
+export interface Ctx {
+  readonly s: S;
+  /** oslo.context's policy values plus `is_admin` and `is_admin_project`. */
+  readonly creds: PolicyCredentials;
+  readonly policy: PolicyEngine;
+  readonly userId: string;
+  /** The token's project, null for a domain- or system-scoped token. */
+  readonly projectId: string | null;
+  /** `context.is_admin`: the `context_is_admin` rule. */
+  readonly isAdmin: boolean;
+}
+
+/** Builds the context of a validated token. */
+export function makeCtx(s: S, policy: PolicyEngine, base: PolicyCredentials): Ctx {
+  const projectId = typeof base.project_id === 'string' ? base.project_id : null;
+  const isAdmin = policy.authorize('context_is_admin', base, {});
+  const creds = { ...base, is_admin: isAdmin, is_admin_project: base.is_admin_project ?? true } as PolicyCredentials;
+  return { s, creds, policy, userId: String(base.user_id ?? ''), projectId, isAdmin };
+}
+
+/** A reference: an id or a name (resolved among the rows the caller may see), or `{ id }` for an id alone. */
+export type BlockRef = Ref;
+
+/** The database layer's `project_only` filter: an admin sees every row, anyone else its project's. */
+export function visible(ctx: Ctx, row: { readonly project_id: string }): boolean {
+  return ctx.isAdmin || row.project_id === ctx.projectId;
+}
+
+/**
+ * The row a reference names among the rows `see` lets through: by id (404 when the caller may not
+ * see it), or by name among visible rows (409 when several share it). `{ id }` resolves by id
+ * only, as a URL path does.
+ */
+export function resolveRow<Row extends { readonly id: string; readonly name?: string | null }>(
+  ctx: Ctx,
+  resource: CinderResource,
+  table: Table<Row>,
+  see: (row: Row) => boolean,
+  ref: unknown,
+  field: string = resource,
+): Row {
+  if (isIdRef(ref)) {
+    const id = ref.id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.id`, `expected a ${resource.replace(/_/g, ' ')} id, got ${describeValue(id)}.`, `block.${resource}.invalid_ref`);
+    const row = getRow(table, id);
+    if (row === undefined || !see(row)) throw notFound(resource, id);
+    return row;
+  }
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected a ${resource.replace(/_/g, ' ')} id or name, got ${describeValue(ref)}.`, `block.${resource}.invalid_ref`);
+  const byId = getRow(table, ref);
+  if (byId !== undefined) {
+    if (!see(byId)) throw notFound(resource, ref);
+    return byId;
+  }
+  const named = tableToArray(table).filter((r) => r.name === ref && see(r));
+  if (named.length === 1) return named[0] as Row;
+  if (named.length === 0) throw notFound(resource, ref);
+  throw new AmbiguousName(`block.${resource}`, ref, named.map((r) => r.id));
+}
+
+/** The ids a prefix index holds (`volume_attachments`, `volume_snapshots`) under `${key}/`. */
+export function indexed(table: Table<string>, key: string): string[] {
+  return tablePrefix(table, `${key}/`).map(([, id]) => id);
+}
+
+/** Whether a registered rule allows the caller on `target`. */
+export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {
+  return ctx.policy.authorize(rule, ctx.creds, target);
+}
+
+/** `context.authorize(rule, target)`: refused, 403 `PolicyNotAuthorized`. */
+export function enforce(ctx: Ctx, rule: string, target: Record<string, unknown>): void {
+  if (!allowed(ctx, rule, target)) throw policyNotAuthorized(rule);
+}
+
+/** The target Cinder builds for a project-owned row: its `project_id` (and `user_id` where the row has one). */
+export function targetOf(row: { readonly project_id: string; readonly user_id?: string }): Record<string, unknown> {
+  return row.user_id === undefined ? { project_id: row.project_id } : { project_id: row.project_id, user_id: row.user_id };
+}
+
+/** The target of a create: the caller's own project and user (`{project_id: context.project_id}`). */
+export function ownTarget(ctx: Ctx): Record<string, unknown> {
+  return { project_id: ctx.projectId, user_id: ctx.userId };
+}

@@ -1,0 +1,35 @@
+/**
+ * Block storage (Cinder v3, API 3.70): backends and pools on the storage hosts, volume types, the
+ * volume scheduler, volumes with Cinder's statuses, attachments, snapshots, backups into Swift,
+ * transfers, quotas and notifications. The module's only door.
+ */
+import './state.js';
+import './events.js';
+
+export { BlockApi } from './api.js';
+export { blockService, type BlockSession } from './service.js';
+export { checkBlockOptions, initialBlockState, DEVSTACK_BACKEND, BLOCK_FILTERS, BLOCK_WEIGHERS, type BlockOptions, type BackendOptions } from './config.js';
+export { CINDER_POLICIES, CINDER_RULES } from './policies.js';
+export { CINDER_QUOTAS, CINDER_QUOTA_FAMILIES } from './quota.js';
+export { CinderError } from './errors.js';
+export { BLOCK_SIZE, MAX_IO_BYTES } from './blocks.js';
+export { VOLUME_TRANSITIONS, SNAPSHOT_TRANSITIONS, volumeMoveAllowed } from './statuses.js';
+export { freeCapacityGb, serviceUp } from './backends.js';
+export { formatVolumeExplanation, type VolumeExplanation } from './scheduler/index.js';
+export type { VolumeView, VolumeSummary, VolumeAttachmentEntry, VolumeUsage, SnapshotUsage, BackupUsage } from './views.js';
+export type { VolumeCreateRequest, VolumeListQuery, VolumeRef } from './volumes.js';
+export type { VolumeExplanationRequest } from './explain.js';
+export * from './types.js';
+export type { VolumeSnapshotView, VolumeSnapshotSummary, SnapshotCreateRequest, SnapshotUpdateRequest, SnapshotListQuery, SnapshotRef } from './snapshots.js';
+export type { BackupView, BackupSummary, BackupRestoreView, BackupCreateRequest, BackupRestoreRequest, BackupUpdateRequest, BackupListQuery, BackupRef } from './backups.js';
+export type { VolumeQuotaSetView, VolumeQuotaSetUsageView, VolumeQuotaSetQuery, VolumeLimitsView, VolumeLimitsQuery } from './quota_sets.js';
+export type { VolumePoolView, VolumePoolQuery } from './scheduler_stats.js';
+export type { CinderServiceView, CinderServiceQuery, CinderServiceAction, CinderServiceUpdate } from './cinder_services.js';
+export type { VolumeAvailabilityZoneView } from './availability_zones.js';
+export type { VolumeRetypeRequest, VolumeMigrateRequest, VolumeUploadImageRequest, VolumeUploadImageView, UploadVolumeTypeView, VolumeResetStatusRequest, SchedulerErrorPayload } from './volume_actions.js';
+export type { VolumeMetadataView, VolumeMetadataItemView, MetadataWriteOptions } from './volume_metadata.js';
+export type { AttachmentView, AttachmentSummary, AttachmentCreateRequest, AttachmentUpdateRequest, AttachmentConnector, AttachmentListQuery, AttachmentCallOptions, AttachmentRef } from './attachments.js';
+export { ATTACHMENT_MICROVERSIONS } from './attachments.js';
+export type { VolumeTypeView, VolumeTypeCreateRequest, VolumeTypeUpdateRequest, VolumeTypeListQuery, VolumeTypeAccessView, TypeAccessRequest } from './volume_types.js';
+export type { QosSpecsView, QosAssociationView, QosSpecsCreateRequest, QosSpecsListQuery, QosConsumer } from './qos_specs.js';
+export type { TransferView, TransferCreatedView, TransferSummary, TransferCreateRequest, TransferListQuery, TransferAcceptRequest } from './transfers.js';

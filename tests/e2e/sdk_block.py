@@ -1,0 +1,119 @@
+"""Cinder v3 through openstacksdk (python3-openstacksdk 0.101) against `stacksim serve`.
+
+Version discovery (the endpoint's microversion range), volumes (create_volume answering
+`creating`, wait_for_status, get_volume, volumes() with and without details and filters, paging
+with limit across the `volumes_links` next links, extend_volume, delete_volume and
+wait_for_delete), another project's volume as NotFoundException, the reader's 403, Cinder's
+fault parsed by the sdk, an admin's listing across projects and force delete. Run by
+tests/e2e/run.sh with /usr/bin/python3 (OS_CLIENT_CONFIG_FILE set); every name is unique to
+this run.
+"""
+import os
+import random
+import sys
+
+import openstack
+from openstack import exceptions
+
+SUFFIX = f"{os.getpid()}-{random.randrange(1 << 30)}"
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print(f"FAIL: {what}", file=sys.stderr)
+
+
+conn = openstack.connect(cloud="stacksim")
+admin = openstack.connect(cloud="stacksim-admin")
+config = openstack.config.OpenStackConfig(config_files=[os.environ["OS_CLIENT_CONFIG_FILE"]])
+alt_cloud = config.get_one("stacksim", auth={"username": "alt_demo", "project_name": "alt_demo"})
+alt = openstack.connection.Connection(config=alt_cloud)
+reader_cloud = config.get_one("stacksim", auth={"username": "demo_reader", "project_name": "demo"})
+reader = openstack.connection.Connection(config=reader_cloud)
+project_id = conn.current_project_id
+
+# --- discovery: the catalog's endpoint, the version document's range
+endpoint = conn.block_storage.get_endpoint()
+check(endpoint.endswith(f"/volume/v3/{project_id}"), f"endpoint: {endpoint}")
+data = conn.block_storage.get_endpoint_data()
+check(str(data.min_microversion) in ("(3, 0)", "3.0") and str(data.max_microversion) in ("(3, 70)", "3.70"), f"microversions: {data.min_microversion} {data.max_microversion}")
+
+# --- volumes: create, wait, get, list
+vol = conn.block_storage.create_volume(size=1, name=f"vol-sdk-{SUFFIX}", description="sdk", metadata={"tier": "gold"})
+check(vol.status == "creating" and vol.size == 1 and vol.project_id in (None, project_id), f"create_volume: {vol.status} {vol.size}")
+vol = conn.block_storage.wait_for_status(vol, status="available", failures=["error"], interval=0.2, wait=30)
+check(vol.status == "available", f"wait_for_status: {vol.status}")
+got = conn.block_storage.get_volume(vol.id)
+check(got.name == f"vol-sdk-{SUFFIX}" and got.description == "sdk" and got.metadata == {"tier": "gold"}, f"get_volume: {got.name} {got.metadata}")
+check(got.volume_type == "lvmdriver-1" and got.availability_zone == "nova" and got.is_bootable is False, f"get_volume: {got.volume_type} {got.availability_zone} {got.is_bootable}")
+check(vol.id in [v.id for v in conn.block_storage.volumes()], "volumes(): the new volume")
+check([v.name for v in conn.block_storage.volumes(details=False, name=f"vol-sdk-{SUFFIX}")] == [f"vol-sdk-{SUFFIX}"], "volumes(details=False, name=)")
+check(conn.block_storage.find_volume(f"vol-sdk-{SUFFIX}").id == vol.id, "find_volume by name")
+
+# --- paging: limit=1 follows volumes_links across every volume once
+others = [conn.block_storage.create_volume(size=1, name=f"page-sdk-{SUFFIX}-{i}") for i in range(2)]
+for v in others:
+    conn.block_storage.wait_for_status(v, status="available", interval=0.2, wait=30)
+paged = [v.id for v in conn.block_storage.volumes(limit=1)]
+everything = [v.id for v in conn.block_storage.volumes()]
+check(sorted(paged) == sorted(everything) and len(paged) == len(set(paged)) and len(paged) >= 3, f"paging with limit=1: {len(paged)} vs {len(everything)}")
+
+# --- extend
+conn.block_storage.extend_volume(vol, 3)
+vol = conn.block_storage.wait_for_status(vol, status="available", interval=0.2, wait=30)
+check(conn.block_storage.get_volume(vol.id).size == 3, "extend_volume: size 3")
+try:
+    conn.block_storage.extend_volume(vol, 2)
+    check(False, "a volume was shrunk")
+except exceptions.BadRequestException as e:
+    check("New size for extend must be greater than current size" in str(e), f"extend smaller: {e}")
+
+# --- update (the 0.101 proxy has no update_volume: the resource's commit is a PUT)
+vol.name = f"vol-sdk-{SUFFIX}-b"
+vol.commit(conn.block_storage)
+check(conn.block_storage.get_volume(vol.id).name == f"vol-sdk-{SUFFIX}-b", "update_volume: name")
+
+# --- other projects, roles and faults
+try:
+    alt.block_storage.get_volume(vol.id)
+    check(False, "alt_demo sees demo's volume")
+except exceptions.NotFoundException as e:
+    check(f"Volume {vol.id} could not be found." in str(e), f"alt_demo get_volume: {e}")
+check(reader.block_storage.get_volume(vol.id).id == vol.id, "demo_reader get_volume")
+try:
+    reader.block_storage.create_volume(size=1, name=f"reader-sdk-{SUFFIX}")
+    check(False, "a reader created a volume")
+except exceptions.HttpException as e:
+    check(e.status_code == 403 and "volume:create" in str(e), f"reader create_volume: {e}")
+try:
+    conn.block_storage.get_volume("00000000-0000-4000-8000-000000000000")
+    check(False, "get_volume of an unknown id succeeded")
+except exceptions.NotFoundException as e:
+    check("could not be found" in str(e), f"404 message: {e}")
+try:
+    conn.block_storage.create_volume(size=0, name=f"zero-sdk-{SUFFIX}")
+    check(False, "a volume of size 0 was created")
+except exceptions.BadRequestException as e:
+    check(e.status_code == 400, f"size 0: {e}")
+
+# --- an admin sees every project's volumes and may force-delete
+all_ids = [v.id for v in admin.block_storage.volumes(all_projects=True)]
+check(vol.id in all_ids, "admin volumes(all_projects=True): demo's volume")
+check(vol.id not in [v.id for v in admin.block_storage.volumes()], "admin volumes(): its own project's only")
+admin.block_storage.delete_volume(others[0], force=True)
+conn.block_storage.wait_for_delete(others[0], interval=0.2, wait=30)
+check(conn.block_storage.find_volume(others[0].id) is None, "delete_volume(force=True)")
+
+# --- deletes
+for v in [vol, others[1]]:
+    conn.block_storage.delete_volume(v)
+for v in [vol, others[1]]:
+    conn.block_storage.wait_for_delete(v, interval=0.2, wait=30)
+check(conn.block_storage.find_volume(vol.id) is None, "delete_volume")
+
+if failures:
+    print(f"sdk_block: {len(failures)} failure(s)", file=sys.stderr)
+    sys.exit(1)
+print("sdk_block: ok")
