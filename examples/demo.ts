@@ -213,12 +213,12 @@ console.log('\n  pools (GET /scheduler-stats/get_pools?detail=true):');
 console.table(
   blockCloud.admin.block.listPools({ detail: true }).map((p) => ({
     pool: p.name,
-    total_gb: p.capabilities.total_capacity_gb,
-    free_gb: p.capabilities.free_capacity_gb,
-    allocated_gb: p.capabilities.allocated_capacity_gb,
-    provisioned_gb: p.capabilities.provisioned_capacity_gb,
-    thin: p.capabilities.thin_provisioning_support,
-    over_subscription: p.capabilities.max_over_subscription_ratio,
+    total_gb: p.capabilities?.total_capacity_gb,
+    free_gb: p.capabilities?.free_capacity_gb,
+    allocated_gb: p.capabilities?.allocated_capacity_gb,
+    provisioned_gb: p.capabilities?.provisioned_capacity_gb,
+    thin: p.capabilities?.thin_provisioning_support,
+    over_subscription: p.capabilities?.max_over_subscription_ratio,
   })),
 );
 for (const size of [100, 500]) {

@@ -44,6 +44,7 @@ import { RequestPipeline, registerService, type IdentityConfig, type LoginReques
 import type { ComputeConfig } from './scheduler/index.js';
 import type { ObjectOptions } from './object/index.js';
 import type { NetworkOptions } from './network/index.js';
+import type { BlockOptions } from './block/index.js';
 import { login, Session } from './session.js';
 import { SERVICES, type AnonymousApis, type OperatorApis } from './services.js';
 
@@ -104,6 +105,12 @@ export interface CloudOptions {
    * (75 s), `dhcp_agents_per_network` (1), `default_availability_zones`.
    */
   readonly network?: NetworkOptions;
+  /**
+   * Cinder's `cinder.conf`: `backends` (DevStack's `lvmdriver-1` by default: LVM thin, 24 GB per
+   * storage host), `default_volume_type`, zones, the volume scheduler's filters, weighers and
+   * multipliers, `service_down_time`, `backup_enabled` ({@link BlockOptions}).
+   */
+  readonly block?: BlockOptions;
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';

@@ -10,14 +10,17 @@
  * Not simulated: consistency groups and generic groups, replication, manage / unmanage, volume
  * encryption, the messages API, clusters, `os-reimage`.
  */
-import { blobBytes, type Tx } from '../core/index.js';
+import type { Tx } from '../core/index.js';
 import type { RequestPipeline } from '../identity/index.js';
 import { makeCtx, type Ctx } from './context.js';
 import * as volumes from './volumes.js';
 import * as backups from './backups.js';
 import * as snapshots from './snapshots.js';
 import * as attachments from './attachments.js';
-import * as actions from './volume_actions.js';
+import * as retype from './retype.js';
+import * as migration from './migration.js';
+import * as upload from './upload.js';
+import * as adminActions from './admin_actions.js';
 import * as volumeMetadata from './volume_metadata.js';
 import * as types from './volume_types.js';
 import * as qos from './qos_specs.js';
@@ -72,7 +75,7 @@ export class BlockApi {
   }
 
   /** `PUT /v3/{project_id}/volumes/{id}`: `name`, `description`, `metadata`. */
-  updateVolume(ref: volumes.VolumeRef, body: Record<string, unknown>): VolumeView {
+  updateVolume(ref: volumes.VolumeRef, body: volumes.VolumeUpdateRequest): VolumeView {
     return this.write('update_volume', (tx, ctx) => volumes.updateVolume(tx, ctx, ref, body));
   }
 
@@ -91,10 +94,9 @@ export class BlockApi {
     this.write('extend_volume', (tx, ctx) => volumes.extendVolume(tx, ctx, ref, body));
   }
 
-  /** Writes bytes at a byte offset, as the volume's guest would (stacksim's own call; at most 64 MiB per call). */
+  /** Writes bytes at a byte offset, as the volume's guest would (stacksim's own call; at most 64 MiB per call); `data` is read after the token, the lookup and the policy. */
   writeVolumeData(ref: volumes.VolumeRef, offset: number, data: Uint8Array | string): void {
-    const bytes = blobBytes(data, 'data');
-    this.write('write_volume_data', (tx, ctx) => volumes.writeVolumeData(tx, ctx, ref, offset, bytes));
+    this.write('write_volume_data', (tx, ctx) => volumes.writeVolumeData(tx, ctx, ref, offset, data));
   }
 
   /** Reads `length` bytes at a byte offset (zeros where nothing was written; stacksim's own call). */
@@ -315,33 +317,33 @@ export class BlockApi {
   // ------------------------------------------------------------------------------ volume actions
 
   /** `os-retype` `{ new_type, migration_policy }` (202): `never` (default) keeps the volume on its pool or refuses; `on-demand` may migrate it to the backend the type needs. */
-  retypeVolume(ref: volumes.VolumeRef, body: actions.VolumeRetypeRequest): void {
-    this.write('retype_volume', (tx, ctx) => actions.retypeVolume(tx, ctx, ref, body));
+  retypeVolume(ref: volumes.VolumeRef, body: retype.VolumeRetypeRequest): void {
+    this.write('retype_volume', (tx, ctx) => retype.retypeVolume(tx, ctx, ref, body));
   }
 
   /** `os-migrate_volume` `{ host, force_host_copy, lock_volume }` (admin; 202): to another pool (`host@backend#pool`) or backend (`host@backend`); the blocks move. */
-  migrateVolume(ref: volumes.VolumeRef, body: actions.VolumeMigrateRequest): void {
-    this.write('migrate_volume', (tx, ctx) => actions.migrateVolume(tx, ctx, ref, body));
+  migrateVolume(ref: volumes.VolumeRef, body: migration.VolumeMigrateRequest): void {
+    this.write('migrate_volume', (tx, ctx) => migration.migrateVolume(tx, ctx, ref, body));
   }
 
   /** `os-volume_upload_image` (202): a new Glance image for the caller with the volume's written bytes; the volume is `uploading` meanwhile. */
-  uploadVolumeToImage(ref: volumes.VolumeRef, body: actions.VolumeUploadImageRequest): actions.VolumeUploadImageView {
-    return this.write('upload_volume_to_image', (tx, ctx) => actions.uploadVolumeToImage(tx, ctx, ref, body));
+  uploadVolumeToImage(ref: volumes.VolumeRef, body: upload.VolumeUploadImageRequest): upload.VolumeUploadImageView {
+    return this.write('upload_volume_to_image', (tx, ctx) => upload.uploadVolumeToImage(tx, ctx, ref, body));
   }
 
   /** `os-reset_status` `{ status, attach_status, migration_status }` (admin; 202): writes the row directly, outside the transition graph. */
-  resetVolumeStatus(ref: volumes.VolumeRef, body: actions.VolumeResetStatusRequest): void {
-    this.write('reset_volume_status', (tx, ctx) => actions.resetVolumeStatus(tx, ctx, ref, body));
+  resetVolumeStatus(ref: volumes.VolumeRef, body: adminActions.VolumeResetStatusRequest): void {
+    this.write('reset_volume_status', (tx, ctx) => adminActions.resetVolumeStatus(tx, ctx, ref, body));
   }
 
   /** `os-update_readonly_flag` `{ readonly }` (202): an `available` volume's `readonly` admin metadata. */
   updateVolumeReadonlyFlag(ref: volumes.VolumeRef, body: { readonly readonly: boolean | string }): void {
-    this.write('update_volume_readonly_flag', (tx, ctx) => actions.updateReadonlyFlag(tx, ctx, ref, body));
+    this.write('update_volume_readonly_flag', (tx, ctx) => adminActions.updateReadonlyFlag(tx, ctx, ref, body));
   }
 
   /** `os-set_bootable` `{ bootable }` (200): refused in `maintenance`. */
   setVolumeBootable(ref: volumes.VolumeRef, body: { readonly bootable: boolean | string }): void {
-    this.write('set_volume_bootable', (tx, ctx) => actions.setVolumeBootable(tx, ctx, ref, body));
+    this.write('set_volume_bootable', (tx, ctx) => adminActions.setVolumeBootable(tx, ctx, ref, body));
   }
 
   // ------------------------------------------------------------------------------ volume metadata

@@ -12,7 +12,7 @@
  * 95 % of the volume group, os-brick `_calculate_thin_pool_size`), `allocated_capacity_gb` and
  * `provisioned_capacity_gb` (the sizes of the pool's volumes), `free_capacity_gb` (thick: total
  * less what is allocated; thin: total less the blocks physically written), `reserved_percentage`,
- * `max_over_subscription_ratio`, `thin_provisioning_support`, `multiattach`.
+ * `max_over_subscription_ratio`, `thin_provisioning_support`, `multiattach` (LVM and RBD; not NFS).
  */
 import { Conflict, deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import type { Host } from '../hardware/index.js';
@@ -103,7 +103,9 @@ export function syncHostServices(tx: Tx, host: Host): void {
         max_over_subscription_ratio: b.max_over_subscription_ratio,
         thin_provisioning_support: b.thin,
         thick_provisioning_support: !b.thin && facts.thick,
-        multiattach: true,
+        // LVM (`lvm.py` `multiattach=True`) and RBD (`rbd.py` `'multiattach': True`) report it; the NFS
+        // driver's stats (`nfs.py` / `remotefs.py` `_update_volume_stats`) have no `multiattach`: False
+        multiattach: b.driver !== 'nfs',
         allocated_capacity_gb: 0,
         provisioned_capacity_gb: 0,
         written_blocks: 0,

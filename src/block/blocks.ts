@@ -82,14 +82,19 @@ export function writeBytes(tx: Tx, owner: string, offset: number, data: Uint8Arr
   return delta;
 }
 
-/** `length` bytes of `owner` from `offset` (zeros where unwritten). */
+/**
+ * `length` bytes of `owner` from `offset` (zeros where unwritten). Looks up only the blocks the range
+ * covers (`first`..`last`, one `getRow` each, at most {@link MAX_IO_BYTES} / {@link BLOCK_SIZE} of
+ * them), so a read costs the range, not how much of the volume is written.
+ */
 export function readBytes(s: CloudState, owner: string, offset: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
+  if (length === 0) return out;
   const first = Math.floor(offset / BLOCK_SIZE);
-  const last = Math.floor((offset + Math.max(length, 1) - 1) / BLOCK_SIZE);
-  for (const [key, blob] of tablePrefix(s.block.blocks, `${owner}/`)) {
-    const index = parseInt(key.slice(owner.length + 1), 36);
-    if (index < first || index > last) continue;
+  const last = Math.floor((offset + length - 1) / BLOCK_SIZE);
+  for (let index = first; index <= last; index++) {
+    const blob = getRow(s.block.blocks, blockKey(owner, index));
+    if (blob === undefined) continue;
     const bytes = readBlob(s.blobs, blob);
     const start = index * BLOCK_SIZE;
     const from = Math.max(offset, start);

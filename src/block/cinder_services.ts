@@ -31,10 +31,6 @@ import { timestamp } from './views.js';
 /** `[DEFAULT] report_interval`: a running service writes its heartbeat every 10 s. */
 export const REPORT_INTERVAL = 10;
 
-/** `volume:freeze_host` / `volume:thaw_host` (`cinder/policies/services.py`, `rule:admin_api`; not yet in `CINDER_RULES`). */
-const FREEZE_POLICY = 'volume:freeze_host';
-const THAW_POLICY = 'volume:thaw_host';
-
 /** One service of `GET /os-services` at 3.70 (with the `os-extended-services` fields). */
 export interface CinderServiceView {
   readonly binary: ServiceRow['binary'];
@@ -242,7 +238,7 @@ function freezeOrThaw(tx: Tx, ctx: Ctx, action: 'freeze' | 'thaw', body: Record<
   const cluster = nullableString(body.cluster, 'cluster');
   const host = hostArg(body.host);
   if (Boolean(cluster) === Boolean(host)) throw invalidInput('host', 'One and only one of cluster and host must be set.', 'block.service.host_missing');
-  enforce(ctx, action === 'freeze' ? FREEZE_POLICY : THAW_POLICY, ownTarget(ctx));
+  enforce(ctx, action === 'freeze' ? CINDER_RULES.admin.freezeHost : CINDER_RULES.admin.thawHost, ownTarget(ctx));
   if (cluster) throw invalidInput('cluster', `No service found with cluster=${cluster}`, 'block.service.not_found');
   const wanted = host as string;
   const services = serviceRows(tx.draft as CloudState).filter((r) => r.binary === 'cinder-volume' && hostMatches(r.host, wanted));

@@ -131,6 +131,9 @@ export function initialBlockState(config: BlockConfig): BlockState {
     volume_snapshots: emptyTable(),
     backups: emptyTable(),
     transfers: emptyTable(),
+    volume_transfers: emptyTable(),
+    volume_backups: emptyTable(),
+    backup_children: emptyTable(),
     blocks: emptyTable(),
   };
 }

@@ -26,7 +26,11 @@ export type { VolumeQuotaSetView, VolumeQuotaSetUsageView, VolumeQuotaSetQuery, 
 export type { VolumePoolView, VolumePoolQuery } from './scheduler_stats.js';
 export type { CinderServiceView, CinderServiceQuery, CinderServiceAction, CinderServiceUpdate } from './cinder_services.js';
 export type { VolumeAvailabilityZoneView } from './availability_zones.js';
-export type { VolumeRetypeRequest, VolumeMigrateRequest, VolumeUploadImageRequest, VolumeUploadImageView, UploadVolumeTypeView, VolumeResetStatusRequest, SchedulerErrorPayload } from './volume_actions.js';
+export type { VolumeRetypeRequest } from './retype.js';
+export type { VolumeMigrateRequest } from './migration.js';
+export type { VolumeUploadImageRequest, VolumeUploadImageView, UploadVolumeTypeView } from './upload.js';
+export type { VolumeResetStatusRequest } from './admin_actions.js';
+export type { SchedulerErrorPayload } from './volume_actions.js';
 export type { VolumeMetadataView, VolumeMetadataItemView, MetadataWriteOptions } from './volume_metadata.js';
 export type { AttachmentView, AttachmentSummary, AttachmentCreateRequest, AttachmentUpdateRequest, AttachmentConnector, AttachmentListQuery, AttachmentCallOptions, AttachmentRef } from './attachments.js';
 export { ATTACHMENT_MICROVERSIONS } from './attachments.js';

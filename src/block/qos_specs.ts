@@ -150,7 +150,11 @@ export interface QosSpecsListQuery {
 const QOS_SORT_KEYS = ['created_at', 'id', 'name', 'consumer'] as const;
 const QOS_LIST_KEYS = ['id', 'name', 'consumer', 'sort_key', 'sort_dir', 'limit', 'marker', 'offset'];
 
-/** `GET /v3/{project_id}/qos-specs` (admin): newest first; an unknown marker is 404 (`_qos_specs_get`). */
+/**
+ * `GET /v3/{project_id}/qos-specs` (admin; `qos_specs_get_all` → `_generate_paginate_query`): newest
+ * first; an unknown marker is 404 (`_qos_specs_get`), a marker the filters leave out pages on from
+ * its sort values; `offset` rows skipped after it, at most `limit`.
+ */
 export function listQosSpecs(ctx: Ctx, query: unknown = {}): QosSpecsView[] {
   enforce(ctx, CINDER_RULES.qos.getAll, ownTarget(ctx));
   const q = objectArg(query, 'query');
@@ -169,10 +173,21 @@ export function listQosSpecs(ctx: Ctx, query: unknown = {}): QosSpecsView[] {
   let start = 0;
   if (q.marker !== undefined) {
     if (typeof q.marker !== 'string' || q.marker.length === 0 || q.marker.length > 255) throw badField('marker', `expected a QoS specs id, got ${describeValue(q.marker)}`, 'block.list.invalid_marker');
-    if (getRow(ctx.s.block.qos_specs, q.marker) === undefined) throw notFound('qos_specs', q.marker);
-    start = rows.findIndex((r) => r.id === q.marker) + 1;
+    const marker = getRow(ctx.s.block.qos_specs, q.marker);
+    if (marker === undefined) throw notFound('qos_specs', q.marker);
+    // `paginate_query` goes on after the marker's sort values, whether the filters keep it or not
+    start = rows.findIndex((r) => sortOrder(r, marker, key, dir) > 0);
+    if (start < 0) start = rows.length;
   }
   return rows.slice(start + offset, start + offset + limit).map(qosSpecsView);
+}
+
+/** Where `a` comes relative to `b` in a list sorted by `key` then id in `dir` (as `sortRows` sorts). */
+function sortOrder(a: QosSpecsRow, b: QosSpecsRow, key: (typeof QOS_SORT_KEYS)[number], dir: 'asc' | 'desc'): number {
+  const x = a[key];
+  const y = b[key];
+  const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return dir === 'asc' ? c : -c;
 }
 
 /** `GET /v3/{project_id}/qos-specs/{id}` (admin). */

@@ -87,8 +87,8 @@ function versionList(call: BlockCall): unknown {
 /**
  * `Resource.__call__` and `_process_stack` around a controller method, in Cinder's order: the
  * microversion header, the body (415, 400), the action its one key names, the URL's project id,
- * a body given to a method that takes none (the controller's `TypeError`: 400), the microversion
- * the method needs (404 below it).
+ * the microversion the method needs (`VersionNotFoundForAPIMethod`: 404 below it), a body given to
+ * a method that takes none (the controller's `TypeError`: 400).
  */
 function cinderHandler(spec: CinderRouteSpec): (call: BlockCall) => RestResponse {
   const takesBody = spec.body ?? (spec.method === 'GET' || spec.method === 'DELETE' ? 'none' : 'json');
@@ -100,8 +100,8 @@ function cinderHandler(spec: CinderRouteSpec): (call: BlockCall) => RestResponse
     const actions = spec.actions;
     const action = actions === undefined ? undefined : actionName(call, body, (name) => Object.hasOwn(actions, name));
     checkProject(call);
-    if (takesBody === 'none' && body.present) throw httpBadRequest();
     if (spec.since !== undefined && !mv(call).atLeast(spec.since)) throw httpNotFound();
+    if (takesBody === 'none' && body.present) throw httpBadRequest();
     if (actions !== undefined && action !== undefined) {
       const chosen = actions[action] as NonNullable<typeof actions[string]>;
       if (chosen.since !== undefined && !mv(call).atLeast(chosen.since)) throw httpNotFound();
@@ -112,7 +112,7 @@ function cinderHandler(spec: CinderRouteSpec): (call: BlockCall) => RestResponse
   };
 }
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /**
  * Every spec under `/v3/{project_id}` and `/v3`, then, for each path, webob's 404 for the

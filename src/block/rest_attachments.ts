@@ -20,7 +20,8 @@
  */
 import { empty, json, type RestResponse } from '../core/index.js';
 import type { BlockApi } from './api.js';
-import { collectionLinks, firstOf, lastOf, mv, objectOf, paginationParams, resourceLinks, sortParams, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
+import { mv, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
+import { collectionLinks, firstOf, lastOf, objectOf, paginationParams, resourceLinks, sortParams } from './rest_params.js';
 import type { TransferListQuery, TransferSummary, TransferView } from './transfers.js';
 
 const api = (call: BlockCall): BlockApi => call.session().block;

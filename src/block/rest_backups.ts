@@ -17,12 +17,11 @@
 import { empty, json, type RestResponse } from '../core/index.js';
 import type { BlockApi } from './api.js';
 import type { BackupListQuery, BackupView } from './backups.js';
+import { callerOf, mv, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
 import {
   boolParam,
-  callerOf,
   collectionLinks,
   fieldEquals,
-  mv,
   notOfType,
   objectOf,
   paginationParams,
@@ -30,11 +29,8 @@ import {
   schemaError,
   selectFilters,
   sortParams,
-  type BlockCall,
-  type Body,
-  type CinderRouteSpec,
   type FilterRules,
-} from './rest_http.js';
+} from './rest_params.js';
 
 const api = (call: BlockCall): BlockApi => call.session().block;
 const idRef = (call: BlockCall): { readonly id: string } => ({ id: call.params.id as string });

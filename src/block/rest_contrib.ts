@@ -16,7 +16,8 @@
 import { json, type RestResponse } from '../core/index.js';
 import type { BlockApi } from './api.js';
 import type { CinderServiceAction } from './cinder_services.js';
-import { boolParam, callerOf, lastOf, mv, notOfType, objectOf, schemaError, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
+import { callerOf, mv, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
+import { boolParam, lastOf, notOfType, objectOf, schemaError } from './rest_params.js';
 
 const api = (call: BlockCall): BlockApi => call.session().block;
 const target = (call: BlockCall): string => call.params.id as string;

@@ -19,24 +19,20 @@
 import { empty, json, type RestResponse } from '../core/index.js';
 import type { BlockApi } from './api.js';
 import { CinderError } from './errors.js';
+import { callerOf, mv, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
 import {
   boolParam,
   boolValue,
-  callerOf,
   collectionLinks,
   fieldEquals,
-  mv,
   objectOf,
   paginationParams,
   pyRepr,
   schemaError,
   selectFilters,
   sortParams,
-  type BlockCall,
-  type Body,
-  type CinderRouteSpec,
   type FilterRules,
-} from './rest_http.js';
+} from './rest_params.js';
 import type { SnapshotListQuery, VolumeSnapshotSummary, VolumeSnapshotView } from './snapshots.js';
 
 const api = (call: BlockCall): BlockApi => call.session().block;

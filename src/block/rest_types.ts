@@ -21,22 +21,8 @@
 import { empty, json, type RestResponse } from '../core/index.js';
 import type { BlockApi } from './api.js';
 import type { QosSpecsListQuery } from './qos_specs.js';
-import {
-  callerOf,
-  collectionLinks,
-  firstOf,
-  httpBadRequest,
-  lastOf,
-  objectOf,
-  paginationParams,
-  resourceLinks,
-  selectFilters,
-  sortParams,
-  type BlockCall,
-  type Body,
-  type CinderRouteSpec,
-  type FilterRules,
-} from './rest_http.js';
+import { callerOf, httpBadRequest, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
+import { collectionLinks, firstOf, lastOf, objectOf, paginationParams, resourceLinks, selectFilters, sortParams, type FilterRules } from './rest_params.js';
 import type { VolumeTypeListQuery } from './volume_types.js';
 
 const api = (call: BlockCall): BlockApi => call.session().block;

@@ -21,15 +21,13 @@
 import { empty, json, type RestResponse } from '../core/index.js';
 import type { BlockApi } from './api.js';
 import { CinderError } from './errors.js';
+import { callerOf, httpBadRequest, mv, type BlockCall, type Body, type CinderRouteSpec } from './rest_http.js';
 import {
   boolParam,
   boolValue,
-  callerOf,
   collectionLinks,
-  httpBadRequest,
   fieldEquals,
   literal,
-  mv,
   notOfType,
   objectOf,
   paginationParams,
@@ -39,11 +37,8 @@ import {
   selectFilters,
   sortParams,
   volumeSizeOf,
-  type BlockCall,
-  type Body,
   type FilterRules,
-  type CinderRouteSpec,
-} from './rest_http.js';
+} from './rest_params.js';
 import { VOLUME_ACTIONS } from './rest_volume_actions.js';
 import type { VolumeView } from './views.js';
 import type { VolumeListQuery } from './volumes.js';
@@ -211,6 +206,8 @@ function volumeSummary(call: BlockCall): RestResponse {
 /** The properties of `create_volume_v353.volume` (3.53: nothing else is allowed). */
 const CREATE_PROPERTIES = ['name', 'description', 'display_name', 'display_description', 'volume_type', 'metadata', 'snapshot_id', 'source_volid', 'consistencygroup_id', 'size', 'availability_zone', 'multiattach', 'image_id', 'imageRef', 'group_id', 'backup_id'];
 const UPDATE_PROPERTIES = ['name', 'description', 'display_name', 'display_description', 'metadata'];
+/** What `create` reads of the volume, once `display_name`, `display_description` and `image_id` are renamed. */
+const READ_PROPERTIES = ['name', 'description', 'volume_type', 'metadata', 'snapshot_id', 'source_volid', 'size', 'availability_zone', 'imageRef', 'backup_id'];
 
 /** `validate_name_and_description(…, check_length=False)`: string names and descriptions lose their surrounding whitespace. */
 function stripped(volume: Record<string, unknown>): Record<string, unknown> {
@@ -268,6 +265,8 @@ function createVolume(call: BlockCall, body: Body): RestResponse {
     }
     delete volume.multiattach;
   }
+  // before 3.53 the controller reads the properties it knows and ignores the rest
+  if (!strict) for (const k of Object.keys(volume)) if (!READ_PROPERTIES.includes(k)) delete volume[k];
   return json(202, { volume: volumeAt(call, api(call).createVolume(volume)) });
 }
 

@@ -53,23 +53,36 @@ const POOL_FILTERS = ['name', 'volume_type'];
 /** DevStack's volume group for an LVM backend (`VOLUME_GROUP_NAME`-`<backend>`). */
 const volumeGroup = (pool: PoolRow): string => `stack-volumes-${pool.backend_name}`;
 
-/** The logical volumes of an LVM pool: its volumes and their snapshots. */
-function logicalVolumes(s: CloudState, pool: PoolRow): number {
-  const onPool = new Set<string>();
-  for (const v of tableToArray(s.block.volumes)) if (v.host === pool.name) onPool.add(v.id);
-  let n = onPool.size;
-  for (const snap of tableToArray(s.block.snapshots)) if (onPool.has(snap.volume_id)) n++;
-  return n;
+/**
+ * The logical volumes of every pool: its volumes and their snapshots, counted in one pass over the
+ * volumes and one over the snapshots (pool name → count; a pool without any is absent).
+ */
+export function logicalVolumeCounts(s: CloudState): Map<string, number> {
+  const counts = new Map<string, number>();
+  const hostOf = new Map<string, string>();
+  for (const v of tableToArray(s.block.volumes)) {
+    if (v.host === null) continue;
+    hostOf.set(v.id, v.host);
+    counts.set(v.host, (counts.get(v.host) ?? 0) + 1);
+  }
+  for (const snap of tableToArray(s.block.snapshots)) {
+    const host = hostOf.get(snap.volume_id);
+    if (host !== undefined) counts.set(host, (counts.get(host) ?? 0) + 1);
+  }
+  return counts;
 }
 
-/** A pool's `capabilities` as `get_pools?detail=true` shows them. */
-export function poolStats(s: CloudState, pool: PoolRow): Record<string, unknown> {
+/**
+ * A pool's `capabilities` as `get_pools?detail=true` shows them; `lvCounts` is
+ * {@link logicalVolumeCounts} (counted here when not given: pass it when showing several pools).
+ */
+export function poolStats(s: CloudState, pool: PoolRow, lvCounts: ReadonlyMap<string, number> = logicalVolumeCounts(s)): Record<string, unknown> {
   const caps = poolCapabilities(pool, freeCapacityGb(pool));
   const protocol = caps.storage_protocol;
   const out: Record<string, unknown> = { ...caps, storage_protocol: Array.isArray(protocol) ? protocol[0] : protocol };
   if (pool.driver === 'lvm') {
     out.location_info = `LVMVolumeDriver:${pool.hardware_host}:${volumeGroup(pool)}:${pool.thin_provisioning_support ? 'thin' : 'default'}:0`;
-    out.total_volumes = logicalVolumes(s, pool);
+    out.total_volumes = lvCounts.get(pool.name) ?? 0;
   }
   const service = findService(s, 'cinder-volume', pool.backend);
   out.timestamp = timestamp(s, service === undefined ? s.meta.clock.now : lastHeartbeat(s, service));
@@ -106,5 +119,7 @@ export function listPools(ctx: Ctx, query: unknown = {}): VolumePoolView[] {
     const kept = new Set(passing.map((p) => p.name));
     pools = pools.filter((p) => kept.has(p.name));
   }
-  return pools.map((p) => (detail ? { name: p.name, capabilities: poolStats(ctx.s, p) } : { name: p.name }));
+  if (!detail) return pools.map((p) => ({ name: p.name }));
+  const lvCounts = logicalVolumeCounts(ctx.s);
+  return pools.map((p) => ({ name: p.name, capabilities: poolStats(ctx.s, p, lvCounts) }));
 }

@@ -8,8 +8,10 @@
 import type { ServiceDescriptor } from '../core/index.js';
 import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { BlockApi } from './api.js';
-import { BACKUP_TASKS } from './backups.js';
-import { MIGRATE_TASK, MIGRATION_COMPLETE_TASK, RETYPE_TASK, UPLOAD_TASK, runMigrate, runMigrationComplete, runRetype, runUpload } from './volume_actions.js';
+import { BACKUP_TASKS } from './backup_driver.js';
+import { MIGRATE_TASK, MIGRATION_COMPLETE_TASK, runMigrate, runMigrationComplete } from './migration.js';
+import { RETYPE_TASK, runRetype } from './retype.js';
+import { UPLOAD_TASK, runUpload } from './upload.js';
 import { REVERT_TASK, SNAPSHOT_CREATE_TASK, SNAPSHOT_DELETE_TASK, runCreateSnapshot, runDeleteSnapshot, runRevert } from './snapshots.js';
 
 /** The snapshot manager's tasks. */

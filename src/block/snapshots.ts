@@ -17,7 +17,10 @@
  *
  * Not simulated: group snapshots (`group_snapshot_id` is always null), manage / unmanage, the
  * `update_snapshot_status` action, `with_count`, the `sort` parameter (use `sort_key` /
- * `sort_dir`), copying a bootable volume's Glance metadata to its snapshot, encryption keys.
+ * `sort_dir`), copying a bootable volume's Glance metadata to its snapshot (a volume created from
+ * the snapshot reads its volume's instead, `volumes.ts` `runCreate`), encryption keys. A cascade
+ * delete of a volume moves its snapshots to `deleting` in the call and deletes them in the volume
+ * manager's task, with `snapshot.delete.start` / `.end` (`volumes.ts` `deleteVolume`, `runDelete`).
  */
 import { describeValue, getRow, setRow, tableToArray, type Tx } from '../core/index.js';
 import { adjustPool, backendOf, findService } from './backends.js';

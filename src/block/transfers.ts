@@ -173,6 +173,7 @@ export function createTransfer(tx: Tx, ctx: Ctx, input: unknown): TransferCreate
   tx.emit('volume.transfer.create.start', () => volumeUsage(tx.draft, volume), publisher('controller'));
   const awaiting = moveVolume(tx, volume, 'awaiting-transfer');
   setRow(tx.draft.block.transfers, row.id, row);
+  setRow(tx.draft.block.volume_transfers, `${row.volume_id}/${row.id}`, row.id);
   tx.trace('cinder-api', `transfer ${row.id} of volume ${volume.id} created`);
   tx.emit('volume.transfer.create.end', () => volumeUsage(tx.draft, awaiting), publisher('controller'));
   const view = transferView(tx.draft, row);
@@ -263,6 +264,7 @@ export function deleteTransfer(tx: Tx, ctx: Ctx, ref: unknown): void {
   tx.emit('volume.transfer.delete.start', () => volumeUsage(tx.draft, volume), publisher('controller'));
   const back = volume.status === 'awaiting-transfer' ? moveVolume(tx, volume, 'available') : volume;
   deleteRow(tx.draft.block.transfers, transfer.id);
+  deleteRow(tx.draft.block.volume_transfers, `${transfer.volume_id}/${transfer.id}`);
   tx.trace('cinder-api', `transfer ${transfer.id} of volume ${volume.id} deleted`);
   tx.emit('volume.transfer.delete.end', () => volumeUsage(tx.draft, back), publisher('controller'));
 }
@@ -337,6 +339,7 @@ export function acceptTransfer(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): 
     moveSnapshot(tx, snap, snap.status, { project_id: recipient, user_id: ctx.userId });
   }
   deleteRow(tx.draft.block.transfers, transfer.id);
+  deleteRow(tx.draft.block.volume_transfers, `${transfer.volume_id}/${transfer.id}`);
   tx.trace('cinder-api', `transfer ${transfer.id}: volume ${moved.id} (${moved.size} GB${snapshots.length > 0 ? `, ${snapshots.length} snapshot(s)` : ''}) moved from project ${donor} to ${recipient}`);
   tx.emit('volume.transfer.accept.end', () => volumeUsage(tx.draft, moved), publisher('controller'));
   return transferSummary(transfer);

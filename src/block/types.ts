@@ -133,7 +133,7 @@ export interface PoolRow {
   readonly allocated_capacity_gb: number;
   /** Sum of the sizes of the volumes on the pool (`provisioned_capacity_gb`). */
   readonly provisioned_capacity_gb: number;
-  /** Blocks physically written on the pool (volumes and snapshots), for a thin pool's free space. */
+  /** Blocks physically written on the pool by its volumes (a snapshot shares its volume's blocks and is not counted), for a thin pool's free space. */
   readonly written_blocks: number;
 }
 
@@ -319,6 +319,12 @@ export interface BlockState {
   readonly volume_snapshots: Table<string>;
   readonly backups: Table<BackupRow>;
   readonly transfers: Table<TransferRow>;
+  /** `<volume id>/<transfer id>` → transfer id: a volume's transfers (so a volume's delete finds them without a scan). */
+  readonly volume_transfers: Table<string>;
+  /** `<volume id>/<backup id>` → backup id: a volume's backups (the incremental parent, the volume's delete). */
+  readonly volume_backups: Table<string>;
+  /** `<parent backup id>/<backup id>` → backup id: an incremental backup's children. */
+  readonly backup_children: Table<string>;
   /** `<volume or snapshot id>/<block index, 8 base-36 digits>` → blob id: the written blocks (unwritten ones read as zeros). */
   readonly blocks: Table<string>;
 }

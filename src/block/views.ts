@@ -10,7 +10,7 @@
 import { getRow, isoAt, type CloudState } from '../core/index.js';
 import { allowed, indexed, type Ctx } from './context.js';
 import { CINDER_RULES } from './policies.js';
-import type { AttachmentRow, BackupRow, SnapshotRow, VolumeRow } from './types.js';
+import type { AttachmentRow, BackupRow, PoolRow, SnapshotRow, VolumeRow } from './types.js';
 
 /** One entry of a volume's `attachments`. */
 export interface VolumeAttachmentEntry {
@@ -103,6 +103,23 @@ function shownMetadata(v: VolumeRow): Readonly<Record<string, string>> {
   return Object.keys(extra).length === 0 ? v.metadata : { ...v.metadata, ...extra };
 }
 
+/**
+ * `shared_targets` (`volume/manager.py` `_driver_shares_targets`, set when the manager creates the
+ * volume): `true` while the volume has no host (the row's default, `objects/volume.py`
+ * `BooleanField(default=True)`), then what the driver of its pool says — LVM reports
+ * `shared_targets = False` itself (`volume/drivers/lvm.py:288`), RBD (`ceph`) and NFS (`nfs`) are
+ * no iSCSI protocol (`protocol in constants.ISCSI_VARIANTS` is False): `false` for all three.
+ * A volume whose pool is gone keeps `false` (the manager had set it).
+ */
+export function sharedTargets(s: CloudState, v: VolumeRow): boolean | null {
+  if (v.host === null) return true;
+  const pool = getRow(s.block.pools, v.host);
+  return pool === undefined ? false : DRIVER_SHARES_TARGETS[pool.driver];
+}
+
+/** `_driver_shares_targets` per driver stacksim models: LVM `False` by its stats, RBD and NFS by their (non-iSCSI) protocol. */
+const DRIVER_SHARES_TARGETS: Readonly<Record<PoolRow['driver'], boolean | null>> = { lvm: false, rbd: false, nfs: false };
+
 /** A volume's detailed view for the caller, with the extension attributes its policies allow. */
 export function volumeView(ctx: Ctx, v: VolumeRow): VolumeView {
   const type = getRow(ctx.s.block.volume_types, v.volume_type_id);
@@ -133,7 +150,7 @@ export function volumeView(ctx: Ctx, v: VolumeRow): VolumeView {
   if (ctx.isAdmin) view.migration_status = v.migration_status;
   view.group_id = v.group_id;
   if (ctx.isAdmin) view.provider_id = null;
-  view.shared_targets = v.host === null ? null : !v.host.includes('rbd');
+  view.shared_targets = sharedTargets(ctx.s, v);
   view.service_uuid = null;
   if (ctx.isAdmin) view.cluster_name = null;
   view.volume_type_id = v.volume_type_id;

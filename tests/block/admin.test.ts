@@ -9,9 +9,9 @@
  */
 import { describe, it, expect } from 'vitest';
 
-import { setRow } from '../../src/core/index.js';
+import { getRow, setRow, tableToArray } from '../../src/core/index.js';
 import type { Session } from '../../src/index.js';
-import type { VolumeTypeRow } from '../../src/block/types.js';
+import type { VolumeRow, VolumeTypeRow } from '../../src/block/types.js';
 import { listVolumeAvailabilityZones } from '../../src/block/availability_zones.js';
 import { hostMatches, listCinderServices, updateCinderService } from '../../src/block/cinder_services.js';
 import { listPools } from '../../src/block/scheduler_stats.js';
@@ -249,6 +249,26 @@ describe('scheduler-stats/get_pools', () => {
       timestamp: '2022-10-05T00:00:00.000000',
     });
     expect(a.listPools({ detail: false })).toEqual([{ name: POOL }]);
+  });
+
+  it('total_volumes counts each LVM pool’s volumes and their snapshots, pools apart', () => {
+    const w = world(13503, { block: { backends: [{ name: 'fast' }, { name: 'slow' }] } });
+    const { cloud, demo, a } = w;
+    const total = (): Record<string, unknown> => Object.fromEntries(a.listPools({ detail: true }).map((p) => [p.name, p.capabilities?.total_volumes]));
+    expect(total()).toEqual({ 'controller@fast#fast': 0, 'controller@slow#slow': 0 });
+    addType(w, 'on-fast', { volume_backend_name: 'fast' });
+    addType(w, 'on-slow', { volume_backend_name: 'slow' });
+    const vols = ['on-fast', 'on-slow', 'on-slow'].map((volume_type) => demo.block.createVolume({ size: 1, volume_type }).id);
+    demo.block.createSnapshot({ volume_id: vols[0] as string });
+    demo.block.createSnapshot({ volume_id: vols[0] as string });
+    demo.block.createSnapshot({ volume_id: vols[1] as string });
+    const expected: Record<string, number> = { 'controller@fast#fast': 0, 'controller@slow#slow': 0 };
+    const hostOf = (id: string): string => (getRow(cloud.state.block.volumes, id) as VolumeRow).host as string;
+    for (const id of vols) expected[hostOf(id)] = (expected[hostOf(id)] ?? 0) + 1;
+    for (const snap of tableToArray(cloud.state.block.snapshots)) expected[hostOf(snap.volume_id)] = (expected[hostOf(snap.volume_id)] ?? 0) + 1;
+    expect(total()).toEqual(expected);
+    expect(Object.values(expected).reduce((n, c) => n + c, 0)).toBe(6);
+    expect(expected).toEqual({ 'controller@fast#fast': 3, 'controller@slow#slow': 3 });
   });
 
   it('filters: name exactly, volume_type by what its extra specs fit (3.35); other filters and bad values are 400s', () => {

@@ -11,6 +11,7 @@ import { getRow, tablePrefix, tableToArray } from '../../src/core/index.js';
 import type { Session } from '../../src/index.js';
 import { blockRead, blockWorld, blockWrite, type BlockWorld } from './support.js';
 import * as backups from '../../src/block/backups.js';
+import * as driver from '../../src/block/backup_driver.js';
 import { BLOCK_SIZE } from '../../src/block/blocks.js';
 import type { BackupRow } from '../../src/block/types.js';
 
@@ -18,7 +19,7 @@ const CHUNK = 52_428_800;
 
 function world(seed: number): BlockWorld {
   const w = blockWorld(seed);
-  for (const [kind, fn] of Object.entries(backups.BACKUP_TASKS)) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, fn);
+  for (const [kind, fn] of Object.entries(driver.BACKUP_TASKS)) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, fn);
   return w;
 }
 

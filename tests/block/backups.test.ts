@@ -1,8 +1,8 @@
 /**
- * Volume backups into Swift (src/block/backups.ts): create (full, incremental, from a snapshot,
+ * Volume backups into Swift (src/block/backups.ts, backup_driver.ts, backup_views.ts): create (full, incremental, from a snapshot,
  * in-use with force), the objects the chunked driver writes, restore to a new or an existing
  * volume byte for byte, delete with dependents, views, lists, updates, quotas, notifications,
- * isolation between projects, the reader role, and bad input leaving the state unchanged.
+ * isolation between projects, the reader role, list paging (marker, offset), the size a backup keeps, and bad input leaving the state unchanged.
  * Until `session.block` has backup methods, the functions run through tests/block/support.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { CloudError, getRow, retainBlob, setRow, tablePrefix, tableToArray } fro
 import type { Notification, Session } from '../../src/index.js';
 import { blockRead, blockWorld, blockWrite, type BlockWorld } from './support.js';
 import * as backups from '../../src/block/backups.js';
+import * as driver from '../../src/block/backup_driver.js';
 import { BLOCK_SIZE } from '../../src/block/blocks.js';
 import type { BackupRow, SnapshotRow, VolumeRow } from '../../src/block/types.js';
 
@@ -18,7 +19,7 @@ const GIB = 2 ** 30;
 /** A DevStack world with the backup task kinds defined (until service.ts registers them). */
 function world(seed = 1, options: Record<string, unknown> = {}): BlockWorld {
   const w = blockWorld(seed, options);
-  for (const [kind, fn] of Object.entries(backups.BACKUP_TASKS)) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, fn);
+  for (const [kind, fn] of Object.entries(driver.BACKUP_TASKS)) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, fn);
   return w;
 }
 
@@ -168,6 +169,30 @@ describe('backup create (full)', () => {
   });
 });
 
+describe('backup size', () => {
+  it('a backup of a snapshot keeps the size reserved at the call, though the volume grew before the backup service ran: delete gives back what was taken', () => {
+    const w = world(7, { progression: 'clock' });
+    const project = projectOf(w.demo);
+    const v = w.demo.block.createVolume({ size: 1 });
+    w.cloud.clock.advance(1);
+    w.demo.block.writeVolumeData(v.id, 0, bytes(500, 3));
+    const snap = w.demo.block.createSnapshot({ volume_id: v.id, name: 's' });
+    w.cloud.clock.advance(5);
+    expect((getRow(w.cloud.state.block.snapshots, snap.id) as SnapshotRow).status).toBe('available');
+    const b = api(w.demo).create({ volume_id: v.id, snapshot_id: snap.id });
+    expect(row(w, b.id).status).toBe('creating');
+    w.demo.block.extendVolume(v.id, { new_size: 3 });
+    expect(vol(w, v.id).size).toBe(3);
+    w.cloud.clock.advance(5);
+    expect(row(w, b.id)).toMatchObject({ status: 'available', size: 1 });
+    expect(w.cloud.quotas.show(project, 'volume')).toMatchObject({ backups: { in_use: 1 }, backup_gigabytes: { in_use: 1 } });
+    api(w.demo).remove(b.id);
+    w.cloud.clock.advance(5);
+    expect(getRow(w.cloud.state.block.backups, b.id)).toBeUndefined();
+    expect(w.cloud.quotas.show(project, 'volume')).toMatchObject({ backups: { in_use: 0 }, backup_gigabytes: { in_use: 0 } });
+  });
+});
+
 describe('restore', () => {
   it('restores to a new volume byte for byte: restore_backup_<id>, restoring-backup then available, src_backup_id', () => {
     const w = world();
@@ -240,7 +265,7 @@ describe('restore', () => {
     api(w.demo).restore(b.id, { volume_id: dst });
     expect(vol(w, dst).status).toBe('error_restoring');
     expect(api(w.demo).get(b.id).status).toBe('available');
-    expect(backups.backupReadProblem(w.cloud.state, b.id)).toContain('does not match object list');
+    expect(driver.backupReadProblem(w.cloud.state, b.id)).toContain('does not match object list');
   });
 
   it('restoreInto writes a backup into a volume for the volume manager (3.47 create from a backup)', () => {
@@ -250,12 +275,12 @@ describe('restore', () => {
     const dst = volumeWith(w.demo, 1);
     const pool = (): number => tableToArray(w.cloud.state.block.pools)[0]!.written_blocks;
     const before = pool();
-    const n = blockWrite(w.demo, 'restore_into', (tx) => backups.restoreInto(tx, b.id, dst));
+    const n = blockWrite(w.demo, 'restore_into', (tx) => driver.restoreInto(tx, b.id, dst));
     expect(n).toBe(2);
     expect(pool()).toBe(before); // the caller mirrors it (runCreate's adjustPool)
     expect(blocksOf(w, dst)).toEqual(blocksOf(w, id));
-    expect(backups.backupReadProblem(w.cloud.state, b.id)).toBeNull();
-    expect(backups.backupReadProblem(w.cloud.state, 'nope')).toContain('could not be found');
+    expect(driver.backupReadProblem(w.cloud.state, b.id)).toBeNull();
+    expect(driver.backupReadProblem(w.cloud.state, 'nope')).toContain('could not be found');
   });
 });
 
@@ -390,7 +415,38 @@ describe('views, lists, updates', () => {
     refused(w, () => api(w.admin).list({ all_tenants: 'maybe' }), 400, "all_tenants must be a boolean, got ''maybe''.");
     refused(w, () => api(w.demo).list({ sort_key: 'bogus' }), 400, 'sort_key');
     refused(w, () => api(w.demo).list({ limit: -1 }), 400, 'limit');
-    refused(w, () => api(w.demo).list({ marker: 'nope' }), 400, 'marker');
+    refused(w, () => api(w.demo).list({ marker: 'nope' }), 404, 'Backup nope could not be found.');
+  });
+
+  it('pages as Cinder’s paginator: marker looked up (404 when unseen), then after its sort values even when filtered out; offset; limit', () => {
+    const w = world();
+    const id = volumeWith(w.demo, 1);
+    const made: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      made.push(api(w.demo).create({ volume_id: id, name }).id);
+      w.cloud.clock.advance(1);
+    }
+    const names = (q: Record<string, unknown>): (string | null)[] => api(w.demo).list(q).map((b) => b.name);
+    expect(names({})).toEqual(['e', 'd', 'c', 'b', 'a']); // created_at desc
+    expect(names({ marker: made[3] })).toEqual(['c', 'b', 'a']);
+    expect(names({ marker: made[3], limit: 2 })).toEqual(['c', 'b']);
+    expect(names({ marker: made[3], offset: 1 })).toEqual(['b', 'a']);
+    expect(names({ offset: '3' })).toEqual(['b', 'a']);
+    expect(names({ offset: 9 })).toEqual([]);
+    expect(names({ sort_key: 'name', sort_dir: 'asc', marker: made[1] })).toEqual(['c', 'd', 'e']);
+    // a marker the filters leave out: the page goes on from where it would be
+    expect(names({ name: 'a', marker: made[3] })).toEqual(['a']);
+    expect(names({ name: 'e', marker: made[3] })).toEqual([]);
+    expect(names({ sort_key: 'name', sort_dir: 'asc', status: 'available', marker: made[2] })).toEqual(['d', 'e']);
+    // another project's backup is no marker for demo (project_only), but is for an admin
+    const altVol = volumeWith(w.alt, 1);
+    const altBackup = api(w.alt).create({ volume_id: altVol, name: 'z' }).id;
+    refused(w, () => api(w.demo).list({ marker: altBackup }), 404, `Backup ${altBackup} could not be found.`);
+    expect(api(w.admin).list({ all_tenants: true, project_id: projectOf(w.demo), marker: altBackup }).map((b) => b.name)).toEqual(['e', 'd', 'c', 'b', 'a']); // z is newer than them all
+    expect(api(w.admin).list({ all_tenants: true, project_id: projectOf(w.demo), sort_key: 'name', sort_dir: 'asc', marker: altBackup }).map((b) => b.name)).toEqual([]);
+    expect(api(w.admin).list({ all_tenants: true, sort_key: 'name', marker: altBackup }).map((b) => b.name)).toEqual(['e', 'd', 'c', 'b', 'a']);
+    for (const bad of [-1, 'x', 1.5, 2 ** 31, null, [], {}, Number.NaN]) refused(w, () => api(w.demo).list({ offset: bad }), 400, 'offset');
+    refused(w, () => api(w.demo).list({ marker: 5 }), 400, 'marker');
   });
 
   it('updates name, description and metadata (replaced)', () => {

@@ -49,6 +49,25 @@ describe('QoS specs', () => {
     refused(cloud, () => specs(admin).show('nothing'), { status: 404, code: 'block.qos_specs.not_found', message: 'No such QoS spec nothing.' });
   });
 
+  it('list pages as the paginator: an unknown marker is 404, a marker the filters leave out pages on from its sort values, offset after it', () => {
+    const { cloud, admin } = world(1402);
+    const made = ['a', 'b', 'c', 'd'].map((name, i) => {
+      const row = specs(admin).create({ name, consumer: i % 2 === 0 ? 'front-end' : 'back-end' });
+      cloud.clock.advance(1);
+      return row.id;
+    });
+    const names = (q: Record<string, unknown>): string[] => specs(admin).list(q).map((s) => s.name);
+    expect(names({})).toEqual(['d', 'c', 'b', 'a']);
+    expect(names({ marker: made[2] })).toEqual(['b', 'a']);
+    expect(names({ marker: made[2], offset: 1 })).toEqual(['a']);
+    // c is front-end: the back-end list goes on after c, not from its first page
+    expect(names({ consumer: 'back-end', marker: made[2] })).toEqual(['b']);
+    expect(names({ consumer: 'back-end', sort_key: 'name', sort_dir: 'asc', marker: made[0] })).toEqual(['b', 'd']);
+    expect(names({ consumer: 'front-end', marker: made[3] })).toEqual(['c', 'a']);
+    expect(names({ consumer: 'front-end', marker: made[0] })).toEqual([]);
+    refused(cloud, () => specs(admin).list({ marker: 'no-such' }), { status: 404 });
+  });
+
   it('is the admin’s alone: every call is 403 for a member or a reader, before any lookup', () => {
     const { cloud, admin, demo, reader } = world(1402);
     const a = specs(admin).create({ name: 'q' });

@@ -3,8 +3,11 @@ import fc from 'fast-check';
 import { CloudError, getRow, setRow, tableToArray, type CloudState, type TaskHandler } from '../../src/core/index.js';
 import type { Session } from '../../src/index.js';
 import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
-import { BLOCK_SIZE, writtenCount } from '../../src/block/blocks.js';
-import * as A from '../../src/block/volume_actions.js';
+import { BLOCK_SIZE, readBytes, writtenCount } from '../../src/block/blocks.js';
+import * as R from '../../src/block/retype.js';
+import * as Mig from '../../src/block/migration.js';
+import * as U from '../../src/block/upload.js';
+import * as Adm from '../../src/block/admin_actions.js';
 import * as M from '../../src/block/volume_metadata.js';
 import type { AttachmentRow, SnapshotRow, VolumeRow, VolumeTypeRow } from '../../src/block/types.js';
 import { blockRead, blockWorld, blockWrite, type BlockWorld } from './support.js';
@@ -17,10 +20,10 @@ const POOL2 = 'controller@lvmdriver-2#lvmdriver-2';
 function world(seed = 1, options: Record<string, unknown> = {}): BlockWorld {
   const w = blockWorld(seed, { identity: { password_hash_rounds: 1 }, ...options });
   const tasks: [string, TaskHandler][] = [
-    [A.RETYPE_TASK, A.runRetype],
-    [A.MIGRATE_TASK, A.runMigrate],
-    [A.MIGRATION_COMPLETE_TASK, A.runMigrationComplete],
-    [A.UPLOAD_TASK, A.runUpload],
+    [R.RETYPE_TASK, R.runRetype],
+    [Mig.MIGRATE_TASK, Mig.runMigrate],
+    [Mig.MIGRATION_COMPLETE_TASK, Mig.runMigrationComplete],
+    [U.UPLOAD_TASK, U.runUpload],
   ];
   for (const [kind, handler] of tasks) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, handler);
   return w;
@@ -28,12 +31,12 @@ function world(seed = 1, options: Record<string, unknown> = {}): BlockWorld {
 
 /** This file's calls, through `session.block`'s own pipeline. */
 const ops = (s: Session) => ({
-  retype: (ref: unknown, body: unknown) => blockWrite(s, 'retype_volume', (tx, ctx) => A.retypeVolume(tx, ctx, ref, body)),
-  migrate: (ref: unknown, body: unknown) => blockWrite(s, 'migrate_volume', (tx, ctx) => A.migrateVolume(tx, ctx, ref, body)),
-  upload: (ref: unknown, body: unknown) => blockWrite(s, 'upload_volume_to_image', (tx, ctx) => A.uploadVolumeToImage(tx, ctx, ref, body)),
-  reset: (ref: unknown, body: unknown) => blockWrite(s, 'reset_volume_status', (tx, ctx) => A.resetVolumeStatus(tx, ctx, ref, body)),
-  readonly: (ref: unknown, body: unknown) => blockWrite(s, 'update_volume_readonly_flag', (tx, ctx) => A.updateReadonlyFlag(tx, ctx, ref, body)),
-  bootable: (ref: unknown, body: unknown) => blockWrite(s, 'set_volume_bootable', (tx, ctx) => A.setVolumeBootable(tx, ctx, ref, body)),
+  retype: (ref: unknown, body: unknown) => blockWrite(s, 'retype_volume', (tx, ctx) => R.retypeVolume(tx, ctx, ref, body)),
+  migrate: (ref: unknown, body: unknown) => blockWrite(s, 'migrate_volume', (tx, ctx) => Mig.migrateVolume(tx, ctx, ref, body)),
+  upload: (ref: unknown, body: unknown) => blockWrite(s, 'upload_volume_to_image', (tx, ctx) => U.uploadVolumeToImage(tx, ctx, ref, body)),
+  reset: (ref: unknown, body: unknown) => blockWrite(s, 'reset_volume_status', (tx, ctx) => Adm.resetVolumeStatus(tx, ctx, ref, body)),
+  readonly: (ref: unknown, body: unknown) => blockWrite(s, 'update_volume_readonly_flag', (tx, ctx) => Adm.updateReadonlyFlag(tx, ctx, ref, body)),
+  bootable: (ref: unknown, body: unknown) => blockWrite(s, 'set_volume_bootable', (tx, ctx) => Adm.setVolumeBootable(tx, ctx, ref, body)),
   setImageMeta: (ref: unknown, body: unknown) => blockWrite(s, 'set_volume_image_metadata', (tx, ctx) => M.setVolumeImageMetadata(tx, ctx, ref, body)),
 });
 
@@ -378,6 +381,46 @@ describe('os-volume_upload_image', () => {
     w.cloud.run();
     expect(row(w, v.id).status).toBe('available');
     expect(w.demo.image.getImage(answer.image_id).size).toBe(0);
+  });
+});
+
+describe('upload bytes', () => {
+  /** The plain reading (what an upload sent before it allocated once): every byte of the first 3 MiB, trailing zeros trimmed. */
+  function naive(w: BlockWorld, id: string): Uint8Array {
+    const end = 3 * 2 ** 20;
+    const bytes = readBytes(w.cloud.state, id, 0, end);
+    let k = end;
+    while (k > 0 && bytes[k - 1] === 0) k--;
+    return bytes.slice(0, k);
+  }
+
+  it('are the volume’s bytes up to its last non-zero byte, whatever was written where, zeros included (seed 2727)', () => {
+    const w = world(27);
+    const v = w.demo.block.createVolume({ size: 1 });
+    const write = fc.record({ at: fc.nat(3 * 2 ** 20 - 70_000), len: fc.integer({ min: 1, max: 70_000 }), fill: fc.integer({ min: 0, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 6 }), (writes) => {
+        for (const { at, len, fill } of writes) w.demo.block.writeVolumeData(v.id, at, new Uint8Array(len).map((_, i) => (fill === 0 ? 0 : (i * fill + at) % 7)));
+        const got = U.uploadBytes(w.cloud.state, v.id);
+        const want = naive(w, v.id);
+        expect(got.length).toBe(want.length);
+        expect(Buffer.compare(got, want)).toBe(0);
+      }),
+      { seed: 2727, numRuns: 30 },
+    );
+  });
+
+  it('refuse a volume written past 1 GiB with a 400 naming the limit, changing nothing', () => {
+    const w = world(28);
+    const v = w.demo.block.createVolume({ size: 2 });
+    w.demo.block.writeVolumeData(v.id, U.MAX_UPLOAD_BYTES, hello);
+    const e = refused(w, () => ops(w.demo).upload(v.id, { image_name: 'big' }), 400, 'block.volume.upload_too_large');
+    expect(e.message).toContain(`first ${U.MAX_UPLOAD_BYTES} bytes (1 GiB`);
+    expect(row(w, v.id).status).toBe('available');
+    // the last block below the limit uploads
+    w.demo.block.writeVolumeData(v.id, U.MAX_UPLOAD_BYTES, new Uint8Array(hello.length));
+    w.demo.block.writeVolumeData(v.id, U.MAX_UPLOAD_BYTES - BLOCK_SIZE, hello);
+    expect(U.uploadBytes(w.cloud.state, v.id).length).toBe(U.MAX_UPLOAD_BYTES - BLOCK_SIZE + hello.length);
   });
 });
 

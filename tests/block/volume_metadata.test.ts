@@ -3,14 +3,15 @@ import fc from 'fast-check';
 import { CloudError, getRow } from '../../src/core/index.js';
 import type { Session } from '../../src/index.js';
 import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
-import * as A from '../../src/block/volume_actions.js';
+import * as U from '../../src/block/upload.js';
+import * as Adm from '../../src/block/admin_actions.js';
 import * as M from '../../src/block/volume_metadata.js';
 import type { VolumeRow } from '../../src/block/types.js';
 import { blockRead, blockWorld, blockWrite, type BlockWorld } from './support.js';
 
 function world(seed = 1): BlockWorld {
   const w = blockWorld(seed, { identity: { password_hash_rounds: 1 } });
-  for (const [kind, handler] of [[A.UPLOAD_TASK, A.runUpload]] as const) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, handler);
+  for (const [kind, handler] of [[U.UPLOAD_TASK, U.runUpload]] as const) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, handler);
   return w;
 }
 
@@ -25,7 +26,7 @@ const ops = (s: Session) => ({
   showImage: (ref: unknown) => M.showVolumeImageMetadata(blockRead(s), ref),
   setImage: (ref: unknown, body: unknown) => blockWrite(s, 'set_volume_image_metadata', (tx, ctx) => M.setVolumeImageMetadata(tx, ctx, ref, body)),
   unsetImage: (ref: unknown, body: unknown) => blockWrite(s, 'unset_volume_image_metadata', (tx, ctx) => M.unsetVolumeImageMetadata(tx, ctx, ref, body)),
-  reset: (ref: unknown, body: unknown) => blockWrite(s, 'reset_volume_status', (tx, ctx) => A.resetVolumeStatus(tx, ctx, ref, body)),
+  reset: (ref: unknown, body: unknown) => blockWrite(s, 'reset_volume_status', (tx, ctx) => Adm.resetVolumeStatus(tx, ctx, ref, body)),
 });
 
 const row = (w: BlockWorld, id: string): VolumeRow => getRow(w.cloud.state.block.volumes, id) as VolumeRow;

@@ -2,9 +2,11 @@
 
 Version discovery (the endpoint's microversion range), volumes (create_volume answering
 `creating`, wait_for_status, get_volume, volumes() with and without details and filters, paging
-with limit across the `volumes_links` next links, extend_volume, delete_volume and
-wait_for_delete), another project's volume as NotFoundException, the reader's 403, Cinder's
-fault parsed by the sdk, an admin's listing across projects and force delete. Run by
+with limit across the `volumes_links` next links, extend_volume, update, metadata, bootable,
+delete_volume and wait_for_delete), another project's volume as NotFoundException, the reader's
+403, Cinder's fault parsed by the sdk, snapshots (create, update, metadata; a volume with one is
+not deleted), backups (create, restore, delete), types and extra specs (admin), quota sets,
+limits, availability zones, pools, an admin's listing across projects and force delete. Run by
 tests/e2e/run.sh with /usr/bin/python3 (OS_CLIENT_CONFIG_FILE set); every name is unique to
 this run.
 """
@@ -97,6 +99,68 @@ try:
     check(False, "a volume of size 0 was created")
 except exceptions.BadRequestException as e:
     check(e.status_code == 400, f"size 0: {e}")
+
+# --- metadata, bootable, readonly
+conn.block_storage.set_volume_metadata(vol, env="test")
+check(conn.block_storage.get_volume_metadata(vol).metadata == {"tier": "gold", "env": "test"}, "set_volume_metadata")
+conn.block_storage.delete_volume_metadata(vol, keys=["env"])
+check(conn.block_storage.get_volume(vol.id).metadata == {"tier": "gold"}, "delete_volume_metadata")
+conn.block_storage.set_volume_bootable_status(vol, True)
+check(conn.block_storage.get_volume(vol.id).is_bootable is True, "set_volume_bootable_status")
+conn.block_storage.set_volume_bootable_status(vol, False)
+
+# --- snapshots: create, wait, list, update, metadata, delete
+snap = conn.block_storage.create_snapshot(volume_id=vol.id, name=f"snap-sdk-{SUFFIX}", description="sdk")
+check(snap.status == "creating" and snap.volume_id == vol.id, f"create_snapshot: {snap.status}")
+snap = conn.block_storage.wait_for_status(snap, status="available", failures=["error"], interval=0.2, wait=30)
+check(snap.size == 3, f"snapshot size: {snap.size}")
+check(snap.id in [s.id for s in conn.block_storage.snapshots(volume_id=vol.id)], "snapshots(volume_id=)")
+conn.block_storage.update_snapshot(snap, description="sdk-b")
+check(conn.block_storage.get_snapshot(snap.id).description == "sdk-b", "update_snapshot")
+conn.block_storage.set_snapshot_metadata(snap, k="v")
+check(conn.block_storage.get_snapshot_metadata(snap).metadata == {"k": "v"}, "set_snapshot_metadata")
+try:
+    conn.block_storage.delete_volume(vol)
+    check(False, "a volume with a snapshot was deleted")
+except exceptions.BadRequestException as e:
+    check("snapshots" in str(e), f"delete a volume with a snapshot: {e}")
+conn.block_storage.delete_snapshot(snap)
+conn.block_storage.wait_for_delete(snap, interval=0.2, wait=30)
+
+# --- backups: create, wait, restore into a new volume, delete
+backup = conn.block_storage.create_backup(volume_id=vol.id, name=f"bak-sdk-{SUFFIX}")
+backup = conn.block_storage.wait_for_status(backup, status="available", failures=["error"], interval=0.2, wait=30)
+check(backup.volume_id == vol.id and backup.size == 3 and backup.container == "volumebackups", f"create_backup: {backup.volume_id} {backup.size} {backup.container}")
+check(backup.id in [b.id for b in conn.block_storage.backups()], "backups()")
+# the 0.101 proxy's restore_backup answers the backup itself: the new volume is found by name
+conn.block_storage.restore_backup(backup, name=f"restored-sdk-{SUFFIX}")
+restored_vol = conn.block_storage.wait_for_status(conn.block_storage.find_volume(f"restored-sdk-{SUFFIX}"), status="available", interval=0.2, wait=30)
+check(restored_vol.name == f"restored-sdk-{SUFFIX}" and restored_vol.size == 3, f"restore_backup: {restored_vol.name} {restored_vol.size}")
+conn.block_storage.delete_backup(backup)
+conn.block_storage.wait_for_delete(backup, interval=0.2, wait=30)
+conn.block_storage.delete_volume(restored_vol)
+
+# --- types, quotas, limits, zones, pools
+check("lvmdriver-1" in [t.name for t in conn.block_storage.types()], "types(): lvmdriver-1")
+gold = admin.block_storage.create_type(name=f"gold-sdk-{SUFFIX}", extra_specs={"tier": "gold"})
+check(admin.block_storage.get_type(gold.id).extra_specs == {"tier": "gold"}, "create_type: extra specs")
+admin.block_storage.update_type_extra_specs(gold, tier="platinum")
+check(admin.block_storage.get_type(gold.id).extra_specs == {"tier": "platinum"}, "update_type_extra_specs")
+admin.block_storage.delete_type(gold)
+check(admin.block_storage.find_type(f"gold-sdk-{SUFFIX}") is None, "delete_type")
+quota = conn.block_storage.get_quota_set(project_id)
+check(quota.volumes == 10 and quota.gigabytes == 1000, f"get_quota_set: {quota.volumes} {quota.gigabytes}")
+usage = conn.block_storage.get_quota_set(project_id, usage=True)
+check(usage.volumes == 10 and usage.usage["volumes"] >= 1 and usage.reservation["volumes"] == 0, f"get_quota_set(usage=True): {usage.usage}")
+admin.block_storage.update_quota_set(quota, volumes=20)
+check(conn.block_storage.get_quota_set(project_id).volumes == 20, "update_quota_set")
+admin.block_storage.revert_quota_set(project_id)
+check(conn.block_storage.get_quota_set(project_id).volumes == 10, "revert_quota_set")
+limits = conn.block_storage.get_limits()
+check(limits.absolute.max_total_volumes == 10 and limits.absolute.total_volumes_used >= 1, f"get_limits: {limits.absolute.max_total_volumes}")
+check([z.name for z in conn.block_storage.availability_zones()] == ["nova"], "availability_zones()")
+pools = [p.name for p in admin.block_storage.backend_pools()]
+check(len(pools) == 1 and pools[0].endswith("@lvmdriver-1#lvmdriver-1"), f"backend_pools: {pools}")
 
 # --- an admin sees every project's volumes and may force-delete
 all_ids = [v.id for v in admin.block_storage.volumes(all_projects=True)]

@@ -13,6 +13,7 @@ import './image.commands.js';
 // Neutron after the others: its setup adds a network node and the external network, and its
 // commands disable the DHCP and L3 agents of the hardware commands' hosts
 import { MODEL_ML2 } from './network.commands.js';
+import './block.commands.js';
 // last: the REST commands drive every service above through the handler
 import './rest.commands.js';
 
