@@ -18,7 +18,8 @@ import { moveVolume } from './statuses.js';
 import { MIGRATION_STATUSES, VOLUME_STATUSES, type VolumeRow, type VolumeStatus } from './types.js';
 import { volumeUsage } from './views.js';
 import { boolArg, getVolumeFor, onlyKeys } from './volume_actions.js';
-import { bodyArg, getVolume } from './volumes.js';
+import { bodyArg } from './input.js';
+import { getVolume } from './volumes.js';
 
 /** `os-reset_status`: the request body's object (at least one of the three). */
 export interface VolumeResetStatusRequest {

@@ -14,15 +14,26 @@ import type { Tx } from '../core/index.js';
 import type { RequestPipeline } from '../identity/index.js';
 import { makeCtx, type Ctx } from './context.js';
 import * as volumes from './volumes.js';
+import * as volumeCreate from './volume_create.js';
+import * as volumeDelete from './volume_delete.js';
+import * as volumeExtend from './volume_extend.js';
+import * as volumeData from './volume_data.js';
 import * as backups from './backups.js';
 import * as snapshots from './snapshots.js';
+import * as snapshotViews from './snapshot_views.js';
+import * as snapshotMetadata from './snapshot_metadata.js';
+import * as revert from './revert.js';
 import * as attachments from './attachments.js';
+import * as attachmentInput from './attachment_input.js';
+import * as attachmentViews from './attachment_views.js';
 import * as retype from './retype.js';
 import * as migration from './migration.js';
 import * as upload from './upload.js';
 import * as adminActions from './admin_actions.js';
 import * as volumeMetadata from './volume_metadata.js';
 import * as types from './volume_types.js';
+import * as typeExtraSpecs from './type_extra_specs.js';
+import * as typeAccess from './type_access.js';
 import * as qos from './qos_specs.js';
 import * as transfers from './transfers.js';
 import * as quotaSets from './quota_sets.js';
@@ -54,8 +65,8 @@ export class BlockApi {
   // ------------------------------------------------------------------------------ volumes
 
   /** `POST /v3/{project_id}/volumes`: blank, or from `snapshot_id`, `source_volid`, `imageRef` or `backup_id`; answers `creating`. */
-  createVolume(body: volumes.VolumeCreateRequest): VolumeView {
-    return this.write('create_volume', (tx, ctx) => volumes.createVolume(tx, ctx, body));
+  createVolume(body: volumeCreate.VolumeCreateRequest): VolumeView {
+    return this.write('create_volume', (tx, ctx) => volumeCreate.createVolume(tx, ctx, body));
   }
 
   /** `GET /v3/{project_id}/volumes/{id}`. */
@@ -81,27 +92,27 @@ export class BlockApi {
 
   /** `DELETE /v3/{project_id}/volumes/{id}` (`cascade`: its snapshots too). */
   deleteVolume(ref: volumes.VolumeRef, options: { readonly cascade?: boolean } = {}): void {
-    this.write('delete_volume', (tx, ctx) => volumes.deleteVolume(tx, ctx, ref, volumes.deleteOptions(options)));
+    this.write('delete_volume', (tx, ctx) => volumeDelete.deleteVolume(tx, ctx, ref, volumeDelete.deleteOptions(options)));
   }
 
   /** `POST /v3/{project_id}/volumes/{id}/action` `os-force_delete` (admin): any status but attached or migrating. */
   forceDeleteVolume(ref: volumes.VolumeRef): void {
-    this.write('force_delete_volume', (tx, ctx) => volumes.deleteVolume(tx, ctx, ref, { force: true }));
+    this.write('force_delete_volume', (tx, ctx) => volumeDelete.deleteVolume(tx, ctx, ref, { force: true }));
   }
 
   /** `os-extend` `{ new_size }`: larger only; `in-use` volumes since 3.42. */
   extendVolume(ref: volumes.VolumeRef, body: { readonly new_size: number }): void {
-    this.write('extend_volume', (tx, ctx) => volumes.extendVolume(tx, ctx, ref, body));
+    this.write('extend_volume', (tx, ctx) => volumeExtend.extendVolume(tx, ctx, ref, body));
   }
 
   /** Writes bytes at a byte offset, as the volume's guest would (stacksim's own call; at most 64 MiB per call); `data` is read after the token, the lookup and the policy. */
   writeVolumeData(ref: volumes.VolumeRef, offset: number, data: Uint8Array | string): void {
-    this.write('write_volume_data', (tx, ctx) => volumes.writeVolumeData(tx, ctx, ref, offset, data));
+    this.write('write_volume_data', (tx, ctx) => volumeData.writeVolumeData(tx, ctx, ref, offset, data));
   }
 
   /** Reads `length` bytes at a byte offset (zeros where nothing was written; stacksim's own call). */
   readVolumeData(ref: volumes.VolumeRef, offset: number, length: number): Uint8Array {
-    return volumes.readVolumeData(this.read(), ref, offset, length);
+    return volumeData.readVolumeData(this.read(), ref, offset, length);
   }
 
   /**
@@ -203,27 +214,27 @@ export class BlockApi {
   // ------------------------------------------------------------------------------ snapshots
 
   /** `POST /v3/{project_id}/snapshots`: of an `available` or `in-use` volume (3.66: `force: false` is refused); answers `creating`. */
-  createSnapshot(body: snapshots.SnapshotCreateRequest): snapshots.VolumeSnapshotView {
+  createSnapshot(body: snapshots.SnapshotCreateRequest): snapshotViews.VolumeSnapshotView {
     return this.write('create_snapshot', (tx, ctx) => snapshots.createSnapshot(tx, ctx, body));
   }
 
   /** `GET /v3/{project_id}/snapshots/{id}` (with `os-extended-snapshot-attributes:*` as the policy allows). */
-  getSnapshot(ref: snapshots.SnapshotRef): snapshots.VolumeSnapshotView {
+  getSnapshot(ref: snapshots.SnapshotRef): snapshotViews.VolumeSnapshotView {
     return snapshots.showSnapshot(this.read(), ref);
   }
 
   /** `GET /v3/{project_id}/snapshots/detail`: `name`, `status`, `volume_id`, `metadata`, `all_tenants` (admins), paging. */
-  listSnapshots(query: snapshots.SnapshotListQuery = {}): snapshots.VolumeSnapshotView[] {
-    return snapshots.listSnapshots(this.read(), query);
+  listSnapshots(query: snapshotViews.SnapshotListQuery = {}): snapshotViews.VolumeSnapshotView[] {
+    return snapshotViews.listSnapshots(this.read(), query);
   }
 
   /** `GET /v3/{project_id}/snapshots`: summaries. */
-  listSnapshotSummaries(query: snapshots.SnapshotListQuery = {}): snapshots.VolumeSnapshotSummary[] {
-    return snapshots.listSnapshotSummaries(this.read(), query);
+  listSnapshotSummaries(query: snapshotViews.SnapshotListQuery = {}): snapshotViews.VolumeSnapshotSummary[] {
+    return snapshotViews.listSnapshotSummaries(this.read(), query);
   }
 
   /** `PUT /v3/{project_id}/snapshots/{id}`: `name`, `description` (or their `display_` spellings). */
-  updateSnapshot(ref: snapshots.SnapshotRef, body: snapshots.SnapshotUpdateRequest): snapshots.VolumeSnapshotView {
+  updateSnapshot(ref: snapshots.SnapshotRef, body: snapshots.SnapshotUpdateRequest): snapshotViews.VolumeSnapshotView {
     return this.write('update_snapshot', (tx, ctx) => snapshots.updateSnapshot(tx, ctx, ref, body));
   }
 
@@ -244,74 +255,74 @@ export class BlockApi {
 
   /** `GET /v3/{project_id}/snapshots/{id}/metadata`. */
   getSnapshotMetadata(ref: snapshots.SnapshotRef): Readonly<Record<string, string>> {
-    return snapshots.getSnapshotMetadata(this.read(), ref);
+    return snapshotMetadata.getSnapshotMetadata(this.read(), ref);
   }
 
   /** `GET /v3/{project_id}/snapshots/{id}/metadata/{key}`: `{ [key]: value }`. */
   getSnapshotMetadataItem(ref: snapshots.SnapshotRef, key: string): Readonly<Record<string, string>> {
-    return snapshots.showSnapshotMetadataItem(this.read(), ref, key);
+    return snapshotMetadata.showSnapshotMetadataItem(this.read(), ref, key);
   }
 
   /** `POST /v3/{project_id}/snapshots/{id}/metadata` `{ metadata }`: merged in; the whole metadata after. */
   createSnapshotMetadata(ref: snapshots.SnapshotRef, body: { readonly metadata: Readonly<Record<string, string>> }): Readonly<Record<string, string>> {
-    return this.write('create_snapshot_metadata', (tx, ctx) => snapshots.createSnapshotMetadata(tx, ctx, ref, body));
+    return this.write('create_snapshot_metadata', (tx, ctx) => snapshotMetadata.createSnapshotMetadata(tx, ctx, ref, body));
   }
 
   /** `PUT /v3/{project_id}/snapshots/{id}/metadata` `{ metadata }`: replaces it all. */
   replaceSnapshotMetadata(ref: snapshots.SnapshotRef, body: { readonly metadata: Readonly<Record<string, string>> }): Readonly<Record<string, string>> {
-    return this.write('replace_snapshot_metadata', (tx, ctx) => snapshots.replaceSnapshotMetadata(tx, ctx, ref, body));
+    return this.write('replace_snapshot_metadata', (tx, ctx) => snapshotMetadata.replaceSnapshotMetadata(tx, ctx, ref, body));
   }
 
   /** `PUT /v3/{project_id}/snapshots/{id}/metadata/{key}` `{ meta: { [key]: value } }`. */
   updateSnapshotMetadataItem(ref: snapshots.SnapshotRef, key: string, body: { readonly meta: Readonly<Record<string, string>> }): Readonly<Record<string, string>> {
-    return this.write('update_snapshot_metadata_item', (tx, ctx) => snapshots.updateSnapshotMetadataItem(tx, ctx, ref, key, body));
+    return this.write('update_snapshot_metadata_item', (tx, ctx) => snapshotMetadata.updateSnapshotMetadataItem(tx, ctx, ref, key, body));
   }
 
   /** `DELETE /v3/{project_id}/snapshots/{id}/metadata/{key}`. */
   deleteSnapshotMetadataItem(ref: snapshots.SnapshotRef, key: string): void {
-    this.write('delete_snapshot_metadata_item', (tx, ctx) => snapshots.deleteSnapshotMetadataItem(tx, ctx, ref, key));
+    this.write('delete_snapshot_metadata_item', (tx, ctx) => snapshotMetadata.deleteSnapshotMetadataItem(tx, ctx, ref, key));
   }
 
   /** `POST /v3/{project_id}/volumes/{id}/action` `revert` (3.40): to the volume's latest snapshot, same size, both `available`. */
   revertVolumeToSnapshot(ref: volumes.VolumeRef, body: { readonly snapshot_id: string }): void {
-    this.write('revert_volume_to_snapshot', (tx, ctx) => snapshots.revertVolumeToSnapshot(tx, ctx, ref, body));
+    this.write('revert_volume_to_snapshot', (tx, ctx) => revert.revertVolumeToSnapshot(tx, ctx, ref, body));
   }
 
   // ------------------------------------------------------------------------------ attachments
 
   /** `POST /v3/{project_id}/attachments` (3.27; `mode` since 3.54): reserves the volume (`reserved`); with a `connector`, also connects it (`attaching`). */
-  createAttachment(body: attachments.AttachmentCreateRequest, options: attachments.AttachmentCallOptions = {}): attachments.AttachmentView {
+  createAttachment(body: attachmentInput.AttachmentCreateRequest, options: attachmentInput.AttachmentCallOptions = {}): attachmentViews.AttachmentView {
     return this.write('create_attachment', (tx, ctx) => attachments.createAttachment(tx, ctx, body, options));
   }
 
   /** `GET /v3/{project_id}/attachments/{id}`. */
-  getAttachment(ref: attachments.AttachmentRef, options: attachments.AttachmentCallOptions = {}): attachments.AttachmentView {
+  getAttachment(ref: attachments.AttachmentRef, options: attachmentInput.AttachmentCallOptions = {}): attachmentViews.AttachmentView {
     return attachments.showAttachment(this.read(), ref, options);
   }
 
   /** `GET /v3/{project_id}/attachments/detail`: `volume_id`, `instance_id`, `attach_status` (admins: `all_tenants`, any column), sorting, paging. */
-  listAttachments(query: attachments.AttachmentListQuery = {}, options: attachments.AttachmentCallOptions = {}): attachments.AttachmentView[] {
+  listAttachments(query: attachmentViews.AttachmentListQuery = {}, options: attachmentInput.AttachmentCallOptions = {}): attachmentViews.AttachmentView[] {
     const ctx = this.read();
-    return attachments.listAttachmentRows(ctx, query, options).map((r) => attachments.attachmentView(ctx.s, r));
+    return attachmentViews.listAttachmentRows(ctx, query, options).map((r) => attachmentViews.attachmentView(ctx.s, r));
   }
 
   /** `GET /v3/{project_id}/attachments`: id, status, instance, volume_id. */
-  listAttachmentSummaries(query: attachments.AttachmentListQuery = {}, options: attachments.AttachmentCallOptions = {}): attachments.AttachmentSummary[] {
-    return attachments.listAttachmentRows(this.read(), query, options).map(attachments.attachmentSummary);
+  listAttachmentSummaries(query: attachmentViews.AttachmentListQuery = {}, options: attachmentInput.AttachmentCallOptions = {}): attachmentViews.AttachmentSummary[] {
+    return attachmentViews.listAttachmentRows(this.read(), query, options).map(attachmentViews.attachmentSummary);
   }
 
   /** `PUT /v3/{project_id}/attachments/{id}` `{ connector }`: the driver's `connection_info`; attachment and volume `attaching`. */
-  updateAttachment(ref: attachments.AttachmentRef, body: attachments.AttachmentUpdateRequest, options: attachments.AttachmentCallOptions = {}): attachments.AttachmentView {
+  updateAttachment(ref: attachments.AttachmentRef, body: attachmentInput.AttachmentUpdateRequest, options: attachmentInput.AttachmentCallOptions = {}): attachmentViews.AttachmentView {
     return this.write('update_attachment', (tx, ctx) => attachments.updateAttachment(tx, ctx, ref, body, options));
   }
 
   /** `POST /v3/{project_id}/attachments/{id}/action` `os-complete` (3.44): attachment `attached`, volume `in-use`. */
-  completeAttachment(ref: attachments.AttachmentRef, options: attachments.AttachmentCallOptions = {}): void {
+  completeAttachment(ref: attachments.AttachmentRef, options: attachmentInput.AttachmentCallOptions = {}): void {
     this.write('complete_attachment', (tx, ctx) => attachments.completeAttachment(tx, ctx, ref, options));
   }
 
   /** `DELETE /v3/{project_id}/attachments/{id}`: the volume follows the attachments left; answers them (summaries). */
-  deleteAttachment(ref: attachments.AttachmentRef, options: attachments.AttachmentCallOptions = {}): attachments.AttachmentSummary[] {
+  deleteAttachment(ref: attachments.AttachmentRef, options: attachmentInput.AttachmentCallOptions = {}): attachmentViews.AttachmentSummary[] {
     return this.write('delete_attachment', (tx, ctx) => attachments.deleteAttachment(tx, ctx, ref, options));
   }
   // ------------------------------------------------------------------------------ volume actions
@@ -431,42 +442,42 @@ export class BlockApi {
 
   /** `GET /v3/{project_id}/types/{id}/extra_specs` (sensitive specs for admins only). */
   listVolumeTypeExtraSpecs(ref: volumes.VolumeRef): Record<string, string> {
-    return types.listTypeExtraSpecs(this.read(), ref);
+    return typeExtraSpecs.listTypeExtraSpecs(this.read(), ref);
   }
 
   /** `GET /v3/{project_id}/types/{id}/extra_specs/{key}`. */
   getVolumeTypeExtraSpec(ref: volumes.VolumeRef, key: string): Record<string, string> {
-    return types.showTypeExtraSpec(this.read(), ref, key);
+    return typeExtraSpecs.showTypeExtraSpec(this.read(), ref, key);
   }
 
   /** `POST /v3/{project_id}/types/{id}/extra_specs` (admin) `{ extra_specs }`: refused while volumes use the type. */
   createVolumeTypeExtraSpecs(ref: volumes.VolumeRef, body: { readonly extra_specs: Readonly<Record<string, string>> }): Record<string, string> {
-    return this.write('create_volume_type_extra_specs', (tx, ctx) => types.createTypeExtraSpecs(tx, ctx, ref, body));
+    return this.write('create_volume_type_extra_specs', (tx, ctx) => typeExtraSpecs.createTypeExtraSpecs(tx, ctx, ref, body));
   }
 
   /** `PUT /v3/{project_id}/types/{id}/extra_specs/{key}` (admin) `{ <key>: value }`. */
   updateVolumeTypeExtraSpec(ref: volumes.VolumeRef, key: string, body: Readonly<Record<string, string>>): Record<string, string> {
-    return this.write('update_volume_type_extra_spec', (tx, ctx) => types.updateTypeExtraSpec(tx, ctx, ref, key, body));
+    return this.write('update_volume_type_extra_spec', (tx, ctx) => typeExtraSpecs.updateTypeExtraSpec(tx, ctx, ref, key, body));
   }
 
   /** `DELETE /v3/{project_id}/types/{id}/extra_specs/{key}` (admin). */
   deleteVolumeTypeExtraSpec(ref: volumes.VolumeRef, key: string): void {
-    this.write('delete_volume_type_extra_spec', (tx, ctx) => types.deleteTypeExtraSpec(tx, ctx, ref, key));
+    this.write('delete_volume_type_extra_spec', (tx, ctx) => typeExtraSpecs.deleteTypeExtraSpec(tx, ctx, ref, key));
   }
 
   /** `GET /v3/{project_id}/types/{id}/os-volume-type-access` (admin, private types). */
-  listVolumeTypeAccess(ref: volumes.VolumeRef): types.VolumeTypeAccessView[] {
-    return types.listTypeAccess(this.read(), ref);
+  listVolumeTypeAccess(ref: volumes.VolumeRef): typeAccess.VolumeTypeAccessView[] {
+    return typeAccess.listTypeAccess(this.read(), ref);
   }
 
   /** `POST /v3/{project_id}/types/{id}/action` `addProjectAccess` (admin) `{ project }`. */
-  addVolumeTypeAccess(ref: volumes.VolumeRef, body: types.TypeAccessRequest): void {
-    this.write('add_volume_type_access', (tx, ctx) => types.addTypeAccess(tx, ctx, ref, body));
+  addVolumeTypeAccess(ref: volumes.VolumeRef, body: typeAccess.TypeAccessRequest): void {
+    this.write('add_volume_type_access', (tx, ctx) => typeAccess.addTypeAccess(tx, ctx, ref, body));
   }
 
   /** `POST /v3/{project_id}/types/{id}/action` `removeProjectAccess` (admin) `{ project }`. */
-  removeVolumeTypeAccess(ref: volumes.VolumeRef, body: types.TypeAccessRequest): void {
-    this.write('remove_volume_type_access', (tx, ctx) => types.removeTypeAccess(tx, ctx, ref, body));
+  removeVolumeTypeAccess(ref: volumes.VolumeRef, body: typeAccess.TypeAccessRequest): void {
+    this.write('remove_volume_type_access', (tx, ctx) => typeAccess.removeTypeAccess(tx, ctx, ref, body));
   }
 
   // ------------------------------------------------------------------------------ QoS specs (admin)

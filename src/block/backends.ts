@@ -18,6 +18,7 @@ import { Conflict, deleteRow, getRow, setRow, tableValues, type CloudState, type
 import type { Host } from '../hardware/index.js';
 import { BLOCK_SIZE } from './blocks.js';
 import { pyRound2 } from './scheduler/capacity.js';
+import { invalidInput } from './errors.js';
 import type { BackendSpec, PoolRow, ServiceRow } from './types.js';
 
 const GIB = 2 ** 30;
@@ -180,4 +181,10 @@ export function adjustPool(tx: Tx, poolName: string | null, gb: number, blocks =
 export function backendOf(volumeHost: string): string {
   const i = volumeHost.indexOf('#');
   return i < 0 ? volumeHost : volumeHost.slice(0, i);
+}
+
+/** `assert_not_frozen` (`cinder/volume/api.py`): refused (400) when the backend holding `host` is frozen (`os-freeze_host`). */
+export function assertNotFrozen(ctx: { readonly s: CloudState }, host: string | null): void {
+  if (host === null) return;
+  if (findService(ctx.s, 'cinder-volume', backendOf(host))?.frozen === true) throw invalidInput('host', 'Modification operations are not allowed on frozen storage backends.', 'block.backend.frozen');
 }

@@ -11,6 +11,7 @@
 import { describeValue } from '../core/index.js';
 import { allowed, ownTarget, type BlockRef, type Ctx } from './context.js';
 import { invalidInput } from './errors.js';
+import { UUID_RE, isObject, onlyKeys, put, strictBool } from './input.js';
 import { CINDER_RULES } from './policies.js';
 import type { BackupRow, BackupStatus } from './types.js';
 import { timestamp } from './views.js';
@@ -157,17 +158,11 @@ export function backupSummary(b: BackupRow): BackupSummary {
 
 // ------------------------------------------------------------------------------ input
 
-/** `strutils.TRUE_STRINGS` with their spellings. */
-export const BOOL_TRUE = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't'];
-/** `strutils.FALSE_STRINGS` with their spellings. */
-export const BOOL_FALSE = ['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f'];
-
 /** `parameter_types.boolean` then `strutils.bool_from_string(strict=True)`. */
 export function boolArg(value: unknown, field: string): boolean {
   if (value === undefined) return false;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && BOOL_TRUE.includes(value)) return true;
-  if (typeof value === 'string' && BOOL_FALSE.includes(value)) return false;
+  const b = strictBool(value);
+  if (b !== undefined) return b;
   throw invalidInput(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${describeValue(value)} is not one of the accepted boolean values`, 'block.backup.invalid_boolean');
 }
 
@@ -177,8 +172,6 @@ export function stringArg(value: unknown, field: string, strip: boolean): string
   if (typeof value !== 'string' || value.length > 255) throw invalidInput(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. expected null or a string of at most 255 characters`, 'block.input.invalid_text');
   return strip ? value.trim() : value;
 }
-
-const UUID_RE = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
 
 /** `parameter_types.uuid` (`format: uuid`, oslo's `is_uuid_like`). */
 export function uuidArg(value: unknown, field: string): string {
@@ -199,7 +192,7 @@ export function backupMetadataArg(value: unknown, field: string, nullable: boole
     if (!SPEC_KEY.test(k)) throw invalidInput(`${field}.${k}`, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${k.slice(0, 64)}' does not match '^[a-zA-Z0-9-_:. /]{1,255}$')`, 'block.input.invalid_metadata');
     const v: unknown = (value as Record<string, unknown>)[k];
     if (typeof v !== 'string' || v.length > 255) throw invalidInput(`${field}.${k}`, `Invalid input for field/attribute ${field}.${k}. Value: ${describeValue(v)}. expected a string of at most 255 characters`, 'block.input.invalid_metadata');
-    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    put(out, k, v);
   }
   return out;
 }
@@ -207,11 +200,9 @@ export function backupMetadataArg(value: unknown, field: string, nullable: boole
 /** The request's object (`additionalProperties: False`): anything else, or an unknown key, is a 400 naming it. */
 export function objectArg(value: unknown, field: string, known: readonly string[], nullable = false): Record<string, unknown> {
   if (value === null && nullable) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. expected an object`, 'block.input.invalid_body');
-  for (const k of Object.keys(value)) {
-    if (!known.includes(k)) throw invalidInput(k, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${k.slice(0, 64)}' was unexpected)`, 'block.input.unexpected_property');
-  }
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw invalidInput(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. expected an object`, 'block.input.invalid_body');
+  onlyKeys(value, known, (k) => invalidInput(k, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${k.slice(0, 64)}' was unexpected)`, 'block.input.unexpected_property'));
+  return value;
 }
 
 /** A Swift container name: what the driver's `put_container` can create (1–255 characters, no '/'). */

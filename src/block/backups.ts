@@ -34,8 +34,6 @@
 import { describeValue, getRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { BACKUP_DELETE_TASK, BACKUP_RESTORE_TASK, BACKUP_CREATE_TASK, backupService, saveBackup } from './backup_driver.js';
 import {
-  BOOL_FALSE,
-  BOOL_TRUE,
   backupMetadataArg,
   backupSummary,
   backupView,
@@ -50,11 +48,14 @@ import {
 } from './backup_views.js';
 import { enforce, indexed, ownTarget, resolveRow, targetOf, visible, type Ctx } from './context.js';
 import { CinderError, invalidBackup, invalidInput, invalidSnapshot, invalidVolume } from './errors.js';
+import { boolText } from './input.js';
+import { OSAPI_MAX_LIMIT, compareBy, pageAfterMarker } from './listing.js';
 import { CINDER_RULES } from './policies.js';
 import { backupDeltas, useQuota } from './quota.js';
 import { moveSnapshot, moveVolume } from './statuses.js';
 import type { BackupRow, ServiceRow, SnapshotRow, VolumeRow } from './types.js';
-import { createVolume, getVolume, runCreate } from './volumes.js';
+import { createVolume, runCreate } from './volume_create.js';
+import { getVolume } from './volumes.js';
 
 export { backupView, backupSummary } from './backup_views.js';
 export type { BackupCreateRequest, BackupListQuery, BackupRef, BackupRestoreRequest, BackupRestoreView, BackupSummary, BackupUpdateRequest, BackupView } from './backup_views.js';
@@ -245,7 +246,6 @@ export function showBackup(ctx: Ctx, ref: unknown): BackupView {
 const FILTERS = ['name', 'status', 'volume_id'];
 const PAGING = ['all_tenants', 'sort_key', 'sort_dir', 'limit', 'marker', 'offset'];
 const SORT_KEYS = ['created_at', 'id', 'name', 'status', 'size', 'updated_at', 'volume_id', 'data_timestamp', 'container', 'availability_zone'] as const;
-const OSAPI_MAX_LIMIT = 1000;
 /** `constants.DB_MAX_INT`: the largest `offset`. */
 const DB_MAX_INT = 0x7fffffff;
 
@@ -294,28 +294,19 @@ export function listBackupRows(ctx: Ctx, query: unknown = {}): BackupRow[] {
   if (q.all_tenants !== undefined && ctx.isAdmin) {
     const v = q.all_tenants;
     const text = typeof v === 'boolean' || typeof v === 'number' ? String(v) : v;
-    if (typeof text !== 'string' || ![...BOOL_TRUE, ...BOOL_FALSE].map((x) => x.toLowerCase()).includes(text.toLowerCase())) throw invalidInput('all_tenants', `all_tenants must be a boolean, got '${describeValue(v)}'.`, 'block.list.invalid_all_tenants');
-    all = BOOL_TRUE.map((x) => x.toLowerCase()).includes(text.toLowerCase());
+    const flag = typeof text === 'string' ? boolText(text.toLowerCase()) : undefined;
+    if (flag === undefined) throw invalidInput('all_tenants', `all_tenants must be a boolean, got '${describeValue(v)}'.`, 'block.list.invalid_all_tenants');
+    all = flag;
   }
   const project = all ? ((q.project_id as string | undefined) ?? null) : ctx.projectId;
   const rows = tableToArray(ctx.s.block.backups).filter(
     (b) => visible(ctx, b) && (project === null || b.project_id === project) && (q.name === undefined || b.name === q.name) && (q.status === undefined || b.status === q.status) && (q.volume_id === undefined || b.volume_id === q.volume_id),
   );
   const key = sortKey as (typeof SORT_KEYS)[number];
-  const order = (a: BackupRow, b: BackupRow): number => {
-    const x = a[key] ?? '';
-    const y = b[key] ?? '';
-    const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    return dir === 'asc' ? c : -c;
-  };
+  const order = compareBy((r: BackupRow) => r[key] ?? '', dir);
   rows.sort(order);
-  let start = 0;
-  if (q.marker !== undefined) {
-    // `_backup_get(context, marker)` (project_only): a backup the caller cannot see is 404
-    const marker = getBackup(ctx, { id: q.marker }, 'marker');
-    start = rows.findIndex((r) => order(r, marker) > 0);
-    if (start < 0) start = rows.length;
-  }
+  // `_backup_get(context, marker)` (project_only): a backup the caller cannot see is 404
+  const start = q.marker === undefined ? 0 : pageAfterMarker(rows, getBackup(ctx, { id: q.marker }, 'marker'), order);
   return rows.slice(start + offset, start + offset + limit);
 }
 

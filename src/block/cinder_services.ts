@@ -23,6 +23,7 @@ import { describeValue, getRow, setRow, tableToArray, type CloudState, type Tx }
 import { poolActive, serviceUp } from './backends.js';
 import { enforce, ownTarget, type Ctx } from './context.js';
 import { CinderError, invalidInput } from './errors.js';
+import { onlyKeys } from './input.js';
 import { CINDER_RULES } from './policies.js';
 import type { ServiceRow } from './types.js';
 import { objectArg } from './quota_sets.js';
@@ -155,10 +156,8 @@ function nullableString(value: unknown, field: string): string | null {
   return stringArg(value, field, 0);
 }
 
-function onlyKeys(body: Record<string, unknown>, keys: readonly string[], action: string): void {
-  for (const k of Object.keys(body)) {
-    if (!keys.includes(k)) throw new CinderError(400, 'block.service.invalid', 'ValidationError', `Invalid input for field/attribute ${action}. Additional properties are not allowed ('${k}' was unexpected)`, { field: k });
-  }
+function serviceKeys(body: Record<string, unknown>, keys: readonly string[], action: string): void {
+  onlyKeys(body, keys, (k) => new CinderError(400, 'block.service.invalid', 'ValidationError', `Invalid input for field/attribute ${action}. Additional properties are not allowed ('${k}' was unexpected)`, { field: k }));
 }
 
 // ------------------------------------------------------------------------------ list
@@ -208,7 +207,7 @@ export function updateCinderService(tx: Tx, ctx: Ctx, action: unknown, input: un
     return null;
   }
   const keys = action === 'disable-log-reason' ? ['binary', 'host', 'cluster', 'service', 'disabled_reason'] : ['binary', 'host', 'cluster', 'service'];
-  onlyKeys(body, keys, action);
+  serviceKeys(body, keys, action);
   const binary = body.binary === undefined ? undefined : stringArg(body.binary, 'binary', 1);
   const host = hostArg(body.host);
   nullableString(body.cluster, 'cluster');
@@ -234,7 +233,7 @@ export function updateCinderService(tx: Tx, ctx: Ctx, action: unknown, input: un
 }
 
 function freezeOrThaw(tx: Tx, ctx: Ctx, action: 'freeze' | 'thaw', body: Record<string, unknown>): void {
-  onlyKeys(body, ['cluster', 'host'], action);
+  serviceKeys(body, ['cluster', 'host'], action);
   const cluster = nullableString(body.cluster, 'cluster');
   const host = hostArg(body.host);
   if (Boolean(cluster) === Boolean(host)) throw invalidInput('host', 'One and only one of cluster and host must be set.', 'block.service.host_missing');

@@ -8,7 +8,8 @@ import { enforce, ownTarget, type Ctx } from './context.js';
 import { invalidInput } from './errors.js';
 import { CINDER_RULES } from './policies.js';
 import { scheduleVolume, type VolumeExplanation } from './scheduler/index.js';
-import { activePools, bodyArg, sizeArg, storageZones, textArg } from './volumes.js';
+import { bodyArg, textArg } from './input.js';
+import { activePools, sizeArg, storageZones } from './volumes.js';
 import { defaultVolumeType, resolveVolumeType, typeSpec } from './volume_types.js';
 
 /** What {@link explainCreate} takes: a create request's `size`, `volume_type` and `availability_zone`. */

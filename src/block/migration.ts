@@ -31,7 +31,8 @@ import { moveVolume } from './statuses.js';
 import type { PoolRow, VolumeRow, VolumeStatus } from './types.js';
 import { volumeUsage } from './views.js';
 import { AVAILABLE_MIGRATION, LINK_BYTES_PER_SECOND, getVolumeFor, movePoolAccounting, onlyKeys, optionalBool, releaseQuotaIn, schedulerError } from './volume_actions.js';
-import { activePools, bodyArg, requestSpec } from './volumes.js';
+import { bodyArg } from './input.js';
+import { activePools, requestSpec } from './volumes.js';
 
 /** The scheduler's `migrate_volume` (a task): checks the destination, then starts the copy. */
 export const MIGRATE_TASK = 'block.volume.migrate';

@@ -15,9 +15,11 @@
 import { describeValue, getRow, setRow, deleteRow, tableToArray, type Tx } from '../core/index.js';
 import { enforce, ownTarget, type Ctx } from './context.js';
 import { CinderError, duplicate, invalidVolumeType, notFound } from './errors.js';
+import { badField, boolText, copy, objectArg, own, put } from './input.js';
+import { OSAPI_MAX_LIMIT, compareBy, pageAfterMarker, pagingArg, sortArgs, sortRows } from './listing.js';
 import { CINDER_RULES } from './policies.js';
 import type { QosSpecsRow, VolumeTypeRow } from './types.js';
-import { badField, pagingArg, sortArgs, sortRows, specsArg } from './volume_types.js';
+import { specsArg } from './volume_types.js';
 
 /** `QoSConsumerValues.ALL`. */
 export const QOS_CONSUMERS = Object.freeze(['back-end', 'front-end', 'both'] as const);
@@ -45,23 +47,6 @@ export function qosSpecsView(row: QosSpecsRow): QosSpecsView {
 }
 
 // ------------------------------------------------------------------------------ helpers
-
-const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-function put<T>(o: Record<string, T>, k: string, v: T): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-}
-
-function copy(specs: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(specs)) put(out, k, v);
-  return out;
-}
-
-function objectArg(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badField(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${describeValue(value)} is not of type 'object'`, 'block.input.invalid_body');
-  return value as Record<string, unknown>;
-}
 
 /** 400 `InvalidQoSSpecs` for a consumer outside `QOS_CONSUMERS`, with the message the versioned object's field gives. */
 function consumerArg(value: unknown, field = 'consumer'): QosConsumer {
@@ -163,7 +148,7 @@ export function listQosSpecs(ctx: Ctx, query: unknown = {}): QosSpecsView[] {
     if (q[k] !== undefined && (typeof q[k] !== 'string' || (q[k] as string).length > 255)) throw badField(k, `expected a string of at most 255 characters, got ${describeValue(q[k])}`, 'block.list.invalid_filter');
   }
   const { key, dir } = sortArgs(q, QOS_SORT_KEYS);
-  const limit = q.limit === undefined ? 1000 : Math.min(pagingArg(q.limit, 'limit'), 1000);
+  const limit = q.limit === undefined ? OSAPI_MAX_LIMIT : Math.min(pagingArg(q.limit, 'limit'), OSAPI_MAX_LIMIT);
   const offset = q.offset === undefined ? 0 : pagingArg(q.offset, 'offset');
   const rows = sortRows(
     tableToArray(ctx.s.block.qos_specs).filter((r) => (q.id === undefined || r.id === q.id) && (q.name === undefined || r.name === q.name) && (q.consumer === undefined || r.consumer === q.consumer)),
@@ -176,18 +161,9 @@ export function listQosSpecs(ctx: Ctx, query: unknown = {}): QosSpecsView[] {
     const marker = getRow(ctx.s.block.qos_specs, q.marker);
     if (marker === undefined) throw notFound('qos_specs', q.marker);
     // `paginate_query` goes on after the marker's sort values, whether the filters keep it or not
-    start = rows.findIndex((r) => sortOrder(r, marker, key, dir) > 0);
-    if (start < 0) start = rows.length;
+    start = pageAfterMarker(rows, marker, compareBy((r) => r[key], dir));
   }
   return rows.slice(start + offset, start + offset + limit).map(qosSpecsView);
-}
-
-/** Where `a` comes relative to `b` in a list sorted by `key` then id in `dir` (as `sortRows` sorts). */
-function sortOrder(a: QosSpecsRow, b: QosSpecsRow, key: (typeof QOS_SORT_KEYS)[number], dir: 'asc' | 'desc'): number {
-  const x = a[key];
-  const y = b[key];
-  const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  return dir === 'asc' ? c : -c;
 }
 
 /** `GET /v3/{project_id}/qos-specs/{id}` (admin). */
@@ -255,9 +231,8 @@ export function deleteQosSpecs(tx: Tx, ctx: Ctx, ref: unknown, options: { readon
 /** `utils.get_bool_param('force')`: a boolean or oslo's boolean strings, else 400 `InvalidParameterValue`. */
 function forceArg(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
-  const v = typeof value === 'string' ? value.toLowerCase() : null;
-  if (v !== null && ['1', 't', 'true', 'on', 'y', 'yes'].includes(v)) return true;
-  if (v !== null && ['0', 'f', 'false', 'off', 'n', 'no'].includes(v)) return false;
+  const b = boolText(typeof value === 'string' ? value.toLowerCase() : null);
+  if (b !== undefined) return b;
   throw new CinderError(400, 'block.input.invalid_force', 'InvalidParameterValue', `Value '${typeof value === 'string' ? value.slice(0, 64) : describeValue(value)}' for 'force' is not a boolean.`, { field: 'force' });
 }
 

@@ -26,6 +26,7 @@
 import { describeValue, tableToArray, type CloudState, type QuotaRegistry, type Tx } from '../core/index.js';
 import { allowed, enforce, ownTarget, type Ctx } from './context.js';
 import { CinderError, invalidInput } from './errors.js';
+import { boolText, isObject } from './input.js';
 import { CINDER_RULES } from './policies.js';
 import { QUOTA_SERVICE } from './quota.js';
 
@@ -83,17 +84,15 @@ function projectArg(value: unknown, field = 'project_id'): string {
 /** `strutils.is_valid_boolstr` / `bool_from_string(strict=True)` (`utils.get_bool_param`): 400 `InvalidParameterValue` otherwise. */
 export function boolParam(value: unknown, name: string): boolean {
   const text = typeof value === 'boolean' ? (value ? 'true' : 'false') : typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : null;
-  if (text !== null && ['1', 't', 'true', 'on', 'y', 'yes'].includes(text)) return true;
-  if (text !== null && ['0', 'f', 'false', 'off', 'n', 'no'].includes(text)) return false;
+  const b = boolText(text);
+  if (b !== undefined) return b;
   throw new CinderError(400, 'block.input.invalid_boolean', 'InvalidParameterValue', `Value '${typeof value === 'string' ? value : describeValue(value)}' for '${name}' is not a boolean.`, { field: name });
 }
 
 /** A request body or query object; anything else is a 400 naming `field` (the schema's `'type': 'object'`). */
 export function objectArg(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CinderError(400, 'block.input.invalid_body', 'ValidationError', `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${field} is not of type 'object'`, { field });
-  }
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw new CinderError(400, 'block.input.invalid_body', 'ValidationError', `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${field} is not of type 'object'`, { field });
+  return value;
 }
 
 /** A query object (`{ usage }`, `{ project_id }`): an object whose keys are among `known`. */

@@ -10,6 +10,7 @@
  * Not simulated: `X-Forwarded-Host` and `public_endpoint` in links, `~` (like) filters.
  */
 import { CinderError } from './errors.js';
+import { OSAPI_MAX_LIMIT } from './listing.js';
 import { httpBadRequest, mv, type BlockCall } from './rest_http.js';
 
 // ---------------------------------------------------------------------------- jsonschema words
@@ -179,9 +180,6 @@ export function fieldEquals(view: Readonly<Record<string, unknown>>, field: stri
   if (typeof want === 'number') return Number(have) === want && have !== null && have !== '';
   return have === want;
 }
-
-/** `[DEFAULT] osapi_max_limit`. */
-export const OSAPI_MAX_LIMIT = 1000;
 
 /** Python's `int(text)`: an optional sign, digits, `_` between digits, surrounding whitespace. */
 function pythonInt(text: string): number | undefined {

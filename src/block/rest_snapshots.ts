@@ -33,7 +33,7 @@ import {
   sortParams,
   type FilterRules,
 } from './rest_params.js';
-import type { SnapshotListQuery, VolumeSnapshotSummary, VolumeSnapshotView } from './snapshots.js';
+import type { SnapshotListQuery, VolumeSnapshotSummary, VolumeSnapshotView } from './snapshot_views.js';
 
 const api = (call: BlockCall): BlockApi => call.session().block;
 const idRef = (call: BlockCall): { readonly id: string } => ({ id: call.params.id as string });

@@ -23,14 +23,11 @@ import type { PoolRow, SnapshotRow, VolumeRow, VolumeTypeRow } from './types.js'
 import { volumeUsage } from './views.js';
 import { AVAILABLE_MIGRATION, checkProvisionSize, getVolumeFor, movePoolAccounting, onlyKeys, releaseQuotaIn, schedulerError } from './volume_actions.js';
 import { typeByName, typeMultiattach, typeSpec } from './volume_types.js';
-import { activePools, bodyArg, requestSpec, snapshotsOf } from './volumes.js';
+import { bodyArg, typeName } from './input.js';
+import { activePools, requestSpec, snapshotsOf } from './volumes.js';
 
 /** The scheduler's retype and the volume manager's retype (a task). */
 export const RETYPE_TASK = 'block.volume.retype';
-
-function typeName(s: CloudState, typeId: string): string {
-  return getRow(s.block.volume_types, typeId)?.name ?? typeId;
-}
 
 /** `os-retype`: the request body's `os-retype` object. */
 export interface VolumeRetypeRequest {

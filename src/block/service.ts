@@ -12,7 +12,8 @@ import { BACKUP_TASKS } from './backup_driver.js';
 import { MIGRATE_TASK, MIGRATION_COMPLETE_TASK, runMigrate, runMigrationComplete } from './migration.js';
 import { RETYPE_TASK, runRetype } from './retype.js';
 import { UPLOAD_TASK, runUpload } from './upload.js';
-import { REVERT_TASK, SNAPSHOT_CREATE_TASK, SNAPSHOT_DELETE_TASK, runCreateSnapshot, runDeleteSnapshot, runRevert } from './snapshots.js';
+import { REVERT_TASK, runRevert } from './revert.js';
+import { SNAPSHOT_CREATE_TASK, SNAPSHOT_DELETE_TASK, runCreateSnapshot, runDeleteSnapshot } from './snapshots.js';
 
 /** The snapshot manager's tasks. */
 const SNAPSHOT_TASKS = { [SNAPSHOT_CREATE_TASK]: runCreateSnapshot, [SNAPSHOT_DELETE_TASK]: runDeleteSnapshot, [REVERT_TASK]: runRevert };
@@ -23,7 +24,8 @@ import { CINDER_POLICIES } from './policies.js';
 import { blockRest } from './rest.js';
 import { CINDER_QUOTAS, CINDER_QUOTA_FAMILIES } from './quota.js';
 import type { BlockConfig } from './types.js';
-import { CREATE_TASK, DELETE_TASK, runCreate, runDelete } from './volumes.js';
+import { CREATE_TASK, runCreate } from './volume_create.js';
+import { DELETE_TASK, runDelete } from './volume_delete.js';
 
 /** What Cinder adds to a session. */
 export interface BlockSession {

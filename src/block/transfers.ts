@@ -24,12 +24,14 @@ import { describeValue, deleteRow, getRow, setRow, tableToArray, type CloudState
 import { enforce, ownTarget, targetOf, type Ctx } from './context.js';
 import { CinderError, invalidSnapshot, invalidVolume, notFound } from './errors.js';
 import { publisher } from './events.js';
+import { badField, isUuidLike, objectArg, own, put, typeName } from './input.js';
+import { OSAPI_MAX_LIMIT, pagingArg, sortArgs, sortRows } from './listing.js';
 import { CINDER_RULES } from './policies.js';
 import { checkPerVolumeSize, releaseQuota, snapshotDeltas, useQuota, volumeDeltas, type CinderDeltas } from './quota.js';
 import { moveSnapshot, moveVolume } from './statuses.js';
 import type { SnapshotRow, TransferRow, VolumeRow } from './types.js';
 import { timestamp, volumeUsage } from './views.js';
-import { badField, boolArg, isUuidLike, pagingArg, sortArgs, sortRows } from './volume_types.js';
+import { boolArg } from './volume_types.js';
 import { getVolume, snapshotsOf } from './volumes.js';
 
 /** `[DEFAULT] volume_transfer_salt_length`. */
@@ -113,10 +115,6 @@ export function getTransfer(ctx: Ctx, ref: unknown, field = 'transfer'): Transfe
     if (named.length > 1) throw new CinderError(409, 'block.transfer.ambiguous_name', 'AmbiguousName', `Multiple transfers are named ${id}: give an id (${named.map((t) => t.id).join(', ')}).`, { name: id, ids: named.map((t) => t.id) });
   }
   throw notFound('transfer', id);
-}
-
-function typeNameOf(s: CloudState, typeId: string): string {
-  return getRow(s.block.volume_types, typeId)?.name ?? typeId;
 }
 
 // ------------------------------------------------------------------------------ create
@@ -223,7 +221,7 @@ export function listTransferRows(ctx: Ctx, query: unknown = {}): TransferRow[] {
   const noSnapshots = q.no_snapshots === undefined ? undefined : boolArg(q.no_snapshots, 'no_snapshots');
   const sortKeys = [...TRANSFER_SORT_KEYS, 'name'] as const;
   const { key, dir } = sortArgs(q, sortKeys);
-  const limit = q.limit === undefined ? 1000 : Math.min(pagingArg(q.limit, 'limit'), 1000);
+  const limit = q.limit === undefined ? OSAPI_MAX_LIMIT : Math.min(pagingArg(q.limit, 'limit'), OSAPI_MAX_LIMIT);
   const offset = q.offset === undefined ? 0 : pagingArg(q.offset, 'offset');
   const everyone = ctx.isAdmin && all;
   const rows = tableToArray(ctx.s.block.transfers).filter((t) => {
@@ -281,9 +279,9 @@ export interface TransferAcceptRequest {
 function snapshotMoves(s: CloudState, snaps: readonly SnapshotRow[]): CinderDeltas {
   const deltas: Record<string, number> = {};
   const add = (k: string, n: number): void => {
-    Object.defineProperty(deltas, k, { value: (Object.prototype.hasOwnProperty.call(deltas, k) ? (deltas[k] as number) : 0) + n, enumerable: true, writable: true, configurable: true });
+    put(deltas, k, (own(deltas, k) ? (deltas[k] as number) : 0) + n);
   };
-  for (const snap of snaps) for (const [k, v] of Object.entries(snapshotDeltas(typeNameOf(s, snap.volume_type_id), snap.volume_size))) add(k, v);
+  for (const snap of snaps) for (const [k, v] of Object.entries(snapshotDeltas(typeName(s, snap.volume_type_id), snap.volume_size))) add(k, v);
   return deltas;
 }
 
@@ -319,7 +317,7 @@ export function acceptTransfer(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): 
   const recipient = ctx.projectId;
   const donor = volume.project_id;
   checkPerVolumeSize(tx, recipient, volume.size);
-  const volumeQuota = volumeDeltas(typeNameOf(tx.draft, volume.volume_type_id), volume.size);
+  const volumeQuota = volumeDeltas(typeName(tx.draft, volume.volume_type_id), volume.size);
   if (volume.consumes_quota) {
     useQuota(tx, recipient, 'volumes', volumeQuota);
     releaseQuota(tx, donor, volumeQuota);
@@ -343,11 +341,4 @@ export function acceptTransfer(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): 
   tx.trace('cinder-api', `transfer ${transfer.id}: volume ${moved.id} (${moved.size} GB${snapshots.length > 0 ? `, ${snapshots.length} snapshot(s)` : ''}) moved from project ${donor} to ${recipient}`);
   tx.emit('volume.transfer.accept.end', () => volumeUsage(tx.draft, moved), publisher('controller'));
   return transferSummary(transfer);
-}
-
-// ------------------------------------------------------------------------------ input
-
-function objectArg(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badField(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${describeValue(value)} is not of type 'object'`, 'block.input.invalid_body');
-  return value as Record<string, unknown>;
 }

@@ -19,7 +19,7 @@ import { CINDER_RULES } from './policies.js';
 import { moveVolume } from './statuses.js';
 import { timestamp } from './views.js';
 import { LINK_BYTES_PER_SECOND, getVolumeFor, onlyKeys, optionalBool } from './volume_actions.js';
-import { bodyArg } from './volumes.js';
+import { bodyArg } from './input.js';
 
 /** The volume manager's `copy_volume_to_image` end (a task): the volume back from `uploading`. */
 export const UPLOAD_TASK = 'block.volume.upload_image';

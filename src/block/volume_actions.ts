@@ -22,6 +22,7 @@ import { adjustPool } from './backends.js';
 import { writtenCount } from './blocks.js';
 import { allowed, targetOf, type Ctx } from './context.js';
 import { invalidInput, notFound } from './errors.js';
+import { BOOL_FALSE, BOOL_TRUE, onlyKeys as knownKeys, strictBool } from './input.js';
 import { CINDER_RULES } from './policies.js';
 import { releaseQuota, type CinderDeltas } from './quota.js';
 import type { MigrationStatus, VolumeRow, VolumeTypeRow } from './types.js';
@@ -76,20 +77,14 @@ export function getVolumeFor(ctx: Ctx, ref: unknown, field = 'volume'): VolumeRo
 
 /** `additionalProperties: false`: a key outside `allowed` is a 400 naming it. */
 export function onlyKeys(body: Record<string, unknown>, keys: readonly string[], field: string): void {
-  for (const k of Object.keys(body)) {
-    if (!keys.includes(k)) throw invalidInput(`${field}.${k}`, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${k.length > 64 ? `${k.slice(0, 64)}…` : k}' was unexpected)`, 'block.input.unexpected_key');
-  }
+  knownKeys(body, keys, (k) => invalidInput(`${field}.${k}`, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${k.length > 64 ? `${k.slice(0, 64)}…` : k}' was unexpected)`, 'block.input.unexpected_key'));
 }
-
-const TRUE_STRINGS = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't'];
-const FALSE_STRINGS = ['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f'];
 
 /** `parameter_types.boolean` read with `strutils.bool_from_string(strict=True)`: a boolean or one of its spellings. */
 export function boolArg(value: unknown, field: string): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && TRUE_STRINGS.includes(value)) return true;
-  if (typeof value === 'string' && FALSE_STRINGS.includes(value)) return false;
-  throw invalidInput(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. expected a boolean (true, false or one of their spellings: ${[...TRUE_STRINGS, ...FALSE_STRINGS].join(', ')})`, 'block.input.invalid_boolean');
+  const b = strictBool(value);
+  if (b !== undefined) return b;
+  throw invalidInput(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. expected a boolean (true, false or one of their spellings: ${[...BOOL_TRUE, ...BOOL_FALSE].join(', ')})`, 'block.input.invalid_boolean');
 }
 
 /** {@link boolArg}, or `fallback` when the key is absent. */

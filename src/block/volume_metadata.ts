@@ -27,7 +27,7 @@ import { CINDER_RULES } from './policies.js';
 import { moveVolume } from './statuses.js';
 import type { VolumeRow } from './types.js';
 import { getVolumeFor, onlyKeys } from './volume_actions.js';
-import { bodyArg } from './volumes.js';
+import { METADATA_KEY, bodyArg, copy, put } from './input.js';
 
 /** A volume's metadata (`{"metadata": {…}}`). */
 export interface VolumeMetadataView {
@@ -44,21 +44,8 @@ export interface MetadataWriteOptions {
   readonly ifMatch?: string | readonly string[];
 }
 
-/** `parameter_types.extra_specs`' key pattern, with Python's `$` matching before one final newline. */
-const KEY = /^[A-Za-z0-9_:. /-]{1,255}\n?$/;
 /** The most keys one request may carry (stacksim's bound; Cinder has none). */
 const MAX_KEYS = 1024;
-
-/** A fresh record with `key` set as an own property (safe for `__proto__`). */
-function put(target: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function copy(source: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(source)) put(out, k, v);
-  return out;
-}
 
 /** `parameter_types.extra_specs`: an object of pattern keys to strings of at most 255 characters. */
 function metadataBody(value: unknown, field: string): Record<string, string> {
@@ -70,7 +57,7 @@ function metadataBody(value: unknown, field: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of keys) {
     const shown = k.length > 64 ? `${k.slice(0, 64)}…` : k;
-    if (!KEY.test(k)) throw invalidInput(`${field}.${shown}`, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${shown}' was unexpected): keys are 1 to 255 of a-z A-Z 0-9 - _ : . / and spaces`, 'block.metadata.invalid_key');
+    if (!METADATA_KEY.test(k)) throw invalidInput(`${field}.${shown}`, `Invalid input for field/attribute ${field}. Additional properties are not allowed ('${shown}' was unexpected): keys are 1 to 255 of a-z A-Z 0-9 - _ : . / and spaces`, 'block.metadata.invalid_key');
     const v = (value as Record<string, unknown>)[k];
     if (typeof v !== 'string' || v.length > 255) {
       throw invalidInput(`${field}.${shown}`, `Invalid input for field/attribute ${shown}. Value: ${describeValue(v)}. expected a string of at most 255 characters`, 'block.metadata.invalid_value');

@@ -1,6 +1,6 @@
 /**
  * Volume types (`cinder/volume/volume_types.py`, `cinder/api/v3/types.py`, `cinder/api/contrib/
- * types_manage.py`, `types_extra_specs.py`, `volume_type_access.py`, the views `cinder/api/v3/views/
+ * types_manage.py`, `types_extra_specs.py` (`type_extra_specs.ts`), `volume_type_access.py` (`type_access.ts`), the views `cinder/api/v3/views/
  * types.py` and `cinder/api/views/types.py`, the policies `cinder/policies/volume_type.py`,
  * `volume_access.py`, `type_extra_specs.py`, and the database layer `cinder/db/sqlalchemy/api.py`
  * `volume_type_*`): a type's extra specs steer the scheduler (`volume_backend_name`,
@@ -22,7 +22,9 @@
  */
 import { describeValue, getRow, deleteRow, setRow, tablePrefix, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { allowed, enforce, ownTarget, resolveRow, type Ctx } from './context.js';
-import { CinderError, duplicate, invalidInput, invalidVolumeType } from './errors.js';
+import { CinderError, duplicate } from './errors.js';
+import { badField, copy, isUuidLike, objectArg, onlyKeys, own, ownValue, put, strictBool } from './input.js';
+import { OSAPI_MAX_LIMIT, pagingArg, sortArgs, sortRows } from './listing.js';
 import { CINDER_RULES } from './policies.js';
 import { QUOTA_SERVICE } from './quota.js';
 import type { VolumeTypeRow } from './types.js';
@@ -49,13 +51,6 @@ export function hasTypeAccess(s: CloudState, typeId: string, projectId: string |
 /** `volume_type_get` with the project filter: public types, private ones the project may use, every type for an admin. */
 export function typeVisible(ctx: Ctx, row: VolumeTypeRow): boolean {
   return row.is_public || ctx.isAdmin || hasTypeAccess(ctx.s, row.id, ctx.projectId);
-}
-
-/** oslo.utils `uuidutils.is_uuid_like`. */
-export function isUuidLike(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 255) return false;
-  const hex = value.replace(/urn:/g, '').replace(/uuid:/g, '').replace(/^[{}]+|[{}]+$/g, '').replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(hex);
 }
 
 /**
@@ -124,7 +119,7 @@ export const USER_VISIBLE_EXTRA_SPECS = Object.freeze(['RESKEY:availability_zone
 
 /** The extra specs a caller may read: all with `read_sensitive`, else the user-visible ones. */
 export function visibleExtraSpecs(ctx: Ctx, specs: Readonly<Record<string, string>>): Record<string, string> {
-  if (allowed(ctx, CINDER_RULES.type.extraSpecsReadSensitive, ownTarget(ctx))) return copySpecs(specs);
+  if (allowed(ctx, CINDER_RULES.type.extraSpecsReadSensitive, ownTarget(ctx))) return copy(specs);
   const out: Record<string, string> = {};
   for (const k of USER_VISIBLE_EXTRA_SPECS) {
     const v = ownValue(specs, k);
@@ -149,56 +144,22 @@ export function volumeTypeView(ctx: Ctx, row: VolumeTypeRow): VolumeTypeView {
  * (the access extension extends `create`, not `update`).
  */
 function manageView(ctx: Ctx, row: VolumeTypeRow, created: boolean): VolumeTypeView {
-  const view: Record<string, unknown> = { id: row.id, name: row.name, is_public: row.is_public, extra_specs: copySpecs(row.extra_specs), description: row.description };
+  const view: Record<string, unknown> = { id: row.id, name: row.name, is_public: row.is_public, extra_specs: copy(row.extra_specs), description: row.description };
   if (created && allowed(ctx, CINDER_RULES.type.typeAccess, ownTarget(ctx))) view['os-volume-type-access:is_public'] = row.is_public;
   return view as unknown as VolumeTypeView;
 }
 
 // ------------------------------------------------------------------------------ input
 
-const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-function ownValue<T>(o: Readonly<Record<string, T>>, k: string): T | undefined {
-  return own(o, k) ? o[k] : undefined;
-}
-
-/** Sets a key as an own data property (a key may be `__proto__`). */
-function put<T>(o: Record<string, T>, k: string, v: T): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-}
-
-function copySpecs(specs: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(specs)) put(out, k, v);
-  return out;
-}
-
-/**
- * A 400 `InvalidInput` whose message names the field at fault: Cinder's text when it does, else
- * prefixed as Cinder's `ValidationError` words it ("Invalid input for field/attribute <field>.").
- */
-export function badField(field: string, reason: string, code = 'block.input.invalid'): CinderError {
-  return invalidInput(field, reason.includes(field) ? reason : `Invalid input for field/attribute ${field}. ${reason}`, code);
-}
-
-function body(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badField(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${describeValue(value)} is not of type 'object'`, 'block.input.invalid_body');
-  return value as Record<string, unknown>;
-}
-
-function onlyKeys(o: Record<string, unknown>, allowedKeys: readonly string[], field: string): void {
-  for (const k of Object.keys(o)) {
-    if (!allowedKeys.includes(k)) throw badField(`${field}.${k.slice(0, 64)}`, `Invalid input for field/attribute ${field}.${k.slice(0, 64)}. Additional properties are not allowed ('${k.slice(0, 64)}' was unexpected)`, 'block.input.unexpected_field');
-  }
+/** The schema's `additionalProperties: False` in the types API's words. */
+export function typeBodyKeys(o: Record<string, unknown>, allowedKeys: readonly string[], field: string): void {
+  onlyKeys(o, allowedKeys, (k) => badField(`${field}.${k.slice(0, 64)}`, `Invalid input for field/attribute ${field}.${k.slice(0, 64)}. Additional properties are not allowed ('${k.slice(0, 64)}' was unexpected)`, 'block.input.unexpected_field'));
 }
 
 /** `parameter_types.boolean`: a boolean or one of oslo's spellings (strict). */
 export function boolArg(value: unknown, field: string): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    if (['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't'].includes(value)) return true;
-    if (['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f'].includes(value)) return false;
-  }
+  const b = strictBool(value);
+  if (b !== undefined) return b;
   throw badField(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(value)}. ${describeValue(value)} is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't', False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f']`, 'block.input.invalid_boolean');
 }
 
@@ -223,11 +184,11 @@ export function descriptionArg(value: unknown, field = 'description'): string | 
 /** `parameter_types.extra_specs_with_null` keys (spaces and `/` allowed). */
 const SPEC_KEY = /^[A-Za-z0-9\-_:. /]{1,255}$/;
 /** `extra_specs_with_no_spaces_key` keys (the extra specs API). */
-const SPEC_KEY_NO_SPACES = /^[A-Za-z0-9\-_:.]{1,255}$/;
+export const SPEC_KEY_NO_SPACES = /^[A-Za-z0-9\-_:.]{1,255}$/;
 
 /** An extra specs object: keys as `pattern` allows, string values of at most 255 characters. */
 export function specsArg(value: unknown, field: string, pattern: RegExp = SPEC_KEY): Record<string, string> {
-  const o = body(value, field);
+  const o = objectArg(value, field);
   const keys = Object.keys(o);
   if (keys.length > 1024) throw badField(field, `Invalid input for field/attribute ${field}. at most 1024 specs, got ${keys.length}`, 'block.input.invalid_specs');
   const out: Record<string, string> = {};
@@ -242,7 +203,7 @@ export function specsArg(value: unknown, field: string, pattern: RegExp = SPEC_K
 }
 
 /** An extra spec key in a URL (`/extra_specs/{key}`). */
-function specKeyArg(value: unknown, field = 'key'): string {
+export function specKeyArg(value: unknown, field = 'key'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 255) throw badField(field, `expected an extra spec key (1 to 255 characters), got ${describeValue(value)}`, 'block.volume_type.invalid_spec_key');
   return value;
 }
@@ -251,11 +212,11 @@ function specKeyArg(value: unknown, field = 'key'): string {
 
 const typeExists = (name: string): CinderError => duplicate('block.volume_type.exists', 'VolumeTypeExists', `Volume Type ${name} already exists.`, { name });
 
-function specNotFound(typeId: string, key: string): CinderError {
+export function specNotFound(typeId: string, key: string): CinderError {
   return new CinderError(404, 'block.volume_type.extra_spec_not_found', 'VolumeTypeExtraSpecsNotFound', `Volume Type ${typeId} has no extra specs with key ${key}.`, { volume_type_id: typeId, key });
 }
 
-function inUseForSpecs(s: CloudState, typeId: string): void {
+export function inUseForSpecs(s: CloudState, typeId: string): void {
   if (volumesOfType(s, typeId).length > 0) throw new CinderError(400, 'block.volume_type.in_use', 'HTTPBadRequest', 'Volume Type is currently in use.', { volume_type_id: typeId });
 }
 
@@ -273,8 +234,8 @@ export interface VolumeTypeCreateRequest {
 /** `POST /v3/{project_id}/types` (admin): a new type; its name is unique (409 `VolumeTypeExists`). */
 export function createVolumeType(tx: Tx, ctx: Ctx, input: unknown): VolumeTypeView {
   enforce(ctx, CINDER_RULES.type.create, ownTarget(ctx));
-  const b = body(input, 'volume_type');
-  onlyKeys(b, ['name', 'description', 'extra_specs', 'os-volume-type-access:is_public'], 'volume_type');
+  const b = objectArg(input, 'volume_type');
+  typeBodyKeys(b, ['name', 'description', 'extra_specs', 'os-volume-type-access:is_public'], 'volume_type');
   if (!own(b, 'name')) throw badField('name', "Invalid input for field/attribute volume_type. 'name' is a required property", 'block.input.missing_name');
   const name = nameArg(b.name, 'name');
   const description = descriptionArg(b.description);
@@ -303,8 +264,8 @@ export interface VolumeTypeUpdateRequest {
  */
 export function updateVolumeType(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): VolumeTypeView {
   enforce(ctx, CINDER_RULES.type.update, ownTarget(ctx));
-  const b = body(input, 'volume_type');
-  onlyKeys(b, ['name', 'description', 'is_public'], 'volume_type');
+  const b = objectArg(input, 'volume_type');
+  typeBodyKeys(b, ['name', 'description', 'is_public'], 'volume_type');
   let name: string | null = null;
   if (b.name !== undefined && b.name !== null) {
     if (typeof b.name !== 'string' || b.name.length < 1 || b.name.length > 255) throw badField('name', `Invalid input for field/attribute name. Value: ${describeValue(b.name)}. expected null or a string of 1 to 255 characters`, 'block.input.invalid_name');
@@ -421,34 +382,6 @@ const TYPE_SORT_KEYS = ['created_at', 'id', 'name', 'description', 'is_public', 
 const TYPE_FILTERS = ['is_public', 'name', 'description', 'id', 'extra_specs'];
 /** `resource_filters.json` (Zed): what a non-admin may filter volume types by. */
 const TYPE_USER_FILTERS = ['is_public'];
-const OSAPI_MAX_LIMIT = 1000;
-
-/** A paging integer (`limit`, `offset`): ≥ 0. */
-export function pagingArg(value: unknown, field: string): number {
-  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badField(field, `${field} param must be an integer, got ${describeValue(value)}`, 'block.list.invalid_paging');
-  return n;
-}
-
-/** Sorts rows by `key` (then id) in `dir`. */
-export function sortRows<R extends { readonly id: string }>(rows: R[], key: keyof R, dir: 'asc' | 'desc'): R[] {
-  return rows.sort((a, b) => {
-    const x = (a[key] ?? '') as unknown as string | number;
-    const y = (b[key] ?? '') as unknown as string | number;
-    const c = x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    return dir === 'asc' ? c : -c;
-  });
-}
-
-/** `sort_key` / `sort_dir` among `keys` (default `created_at` `desc`, `common.get_sort_params`). */
-export function sortArgs<K extends string>(q: Record<string, unknown>, keys: readonly K[]): { key: K; dir: 'asc' | 'desc' } {
-  const key = q.sort_key === undefined ? 'created_at' : q.sort_key;
-  if (typeof key !== 'string' || !(keys as readonly string[]).includes(key)) throw badField('sort_key', `Invalid input received: sort_key must be one of ${keys.join(', ')}, got ${describeValue(key)}`, 'block.list.invalid_sort');
-  const dir = q.sort_dir === undefined ? 'desc' : q.sort_dir;
-  if (dir !== 'asc' && dir !== 'desc') throw badField('sort_dir', `sort_dir must be 'asc' or 'desc', got ${describeValue(dir)}`, 'block.list.invalid_sort');
-  return { key: key as K, dir };
-}
-
 /**
  * `GET /v3/{project_id}/types` (`_get_volume_types`, `_process_volume_types_filters`): public
  * types and the private ones the project may use; an admin may ask for private ones
@@ -458,7 +391,7 @@ export function sortArgs<K extends string>(q: Record<string, unknown>, keys: rea
  */
 export function listVolumeTypes(ctx: Ctx, query: unknown = {}): VolumeTypeView[] {
   enforce(ctx, CINDER_RULES.type.getAll, ownTarget(ctx));
-  const q = body(query, 'query');
+  const q = objectArg(query, 'query');
   const paging = ['sort_key', 'sort_dir', 'limit', 'marker', 'offset'];
   const filters = Object.keys(q).filter((k) => !paging.includes(k) && k !== 'all_tenants');
   if (!ctx.isAdmin) {
@@ -513,132 +446,4 @@ export function listVolumeTypes(ctx: Ctx, query: unknown = {}): VolumeTypeView[]
   // `_volume_type_get_db_object`: an unknown marker is no marker (the list starts at the beginning)
   const at = q.marker === undefined ? -1 : rows.findIndex((r) => r.id === q.marker);
   return rows.slice(at + 1 + offset, at + 1 + offset + limit).map((t) => volumeTypeView(ctx, t));
-}
-
-// ------------------------------------------------------------------------------ extra specs
-
-/** `GET /v3/{project_id}/types/{id}/extra_specs`: the specs the caller may read. */
-export function listTypeExtraSpecs(ctx: Ctx, ref: unknown): Record<string, string> {
-  enforce(ctx, CINDER_RULES.type.extraSpecsIndex, ownTarget(ctx));
-  const type = resolveVolumeType(ctx, ref, 'id');
-  return visibleExtraSpecs(ctx, type.extra_specs);
-}
-
-/** `GET /v3/{project_id}/types/{id}/extra_specs/{key}`: `{ key: value }`, 404 `VolumeTypeExtraSpecsNotFound` for a key absent or hidden. */
-export function showTypeExtraSpec(ctx: Ctx, ref: unknown, key: unknown): Record<string, string> {
-  enforce(ctx, CINDER_RULES.type.extraSpecsShow, ownTarget(ctx));
-  const type = resolveVolumeType(ctx, ref, 'id');
-  const k = specKeyArg(key);
-  const specs = visibleExtraSpecs(ctx, type.extra_specs);
-  const v = ownValue(specs, k);
-  if (v === undefined) throw specNotFound(type.id, k);
-  const out: Record<string, string> = {};
-  put(out, k, v);
-  return out;
-}
-
-/**
- * `POST /v3/{project_id}/types/{id}/extra_specs` (admin) `{ extra_specs }`: adds or replaces specs
- * (keys without spaces); refused while any volume has the type ("Volume Type is currently in
- * use."), and `cacheable` with `multiattach` (both `<is> True`). Answers the request body's specs.
- */
-export function createTypeExtraSpecs(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): Record<string, string> {
-  enforce(ctx, CINDER_RULES.type.extraSpecsCreate, ownTarget(ctx));
-  const type = resolveVolumeType(ctx, ref, 'id');
-  const b = body(input, 'body');
-  onlyKeys(b, ['extra_specs'], 'body');
-  if (!own(b, 'extra_specs')) throw badField('extra_specs', "Invalid input for field/attribute body. 'extra_specs' is a required property", 'block.input.missing_specs');
-  const specs = specsArg(b.extra_specs, 'extra_specs', SPEC_KEY_NO_SPACES);
-  inUseForSpecs(tx.draft, type.id);
-  const isTrue = '<is> True';
-  const current = (k: string): string | undefined => ownValue(type.extra_specs, k);
-  const given = (k: string): string | undefined => ownValue(specs, k);
-  if ((given('multiattach') === isTrue && current('cacheable') === isTrue) || (given('cacheable') === isTrue && current('multiattach') === isTrue) || (given('cacheable') === isTrue && given('multiattach') === isTrue)) {
-    throw new CinderError(400, 'block.volume_type.cacheable_multiattach', 'HTTPBadRequest', 'cacheable cannot be set with multiattach.', { volume_type_id: type.id });
-  }
-  const next = copySpecs(type.extra_specs);
-  for (const [k, v] of Object.entries(specs)) put(next, k, v);
-  setRow(tx.draft.block.volume_types, type.id, { ...type, extra_specs: next });
-  return specs;
-}
-
-/**
- * `PUT /v3/{project_id}/types/{id}/extra_specs/{key}` (admin) `{ <key>: value }`: exactly one
- * spec, named as in the URL (else "Request body and URI mismatch"); refused while volumes use the type.
- */
-export function updateTypeExtraSpec(tx: Tx, ctx: Ctx, ref: unknown, key: unknown, input: unknown): Record<string, string> {
-  enforce(ctx, CINDER_RULES.type.extraSpecsUpdate, ownTarget(ctx));
-  const type = resolveVolumeType(ctx, ref, 'id');
-  const k = specKeyArg(key);
-  const b = body(input, 'body');
-  const n = Object.keys(b).length;
-  if (n !== 1) throw badField('body', `Invalid input for field/attribute body. ${n === 0 ? '{} does not have enough properties' : 'the body has too many properties'} (give exactly one spec)`, 'block.input.invalid_specs');
-  const specs = specsArg(b, 'body', SPEC_KEY_NO_SPACES);
-  inUseForSpecs(tx.draft, type.id);
-  const v = ownValue(specs, k);
-  if (v === undefined) throw badField('body', 'Request body and URI mismatch', 'block.volume_type.spec_uri_mismatch');
-  const next = copySpecs(type.extra_specs);
-  put(next, k, v);
-  setRow(tx.draft.block.volume_types, type.id, { ...type, extra_specs: next });
-  return specs;
-}
-
-/** `DELETE /v3/{project_id}/types/{id}/extra_specs/{key}` (admin): the type is looked up before the policy, as Cinder does; refused while volumes use the type. */
-export function deleteTypeExtraSpec(tx: Tx, ctx: Ctx, ref: unknown, key: unknown): void {
-  const type = resolveVolumeType(ctx, ref, 'id');
-  enforce(ctx, CINDER_RULES.type.extraSpecsDelete, ownTarget(ctx));
-  const k = specKeyArg(key);
-  inUseForSpecs(tx.draft, type.id);
-  if (!own(type.extra_specs, k)) throw specNotFound(type.id, k);
-  const next = copySpecs(type.extra_specs);
-  delete next[k];
-  setRow(tx.draft.block.volume_types, type.id, { ...type, extra_specs: next });
-}
-
-// ------------------------------------------------------------------------------ access
-
-/** One entry of `GET /types/{id}/os-volume-type-access`. */
-export interface VolumeTypeAccessView {
-  readonly volume_type_id: string;
-  readonly project_id: string;
-}
-
-/** The projects on a private type's access list (admin); a public type's is a 404 ("Access list not available for public volume types."). */
-export function listTypeAccess(ctx: Ctx, ref: unknown): VolumeTypeAccessView[] {
-  enforce(ctx, CINDER_RULES.type.listProjectAccess, ownTarget(ctx));
-  const type = resolveVolumeType(ctx, ref, 'id');
-  if (type.is_public) throw new CinderError(404, 'block.volume_type.access_not_found', 'VolumeTypeAccessNotFound', 'Access list not available for public volume types.', { volume_type_id: type.id });
-  return tablePrefix(ctx.s.block.type_access, `${type.id}/`).map(([, project]) => ({ volume_type_id: type.id, project_id: project }));
-}
-
-/** `addProjectAccess` / `removeProjectAccess`: `{ project }`, a UUID-like project id (not checked against Keystone, as Cinder does not). */
-export interface TypeAccessRequest {
-  readonly project: string;
-}
-
-function accessArgs(ctx: Ctx, rule: string, ref: unknown, input: unknown): { type: VolumeTypeRow; project: string } {
-  enforce(ctx, rule, ownTarget(ctx));
-  const b = body(input, 'body');
-  onlyKeys(b, ['project'], 'body');
-  if (!isUuidLike(b.project)) throw badField('project', `Invalid input for field/attribute project. Value: ${describeValue(b.project)}. ${describeValue(b.project)} is not a 'uuid'`, 'block.input.invalid_project');
-  const type = resolveVolumeType(ctx, ref, 'id');
-  if (type.is_public) throw invalidVolumeType('Type access modification is not applicable to public volume type.', { volume_type_id: type.id }, 'block.volume_type.public');
-  return { type, project: b.project };
-}
-
-/** `POST /v3/{project_id}/types/{id}/action` `addProjectAccess` (admin, private types only; 409 `VolumeTypeAccessExists`). */
-export function addTypeAccess(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): void {
-  const { type, project } = accessArgs(ctx, CINDER_RULES.type.addProjectAccess, ref, input);
-  const key = `${type.id}/${project}`;
-  if (getRow(tx.draft.block.type_access, key) !== undefined) throw duplicate('block.volume_type.access_exists', 'VolumeTypeAccessExists', `Volume type access for ${type.id} / ${project} combination already exists.`, { volume_type_id: type.id, project_id: project });
-  setRow(tx.draft.block.type_access, key, project);
-  tx.trace('cinder-api', `volume type ${type.name}: access for project ${project}`);
-}
-
-/** `POST /v3/{project_id}/types/{id}/action` `removeProjectAccess` (admin; 404 `VolumeTypeAccessNotFound`). */
-export function removeTypeAccess(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): void {
-  const { type, project } = accessArgs(ctx, CINDER_RULES.type.removeProjectAccess, ref, input);
-  const key = `${type.id}/${project}`;
-  if (!deleteRow(tx.draft.block.type_access, key)) throw new CinderError(404, 'block.volume_type.access_not_found', 'VolumeTypeAccessNotFound', `Volume type access not found for ${type.id} / ${project} combination.`, { volume_type_id: type.id, project_id: project });
-  tx.trace('cinder-api', `volume type ${type.name}: access of project ${project} removed`);
 }

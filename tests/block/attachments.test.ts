@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { deleteRow, getRow, setRow, tablePrefix, type Tx } from '../../src/core/index.js';
 import type { Cloud, Notification, Session } from '../../src/index.js';
 import * as A from '../../src/block/attachments.js';
+import * as AI from '../../src/block/attachment_input.js';
+import * as AV from '../../src/block/attachment_views.js';
 import { volumeMoveAllowed } from '../../src/block/statuses.js';
 import { VOLUME_STATUSES, type AttachmentRow, type VolumeRow, type VolumeStatus } from '../../src/block/types.js';
 import { createVolumeType } from '../../src/block/volume_types.js';
@@ -19,7 +21,7 @@ const SERVER = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const SERVER2 = '1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e';
 const CONNECTOR = { initiator: 'iqn.1993-08.org.debian:01:cad181614cec', ip: '192.168.1.20', platform: 'x86_64', host: 'compute-1', os_type: 'linux', multipath: false, mountpoint: '/dev/vdb' };
 
-type Opts = A.AttachmentCallOptions | undefined;
+type Opts = AI.AttachmentCallOptions | undefined;
 
 /** The attachment calls of one session, run as `session.block`'s writes and reads run. */
 function api(s: Session) {
@@ -31,9 +33,9 @@ function api(s: Session) {
     show: (ref: unknown, o?: Opts) => A.showAttachment(blockRead(s), ref, o),
     list: (q: unknown = {}, o?: Opts) => {
       const ctx = blockRead(s);
-      return A.listAttachmentRows(ctx, q, o).map((r) => A.attachmentView(ctx.s, r));
+      return AV.listAttachmentRows(ctx, q, o).map((r) => AV.attachmentView(ctx.s, r));
     },
-    summaries: (q: unknown = {}, o?: Opts) => A.listAttachmentRows(blockRead(s), q, o).map(A.attachmentSummary),
+    summaries: (q: unknown = {}, o?: Opts) => AV.listAttachmentRows(blockRead(s), q, o).map(AV.attachmentSummary),
   };
 }
 

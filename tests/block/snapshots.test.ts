@@ -12,6 +12,9 @@ import type { Notification, Session } from '../../src/index.js';
 import type { Ctx } from '../../src/block/context.js';
 import { readBytes, writtenCount } from '../../src/block/blocks.js';
 import * as snapshots from '../../src/block/snapshots.js';
+import * as snapshotViews from '../../src/block/snapshot_views.js';
+import * as snapshotMetadata from '../../src/block/snapshot_metadata.js';
+import * as revert from '../../src/block/revert.js';
 import type { SnapshotRow, SnapshotStatus, VolumeRow, VolumeStatus } from '../../src/block/types.js';
 import { SNAPSHOT_TRANSITIONS } from '../../src/block/statuses.js';
 import { blockRead, blockWorld, blockWrite, type BlockWorld } from './support.js';
@@ -24,19 +27,19 @@ function api(s: Session) {
   return {
     create: (body: unknown, minor?: number) => w('create_snapshot', (tx, ctx) => snapshots.createSnapshot(tx, ctx, body, minor)),
     show: (ref: unknown) => snapshots.showSnapshot(blockRead(s), ref),
-    list: (q: unknown = {}) => snapshots.listSnapshots(blockRead(s), q),
-    summaries: (q: unknown = {}) => snapshots.listSnapshotSummaries(blockRead(s), q),
+    list: (q: unknown = {}) => snapshotViews.listSnapshots(blockRead(s), q),
+    summaries: (q: unknown = {}) => snapshotViews.listSnapshotSummaries(blockRead(s), q),
     update: (ref: unknown, body: unknown) => w('update_snapshot', (tx, ctx) => snapshots.updateSnapshot(tx, ctx, ref, body)),
     delete: (ref: unknown) => w('delete_snapshot', (tx, ctx) => snapshots.deleteSnapshot(tx, ctx, ref)),
     forceDelete: (ref: unknown) => w('force_delete_snapshot', (tx, ctx) => snapshots.deleteSnapshot(tx, ctx, ref, { force: true })),
     resetStatus: (ref: unknown, body: unknown) => w('reset_snapshot_status', (tx, ctx) => snapshots.resetSnapshotStatus(tx, ctx, ref, body)),
-    metadata: (ref: unknown) => snapshots.getSnapshotMetadata(blockRead(s), ref),
-    metadataItem: (ref: unknown, key: unknown) => snapshots.showSnapshotMetadataItem(blockRead(s), ref, key),
-    createMetadata: (ref: unknown, body: unknown) => w('create_snapshot_metadata', (tx, ctx) => snapshots.createSnapshotMetadata(tx, ctx, ref, body)),
-    replaceMetadata: (ref: unknown, body: unknown) => w('replace_snapshot_metadata', (tx, ctx) => snapshots.replaceSnapshotMetadata(tx, ctx, ref, body)),
-    updateMetadataItem: (ref: unknown, key: unknown, body: unknown) => w('update_snapshot_metadata_item', (tx, ctx) => snapshots.updateSnapshotMetadataItem(tx, ctx, ref, key, body)),
-    deleteMetadataItem: (ref: unknown, key: unknown) => w('delete_snapshot_metadata_item', (tx, ctx) => snapshots.deleteSnapshotMetadataItem(tx, ctx, ref, key)),
-    revert: (ref: unknown, body: unknown) => w('revert_volume_to_snapshot', (tx, ctx) => snapshots.revertVolumeToSnapshot(tx, ctx, ref, body)),
+    metadata: (ref: unknown) => snapshotMetadata.getSnapshotMetadata(blockRead(s), ref),
+    metadataItem: (ref: unknown, key: unknown) => snapshotMetadata.showSnapshotMetadataItem(blockRead(s), ref, key),
+    createMetadata: (ref: unknown, body: unknown) => w('create_snapshot_metadata', (tx, ctx) => snapshotMetadata.createSnapshotMetadata(tx, ctx, ref, body)),
+    replaceMetadata: (ref: unknown, body: unknown) => w('replace_snapshot_metadata', (tx, ctx) => snapshotMetadata.replaceSnapshotMetadata(tx, ctx, ref, body)),
+    updateMetadataItem: (ref: unknown, key: unknown, body: unknown) => w('update_snapshot_metadata_item', (tx, ctx) => snapshotMetadata.updateSnapshotMetadataItem(tx, ctx, ref, key, body)),
+    deleteMetadataItem: (ref: unknown, key: unknown) => w('delete_snapshot_metadata_item', (tx, ctx) => snapshotMetadata.deleteSnapshotMetadataItem(tx, ctx, ref, key)),
+    revert: (ref: unknown, body: unknown) => w('revert_volume_to_snapshot', (tx, ctx) => revert.revertVolumeToSnapshot(tx, ctx, ref, body)),
   };
 }
 
@@ -46,7 +49,7 @@ function world(seed: number, options: Record<string, unknown> = {}): BlockWorld 
   const tasks: [string, (tx: Tx, args: unknown) => void][] = [
     [snapshots.SNAPSHOT_CREATE_TASK, snapshots.runCreateSnapshot],
     [snapshots.SNAPSHOT_DELETE_TASK, snapshots.runDeleteSnapshot],
-    [snapshots.REVERT_TASK, snapshots.runRevert],
+    [revert.REVERT_TASK, revert.runRevert],
   ];
   for (const [kind, fn] of tasks) if (!w.cloud.kernel.hasTask(kind)) w.cloud.kernel.defineTask(kind, fn);
   return { ...w, projectOf: (s) => blockRead(s).projectId as string };
@@ -177,7 +180,7 @@ describe('create', () => {
     const made = api(w.demo).create({ volume_id: v.id, force: true }, 65);
     expect(made).toHaveProperty('consumes_quota', true);
     const row = snapRow(w, made.id) as SnapshotRow;
-    const keysAt = (minor: number) => Object.keys(snapshots.snapshotView(blockRead(w.demo), row, { minor }));
+    const keysAt = (minor: number) => Object.keys(snapshotViews.snapshotView(blockRead(w.demo), row, { minor }));
     expect(keysAt(64)).not.toContain('consumes_quota');
     expect(keysAt(64)).toContain('user_id');
     expect(keysAt(40)).not.toContain('user_id');
@@ -351,11 +354,11 @@ describe('revert', () => {
     w.cloud.clock.advance(5);
     const b = api(w.demo).create({ volume_id: v.id });
     const c = api(w.demo).create({ volume_id: v.id });
-    expect(snapshots.latestSnapshot(blockRead(w.demo), v.id)?.id).toBe(c.id);
+    expect(revert.latestSnapshot(blockRead(w.demo), v.id)?.id).toBe(c.id);
     api(w.demo).delete(c.id);
-    expect(snapshots.latestSnapshot(blockRead(w.demo), v.id)?.id).toBe(b.id);
+    expect(revert.latestSnapshot(blockRead(w.demo), v.id)?.id).toBe(b.id);
     api(w.demo).delete(b.id);
-    expect(snapshots.latestSnapshot(blockRead(w.demo), v.id)?.id).toBe(a.id);
+    expect(revert.latestSnapshot(blockRead(w.demo), v.id)?.id).toBe(a.id);
   });
 });
 
@@ -687,7 +690,7 @@ describe('properties', () => {
               snaps.splice(snaps.indexOf(id), 1);
               model.delete(id);
             } else if (o.kind === 'revert' && vid !== undefined) {
-              const latest = snapshots.latestSnapshot(blockRead(w.demo), vid);
+              const latest = revert.latestSnapshot(blockRead(w.demo), vid);
               if (latest !== undefined) {
                 m.revert(vid, { snapshot_id: latest.id });
                 model.set(vid, model.get(latest.id)!.slice());

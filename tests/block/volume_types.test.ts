@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import { getRow } from '../../src/core/index.js';
 import { CloudError, type Session } from '../../src/index.js';
 import * as vt from '../../src/block/volume_types.js';
+import * as specs from '../../src/block/type_extra_specs.js';
+import * as access from '../../src/block/type_access.js';
 import { refused } from '../support/refusal.js';
 import { blockRead, blockWorld, blockWrite } from './support.js';
 
@@ -24,14 +26,14 @@ function types(session: Session) {
     show: (ref: unknown) => vt.showVolumeType(blockRead(session), ref),
     showDefault: () => vt.showDefaultVolumeType(blockRead(session)),
     list: (q: unknown = {}) => vt.listVolumeTypes(blockRead(session), q),
-    specs: (ref: unknown) => vt.listTypeExtraSpecs(blockRead(session), ref),
-    spec: (ref: unknown, key: unknown) => vt.showTypeExtraSpec(blockRead(session), ref, key),
-    setSpecs: (ref: unknown, body: unknown) => blockWrite(session, 'create_volume_type_extra_specs', (tx, ctx) => vt.createTypeExtraSpecs(tx, ctx, ref, body)),
-    putSpec: (ref: unknown, key: unknown, body: unknown) => blockWrite(session, 'update_volume_type_extra_spec', (tx, ctx) => vt.updateTypeExtraSpec(tx, ctx, ref, key, body)),
-    delSpec: (ref: unknown, key: unknown) => blockWrite(session, 'delete_volume_type_extra_spec', (tx, ctx) => vt.deleteTypeExtraSpec(tx, ctx, ref, key)),
-    access: (ref: unknown) => vt.listTypeAccess(blockRead(session), ref),
-    addAccess: (ref: unknown, body: unknown) => blockWrite(session, 'add_volume_type_access', (tx, ctx) => vt.addTypeAccess(tx, ctx, ref, body)),
-    removeAccess: (ref: unknown, body: unknown) => blockWrite(session, 'remove_volume_type_access', (tx, ctx) => vt.removeTypeAccess(tx, ctx, ref, body)),
+    specs: (ref: unknown) => specs.listTypeExtraSpecs(blockRead(session), ref),
+    spec: (ref: unknown, key: unknown) => specs.showTypeExtraSpec(blockRead(session), ref, key),
+    setSpecs: (ref: unknown, body: unknown) => blockWrite(session, 'create_volume_type_extra_specs', (tx, ctx) => specs.createTypeExtraSpecs(tx, ctx, ref, body)),
+    putSpec: (ref: unknown, key: unknown, body: unknown) => blockWrite(session, 'update_volume_type_extra_spec', (tx, ctx) => specs.updateTypeExtraSpec(tx, ctx, ref, key, body)),
+    delSpec: (ref: unknown, key: unknown) => blockWrite(session, 'delete_volume_type_extra_spec', (tx, ctx) => specs.deleteTypeExtraSpec(tx, ctx, ref, key)),
+    access: (ref: unknown) => access.listTypeAccess(blockRead(session), ref),
+    addAccess: (ref: unknown, body: unknown) => blockWrite(session, 'add_volume_type_access', (tx, ctx) => access.addTypeAccess(tx, ctx, ref, body)),
+    removeAccess: (ref: unknown, body: unknown) => blockWrite(session, 'remove_volume_type_access', (tx, ctx) => access.removeTypeAccess(tx, ctx, ref, body)),
   };
 }
 

@@ -16,6 +16,8 @@ import { BLOCK_SIZE, readBytes, writeBytes } from '../../src/block/blocks.js';
 import { VOLUME_TRANSITIONS, SNAPSHOT_TRANSITIONS } from '../../src/block/statuses.js';
 import type { ServiceRow, SnapshotRow, VolumeRow, VolumeStatus } from '../../src/block/types.js';
 import * as volumes from '../../src/block/volumes.js';
+import * as volumeCreate from '../../src/block/volume_create.js';
+import * as volumeDelete from '../../src/block/volume_delete.js';
 import { blockRead, blockWorld, blockWrite, type BlockWorld } from './support.js';
 
 const fast = { identity: { password_hash_rounds: 1 } };
@@ -272,11 +274,11 @@ describe('create', () => {
     const snap = w2.demo.block.createSnapshot({ volume_id: src.id });
     for (const body of [{ snapshot_id: snap.id }, { source_volid: src.id }]) {
       const id = blockWrite(w2.demo, 'create_volume', (tx, ctx) => {
-        const made = volumes.createVolume(tx, ctx, body);
+        const made = volumeCreate.createVolume(tx, ctx, body);
         // the source disappears before the task runs (a fixture: the API would refuse this delete)
-        if ('snapshot_id' in body) volumes.removeSnapshotRow(tx, getRow(tx.draft.block.snapshots, snap.id) as SnapshotRow);
+        if ('snapshot_id' in body) volumeDelete.removeSnapshotRow(tx, getRow(tx.draft.block.snapshots, snap.id) as SnapshotRow);
         else deleteRow(tx.draft.block.volumes, src.id);
-        volumes.runCreate(tx, { volume_id: made.id, image_id: null });
+        volumeCreate.runCreate(tx, { volume_id: made.id, image_id: null });
         return made.id;
       });
       expect(row(w2, id)).toMatchObject({ status: 'error', host: null });
