@@ -9,7 +9,7 @@
  * - `context.authorize(rule, target_obj=row)` checks the rule with the row's `project_id` as target:
  *   refused, 403 `PolicyNotAuthorized`.
  */
-import { AmbiguousName, InvalidInput, describeValue, getRow, isIdRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { InvalidInput, describeValue, getRow, resolveRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type CinderResource } from './errors.js';
 
 type S = CloudState;
@@ -52,27 +52,26 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   ctx: Ctx,
   resource: CinderResource,
   table: Table<Row>,
-  see: (row: Row) => boolean,
+  visibleRow: (row: Row) => boolean,
   ref: unknown,
   field: string = resource,
 ): Row {
-  if (isIdRef(ref)) {
-    const id = ref.id;
-    if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.id`, `expected a ${resource.replace(/_/g, ' ')} id, got ${describeValue(id)}.`, `block.${resource}.invalid_ref`);
-    const row = getRow(table, id);
-    if (row === undefined || !see(row)) throw notFound(resource, id);
-    return row;
-  }
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected a ${resource.replace(/_/g, ' ')} id or name, got ${describeValue(ref)}.`, `block.${resource}.invalid_ref`);
-  const byId = getRow(table, ref);
-  if (byId !== undefined) {
-    if (!see(byId)) throw notFound(resource, ref);
-    return byId;
-  }
-  const named = tableToArray(table).filter((r) => r.name === ref && see(r));
-  if (named.length === 1) return named[0] as Row;
-  if (named.length === 0) throw notFound(resource, ref);
-  throw new AmbiguousName(`block.${resource}`, ref, named.map((r) => r.id));
+  return resolveRef<Row>(
+    ref,
+    {
+      kind: `block.${resource}`,
+      byId: (id) => {
+        const row = getRow(table, id);
+        return row !== undefined && visibleRow(row) ? row : undefined;
+      },
+      byName: (name) => tableToArray(table).filter((r) => r.name === name && visibleRow(r)),
+      idOf: (r) => r.id,
+      notFound: (key) => notFound(resource, key),
+      invalid: (f, value) => new InvalidInput(f, `expected a ${resource.replace(/_/g, ' ')} ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`, `block.${resource}.invalid_ref`),
+      maxLength: 255,
+    },
+    field,
+  );
 }
 
 /** The ids a prefix index holds (`volume_attachments`, `volume_snapshots`) under `${key}/`. */

@@ -18,6 +18,12 @@ export interface Resolver<T> {
   idOf(item: T): string;
   /** Stable not-found code; default `<kind>.not_found`. */
   readonly notFoundCode?: string;
+  /** The service's own 404 for a reference nothing visible matches (Neutron's `NetworkNotFound`, Cinder's `VolumeNotFound`); default a `ResourceNotFound`. */
+  notFound?(ref: string, field: string): Error;
+  /** The service's own 400 for a reference of the wrong shape (`field` is `<field>.id` for an id alone); default an `InvalidInput`. */
+  invalid?(field: string, value: unknown): Error;
+  /** The longest name or id a reference may have: longer is a 400 (default: no limit for names, 255 for `{ id }`). */
+  readonly maxLength?: number;
 }
 
 /**
@@ -47,19 +53,21 @@ export function refId(ref: { readonly id: unknown }, field: string): string {
 
 /** Resolves `ref` (an id, a name, or `{ id }` for an id alone) to one visible resource, or throws 400 / 404 / 409. */
 export function resolveRef<T>(ref: unknown, resolver: Resolver<T>, field = resolver.kind.split('.').pop() ?? 'ref'): T {
+  const missing = (key: string): Error => resolver.notFound?.(key, field) ?? new ResourceNotFound(resolver.kind, key, resolver.notFoundCode, field);
   if (isIdRef(ref)) {
+    if (resolver.invalid !== undefined && (typeof ref.id !== 'string' || ref.id.length === 0 || ref.id.length > (resolver.maxLength ?? 255))) throw resolver.invalid(`${field}.id`, ref.id);
     const id = refId(ref, field);
     const hit = resolver.byId(id);
-    if (hit === undefined) throw new ResourceNotFound(resolver.kind, id, resolver.notFoundCode, field);
+    if (hit === undefined) throw missing(id);
     return hit;
   }
-  if (typeof ref !== 'string' || ref.length === 0) {
-    throw new InvalidInput(field, `expected the name or id of a ${resolver.kind.split('.').pop()}, got ${describe(ref)}.`);
+  if (typeof ref !== 'string' || ref.length === 0 || (resolver.maxLength !== undefined && ref.length > resolver.maxLength)) {
+    throw resolver.invalid?.(field, ref) ?? new InvalidInput(field, `expected the name or id of a ${resolver.kind.split('.').pop()}, got ${describe(ref)}.`);
   }
   const hit = resolver.byId(ref);
   if (hit !== undefined) return hit;
   const named = resolver.byName(ref);
   if (named.length === 1) return named[0] as T;
-  if (named.length === 0) throw new ResourceNotFound(resolver.kind, ref, resolver.notFoundCode, field);
+  if (named.length === 0) throw missing(ref);
   throw new AmbiguousName(resolver.kind, ref, named.map((x) => resolver.idOf(x)));
 }

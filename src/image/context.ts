@@ -6,7 +6,7 @@
  * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`. `getImage` throws 404
  * (`image.image.not_found`); `findMember` answers undefined.
  */
-import { AmbiguousName, InvalidInput, describeValue, getRow, isIdRef, tableToArray, type Ref, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
+import { InvalidInput, describeValue, getRow, resolveRef, tableToArray, type Ref, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
 import { ImageForbidden, ImageNotFound } from './errors.js';
 import type { ImageRow, MemberRow } from './types.js';
 
@@ -111,21 +111,20 @@ export type ImageRef = Ref;
  * only for `{ id }`), 404 when the database layer would not return it to this caller.
  */
 export function getImage(ctx: Ctx, ref: unknown, field = 'image'): ImageRow {
-  if (isIdRef(ref)) {
-    const id = ref.id;
-    if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.id`, `expected an image id, got ${describeValue(id)}.`);
-    const row = getRow(ctx.s.image.images, id);
-    if (row === undefined || !dbVisible(ctx, row)) throw new ImageNotFound(id);
-    return row;
-  }
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected an image id or name, got ${describeValue(ref)}.`);
-  const byId = getRow(ctx.s.image.images, ref);
-  if (byId !== undefined) {
-    if (!dbVisible(ctx, byId)) throw new ImageNotFound(ref);
-    return byId;
-  }
-  const named = tableToArray(ctx.s.image.images).filter((i) => i.name === ref && dbVisible(ctx, i) && allowed(ctx, 'get_image', i));
-  if (named.length === 1) return named[0] as ImageRow;
-  if (named.length === 0) throw new ImageNotFound(ref);
-  throw new AmbiguousName('image.image', ref, named.map((i) => i.id));
+  return resolveRef<ImageRow>(
+    ref,
+    {
+      kind: 'image.image',
+      byId: (id) => {
+        const row = getRow(ctx.s.image.images, id);
+        return row !== undefined && dbVisible(ctx, row) ? row : undefined;
+      },
+      byName: (name) => tableToArray(ctx.s.image.images).filter((i) => i.name === name && dbVisible(ctx, i) && allowed(ctx, 'get_image', i)),
+      idOf: (i) => i.id,
+      notFound: (key) => new ImageNotFound(key),
+      invalid: (f, value) => new InvalidInput(f, `expected an image ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`),
+      maxLength: 255,
+    },
+    field,
+  );
 }

@@ -15,7 +15,7 @@
  *   (`create_network:shared`, `get_port:binding:host_id`) apply to attributes explicitly set
  *   (`_is_attribute_explicitly_set`) and to attributes shown.
  */
-import { AmbiguousName, InvalidInput, describeValue, getRow, isIdRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { InvalidInput, describeValue, getRow, resolveRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NeutronResource } from './errors.js';
 import type { NetworkRow, RbacPolicyRow } from './types.js';
 
@@ -83,27 +83,26 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   ctx: Ctx,
   resource: NeutronResource,
   table: Table<Row>,
-  visible: (row: Row) => boolean,
+  visibleRow: (row: Row) => boolean,
   ref: unknown,
   field: string = resource,
 ): Row {
-  if (isIdRef(ref)) {
-    const id = ref.id;
-    if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.id`, `expected a ${resource.replace(/_/g, ' ')} id, got ${describeValue(id)}.`, `network.${resource}.invalid_ref`);
-    const row = getRow(table, id);
-    if (row === undefined || !visible(row)) throw notFound(resource, id);
-    return row;
-  }
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw new InvalidInput(field, `expected a ${resource.replace(/_/g, ' ')} id or name, got ${describeValue(ref)}.`, `network.${resource}.invalid_ref`);
-  const byId = getRow(table, ref);
-  if (byId !== undefined) {
-    if (!visible(byId)) throw notFound(resource, ref);
-    return byId;
-  }
-  const named = tableToArray(table).filter((r) => r.name === ref && visible(r));
-  if (named.length === 1) return named[0] as Row;
-  if (named.length === 0) throw notFound(resource, ref);
-  throw new AmbiguousName(`network.${resource}`, ref, named.map((r) => r.id));
+  return resolveRef<Row>(
+    ref,
+    {
+      kind: `network.${resource}`,
+      byId: (id) => {
+        const row = getRow(table, id);
+        return row !== undefined && visibleRow(row) ? row : undefined;
+      },
+      byName: (name) => tableToArray(table).filter((r) => r.name === name && visibleRow(r)),
+      idOf: (r) => r.id,
+      notFound: (key) => notFound(resource, key),
+      invalid: (f, value) => new InvalidInput(f, `expected a ${resource.replace(/_/g, ' ')} ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`, `network.${resource}.invalid_ref`),
+      maxLength: 255,
+    },
+    field,
+  );
 }
 
 /** The ids a prefix index holds (`network_ports`, `network_subnets`, …) under `${key}/`. */
