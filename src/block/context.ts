@@ -9,7 +9,7 @@
  * - `context.authorize(rule, target_obj=row)` checks the rule with the row's `project_id` as target:
  *   refused, 403 `PolicyNotAuthorized`.
  */
-import { InvalidInput, describeValue, getRow, resolveRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { resolveTableRow, tablePrefix, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type CinderResource } from './errors.js';
 
 type S = CloudState;
@@ -56,22 +56,7 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   ref: unknown,
   field: string = resource,
 ): Row {
-  return resolveRef<Row>(
-    ref,
-    {
-      kind: `block.${resource}`,
-      byId: (id) => {
-        const row = getRow(table, id);
-        return row !== undefined && visibleRow(row) ? row : undefined;
-      },
-      byName: (name) => tableToArray(table).filter((r) => r.name === name && visibleRow(r)),
-      idOf: (r) => r.id,
-      notFound: (key) => notFound(resource, key),
-      invalid: (f, value) => new InvalidInput(f, `expected a ${resource.replace(/_/g, ' ')} ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`, `block.${resource}.invalid_ref`),
-      maxLength: 255,
-    },
-    field,
-  );
+  return resolveTableRow(`block.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
 /** The ids a prefix index holds (`volume_attachments`, `volume_snapshots`) under `${key}/`. */

@@ -14,7 +14,7 @@ export { createBus, deliver, EventBus, type CloudEventMap, type CloudEventListen
 export { QuotaRegistry, initialQuotaState, type QuotaResource, type QuotaState, type QuotaDetail } from './quota.js';
 export { putBlob, readBlob, releaseBlob, retainBlob, blobBytes, type BlobRow, type BlobInput } from './blobs.js';
 export { toBase64, fromBase64 } from './base64.js';
-export { resolveRef, isIdRef, refId, type Resolver, type Ref, type IdRef } from './resolve.js';
+export { resolveRef, resolveTableRow, isIdRef, refId, type Resolver, type Ref, type IdRef } from './resolve.js';
 export { TraceLog, type Trace, type TraceStep } from './trace.js';
 export { Memo, memoSlot, MEMO_VALUE_LIMIT, type MemoSlot } from './memo.js';
 export {

@@ -5,6 +5,7 @@
  */
 import { AmbiguousName, InvalidInput, ResourceNotFound } from './errors.js';
 import { describe } from './validate.js';
+import { getRow, tableToArray, type Table } from './table.js';
 
 /** How to look a kind of resource up. */
 export interface Resolver<T> {
@@ -70,4 +71,37 @@ export function resolveRef<T>(ref: unknown, resolver: Resolver<T>, field = resol
   if (named.length === 1) return named[0] as T;
   if (named.length === 0) throw missing(ref);
   throw new AmbiguousName(resolver.kind, ref, named.map((x) => resolver.idOf(x)));
+}
+
+/**
+ * {@link resolveRef} over a table of rows with `id` and `name`: the row a reference names among
+ * those `visible` lets through, the service's own 404 (`notFound`) when none does, a 400
+ * `<service>.<resource>.invalid_ref` for a reference of the wrong shape (ids and names of at most
+ * 255 characters). What Neutron's and Cinder's database layers answer for a lookup.
+ */
+export function resolveTableRow<Row extends { readonly id: string; readonly name?: string | null }>(
+  kind: string,
+  table: Table<Row>,
+  visible: (row: Row) => boolean,
+  ref: unknown,
+  field: string,
+  notFound: (ref: string) => Error,
+): Row {
+  const label = (kind.split('.').pop() ?? kind).replace(/_/g, ' ');
+  return resolveRef<Row>(
+    ref,
+    {
+      kind,
+      byId: (id) => {
+        const row = getRow(table, id);
+        return row !== undefined && visible(row) ? row : undefined;
+      },
+      byName: (name) => tableToArray(table).filter((r) => r.name === name && visible(r)),
+      idOf: (r) => r.id,
+      notFound,
+      invalid: (f, value) => new InvalidInput(f, `expected a ${label} ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describe(value)}.`, `${kind}.invalid_ref`),
+      maxLength: 255,
+    },
+    field,
+  );
 }

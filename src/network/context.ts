@@ -15,7 +15,7 @@
  *   (`create_network:shared`, `get_port:binding:host_id`) apply to attributes explicitly set
  *   (`_is_attribute_explicitly_set`) and to attributes shown.
  */
-import { InvalidInput, describeValue, getRow, resolveRef, tablePrefix, tableToArray, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { getRow, resolveTableRow, tablePrefix, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NeutronResource } from './errors.js';
 import type { NetworkRow, RbacPolicyRow } from './types.js';
 
@@ -87,22 +87,7 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   ref: unknown,
   field: string = resource,
 ): Row {
-  return resolveRef<Row>(
-    ref,
-    {
-      kind: `network.${resource}`,
-      byId: (id) => {
-        const row = getRow(table, id);
-        return row !== undefined && visibleRow(row) ? row : undefined;
-      },
-      byName: (name) => tableToArray(table).filter((r) => r.name === name && visibleRow(r)),
-      idOf: (r) => r.id,
-      notFound: (key) => notFound(resource, key),
-      invalid: (f, value) => new InvalidInput(f, `expected a ${resource.replace(/_/g, ' ')} ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`, `network.${resource}.invalid_ref`),
-      maxLength: 255,
-    },
-    field,
-  );
+  return resolveTableRow(`network.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
 /** The ids a prefix index holds (`network_ports`, `network_subnets`, …) under `${key}/`. */
