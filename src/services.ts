@@ -12,9 +12,10 @@ import { objectService } from './object/index.js';
 import { imageService } from './image/index.js';
 import { networkService } from './network/index.js';
 import { blockService } from './block/index.js';
+import { computeService } from './compute/index.js';
 
 /** Every service, left to right: a service may use only those before it. */
-export const SERVICES = [hardwareService, identityService, schedulerService, objectService, imageService, networkService, blockService] as const;
+export const SERVICES = [hardwareService, identityService, schedulerService, objectService, imageService, networkService, blockService, computeService] as const;
 
 /** The service APIs of a session (`session.identity`, `session.image`, …). */
 export type SessionApis = PartsOf<typeof SERVICES, 'session'>;

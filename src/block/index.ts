@@ -42,3 +42,4 @@ export type { VolumeTypeView, VolumeTypeCreateRequest, VolumeTypeUpdateRequest, 
 export type { VolumeTypeAccessView, TypeAccessRequest } from './type_access.js';
 export type { QosSpecsView, QosAssociationView, QosSpecsCreateRequest, QosSpecsListQuery, QosConsumer } from './qos_specs.js';
 export type { TransferView, TransferCreatedView, TransferSummary, TransferCreateRequest, TransferListQuery, TransferAcceptRequest } from './transfers.js';
+export * from './client.js';

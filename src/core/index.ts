@@ -37,7 +37,7 @@ export {
   type KernelOptions,
 } from './kernel.js';
 export * from './policy.js';
-export { PolicyService, type CloudPolicy } from './policy/service.js';
+export { PolicyService, policyEngineOf, type CloudPolicy } from './policy/service.js';
 export { freezeView } from './freeze.js';
 export { installService, serviceInstall, defineParts, publicApi, type ServiceInstall, type ServiceDescriptor, type AnyServiceDescriptor, type PartsOf, type Preset, type OptionContext, type BootstrapContext, type CatalogSpec, type ServiceHooks } from './service.js';
 export { json, empty, reasonPhrase, parseMicroversion, microversion, isCloudError, jsonText, type RestResponse, type RestCall, type RestRoute, type RestService, type RestQuery, type RestFaultContext, type Microversion } from './rest.js';

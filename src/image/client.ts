@@ -10,7 +10,9 @@ import { fetchObject } from '../object/index.js';
 import { ImageForbidden } from './errors.js';
 import { enforceOn, getImage, makeCtx } from './context.js';
 import { downloadData, uploadData } from './data.js';
-import { createImage } from './images.js';
+import { createImage, deleteImage, updateImage } from './images.js';
+import { listImages, type ImageListQuery } from './list.js';
+import { addMember } from './members.js';
 import type { ImageRow } from './types.js';
 import { imageView, type ImageView } from './views.js';
 import type { ImageCreateRequest } from './api.js';
@@ -56,4 +58,58 @@ export function createImageFor(tx: Tx, policy: PolicyEngine, creds: PolicyCreden
   const image = createImage(tx, ctx, body);
   uploadData(tx, makeCtx(tx.draft as CloudState, policy, creds), image, data);
   return imageView(tx.draft as CloudState, getImage(makeCtx(tx.draft as CloudState, policy, creds), { id: image.id }));
+}
+
+/**
+ * `POST /v2/images` for the caller, without data (nova's `image_api.create` of a snapshot or a
+ * backup: the image stays `queued` until nova-compute uploads it), then — when nova creates the
+ * image for another project's server (`instance_owner`) — `POST /v2/images/{id}/members` for that
+ * project, as nova's `_create_v2` does. Glance's own checks and policy decide.
+ */
+export function reserveImageFor(tx: Tx, policy: PolicyEngine, creds: PolicyCredentials, body: ImageCreateRequest, sharingMemberId: string | null = null): ImageView {
+  const image = createImage(tx, makeCtx(tx.draft as CloudState, policy, creds), body);
+  if (sharingMemberId !== null) addMember(tx, makeCtx(tx.draft as CloudState, policy, creds), getRow((tx.draft as CloudState).image.images, image.id) as ImageRow, { member: sharingMemberId });
+  return imageView(tx.draft as CloudState, getImage(makeCtx(tx.draft as CloudState, policy, creds), { id: image.id }));
+}
+
+/**
+ * nova's `image_api.update(id, metadata, data, purge_props=False)` as the libvirt driver's snapshot
+ * calls it: the formats and properties set on the queued image (`PATCH /v2/images/{id}`), then its
+ * data (`PUT /v2/images/{id}/file`). Answers the active image's view.
+ */
+export function uploadImageFor(
+  tx: Tx,
+  policy: PolicyEngine,
+  creds: PolicyCredentials,
+  imageId: string,
+  metadata: { readonly disk_format: string; readonly container_format: string; readonly properties?: Readonly<Record<string, string>> },
+  data: Uint8Array,
+): ImageView {
+  const ctx = () => makeCtx(tx.draft as CloudState, policy, creds);
+  const found = getImage(ctx(), { id: imageId });
+  const pointer = (k: string) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const changes: { op: string; path: string; value: string }[] = (['disk_format', 'container_format'] as const).filter((k) => found[k] !== metadata[k]).map((k) => ({ op: 'replace', path: `/${k}`, value: metadata[k] }));
+  for (const [k, v] of Object.entries(metadata.properties ?? {})) if (found.properties[k] !== v) changes.push({ op: 'add', path: pointer(k), value: v });
+  const updated = changes.length > 0 ? updateImage(tx, ctx(), found, changes) : found;
+  uploadData(tx, ctx(), updated, data);
+  return imageView(tx.draft as CloudState, getImage(ctx(), { id: imageId }));
+}
+
+/** `DELETE /v2/images/{id}` for the caller (nova's `image_api.delete`: a backup rotated out, a snapshot of a deleted server). */
+export function deleteImageFor(tx: Tx, policy: PolicyEngine, creds: PolicyCredentials, imageId: string): void {
+  const ctx = makeCtx(tx.draft as CloudState, policy, creds);
+  deleteImage(tx, ctx, getImage(ctx, { id: imageId }));
+}
+
+/** `GET /v2/images` for the caller, every page followed (nova's `image_api.get_all`). */
+export function listImagesFor(s: CloudState, policy: PolicyEngine, creds: PolicyCredentials, query: ImageListQuery = {}): ImageView[] {
+  const ctx = makeCtx(s, policy, creds);
+  const out: ImageView[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const page = listImages(ctx, { ...query, limit: 1000, ...(marker !== undefined ? { marker } : {}) });
+    out.push(...page.images);
+    if (page.next === undefined || page.images.length === 0) return out;
+    marker = page.images[page.images.length - 1]!.id;
+  }
 }

@@ -30,3 +30,4 @@ export type { SecurityGroupView, SecurityGroupRuleView } from './security_groups
 export type { NeutronQuotaView, NeutronQuotaDetailView, NeutronQuotaResource } from './quota.js';
 export { NEUTRON_POLICIES } from './policies.js';
 export { NeutronError } from './errors.js';
+export * from './client.js';

@@ -29,7 +29,16 @@ function toRanges(pool: readonly AllocationPool[]): Range[] {
 }
 
 function freeRange(first: bigint, last: bigint, version: IpVersion): FreeRange {
-  return { start: formatAddress(first, version), end: formatAddress(last, version), count: countOf(first, last) };
+  return Object.freeze({ start: formatAddress(first, version), end: formatAddress(last, version), count: countOf(first, last) });
+}
+
+/**
+ * Stores a subnet's free ranges. The new lists and ranges are frozen here (the untouched ones
+ * are frozen already), so `setRow`'s deep freeze stops at the top instead of walking every
+ * range of a fragmented pool on each allocation.
+ */
+function storeFree(tx: Tx, subnetId: string, pools: (readonly FreeRange[])[]): void {
+  setRow(tx.draft.network.ip_free, subnetId, Object.freeze(pools) as (readonly FreeRange[])[]);
 }
 
 /** The free ranges of each pool of a subnet. */
@@ -65,9 +74,9 @@ export function resetFree(tx: Tx, subnet: SubnetRow): void {
       next = u + 1n;
     }
     if (next <= pool.last) out.push(freeRange(next, pool.last, subnet.ip_version));
-    return out;
+    return Object.freeze(out);
   });
-  setRow(tx.draft.network.ip_free, subnet.id, perPool);
+  storeFree(tx, subnet.id, perPool);
 }
 
 /** Forgets a subnet's IPAM state (its allocations must be gone). */
@@ -83,13 +92,13 @@ function record(tx: Tx, subnetId: string, ip: string, portId: string): void {
 function take(ranges: readonly FreeRange[], k: number, v: bigint, offset: number, version: IpVersion): FreeRange[] {
   const r = ranges[k]!;
   const out = ranges.slice(0, k) as FreeRange[];
-  if (offset > 0) out.push({ start: r.start, end: formatAddress(v - 1n, version), count: offset });
+  if (offset > 0) out.push(Object.freeze({ start: r.start, end: formatAddress(v - 1n, version), count: offset }));
   if (r.count === COUNT_CAP || offset < r.count - 1) {
     const tail = r.count === COUNT_CAP ? countOf(v + 1n, value(r.end)) : r.count - offset - 1;
-    if (tail > 0) out.push({ start: formatAddress(v + 1n, version), end: r.end, count: tail });
+    if (tail > 0) out.push(Object.freeze({ start: formatAddress(v + 1n, version), end: r.end, count: tail }));
   }
   for (let i = k + 1; i < ranges.length; i++) out.push(ranges[i]!);
-  return out;
+  return Object.freeze(out) as FreeRange[];
 }
 
 /**
@@ -103,10 +112,14 @@ export function allocateAny(tx: Tx, subnet: SubnetRow, portId: string, preferNex
   for (let p = 0; p < pools.length; p++) {
     const ranges = pools[p]!;
     if (ranges.length === 0) continue;
-    let window = 0;
-    for (const r of ranges) {
-      window += r.count;
-      if (window >= ALLOCATION_WINDOW) break;
+    // the window is min(free, ALLOCATION_WINDOW): a range that alone fills it (the pool's
+    // untouched tail, usually the last one) answers without walking the fragmented ones before it
+    let window = ranges[ranges.length - 1]!.count >= ALLOCATION_WINDOW ? ALLOCATION_WINDOW : 0;
+    if (window === 0) {
+      for (const r of ranges) {
+        window += r.count;
+        if (window >= ALLOCATION_WINDOW) break;
+      }
     }
     let left = preferNext ? 0 : choose(Math.min(window, ALLOCATION_WINDOW));
     for (let k = 0; k < ranges.length; k++) {
@@ -116,7 +129,7 @@ export function allocateAny(tx: Tx, subnet: SubnetRow, portId: string, preferNex
         const ip = formatAddress(v, subnet.ip_version);
         const next = pools.slice() as (readonly FreeRange[])[];
         next[p] = take(ranges, k, v, left, subnet.ip_version);
-        setRow(tx.draft.network.ip_free, subnet.id, next);
+        storeFree(tx, subnet.id, next);
         record(tx, subnet.id, ip, portId);
         return ip;
       }
@@ -140,7 +153,7 @@ export function allocateSpecific(tx: Tx, subnet: SubnetRow, ip: string, portId: 
     const offset = v - value(ranges[k]!.start);
     const next = pools.slice() as (readonly FreeRange[])[];
     next[p] = take(ranges, k, v, offset > BigInt(COUNT_CAP) ? COUNT_CAP : Number(offset), subnet.ip_version);
-    setRow(tx.draft.network.ip_free, subnet.id, next);
+    storeFree(tx, subnet.id, next);
     break;
   }
   record(tx, subnet.id, ip, portId);
@@ -194,6 +207,6 @@ export function releaseAddress(tx: Tx, subnet: SubnetRow, ip: string): void {
   out.push(merged);
   for (let i = joinAfter ? at + 1 : at; i < ranges.length; i++) out.push(ranges[i]!);
   const next = pools.slice() as (readonly FreeRange[])[];
-  next[poolIndex] = out;
-  setRow(tx.draft.network.ip_free, subnet.id, next);
+  next[poolIndex] = Object.freeze(out);
+  storeFree(tx, subnet.id, next);
 }

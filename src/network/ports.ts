@@ -467,10 +467,11 @@ function storePort(tx: Tx, port: PortRow, before?: PortRow): void {
     if (before.mac_address !== port.mac_address) deleteRow(n.macs, `${before.network_id}/${before.mac_address}`);
   }
   setRow(n.ports, port.id, port);
-  setRow(n.network_ports, `${port.network_id}/${port.id}`, port.id);
-  if (port.device_id !== '') setRow(n.device_ports, `${port.device_id}/${port.id}`, port.id);
-  for (const g of port.security_groups) setRow(n.group_ports, `${g}/${port.id}`, port.id);
-  setRow(n.macs, `${port.network_id}/${port.mac_address}`, port.id);
+  // an index entry the row had already (same key, same value) is not written again
+  if (before === undefined || before.network_id !== port.network_id) setRow(n.network_ports, `${port.network_id}/${port.id}`, port.id);
+  if (port.device_id !== '' && (before === undefined || before.device_id !== port.device_id)) setRow(n.device_ports, `${port.device_id}/${port.id}`, port.id);
+  for (const g of port.security_groups) if (before === undefined || !before.security_groups.includes(g)) setRow(n.group_ports, `${g}/${port.id}`, port.id);
+  if (before === undefined || before.network_id !== port.network_id || before.mac_address !== port.mac_address) setRow(n.macs, `${port.network_id}/${port.mac_address}`, port.id);
 }
 
 /** What an internal port (DHCP, router, floating IP) is made of. */
@@ -605,6 +606,16 @@ function policyAttrs(body: Record<string, unknown>, update: boolean): string[] {
 
 /** `POST /v2.0/ports`. */
 export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
+  const row = createPortFromRequest(tx, ctx, input);
+  const s2 = tx.draft as CloudState;
+  return showable({ ...ctx, s: s2 }, 'port', portView(s2, row), portTarget(s2, row));
+}
+
+/**
+ * `POST /v2.0/ports` without the answer: the checks, the policy, the row and its
+ * `port.create.end` (its view built only for listeners). What nova's port creation needs.
+ */
+export function createPortFromRequest(tx: Tx, ctx: Ctx, input: unknown): PortRow {
   const body = bodyOf(input, 'port', CREATE_ATTRIBUTES);
   const s = tx.draft as CloudState;
   const c = { ...ctx, s };
@@ -638,10 +649,9 @@ export function createPort(tx: Tx, ctx: Ctx, input: unknown): PortView {
   if (row !== port) updatePortRow(tx, port, row);
   tx.trace('neutron-server', `create_port ${row.id} on ${network.id} (${row.fixed_ips.map((f) => f.ip_address).join(', ') || 'no address'}, mac ${row.mac_address})`);
   if (hostId !== '') tx.trace('neutron-server', `bind port ${row.id} to ${hostId}: vif_type ${row.binding_vif_type}`);
-  const s2 = tx.draft as CloudState;
-  const view = portView(s2, row);
-  tx.emit('port.create.end', () => ({ port: view }), NEUTRON_PUBLISHER);
-  return showable(c, 'port', view, portTarget(s2, row));
+  const created = row;
+  tx.emit('port.create.end', () => ({ port: portView(tx.draft as CloudState, created) }), NEUTRON_PUBLISHER);
+  return row;
 }
 
 /** `PUT /v2.0/ports/{id}`: names, addresses, groups, pairs, device and binding (bind to a host, or `''` to unbind). */

@@ -27,7 +27,8 @@
  * host is down when its Open vSwitch agent is not alive; the metadata proxies need a live
  * neutron-metadata-agent on their host.
  */
-import { check, Conflict, describeValue, InvalidInput, NotFound, type CloudState, type Memo } from '../core/index.js';
+import { check, Conflict, describeValue, getRow, InvalidInput, NotFound, type CloudState, type Memo } from '../core/index.js';
+import { portsOfDevice } from './client.js';
 import { notFound } from './errors.js';
 import { parseAddress } from './ipam/addresses.js';
 import { request } from './reachability/firewall.js';
@@ -44,12 +45,12 @@ const CODE = 'network.reachability.invalid';
 /** Text meant as an address rather than a port id (ids are uuids): any colon (IPv6), or digits and dots. */
 const ADDRESS_LIKE = /:|^[0-9.]+$/;
 
-type EndInput = { readonly kind: 'internet' } | { readonly kind: 'metadata' } | { readonly kind: 'port'; readonly id: string } | { readonly kind: 'address'; readonly address: Addr };
+type EndInput = { readonly kind: 'internet' } | { readonly kind: 'metadata' } | { readonly kind: 'port'; readonly id: string } | { readonly kind: 'server'; readonly id: string; readonly network: string | null } | { readonly kind: 'address'; readonly address: Addr };
 
 function endInput(value: unknown, field: string): EndInput {
   if (typeof value === 'string') {
     if (value === 'internet') return { kind: 'internet' };
-    if (value.length === 0 || value.length > 255) throw new InvalidInput(field, `expected a port id, { port: id }, an IP address or 'internet', got ${describeValue(value)}.`, CODE);
+    if (value.length === 0 || value.length > 255) throw new InvalidInput(field, `expected a port id, { port: id }, { server: id }, an IP address or 'internet', got ${describeValue(value)}.`, CODE);
     if (ADDRESS_LIKE.test(value)) {
       const a = parseAddress(value, field);
       if (a.address === METADATA_IP) return { kind: 'metadata' };
@@ -59,12 +60,20 @@ function endInput(value: unknown, field: string): EndInput {
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const rec = check.record(value, field);
-    check.onlyKeys(rec, ['port'], field);
+    check.onlyKeys(rec, Object.hasOwn(rec, 'server') ? ['server', 'network'] : ['port'], field);
+    if (Object.hasOwn(rec, 'server')) {
+      // a nova server: the ports whose device_id it is (nova's VIFs), the first one or the one on `network`
+      const server = rec.server;
+      if (typeof server !== 'string' || server.length === 0 || server.length > 255) throw new InvalidInput(`${field}.server`, `expected a server id, got ${describeValue(server)}.`, CODE);
+      const network = rec.network;
+      if (network !== undefined && (typeof network !== 'string' || network.length === 0 || network.length > 255)) throw new InvalidInput(`${field}.network`, `expected a network id or name, got ${describeValue(network)}.`, CODE);
+      return { kind: 'server', id: server, network: network ?? null };
+    }
     const id = rec.port;
     if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidInput(`${field}.port`, `expected a port id, got ${describeValue(id)}.`, CODE);
     return { kind: 'port', id };
   }
-  throw new InvalidInput(field, `expected a port id, { port: id }, an IP address or 'internet', got ${describeValue(value)}.`, CODE);
+  throw new InvalidInput(field, `expected a port id, { port: id }, { server: id }, an IP address or 'internet', got ${describeValue(value)}.`, CODE);
 }
 
 /** An end as named: its port, how it was named, and the address the name fixes (if any). */
@@ -88,8 +97,15 @@ function byFloatingIp(lk: NetLookup, fip: FloatingIpRow, fipPort: PortRow): Name
   return { kind: 'port', port: target ?? fipPort, via: 'floating_ip', fip, own: target === undefined ? lk.addr(fip.floating_ip_address) : own, v: 4 };
 }
 
-function resolve(lk: NetLookup, input: EndInput, field: string, canSee: (portId: string) => boolean): Named {
+function resolve(lk: NetLookup, input: EndInput, field: string, canSee: (portId: string) => boolean, s?: CloudState): Named {
   switch (input.kind) {
+    case 'server': {
+      const candidates = (s === undefined ? [] : portsOfDevice(s, input.id)).filter((p) => canSee(p.id));
+      const network = input.network;
+      const chosen = network === null ? candidates.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))[0] : candidates.find((p) => p.network_id === network || (s !== undefined && getRow(s.network.networks, p.network_id)?.name === network));
+      if (chosen === undefined) throw new NotFound('network.reachability.server_not_found', network === null ? `No port of server ${input.id} that the caller may see: is it a server of the caller's project, and has it booted?` : `Server ${input.id} has no port on network ${network}.`, { field, server: input.id });
+      return resolve(lk, { kind: 'port', id: chosen.id }, field, canSee);
+    }
     case 'internet':
       return INTERNET_END;
     case 'metadata':
@@ -228,8 +244,8 @@ export function explainReachability(s: CloudState, query: unknown, canSee: (port
   } else if (toIn.kind === 'metadata' && protocol === 'tcp') port = 80;
 
   const lk = lookupFor(s, memo);
-  const from = resolve(lk, fromIn, 'from', canSee);
-  const to = resolve(lk, toIn, 'to', canSee);
+  const from = resolve(lk, fromIn, 'from', canSee, s);
+  const to = resolve(lk, toIn, 'to', canSee, s);
   if (from.v !== null && to.v !== null && from.v !== to.v) {
     throw new InvalidInput('to', `from is an IPv${from.v} end and to an IPv${to.v} one: traffic has one address family.`, CODE);
   }

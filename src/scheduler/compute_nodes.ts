@@ -1,14 +1,21 @@
 /**
- * What nova-compute's resource tracker reports to Placement for each compute host of the
- * datacenter (`nova/compute/resource_tracker.py`, the libvirt driver's `update_provider_tree`):
- * a resource provider named after the host, with `VCPU`, `MEMORY_MB` and `DISK_GB` inventories
- * from the hardware and nova.conf's allocation ratios and reservations, and traits from the CPU
- * flags and the driver's capabilities. Runs inside the hardware calls through their hooks.
+ * What nova-scheduler reads of the compute hosts, and Placement's side of what their resource
+ * tracker reports: the nova.conf options that shape each host's inventory (the
+ * `compute_config` slice, read by the scheduler for the host states' reservations), the host
+ * aggregates of the nova API database (`host_aggregates.ts` keeps them), what the scheduler
+ * reads of each host's nova-compute service and compute node stats (disabled, forced down,
+ * `failed_builds`), and the Placement writes nova's report client makes for a compute node.
+ *
+ * nova-compute's resource tracker itself (what a host reports: inventories from the hardware and
+ * nova.conf, traits from the CPU flags and the driver) is nova's, in `src/compute`
+ * (`resource_tracker.ts`); it reacts to the hardware's hooks and to
+ * `scheduler.compute_config.changed`, which {@link setComputeConfig} fires so the new inventory
+ * is reported at once.
  */
-import { Conflict, check, getRow, plain, setRow, emptyTable, type CloudState, type ServiceHooks, type Table, type Tx } from '../core/index.js';
-import { listAvailabilityZones, logicalCpus, type Host } from '../hardware/index.js';
-import { CPU_TRAITS_MAPPING, STANDARD_TRAITS, deleteProvider, insertProvider, under, type InventoryRow, type ResourceProviderRow } from './placement/index.js';
-import { azUuidIn } from './host_states.js';
+import { Conflict, check, deleteRow, getRow, plain, setRow, emptyTable, type CloudState, type Table, type Tx } from '../core/index.js';
+import type { Host } from '../hardware/index.js';
+import { deleteProvider, insertProvider, under, type InventoryRow, type ResourceProviderRow } from './placement/index.js';
+import './events.js';
 
 /** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
 export interface ComputeConfig {
@@ -43,24 +50,68 @@ export const COMPUTE_DEFAULTS: ComputeConfig = Object.freeze({
   reserved_host_cpus: 0,
 });
 
-/** The nova-side slice: cloud-wide compute options, per-host overrides (by hostname), scheduler options. */
+/**
+ * A host aggregate of the nova API database (`nova/db/api/models.py` `Aggregate`,
+ * `AggregateHost`, `AggregateMetadata`) created through the compute API. The aggregates of the
+ * topology's availability zones are not rows: the scheduler derives them (`host_states.ts`).
+ */
+export interface HostAggregateRow {
+  /** The database id (the API's `id` before and after 2.41). */
+  readonly id: number;
+  readonly uuid: string;
+  /** Unique among aggregates. */
+  readonly name: string;
+  /** Member hosts (compute hostnames), in the order they were added. */
+  readonly hosts: readonly string[];
+  /** `availability_zone` among them makes the aggregate a zone. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Virtual seconds. */
+  readonly created_at: number;
+  readonly updated_at: number | null;
+}
+
+/**
+ * What nova-scheduler's HostManager reads of a host's nova-compute service and compute node
+ * besides Placement (`nova/scheduler/host_manager.py`: `service`, `stats['failed_builds']`).
+ * A host without a row has Zed's defaults: enabled, not forced down, no failed builds.
+ */
+export interface ComputeNodeStatus {
+  readonly disabled: boolean;
+  readonly disabled_reason: string | null;
+  readonly forced_down: boolean;
+  /** Consecutive failed builds since the last success (`nova/compute/stats.py`). */
+  readonly failed_builds: number;
+}
+
+/** The nova-side slice: compute options, per-host overrides (by hostname), scheduler options, aggregates, compute node status. */
 export interface ComputeConfigState {
   readonly defaults: ComputeConfig;
   readonly hosts: Table<Partial<ComputeConfig>>;
   /** nova-scheduler's nova.conf sections (`[filter_scheduler]`, `[scheduler]`, …) over Zed's defaults. */
   readonly scheduler: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Host aggregates made through the compute API, by {@link aggregateKey} (id order). */
+  readonly aggregates: Table<HostAggregateRow>;
+  /** The next aggregate's id (the database's autoincrement). */
+  readonly next_aggregate_id: number;
+  /** {@link ComputeNodeStatus} of compute hosts that differ from the defaults, by hostname. */
+  readonly nodes: Table<ComputeNodeStatus>;
 }
 
 declare module '../core/state.js' {
   interface CloudState {
-    /** nova.conf of the compute hosts (the options that shape their Placement inventory). */
+    /** nova.conf of the compute hosts (the options that shape their Placement inventory), nova's host aggregates, what the scheduler reads of the compute services. */
     readonly compute_config: ComputeConfigState;
   }
 }
 
 /** An empty compute-config slice. */
 export function initialComputeConfig(defaults: ComputeConfig = COMPUTE_DEFAULTS): ComputeConfigState {
-  return { defaults, hosts: emptyTable(), scheduler: {} };
+  return { defaults, hosts: emptyTable(), scheduler: {}, aggregates: emptyTable(), next_aggregate_id: 1, nodes: emptyTable() };
+}
+
+/** The key of aggregate `id` in its table (zero-padded: the table's order is the ids'). */
+export function aggregateKey(id: number): string {
+  return String(id).padStart(10, '0');
 }
 
 /** Placement's largest integer (db MAX_INT). */
@@ -91,168 +142,101 @@ export function computeConfigOf(s: CloudState, host: string): ComputeConfig {
   return own === undefined ? cc.defaults : { ...cc.defaults, ...own };
 }
 
-/** The traits the libvirt driver reports for a QEMU/KVM host (CAPABILITY_TRAITS_MAP of its capabilities). */
-const LIBVIRT_CAPABILITY_TRAITS = [
-  'COMPUTE_ACCELERATORS',
-  'COMPUTE_DEVICE_TAGGING',
-  'COMPUTE_IMAGE_TYPE_AKI',
-  'COMPUTE_IMAGE_TYPE_AMI',
-  'COMPUTE_IMAGE_TYPE_ARI',
-  'COMPUTE_IMAGE_TYPE_ISO',
-  'COMPUTE_IMAGE_TYPE_QCOW2',
-  'COMPUTE_IMAGE_TYPE_RAW',
-  'COMPUTE_NET_ATTACH_INTERFACE',
-  'COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG',
-  'COMPUTE_RESCUE_BFV',
-  'COMPUTE_SOCKET_PCI_NUMA_AFFINITY',
-  'COMPUTE_TRUSTED_CERTS',
-  'COMPUTE_VOLUME_ATTACH_WITH_TAG',
-  'COMPUTE_VOLUME_EXTEND',
-  'COMPUTE_VOLUME_MULTI_ATTACH',
-];
-
 /**
- * The device traits the libvirt driver reports for QEMU/KVM (`_get_storage_bus_traits`,
- * `_get_video_model_traits`, `_get_vif_model_traits`): the disk buses of
- * `blockinfo.SUPPORTED_DEVICE_BUSES['kvm']`, the video models an x86_64 QEMU 7's domain
- * capabilities list, and `vif.SUPPORTED_VIF_MODELS['kvm']` — those os-traits knows.
+ * Sets nova.conf options on one compute host (or, without a host, cloud-wide), then fires
+ * `scheduler.compute_config.changed` with the hosts they apply to: nova-compute's resource
+ * tracker (`src/compute`) reports their new inventory in the same commit.
  */
-const LIBVIRT_DEVICE_TRAITS = [
-  ...['virtio', 'scsi', 'ide', 'usb', 'fdc', 'sata'].map((bus) => `COMPUTE_STORAGE_BUS_${bus.toUpperCase()}`),
-  ...['vga', 'cirrus', 'vmvga', 'qxl', 'virtio', 'none', 'bochs'].map((m) => `COMPUTE_GRAPHICS_MODEL_${m.toUpperCase()}`),
-  ...['virtio', 'ne2k_pci', 'pcnet', 'rtl8139', 'e1000', 'e1000e', 'spapr-vlan', 'vmxnet3'].map((m) => `COMPUTE_NET_VIF_MODEL_${m.replace(/-/g, '_').toUpperCase()}`),
-].filter((t) => STANDARD_TRAITS.includes(t));
-
-/** The inventories a host reports, as the libvirt driver computes them. */
-export function computeInventories(host: Host, config: ComputeConfig, current: Readonly<Record<string, InventoryRow>> = {}): Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> {
-  // nova's _get_allocation_ratios: the *_allocation_ratio option if set, else what Placement
-  // already holds for the class, else initial_*_allocation_ratio
-  const ratio = (option: number | null, rc: string, initial: number) => option ?? current[rc]?.allocation_ratio ?? initial;
-  const vcpus = logicalCpus(host.cpu);
-  const disk = host.disks.reduce((n, d) => n + d.size_gb, 0);
-  const out: Record<string, Omit<InventoryRow, 'resource_provider_uuid' | 'resource_class'>> = {};
-  if (host.memory_mb > 0) out.MEMORY_MB = { total: host.memory_mb, reserved: Math.min(config.reserved_host_memory_mb, host.memory_mb), min_unit: 1, max_unit: host.memory_mb, step_size: 1, allocation_ratio: ratio(config.ram_allocation_ratio, 'MEMORY_MB', config.initial_ram_allocation_ratio) };
-  if (vcpus > 0) out.VCPU = { total: vcpus, reserved: Math.min(config.reserved_host_cpus, vcpus), min_unit: 1, max_unit: vcpus, step_size: 1, allocation_ratio: ratio(config.cpu_allocation_ratio, 'VCPU', config.initial_cpu_allocation_ratio) };
-  if (disk > 0) out.DISK_GB = { total: disk, reserved: Math.min(Math.ceil(config.reserved_host_disk_mb / 1024), disk), min_unit: 1, max_unit: disk, step_size: 1, allocation_ratio: ratio(config.disk_allocation_ratio, 'DISK_GB', config.initial_disk_allocation_ratio) };
-  return out;
-}
-
-/** `/proc/cpuinfo` flag names that libvirt (and so nova's mapping) spells differently. */
-const CPUINFO_TO_LIBVIRT: Readonly<Record<string, string>> = {
-  sse4_1: 'sse4.1',
-  sse4_2: 'sse4.2',
-  sha_ni: 'sha-ni',
-  pclmulqdq: 'pclmuldq',
-  avx512_vpopcntdq: 'avx512-vpopcntdq',
-  avx512_vnni: 'avx512vnni',
-  avx512_vbmi2: 'avx512vbmi2',
-  avx512_bitalg: 'avx512bitalg',
-};
-
-/** The traits a host reports: its CPU flags through nova's mapping, the driver's capabilities and device models, COMPUTE_NODE. */
-export function computeTraits(host: Host): string[] {
-  const traits = new Set<string>(['COMPUTE_NODE']);
-  for (const flag of host.cpu.flags) for (const t of CPU_TRAITS_MAPPING[CPUINFO_TO_LIBVIRT[flag] ?? flag] ?? []) traits.add(t);
-  if (host.hypervisor_type === 'QEMU') for (const t of [...LIBVIRT_CAPABILITY_TRAITS, ...LIBVIRT_DEVICE_TRAITS]) traits.add(t);
-  return [...traits].sort();
-}
-
-/**
- * Creates or refreshes the compute host's resource provider (uuid = the host's id), writing only
- * what changed, with one generation step per change as Placement counts them (a new provider
- * with its inventory and traits is at generation 2, as after nova's create, PUT inventories, PUT
- * traits). Removing a class that is allocated is `placement.inventory.inuse`, as in Placement.
- */
-export function reportComputeNode(tx: Tx, host: Host): void {
-  const s = tx.draft as CloudState;
-  const existing = getRow(s.placement.providers, host.id);
-  const wanted = computeInventories(host, computeConfigOf(s, host.name), existing?.inventories);
-  const inventories: Record<string, InventoryRow> = {};
-  for (const [rc, inv] of Object.entries(wanted)) inventories[rc] = { resource_provider_uuid: host.id, resource_class: rc, ...inv };
-  if (!existing) {
-    // create + PUT inventories + PUT traits, written as one row (generation 2, as after those three calls)
-    const aggregates = host.availability_zone === null ? [] : [azUuidIn(tx.memo, host.availability_zone)];
-    const rp: ResourceProviderRow = { uuid: host.id, id: tx.counter('placement.provider'), name: host.name, generation: aggregates.length > 0 ? 3 : 2, parent_provider_uuid: null, root_provider_uuid: host.id, inventories, usages: {}, traits: computeTraits(host), aggregates };
-    insertProvider(tx, rp);
-    tx.trace('nova-compute', `resource tracker reported ${host.name} to placement`, { vcpus: wanted.VCPU?.total ?? 0, memory_mb: wanted.MEMORY_MB?.total ?? 0, disk_gb: wanted.DISK_GB?.total ?? 0 });
-    return;
-  }
-  let generation = existing.generation;
-  let next: ResourceProviderRow = existing;
-  if (!sameInventories(existing.inventories, inventories)) {
-    const inUse = Object.keys(existing.inventories).filter((rc) => inventories[rc] === undefined && (existing.usages[rc] ?? 0) > 0);
-    if (inUse.length > 0) throw new Conflict('placement.inventory.inuse', `update conflict: Inventory for '${inUse.join(', ')}' on resource provider '${host.id}' in use.`, { resource_classes: inUse });
-    next = { ...next, inventories };
-    generation += 1;
-  }
-  // keep traits someone else set (custom ones, COMPUTE_STATUS_DISABLED), replace the host's own
-  const kept = existing.traits.filter((t) => !t.startsWith('HW_CPU_') && !(t.startsWith('COMPUTE_') && t !== 'COMPUTE_STATUS_DISABLED'));
-  const traits = [...new Set([...computeTraits(host), ...kept])].sort();
-  if (traits.length !== existing.traits.length || traits.some((t, i) => t !== existing.traits[i])) {
-    next = { ...next, traits };
-    generation += 1;
-  }
-  // the host's AZ aggregate (nova mirrors aggregate membership into placement); others stay
-  const azs = new Set(listAvailabilityZones(s).map((a) => azUuidIn(tx.memo, a.name)));
-  const aggregates = [...new Set([...existing.aggregates.filter((a) => !azs.has(a)), ...(host.availability_zone === null ? [] : [azUuidIn(tx.memo, host.availability_zone)])])].sort();
-  if (aggregates.length !== existing.aggregates.length || aggregates.some((a, i) => a !== existing.aggregates[i])) {
-    next = { ...next, aggregates };
-    generation += 1;
-  }
-  if (generation !== existing.generation || existing.name !== host.name) {
-    setRow(tx.draft.placement.providers, host.id, { ...next, generation });
-    tx.trace('nova-compute', `resource tracker updated ${host.name} in placement`, { generation });
-  }
-}
-
-function sameInventories(a: Readonly<Record<string, InventoryRow>>, b: Readonly<Record<string, InventoryRow>>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const rc of ka) {
-    const x = a[rc] as InventoryRow;
-    const y = b[rc];
-    if (!y || x.total !== y.total || x.reserved !== y.reserved || x.min_unit !== y.min_unit || x.max_unit !== y.max_unit || x.step_size !== y.step_size || x.allocation_ratio !== y.allocation_ratio) return false;
-  }
-  return true;
-}
-
-/** Removes a compute host's provider; refused (409) while it holds allocations. */
-export function removeComputeNode(tx: Tx, host: Host): void {
-  const s = tx.draft as CloudState;
-  const rp = getRow(s.placement.providers, host.id);
-  if (!rp) return;
-  const consumers = [...under(s.placement.provider_consumers, rp.uuid)].map(([, c]) => c);
-  if (consumers.length > 0) throw new Conflict('scheduler.host.in_use', `Host '${host.name}' still holds allocations of ${consumers.length} consumer(s) in placement (${consumers.slice(0, 3).join(', ')}${consumers.length > 3 ? ', …' : ''}); move or delete them first.`, { host: host.name, consumers });
-  deleteProvider(tx, rp);
-}
-
-/** The resource tracker's reactions to the hardware (nova-compute reporting to Placement). */
-export const COMPUTE_REPORTING_HOOKS: ServiceHooks = {
-  'hardware.host.added': (tx, host) => {
-    if (host.roles.includes('compute')) reportComputeNode(tx, host);
-  },
-  'hardware.host.updated': (tx, before, after) => {
-    if (after.roles.includes('compute')) reportComputeNode(tx, after);
-    else if (before.roles.includes('compute')) removeComputeNode(tx, before);
-  },
-  'hardware.host.removing': (tx, host) => removeComputeNode(tx, host),
-  // maintenance disables the host's nova-compute service, and nova mirrors a disabled service
-  // into Placement as the COMPUTE_STATUS_DISABLED trait (so compute_status_filter skips it)
-  'hardware.host.state_changed': (tx, before, after) => {
-    if ((before.state === 'maintenance') === (after.state === 'maintenance')) return;
-    const rp = getRow((tx.draft as CloudState).placement.providers, after.id);
-    if (!rp) return;
-    const traits = after.state === 'maintenance' ? [...new Set([...rp.traits, 'COMPUTE_STATUS_DISABLED'])].sort() : rp.traits.filter((t) => t !== 'COMPUTE_STATUS_DISABLED');
-    setRow(tx.draft.placement.providers, rp.uuid, { ...rp, traits, generation: rp.generation + 1 });
-    tx.trace('nova-compute', `${after.state === 'maintenance' ? 'set' : 'removed'} COMPUTE_STATUS_DISABLED on ${after.name}`);
-  },
-};
-
-/** Sets nova.conf options on one compute host (or, without a host, cloud-wide) and re-reports the affected hosts. */
 export function setComputeConfig(tx: Tx, host: Host | undefined, patch: unknown, hosts: readonly Host[]): void {
   const p = checkComputeConfig(patch, 'config');
   const s = tx.draft as CloudState;
   if (host) setRow(tx.draft.compute_config.hosts, host.name, { ...(getRow(s.compute_config.hosts, host.name) ?? {}), ...p });
   else tx.draft.compute_config.defaults = { ...s.compute_config.defaults, ...p };
-  for (const h of host ? [host] : hosts) if (h.roles.includes('compute')) reportComputeNode(tx, h);
+  tx.hook('scheduler.compute_config.changed', host ? [host] : hosts);
+}
+
+// ------------------------------------------------------------------ compute node status
+
+const DEFAULT_STATUS: ComputeNodeStatus = Object.freeze({ disabled: false, disabled_reason: null, forced_down: false, failed_builds: 0 });
+
+/** What the scheduler reads of a host's nova-compute service and compute node (the defaults when nothing was set). */
+export function computeNodeStatusOf(s: CloudState, hostName: string): ComputeNodeStatus {
+  return getRow(plain(s.compute_config).nodes, hostName) ?? DEFAULT_STATUS;
+}
+
+/**
+ * Changes what the scheduler reads of a host's nova-compute service and compute node (the
+ * service's `disabled`, `disabled_reason`, `forced_down`; the node's `failed_builds`). Writes
+ * only a change; a status back at the defaults leaves no row.
+ */
+export function setComputeNodeStatus(tx: Tx, hostName: string, patch: Partial<ComputeNodeStatus>): void {
+  const before = computeNodeStatusOf(tx.draft as CloudState, hostName);
+  const next: ComputeNodeStatus = { ...before, ...patch };
+  if (next.disabled === before.disabled && next.disabled_reason === before.disabled_reason && next.forced_down === before.forced_down && next.failed_builds === before.failed_builds) return;
+  const isDefault = !next.disabled && next.disabled_reason === null && !next.forced_down && next.failed_builds === 0;
+  if (isDefault) deleteRow(tx.draft.compute_config.nodes, hostName);
+  else setRow(tx.draft.compute_config.nodes, hostName, next);
+}
+
+/** Forgets what the scheduler read of a host's compute service (the service or the host is gone). */
+export function forgetComputeNodeStatus(tx: Tx, hostName: string): void {
+  if (getRow((tx.draft as CloudState).compute_config.nodes, hostName) !== undefined) deleteRow(tx.draft.compute_config.nodes, hostName);
+}
+
+// ------------------------------------------------------------------ the report client's Placement writes
+
+/** A compute node's resource provider (uuid = the host's id), or undefined. */
+export function computeProviderOf(s: CloudState, uuid: string): ResourceProviderRow | undefined {
+  return getRow(s.placement.providers, uuid);
+}
+
+/** What a new compute node's provider holds (nova's create, then PUT inventories, traits and aggregates). */
+export interface ComputeProviderInit {
+  readonly uuid: string;
+  readonly name: string;
+  readonly inventories: Readonly<Record<string, InventoryRow>>;
+  readonly traits: readonly string[];
+  readonly aggregates: readonly string[];
+}
+
+/**
+ * Creates a compute node's provider with its inventories, traits and aggregates, written as one
+ * row at the generation those calls leave it (2 after create + inventories + traits, 3 with
+ * aggregates).
+ */
+export function createComputeProvider(tx: Tx, init: ComputeProviderInit): ResourceProviderRow {
+  const rp: ResourceProviderRow = {
+    uuid: init.uuid,
+    id: tx.counter('placement.provider'),
+    name: init.name,
+    generation: init.aggregates.length > 0 ? 3 : 2,
+    parent_provider_uuid: null,
+    root_provider_uuid: init.uuid,
+    inventories: init.inventories,
+    usages: {},
+    traits: [...init.traits],
+    aggregates: [...init.aggregates],
+  };
+  insertProvider(tx, rp);
+  return rp;
+}
+
+/** Writes a compute node's provider row as the report client's PUTs leave it (same uuid and name; the caller moves the generation). */
+export function saveComputeProvider(tx: Tx, rp: ResourceProviderRow): void {
+  setRow(tx.draft.placement.providers, rp.uuid, rp);
+}
+
+/** The consumers holding allocations on a provider. */
+export function providerConsumers(s: CloudState, uuid: string): string[] {
+  return under(s.placement.provider_consumers, uuid).map(([, c]) => c);
+}
+
+/** Removes a compute host's provider; refused (409 `scheduler.host.in_use`) while it holds allocations. */
+export function removeComputeProvider(tx: Tx, uuid: string, hostName: string): void {
+  const s = tx.draft as CloudState;
+  const rp = getRow(s.placement.providers, uuid);
+  if (!rp) return;
+  const consumers = providerConsumers(s, rp.uuid);
+  if (consumers.length > 0) throw new Conflict('scheduler.host.in_use', `Host '${hostName}' still holds allocations of ${consumers.length} consumer(s) in placement (${consumers.slice(0, 3).join(', ')}${consumers.length > 3 ? ', …' : ''}); move or delete them first.`, { host: hostName, consumers });
+  deleteProvider(tx, rp);
 }

@@ -7,10 +7,12 @@
  * (a claim changes one provider row), rebuilding only what the changed rows feed.
  *
  * Why it stays equal to a fresh computation: a host state is a function of the host row, its
- * provider row, the aggregates (from the hosts and zones tables), the host's `reserved_host_*`
- * options (nova.conf: any change rebuilds the index) and the INSTANCE consumers holding
- * allocations on the provider. The index follows the hosts, zones, providers and provider
- * names tables and nova.conf; the consumers on a provider it does not diff, because Placement moves a
+ * provider row, the aggregates (from the hosts and zones tables and the compute API's
+ * aggregates), what the scheduler reads of the host's nova-compute service (its
+ * `compute_config.nodes` row), the host's `reserved_host_*` options (nova.conf: any change
+ * rebuilds the index) and the INSTANCE consumers holding allocations on the provider. The index
+ * follows the hosts, zones, aggregates, node status, providers and provider names tables and
+ * nova.conf; the consumers on a provider it does not diff, because Placement moves a
  * provider's generation — so writes its row — whenever an allocation on it is written or
  * deleted (that is what the generation is for), and a consumer's row is written only with its
  * allocations. So a host whose host and provider rows are the very same objects has the same
@@ -22,13 +24,13 @@
  * against a fresh computation after any sequence of calls, restores and forks.
  */
 import { getRow, idRecord, memoSlot, plain, tableChanges, tableToArray, tableVersion, type CloudState, type Memo, type Table } from '../core/index.js';
-import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
+import { availabilityZoneTable, findHost, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
 import type { Aggregate, HostState, SchedulerConfig } from './filter_scheduler/index.js';
 import { PreparedHosts } from './filter_scheduler/prepared.js';
 import { trustHostState, trustInstances } from './filter_scheduler/validate.js';
 import { providerFits, type ConsumerRow, type ParsedQuery, type ResourceProviderRow } from './placement/index.js';
 import { computeAggregates, hostParts, hostStateFrom, hostStateWith, instanceConsumers, membershipOf, membershipsOf, reservationOf, type HostParts, type HostReservation } from './host_states.js';
-import type { ComputeConfig } from './compute_nodes.js';
+import type { ComputeConfig, ComputeNodeStatus, HostAggregateRow } from './compute_nodes.js';
 
 /** The versions of the tables the index follows. */
 interface Tables {
@@ -39,6 +41,10 @@ interface Tables {
   /** nova.conf of the compute hosts (cloud-wide, per host): the reservations a host state counts in. */
   readonly defaults: ComputeConfig;
   readonly overrides: Table<Partial<ComputeConfig>>;
+  /** The aggregates made through the compute API. */
+  readonly aggregates: Table<HostAggregateRow>;
+  /** What the scheduler reads of each host's nova-compute service, by hostname. */
+  readonly nodes: Table<ComputeNodeStatus>;
 }
 
 /** Placement's candidates for one query, their host states, and what the filters and weighers keep about them. */
@@ -104,8 +110,8 @@ export class HostIndex {
   #seen: Tables | null = null;
   #aggregates: readonly Aggregate[] = [];
   #ofHost: (name: string) => readonly Aggregate[] = () => [];
-  /** Each host's parts, with the row they were built from. */
-  #parts = new Map<string, { readonly host: Host; readonly parts: HostParts }>();
+  /** Each host's parts, with the rows they were built from. */
+  #parts = new Map<string, { readonly host: Host; readonly node: ComputeNodeStatus | undefined; readonly parts: HostParts }>();
   #states = new Map<string, HostState>();
   /** The state computed for each provider row (with the host row and parts it was computed with). */
   #byProvider = new WeakMap<ResourceProviderRow, { readonly host: Host; readonly parts: HostParts; readonly reservation: HostReservation; readonly state: HostState }>();
@@ -122,7 +128,7 @@ export class HostIndex {
 
   constructor(private readonly memo: Memo) {}
 
-  /** The nova aggregates (one per topology AZ), as of the last {@link sync}. */
+  /** The nova aggregates (one per topology AZ, then the compute API's), as of the last {@link sync}. */
   get aggregates(): readonly Aggregate[] {
     return this.#aggregates;
   }
@@ -173,27 +179,35 @@ export class HostIndex {
       names: plain(s.placement.provider_names),
       defaults: plain(s.compute_config.defaults),
       overrides: plain(s.compute_config.hosts),
+      aggregates: plain(s.compute_config.aggregates),
+      nodes: plain(s.compute_config.nodes),
     };
     const seen = this.#seen;
     if (seen === null) return this.#rebuild(s, now);
-    if (seen.hosts === now.hosts && seen.zones === now.zones && seen.providers === now.providers && seen.names === now.names && seen.defaults === now.defaults && seen.overrides === now.overrides) return;
+    if (seen.hosts === now.hosts && seen.zones === now.zones && seen.providers === now.providers && seen.names === now.names && seen.defaults === now.defaults && seen.overrides === now.overrides && seen.aggregates === now.aggregates && seen.nodes === now.nodes) return;
     // nova.conf changed (a rare operator call): every host's reservation may have
     if (seen.defaults !== now.defaults || seen.overrides !== now.overrides) return this.#rebuild(s, now);
     const hosts = changes(seen.hosts, now.hosts);
     const zones = changes(seen.zones, now.zones);
     const providers = this.#writtenChanges(seen.providers, now.providers) ?? changes(seen.providers, now.providers);
     const names = changes(seen.names, now.names);
-    if (hosts === null || zones === null || providers === null || names === null) return this.#rebuild(s, now);
-    // the aggregates come from the zones and from where compute hosts are
-    if (zones.length > 0 || hosts.some((id) => membershipOf(getRow(seen.hosts, id)) !== membershipOf(getRow(now.hosts, id)))) {
-      if (!sameAggregates(computeAggregates(now.hosts, now.zones, this.memo), this.#aggregates)) return this.#rebuild(s, now);
+    const nodes = changes(seen.nodes, now.nodes);
+    if (hosts === null || zones === null || providers === null || names === null || nodes === null) return this.#rebuild(s, now);
+    // the aggregates come from the zones, from where compute hosts are and from the compute API's
+    if (zones.length > 0 || seen.aggregates !== now.aggregates || hosts.some((id) => membershipOf(getRow(seen.hosts, id)) !== membershipOf(getRow(now.hosts, id)))) {
+      if (!sameAggregates(computeAggregates(now.hosts, now.zones, now.aggregates, this.memo), this.#aggregates)) return this.#rebuild(s, now);
     }
     // a provider created, renamed or deleted: a new creation order, and candidates drawn again
     if (names.length > 0) {
       this.#setOrder(now.providers);
       this.#entries.clear();
     }
-    const affected = hosts.length === 0 ? providers : [...new Set([...providers, ...hosts])];
+    // a compute service's status changed: its host's state (the node table is by hostname)
+    const ofNodes = nodes.flatMap((name) => {
+      const host = findHost(s, name);
+      return host === undefined ? [] : [host.id];
+    });
+    const affected = hosts.length === 0 && ofNodes.length === 0 ? providers : [...new Set([...providers, ...hosts, ...ofNodes])];
     const consumers = new LazyConsumers(s);
     for (const uuid of affected) this.#refresh(now, consumers, uuid);
     this.#seen = now;
@@ -230,7 +244,7 @@ export class HostIndex {
   }
 
   #rebuild(s: CloudState, now: Tables): void {
-    this.#aggregates = computeAggregates(now.hosts, now.zones, this.memo);
+    this.#aggregates = computeAggregates(now.hosts, now.zones, now.aggregates, this.memo);
     this.#ofHost = membershipsOf(this.#aggregates);
     this.#parts.clear();
     this.#states.clear();
@@ -270,7 +284,8 @@ export class HostIndex {
       return;
     }
     let known = this.#parts.get(uuid);
-    if (known === undefined || known.host !== host) this.#parts.set(uuid, (known = { host, parts: hostParts(host, this.#ofHost(host.name)) }));
+    const node = getRow(now.nodes, host.name);
+    if (known === undefined || known.host !== host || known.node !== node) this.#parts.set(uuid, (known = { host, node, parts: hostParts(host, this.#ofHost(host.name), node) }));
     const parts = known.parts;
     const reservation = reservationOf({ defaults: now.defaults, hosts: now.overrides }, host.name);
     const hit = this.#byProvider.get(rp);

@@ -2,12 +2,15 @@
  * nova's HostManager for a cloud: the `HostState` of each compute host, built from the
  * datacenter model and its Placement provider (what nova reads from the compute node record and
  * the aggregates). Availability zones of the topology are nova host aggregates with
- * `availability_zone` metadata, mirrored into Placement as provider aggregates.
+ * `availability_zone` metadata, mirrored into Placement as provider aggregates; the aggregates
+ * made through the compute API (`compute_config.aggregates`) follow them, and what the
+ * scheduler reads of each host's nova-compute service (disabled, forced down, failed builds)
+ * comes from `compute_config.nodes`.
  *
  * This file computes them afresh; the host index (`host_index.ts`) keeps them in a kernel's memo
  * and brings them up to date from the tables that changed, built from the same functions here.
  */
-import { formatUuid, getRow, idRecord, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
+import { emptyTable, formatUuid, getRow, idRecord, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
@@ -15,7 +18,7 @@ import type { Aggregate, HostState } from './filter_scheduler/index.js';
 import { trustHostState } from './filter_scheduler/validate.js';
 import { under, type ConsumerRow, type ResourceProviderRow } from './placement/index.js';
 import { hostIndexOf } from './host_index.js';
-import type { ComputeConfigState } from './compute_nodes.js';
+import type { ComputeConfigState, ComputeNodeStatus, HostAggregateRow } from './compute_nodes.js';
 
 /** nova's `[DEFAULT] default_availability_zone` (Zed: `nova`). */
 export const DEFAULT_AVAILABILITY_ZONE = 'nova';
@@ -32,8 +35,13 @@ export function azUuidIn(memo: Memo | undefined, az: string): string {
   return memo === undefined ? azAggregateUuid(az) : memo.byValue(AZ_UUIDS, az, azAggregateUuid);
 }
 
-/** The nova aggregates: one per topology AZ, holding its compute hosts, with `availability_zone` metadata. */
-export function computeAggregates(hosts: Table<Host>, zones: Table<AvailabilityZone>, memo?: Memo): Aggregate[] {
+/**
+ * The nova aggregates: one per topology AZ, holding its compute hosts, with `availability_zone`
+ * metadata, then those made through the compute API (`user`, in id order). A topology AZ's
+ * aggregate takes the smallest id no aggregate of the API holds (1, 2, … in zone-name order
+ * while the zones are those the cloud was built with).
+ */
+export function computeAggregates(hosts: Table<Host>, zones: Table<AvailabilityZone>, user: Table<HostAggregateRow> = emptyTable(), memo?: Memo): Aggregate[] {
   const byAz = new Map<string, string[]>();
   for (const h of tableToArray(hosts)) {
     if (h.availability_zone === null || !h.roles.includes('compute')) continue;
@@ -41,18 +49,20 @@ export function computeAggregates(hosts: Table<Host>, zones: Table<AvailabilityZ
     list.push(h.name);
     byAz.set(h.availability_zone, list);
   }
-  return tableToArray(zones).map((az, i) => ({
-    id: i + 1,
-    uuid: azUuidIn(memo, az.name),
-    name: az.name,
-    hosts: (byAz.get(az.name) ?? []).sort(),
-    metadata: { availability_zone: az.name },
-  }));
+  const rows = tableToArray(user);
+  const taken = new Set(rows.map((r) => r.id));
+  let next = 1;
+  const out: Aggregate[] = tableToArray(zones).map((az) => {
+    while (taken.has(next)) next++;
+    return { id: next++, uuid: azUuidIn(memo, az.name), name: az.name, hosts: (byAz.get(az.name) ?? []).sort(), metadata: { availability_zone: az.name } };
+  });
+  for (const r of rows) out.push({ id: r.id, uuid: r.uuid, name: r.name, hosts: r.hosts, metadata: r.metadata });
+  return out;
 }
 
 /** The aggregates of a cloud's state, computed afresh (the host index keeps them). */
 export function aggregatesOf(s: CloudState, memo?: Memo): Aggregate[] {
-  return computeAggregates(plain(hostTable(s)), plain(availabilityZoneTable(s)), memo);
+  return computeAggregates(plain(hostTable(s)), plain(availabilityZoneTable(s)), plain(s.compute_config).aggregates, memo);
 }
 
 /** Where a host is a member (a compute host in an AZ): what the aggregates are computed from. */
@@ -100,6 +110,10 @@ function vendorOf(model: string): string {
 /** The parts of a host state that come from the host row and its aggregates alone (shared while the row stays). */
 export interface HostParts {
   readonly ofHost: readonly Aggregate[];
+  /** `availability_zones.get_host_availability_zone`: its first aggregate's zone, else the topology's, else the default. */
+  readonly availability_zone: string;
+  /** The compute node's `stats['failed_builds']`. */
+  readonly failed_builds: number;
   readonly cpu_info: NonNullable<HostState['cpu_info']>;
   readonly supported_instances: HostState['supported_instances'];
   readonly service: HostState['service'];
@@ -109,15 +123,24 @@ export interface HostParts {
 const NO_METRICS: HostState['metrics'] = Object.freeze([]);
 const NO_STATS: HostState['stats'] = Object.freeze({});
 
-/** A host's parts, given its aggregates. */
-export function hostParts(host: Host, ofHost: readonly Aggregate[]): HostParts {
+/**
+ * A host's parts, given its aggregates and what the scheduler reads of its nova-compute service
+ * (`node`; none: enabled, not forced down). A host in maintenance has its service disabled; a
+ * host that is not up does not report (the servicegroup sees it down).
+ */
+export function hostParts(host: Host, ofHost: readonly Aggregate[], node?: ComputeNodeStatus): HostParts {
   const arch = /ampere|arm/i.test(host.cpu.model) ? 'aarch64' : 'x86_64';
   const hvTypes = host.hypervisor_type === 'QEMU' ? ['kvm', 'qemu'] : [host.hypervisor_type.toLowerCase()];
+  const maintenance = host.state === 'maintenance';
+  const disabled = maintenance || node?.disabled === true;
+  const zone = ofHost.find((a) => a.metadata.availability_zone !== undefined)?.metadata.availability_zone;
   return {
     ofHost,
+    availability_zone: zone ?? host.availability_zone ?? DEFAULT_AVAILABILITY_ZONE,
+    failed_builds: node?.failed_builds ?? 0,
     cpu_info: { arch, model: host.cpu.model, vendor: vendorOf(host.cpu.model), topology: { sockets: host.cpu.sockets, cores: host.cpu.cores_per_socket, threads: host.cpu.threads_per_core }, features: host.cpu.flags },
     supported_instances: hvTypes.map((hv) => [arch, hv, 'hvm'] as const),
-    service: { disabled: host.state === 'maintenance', disabled_reason: host.state === 'maintenance' ? host.state_reason : null, up: host.state === 'up', forced_down: false },
+    service: { disabled, disabled_reason: node?.disabled === true ? node.disabled_reason : maintenance ? host.state_reason : null, up: host.state === 'up', forced_down: node?.forced_down === true },
   };
 }
 
@@ -165,10 +188,10 @@ function reservationFromInventories(rp: ResourceProviderRow): HostReservation {
 /**
  * The HostState nova's scheduler sees for a compute host and its provider. `reservation`: the
  * host's `reserved_host_*` options (default: what its inventories reserve, the disk's whole GB
- * taken as MB).
+ * taken as MB); `node`: what the scheduler reads of its nova-compute service (default: enabled).
  */
-export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[], reservation: HostReservation = reservationFromInventories(rp)): HostState {
-  return hostStateFrom(host, rp, hostParts(host, aggregates.filter((a) => a.hosts.includes(host.name))), consumers, reservation);
+export function hostStateOf(host: Host, rp: ResourceProviderRow, aggregates: readonly Aggregate[], consumers: readonly { uuid: string; project_id: string }[], reservation: HostReservation = reservationFromInventories(rp), node?: ComputeNodeStatus): HostState {
+  return hostStateFrom(host, rp, hostParts(host, aggregates.filter((a) => a.hosts.includes(host.name)), node), consumers, reservation);
 }
 
 /** {@link hostStateOf} from the host's parts. */
@@ -197,7 +220,7 @@ export function hostStateWith(host: Host, rp: ResourceProviderRow, parts: HostPa
     nodename: host.name,
     uuid: rp.uuid,
     cell_uuid: null,
-    availability_zone: host.availability_zone ?? DEFAULT_AVAILABILITY_ZONE,
+    availability_zone: parts.availability_zone,
     aggregates: parts.ofHost,
     hypervisor_type: host.hypervisor_type,
     hypervisor_version: null,
@@ -218,7 +241,7 @@ export function hostStateWith(host: Host, rp: ResourceProviderRow, parts: HostPa
     disk_allocation_ratio: disk?.allocation_ratio ?? 1,
     num_instances: count,
     num_io_ops: 0,
-    failed_builds: 0,
+    failed_builds: parts.failed_builds,
     instances,
     service: parts.service,
     metrics: NO_METRICS,
@@ -249,7 +272,7 @@ export function hostStates(s: CloudState, uuids: readonly string[], memo?: Memo)
     const host = getRow(hosts, uuid);
     const rp = getRow(providers, uuid);
     if (!host || !rp) continue;
-    out.push(trustHostState(hostStateFrom(host, rp, hostParts(host, ofHost(host.name)), instanceConsumers(links, consumers, uuid), reservationOf(config, host.name))));
+    out.push(trustHostState(hostStateFrom(host, rp, hostParts(host, ofHost(host.name), getRow(config.nodes, host.name)), instanceConsumers(links, consumers, uuid), reservationOf(config, host.name))));
   }
   return out;
 }

@@ -1,10 +1,13 @@
 /**
  * `stacksim/scheduler`: nova's filter scheduler as a pure function (`schedule({ hosts, request,
  * config, seed })`, no Cloud needed), Placement (resource providers, inventories, traits,
- * aggregates, consumers, allocations, allocation candidates) and what nova-compute reports to
- * it; the capacity arithmetic every decision rests on. In a cloud: `session.placement` and
- * `cloud.scheduler.selectDestinations`.
+ * aggregates, consumers, allocations, allocation candidates), nova's host aggregates and what
+ * the scheduler reads of the compute services, the Placement writes nova-compute's resource
+ * tracker (`src/compute`) makes, and the capacity arithmetic every decision rests on. In a
+ * cloud: `session.placement` and `cloud.scheduler.selectDestinations`.
  */
+import './events.js';
+
 export {
   capacity,
   capacityOf,
@@ -46,16 +49,38 @@ export {
 export {
   COMPUTE_DEFAULTS,
   computeConfigOf,
-  computeInventories,
-  computeTraits,
   initialComputeConfig,
-  COMPUTE_REPORTING_HOOKS,
   setComputeConfig,
   checkComputeConfig,
+  computeNodeStatusOf,
+  setComputeNodeStatus,
+  forgetComputeNodeStatus,
+  computeProviderOf,
+  createComputeProvider,
+  saveComputeProvider,
+  removeComputeProvider,
+  providerConsumers,
   type ComputeConfig,
   type ComputeConfigState,
+  type ComputeNodeStatus,
+  type ComputeProviderInit,
+  type HostAggregateRow,
 } from './compute_nodes.js';
-export { SchedulerOperatorApi, type HostUsage, type ResourceUsage } from './operator.js';
+export {
+  novaAggregates,
+  hostAggregateRows,
+  findHostAggregate,
+  createHostAggregate,
+  saveHostAggregate,
+  deleteHostAggregate,
+  removeHostFromAggregates,
+  providerAggregatesFor,
+  syncProviderAggregates,
+  type HostAggregateInit,
+  type StaleAggregates,
+} from './host_aggregates.js';
+export { SchedulerOperatorApi, setSchedulerOptions, type HostUsage, type ResourceUsage } from './operator.js';
+export { selectDestinations, claimOnHost, deleteInstanceAllocations, schedulerConfigOf } from './select_destinations.js';
 export { schedulerService, type SchedulerSession, type SchedulerOperator } from './service.js';
 export { hostStates, hostStateOf, azAggregateUuid, DEFAULT_AVAILABILITY_ZONE } from './host_states.js';
 export * from './filter_scheduler/index.js';

@@ -3,27 +3,13 @@
  * each compute host's Placement inventory, and a per-host view of physical capacity,
  * overcommitted capacity and usage.
  */
-import { InvalidInput, check, detach, getRow, memoSlot, plain, tableVersion, type CloudState, type Kernel, type Memo } from '../core/index.js';
+import { check, detach, getRow, plain, type CloudState, type Kernel, type Tx } from '../core/index.js';
 import { getHost, listHosts, listHostsByName, type Host } from '../hardware/index.js';
 import { computeConfigOf, setComputeConfig, type ComputeConfig } from './compute_nodes.js';
-import { capacityOf, inventoriesOf, parseQuery, usageOf, writeAllocations } from './placement/index.js';
-import { azUuidIn } from './host_states.js';
-import { hostIndexOf } from './host_index.js';
-import { noCandidates } from './no_candidates.js';
-import { isolatedAggregates, traitTerms } from './filter_scheduler/request_filters.js';
-import { NoValidHost, checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfig, type SchedulerConfigInput } from './filter_scheduler/index.js';
+import { capacityOf, inventoriesOf, usageOf } from './placement/index.js';
+import { schedulerConfigOf, selectDestinations } from './select_destinations.js';
+import { checkSchedulerConfig, type ScheduleResult, type SchedulerConfigInput } from './filter_scheduler/index.js';
 
-/** The checked form of each (frozen) `compute_config.scheduler` the cloud has had. */
-const SCHEDULER_CONFIG = memoSlot<object, SchedulerConfig>('scheduler.config');
-
-/** The scheduler options in force in `s`, checked once per version of them. */
-function schedulerConfigOf(s: CloudState, memo: Memo): SchedulerConfig {
-  return memo.of(SCHEDULER_CONFIG, plain(s.compute_config).scheduler, checkConfig);
-}
-
-function checkConfig(raw: object): SchedulerConfig {
-  return checkSchedulerConfig(raw);
-}
 
 /** One resource class of a host in {@link SchedulerOperatorApi.usage}. */
 export interface ResourceUsage {
@@ -73,20 +59,7 @@ export class SchedulerOperatorApi {
 
   /** Changes nova-scheduler's options (e.g. `{ filter_scheduler: { enabled_filters: [...], host_subset_size: 3 } }`). */
   setSchedulerConfig(patch: SchedulerConfigInput): void {
-    this.kernel.transact('scheduler.setSchedulerConfig', (tx) => {
-      const current = plain(tx.draft.compute_config.scheduler) as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-      const given = check.record(patch, 'config');
-      // own data properties only (a key `__proto__` is a group like any other, refused as unknown)
-      const merged: [string, Record<string, unknown>][] = Object.entries(current).filter(([group]) => !Object.hasOwn(given, group)).map(([group, values]) => [group, { ...values }]);
-      for (const group of Object.keys(given)) {
-        const values = check.record(given[group], `config.${group}`);
-        const before = Object.hasOwn(current, group) ? current[group] : undefined;
-        merged.push([group, Object.fromEntries([...Object.entries(before ?? {}).filter(([option]) => !Object.hasOwn(values, option)), ...Object.entries(values)])]);
-      }
-      const next = Object.fromEntries(merged);
-      checkSchedulerConfig(next); // refuses unknown groups, options and values before the commit
-      tx.draft.compute_config.scheduler = detach(next);
-    });
+    this.kernel.transact('scheduler.setSchedulerConfig', (tx) => setSchedulerOptions(tx, patch));
   }
 
   /**
@@ -97,61 +70,7 @@ export class SchedulerOperatorApi {
    * one commit. `NoValidHost` (with the explanation) claims nothing.
    */
   selectDestinations(request: unknown): ScheduleResult {
-    return this.kernel.transact('scheduler.select_destinations', (tx) => {
-      // nothing is written before the claim: read the state itself, not through the draft's proxies
-      const s = plain(tx.draft as CloudState);
-      const config = schedulerConfigOf(s, tx.memo);
-      const spec = checkRequestSpec(request);
-      // nova's HostManager: the host states kept in the kernel's memo, brought up to date
-      const index = hostIndexOf(tx.memo);
-      index.sync(s);
-      const resources: Record<string, number> = { ...requestedResources(spec) };
-      // the request filters' traits (flavor, image, image type, image metadata) and compute_status_filter
-      const terms = traitTerms(spec, config);
-      const forbidden = new Set([...terms.forbidden, 'COMPUTE_STATUS_DISABLED']);
-      const required: string[] = [...terms.required, ...[...forbidden].map((t) => `!${t}`)];
-      const memberOf: string[] = [];
-      const isolated = isolatedAggregates(index.aggregates, terms, config).filter((a) => a.uuid !== null);
-      if (isolated.length > 0) memberOf.push(`!in:${isolated.map((a) => a.uuid).join(',')}`);
-      let az: { readonly name: string; readonly uuid: string } | null = null;
-      if (config.scheduler.query_placement_for_availability_zone && spec.availability_zone !== null) {
-        // map_az_to_placement_aggregate; the default zone has no aggregate and so no filter
-        if (spec.availability_zone !== config.DEFAULT.default_availability_zone) {
-          az = { name: spec.availability_zone, uuid: azUuidIn(tx.memo, spec.availability_zone) };
-          memberOf.push(`in:${az.uuid}`);
-        }
-      }
-      const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
-      let query: ReturnType<typeof parseQuery>;
-      try {
-        query = parseQuery(s, raw);
-      } catch (e) {
-        // Placement answers 400 (an unknown trait): nova logs it and finds no valid host
-        if (!(e instanceof InvalidInput)) throw e;
-        const reason = `Placement refused the allocation candidates query: ${e.message}`;
-        throw new NoValidHost(reason, detach({ outcome: 'no_valid_host' as const, reason, num_instances: spec.num_instances, prefilters: [], instances: [], alternates_round: null, selections: [] }), { stage: 'placement' });
-      }
-      const { uuids, states, kept, prepared } = index.candidates(s, query, JSON.stringify(raw), config);
-      tx.trace('placement', `allocation candidates: ${uuids.length}`, Object.freeze({ resources: Object.freeze(resources), required: Object.freeze(required), member_of: Object.freeze(memberOf) }));
-      // no compute host among Placement's candidates: say why, from every compute host's provider
-      if (states.length === 0) throw noCandidates(s, index.allStates(), { resources, required: terms.required, forbidden: terms.forbidden.filter((t) => t !== 'COMPUTE_STATUS_DISABLED'), why: terms.why, isolated, az, num_instances: spec.num_instances });
-      // 'candidates': the hosts are Placement's candidates for this query (its pre-filter terms are
-      // not asked again), and nova's claim loop is modelled: an instance whose best host cannot take
-      // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does
-      // the host states are built here (trusted); the explanation is recomputed when read (lazy)
-      const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared, kept);
-      for (const sel of result.selections) {
-        const providers = (tx.draft as CloudState).placement.providers;
-        const from = tableVersion(providers);
-        const written = writeAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
-        // tell the host index what the claim did (nova's HostManager consumes from the request),
-        // and, when the provider's row is the only one it wrote, how the providers table moved
-        const write = written.get(sel.uuid);
-        if (write !== undefined) index.claimed(write.before, write.after, { uuid: sel.instance_uuid, project_id: spec.project_id ?? '' }, written.size === 1 ? { from, to: tableVersion(providers) } : undefined);
-        tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, Object.freeze({ alternates: Object.freeze(sel.alternates.map((a) => a.host)) }));
-      }
-      return result;
-    });
+    return this.kernel.transact('scheduler.select_destinations', (tx) => selectDestinations(tx, request));
   }
 
   /** Per compute host and class: physical, reserved, ratio, overcommitted capacity, used, free. */
@@ -172,3 +91,22 @@ export class SchedulerOperatorApi {
   }
 }
 
+/**
+ * Merges nova-scheduler options into those in force (a group at a time, an option at a time),
+ * refusing unknown groups, options and values before anything changes; inside a transaction
+ * (DevStack's deployment sets its filters with it).
+ */
+export function setSchedulerOptions(tx: Tx, patch: unknown): void {
+  const current = plain(tx.draft.compute_config.scheduler) as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  const given = check.record(patch, 'config');
+  // own data properties only (a key `__proto__` is a group like any other, refused as unknown)
+  const merged: [string, Record<string, unknown>][] = Object.entries(current).filter(([group]) => !Object.hasOwn(given, group)).map(([group, values]) => [group, { ...values }]);
+  for (const group of Object.keys(given)) {
+    const values = check.record(given[group], `config.${group}`);
+    const before = Object.hasOwn(current, group) ? current[group] : undefined;
+    merged.push([group, Object.fromEntries([...Object.entries(before ?? {}).filter(([option]) => !Object.hasOwn(values, option)), ...Object.entries(values)])]);
+  }
+  const next = Object.fromEntries(merged);
+  checkSchedulerConfig(next); // refuses unknown groups, options and values before the commit
+  tx.draft.compute_config.scheduler = detach(next);
+}

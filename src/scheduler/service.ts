@@ -1,11 +1,12 @@
 /**
  * Placement and nova's scheduler as the cloud assembles them: the `placement` and
- * `compute_config` slices, Placement's policy defaults and catalog entry, the resource tracker's
- * hooks on the hardware, `session.placement` and `cloud.scheduler`.
+ * `compute_config` slices, Placement's policy defaults and catalog entry, `session.placement`
+ * and `cloud.scheduler`. (nova-compute's resource tracker, which reports the compute hosts to
+ * Placement through the hardware's hooks, is nova's: `src/compute/resource_tracker.ts`.)
  */
 import type { ServiceDescriptor } from '../core/index.js';
 import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
-import { checkComputeConfig, COMPUTE_DEFAULTS, COMPUTE_REPORTING_HOOKS, initialComputeConfig, type ComputeConfig } from './compute_nodes.js';
+import { checkComputeConfig, COMPUTE_DEFAULTS, initialComputeConfig, type ComputeConfig } from './compute_nodes.js';
 import { SchedulerOperatorApi } from './operator.js';
 import { PlacementApi, PLACEMENT_POLICIES, PLACEMENT_REST, initialPlacementState } from './placement/index.js';
 
@@ -32,7 +33,6 @@ export const schedulerService: ServiceDescriptor<ComputeConfig, SchedulerSession
   initialState: (compute) => ({ placement: initialPlacementState(), compute_config: initialComputeConfig(compute) }),
   policies: PLACEMENT_POLICIES,
   catalog: [{ type: 'placement', name: 'placement', description: 'Placement Service', url: `${CONTROLLER_URL}/placement` }],
-  hooks: COMPUTE_REPORTING_HOOKS,
   session: (requests) => ({ placement: new PlacementApi(requests) }),
   operator: (kernel) => ({ scheduler: new SchedulerOperatorApi(kernel) }),
   rest: PLACEMENT_REST,

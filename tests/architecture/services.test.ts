@@ -22,7 +22,7 @@ describe('service descriptors', () => {
 
   it('the list names each service once, in dependency order, and each owns its own slices', () => {
     const names = LIST.map((s) => s.name);
-    expect(names).toEqual(['hardware', 'identity', 'scheduler', 'object', 'image', 'network', 'block']);
+    expect(names).toEqual(['hardware', 'identity', 'scheduler', 'object', 'image', 'network', 'block', 'compute']);
     const slices = LIST.flatMap((s) => s.slices);
     expect(new Set(slices).size).toBe(slices.length);
     expect(Object.keys(cloud.state).sort()).toEqual(['blobs', 'meta', 'quota', ...slices].sort());

@@ -168,7 +168,7 @@ describe('attachments under random create / update / complete / delete', () => {
           for (const st of Object.values(statuses(world.cloud.state, world.vols))) seen.add(st);
         });
       }),
-      { seed: 7313, numRuns: 30 },
+      { seed: 7313, numRuns: 80 },
     );
     expect([...seen].sort()).toEqual(['attaching', 'available', 'in-use', 'reserved']);
     for (const m of ['available→reserved', 'reserved→attaching', 'attaching→in-use', 'reserved→in-use', 'in-use→reserved', 'in-use→detaching', 'detaching→available', 'detaching→in-use', 'reserved→available', 'attaching→available']) expect(moves, m).toContain(m);

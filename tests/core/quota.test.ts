@@ -5,10 +5,8 @@ import { putBlob, readBlob, releaseBlob, blobBytes, getRow, toBase64, fromBase64
 
 function cloudWithQuotas(): Cloud {
   const c = createCloud({ seed: 1, preset: 'empty' });
-  // Zed defaults: nova instances 10 / cores 20 (403), neutron port 500 (409), cinder gigabytes 1000 (413)
-  c.kernel.quotas.register({ service: 'compute', name: 'instances', default: 10, overLimitStatus: 403 });
-  c.kernel.quotas.register({ service: 'compute', name: 'cores', default: 20, overLimitStatus: 403 });
-  // neutron port 500 (409) and cinder gigabytes 1000 (413) are registered by the network and block services themselves
+  // nova instances 10 / cores 20 (403), neutron port 500 (409), cinder gigabytes 1000 (413): Zed's
+  // defaults, registered by the compute, network and block services themselves
   return c;
 }
 
@@ -31,7 +29,7 @@ describe('quotas', () => {
     expect(() => consume(c, 'p1', { 'network.port': 1 })).toThrow(expect.objectContaining({ status: 409 }));
     expect(() => consume(c, 'p1', { 'volume.gigabytes': 1001 })).toThrow(OverLimit);
     expect(() => consume(c, 'p1', { 'volume.gigabytes': 1001 })).toThrow(expect.objectContaining({ status: 413 }));
-    expect(c.quotas.show('p1', 'compute')).toEqual({ instances: { limit: 10, in_use: 0, reserved: 0 }, cores: { limit: 20, in_use: 18, reserved: 0 } });
+    expect(c.quotas.show('p1', 'compute')).toMatchObject({ instances: { limit: 10, in_use: 0, reserved: 0 }, cores: { limit: 20, in_use: 18, reserved: 0 } });
   });
 
   it('-1 is unlimited; changed defaults apply to projects without an explicit limit', () => {

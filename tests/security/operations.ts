@@ -17,6 +17,8 @@
  * service (network, block, compute) adds its operations here, and every suite then tries them.
  */
 import { createCloud, type Cloud, type CloudSnapshot, type Session } from '../../src/index.js';
+import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
+import { tablePrefix } from '../../src/core/index.js';
 
 // ------------------------------------------------------------------ the fixture
 
@@ -181,6 +183,8 @@ export function buildFixture(seed = 7): Env {
   cloud.hardware.failHost('sec-down');
   const ring = cloud.object.rings().find((r) => r.name.startsWith('object-'));
   const device = ring?.devices[0]?.id ?? 0;
+  // compute (Nova): demo's servers, before Neutron's part (demo's `networks: 'auto'` needs `private` to be its only network)
+  const cmp = buildComputeFixture(cloud, { admin, demo }, { demoProject });
   // network (Neutron): demo's, alt_demo's and admin's resources
   const net = buildNetworkFixture({ admin, demo, altDemo }, { secProject: secProject.id, altProject });
   // block (Cinder): demo's and alt_demo's volumes
@@ -233,6 +237,8 @@ export function buildFixture(seed = 7): Env {
     ...net.slots,
     // block
     ...blk.slots,
+    // compute
+    ...cmp.slots,
   };
   const refs: Record<string, unknown> = Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.value]));
   const gen = (uuid: string): number => p.getResourceProvider(uuid).generation;
@@ -253,6 +259,7 @@ export function buildFixture(seed = 7): Env {
     failedDisk: 'sdb',
     ...net.refs,
     ...blk.refs,
+    ...cmp.refs,
   });
   const sessions = { admin, systemAdmin, demo, altDemo, altReader, demoReader, domainReader, unscoped, expired, revoked };
   return { cloud, sessions, slots, refs, base: cloud.state };
@@ -366,6 +373,113 @@ function buildBlockFixture(sessions: { admin: Session; demo: Session; altDemo: S
   };
 }
 
+/** A key pair's public key for the fixture (ed25519, made-up key material). */
+export const SEC_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAswVXqfxOkOM1h9osfsETZbgKXK7xQ5XoOozfIXPGGG sec@stacksim';
+/** The API id of the fixture's private flavor. */
+export const SEC_FLAVOR = 'sec-flavor';
+
+/** The `id` of a view (aggregates answer a number). */
+function idOf(view: unknown): string {
+  const id = (view as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`a view without an id: ${JSON.stringify(view)}`);
+  return String(id);
+}
+
+/**
+ * Nova's part of the fixture, on DevStack's flavors, cirros image and `private` network: demo's
+ * key pair `sec-key`, admin's private flavor `sec-private-flavor` (demo has access; extra spec
+ * `hw:cpu_policy`), demo's server group `sec-group` (affinity), demo's server `sec-server`
+ * (`m1.tiny`, cirros, `networks: 'auto'`, in `sec-group`, with the key pair, metadata `sec`, tag
+ * `sec-tag`, the volume `sec-srv-vol` attached, a daily backup image), and demo's servers in the
+ * other states the actions start from (`sec-stopped` SHUTOFF, `sec-paused` PAUSED,
+ * `sec-suspended` SUSPENDED, `sec-rescued` RESCUE, `sec-locked` locked); admin's aggregates
+ * `sec-agg` (holding `compute2`) and an empty `sec-agg2`; compute1's hypervisor; compute2's and
+ * the failed `sec-down`'s nova-compute services.
+ */
+function buildComputeFixture(cloud: Cloud, sessions: { admin: Session; demo: Session }, ids: { demoProject: string }): NetworkFixture {
+  const { admin, demo } = sessions;
+  const c = demo.compute;
+  const a = admin.compute;
+  // demo's key pair; admin's private flavor, with access for demo and an extra spec; demo's server group
+  c.importKeypair({ name: 'sec-key', public_key: SEC_PUBLIC_KEY });
+  a.createFlavor({ name: 'sec-private-flavor', id: SEC_FLAVOR, ram: 512, vcpus: 1, disk: 1, 'os-flavor-access:is_public': false });
+  a.addFlavorAccess(SEC_FLAVOR, { tenant: ids.demoProject });
+  a.createFlavorExtraSpecs(SEC_FLAVOR, { extra_specs: { 'hw:cpu_policy': 'shared' } });
+  const group = idOf(c.createServerGroup({ name: 'sec-group', policy: 'affinity' }));
+  // demo's servers, each in the state its actions start from
+  const status = (id: string, want: string): void => {
+    const view = c.getServer(id);
+    if (view.status !== want) throw new Error(`the fixture's server ${view.name} is ${view.status}, not ${want}: ${JSON.stringify(view.fault ?? null)}`);
+  };
+  const boot = (name: string, extra: Record<string, unknown> = {}): string => {
+    const created = c.createServer({ name, flavorRef: 'm1.tiny', imageRef: CIRROS_IMAGE_NAME, networks: 'auto', ...extra });
+    if (!('id' in created)) throw new Error(`the fixture's server ${name} was not created`);
+    status(created.id, 'ACTIVE');
+    return created.id;
+  };
+  const server = boot('sec-server', { metadata: { sec: 'meta' }, tags: ['sec-tag'], key_name: 'sec-key', 'os:scheduler_hints': { group } });
+  const image = c.getServer(server).image;
+  const imageId = typeof image === 'object' && image !== null && 'id' in image ? String(image.id) : CIRROS_IMAGE_NAME;
+  const action = tablePrefix(cloud.state.compute.actions, `${server}/`)[0]?.[1];
+  if (action === undefined) throw new Error('the fixture server has no instance action');
+  const port = demo.network.listPorts({ device_id: server })[0];
+  if (port === undefined) throw new Error('the fixture server has no port');
+  const volume = demo.block.createVolume({ name: 'sec-srv-vol', size: 1 });
+  c.attachVolume(server, { volumeId: volume.id });
+  c.createServerBackup(server, { name: 'sec-backup-0', backup_type: 'daily', rotation: 2 });
+  status(server, 'ACTIVE');
+  const stopped = boot('sec-stopped');
+  c.stopServer(stopped);
+  status(stopped, 'SHUTOFF');
+  const paused = boot('sec-paused');
+  c.pauseServer(paused);
+  status(paused, 'PAUSED');
+  const suspended = boot('sec-suspended');
+  c.suspendServer(suspended);
+  status(suspended, 'SUSPENDED');
+  const rescued = boot('sec-rescued');
+  c.rescueServer(rescued, {});
+  status(rescued, 'RESCUE');
+  const locked = boot('sec-locked');
+  c.lockServer(locked, { locked_reason: 'sec' });
+  // admin's aggregates; compute1's hypervisor; nova-compute services
+  const aggregate = idOf(a.createAggregate({ name: 'sec-agg' }));
+  a.addAggregateHost(aggregate, { host: 'compute2' });
+  const aggregate2 = idOf(a.createAggregate({ name: 'sec-agg2' }));
+  const hypervisor = cloud.hardware.getHost('compute1').id;
+  const serviceOf = (host: string): string => idOf(a.listComputeServices({ binary: 'nova-compute', host })[0]);
+  const s = (value: string, aliases: string[] = [], keep = 0): Slot => ({ value, aliases, keep, secret: true, ownUser: false });
+  return {
+    slots: {
+      server: s(server, ['sec-server']),
+      stoppedServer: s(stopped, ['sec-stopped']),
+      pausedServer: s(paused, ['sec-paused']),
+      suspendedServer: s(suspended, ['sec-suspended']),
+      rescuedServer: s(rescued, ['sec-rescued']),
+      lockedServer: s(locked, ['sec-locked']),
+      // a key pair is its user's: demo's unscoped token is demo
+      keypair: { ...s('sec-key'), ownUser: true },
+      privateFlavor: s(SEC_FLAVOR, ['sec-private-flavor']),
+      // DevStack's public flavor: every project may read it
+      publicFlavor: { ...s('1', ['m1.tiny']), secret: false },
+      serverGroup: s(group),
+      serverVolume: s(volume.id),
+      serverPort: s(port.id),
+      serverTag: s('sec-tag'),
+      metaKey: s('sec'),
+      actionRequest: s(action.request_id, [], 4),
+      // admin-only resources: hidden from every project-scoped caller
+      computeAggregate: s(aggregate),
+      computeAggregate2: s(aggregate2),
+      hypervisor: s(hypervisor),
+      computeService: s(serviceOf('compute2')),
+      computeService2: s(serviceOf('sec-down')),
+    },
+    // (`demoProjectId` / `altProjectId` are Cinder's part's)
+    refs: { cirrosImage: imageId, serverNetwork: 'private' },
+  };
+}
+
 // ------------------------------------------------------------------ made-up references
 
 /** The same shape as `value` (each letter a letter of the same case, each digit a digit), keeping the first `keep` characters. */
@@ -388,7 +502,7 @@ export function reshape(value: string, keep: number, draws: readonly number[]): 
 // ------------------------------------------------------------------ operations
 
 /** The module a finding is dispatched to. */
-export type Module = 'identity' | 'placement/scheduler' | 'image' | 'network' | 'block' | 'object' | 'hardware' | 'core/cloud';
+export type Module = 'identity' | 'placement/scheduler' | 'image' | 'network' | 'block' | 'compute' | 'object' | 'hardware' | 'core/cloud';
 
 /** One public operation. */
 export interface Operation {
@@ -899,6 +1013,123 @@ const BLOCK = group('session.block', 'block', { callers: DEMO_FIRST }, {
   acceptVolumeTransfer: { writes: W, args: (r) => [r.transfer, { auth_key: r.transferKey }], probeArgs: (r) => [r.transfer, { auth_key: '0000000000000000' }] },
 });
 
+/**
+ * Nova's methods (every method of `src/compute/api.ts`). Demo's servers, key pair, server group
+ * and the private flavor are the references (each hidden from alt_demo); DevStack's public flavor
+ * is a reference every project may read. Each action runs on the server in the state it starts
+ * from (`sec-stopped` for start, `sec-paused` for unpause, …); deletions take what may go (the
+ * empty aggregate `sec-agg2`, the nova-compute service of the failed host `sec-down`); admin-only
+ * calls (flavor management, quotas of a project, hypervisors, cells, aggregates, services) succeed
+ * for the admin.
+ */
+const COMPUTE = group('session.compute', 'compute', { callers: DEMO_FIRST }, {
+  // servers
+  createServer: { writes: W, args: () => [{ name: 'sec-new-server', flavorRef: 'm1.tiny', imageRef: CIRROS_IMAGE_NAME, networks: 'none' }] },
+  getServer: { refs: ['server'], args: (r) => [r.server] },
+  listServers: { args: () => [{}] },
+  listServerSummaries: { args: () => [{}] },
+  updateServer: { writes: W, refs: ['server'], args: (r) => [r.server, { name: 'sec-renamed-server' }] },
+  deleteServer: { writes: W, refs: ['server'], args: (r) => [r.server] },
+  // flavors, their access and extra specs
+  listFlavors: { args: () => [{}] },
+  listFlavorSummaries: { args: () => [{}] },
+  getFlavor: { refs: ['privateFlavor'], args: (r) => [r.privateFlavor] },
+  createFlavor: { writes: W, callers: ['admin'], args: () => [{ name: 'sec-new-flavor', ram: 512, vcpus: 1, disk: 1 }] },
+  updateFlavor: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor, { description: 'changed' }] },
+  deleteFlavor: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor] },
+  listFlavorAccess: { callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor] },
+  addFlavorAccess: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor, { tenant: r.altProjectId }] },
+  removeFlavorAccess: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor, { tenant: r.demoProjectId }] },
+  listFlavorExtraSpecs: { refs: ['privateFlavor'], args: (r) => [r.privateFlavor] },
+  getFlavorExtraSpec: { refs: ['privateFlavor'], args: (r) => [r.privateFlavor, 'hw:cpu_policy'] },
+  createFlavorExtraSpecs: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor, { extra_specs: { 'hw:numa_nodes': '1' } }] },
+  updateFlavorExtraSpec: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor, 'hw:cpu_policy', { 'hw:cpu_policy': 'dedicated' }] },
+  deleteFlavorExtraSpec: { writes: W, callers: ['admin'], refs: ['privateFlavor'], args: (r) => [r.privateFlavor, 'hw:cpu_policy'] },
+  // key pairs
+  listKeypairs: { args: () => [{}] },
+  getKeypair: { refs: ['keypair'], args: (r) => [r.keypair, {}] },
+  importKeypair: { writes: W, args: () => [{ name: 'sec-new-key', public_key: SEC_PUBLIC_KEY }] },
+  generateKeypair: { writes: W, args: () => [{ name: 'sec-generated-key' }] },
+  deleteKeypair: { writes: W, refs: ['keypair'], args: (r) => [r.keypair, {}] },
+  // quotas and limits
+  getQuotaSet: { refs: ['demoProject'], args: (r) => [r.demoProject, {}] },
+  getDefaultQuotaSet: { refs: ['demoProject'], args: (r) => [r.demoProject] },
+  updateQuotaSet: { writes: W, callers: ['admin'], refs: ['demoProject'], args: (r) => [r.demoProject, { instances: 20 }] },
+  deleteQuotaSet: { writes: W, callers: ['admin'], refs: ['demoProject'], args: (r) => [r.demoProject] },
+  getLimits: { args: () => [{}] },
+  // server actions, each from the state it starts from
+  startServer: { writes: W, refs: ['stoppedServer'], args: (r) => [r.stoppedServer] },
+  stopServer: { writes: W, refs: ['server'], args: (r) => [r.server] },
+  rebootServer: { writes: W, refs: ['server'], args: (r) => [r.server, { type: 'SOFT' }] },
+  pauseServer: { writes: W, refs: ['server'], args: (r) => [r.server] },
+  unpauseServer: { writes: W, refs: ['pausedServer'], args: (r) => [r.pausedServer] },
+  suspendServer: { writes: W, refs: ['server'], args: (r) => [r.server] },
+  resumeServer: { writes: W, refs: ['suspendedServer'], args: (r) => [r.suspendedServer] },
+  lockServer: { writes: W, refs: ['server'], args: (r) => [r.server, { locked_reason: 'sec' }] },
+  unlockServer: { writes: W, refs: ['lockedServer'], args: (r) => [r.lockedServer] },
+  rescueServer: { writes: W, refs: ['server'], args: (r) => [r.server, {}] },
+  unrescueServer: { writes: W, refs: ['rescuedServer'], args: (r) => [r.rescuedServer] },
+  changePassword: { writes: W, refs: ['server'], args: (r) => [r.server, { adminPass: 'sec-new-pass' }] },
+  rebuildServer: { writes: W, refs: ['server'], args: (r) => [r.server, { imageRef: r.cirrosImage }] },
+  createServerImage: { writes: W, refs: ['server'], args: (r) => [r.server, { name: 'sec-server-image' }] },
+  createServerBackup: { writes: W, refs: ['server'], args: (r) => [r.server, { name: 'sec-backup-1', backup_type: 'daily', rotation: 1 }] },
+  // metadata and tags
+  listServerMetadata: { refs: ['server'], args: (r) => [r.server] },
+  getServerMetadataItem: { refs: ['server', 'metaKey'], args: (r) => [r.server, r.metaKey] },
+  replaceServerMetadata: { writes: W, refs: ['server'], args: (r) => [r.server, { metadata: { sec: 'x' } }] },
+  updateServerMetadata: { writes: W, refs: ['server'], args: (r) => [r.server, { metadata: { sec2: 'y' } }] },
+  setServerMetadataItem: { writes: W, refs: ['server', 'metaKey'], args: (r) => [r.server, r.metaKey, { meta: { [r.metaKey as string]: 'z' } }] },
+  deleteServerMetadataItem: { writes: W, refs: ['server', 'metaKey'], args: (r) => [r.server, r.metaKey] },
+  listServerTags: { refs: ['server'], args: (r) => [r.server] },
+  checkServerTag: { refs: ['server', 'serverTag'], args: (r) => [r.server, r.serverTag] },
+  replaceServerTags: { writes: W, refs: ['server'], args: (r) => [r.server, { tags: ['sec-a', 'sec-b'] }] },
+  addServerTag: { writes: W, refs: ['server'], args: (r) => [r.server, 'sec-tag2'] },
+  deleteServerTag: { writes: W, refs: ['server', 'serverTag'], args: (r) => [r.server, r.serverTag] },
+  deleteServerTags: { writes: W, refs: ['server'], args: (r) => [r.server] },
+  // instance actions
+  listInstanceActions: { refs: ['server'], args: (r) => [r.server, {}] },
+  getInstanceAction: { refs: ['server', 'actionRequest'], args: (r) => [r.server, r.actionRequest] },
+  // volume attachments (the fixture server's `sec-srv-vol`; block's `sec-vol2` is available)
+  listVolumeAttachments: { refs: ['server'], args: (r) => [r.server] },
+  getVolumeAttachment: { refs: ['server', 'serverVolume'], args: (r) => [r.server, r.serverVolume] },
+  attachVolume: { writes: W, refs: ['server', 'volume2'], args: (r) => [r.server, { volumeId: r.volume2 }] },
+  updateVolumeAttachment: { writes: W, callers: ['admin'], refs: ['server', 'serverVolume'], args: (r) => [r.server, r.serverVolume, { volumeId: r.serverVolume, delete_on_termination: true }] },
+  detachVolume: { writes: W, refs: ['server', 'serverVolume'], args: (r) => [r.server, r.serverVolume] },
+  // interfaces and addresses (Neutron's `sec-net` is demo's)
+  listInterfaces: { refs: ['server'], args: (r) => [r.server] },
+  getInterface: { refs: ['server', 'serverPort'], args: (r) => [r.server, r.serverPort] },
+  attachInterface: { writes: W, refs: ['server', 'network'], args: (r) => [r.server, { net_id: r.network }] },
+  detachInterface: { writes: W, refs: ['server', 'serverPort'], args: (r) => [r.server, r.serverPort] },
+  listServerAddresses: { refs: ['server'], args: (r) => [r.server] },
+  getServerAddresses: { refs: ['server'], args: (r) => [r.server, r.serverNetwork] },
+  // server groups
+  listServerGroups: { args: () => [{}] },
+  getServerGroup: { refs: ['serverGroup'], args: (r) => [r.serverGroup] },
+  createServerGroup: { writes: W, args: () => [{ name: 'sec-new-group', policy: 'anti-affinity' }] },
+  deleteServerGroup: { writes: W, refs: ['serverGroup'], args: (r) => [r.serverGroup] },
+  // availability zones, hypervisors, cells
+  listAvailabilityZones: {},
+  listAvailabilityZonesDetail: { callers: ['admin'] },
+  listHypervisors: { callers: ['admin'], args: () => [{}] },
+  listHypervisorsDetail: { callers: ['admin'], args: () => [{}] },
+  getHypervisor: { callers: ['admin'], refs: ['hypervisor'], args: (r) => [r.hypervisor, {}] },
+  getHypervisorStatistics: { callers: ['admin'] },
+  listCells: { callers: ['admin'] },
+  // aggregates
+  listAggregates: { callers: ['admin'] },
+  getAggregate: { callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate] },
+  createAggregate: { writes: W, callers: ['admin'], args: () => [{ name: 'sec-new-agg' }] },
+  updateAggregate: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { name: 'sec-renamed-agg' }] },
+  deleteAggregate: { writes: W, callers: ['admin'], refs: ['computeAggregate2'], args: (r) => [r.computeAggregate2] },
+  addAggregateHost: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { host: 'compute1' }] },
+  removeAggregateHost: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { host: 'compute2' }] },
+  setAggregateMetadata: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { metadata: { sec: 'x' } }] },
+  // services
+  listComputeServices: { callers: ['admin'], args: () => [{}] },
+  updateComputeService: { writes: W, callers: ['admin'], refs: ['computeService'], args: (r) => [r.computeService, { status: 'disabled', disabled_reason: 'sec' }] },
+  deleteComputeService: { writes: W, callers: ['admin'], refs: ['computeService2'], args: (r) => [r.computeService2] },
+});
+
 /** Every public operation. */
 export const OPERATIONS: readonly Operation[] = [
   ...IDENTITY,
@@ -906,6 +1137,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...IMAGE,
   ...NETWORK,
   ...BLOCK,
+  ...COMPUTE,
   ...OBJECT,
   ...ANONYMOUS_OBJECT,
   ...SESSION,

@@ -5,6 +5,7 @@
  */
 import { current as currentValue, isDraft, isModified, original } from 'immer';
 import { peek, type Kernel } from '../kernel.js';
+import { memoSlot, type Memo } from '../memo.js';
 import type { PolicyConfig } from '../state.js';
 import * as check from '../validate.js';
 import { PolicyEngine, type PolicyDefault, type PolicyRegistration, type PolicyRuleInfo } from './engine.js';
@@ -17,6 +18,19 @@ import { checkString, type PolicyCheckString } from './defaults.js';
  * out (an engine changed in place would change policy outside the state).
  */
 export type CloudPolicy = Pick<PolicyService, 'enforce' | 'authorize' | 'getRule' | 'listRules' | 'setRule' | 'resetRule' | 'configure'>;
+
+/** Where a kernel's memo keeps its cloud's policy, for the work a request leaves behind. */
+const POLICY_OF_KERNEL = memoSlot<void, { readonly engine: () => PolicyEngine }>('core.policyOfKernel');
+
+/**
+ * The policy engine of the cloud a transaction belongs to: what a task (work a request left on the
+ * queue, run later with the request's credentials, as nova-compute acts with the user's token)
+ * enforces Neutron's, Cinder's and Glance's rules with.
+ */
+export function policyEngineOf(memo: Memo): PolicyEngine {
+  const known = memo.cell(POLICY_OF_KERNEL, () => ({ engine: (): PolicyEngine => { throw new Error('no policy service on this kernel'); } }));
+  return known.engine();
+}
 
 /** The policy of one cloud: its registered defaults and the engine for the current state's overrides. */
 export class PolicyService {
@@ -41,6 +55,7 @@ export class PolicyService {
       this.defaults.push(...from.defaults);
       this.cached = from.cached;
     }
+    kernel.memo.cell(POLICY_OF_KERNEL, () => ({ engine: () => this.engine() }));
   }
 
   /** Whether any service registered its defaults yet. */

@@ -9,8 +9,12 @@
 /** What traffic is asked about: `any` is traffic of every protocol (only a rule that admits every protocol admits it). */
 export type ReachProtocol = 'tcp' | 'udp' | 'icmp' | 'any';
 
-/** One end of a query: a port id, `{ port: id }`, an IP address (fixed, allowed address pair or floating), or `'internet'`. */
-export type ReachEndInput = string | { readonly port: string };
+/**
+ * One end of a query: a port id, `{ port: id }`, a nova server `{ server: id }` (its first port,
+ * or its port on `network`, id or name), an IP address (fixed, allowed address pair or floating),
+ * or `'internet'`.
+ */
+export type ReachEndInput = string | { readonly port: string } | { readonly server: string; readonly network?: string };
 
 /** `explainReachability`'s question. */
 export interface ReachabilityQuery {

@@ -41,7 +41,9 @@ function capability(host: HostState, scope: readonly string[]): unknown {
 export const ComputeCapabilitiesFilter: HostFilter = {
   name: 'ComputeCapabilitiesFilter',
   runFilterForEachInstance: false,
-  passesAll: (spec) => Object.keys(spec.flavor.extra_specs).length === 0,
+  // only unscoped keys and the `capabilities:` scope are checked: a flavor with other scopes only
+  // (`hw:`, `hw_rng:`, `trait:` …, as DevStack's) passes every host, as hostPasses would say
+  passesAll: (spec) => Object.keys(spec.flavor.extra_specs).every((key) => key.includes(':') && key.slice(0, key.indexOf(':')) !== 'capabilities'),
   hostPasses(host, spec) {
     for (const [key, req] of Object.entries(spec.flavor.extra_specs)) {
       let scope = key.split(':');

@@ -1,0 +1,87 @@
+/**
+ * Nova's request context and what its database layer lets a caller see (`nova/context.py`,
+ * `nova/db/main/api.py` `model_query(project_only=True)`, `nova/policy.py`):
+ * - `context.is_admin` is the `context_is_admin` rule (`role:admin`);
+ * - a non-admin context sees only its project's instances (another project's server is a 404, as
+ *   the database query filters it out before any policy runs); an admin context sees every row;
+ * - `context.can(rule, target)` checks the rule with the row's `project_id` (and `user_id`) as
+ *   target: refused, 403 `PolicyNotAuthorized`.
+ */
+import { resolveTableRow, tablePrefix, type CloudState, type PolicyCredentials, type PolicyEngine, type Table } from '../core/index.js';
+import { notFound, policyNotAuthorized, type NovaResource } from './errors.js';
+
+type S = CloudState;
+
+/** Nova's request context, as far as the API needs it. */
+export interface Ctx {
+  readonly s: S;
+  /** oslo.context's policy values plus `is_admin`. */
+  readonly creds: PolicyCredentials;
+  readonly policy: PolicyEngine;
+  readonly userId: string;
+  /** The token's project, null for a domain- or system-scoped token. */
+  readonly projectId: string | null;
+  /** `context.is_admin`: the `context_is_admin` rule. */
+  readonly isAdmin: boolean;
+  /** The token's roles (nova's `context.roles`). */
+  readonly roles: readonly string[];
+}
+
+/** Builds the context of a validated token. */
+export function makeCtx(s: S, policy: PolicyEngine, base: PolicyCredentials): Ctx {
+  const projectId = typeof base.project_id === 'string' ? base.project_id : null;
+  const isAdmin = policy.authorize('context_is_admin', base, {});
+  const creds = { ...base, is_admin: isAdmin } as PolicyCredentials;
+  const roles = Array.isArray(base.roles) ? (base.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  return { s, creds, policy, userId: String(base.user_id ?? ''), projectId, isAdmin, roles };
+}
+
+/** The same context over another state (the draft of a transaction). */
+export function withState(ctx: Ctx, s: S): Ctx {
+  return { ...ctx, s };
+}
+
+/** The database layer's `project_only` filter: an admin sees every row, anyone else its project's. */
+export function visible(ctx: Ctx, row: { readonly project_id: string }): boolean {
+  return ctx.isAdmin || row.project_id === ctx.projectId;
+}
+
+/**
+ * The row a reference names among the rows `visibleRow` lets through: by id (404 when the caller may
+ * not see it), or by name among visible rows (409 when several share it). `{ id }` resolves by id
+ * only, as a URL path does.
+ */
+export function resolveRow<Row extends { readonly id: string; readonly name?: string | null }>(
+  resource: NovaResource,
+  table: Table<Row>,
+  visibleRow: (row: Row) => boolean,
+  ref: unknown,
+  field: string = resource,
+): Row {
+  return resolveTableRow(`compute.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
+}
+
+/** The ids a prefix index holds (`project_servers`, `host_servers`) under `${key}/`. */
+export function indexed(table: Table<string>, key: string): string[] {
+  return tablePrefix(table, `${key}/`).map(([, id]) => id);
+}
+
+/** Whether a registered rule allows the caller on `target`. */
+export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {
+  return ctx.policy.authorize(rule, ctx.creds, target);
+}
+
+/** `context.can(rule, target)`: refused, 403 `PolicyNotAuthorized`. */
+export function enforce(ctx: Ctx, rule: string, target: Record<string, unknown>): void {
+  if (!allowed(ctx, rule, target)) throw policyNotAuthorized(rule);
+}
+
+/** The target nova builds for an instance: its `project_id` and `user_id`. */
+export function targetOf(row: { readonly project_id: string; readonly user_id?: string }): Record<string, unknown> {
+  return row.user_id === undefined ? { project_id: row.project_id } : { project_id: row.project_id, user_id: row.user_id };
+}
+
+/** The target of a create or list: the caller's own project and user. */
+export function ownTarget(ctx: Ctx): Record<string, unknown> {
+  return { project_id: ctx.projectId, user_id: ctx.userId };
+}
