@@ -4,7 +4,10 @@
  * "how many hosts do 200 VMs need?", Keystone (the demo user logs in and we look inside the
  * token), nova's scheduler over Placement, Swift's rings and replicas through a host failure,
  * a Glance image whose bytes live in Swift, Neutron's three questions, and Cinder: a volume from
- * cirros, a snapshot, a backup into Swift, a restore, the pools and the volume scheduler's reasoning.
+ * cirros, a snapshot, a backup into Swift, a restore, the pools and the volume scheduler's reasoning,
+ * and Nova: the demo user boots servers, one boot's trace step by step (Keystone → nova-api →
+ * conductor → scheduler and Placement → nova-compute with Neutron, Glance and Cinder), the
+ * hypervisor table, and "can this server reach the internet, and can the internet reach it?".
  */
 import { createCloud, type Topology } from '../src/index.js';
 import { formatExplanation } from '../src/scheduler/index.js';
@@ -225,3 +228,38 @@ for (const size of [100, 500]) {
   console.log(`  the volume scheduler for a ${size} GB volume (thin: 22.8 GB × 20 over-subscription):`);
   for (const line of formatVolumeExplanation(blockCloud.admin.block.explainVolumeScheduling({ size }))) console.log(`    ${line}`);
 }
+
+// Nova: the demo user boots servers on DevStack; one boot's trace, the hypervisors, and the
+// lecture's question for a real server.
+const novaCloud = createCloud({ seed: 14 });
+const novaUser = novaCloud.login({ username: 'demo', password: 'secret', project: 'demo' });
+const novaImage = novaUser.image.listImages().images.find((i) => i.name?.startsWith('cirros'))!;
+const first = novaUser.compute.createServer({ name: 'web', flavorRef: 'm1.tiny', imageRef: novaImage.id, networks: 'auto' });
+const bootTrace = novaCloud.trace()!;
+console.log(`\nNova: demo boots 'web' (m1.tiny, ${novaImage.name}, networks 'auto'); the request ${bootTrace.request_id}, step by step:`);
+bootTrace.steps.forEach((step, i) => console.log(`  ${String(i + 1).padStart(2)}. [t=${step.time.toFixed(1)}s] ${step.service}: ${step.action}`));
+novaUser.compute.createServer({ name: 'db', flavorRef: 'm1.small', imageRef: novaImage.id, networks: 'auto', min_count: 2 });
+const web = novaUser.compute.getServer('id' in first ? first.id : 'web');
+console.log(`  ${web.name} is ${web.status} with ${Object.entries(web.addresses).map(([net, list]) => `${net} ${list.map((a) => a.addr).join(', ')}`).join('; ')}`);
+console.log('\n  hypervisors (GET /os-hypervisors/detail, as the admin):');
+console.table(
+  novaCloud.admin.compute.listHypervisorsDetail({ with_servers: true }).map((h) => ({
+    hypervisor: h.hypervisor_hostname,
+    state: h.state,
+    status: h.status,
+    type: h.hypervisor_type,
+    servers: (h.servers ?? []).map((sv) => sv.name).join(', '),
+  })),
+);
+console.table(novaCloud.admin.compute.getHypervisorStatistics());
+const reach = (title: string, answer: ReturnType<typeof novaUser.network.explainReachability>): void => {
+  console.log(`\n  ${title}: ${answer.allowed ? 'yes' : `no (${answer.deniedBy?.message})`}`);
+  answer.path.forEach((hop, i) => console.log(`    ${String(i + 1).padStart(2)}. ${hop.passed ? ' ' : '✗'} ${hop.description}`));
+};
+reach(`can ${web.name} reach the internet? (tcp 443)`, novaUser.network.explainReachability({ from: { server: web.id }, to: 'internet', protocol: 'tcp', port: 443 }));
+reach(`can the internet reach ${web.name}, without a floating IP? (tcp 22)`, novaUser.network.explainReachability({ from: 'internet', to: { server: web.id }, protocol: 'tcp', port: 22 }));
+const webPort = novaUser.network.listPorts({ device_id: web.id })[0]!;
+const webFip = novaUser.network.createFloatingIp({ floating_network_id: novaUser.network.listNetworks({ name: 'public' })[0]!.id, port_id: webPort.id });
+const webGroup = novaUser.network.listSecurityGroups({ name: 'default' })[0]!;
+novaUser.network.createSecurityGroupRule({ security_group_id: webGroup.id, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 22, port_range_max: 22, remote_ip_prefix: '0.0.0.0/0' });
+reach(`and with floating IP ${webFip.floating_ip_address} and ssh open in its security group?`, novaUser.network.explainReachability({ from: 'internet', to: { server: web.id }, protocol: 'tcp', port: 22 }));
