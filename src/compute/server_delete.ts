@@ -64,6 +64,8 @@ export function terminate(tx: Tx, row: ServerRow, creds: PolicyCredentials, host
   const policy = policyEngineOf(tx.memo);
   const publisher = { publisher: `compute.${host ?? 'controller'}` };
   startEvent(tx, row.uuid, 'compute_terminate_instance', host);
+  // _delete_instance: notify_usage_exists, then delete.start
+  tx.emit('compute.instance.exists', () => instanceUsage(tx.draft as CloudState, row), publisher);
   tx.emit('compute.instance.delete.start', () => instanceUsage(tx.draft as CloudState, row), publisher);
   if (row.power_state !== 0) tx.trace('nova-compute', `instance ${row.uuid} powered off on ${host ?? '?'}`);
   // _shutdown_instance → deallocate_for_instance: nova's ports deleted, the user's unbound

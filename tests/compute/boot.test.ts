@@ -247,4 +247,16 @@ describe('boot', () => {
     const detach = w.demo.compute.listInstanceActions(id).find((a) => a.action === 'detach_volume');
     expect(detach?.message).toBe('Error');
   });
+
+  it('the notifications of a boot and a delete, in nova\'s order, published by the compute host', () => {
+    const w = computeWorld(1);
+    const seen: string[] = [];
+    w.cloud.events.on('*' as never, ((n: { event_type: string; publisher_id: string }) => {
+      if (n.event_type.startsWith('compute.instance.')) seen.push(`${n.event_type} ${n.publisher_id}`);
+    }) as never);
+    const v = boot(w.demo, 'noisy');
+    const host = w.admin.compute.getServer(v.id)['OS-EXT-SRV-ATTR:host'] as string;
+    w.demo.compute.deleteServer(v.id);
+    expect(seen).toEqual([`compute.instance.create.start compute.${host}`, `compute.instance.create.end compute.${host}`, `compute.instance.exists compute.${host}`, `compute.instance.delete.start compute.${host}`, `compute.instance.delete.end compute.${host}`]);
+  });
 });
