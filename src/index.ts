@@ -251,3 +251,45 @@ export {
 } from './network/index.js';
 // ---- the policy engine (oslo.policy)
 export { PolicyService, PolicyEngine, type CloudPolicy, PolicyNotAuthorized, InvalidScope, PolicySyntaxError, type PolicyCredentials, type PolicyDefault } from './core/index.js';
+
+// ---- block storage (Cinder v3, API 3.70)
+export {
+  blockService,
+  BlockApi,
+  CinderError,
+  type BlockOptions,
+  type VolumeView,
+  type VolumeCreateRequest,
+  type VolumeSnapshotView,
+  type BackupView,
+  type AttachmentView,
+  type VolumeTypeView,
+} from './block/index.js';
+
+// ---- compute (nova, API 2.93)
+export {
+  computeService,
+  ComputeApi,
+  NovaError,
+  DEVSTACK_FLAVORS,
+  DEVSTACK_FILTERS,
+  REACHABLE_STATES,
+  ACTION_STATES,
+  serverStatus,
+  type NovaOptions,
+  type ServerView,
+  type ServerSummary,
+  type ServerCreateRequest,
+  type ServerCreatedView,
+  type ServerListQuery,
+  type FlavorView,
+  type KeypairView,
+  type ServerGroupView,
+  type HypervisorView,
+  type AggregateView,
+  type ComputeServiceView,
+  type InstanceUsage,
+  type VmState,
+  type TaskState,
+  type PowerState,
+} from './compute/index.js';
