@@ -9,7 +9,7 @@
  * - `context.authorize(rule, target_obj=row)` checks the rule with the row's `project_id` as target:
  *   refused, 403 `PolicyNotAuthorized`.
  */
-import { resolveTableRow, tablePrefix, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { indexed, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type CinderResource } from './errors.js';
 
 type S = CloudState;
@@ -59,10 +59,8 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   return resolveTableRow(`block.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
-/** The ids a prefix index holds (`volume_attachments`, `volume_snapshots`) under `${key}/`. */
-export function indexed(table: Table<string>, key: string): string[] {
-  return tablePrefix(table, `${key}/`).map(([, id]) => id);
-}
+/** The ids a prefix index holds under `${key}/` (core's). */
+export { indexed };
 
 /** Whether a registered rule allows the caller on `target`. */
 export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {

@@ -9,31 +9,15 @@
  *
  * Not simulated: `X-Forwarded-Host` and `public_endpoint` in links, `~` (like) filters.
  */
+import { pyRepr } from '../core/index.js';
 import { CinderError } from './errors.js';
 import { OSAPI_MAX_LIMIT } from './listing.js';
 import { httpBadRequest, mv, type BlockCall } from './rest_http.js';
 
 // ---------------------------------------------------------------------------- jsonschema words
 
-/** Python's `repr` of a JSON value, as jsonschema's messages show it (bounded). */
-export function pyRepr(value: unknown, depth = 0): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') {
-    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    const body = value.slice(0, 300).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-    return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
-  }
-  if (depth > 8) return '...';
-  if (Array.isArray(value)) return `[${value.slice(0, 20).map((v) => pyRepr(v, depth + 1)).join(', ')}${value.length > 20 ? ', ...' : ''}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.slice(0, 20).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v, depth + 1)}`).join(', ')}${entries.length > 20 ? ', ...' : ''}}`;
-  }
-  return String(value);
-}
+/** Python's `repr` of a value, as jsonschema's messages show it (core's, bounded). */
+export { pyRepr };
 
 /** `cinder.exception.ValidationError` as `_SchemaValidator.validate` words it: with a path, "Invalid input for field/attribute …". */
 export function schemaError(message: string, path?: { readonly name: string; readonly value: unknown }): CinderError {

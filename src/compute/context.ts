@@ -7,7 +7,7 @@
  * - `context.can(rule, target)` checks the rule with the row's `project_id` (and `user_id`) as
  *   target: refused, 403 `PolicyNotAuthorized`.
  */
-import { resolveTableRow, tablePrefix, type CloudState, type PolicyCredentials, type PolicyEngine, type Table } from '../core/index.js';
+import { indexed, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NovaResource } from './errors.js';
 
 type S = CloudState;
@@ -61,10 +61,8 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   return resolveTableRow(`compute.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
-/** The ids a prefix index holds (`project_servers`, `host_servers`) under `${key}/`. */
-export function indexed(table: Table<string>, key: string): string[] {
-  return tablePrefix(table, `${key}/`).map(([, id]) => id);
-}
+/** The ids a prefix index holds under `${key}/` (core's). */
+export { indexed };
 
 /** Whether a registered rule allows the caller on `target`. */
 export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {

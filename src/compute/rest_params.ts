@@ -8,31 +8,14 @@
  *
  * Not simulated: `X-Forwarded-Host` and `[api] compute_link_prefix` in links.
  */
-import type { Microversion } from '../core/index.js';
+import { pyRepr, type Microversion } from '../core/index.js';
 import { NovaError } from './errors.js';
 import type { Body, ComputeCall } from './rest_http.js';
 
 // ---------------------------------------------------------------------------- schema words
 
-/** Python's `repr` of a JSON value, as jsonschema's messages show it (bounded). */
-export function pyRepr(value: unknown, depth = 0): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') {
-    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    const body = value.slice(0, 200).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-    return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
-  }
-  if (depth > 6) return '...';
-  if (Array.isArray(value)) return `[${value.slice(0, 20).map((v) => pyRepr(v, depth + 1)).join(', ')}${value.length > 20 ? ', ...' : ''}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.slice(0, 20).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v, depth + 1)}`).join(', ')}${entries.length > 20 ? ', ...' : ''}}`;
-  }
-  return String(value);
-}
+/** Python's `repr` of a value, as jsonschema's messages show it (core's, bounded). */
+export { pyRepr };
 
 /** `ValidationError` as `_SchemaValidator.validate` words it (nova's 400 `badRequest`). */
 export function schemaError(message: string, path?: { readonly name: string; readonly value: unknown }): NovaError {

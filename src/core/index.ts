@@ -6,6 +6,7 @@ export * from './errors.js';
 export * as check from './validate.js';
 export { describe as describeValue } from './validate.js';
 export * from './table.js';
+export { pyRepr } from './python.js';
 export { namedTable, type NamedTable, type NamedTableSpec } from './named.js';
 export { rngInit, rngNextU32, randomOver, seedToNumber, type RngState, type Random } from './rng.js';
 export { idSource, formatUuid, type IdSource } from './ids.js';

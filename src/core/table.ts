@@ -227,6 +227,14 @@ function* walk<T>(node: TableNode<T>, from: string | undefined): Generator<[stri
   }
 }
 
+/**
+ * The ids a prefix index holds under `${key}/` (an index is a table of `<owner>/<id>` → id, as
+ * Neutron's `network_ports`, Cinder's `volume_attachments`, nova's `project_servers`), in key order.
+ */
+export function indexed(table: Table<string>, key: string): string[] {
+  return tablePrefix(table, `${key}/`).map(([, id]) => id);
+}
+
 /** The [key, row] pairs whose key starts with `prefix`, in key order. O(log n + k), no generators. */
 export function tablePrefix<T>(table: Table<T>, prefix: string): [string, T][] {
   const out: [string, T][] = [];

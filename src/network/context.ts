@@ -15,7 +15,7 @@
  *   (`create_network:shared`, `get_port:binding:host_id`) apply to attributes explicitly set
  *   (`_is_attribute_explicitly_set`) and to attributes shown.
  */
-import { getRow, resolveTableRow, tablePrefix, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
+import { indexed, getRow, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NeutronResource } from './errors.js';
 import type { NetworkRow, RbacPolicyRow } from './types.js';
 
@@ -90,10 +90,8 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   return resolveTableRow(`network.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
-/** The ids a prefix index holds (`network_ports`, `network_subnets`, …) under `${key}/`. */
-export function indexed(table: Table<string>, key: string): string[] {
-  return tablePrefix(table, `${key}/`).map(([, id]) => id);
-}
+/** The ids a prefix index holds under `${key}/` (core's). */
+export { indexed };
 
 /** Whether a registered rule allows the caller on `target`. */
 export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {
