@@ -16,7 +16,8 @@ import { randomOver, rngNextU32, type Random, type RngState } from './rng.js';
 import { formatUuid, idSource, type IdSource } from './ids.js';
 import { createBus, deliver, type CloudEventMap, type EventBus, type Notification } from './bus.js';
 import { QuotaRegistry } from './quota.js';
-import { deleteRow, emptyTable, firstEntry, setRow, type Table } from './table.js';
+import { deleteRow, emptyTable, firstEntry, setRow } from './table.js';
+import { latest } from './drafts.js';
 import { TraceLog, type TraceStep } from './trace.js';
 import { Memo, memoSlot } from './memo.js';
 import { freezeView } from './freeze.js';
@@ -160,9 +161,7 @@ export function plain<T>(value: T): T {
  * never write through it.
  */
 export function peek<T extends object, K extends keyof T & string>(obj: T, key: K): T[K] {
-  if (!isDraft(obj)) return obj[key];
-  // immer's descriptor of a draft's property holds the value itself, never a new draft
-  return Reflect.getOwnPropertyDescriptor(obj, key)?.value as T[K];
+  return latest(obj)[key];
 }
 
 class TxImpl implements Tx {
@@ -176,6 +175,13 @@ class TxImpl implements Tx {
   private readonly base: RngState;
   private randomSource: Random | undefined;
   private idGenerators: IdSource | undefined;
+  /**
+   * Work tasks this call scheduled, in queue order, not yet in `meta.tasks`: most run in this
+   * same call (`immediate` mode), so they never touch the table — a boot schedules four. What is
+   * left goes into the table at the commit ({@link flushTasks}); {@link Kernel.drain} takes from
+   * both in (due, seq) order.
+   */
+  readonly scheduled: TaskRecord[] = [];
 
   constructor(
     readonly draft: Draft<CloudState>,
@@ -265,19 +271,32 @@ class TxImpl implements Tx {
 
   schedule(kind: string, args: unknown, delay: number): void {
     v.number(delay, 'delay', 0);
-    this.enqueue(this.draft.meta.tasks, kind, args, this.stepTime + delay);
+    const record = this.record(kind, args, this.stepTime + delay);
+    // keys grow with seq, so a task lands last unless an earlier-due one follows a later one
+    const queue = this.scheduled;
+    let i = queue.length;
+    while (i > 0 && (queue[i - 1] as TaskRecord).key > record.key) i--;
+    queue.splice(i, 0, record);
   }
 
   scheduleAt(kind: string, args: unknown, at: number): void {
     v.number(at, 'at', 0);
-    this.enqueue(this.draft.meta.timers, kind, args, at);
+    const record = this.record(kind, args, at);
+    setRow(this.draft.meta.timers, record.key, record);
   }
 
-  private enqueue(queue: Table<TaskRecord>, kind: string, args: unknown, due: number): void {
+  private record(kind: string, args: unknown, due: number): TaskRecord {
     if (!this.kernel.hasTask(kind)) throw new TaskFailure('core.task.unknown_kind', `No handler is registered for task kind '${kind}'.`, { kind });
     const seq = this.counter('task');
-    const key = taskKey(due, seq);
-    setRow(queue, key, { key, seq, due, kind, args: detach(args), request_id: this.requestId });
+    return Object.freeze({ key: taskKey(due, seq), seq, due, kind, args: detach(args), request_id: this.requestId });
+  }
+
+  /** Moves the work tasks still pending in {@link scheduled} into `meta.tasks` (before the commit). */
+  flushTasks(): void {
+    if (this.scheduled.length === 0) return;
+    const table = this.draft.meta.tasks;
+    for (const record of this.scheduled) setRow(table, record.key, record);
+    this.scheduled.length = 0;
   }
 
   hook<K extends keyof CloudHooks & string>(name: K, ...args: HookArgs<K>): void {
@@ -477,6 +496,7 @@ export class Kernel {
       // a call inside the batch failed and its error was caught: all or nothing, so nothing
       if (open.failed) throw open.failed.error;
       if (draft.meta.progression === 'immediate') this.drain(tx, 'immediate');
+      tx.flushTasks();
       tx.flushRandom();
       next = finishDraft(draft) as CloudState;
     } catch (error) {
@@ -588,7 +608,9 @@ export class Kernel {
     const meta = impl.draft.meta;
     for (let count = 0; ; count++) {
       // the queues and the clock are read without drafting them: most calls leave them as they are
-      const task = firstEntry(peek(meta, 'tasks'))?.[1];
+      const stored = firstEntry(peek(meta, 'tasks'))?.[1];
+      const local = impl.scheduled[0];
+      const task = local !== undefined && (stored === undefined || local.key < stored.key) ? local : stored;
       const timer = firstEntry(peek(meta, 'timers'))?.[1];
       const until = typeof mode === 'object' ? mode.until : undefined;
       const taskOk = task !== undefined && (until === undefined || task.due <= until);
@@ -599,7 +621,8 @@ export class Kernel {
       if (!useTask && !timerOk) break;
       if (count >= MAX_TASKS_PER_CALL) throw new TaskFailure('core.task.runaway', `More than ${MAX_TASKS_PER_CALL} tasks ran in one call; a task keeps scheduling work.`);
       const record = plain((useTask ? task : timer) as TaskRecord);
-      deleteRow(useTask ? meta.tasks : meta.timers, record.key);
+      if (useTask && task === local) impl.scheduled.shift();
+      else deleteRow(useTask ? meta.tasks : meta.timers, record.key);
       if (mode !== 'immediate' && record.due > meta.clock.now) meta.clock.now = record.due;
       const handler = this.tasks.get(record.kind);
       if (!handler) throw new TaskFailure('core.task.unknown_kind', `No handler is registered for task kind '${record.kind}'.`, { kind: record.kind });

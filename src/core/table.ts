@@ -12,7 +12,8 @@
  * Reads work on anything. Keys are strings in UTF-16 code-unit order (JavaScript's `<`), which
  * is also the order of iteration.
  */
-import { freeze, isDraft, isModified, original } from 'immer';
+import { freeze, isDraft } from 'immer';
+import { baseOf, latest } from './drafts.js';
 import { InvalidInput } from './errors.js';
 
 /** Most keys a node holds before it splits. */
@@ -81,8 +82,7 @@ function childIndex(keys: readonly string[], key: string): number {
  * the same node, since nodes are only ever replaced, never changed in place.
  */
 function rootOf<T>(table: Table<T>): TableNode<T> {
-  const root = isDraft(table) && !isModified(table) ? (original(table as object) as Table<T>).root : table.root;
-  return isDraft(root) ? (original(root as object) as TableNode<T>) : root;
+  return baseOf(latest(table).root);
 }
 
 function frozenNode<T>(node: TableNode<T>): TableNode<T> {
@@ -94,6 +94,16 @@ function frozenNode<T>(node: TableNode<T>): TableNode<T> {
 /** Copies an array; `[...a]` stays on V8's fast path for frozen arrays, where `slice` does not. */
 function copy<X>(a: readonly X[]): X[] {
   return [...a];
+}
+
+/** A copy of `a` with `x` at index `i`, allocated once at its final size (`splice` on a copy grows it a second time). */
+function inserted<X>(a: readonly X[], i: number, x: X): X[] {
+  const n = a.length;
+  const out = new Array<X>(n + 1);
+  for (let j = 0; j < i; j++) out[j] = a[j] as X;
+  out[i] = x;
+  for (let j = i; j < n; j++) out[j + 1] = a[j] as X;
+  return out;
 }
 
 /**
@@ -135,10 +145,8 @@ function insertInto<T>(node: TableNode<T>, key: string, value: T): Inserted<T> {
       v[i] = value;
       return { node: frozenNode({ k: node.k, v }), split: undefined, added: false };
     }
-    const k = copy(node.k);
-    const v = copy(node.v);
-    k.splice(i, 0, key);
-    v.splice(i, 0, value);
+    const k = inserted(node.k, i, key);
+    const v = inserted(node.v, i, value);
     if (k.length <= FANOUT) return { node: frozenNode({ k, v }), split: undefined, added: true };
     const half = k.length >>> 1;
     return { node: frozenNode({ k: k.slice(0, half), v: v.slice(0, half) }), split: frozenNode({ k: k.slice(half), v: v.slice(half) }), added: true };
@@ -151,13 +159,12 @@ function insertInto<T>(node: TableNode<T>, key: string, value: T): Inserted<T> {
   const c = copy(node.c);
   if (lower) k[i] = key;
   c[i] = below.node;
-  if (below.split !== undefined) {
-    k.splice(i + 1, 0, below.split.k[0] as string);
-    c.splice(i + 1, 0, below.split);
-  }
-  if (k.length <= FANOUT) return { node: frozenNode({ k, c }), split: undefined, added: below.added };
-  const half = k.length >>> 1;
-  return { node: frozenNode({ k: k.slice(0, half), c: c.slice(0, half) }), split: frozenNode({ k: k.slice(half), c: c.slice(half) }), added: below.added };
+  if (below.split === undefined) return { node: frozenNode({ k, c }), split: undefined, added: below.added };
+  const k2 = inserted(k, i + 1, below.split.k[0] as string);
+  const c2 = inserted(c, i + 1, below.split);
+  if (k2.length <= FANOUT) return { node: frozenNode({ k: k2, c: c2 }), split: undefined, added: below.added };
+  const half = k2.length >>> 1;
+  return { node: frozenNode({ k: k2.slice(0, half), c: c2.slice(0, half) }), split: frozenNode({ k: k2.slice(half), c: c2.slice(half) }), added: below.added };
 }
 
 /**

@@ -91,14 +91,17 @@ function record(tx: Tx, subnetId: string, ip: string, portId: string): void {
 /** The pool's free ranges without address `v`, which lies `offset` addresses into range `k`. */
 function take(ranges: readonly FreeRange[], k: number, v: bigint, offset: number, version: IpVersion): FreeRange[] {
   const r = ranges[k]!;
-  const out = ranges.slice(0, k) as FreeRange[];
-  if (offset > 0) out.push(Object.freeze({ start: r.start, end: formatAddress(v - 1n, version), count: offset }));
+  const mid: FreeRange[] = [];
+  if (offset > 0) mid.push(Object.freeze({ start: r.start, end: formatAddress(v - 1n, version), count: offset }));
   if (r.count === COUNT_CAP || offset < r.count - 1) {
     const tail = r.count === COUNT_CAP ? countOf(v + 1n, value(r.end)) : r.count - offset - 1;
-    if (tail > 0) out.push(Object.freeze({ start: formatAddress(v + 1n, version), end: r.end, count: tail }));
+    if (tail > 0) mid.push(Object.freeze({ start: formatAddress(v + 1n, version), end: r.end, count: tail }));
   }
-  for (let i = k + 1; i < ranges.length; i++) out.push(ranges[i]!);
-  return Object.freeze(out) as FreeRange[];
+  // a pool fragments over its first ALLOCATION_WINDOW free addresses: copy the untouched ranges
+  // around `k` natively rather than one by one
+  const out = ranges.slice(0, k);
+  out.splice(k, 0, ...mid);
+  return Object.freeze(k + 1 < ranges.length ? out.concat(ranges.slice(k + 1)) : out) as FreeRange[];
 }
 
 /**
