@@ -45,6 +45,7 @@ import type { ComputeConfig } from './scheduler/index.js';
 import type { ObjectOptions } from './object/index.js';
 import type { NetworkOptions } from './network/index.js';
 import type { BlockOptions } from './block/index.js';
+import type { NovaOptions } from './compute/index.js';
 import { login, Session } from './session.js';
 import { SERVICES, type AnonymousApis, type OperatorApis } from './services.js';
 
@@ -111,6 +112,13 @@ export interface CloudOptions {
    * multipliers, `service_down_time`, `backup_enabled` ({@link BlockOptions}).
    */
   readonly block?: BlockOptions;
+  /**
+   * nova.conf (`NovaOptions`, Zed's defaults): `default_availability_zone`, `max_attempts`,
+   * `service_down_time`, `shelved_offload_time` (0), `allow_resize_to_same_host` (false; true in
+   * the devstack preset), `migrate_max_retries`, `max_concurrent_live_migrations`, … The compute
+   * hosts' allocation ratios are option `compute`.
+   */
+  readonly nova?: NovaOptions;
 }
 
 const DEFAULT_EPOCH = '2022-10-05T00:00:00Z';

@@ -14,7 +14,8 @@ export type InstanceActionName =
   | 'create' | 'delete' | 'stop' | 'start' | 'reboot' | 'rebuild' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'rescue' | 'unrescue'
   | 'changePassword' | 'lock' | 'unlock' | 'createBackup' | 'createImage' | 'attach_volume' | 'detach_volume' | 'swap_volume'
   | 'attach_interface' | 'detach_interface' | 'resetState' | 'trigger_crash_dump' | 'resize' | 'confirmResize' | 'revertResize'
-  | 'migrate' | 'live-migration' | 'evacuate' | 'shelve' | 'shelveOffload' | 'unshelve' | 'extend_volume';
+  | 'migrate' | 'live-migration' | 'live_migration_force_complete' | 'live_migration_cancel' | 'evacuate' | 'shelve' | 'shelveOffload'
+  | 'unshelve' | 'extend_volume';
 
 /** The key of an action: the server, then the request id (one action per request). */
 function actionKey(uuid: string, requestId: string): string {

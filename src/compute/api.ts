@@ -37,6 +37,11 @@ import * as availabilityZones from './availability_zones.js';
 import * as hypervisors from './hypervisors.js';
 import * as aggregates from './aggregates.js';
 import * as novaServices from './nova_services.js';
+import * as resize from './resize.js';
+import * as liveMigration from './live_migration.js';
+import * as serverMigrations from './server_migrations.js';
+import * as shelve from './shelve.js';
+import * as evacuate from './evacuate.js';
 
 /** Nova for one session. Creates take the request body's object (the `server` of `POST /servers`). */
 export class ComputeApi {
@@ -459,6 +464,85 @@ export class ComputeApi {
   /** `set_metadata` (admin; a null value removes a key; `availability_zone` names the zone). */
   setAggregateMetadata(ref: string, body: { readonly metadata: Readonly<Record<string, string | null>> }): aggregates.AggregateView {
     return this.write('set_aggregate_metadata', (tx, ctx) => aggregates.setAggregateMetadata(tx, ctx, ref, body));
+  }
+
+  // ------------------------------------------------------------------------------ moves (issue 15)
+
+  /**
+   * `POST /servers/{id}/action {"resize": {flavorRef}}`: the server moves to a host that fits the
+   * new flavor (its own only with `allow_resize_to_same_host`), its source allocation held by the
+   * migration until {@link confirmResize} or {@link revertResize}; `VERIFY_RESIZE` at the end
+   * (`resize_confirm_window` 0: nothing confirms by itself). 202.
+   */
+  resizeServer(ref: servers.ServerRef, body: { readonly flavorRef: string | number; readonly 'OS-DCF:diskConfig'?: 'AUTO' | 'MANUAL' }): void {
+    this.write('resize_server', (tx, ctx) => resize.resizeServer(tx, ctx, ref, body));
+  }
+  /** `POST /servers/{id}/action {"confirmResize": null}`: the source's allocation (the migration's) is freed. 204. */
+  confirmResize(ref: servers.ServerRef): void {
+    this.write('confirm_resize', (tx, ctx) => resize.confirmResize(tx, ctx, ref));
+  }
+  /** `POST /servers/{id}/action {"revertResize": null}`: back to the source host and the old flavor. 202. */
+  revertResize(ref: servers.ServerRef): void {
+    this.write('revert_resize', (tx, ctx) => resize.revertResize(tx, ctx, ref));
+  }
+  /** `POST /servers/{id}/action {"migrate": {host?}}` (admin; `host` since 2.56): a cold migration, confirmed like a resize. 202. */
+  migrateServer(ref: servers.ServerRef, body: { readonly host?: string | null } | null = null): void {
+    this.write('migrate_server', (tx, ctx) => resize.migrateServer(tx, ctx, ref, body));
+  }
+  /**
+   * `POST /servers/{id}/action {"os-migrateLive": {host, block_migration}}` (admin): a live
+   * migration with nova's checks (the scheduler picks when `host` is null; `force` is 2.30–2.67,
+   * `disk_over_commit` before 2.25: the REST layer keeps each to its microversions). 202; a
+   * failure shows as the migration's `error` status and an instance fault (2.34+).
+   */
+  liveMigrateServer(ref: servers.ServerRef, body: { readonly host: string | null; readonly block_migration: boolean | 'auto'; readonly force?: boolean; readonly disk_over_commit?: boolean }): void {
+    this.write('live_migrate_server', (tx, ctx) => liveMigration.liveMigrateServer(tx, ctx, ref, body));
+  }
+  /** `POST /servers/{id}/migrations/{migration_id}/action {"force_complete": null}` (2.22, admin). 202. */
+  forceCompleteMigration(ref: servers.ServerRef, migrationId: number | string): void {
+    this.write('force_complete_migration', (tx, ctx) => liveMigration.forceCompleteMigration(tx, ctx, ref, migrationId));
+  }
+  /** `DELETE /servers/{id}/migrations/{migration_id}` (2.24, admin): abort a live migration. 202. */
+  abortMigration(ref: servers.ServerRef, migrationId: number | string): void {
+    this.write('abort_migration', (tx, ctx) => liveMigration.abortMigration(tx, ctx, ref, migrationId));
+  }
+  /** `GET /servers/{id}/migrations` (2.23, admin): the server's live migrations in progress. */
+  listServerMigrations(ref: servers.ServerRef): serverMigrations.ServerMigrationView[] {
+    return serverMigrations.listServerMigrations(this.read(), ref);
+  }
+  /** `GET /servers/{id}/migrations/{migration_id}` (2.23, admin). */
+  getServerMigration(ref: servers.ServerRef, migrationId: number | string): serverMigrations.ServerMigrationView {
+    return serverMigrations.getServerMigration(this.read(), ref, migrationId);
+  }
+  /** `GET /os-migrations` (admin) with nova's filters, as 2.80 shows them. */
+  listMigrations(query: Readonly<Record<string, unknown>> = {}): serverMigrations.MigrationView[] {
+    return serverMigrations.listMigrations(this.read(), query);
+  }
+  /**
+   * `POST /servers/{id}/action {"shelve": null}`: a snapshot image `<name>-shelved` (image-backed),
+   * then, with `shelved_offload_time` 0, offloaded at once: the host's resources freed. 202.
+   */
+  shelveServer(ref: servers.ServerRef): void {
+    this.write('shelve_server', (tx, ctx) => shelve.shelveServer(tx, ctx, ref));
+  }
+  /** `POST /servers/{id}/action {"shelveOffload": null}` (admin): frees the host of a `SHELVED` server. 202. */
+  shelveOffloadServer(ref: servers.ServerRef): void {
+    this.write('shelve_offload_server', (tx, ctx) => shelve.shelveOffloadServer(tx, ctx, ref));
+  }
+  /**
+   * `POST /servers/{id}/action {"unshelve": …}`: back to `ACTIVE`, scheduled again when offloaded
+   * (`availability_zone` since 2.77, `host` and a null zone since 2.91). 202.
+   */
+  unshelveServer(ref: servers.ServerRef, body: { readonly availability_zone?: string | null; readonly host?: string } | null = null): void {
+    this.write('unshelve_server', (tx, ctx) => shelve.unshelveServer(tx, ctx, ref, body));
+  }
+  /**
+   * `POST /servers/{id}/action {"evacuate": …}` (admin): rebuilds a server of a host whose
+   * nova-compute is down (or forced down) on another host. Answers `adminPass` as nova does
+   * before 2.14 (the REST layer drops it from 2.14).
+   */
+  evacuateServer(ref: servers.ServerRef, body: { readonly host?: string; readonly adminPass?: string; readonly force?: boolean; readonly onSharedStorage?: boolean } = {}): evacuate.EvacuateView {
+    return this.write('evacuate_server', (tx, ctx) => evacuate.evacuateServer(tx, ctx, ref, body));
   }
 
   // ------------------------------------------------------------------------------ services

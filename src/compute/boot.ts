@@ -77,6 +77,23 @@ export function saveServer(tx: Tx, row: ServerRow, patch: Partial<ServerRow>): S
   return next;
 }
 
+/** A host's fastest NIC in Mbit/s (at least 1): what an image download or an upload runs over. */
+export function nicMbps(host: Pick<Host, 'nics'> | undefined): number {
+  return Math.max(1, ...(host?.nics ?? []).map((n) => n.speed_mbps));
+}
+
+/**
+ * A nova-compute that went down makes no progress (its RPC casts wait in the queue, lost to the
+ * simulation): true, with a trace, when `hostName`'s hardware is not up. A task stage of a host
+ * calls it first and returns, leaving the server's task_state as nova would show it.
+ */
+export function hostIsDown(tx: Tx, hostName: string | null, what: string): boolean {
+  const host = hostName === null ? undefined : findHost(tx.draft as CloudState, hostName);
+  if (host !== undefined && host.state === 'up') return false;
+  tx.trace('nova-compute', `${hostName ?? 'no host'} is down: ${what} makes no progress`);
+  return true;
+}
+
 /** The resources an instance holds in Placement (`ResourceRequest.from_request_spec`). */
 export function flavorResources(row: ServerRow): Record<string, number> {
   const f = row.flavor;
@@ -220,7 +237,7 @@ function attachVolumes(tx: Tx, row: ServerRow, args: ComputeArgs, host: Host | u
     const cached = getRow((tx.draft as CloudState).compute.image_cache, `${args.host}/${image.id}`);
     if (cached !== undefined) tx.trace('nova-compute', `image ${image.id} found in ${args.host}'s image cache: no download`);
     else {
-      const mbps = Math.max(1, ...(host?.nics ?? []).map((n) => n.speed_mbps));
+      const mbps = nicMbps(host);
       const download = (image.size * 8) / (mbps * 1e6);
       seconds += download;
       tx.trace('nova-compute', `image ${image.id} (${image.size} bytes) downloaded from Glance into ${args.host}'s image cache (${download.toFixed(3)} s at ${mbps} Mbit/s)`);

@@ -13,6 +13,11 @@ export const DEVSTACK_FILTERS: readonly string[] = ['ComputeFilter', 'ComputeCap
 /** DevStack's part: its flavors and its filters. */
 export function deployDevstack(tx: Tx): void {
   devstackFlavors(tx);
+  // lib/nova: `iniset $NOVA_CONF DEFAULT allow_resize_to_same_host True` (unless the option was given)
+  if (tx.draft.compute.config.allow_resize_to_same_host === null) {
+    tx.draft.compute.config = { ...tx.draft.compute.config, allow_resize_to_same_host: true };
+    tx.trace('devstack', 'nova.conf [DEFAULT] allow_resize_to_same_host = True');
+  }
   setSchedulerOptions(tx, { filter_scheduler: { enabled_filters: [...DEVSTACK_FILTERS] } });
   tx.trace('devstack', `nova.conf [filter_scheduler] enabled_filters = ${DEVSTACK_FILTERS.join(',')}`);
 }

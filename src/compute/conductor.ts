@@ -13,7 +13,8 @@ import { getRow, type CloudState, type PolicyCredentials, type Tx } from '../cor
 import { NoValidHost, selectDestinations, type RequestSpec } from '../scheduler/index.js';
 import { recordEvent, startEvent } from './actions.js';
 import { BUILD_TASK, RPC_SECONDS, saveServer, serverOf, type ComputeArgs, type HostChoice } from './boot.js';
-import type { ServerRow } from './types.js';
+import { API_HOST } from './server_actions.js';
+import type { InstanceFlavor, ServerRow } from './types.js';
 import { instanceUsage } from './views.js';
 import { zoneOfHost } from './zones.js';
 
@@ -75,12 +76,35 @@ function requestSpec(rows: readonly ServerRow[], build: BuildArgs, group: Server
   };
 }
 
+/**
+ * `scheduler_utils.set_vm_state_and_notify`'s notification: `compute_task.<method>` (ERROR,
+ * publisher `compute_task.<conductor host>`) with the request spec as a legacy dict, the
+ * instance's properties, the vm_state it was set to and the reason. Built only when someone listens.
+ */
+export function notifyComputeTaskError(tx: Tx, method: 'build_instances' | 'migrate_server' | 'rebuild_server' | 'unshelve_instance', row: ServerRow, state: string, reason: string, flavor: InstanceFlavor = row.flavor): void {
+  tx.emit(
+    `compute_task.${method}`,
+    () => {
+      const properties = { uuid: row.uuid, project_id: row.project_id, user_id: row.user_id, availability_zone: row.requested_availability_zone, vcpus: flavor.vcpus, memory_mb: flavor.memory_mb, root_gb: flavor.root_gb, ephemeral_gb: flavor.ephemeral_gb, swap: flavor.swap };
+      return {
+        request_spec: { image: { id: row.image_ref }, instance_properties: properties, instance_type: { ...flavor }, num_instances: 1 },
+        instance_properties: properties,
+        instance_id: row.uuid,
+        state,
+        method,
+        reason,
+      };
+    },
+    { publisher: `compute_task.${API_HOST}`, priority: 'ERROR' },
+  );
+}
+
 /** `_bury_in_cell0`: the instance goes to cell0 in `ERROR` with the scheduler's fault. */
 function buryInCell0(tx: Tx, row: ServerRow, message: string, details: string): void {
   const next = saveServer(tx, row, { vm_state: 'error', task_state: null, cell: 'cell0', fault: { code: 500, message, details, created: tx.now() } });
   recordEvent(tx, row.uuid, 'schedule_instances', 'controller', { message });
   tx.trace('nova-conductor', `instance ${row.uuid} buried in cell0: ${message}`);
-  tx.emit('compute_task.build_instances', () => ({ ...instanceUsage(tx.draft as CloudState, next), message, method: 'build_instances' }), { publisher: 'conductor.controller', priority: 'ERROR' });
+  notifyComputeTaskError(tx, 'build_instances', next, 'error', message);
 }
 
 /** The conductor: select destinations (with the claim), then hand each instance to its host. */

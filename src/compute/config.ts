@@ -16,6 +16,12 @@ export const NOVA_DEFAULTS: NovaConfig = Object.freeze({
   max_local_block_devices: 3,
   service_down_time: 60,
   consecutive_build_service_disable_threshold: 10,
+  shelved_offload_time: 0,
+  shelved_poll_interval: 3600,
+  allow_resize_to_same_host: null,
+  resize_confirm_window: 0,
+  migrate_max_retries: -1,
+  max_concurrent_live_migrations: 1,
   instance_name_template: 'instance-%08x',
   enable_instance_password: true,
   max_limit: 1000,
@@ -41,9 +47,10 @@ export function checkNovaOptions(input: unknown): NovaConfig {
   if (o.default_availability_zone !== undefined) out.default_availability_zone = zone('default_availability_zone');
   if (o.internal_service_availability_zone !== undefined) out.internal_service_availability_zone = zone('internal_service_availability_zone');
   if (o.default_schedule_zone !== undefined) out.default_schedule_zone = o.default_schedule_zone === null ? null : zone('default_schedule_zone');
-  for (const [k, min, max] of [['reclaim_instance_interval', 0, 0], ['max_attempts', 1, 100], ['max_local_block_devices', -1, 1000], ['service_down_time', 1, 86_400], ['consecutive_build_service_disable_threshold', 0, 1_000_000], ['max_limit', 1, 100_000], ['password_length', 0, 255]] as const) {
+  for (const [k, min, max] of [['reclaim_instance_interval', 0, 0], ['max_attempts', 1, 100], ['max_local_block_devices', -1, 1000], ['service_down_time', 1, 86_400], ['consecutive_build_service_disable_threshold', 0, 1_000_000], ['max_limit', 1, 100_000], ['password_length', 0, 255], ['shelved_offload_time', -1, 31_536_000], ['shelved_poll_interval', 1, 31_536_000], ['resize_confirm_window', 0, 0], ['migrate_max_retries', -1, 1000], ['max_concurrent_live_migrations', 0, 1000]] as const) {
     if (o[k] !== undefined) out[k] = check.integer(o[k], `options.nova.${k}`, min, max);
   }
+  if (o.allow_resize_to_same_host !== undefined) out.allow_resize_to_same_host = o.allow_resize_to_same_host === null ? null : check.boolean(o.allow_resize_to_same_host, 'options.nova.allow_resize_to_same_host');
   if (o.enable_instance_password !== undefined) out.enable_instance_password = check.boolean(o.enable_instance_password, 'options.nova.enable_instance_password');
   if (o.instance_name_template !== undefined) {
     const t = check.name(o.instance_name_template, 'options.nova.instance_name_template', 255);
@@ -70,5 +77,8 @@ export function initialComputeState(config: NovaConfig): ComputeState {
     next_instance_id: 1,
     services: emptyTable(),
     next_service_id: 1,
+    migrations: emptyTable(),
+    instance_migrations: emptyTable(),
+    next_migration_id: 1,
   };
 }

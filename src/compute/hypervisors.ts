@@ -127,7 +127,7 @@ export function cellUuid(name: string): string {
 }
 
 /** `CONF.my_ip` of a host: the model has no addresses, so one in 10.0.0.0/8 derived from the host's id. */
-function hostIp(host: Host): string {
+export function hostIp(host: Pick<Host, 'id'>): string {
   const b = sha256(utf8ToBytes(`stacksim:host_ip:${host.id}`));
   return `10.${b[0] as number}.${b[1] as number}.${((b[2] as number) % 254) + 1}`;
 }

@@ -32,3 +32,6 @@ export type { ServerGroupView, ServerGroupCreateRequest, ServerGroupListQuery } 
 export type { ComputeAvailabilityZoneView, ZoneServiceView } from './availability_zones.js';
 export { HYPERVISOR_VERSIONS, CELL0_UUID, type HypervisorSummary, type HypervisorView, type HypervisorListQuery, type HypervisorStatisticsView, type CellView, type HypervisorServerView } from './hypervisors.js';
 export type * from './types.js';
+export type { MigrationView, ServerMigrationView } from './server_migrations.js';
+export type { EvacuateView } from './evacuate.js';
+export { FINISHED_MIGRATION_STATUSES, LIVE_IN_PROGRESS } from './migrations.js';

@@ -285,3 +285,28 @@ export const PASSWORD_ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVW
 export function generatePassword(tx: Tx): string {
   return randomString(tx, (tx.draft as CloudState).compute.config.password_length, PASSWORD_ALPHABET);
 }
+
+/**
+ * `parameter_types.fqdn` (a host name in `migrate` 2.56, `os-migrateLive`, `evacuate`,
+ * `unshelve` 2.91): null or absent is null; else a string of 1–255 characters of
+ * `^[a-zA-Z0-9-._]*$`, or nova's schema 400 naming `field`.
+ */
+export function hostArg(value: unknown, field = 'host'): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw fieldError(field, value, `${describeValue(value)} is not of type 'string', 'null'`);
+  if (value.length < 1) throw fieldError(field, value, "'' is too short");
+  if (value.length > 255) throw fieldError(field, value, `${describeValue(value)} is too long`);
+  if (!/^[a-zA-Z0-9-._]*$/.test(value)) throw fieldError(field, value, `${describeValue(value)} does not match '^[a-zA-Z0-9-._]*$'`);
+  return value;
+}
+
+/** A migration id of a URL (`/servers/{id}/migrations/{migration_id}`): a number or a numeric string (another string names no migration: `id` null). */
+export function migrationIdArg(value: unknown): { readonly id: number | null; readonly text: string } {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) throw fieldError('migration_id', value, `${describeValue(value)} is not a valid migration id`);
+    return { id: value, text: String(value) };
+  }
+  if (typeof value !== 'string') throw fieldError('migration_id', value, `${describeValue(value)} is not of type 'string', 'integer'`);
+  if (value.length === 0 || value.length > 255) throw fieldError('migration_id', value, `${describeValue(value)} is not a valid migration id`);
+  return { id: /^[0-9]{1,15}$/.test(value) ? Number(value) : null, text: value };
+}

@@ -22,22 +22,34 @@
  * compute_status_filter and ComputeFilter skip the host. A host in the hardware's maintenance
  * state has its `nova-compute` disabled (reason: the maintenance's), enabled again when it ends.
  * A service's `zone` is `zones.ts`'s; the count of failed builds the scheduler weighs is kept by
- * nova-compute's build (`boot.ts`).
+ * nova-compute's build (`boot.ts`). `[compute] consecutive_build_service_disable_threshold` (10)
+ * never disables a service in Zed (it did before Stein): a non-zero value only turns that counting
+ * on, and the BuildFailureWeigher (`-failed_builds × build_failure_weight_multiplier`) steers
+ * boots away from the host; the number itself is compared with nothing.
  *
- * Not simulated: the pre-2.53 action URLs (`PUT /os-services/disable`…), cells that are down
- * (2.69's partial records), evacuation records (`_check_for_evacuations` finds none), service
- * versions, `report_count`.
+ * Evacuations (`evacuate.ts`) leave their source's part in the instance's allocation and their
+ * migration `done` until the source's nova-compute starts again: a host that comes back up
+ * (`cloud.hardware.recoverHost` after a failure) runs nova-compute's `init_host`, whose first step
+ * is {@link destroyEvacuatedInstances}. Until then `forced_down: false` is refused
+ * (`_check_for_evacuations`). A host only forced down (its hardware never failed) has no restart
+ * to simulate: fail and recover it (a power cycle) to restart its nova-compute.
+ *
+ * The pre-2.53 API (integer ids, `PUT /os-services/{enable|disable|disable-log-reason|force-down}`
+ * with `host` and `binary`) is the REST layer's (`rest_contrib.ts`), mapped onto these functions.
+ * Not simulated: cells that are down (2.69's partial records), service versions, `report_count`.
  */
 import { formatUuid, getRow, deleteRow, setRow, tableToArray, type CloudState, type Tx } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { findHost, type Host } from '../hardware/index.js';
 import {
+  allocationsOf,
   computeProviderOf,
   forgetComputeNodeStatus,
   providerConsumers,
   removeComputeProvider,
   removeHostFromAggregates,
+  replaceAllocations,
   saveComputeProvider,
   setComputeNodeStatus,
 } from '../scheduler/index.js';
@@ -45,7 +57,8 @@ import { enforce, indexed, type Ctx } from './context.js';
 import { NovaError, badRequest, notFound } from './errors.js';
 import { describeValue, fieldError, schemaBoolean } from './input.js';
 import { NOVA_RULES } from './policies.js';
-import type { NovaBinary, NovaServiceRow } from './types.js';
+import { allMigrations, saveMigration } from './migrations.js';
+import type { MigrationRow, MigrationStatus, NovaBinary, NovaServiceRow, ServerRow } from './types.js';
 import { usgTime } from './views.js';
 import { serviceZone, zonesByHost } from './zones.js';
 
@@ -195,8 +208,87 @@ export function novaServicesStateChanged(tx: Tx, before: Host, after: Host): voi
     setDisabledTrait(tx, after, maintenance);
   } else if (wasDown && !down) {
     const row = computeServiceOf(s, after.name);
-    if (row !== undefined) setDisabledTrait(tx, after, row.disabled);
+    if (row !== undefined) {
+      // nova-compute starts again: init_host cleans what was evacuated away first
+      destroyEvacuatedInstances(tx, after);
+      setDisabledTrait(tx, after, row.disabled);
+    }
   }
+}
+
+// ------------------------------------------------------------------ evacuations
+
+/** The statuses `_destroy_evacuated_instances` looks for: started, in progress or finished on the destination. */
+const UNCLEANED_EVACUATION: readonly MigrationStatus[] = ['accepted', 'pre-migrating', 'done'];
+
+/** Evacuations from `hostName` with one of `statuses`, oldest first (`MigrationList.get_by_filters`). */
+export function evacuationsFrom(s: CloudState, hostName: string, statuses: readonly MigrationStatus[]): MigrationRow[] {
+  return allMigrations(s).filter((m) => m.migration_type === 'evacuation' && m.source_compute === hostName && statuses.includes(m.status));
+}
+
+/**
+ * `SchedulerReportClient.remove_provider_tree_from_instance_allocation`: the instance's consumer
+ * keeps its allocations on every provider but `providerUuid` (stacksim's compute nodes have no
+ * nested providers: the tree is the one provider). False when it held nothing there.
+ */
+export function removeProviderFromAllocation(tx: Tx, server: Pick<ServerRow, 'uuid' | 'project_id' | 'user_id'>, providerUuid: string): boolean {
+  const held = allocationsOf(tx.draft as CloudState, server.uuid);
+  if (!Object.hasOwn(held, providerUuid)) return false;
+  const rest: Record<string, Readonly<Record<string, number>>> = {};
+  for (const [rp, resources] of Object.entries(held)) if (rp !== providerUuid) rest[rp] = resources;
+  replaceAllocations(tx, [{ consumer_uuid: server.uuid, allocations: rest, project_id: server.project_id, user_id: server.user_id }]);
+  return true;
+}
+
+/**
+ * nova-compute's `_destroy_evacuated_instances` (`nova/compute/manager.py`, the first step of
+ * `init_host`) on a host whose nova-compute starts again: for every evacuation from this host
+ * still `accepted`, `pre-migrating` or `done`, the guest left on the hypervisor is destroyed (a
+ * trace: stacksim keeps no hypervisor state apart from the server row), the instance's allocation
+ * loses this host's provider (the destination's part stays), and the migration becomes
+ * `completed` — even one still running on its destination, as Zed does. A migration whose server
+ * was deleted meanwhile is left as it is (nova soft-deleted it with the instance); one whose
+ * `source_node` is not this host's node is logged and skipped.
+ */
+export function destroyEvacuatedInstances(tx: Tx, host: Pick<Host, 'id' | 'name'>): void {
+  const s = tx.draft as CloudState;
+  const evacuations = evacuationsFrom(s, host.name, UNCLEANED_EVACUATION);
+  if (evacuations.length === 0) return;
+  // one migration per instance (a dict by instance uuid: the newest wins)
+  const byInstance = new Map<string, MigrationRow>();
+  for (const m of evacuations) byInstance.set(m.instance_uuid, m);
+  for (const m of byInstance.values()) {
+    tx.trace('nova-compute', `Destroying instance ${m.instance_uuid} as it has been evacuated from ${host.name} but still exists in the hypervisor`);
+  }
+  for (const m of byInstance.values()) {
+    const server = getRow(s.compute.servers, m.instance_uuid);
+    if (server === undefined || server.deleted) continue;
+    if (m.source_node !== host.name || computeProviderOf(s, host.id) === undefined) {
+      tx.trace('nova-compute', `Failed to clean allocation of evacuated instance ${m.instance_uuid} as the source node ${m.source_node ?? 'None'} is not found`);
+      continue;
+    }
+    if (removeProviderFromAllocation(tx, server, host.id)) tx.trace('placement', `allocation of ${server.uuid} on ${host.name} removed: the instance was evacuated from this host`);
+    saveMigration(tx, m, { status: 'completed' });
+  }
+}
+
+/**
+ * `_check_for_evacuations` (`nova/api/openstack/compute/services.py`), run when `forced_down` is
+ * set false: an evacuation from the host still `done` (its nova-compute has not started again
+ * since) refuses it with nova's 400. Evacuations of deleted servers do not count (nova
+ * soft-deletes them with the instance).
+ */
+function checkForEvacuations(s: CloudState, hostName: string): void {
+  const done = evacuationsFrom(s, hostName, ['done']).filter((m) => {
+    const server = getRow(s.compute.servers, m.instance_uuid);
+    return server !== undefined && !server.deleted;
+  });
+  if (done.length === 0) return;
+  throw badRequest(
+    'forced_down',
+    `Unable to force up host ${hostName} as \`done\` evacuation migration records remain associated with the host. Ensure the compute service has been restarted, allowing these records to move to \`completed\` before retrying this request.`,
+    'compute.service.evacuations_remain',
+  );
 }
 
 /** Writes a compute service's fields the scheduler reads, and tells the scheduler. */
@@ -228,6 +320,12 @@ export function lastHeartbeat(s: CloudState, row: NovaServiceRow): number {
   if (!row.reporting) return row.heartbeat_at;
   const since = Math.max(0, s.meta.clock.now - row.heartbeat_at);
   return row.heartbeat_at + Math.floor(since / REPORT_INTERVAL) * REPORT_INTERVAL;
+}
+
+/** Whether `host` has a nova-compute that is up (`service_is_up` of `Service.get_by_compute_host`); false without a host. */
+export function computeUp(s: CloudState, host: string | null): boolean {
+  const service = host === null ? undefined : computeServiceOf(s, host);
+  return service !== undefined && serviceUp(s, service);
 }
 
 /** `servicegroup.API.service_is_up`: never when forced down; else the last heartbeat is at most `service_down_time` old. */
@@ -328,7 +426,8 @@ function updateBody(input: unknown): { status?: 'enabled' | 'disabled'; disabled
  * (404 `ServiceNotFound`), `nova-compute` only (400 "Updating a <binary> service is not
  * supported…"), `status` `enabled` with a `disabled_reason` (400), nothing asked (400 "No updates
  * were requested…"). `status` enables (reason cleared) or disables (with the optional reason);
- * `forced_down` marks the service down whatever its heartbeat. A `status` given syncs
+ * `forced_down` marks the service down whatever its heartbeat; `forced_down: false` is refused
+ * (400) while evacuations from the host are still `done` (`_check_for_evacuations`). A `status` given syncs
  * `COMPUTE_STATUS_DISABLED` when the service is up. Answers the service's view.
  */
 export function updateComputeService(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): ComputeServiceView {
@@ -347,7 +446,10 @@ export function updateComputeService(tx: Tx, ctx: Ctx, ref: unknown, input: unkn
     patch.disabled = true;
     patch.disabled_reason = body.disabled_reason ?? null;
   }
-  if (body.forced_down !== undefined) patch.forced_down = body.forced_down;
+  if (body.forced_down !== undefined) {
+    patch.forced_down = body.forced_down;
+    if (!body.forced_down) checkForEvacuations(s, row.host);
+  }
   if (Object.keys(patch).length === 0) throw badRequest('service', "No updates were requested. Fields 'status' or 'forced_down' should be specified.", 'compute.service.no_update');
   const next = writeComputeService(tx, row, { ...patch, saved_at: tx.now() });
   // HostAPI.service_update: a change of `disabled` asks the compute service (when up) to sync the trait

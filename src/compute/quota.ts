@@ -8,7 +8,7 @@
  * (`TooManyInstances`, `KeypairLimitExceeded`, `MetadataLimitExceeded`, …).
  */
 import type { CloudState, Tx } from '../core/index.js';
-import { overQuota } from './errors.js';
+import { overQuota, type NovaError } from './errors.js';
 
 /** The quota service name nova's resources are registered under (`compute.<resource>`). */
 export const QUOTA_SERVICE = 'compute';
@@ -60,12 +60,21 @@ export function checkInstancesQuota(tx: Pick<Tx, 'quotas'>, s: CloudState, proje
   if (flavor.memory_mb) allowed = Math.min(allowed, Math.floor(headroom('ram') / flavor.memory_mb));
   if (allowed > 0 && minCount <= allowed && allowed <= maxCount) return checkInstancesQuota(tx, s, projectId, flavor, minCount, allowed);
   const requested = { instances: minCount === maxCount ? String(minCount) : `${minCount}-${maxCount}`, cores: String(deltas.cores), ram: String(deltas.ram) };
-  const join = (f: (r: (typeof names)[number]) => string) => overs.map(f).join(', ');
-  throw overQuota(
+  throw tooManyInstances(projectId, overs, requested, { instances: quotas.instances - headroom('instances'), cores: quotas.cores - headroom('cores'), ram: quotas.ram - headroom('ram') }, quotas, { allowed: Math.max(0, allowed) });
+}
+
+/**
+ * nova's `TooManyInstances` (403) as `get_over_quota_detail` words it: "Quota exceeded for
+ * cores, ram: Requested 2, 1024, but already used 20, 4096 of 20, 4096 cores, ram" — the
+ * resources over their limits with what was asked, what is used and the limits.
+ */
+export function tooManyInstances<R extends string>(projectId: string, overs: readonly R[], requested: Readonly<Record<R, string | number>>, used: Readonly<Record<R, number>>, limits: Readonly<Record<R, number>>, details: Readonly<Record<string, unknown>> = {}): NovaError {
+  const join = (f: (r: R) => string) => overs.map(f).join(', ');
+  return overQuota(
     'compute.quota.too_many_instances',
     'TooManyInstances',
-    `Quota exceeded for ${join((r) => r)}: Requested ${join((r) => requested[r])}, but already used ${join((r) => String(quotas[r] - headroom(r)))} of ${join((r) => String(quotas[r]))} ${join((r) => r)}`,
-    { project_id: projectId, overs, allowed: Math.max(0, allowed) },
+    `Quota exceeded for ${join((r) => r)}: Requested ${join((r) => String(requested[r]))}, but already used ${join((r) => String(used[r]))} of ${join((r) => String(limits[r]))} ${join((r) => r)}`,
+    { project_id: projectId, overs, ...details },
   );
 }
 

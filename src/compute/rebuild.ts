@@ -23,18 +23,43 @@
  * `adminPass` (the one given, else generated) when `enable_instance_password` is on, and
  * `user_data` (2.57).
  *
+ * The same task is the destination's `rebuild_instance` of an evacuation (`recreate=True`, its
+ * {@link EvacuationArgs}; the API and the conductor are `evacuate.ts`): `rebuild_claim` moves the
+ * migration to `pre-migrating` with the destination's fields; `_do_rebuild_instance`'s evacuate
+ * branch refuses an `on_shared_storage` the libvirt driver contradicts (local disks: never shared),
+ * then `exists` and `rebuild.start` (with `image_name` `''`), power `NOSTATE` (no guest here yet),
+ * every port bound to the destination (`setup_instance_network_on_host`, `device_owner`
+ * `compute:<new zone>`), every volume (the root one too) given a new attachment connected on the
+ * destination and its old one deleted, the original image spawned (the root disk's content is
+ * lost), then `finish_evacuation`: the server's `host` and `node` become the destination's and the
+ * migration `done` — after `rebuild.end`, so the server shows its source host until then. A
+ * failure on the destination marks the migration `failed`, removes the destination's part of the
+ * allocation (`delete_allocation_for_evacuated_instance`), sends `compute.instance.rebuild.error`
+ * and leaves the server `ERROR` with its fault. A destination that is down when the cast arrives
+ * never receives it: the server stays `rebuilding` and the migration where it was (as in nova).
+ * A stage of an evacuation that is no longer the server's newest (another evacuation of it was
+ * asked meanwhile) ends as nova's `except Exception` path does ({@link endSupersededEvacuation}).
+ *
+ * A host that failed makes no progress (`boot.ts` `hostIsDown`): a stage of a rebuild, or the
+ * spawn of an evacuation on its destination, finds the host down and does nothing — the server
+ * keeps its task_state (`rebuilding`, `rebuild_spawning`) as nova shows it when nova-compute dies
+ * mid-operation, and an evacuation's migration stays `pre-migrating`.
+ *
  * Not simulated: `trusted_image_certificates` (accepted, checked by policy, not verified),
  * `hw_architecture` canonicalisation, NUMA re-validation, `OS-DCF:diskConfig` (accepted),
  * re-imaging a volume-backed server's root volume (Cinder's `os-reimage` is not simulated: its
- * image must stay the same, as before 2.93), the `compute.instance.rebuild.error` notification
- * (not declared in events.ts).
+ * image must stay the same, as before 2.93), the `compute.instance.rebuild.error` notification of
+ * a same-host rebuild (an evacuation's failure sends it), the late server-group check and the
+ * resource claim of an evacuation's destination (nova's claim tests only NUMA and PCI, neither
+ * simulated).
  */
 import { CloudError, detach, getRow, policyEngineOf, setRow, type CloudState, type PolicyCredentials, type Tx } from '../core/index.js';
-import { findHost } from '../hardware/index.js';
+import { findHost, type Host } from '../hardware/index.js';
+import { bindServerPort } from '../network/index.js';
 import { imageFor, type ImageRow } from '../image/index.js';
 import { connectVolumeForServer, releaseVolumeForServer, reserveVolumeForServer, volumeRow, volumeServiceReachable } from '../block/index.js';
 import { finishEvent, startAction, startEvent } from './actions.js';
-import { SPAWN_SECONDS, saveServer } from './boot.js';
+import { SPAWN_SECONDS, hostIsDown, nicMbps, saveServer } from './boot.js';
 import { bdmsOf, saveBdm } from './block_device.js';
 import { allowed, enforce, ownTarget, targetOf, type Ctx } from './context.js';
 import { NovaError, badRequest, invalid } from './errors.js';
@@ -44,7 +69,10 @@ import { NOVA_RULES } from './policies.js';
 import { checkMetadataQuota } from './quota.js';
 import { credsOf, hostRow, isVolumeBacked, preempted, publisherOf } from './server_actions.js';
 import { getServer } from './servers.js';
-import type { BdmRow, ServerRow } from './types.js';
+import { FINISHED_MIGRATION_STATUSES, migrationById, migrationsOfServer, saveMigration } from './migrations.js';
+import { removeProviderFromAllocation } from './nova_services.js';
+import type { BdmRow, MigrationRow, MigrationStatus, ServerRow } from './types.js';
+import { hostIp } from './hypervisors.js';
 import { instanceUsage, serverView, type ServerView } from './views.js';
 import type { TaskState, VmState } from './vm_states.js';
 
@@ -141,8 +169,24 @@ interface RebuildImage {
   readonly name: string | null;
 }
 
-/** The task's arguments. */
-interface RebuildArgs {
+/**
+ * An evacuation's part of the destination's task (`rebuild_instance(recreate=True, …)`): the
+ * task's `host` is the destination, the server is still on `source` until the end.
+ */
+export interface EvacuationArgs {
+  /** The evacuation's migration record (its database id). */
+  readonly migration_id: number;
+  readonly source: string;
+  /** The destination's node (the scheduler's `nodename`, or the forced host's first node). */
+  readonly node: string;
+  /** `onSharedStorage` as given before 2.14; null lets the driver decide (local disks: not shared). */
+  readonly on_shared_storage: boolean | null;
+  /** Whether an admin password is set on the rebuilt guest (`new_pass` not None). */
+  readonly admin_password: boolean;
+}
+
+/** The task's arguments (exported for `evacuate.ts`, which casts the destination's rebuild). */
+export interface RebuildArgs {
   readonly uuid: string;
   readonly host: string | null;
   readonly stage: 'begin' | 'spawn';
@@ -153,6 +197,8 @@ interface RebuildArgs {
   readonly orig_image_ref: string;
   readonly orig_vm_state: VmState;
   readonly preserve_ephemeral: boolean;
+  /** Set for an evacuation's destination (nova's `recreate`). */
+  readonly evacuation?: EvacuationArgs;
 }
 
 /** `_get_image` and `_validate_flavor_image` for the rebuild's image (400s as nova's controller answers them). */
@@ -269,8 +315,25 @@ export function rebuildServer(tx: Tx, ctx: Ctx, ref: unknown, input: unknown): R
 export function runRebuild(tx: Tx, raw: unknown): void {
   const args = raw as RebuildArgs;
   const event = 'compute_rebuild_instance';
-  const row = hostRow(tx, args.uuid, args.host);
-  if (row === undefined) return;
+  const evacuation = args.evacuation ?? null;
+  if (evacuation !== null && args.stage === 'begin') {
+    const dest = args.host === null ? undefined : findHost(tx.draft as CloudState, args.host);
+    if (dest === undefined || dest.state !== 'up') {
+      tx.trace('nova-conductor', `rebuild_instance cast to ${args.host ?? '?'} lost: its nova-compute is not running; ${args.uuid} stays rebuilding`);
+      return;
+    }
+  } else if (hostIsDown(tx, args.host, `rebuild_instance (${args.stage}) of ${args.uuid}`)) return;
+  // an evacuated server stays on its source host until finish_evacuation
+  let row = hostRow(tx, args.uuid, evacuation?.source ?? args.host);
+  if (row === undefined) {
+    if (evacuation !== null) evacuationLost(tx, args, evacuation);
+    return;
+  }
+  if (evacuation !== null && !ownsEvacuation(tx.draft as CloudState, row.uuid, evacuation.migration_id, args.stage === 'begin' ? ['accepted'] : ['pre-migrating'])) {
+    if (args.stage === 'begin') startEvent(tx, row.uuid, event, args.host);
+    endSupersededEvacuation(tx, row.uuid, evacuation.migration_id, args.host, event, args.host);
+    return;
+  }
   if (row.task_state !== args.expect) {
     if (args.stage !== 'begin') preempted(tx, row, event, args.expect);
     else tx.trace('nova-compute', `rebuild_instance on ${row.uuid} skipped: task_state is ${row.task_state ?? 'None'}`);
@@ -280,11 +343,21 @@ export function runRebuild(tx: Tx, raw: unknown): void {
   const publisher = publisherOf(host);
   const imageName = args.image?.name ?? '';
   if (args.stage === 'begin') {
-    startEvent(tx, row.uuid, event, host);
+    if (evacuation !== null) {
+      const claimed = claimEvacuation(tx, row, args, evacuation);
+      if (claimed === undefined) return;
+      row = claimed;
+    } else startEvent(tx, row.uuid, event, host);
+    const notified = row;
     // notify_usage_exists with the original image, then rebuild.start with the new image's name
-    tx.emit('compute.instance.exists', () => ({ ...instanceUsage(tx.draft as CloudState, row), image_ref_url: args.orig_image_ref === '' ? '' : `http://controller/image/v2/images/${args.orig_image_ref}` }), publisher);
-    tx.emit('compute.instance.rebuild.start', () => ({ ...instanceUsage(tx.draft as CloudState, row), image_name: imageName }), publisher);
-    tx.trace('nova-compute', `rebuild_instance ${row.uuid} on ${host ?? '?'}${args.image ? ` from image ${args.image.id}` : ' (volume-backed)'}`);
+    tx.emit('compute.instance.exists', () => ({ ...instanceUsage(tx.draft as CloudState, notified), image_ref_url: args.orig_image_ref === '' ? '' : `http://controller/image/v2/images/${args.orig_image_ref}` }), publisher);
+    tx.emit('compute.instance.rebuild.start', () => ({ ...instanceUsage(tx.draft as CloudState, notified), image_name: imageName }), publisher);
+    tx.trace('nova-compute', `${evacuation !== null ? `evacuating instance ${row.uuid} from ${evacuation.source} to` : `rebuild_instance ${row.uuid} on`} ${host ?? '?'}${args.image ? ` from image ${args.image.id}` : ' (volume-backed)'}`);
+    if (evacuation !== null) {
+      // instance.power_state = _get_power_state (no guest on the destination yet), task REBUILDING
+      row = saveServer(tx, row, { power_state: 0, task_state: 'rebuilding' });
+      moveNetworks(tx, row, host as string);
+    }
     if (args.preserve_ephemeral) {
       // _rebuild_default_impl: the libvirt driver cannot preserve ephemeral partitions
       const message = 'The current driver does not support preserving ephemeral partitions.';
@@ -293,16 +366,22 @@ export function runRebuild(tx: Tx, raw: unknown): void {
       tx.trace('nova-compute', `rebuild of ${row.uuid} failed: ${message}`);
       return;
     }
-    if (row.power_state === 1) tx.trace('nova-compute', `instance ${row.uuid} powered off and destroyed for the rebuild`);
+    if (row.power_state === 1 && evacuation === null) tx.trace('nova-compute', `instance ${row.uuid} powered off and destroyed for the rebuild`);
     // detach_block_devices: a new attachment reserved for each volume, the old one deleted (the
-    // root volume of a volume-backed server stays attached: reimage_boot_volume)
+    // root volume of a volume-backed server stays attached on a rebuild: reimage_boot_volume; an
+    // evacuation moves it too)
     const policy = policyEngineOf(tx.memo);
-    const volumes = bdmsOf(tx.draft as CloudState, row.uuid).filter((b) => b.destination_type === 'volume' && b.volume_id !== null && b.attachment_id !== null && !(args.image === null && b.boot_index === 0));
+    const volumes = bdmsOf(tx.draft as CloudState, row.uuid).filter((b) => b.destination_type === 'volume' && b.volume_id !== null && b.attachment_id !== null && (evacuation !== null || !(args.image === null && b.boot_index === 0)));
     const unreachable = volumes.find((b) => !volumeServiceReachable(tx.draft as CloudState, b.volume_id as string));
     if (unreachable !== undefined) {
       // _error_out_instance_on_exception: the rebuild fails before touching any attachment
       const message = `Timed out waiting for a reply from the volume service of volume ${unreachable.volume_id}`;
-      saveServer(tx, row, { vm_state: 'error', task_state: null, fault: { code: 500, message, details: `oslo_messaging.exceptions.MessagingTimeout: ${message}`, created: tx.now() } });
+      const details = `oslo_messaging.exceptions.MessagingTimeout: ${message}`;
+      if (evacuation !== null) {
+        failEvacuation(tx, row, args, evacuation, message, details, true);
+        return;
+      }
+      saveServer(tx, row, { vm_state: 'error', task_state: null, fault: { code: 500, message, details, created: tx.now() } });
       finishEvent(tx, row.uuid, event, { message });
       tx.trace('nova-compute', `rebuild of ${row.uuid} failed: ${message}`);
       return;
@@ -325,8 +404,7 @@ export function runRebuild(tx: Tx, raw: unknown): void {
       const cached = getRow((tx.draft as CloudState).compute.image_cache, `${host}/${args.image.id}`);
       if (cached !== undefined) tx.trace('nova-compute', `image ${args.image.id} found in ${host}'s image cache: no download`);
       else {
-        const h = findHost(tx.draft as CloudState, host);
-        const mbps = Math.max(1, ...(h?.nics ?? []).map((n) => n.speed_mbps));
+        const mbps = nicMbps(findHost(tx.draft as CloudState, host));
         const download = (args.image.size * 8) / (mbps * 1e6);
         seconds += download;
         tx.trace('nova-compute', `image ${args.image.id} (${args.image.size} bytes) downloaded from Glance into ${host}'s image cache (${download.toFixed(3)} s at ${mbps} Mbit/s)`);
@@ -341,7 +419,7 @@ export function runRebuild(tx: Tx, raw: unknown): void {
   }
   tx.trace('nova-compute', `spawn ${row.uuid} on ${host ?? '?'} (libvirt)`);
   // _update_instance_after_spawn
-  let current = saveServer(tx, row, { vm_state: 'active', task_state: null, power_state: 1, launched_at: tx.now() });
+  let current = saveServer(tx, row, { vm_state: 'active', task_state: null, power_state: 1, launched_at: tx.now(), ...(evacuation?.admin_password ? { password_set: true } : {}) });
   if (args.orig_vm_state === 'stopped') {
     // bring the instance back to its original state: stop_instance
     current = saveServer(tx, current, { vm_state: 'active', task_state: 'powering-off', progress: 0 });
@@ -355,6 +433,133 @@ export function runRebuild(tx: Tx, raw: unknown): void {
   }
   const done = current;
   tx.emit('compute.instance.rebuild.end', () => ({ ...instanceUsage(tx.draft as CloudState, done), image_name: imageName }), publisher);
+  if (evacuation !== null) finishEvacuation(tx, done, host as string, evacuation);
   finishEvent(tx, row.uuid, event);
   tx.trace('nova-compute', `instance ${row.uuid} rebuilt: ${done.vm_state.toUpperCase()} on ${host ?? '?'}`);
+}
+
+// ------------------------------------------------------------------ evacuation (recreate=True)
+
+/**
+ * The destination receives the cast: `rebuild_claim` (`_move_claim(move_type='evacuation')` →
+ * `_claim_existing_migration`: the migration `pre-migrating` with the destination's fields), then
+ * `_do_rebuild_instance`'s evacuate checks. Undefined when the evacuation stops here (the
+ * destination is down: the cast is lost; or it failed).
+ */
+function claimEvacuation(tx: Tx, row: ServerRow, args: RebuildArgs, evacuation: EvacuationArgs): ServerRow | undefined {
+  const s = tx.draft as CloudState;
+  const dest = findHost(s, args.host as string) as Host;
+  startEvent(tx, row.uuid, 'compute_rebuild_instance', dest.name);
+  const migration = migrationById(s, evacuation.migration_id);
+  if (migration !== undefined) saveMigration(tx, migration, { dest_compute: dest.name, dest_node: evacuation.node, dest_host: hostIp(dest), status: 'pre-migrating' });
+  tx.trace('nova-compute', `rebuild_claim on ${dest.name} for ${row.uuid} (evacuation, migration ${evacuation.migration_id})`);
+  if (evacuation.on_shared_storage === true) {
+    // the libvirt driver's instance_on_disk: local instance disks are not on shared storage
+    const message = 'Invalid state of instance files on shared storage';
+    failEvacuation(tx, row, args, evacuation, message, `nova.exception.InvalidSharedStorage: ${message}`, true);
+    return undefined;
+  }
+  return row;
+}
+
+/** `setup_networks_on_host` + `setup_instance_network_on_host`: every port of the server bound to the destination. */
+function moveNetworks(tx: Tx, row: ServerRow, dest: string): void {
+  const owner = `compute:${row.availability_zone ?? (tx.draft as CloudState).compute.config.default_availability_zone}`;
+  for (const vif of row.vifs) {
+    const port = bindServerPort(tx, vif.port_id, { device_id: row.uuid, device_owner: owner, host: dest });
+    tx.trace('nova-compute', port === undefined ? `port ${vif.port_id} of ${row.uuid} is gone: not bound` : `port ${vif.port_id} of ${row.uuid} bound to ${dest}`);
+  }
+}
+
+/**
+ * A failure on the destination (`rebuild_instance`'s `except Exception`): the migration
+ * `failed`, the destination's part of the allocation removed
+ * (`delete_allocation_for_evacuated_instance(node_type='destination')`),
+ * `compute.instance.rebuild.error`, then `_error_out_instance_on_exception`: `ERROR` (or the
+ * vm_state kept, for nova's `InstanceFaultRollback`) with the fault, no task.
+ */
+function failEvacuation(tx: Tx, row: ServerRow, args: RebuildArgs, evacuation: EvacuationArgs, message: string, details: string, toError: boolean): void {
+  const s = tx.draft as CloudState;
+  const migration = migrationById(s, evacuation.migration_id);
+  if (migration !== undefined) saveMigration(tx, migration, { status: 'failed' });
+  const dest = args.host === null ? undefined : findHost(s, args.host);
+  if (dest !== undefined && removeProviderFromAllocation(tx, row, dest.id)) tx.trace('placement', `allocation of ${row.uuid} on ${dest.name} removed: the evacuation failed`);
+  tx.emit('compute.instance.rebuild.error', () => ({ ...instanceUsage(tx.draft as CloudState, row), message }), { ...publisherOf(args.host), priority: 'ERROR' });
+  saveServer(tx, row, { ...(toError ? { vm_state: 'error' as const } : {}), task_state: null, fault: { code: 500, message, details, created: tx.now() } });
+  finishEvent(tx, row.uuid, 'compute_rebuild_instance', { message, details });
+  tx.trace('nova-compute', `evacuation of ${row.uuid} to ${args.host ?? '?'} failed: ${message}`);
+}
+
+/**
+ * The server is no longer on the evacuation's source when the destination gets to it. Deleted (or
+ * being deleted): `InstanceNotFound` → the migration `failed`. Moved meanwhile (another evacuation
+ * finished first): this one ends as superseded ({@link endSupersededEvacuation}).
+ */
+function evacuationLost(tx: Tx, args: RebuildArgs, evacuation: EvacuationArgs): void {
+  const s = tx.draft as CloudState;
+  const row = getRow(s.compute.servers, args.uuid);
+  if (row !== undefined && !row.deleted && row.task_state !== 'deleting') {
+    if (args.stage === 'begin') startEvent(tx, row.uuid, 'compute_rebuild_instance', args.host);
+    endSupersededEvacuation(tx, row.uuid, evacuation.migration_id, args.host, 'compute_rebuild_instance', args.host);
+    return;
+  }
+  const migration = migrationById(s, evacuation.migration_id);
+  if (migration !== undefined && migration.status !== 'failed') saveMigration(tx, migration, { status: 'failed' });
+  tx.trace('nova-compute', `Instance ${args.uuid} was deleted while rebuilding on ${args.host ?? '?'}`);
+}
+
+/** `RT.finish_evacuation`: the server's host and node become the destination's; the migration `done`. */
+function finishEvacuation(tx: Tx, row: ServerRow, dest: string, evacuation: EvacuationArgs): void {
+  saveServer(tx, row, { host: dest, node: evacuation.node });
+  const migration = migrationById(tx.draft as CloudState, evacuation.migration_id);
+  if (migration !== undefined) saveMigration(tx, migration, { status: 'done' });
+  tx.trace('nova-compute', `finish_evacuation: ${row.uuid} now on ${dest}; migration ${evacuation.migration_id} done (the source's allocation stays until its nova-compute starts again)`);
+}
+
+// ------------------------------------------------------------------ evacuations that cross
+
+/** The server's newest evacuation (its migration record), whatever its status. */
+export function newestEvacuation(s: CloudState, uuid: string): MigrationRow | undefined {
+  const rows = migrationsOfServer(s, uuid);
+  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.migration_type === 'evacuation') return rows[i];
+  return undefined;
+}
+
+/**
+ * Whether a task of evacuation `migrationId` still belongs to the server: its newest evacuation is
+ * this one, with one of `statuses` (`accepted` at the conductor and when the destination receives
+ * the cast, `pre-migrating` after its claim) or `completed` (the source's nova-compute restarted
+ * meanwhile and marked it so, as Zed does with an evacuation still running: the destination
+ * carries on). stacksim's guard: nova does not compare two evacuations of one server.
+ */
+export function ownsEvacuation(s: CloudState, uuid: string, migrationId: number, statuses: readonly MigrationStatus[]): boolean {
+  const newest = newestEvacuation(s, uuid);
+  return newest !== undefined && newest.id === migrationId && (statuses.includes(newest.status) || newest.status === 'completed');
+}
+
+/**
+ * An evacuation overtaken by a newer one of the same server (evacuate takes any task_state) ends
+ * as `rebuild_instance`'s `except Exception` path does (`nova/compute/manager.py`, Zed ~3779):
+ * the migration `failed`, the destination's provider removed from the instance's allocation
+ * (`delete_allocation_for_evacuated_instance(node_type='destination')`) unless the server is on
+ * it or its current evacuation targets it, `compute.instance.rebuild.error` (when `host`, the
+ * destination's nova-compute, is given) and `event` (started by the caller) in `Error`. The
+ * server's own state is the newer evacuation's: untouched.
+ */
+export function endSupersededEvacuation(tx: Tx, uuid: string, migrationId: number, dest: string | null, event: string | null, host: string | null): void {
+  const s = tx.draft as CloudState;
+  const migration = migrationById(s, migrationId);
+  if (migration !== undefined && migration.status !== 'failed' && migration.status !== 'error') saveMigration(tx, migration, { status: 'failed' });
+  const row = getRow(s.compute.servers, uuid);
+  if (row === undefined) return;
+  const current = newestEvacuation(s, uuid);
+  const target = current === undefined || current.id === migrationId || FINISHED_MIGRATION_STATUSES.includes(current.status) ? null : current.dest_compute;
+  const destHost = dest === null ? undefined : findHost(s, dest);
+  if (destHost !== undefined && dest !== row.host && dest !== target && removeProviderFromAllocation(tx, row, destHost.id)) {
+    tx.trace('placement', `allocation of ${uuid} on ${dest} removed: evacuation ${migrationId} was superseded`);
+  }
+  const message = `Evacuation ${migrationId} of instance ${uuid} was superseded${current !== undefined && current.id !== migrationId ? ` by evacuation ${current.id}` : ''}`;
+  if (host !== null) tx.emit('compute.instance.rebuild.error', () => ({ ...instanceUsage(tx.draft as CloudState, row), message }), { ...publisherOf(host), priority: 'ERROR' });
+  if (event !== null) finishEvent(tx, uuid, event, { message, details: `nova.exception.MigrationError: ${message}` });
+  tx.trace(host === null ? 'nova-conductor' : 'nova-compute', message);
 }

@@ -18,17 +18,18 @@
  * their actions: `rest_servers.ts`; metadata, tags, instance actions, volume attachments,
  * interfaces and addresses: `rest_server_parts.ts`; flavors: `rest_flavors.ts`; key pairs,
  * quotas, limits, server groups, zones, hypervisors, aggregates, services and extensions:
- * `rest_contrib.ts`.
+ * `rest_contrib.ts`; the moves' actions and migrations: `rest_migrations.ts`.
  *
  * Not simulated: the legacy v2 API under `/v2/{project_id}/…`, `/v2.1/{project_id}/…` (the
  * catalog has no project id), the APIs the library lacks (images and networks proxies, consoles,
- * migrations, usage, …: webob's 404), the version headers the handler's own negotiation puts on
+ * usage, …: webob's 404), the version headers the handler's own negotiation puts on
  * the root versions document (nova's root app is not microversioned).
  */
 import { json, type RestResponse, type RestService } from '../core/index.js';
 import type { ComputeApi } from './api.js';
 import { CONTRIB_ROUTES } from './rest_contrib.js';
 import { FLAVOR_ROUTES } from './rest_flavors.js';
+import { MIGRATION_ROUTES } from './rest_migrations.js';
 import {
   httpNotFound,
   MAX_VERSION,
@@ -121,6 +122,7 @@ const RESOURCES: readonly (readonly NovaRouteSpec[])[] = [
   INTERFACE_ROUTES,
   FLAVOR_ROUTES,
   CONTRIB_ROUTES,
+  MIGRATION_ROUTES,
   [
     // routes.py: ('/', GET version show) and ('/versions/{id}', GET version show), behind the token
     { method: 'GET', path: '/versions/{id}', handle: (r) => {

@@ -16,8 +16,10 @@
  * The flavor id below 2.47 and the server group of 2.71 are not in the library's view: they are
  * read from the server's row once the session call has shown the caller may see it.
  *
- * Not simulated: the actions the library lacks (`resize`, `confirmResize`, `revertResize`,
- * `migrate`, `os-migrateLive`, `shelve`, `evacuate`, `trigger_crash_dump`, `addSecurityGroup`, …:
+ * The moves (`resize`, `confirmResize`, `revertResize`, `migrate`, `os-migrateLive`, `shelve`,
+ * `shelveOffload`, `unshelve`, `evacuate`) are `rest_migrations.ts`'s `MOVE_ACTIONS`.
+ *
+ * Not simulated: the actions the library lacks (`trigger_crash_dump`, `addSecurityGroup`, …:
  * "There is no such action"), the legacy `block_device_mapping` (v1) of create, query filters
  * nova knows and the library does not (`launch_index`, `key_name`, `uuid`, …: ignored), several
  * sort keys at once (the first counts).
@@ -41,6 +43,7 @@ import {
   unwrap,
   wrapped,
 } from './rest_params.js';
+import { MOVE_ACTIONS } from './rest_migrations.js';
 
 type View = Record<string, unknown>;
 
@@ -283,6 +286,8 @@ const SERVER_ACTIONS: Readonly<Record<string, NovaAction>> = {
   },
   createImage: { handle: (r, id, value) => imageAnswer(r, r.api().createServerImage({ id }, value as never) as unknown as View) },
   createBackup: { handle: (r, id, value) => imageAnswer(r, r.api().createServerBackup({ id }, value as never) as unknown as View) },
+  // resize, confirmResize, revertResize, migrate, os-migrateLive, shelve, shelveOffload, unshelve, evacuate
+  ...MOVE_ACTIONS,
 };
 
 /** Servers and their actions. */

@@ -188,6 +188,11 @@ export function createServer(tx: Tx, ctx: Ctx, input: unknown): ServerCreatedVie
       scheduler_hints: forcedHost === null ? body.hints : { ...body.hints, force_hosts: [forcedHost] },
       password_set: adminPass !== null,
       old_vm_state: null,
+      old_flavor: null,
+      new_flavor: null,
+      shelved_image_id: null,
+      shelved_at: null,
+      shelved_host: null,
     };
     setRow(tx.draft.compute.servers, uuid, row);
     setRow(tx.draft.compute.project_servers, `${projectId}/${uuid}`, uuid);

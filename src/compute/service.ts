@@ -23,6 +23,10 @@ import { INTERFACE_TASKS } from './interfaces.js';
 import { INSTANCE_ACTION_TASK, runInstanceAction } from './server_actions.js';
 import { REBUILD_TASK, runRebuild } from './rebuild.js';
 import { SNAPSHOT_TASK, runSnapshot } from './snapshot.js';
+import { RESIZE_TASKS } from './resize.js';
+import { LIVE_MIGRATION_TASKS } from './live_migration.js';
+import { SHELVE_TASKS } from './shelve.js';
+import { EVACUATE_TASKS } from './evacuate.js';
 
 /** What nova adds to a session. */
 export interface ComputeSession {
@@ -45,7 +49,7 @@ export const computeService: ServiceDescriptor<NovaConfig, ComputeSession, objec
   quotas: NOVA_QUOTAS,
   catalog: [{ type: 'compute', name: 'nova', description: 'Nova Compute Service', url: `${CONTROLLER_URL}/compute/v2.1` }],
   hooks: COMPUTE_REPORTING_HOOKS,
-  tasks: { [SCHEDULE_AND_BUILD_TASK]: runScheduleAndBuild, [BUILD_TASK]: runBuild, [TERMINATE_TASK]: runTerminate, ...VOLUME_ATTACHMENT_TASKS, ...INTERFACE_TASKS, [INSTANCE_ACTION_TASK]: runInstanceAction, [REBUILD_TASK]: runRebuild, [SNAPSHOT_TASK]: runSnapshot },
+  tasks: { [SCHEDULE_AND_BUILD_TASK]: runScheduleAndBuild, [BUILD_TASK]: runBuild, [TERMINATE_TASK]: runTerminate, ...VOLUME_ATTACHMENT_TASKS, ...INTERFACE_TASKS, [INSTANCE_ACTION_TASK]: runInstanceAction, [REBUILD_TASK]: runRebuild, [SNAPSHOT_TASK]: runSnapshot, ...RESIZE_TASKS, ...LIVE_MIGRATION_TASKS, ...SHELVE_TASKS, ...EVACUATE_TASKS },
   deploy: (tx, context) => {
     if (context.preset === 'devstack') deployDevstack(tx);
   },

@@ -37,12 +37,12 @@
  * None of this touches Placement. Glance's refusals come back as nova answers them: 400
  * (`Invalid`), 403 (`Forbidden`; an over-limit is answered 403 too, where nova would fail).
  */
-import { CloudError, policyEngineOf, type CloudState, type PolicyCredentials, type Tx } from '../core/index.js';
+import { CloudError, getRow, policyEngineOf, type CloudState, type PolicyCredentials, type PolicyEngine, type Tx } from '../core/index.js';
 import { findHost } from '../hardware/index.js';
 import { getProject, getUser } from '../identity/index.js';
-import { deleteImageFor, imageFor, listImagesFor, reserveImageFor, storedImageData, uploadImageFor, type ImageCreateRequest, type ImageRow } from '../image/index.js';
+import { deleteImageFor, imageFor, listImagesFor, reserveImageFor, storedImageData, uploadImageFor, type ImageCreateRequest, type ImageRow, storedImageSize } from '../image/index.js';
 import { finishEvent, recordEvent, startAction, startEvent } from './actions.js';
-import { saveServer } from './boot.js';
+import { nicMbps, saveServer } from './boot.js';
 import { bdmsOf } from './block_device.js';
 import { enforce, type Ctx } from './context.js';
 import { NovaError, badRequest, conflict, invalid } from './errors.js';
@@ -98,7 +98,7 @@ function nameArg(value: unknown): string {
 }
 
 /** Glance's refusal as nova's API answers it (`_translate_plain_exception`). */
-function fromGlance(e: unknown): unknown {
+export function fromGlance(e: unknown): unknown {
   if (!(e instanceof CloudError)) return e;
   if (e.status === 400) return invalid('compute.image.invalid', 'Invalid', e.message, { glance: e.code });
   if (e.status === 403 || e.status === 401) return new NovaError(403, 'compute.image.forbidden', 'Forbidden', e.message, { glance: e.code });
@@ -147,7 +147,7 @@ function snapshotMetadata(ctx: Ctx, row: ServerRow, name: string, extra: Readonl
 }
 
 /** `compute_utils.create_image`: the image nova-compute will upload into, `queued`. */
-function createImageEntry(tx: Tx, ctx: Ctx, row: ServerRow, name: string, imageType: 'snapshot' | 'backup', extra: Readonly<Record<string, string>>): { id: string; container_format: string } {
+export function createImageEntry(tx: Tx, ctx: Ctx, row: ServerRow, name: string, imageType: 'snapshot' | 'backup', extra: Readonly<Record<string, string>>): { id: string; container_format: string } {
   const { body, sharingMember, base } = snapshotMetadata(ctx, row, name, { instance_uuid: row.uuid, user_id: ctx.userId, image_type: imageType, ...extra });
   if (imageType === 'snapshot') {
     // the driver fills the formats in at upload
@@ -263,9 +263,32 @@ function snapshotVolumeBacked(tx: Tx, ctx: Ctx, row: ServerRow, name: string, me
   }
 }
 
-/** The server's disk as the driver uploads it: its image's bytes (empty when the image is gone). */
-function diskBytes(s: CloudState, row: ServerRow): Uint8Array {
+/**
+ * The server's disk as the driver uploads it: its image's bytes (empty when the image is gone).
+ * Reads Swift: a 503 (`CloudError`) when no object server holding the image answers.
+ */
+export function diskBytes(s: CloudState, row: ServerRow): Uint8Array {
   return (row.image_ref === '' ? null : storedImageData(s, row.image_ref)) ?? new Uint8Array(0);
+}
+
+/**
+ * The size of {@link diskBytes} as Glance's row records it (0 when the image has no data): what a
+ * snapshot or a shelve plans its upload time with, without reading Swift (which may be down: the
+ * upload itself then fails, as nova's does).
+ */
+export function diskSize(s: CloudState, row: ServerRow): number {
+  return row.image_ref === '' ? 0 : storedImageSize(s, row.image_ref);
+}
+
+/** An image's size as the caller sees it in Glance (`image_api.get(...)['size']`); 0 when Glance no longer shows it. */
+export function imageSize(s: CloudState, policy: PolicyEngine, creds: PolicyCredentials, imageId: string): number {
+  if (imageId === '') return 0;
+  try {
+    return imageFor(s, policy, creds, { id: imageId }).size ?? 0;
+  } catch (e) {
+    if (!(e instanceof CloudError)) throw e;
+    return 0;
+  }
 }
 
 /** `_rotate_backups`: this server's backups of the type, newest first; those beyond `rotation` deleted. */
@@ -344,9 +367,8 @@ export function runSnapshot(tx: Tx, raw: unknown): void {
     // the libvirt driver: IMAGE_PENDING_UPLOAD, then IMAGE_UPLOADING
     current = saveServer(tx, current, { task_state: 'image_pending_upload' });
     current = saveServer(tx, current, { task_state: 'image_uploading' });
-    const size = diskBytes(tx.draft as CloudState, row).length;
-    const h = args.host === null ? undefined : findHost(tx.draft as CloudState, args.host);
-    const mbps = Math.max(1, ...(h?.nics ?? []).map((n) => n.speed_mbps));
+    const size = diskSize(tx.draft as CloudState, row);
+    const mbps = nicMbps(args.host === null ? undefined : findHost(tx.draft as CloudState, args.host));
     const seconds = GUEST_SECONDS + (size * 8) / (mbps * 1e6);
     tx.trace('nova-compute', `${args.kind} of ${row.uuid} on ${args.host ?? '?'}: ${size} bytes to upload to image ${args.image_id} (${seconds.toFixed(3)} s)`);
     tx.schedule(SNAPSHOT_TASK, { ...args, stage: 'upload', expect: 'image_uploading' } satisfies SnapshotArgs, seconds);

@@ -151,6 +151,77 @@ export interface ServerRow {
   readonly password_set: boolean;
   /** The host's previous vm_state while rescued / stopped etc. (`instance.system_metadata['old_vm_state']`). */
   readonly old_vm_state: VmState | null;
+  /** While resized (VERIFY_RESIZE) or reverting: the flavor before the resize (`instance.old_flavor`). */
+  readonly old_flavor: InstanceFlavor | null;
+  /** While a resize is in progress: the flavor asked for (`instance.new_flavor`). */
+  readonly new_flavor: InstanceFlavor | null;
+  /** While shelved: the snapshot image made at shelve (`system_metadata['shelved_image_id']`), null for a volume-backed server. */
+  readonly shelved_image_id: string | null;
+  /** While shelved: when (`system_metadata['shelved_at']`). */
+  readonly shelved_at: number | null;
+  /** While shelved: the host it was shelved on (`system_metadata['shelved_host']`). */
+  readonly shelved_host: string | null;
+}
+
+/** `fields.MigrationType`. */
+export type MigrationType = 'migration' | 'resize' | 'live-migration' | 'evacuation';
+
+/**
+ * A migration's status (`nova/objects/migration.py`, set along `nova/conductor/tasks/*.py` and
+ * `nova/compute/manager.py`): resize / migration `pre-migrating` → `migrating` → `post-migrating` →
+ * `finished` → `confirming` → `confirmed` (or `reverting` → `reverted`); live-migration
+ * `accepted` → `queued` → `preparing` → `running` → `completed` (or `failed` / `cancelled`);
+ * evacuation `accepted` → `pre-migrating` → `done` → `completed`; `error` when a step fails.
+ */
+export type MigrationStatus =
+  | 'pre-migrating'
+  | 'migrating'
+  | 'post-migrating'
+  | 'finished'
+  | 'confirming'
+  | 'confirmed'
+  | 'reverting'
+  | 'reverted'
+  | 'accepted'
+  | 'queued'
+  | 'preparing'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'done'
+  | 'error';
+
+/** A migration record (`nova/objects/migration.py`, Migration 1.7): one per move of a server. */
+export interface MigrationRow {
+  /** The database id: the API's migration id. */
+  readonly id: number;
+  /** The Placement consumer that holds the source's resources during a resize, migration or live migration. */
+  readonly uuid: string;
+  readonly instance_uuid: string;
+  readonly migration_type: MigrationType;
+  readonly status: MigrationStatus;
+  readonly source_compute: string | null;
+  readonly source_node: string | null;
+  readonly dest_compute: string | null;
+  readonly dest_node: string | null;
+  /** The destination host's address, set when the destination claims (resize, migration, evacuation); null for a live migration. */
+  readonly dest_host: string | null;
+  /** The flavors' database ids (flavorid here): the old and the new one (the same for a cold migration; null for live migration and evacuation). */
+  readonly old_instance_type_id: string | null;
+  readonly new_instance_type_id: string | null;
+  /** Live migration progress in bytes (null otherwise). */
+  readonly memory_total: number | null;
+  readonly memory_processed: number | null;
+  readonly memory_remaining: number | null;
+  readonly disk_total: number | null;
+  readonly disk_processed: number | null;
+  readonly disk_remaining: number | null;
+  /** The requester (`context.user_id`, `context.project_id` at create: 2.80). */
+  readonly user_id: string;
+  readonly project_id: string;
+  readonly created_at: number;
+  readonly updated_at: number | null;
 }
 
 /** One event of an instance action (`instance_actions_events`). */
@@ -252,6 +323,18 @@ export interface NovaConfig {
   readonly service_down_time: number;
   /** `[compute] consecutive_build_service_disable_threshold`: 10. */
   readonly consecutive_build_service_disable_threshold: number;
+  /** `[DEFAULT] shelved_offload_time`: 0 (offload at once; -1 never; N: after N seconds). */
+  readonly shelved_offload_time: number;
+  /** `[DEFAULT] shelved_poll_interval`: 3600 s (when `shelved_offload_time` > 0). */
+  readonly shelved_poll_interval: number;
+  /** `[DEFAULT] allow_resize_to_same_host`: false; null means the deployment's default (the devstack preset sets true, as DevStack does). */
+  readonly allow_resize_to_same_host: boolean | null;
+  /** `[DEFAULT] resize_confirm_window`: 0 (never confirm by itself). */
+  readonly resize_confirm_window: number;
+  /** `[DEFAULT] migrate_max_retries`: -1 (live migration: try every candidate). */
+  readonly migrate_max_retries: number;
+  /** `[DEFAULT] max_concurrent_live_migrations`: 1 per source host (0: unlimited). */
+  readonly max_concurrent_live_migrations: number;
   /** `[DEFAULT] instance_name_template`: `instance-%08x`. */
   readonly instance_name_template: string;
   /** `[DEFAULT] enable_instance_password`: true (the create answer carries `adminPass`). */
@@ -290,4 +373,10 @@ export interface ComputeState {
   readonly services: Table<NovaServiceRow>;
   /** The next service's database id. */
   readonly next_service_id: number;
+  /** Migration records by id, zero-padded (`migrationKey`), in creation order. */
+  readonly migrations: Table<MigrationRow>;
+  /** `<instance uuid>/<migration key>` → migration id: a server's migrations. */
+  readonly instance_migrations: Table<number>;
+  /** The next migration's database id. */
+  readonly next_migration_id: number;
 }

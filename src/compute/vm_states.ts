@@ -379,7 +379,7 @@ export const COMPUTE_ACTIONS = [
 export type ComputeAction = (typeof COMPUTE_ACTIONS)[number];
 
 /** A guard an action runs, in the order nova's decorators run them (outermost first). */
-export type ActionGuard = 'lock' | 'host' | 'state';
+export type ActionGuard = 'lock' | 'host' | 'host_up' | 'state';
 
 /** The state check of one compute API action (nova/compute/api.py `check_instance_state`). */
 export interface ActionStates {
@@ -399,8 +399,9 @@ export interface ActionStates {
   readonly api_action: string;
   /**
    * The guards in the order nova runs them: `lock` (`check_instance_lock`: InstanceIsLocked for
-   * a non-admin), `host` (`check_instance_host`: InstanceNotReady without a host), `state` (this
-   * check). Empty: no state check at all (lock / unlock).
+   * a non-admin), `host` (`check_instance_host`: InstanceNotReady without a host), `host_up`
+   * (`check_instance_host(check_is_up=True)`: also ServiceUnavailable when the host's
+   * nova-compute is down), `state` (this check). Empty: no state check at all (lock / unlock).
    */
   readonly guards: readonly ActionGuard[];
   /** Where it was read. */
@@ -474,8 +475,8 @@ export const ACTION_STATES: Readonly<Record<ComputeAction, ActionStates>> = {
   update_tags: states(LIVE, ANY, false, 'update tags', 'update tags', ['state'], 'nova/api/openstack/compute/server_tags.py:update_all'),
   delete_tag: states(LIVE, ANY, false, 'delete tag', 'delete tag', ['state'], 'nova/api/openstack/compute/server_tags.py:delete'),
   delete_tags: states(LIVE, ANY, false, 'delete tags', 'delete tags', ['state'], 'nova/api/openstack/compute/server_tags.py:delete_all'),
-  resize: states(['active', 'stopped'], NO_TASK, true, 'resize', 'resize', ['lock', 'state', 'host'], 'nova/compute/api.py:API.resize; servers.py:_resize'),
-  migrate: states(['active', 'stopped'], NO_TASK, true, 'resize', 'migrate', ['lock', 'state', 'host'], 'nova/compute/api.py:API.resize; migrate_server.py:_migrate'),
+  resize: states(['active', 'stopped'], NO_TASK, true, 'resize', 'resize', ['lock', 'state', 'host_up'], 'nova/compute/api.py:API.resize; servers.py:_resize'),
+  migrate: states(['active', 'stopped'], NO_TASK, true, 'resize', 'migrate', ['lock', 'state', 'host_up'], 'nova/compute/api.py:API.resize; migrate_server.py:_migrate'),
   confirm_resize: states(['resized'], NO_TASK, true, 'confirm_resize', 'confirmResize', ['lock', 'state'], 'nova/compute/api.py:API.confirm_resize; servers.py:_action_confirm_resize'),
   revert_resize: states(['resized'], NO_TASK, true, 'revert_resize', 'revertResize', ['lock', 'state'], 'nova/compute/api.py:API.revert_resize; servers.py:_action_revert_resize'),
   live_migrate: states(['active', 'paused'], NO_TASK, true, 'live_migrate', 'os-migrateLive', ['lock', 'state'], 'nova/compute/api.py:API.live_migrate; migrate_server.py:_migrate_live'),
@@ -570,6 +571,11 @@ function pair(vm_state: keyof typeof POWER_OF, task_state: TaskState | null, via
   return { vm_state, task_state, power_states: POWER_OF[vm_state], via, source };
 }
 
+/** A rebuild pair: rebuild keeps the vm_state's power state; evacuate's destination saves NOSTATE. */
+function rebuilding(vm_state: 'active' | 'stopped' | 'error', task_state: TaskState, source: string): ReachablePair {
+  return { vm_state, task_state, power_states: [...new Set([...POWER_OF[vm_state], P.NOSTATE])], via: ['rebuild', 'evacuate'], source };
+}
+
 const M = 'nova/compute/manager.py';
 const A = 'nova/compute/api.py';
 
@@ -645,10 +651,13 @@ export const REACHABLE_STATES: readonly ReachablePair[] = [
   // rebuild: api.py API.rebuild (REBUILDING, vm_state kept), manager._do_rebuild_instance
   // (REBUILDING again), _rebuild_default_impl (REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING),
   // then active + None (and, from stopped, active + powering-off → stopped + None).
+  // Evacuate (issue 15) passes through the same pairs: API.evacuate sets REBUILDING over any
+  // task_state, and on the destination _do_rebuild_instance saves power NOSTATE (the guest is
+  // not there yet) through REBUILD_BLOCK_DEVICE_MAPPING and REBUILD_SPAWNING.
   ...(['active', 'stopped', 'error'] as const).flatMap((vm) => [
-    pair(vm, 'rebuilding', ['rebuild'], `${A}:API.rebuild; ${M}:ComputeManager._do_rebuild_instance`),
-    pair(vm, 'rebuild_block_device_mapping', ['rebuild'], `${M}:ComputeManager._rebuild_default_impl`),
-    pair(vm, 'rebuild_spawning', ['rebuild'], `${M}:ComputeManager._rebuild_default_impl`),
+    rebuilding(vm, 'rebuilding', `${A}:API.rebuild, API.evacuate; ${M}:ComputeManager._do_rebuild_instance`),
+    rebuilding(vm, 'rebuild_block_device_mapping', `${M}:ComputeManager._rebuild_default_impl`),
+    rebuilding(vm, 'rebuild_spawning', `${M}:ComputeManager._rebuild_default_impl`),
   ]),
   // pause / unpause: api.py API.pause (PAUSING) / API.unpause (UNPAUSING), manager
   // pause_instance (paused + None, power PAUSED) / unpause_instance (active + None).
@@ -705,24 +714,27 @@ export const REACHABLE_STATES: readonly ReachablePair[] = [
  * shelved_offloaded + None), unshelve (API.unshelve UNSHELVING; conductor unshelve_instance
  * shelved + POWERING_ON; manager unshelve_instance shelved_offloaded + SPAWNING), and a delete in
  * any of those vm_states. Evacuate passes through the rebuild pairs already in REACHABLE_STATES.
- * NOT checked by {@link isReachable}: issue 15 adds them.
+ * {@link isReachable} accepts them with {@link REACHABLE_STATES}.
  */
 export const MOVE_STATES: readonly ReachablePair[] = [
+  // the source powers the guest off in resize_instance (power SHUTDOWN saved with RESIZE_MIGRATED)
   ...(['active', 'stopped'] as const).flatMap((vm) => [
     pair(vm, 'resize_prep', ['resize', 'migrate'], `${A}:API.resize`),
     pair(vm, 'resize_migrating', ['resize', 'migrate'], `${M}:ComputeManager._resize_instance`),
-    pair(vm, 'resize_migrated', ['resize', 'migrate'], `${M}:ComputeManager._resize_instance`),
-    pair(vm, 'resize_finish', ['resize', 'migrate'], `${M}:ComputeManager._finish_resize`),
+    moving(vm, 'resize_migrated', ['resize', 'migrate'], `${M}:ComputeManager._resize_instance`),
+    moving(vm, 'resize_finish', ['resize', 'migrate'], `${M}:ComputeManager._finish_resize`),
   ]),
   { vm_state: 'resized', task_state: null, power_states: [P.RUNNING, P.SHUTDOWN], via: ['resize', 'migrate'], source: `${M}:ComputeManager._finish_resize` },
   { vm_state: 'resized', task_state: 'resize_reverting', power_states: [P.RUNNING, P.SHUTDOWN], via: ['revert_resize'], source: `${A}:API.revert_resize` },
+  // reverting a server that was stopped: finish_revert_resize sets POWERING_OFF, then stop_instance
+  { vm_state: 'resized', task_state: 'powering-off', power_states: [P.RUNNING, P.SHUTDOWN], via: ['revert_resize'], source: `${M}:ComputeManager._finish_revert_resize` },
   { vm_state: 'resized', task_state: 'deleting', power_states: [P.RUNNING, P.SHUTDOWN], via: ['delete'], source: `${A}:API._delete` },
   pair('active', 'migrating', ['live_migrate'], `${A}:API.live_migrate`),
   pair('paused', 'migrating', ['live_migrate'], `${A}:API.live_migrate`),
   ...(['active', 'stopped', 'paused', 'suspended'] as const).flatMap((vm) => [
     pair(vm, 'shelving', ['shelve'], `${A}:API.shelve`),
-    pair(vm, 'shelving_image_pending_upload', ['shelve'], `${M}:ComputeManager._shelve_instance`),
-    pair(vm, 'shelving_image_uploading', ['shelve'], `${M}:ComputeManager._shelve_instance`),
+    moving(vm, 'shelving_image_pending_upload', ['shelve'], `${M}:ComputeManager._shelve_instance`),
+    moving(vm, 'shelving_image_uploading', ['shelve'], `${M}:ComputeManager._shelve_instance`),
   ]),
   { vm_state: 'shelved', task_state: null, power_states: [P.SHUTDOWN], via: ['shelve'], source: `${M}:ComputeManager._shelve_instance` },
   { vm_state: 'shelved', task_state: 'shelving_offloading', power_states: [P.SHUTDOWN], via: ['shelve', 'shelve_offload'], source: `${M}:ComputeManager._shelve_instance; ${A}:API.shelve_offload` },
@@ -735,12 +747,15 @@ export const MOVE_STATES: readonly ReachablePair[] = [
   { vm_state: 'shelved_offloaded', task_state: 'deleting', power_states: [P.SHUTDOWN], via: ['delete'], source: `${A}:API._delete` },
 ];
 
+/** A pair of a move whose guest the source has powered off by then: its vm_state's power state, or SHUTDOWN. */
+function moving(vm_state: 'active' | 'stopped' | 'paused' | 'suspended', task_state: TaskState, via: readonly string[], source: string): ReachablePair {
+  return { vm_state, task_state, power_states: [...new Set([...POWER_OF[vm_state], P.SHUTDOWN])], via, source };
+}
+
 /** What {@link REACHABLE_STATES} leaves out, and where it is (or will be) covered. */
 export const EXCLUDED_STATES_NOTE =
-  'REACHABLE_STATES covers the actions of issue 14 only. Resize, cold and live migration, ' +
-  'evacuate and shelve / unshelve belong to issue 15: their extra pairs are MOVE_STATES, which ' +
-  'isReachable does not accept yet. Soft delete and restore (soft-delete, soft-deleting, ' +
-  'restoring) are out: reclaim_instance_interval is 0, so delete is always the hard delete. ' +
+  'Soft delete and restore (soft-delete, soft-deleting, restoring) are out: reclaim_instance_interval ' +
+  'is 0, so delete is always the hard delete. ' +
   "The transient 'error + <task>' pairs nova holds between _set_instance_obj_error_state and " +
   'reverts_task_state within one manager call are out: the simulator clears the task in the ' +
   'same step.';
@@ -749,11 +764,11 @@ function pairKey(vmState: string, taskState: string | null): string {
   return taskState === null ? `${vmState}\u0000` : `${vmState}\u0000:${taskState}`;
 }
 
-const REACHABLE_INDEX: ReadonlyMap<string, ReachablePair> = new Map(REACHABLE_STATES.map((p) => [pairKey(p.vm_state, p.task_state), p]));
+const REACHABLE_INDEX: ReadonlyMap<string, ReachablePair> = new Map([...REACHABLE_STATES, ...MOVE_STATES].map((p) => [pairKey(p.vm_state, p.task_state), p]));
 
 /**
  * Whether the simulator may show (vm_state, task_state) — and, given `powerState`, that power
- * state with them — per {@link REACHABLE_STATES} (issue 14's actions; not {@link MOVE_STATES}).
+ * state with them — per {@link REACHABLE_STATES} and {@link MOVE_STATES}.
  */
 export function isReachable(vmState: string, taskState: string | null, powerState?: number): boolean {
   if (typeof vmState !== 'string' || (taskState !== null && typeof taskState !== 'string')) return false;

@@ -40,6 +40,12 @@ export function authorizeImageDownload(s: CloudState, policy: PolicyEngine, cred
   enforceOn(ctx, 'download_image', image);
 }
 
+/** The size Glance records for an image's stored bytes (0 when it has none), for a service planning a transfer without reading the store (which may be down). */
+export function storedImageSize(s: CloudState, imageId: string): number {
+  const image = getRow(s.image.images, imageId);
+  return image === undefined || image.location === null ? 0 : image.size ?? 0;
+}
+
 /** An image's bytes as the store holds them (null when it has none or they are gone), for a service whose request was authorised earlier. */
 export function storedImageData(s: CloudState, imageId: string): Uint8Array | null {
   const image = getRow(s.image.images, imageId);

@@ -37,4 +37,4 @@ export {
   type ImageState,
 } from './types.js';
 export type { ImageNotification, ImageMemberNotification } from './events.js';
-export { imageFor, imageDataFor, createImageFor, authorizeImageDownload, storedImageData, reserveImageFor, uploadImageFor, deleteImageFor, listImagesFor } from './client.js';
+export { imageFor, imageDataFor, createImageFor, authorizeImageDownload, storedImageData, storedImageSize, reserveImageFor, uploadImageFor, deleteImageFor, listImagesFor } from './client.js';

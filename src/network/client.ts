@@ -118,6 +118,22 @@ export function bindServerPort(tx: Tx, portId: string, device: { readonly device
   return after;
 }
 
+/**
+ * Sets a server port's `binding:profile` as nova's admin client does during a live migration
+ * (`setup_networks_on_host`: `{migrating_to: <dest>}` at pre-live-migration; removed again by
+ * `migrate_instance_finish` / the rollback). Undefined when the port is gone (nova ignores it).
+ */
+export function setServerPortProfile(tx: Tx, portId: string, profile: Readonly<Record<string, unknown>>): PortRow | undefined {
+  const s = tx.draft as CloudState;
+  const before = getRow(s.network.ports, portId);
+  if (before === undefined) return undefined;
+  const after: PortRow = { ...before, binding_profile: { ...profile }, updated_at: tx.now(), revision_number: before.revision_number + 1 };
+  updatePortRow(tx, before, after);
+  tx.trace('neutron-server', `port ${portId} binding:profile ${JSON.stringify(profile)}`);
+  tx.emit('port.update.end', () => ({ port: portView(tx.draft as CloudState, after) }), NEUTRON_PUBLISHER);
+  return after;
+}
+
 /** Each host's Open vSwitch agent (the first in the table's order, as `bindingOf` finds it), per version of the agents table. */
 const OVS_AGENT_OF_HOST = memoSlot<Table<AgentRow>, ReadonlyMap<string, AgentRow>>('network.client.ovs_agent_of_host');
 

@@ -407,7 +407,7 @@ describe('ACTION_STATES against nova/compute/api.py check_instance_state', () =>
     // "@check_instance_lock / @check_instance_host() / @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.ERROR])"
     expect(ACTION_STATES.stop.guards).toEqual(['lock', 'host', 'state']);
     // "@check_instance_lock / @check_instance_state(vm_state=[vm_states.ACTIVE, vm_states.STOPPED]) / @check_instance_host(check_is_up=True)"
-    expect(ACTION_STATES.resize.guards).toEqual(['lock', 'state', 'host']);
+    expect(ACTION_STATES.resize.guards).toEqual(['lock', 'state', 'host_up']);
     // "# NOTE(melwitt): We don't check instance lock for snapshot because lock is intended to prevent accidental change/delete"
     expect(ACTION_STATES.snapshot.guards).toEqual(['state']);
     expect(ACTION_STATES.backup.guards).toEqual(['state']);
@@ -489,22 +489,25 @@ describe('REACHABLE_STATES and MOVE_STATES', () => {
       expect(p.via.length).toBeGreaterThan(0);
     }
     expect(REACHABLE_STATES.length).toBe(78);
-    expect(EXCLUDED_STATES_NOTE).toMatch(/issue 15/);
+    expect(EXCLUDED_STATES_NOTE).toMatch(/soft-delete/);
   });
 
-  it('isReachable is membership of REACHABLE_STATES only (not MOVE_STATES), with the power states', () => {
-    for (const p of REACHABLE_STATES) {
+  it('isReachable is membership of REACHABLE_STATES or MOVE_STATES, with the power states', () => {
+    for (const p of [...REACHABLE_STATES, ...MOVE_STATES]) {
       expect(isReachable(p.vm_state, p.task_state)).toBe(true);
       expect(reachablePair(p.vm_state, p.task_state)).toBe(p);
       for (const s of ALL_POWER_STATES) expect(isReachable(p.vm_state, p.task_state, s)).toBe(p.power_states.includes(s));
     }
-    for (const p of MOVE_STATES) expect(isReachable(p.vm_state, p.task_state)).toBe(false);
     expect(isReachable('active', '')).toBe(false);
-    expect(isReachable('resized', null)).toBe(false);
+    expect(isReachable('resized', null)).toBe(true);
     expect(isReachable('soft-delete', null)).toBe(false);
     expect(isReachable('active', 'soft-deleting')).toBe(false);
     expect(isReachable('error', 'rescuing', 0)).toBe(true);
     expect(isReachable('stopped', null, POWER_STATES.RUNNING)).toBe(false);
+    // evacuate's destination: rebuilding with the guest not there yet (power NOSTATE)
+    expect(isReachable('active', 'rebuilding', POWER_STATES.NOSTATE)).toBe(true);
+    // the source powered the guest off before RESIZE_MIGRATED
+    expect(isReachable('active', 'resize_migrated', POWER_STATES.SHUTDOWN)).toBe(true);
   });
 
   it('the issue-14 table holds what nova/compute/manager.py passes through (spot checks)', () => {
@@ -635,7 +638,7 @@ describe('properties', () => {
   });
 
   it('isReachable never throws and only answers true for table pairs (seed 1404)', () => {
-    const keys = new Set(REACHABLE_STATES.map((p) => `${p.vm_state}/${p.task_state}`));
+    const keys = new Set([...REACHABLE_STATES, ...MOVE_STATES].map((p) => `${p.vm_state}/${p.task_state}`));
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom<string>(...VM_STATES), fc.string()), fc.option(fc.oneof(fc.constantFrom<string>(...TASK_STATES), fc.string())), (vm, task) => {
         expect(isReachable(vm, task)).toBe(keys.has(`${vm}/${task}`) && (task === null || isTaskState(task)));

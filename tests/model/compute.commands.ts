@@ -40,6 +40,15 @@
  * power_state) outside `REACHABLE_STATES` (`isReachable`); metadata, tags and the lock are the
  * model's.
  *
+ * Moves (issue 15): resize / confirm / revert, shelve / unshelve by the projects' members (and the
+ * admin), cold and live migration and shelveOffload by the admin (`CmpMove`, `CmpAdminMove`), each
+ * tried by the four hostile actors (404 for another project's member, 403 for the reader and for
+ * the owner's member on an ADMIN policy, 401 expired or revoked); a host outage (`CmpOutage`: fail,
+ * `service_down_time`, evacuate every server there, recover) in one step. After each, the model
+ * follows the server (its allocation and a resized server's migration consumer in the harness's
+ * `instances`, its ports' host, its volumes' new attachments), and {@link moveProblems} holds the
+ * move invariants (also run by tests/compute/moves.properties.test.ts).
+ *
  * Other suites may reach what nova holds, as an operator or a user may in a real cloud: the
  * scheduler suite's `deleteInstance` deletes a consumer's allocations in Placement (a server's
  * too), the network suite deletes or rebinds ports (a server's too), the block suite deletes or
@@ -56,9 +65,11 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { CloudError, type Session } from '../../src/index.js';
-import { getRow, tablePrefix, tableToArray } from '../../src/core/index.js';
-import { ACTION_STATES, isReachable, stateAllows, type ComputeAction, type TaskState, type VmState } from '../../src/compute/index.js';
+import { CloudError, type Cloud, type Session } from '../../src/index.js';
+import { getRow, tableEntries, tablePrefix, tableToArray } from '../../src/core/index.js';
+import { ACTION_STATES, FINISHED_MIGRATION_STATUSES, isReachable, stateAllows, type ComputeAction, type MigrationRow, type ServerRow, type TaskState, type VmState } from '../../src/compute/index.js';
+import { flavorResources } from '../../src/compute/boot.js';
+import { allocationsOf } from '../../src/scheduler/index.js';
 import { INSTANCE_ACTION_TASK } from '../../src/compute/server_actions.js';
 import { ATTACH_VOLUME_TASK, DETACH_VOLUME_TASK } from '../../src/compute/volume_attachments.js';
 import { DETACH_INTERFACE_TASK } from '../../src/compute/interfaces.js';
@@ -106,6 +117,8 @@ interface MServer {
   volumes: MVolume[];
   metadata: Record<string, string>;
   tags: string[];
+  /** The migration consumers holding something for it (a resized server's source), keys of the harness's `instances`. */
+  migrations: string[];
 }
 
 /** What a deleted server held: checked to be gone. */
@@ -182,6 +195,9 @@ const NEEDS: Readonly<Record<string, readonly string[]>> = {
   CmpDetachInterface: ['detachInterface'],
   CmpCreateGroup: ['createServerGroup'],
   CmpList: ['listServers'],
+  CmpMove: ['resizeServer', 'confirmResize', 'revertResize', 'shelveServer', 'unshelveServer'],
+  CmpAdminMove: ['migrateServer', 'liveMigrateServer', 'shelveOffloadServer'],
+  CmpOutage: ['evacuateServer'],
 };
 /** The nova-compute task kinds a command's calls cast (registered in src/compute/service.ts once wired). */
 const CASTS: Readonly<Record<string, readonly string[]>> = {
@@ -222,6 +238,15 @@ const PROBES: Readonly<Record<string, (s: Session) => unknown>> = {
   detachInterface: (s) => s.compute.detachInterface(FAKE, FAKE),
   createServerGroup: (s) => s.compute.createServerGroup({} as never),
   listServers: (s) => s.compute.listServers({ limit: 'x' } as never),
+  resizeServer: (s) => s.compute.resizeServer(FAKE, { flavorRef: 'x' }),
+  confirmResize: (s) => s.compute.confirmResize(FAKE),
+  revertResize: (s) => s.compute.revertResize(FAKE),
+  migrateServer: (s) => s.compute.migrateServer(FAKE, null),
+  liveMigrateServer: (s) => s.compute.liveMigrateServer(FAKE, { host: null, block_migration: 'auto' }),
+  shelveServer: (s) => s.compute.shelveServer(FAKE),
+  shelveOffloadServer: (s) => s.compute.shelveOffloadServer(FAKE),
+  unshelveServer: (s) => s.compute.unshelveServer(FAKE, null),
+  evacuateServer: (s) => s.compute.evacuateServer(FAKE, {}),
 };
 
 function probeStubs(r: CloudReal): void {
@@ -612,7 +637,7 @@ class CmpBoot extends CmpCommand {
     const uuid = created.id;
     const row = getRow(r.cloud.state.compute.servers, uuid)!;
     const state = r.cloud.state;
-    const server: MServer = { fam: this.fam, project: p, flavor: this.flavor, vm: 'active', task: null, host: row.host, launched: true, locked: false, bfv: this.bfv, group: groupId, vifs: [], volumes: [], metadata: {}, tags: [] };
+    const server: MServer = { fam: this.fam, project: p, flavor: this.flavor, vm: 'active', task: null, host: row.host, launched: true, locked: false, bfv: this.bfv, group: groupId, vifs: [], volumes: [], metadata: {}, tags: [], migrations: [] };
     // the outcome nova reaches, in the order it meets the obstacles
     const fault = row.fault?.message ?? '';
     if (candidates.length === 0) {
@@ -703,6 +728,7 @@ function forgetServer(m: CloudModel, cm: ComputeModel, uuid: string): void {
   }
   cm.gone[uuid] = { created: s.vifs.filter((v) => v.created).map((v) => v.port), attachments: s.volumes.map((v) => v.attachment) };
   m.instances.delete(uuid);
+  for (const mig of s.migrations) m.instances.delete(mig);
   delete cm.servers[uuid];
 }
 
@@ -855,6 +881,11 @@ class CmpAttachVolume extends OnServer {
   act(cm: ComputeModel, m: CloudModel, r: CloudReal): void {
     const bm = m.block!;
     const [id, s] = this.server(cm);
+    if (s.vm === 'shelved_offloaded') {
+      // nova attaches and detaches an offloaded server's volumes and ports without a host (reserved attachments): not modelled here
+      tally(this.toString(), 'skipped (offloaded)');
+      return;
+    }
     const vid = nth(sorted(bm.volumes), this.volume)!;
     const v = bm.volumes[vid]!;
     pinVolumes(r);
@@ -896,6 +927,11 @@ class CmpDetachVolume extends OnServer {
     const id = nth(ids, this.pick)!;
     const s = cm.servers[id]!;
     const mv = nth(s.volumes, this.which)!;
+    if (s.vm === 'shelved_offloaded') {
+      // nova attaches and detaches an offloaded server's volumes and ports without a host (reserved attachments): not modelled here
+      tally(this.toString(), 'skipped (offloaded)');
+      return;
+    }
     const c = sessionOf(m, r, s.fam, this.actor).compute;
     const v = bm.volumes[mv.volume];
     // volume_attachments.ts detachVolume: the server, the policy, the volume (404), the mapping,
@@ -926,6 +962,11 @@ class CmpAttachInterface extends OnServer {
   act(cm: ComputeModel, m: CloudModel, r: CloudReal): void {
     const nm = m.network!;
     const [id, s] = this.server(cm);
+    if (s.vm === 'shelved_offloaded') {
+      // nova attaches and detaches an offloaded server's volumes and ports without a host (reserved attachments): not modelled here
+      tally(this.toString(), 'skipped (offloaded)');
+      return;
+    }
     const c = sessionOf(m, r, s.fam, this.actor).compute;
     // interfaces.ts attachInterface: the server, the policy, lock and state, then the port or the network
     let want = gate(rel(this.actor, s.project)) ?? guardWant(s, 'attach_interface');
@@ -979,6 +1020,11 @@ class CmpDetachInterface extends OnServer {
     const id = nth(ids, this.pick)!;
     const s = cm.servers[id]!;
     const vif = nth(s.vifs, this.which)!;
+    if (s.vm === 'shelved_offloaded') {
+      // nova attaches and detaches an offloaded server's volumes and ports without a host (reserved attachments): not modelled here
+      tally(this.toString(), 'skipped (offloaded)');
+      return;
+    }
     const c = sessionOf(m, r, s.fam, this.actor).compute;
     const want = gate(rel(this.actor, s.project)) ?? guardWant(s, 'detach_interface');
     if (attempt(r, want ?? 0, () => c.detachInterface(id, vif.port), this.toString()) === undefined && want !== undefined) return;
@@ -1028,10 +1074,300 @@ class CmpList extends CmpCommand {
       const ms = cm.servers[v.id]!;
       // os-extended-volumes:volumes_attached lists the volumes the server has
       expect(v['os-extended-volumes:volumes_attached'].map((x) => x.id).sort(), `${this.toString()}: volumes of ${v.id}`).toEqual(ms.volumes.map((x) => x.volume).sort());
-      expect(v.status, `${this.toString()}: status of ${v.id}`).toBe(ms.vm === 'error' ? 'ERROR' : ms.vm === 'stopped' ? 'SHUTOFF' : ms.vm === 'rescued' ? 'RESCUE' : ms.vm.toUpperCase());
+      expect(v.status, `${this.toString()}: status of ${v.id}`).toBe(ms.vm === 'error' ? 'ERROR' : ms.vm === 'stopped' ? 'SHUTOFF' : ms.vm === 'rescued' ? 'RESCUE' : ms.vm === 'resized' ? 'VERIFY_RESIZE' : ms.vm.toUpperCase());
     }
   }
   toString = () => `cmp.listServers(${this.fam}, ${this.actor})`;
+}
+
+// ------------------------------------------------------------------ moves (issue 15)
+
+/** Who asks for a move: the suite's actors, or the cloud's admin (the move APIs that are ADMIN's). */
+type MoveActor = Actor | 'admin';
+type MoveKind = 'resize' | 'confirm' | 'revert' | 'migrate' | 'live' | 'liveTo' | 'shelve' | 'offload' | 'unshelve';
+
+/** The compute action of each move (its guards in `ACTION_STATES`) and whether its policy is ADMIN's. */
+const MOVES: Readonly<Record<MoveKind, { action: ComputeAction; admin: boolean }>> = {
+  resize: { action: 'resize', admin: false },
+  confirm: { action: 'confirm_resize', admin: false },
+  revert: { action: 'revert_resize', admin: false },
+  migrate: { action: 'migrate', admin: true },
+  live: { action: 'live_migrate', admin: true },
+  liveTo: { action: 'live_migrate', admin: true },
+  shelve: { action: 'shelve', admin: false },
+  offload: { action: 'shelve_offload', admin: true },
+  unshelve: { action: 'unshelve', admin: false },
+};
+
+/**
+ * The gate of a move: 401 (expired, revoked), 404 (another project's member: `getServer` before
+ * the policy), 403 (the reader; the owner's member on an ADMIN policy), nothing for the admin.
+ */
+function moveGate(actor: MoveActor, owner: Proj, adminOnly: boolean): Want | undefined {
+  if (actor === 'admin') return undefined;
+  const r = rel(actor, owner);
+  if (r === 'owner' && adminOnly) return [403, 'compute.policy.forbidden'];
+  return gate(r);
+}
+
+/** nova's guards as `checkAction` runs them, for the admin too (who passes a lock); every host of this suite is up outside an outage. */
+function moveGuard(r: CloudReal, s: MServer, action: ComputeAction, admin: boolean): Want | undefined {
+  for (const guard of ACTION_STATES[action].guards) {
+    if (guard === 'lock' && s.locked && !admin) return [409, 'compute.server.locked'];
+    if ((guard === 'host' || guard === 'host_up') && s.host === null) return [409, 'compute.server.not_ready'];
+    if (guard === 'host_up' && s.host !== null && r.cloud.admin.compute.listComputeServices({ binary: 'nova-compute', host: s.host })[0]?.state !== 'up') return [409, 'compute.service.unavailable'];
+    if (guard === 'state' && stateAllows(action, s.vm, s.task, s.launched) !== null) return [409, 'compute.server.invalid_state'];
+  }
+  return undefined;
+}
+
+const flavorNameOf = (flavorid: string): FlavorName => (Object.keys(FLAVORS) as FlavorName[]).find((n) => FLAVORS[n].id === flavorid)!;
+
+/** The newest resize / cold migration of a server (its consumer holds the source while `resized`). */
+function latestMoveOf(r: CloudReal, id: string): MigrationRow | undefined {
+  const rows = tablePrefix(r.cloud.state.compute.instance_migrations, `${id}/`).map(([, mid]) => getRow(r.cloud.state.compute.migrations, String(mid).padStart(10, '0'))!);
+  return [...rows].reverse().find((x) => x.migration_type === 'resize' || x.migration_type === 'migration');
+}
+
+/**
+ * After a move: the model follows the server's row (where it is, its vm_state and flavor, as the
+ * move's own checks verified), and what nova moved with it lands in the other models — its
+ * allocation(s) in the harness's `instances` (the instance's consumer on its host with its flavor,
+ * a resized server's migration consumer on the source with the old flavor), its ports' host in
+ * the network model, its volumes' (new) attachments in the block model.
+ */
+function followServer(m: CloudModel, r: CloudReal, cm: ComputeModel, id: string, what: string): void {
+  const s = cm.servers[id]!;
+  const row = getRow(r.cloud.state.compute.servers, id)!;
+  const nm = m.network;
+  const bm = m.block;
+  const before = s.host;
+  Object.assign(s, { vm: row.vm_state, task: row.task_state, host: row.host, flavor: flavorNameOf(row.flavor.flavorid) });
+  // Placement, as the model predicts it from the server's place and flavors (the checks compare)
+  for (const mig of s.migrations) m.instances.delete(mig);
+  s.migrations = [];
+  {
+    if (row.vm_state === 'shelved_offloaded' || (row.vm_state === 'error' && row.host === null)) m.instances.delete(id);
+    else if (row.host !== null) m.instances.set(id, { host: row.host, vcpus: FLAVORS[s.flavor].vcpus, memory_mb: FLAVORS[s.flavor].ram });
+    if (row.vm_state === 'resized') {
+      const mig = latestMoveOf(r, id)!;
+      const old = flavorNameOf(row.old_flavor!.flavorid);
+      m.instances.set(mig.uuid, { host: mig.source_compute!, vcpus: FLAVORS[old].vcpus, memory_mb: FLAVORS[old].ram });
+      s.migrations.push(mig.uuid);
+    }
+  }
+  // ports follow the server (an offloaded server's keep their host, as Zed leaves them)
+  if (nm !== undefined && row.host !== null) for (const v of s.vifs) if (nm.ports[v.port] !== undefined && nm.ports[v.port]!.host === before) nm.ports[v.port]!.host = row.host;
+  // volumes: a move swaps the attachment (resize, evacuate, offload: a new one, the old deleted)
+  if (bm !== undefined) {
+    for (const v of s.volumes) {
+      if (!(v.attachment in bm.attachments)) continue;
+      const bdm = tablePrefix(r.cloud.state.compute.bdms, `${id}/`).map(([, b]) => b).find((b) => b.volume_id === v.volume);
+      const att = bdm?.attachment_id ? getRow(r.cloud.state.block.attachments, bdm.attachment_id) : undefined;
+      expect(att, `${what}: volume ${v.volume} has an attachment`).toBeDefined();
+      if (bm.attachments[v.attachment]!.status !== 'attached' && bm.attachments[v.attachment]!.status !== 'reserved') continue;
+      const entry = bm.attachments[v.attachment]!;
+      delete bm.attachments[v.attachment];
+      v.attachment = att!.id;
+      bm.attachments[att!.id] = { ...entry, status: att!.attach_status as 'attached' | 'reserved', connected: att!.connection_info !== null && Object.keys(att!.connection_info).length > 0 };
+      const vol = bm.volumes[v.volume];
+      const real = getRow(r.cloud.state.block.volumes, v.volume)?.status;
+      if (vol !== undefined && real !== undefined) {
+        expect(['in-use', 'reserved'], `${what}: volume ${v.volume} is ${real}`).toContain(real);
+        if (vol.status !== real) bm.via[v.volume] = [];
+        vol.status = real as never;
+      }
+    }
+  }
+}
+
+/** Whether nothing of the server was taken away by another suite (its allocation, its ports, its attachments): a move then checks it all. */
+function intact(m: CloudModel, cm: ComputeModel, id: string): boolean {
+  const s = cm.servers[id]!;
+  if (s.vm !== 'shelved_offloaded' && s.vm !== 'error' && !allocated(m, id)) return false;
+  if (s.migrations.some((mig) => !m.instances.has(mig))) return false;
+  if (s.host !== null && s.vifs.some((v) => !portIntact(m.network, v.port, s.host))) return false;
+  return s.volumes.every((v) => m.block?.attachments[v.attachment] !== undefined && ['attached', 'reserved'].includes(m.block.attachments[v.attachment]!.status));
+}
+
+/**
+ * The moves of a server, each by the suite's actors and the admin: resize (to the other flavor),
+ * confirm / revert, cold migration, live migration (scheduled, or to the other host of this suite),
+ * shelve (offloaded at once: `shelved_offload_time` 0), shelveOffload (nothing is ever only
+ * SHELVED here: always refused in its state), unshelve. The model predicts the gate, the guards
+ * and the API's own checks (the flavor's quota delta); where the conductor lands the server it
+ * reads from the row, which the invariants (this suite's and {@link moveProblems}) then hold to
+ * Placement, the ports and the volumes.
+ */
+class CmpMove extends OnServer {
+  constructor(readonly pick: number, readonly kind: MoveKind, readonly actor: MoveActor) {
+    super();
+  }
+  /** A resized server to confirm or revert, an offloaded one to unshelve, when there is one (else any: refused in its state). */
+  override server(cm: ComputeModel): [string, MServer] {
+    const wanted: Partial<Record<MoveKind, VmState>> = { confirm: 'resized', revert: 'resized', unshelve: 'shelved_offloaded', offload: 'shelved' };
+    const suited = liveOf(cm).filter((id) => cm.servers[id]!.vm === wanted[this.kind]);
+    if (suited.length === 0 || this.pick % 5 === 0) return super.server(cm);
+    const id = nth(suited, this.pick)!;
+    return [id, cm.servers[id]!];
+  }
+  act(cm: ComputeModel, m: CloudModel, r: CloudReal): void {
+    const [id, s] = this.server(cm);
+    if (!intact(m, cm, id)) {
+      tally(this.toString(), 'skipped (taken away)');
+      return;
+    }
+    const { action, admin } = MOVES[this.kind];
+    const session = this.actor === 'admin' ? r.cloud.admin : sessionOf(m, r, s.fam, this.actor);
+    void r.cloud.admin.token;
+    const c = session.compute;
+    const what = this.toString();
+    let want = moveGate(this.actor, s.project, admin) ?? moveGuard(r, s, action, this.actor === 'admin');
+    const target: FlavorName = s.flavor === 'cmp.tiny' ? 'cmp.wide' : 'cmp.tiny';
+    const other = CMP_HOSTS.find((h) => h !== s.host)!;
+    // _check_quota_for_upsize: only the cores and RAM a bigger flavor adds (a revert: back to the old one)
+    const upsize = (from: FlavorName, to: FlavorName): Want | undefined => {
+      const mine = Object.values(cm.servers).filter((x) => x.fam === s.fam && x.project === s.project);
+      const cores = mine.reduce((n, x) => n + FLAVORS[x.flavor].vcpus, 0);
+      const ram = mine.reduce((n, x) => n + FLAVORS[x.flavor].ram, 0);
+      const dc = FLAVORS[to].vcpus - FLAVORS[from].vcpus;
+      const dr = FLAVORS[to].ram - FLAVORS[from].ram;
+      return (dc > 0 && cores + dc > LIMITS[s.project].cores) || (dr > 0 && ram + dr > LIMITS[s.project].ram) ? [403, 'compute.quota.too_many_instances'] : undefined;
+    };
+    if (want === undefined && this.kind === 'resize') want = upsize(s.flavor, target);
+    if (want === undefined && this.kind === 'revert') {
+      const old = getRow(r.cloud.state.compute.servers, id)!.old_flavor;
+      if (old !== null) want = upsize(s.flavor, flavorNameOf(old.flavorid));
+    }
+    const before = { vm: s.vm, host: s.host, flavor: s.flavor };
+    const call = (): unknown => {
+      switch (this.kind) {
+        case 'resize': return c.resizeServer(id, { flavorRef: FLAVORS[target].id });
+        case 'confirm': return c.confirmResize(id);
+        case 'revert': return c.revertResize(id);
+        case 'migrate': return c.migrateServer(id, null);
+        case 'live': return c.liveMigrateServer(id, { host: null, block_migration: 'auto' });
+        case 'liveTo': return c.liveMigrateServer(id, { host: other, block_migration: 'auto' });
+        case 'shelve': return c.shelveServer(id);
+        case 'offload': return c.shelveOffloadServer(id);
+        case 'unshelve': return c.unshelveServer(id, null);
+        default: throw new Error(this.kind);
+      }
+    };
+    if (attempt(r, want ?? 0, call, what) === undefined && want !== undefined) {
+      expectServer(r, id, s, what);
+      return;
+    }
+    const row = getRow(r.cloud.state.compute.servers, id)!;
+    // where nova left it (tasks drained): the move done, or refused by the conductor / nova-compute with the server as it was
+    const outcome = `${row.vm_state}/${row.task_state}/${row.host === before.host ? 'same host' : 'moved'}`;
+    tally(what, `→ ${outcome}`);
+    expect(row.task_state, `${what}: a task left`).toBeNull();
+    const back = row.vm_state === before.vm && row.host === before.host && row.flavor.flavorid === FLAVORS[before.flavor].id;
+    switch (this.kind) {
+      case 'resize':
+      case 'migrate':
+        // VERIFY_RESIZE on another host of this suite (allow_resize_to_same_host false), or back as it was with the fault
+        if (row.vm_state === 'resized') expect([row.host !== before.host, (CMP_HOSTS as readonly string[]).includes(row.host ?? ''), row.flavor.flavorid, row.old_vm_state], `${what}: resized`).toEqual([true, true, FLAVORS[this.kind === 'resize' ? target : before.flavor].id, before.vm]);
+        else expect([back, row.fault !== null], `${what}: ${outcome}`).toEqual([true, true]);
+        break;
+      case 'confirm':
+        expect([['active', 'stopped'].includes(row.vm_state), row.host, row.flavor.flavorid], `${what}: confirmed`).toEqual([true, before.host, FLAVORS[before.flavor].id]);
+        break;
+      case 'revert': {
+        const mig = latestMoveOf(r, id)!;
+        expect([['active', 'stopped'].includes(row.vm_state), row.host, mig.status], `${what}: reverted`).toEqual([true, mig.source_compute, 'reverted']);
+        break;
+      }
+      case 'live':
+      case 'liveTo':
+        expect([row.vm_state, (CMP_HOSTS as readonly string[]).includes(row.host ?? '')], `${what}: ${outcome}`).toEqual([before.vm === 'paused' ? 'paused' : row.vm_state === 'error' ? 'error' : 'active', true]);
+        if (this.kind === 'liveTo' && row.host !== other) expect(row.fault, `${what}: stayed without a fault`).not.toBeNull();
+        break;
+      case 'shelve':
+        expect([row.vm_state, row.host], `${what}: offloaded at once`).toEqual(['shelved_offloaded', null]);
+        break;
+      case 'unshelve':
+        expect(row.vm_state === 'active' ? (CMP_HOSTS as readonly string[]).includes(row.host ?? '') : row.vm_state === 'shelved_offloaded' && row.host === null, `${what}: ${outcome}`).toBe(true);
+        break;
+      default:
+        break;
+    }
+    followServer(m, r, cm, id, what);
+  }
+  toString = () => `cmp.${this.kind}(#${this.pick}, ${this.actor})`;
+}
+
+/** The moves whose policy is the admin's (cold and live migration, shelveOffload): a kind of its own in the suite's count. */
+class CmpAdminMove extends CmpMove {}
+
+/**
+ * A compute host of this suite fails (`cloud.hardware.failHost`), and after `service_down_time`
+ * its nova-compute is down; the suite's actors may not evacuate (401, 404, 403: evacuate is the
+ * admin's), nor may the admin before the service is down (400 `ComputeServiceInUse`); then the
+ * admin evacuates each server there that evacuate accepts, and the host comes back
+ * (`recoverHost`: nova-compute's `_destroy_evacuated_instances`). Between the evacuations and the
+ * recovery {@link moveProblems} is checked too: an evacuated server on its new host, its consumer
+ * on both hosts while the source is down — and only on the new one once it is back. All in one
+ * step, because the harness counts one Placement consumer per host it models (see the report).
+ */
+class CmpOutage extends CmpCommand {
+  constructor(readonly hostIx: number, readonly pick: number, readonly actor: Actor) {
+    super();
+  }
+  override check(m: Readonly<CloudModel>): boolean {
+    return super.check(m) && written.get('evacuateServer') === true;
+  }
+  act(cm: ComputeModel, m: CloudModel, r: CloudReal): void {
+    const host = CMP_HOSTS[this.hostIx % CMP_HOSTS.length]!;
+    const what = this.toString();
+    const on = liveOf(cm).filter((id) => cm.servers[id]!.host === host);
+    const evacuable = on.filter((id) => stateAllows('evacuate', cm.servers[id]!.vm, cm.servers[id]!.task, cm.servers[id]!.launched) === null && intact(m, cm, id));
+    const first = nth(on, this.pick);
+    const problems = (when: string): void => expect(moveProblems(r.cloud, { strictPorts: false, servers: (u) => cm.servers[u] !== undefined && intact(m, cm, u) }), `${what}: ${when}`).toEqual([]);
+    // the admin before the service is reported down: still in use
+    if (first !== undefined && evacuable.includes(first)) {
+      void r.cloud.admin.token;
+      attempt(r, [400, 'compute.service.in_use'], () => r.cloud.admin.compute.evacuateServer(first, {}), `${what}: evacuate while up`);
+    }
+    r.cloud.hardware.failHost(host, 'cmp outage');
+    m.hosts.get(host)!.state = 'down';
+    const wait = r.cloud.state.compute.config.service_down_time + 11;
+    r.cloud.clock.advance(wait);
+    m.now += wait;
+    if (first !== undefined) {
+      const s = cm.servers[first]!;
+      const session = sessionOf(m, r, s.fam, this.actor);
+      const want = moveGate(this.actor, s.project, true);
+      if (want !== undefined) attempt(r, want, () => session.compute.evacuateServer(first, {}), `${what}: evacuate by ${this.actor}`);
+    }
+    void r.cloud.admin.token;
+    const moved: string[] = [];
+    for (const id of on) {
+      const s = cm.servers[id]!;
+      const want = stateAllows('evacuate', s.vm, s.task, s.launched) !== null ? ([409, 'compute.server.invalid_state'] as const) : undefined;
+      if (want === undefined && !evacuable.includes(id)) continue;
+      if (attempt(r, want ?? 0, () => r.cloud.admin.compute.evacuateServer(id, {}), `${what}: evacuate ${id}`) === undefined) continue;
+      const row = getRow(r.cloud.state.compute.servers, id)!;
+      tally(`${what}: evacuated(`, `→ ${row.vm_state}/${row.host === host ? `same host (${(row.fault?.message ?? '').slice(0, 50)})` : 'moved'}`);
+      expect(row.task_state, `${what}: ${id} evacuated, a task left`).toBeNull();
+      if (row.host !== host) {
+        expect([row.host, ['active', 'stopped'].includes(row.vm_state)], `${what}: ${id} evacuated`).toEqual([CMP_HOSTS.find((h) => h !== host), true]);
+        expect(Object.keys(allocationsOf(r.cloud.state, id)).length, `${what}: ${id} holds both hosts until its source is back`).toBe(2);
+      } else expect(row.vm_state, `${what}: ${id} not evacuated`).toBe('error');
+      moved.push(id);
+    }
+    problems('evacuated, the source still down');
+    r.cloud.hardware.recoverHost(host);
+    m.hosts.get(host)!.state = 'up';
+    for (const id of moved) {
+      const row = getRow(r.cloud.state.compute.servers, id)!;
+      if (row.host !== host) expect(Object.keys(allocationsOf(r.cloud.state, id)), `${what}: ${id} only on its new host once the source is back`).toEqual([getRow(r.cloud.state.hardware.host_names, row.host!)]);
+      followServer(m, r, cm, id, what);
+    }
+    problems('the source back');
+  }
+  toString = () => `cmp.outage(${CMP_HOSTS[this.hostIx % CMP_HOSTS.length]}, #${this.pick}, ${this.actor})`;
 }
 
 // ------------------------------------------------------------------ invariants
@@ -1075,10 +1411,12 @@ function checkCompute(m: CloudModel, r: CloudReal): void {
     same([...row.tags].sort(), [...s.tags].sort(), `server ${id} tags`);
     // exactly one host (the index agrees) for a server that is not in ERROR; none for one in ERROR
     same(hostIndex.get(id) ?? [], s.host === null ? [] : [s.host], `server ${id} in host_servers`);
-    ok(s.vm === 'error' || (s.host !== null && (CMP_HOSTS as readonly string[]).includes(s.host)), () => `server ${id} (${s.vm}) has no host of this suite: ${s.host}`);
+    ok(s.vm === 'error' || s.vm === 'shelved_offloaded' || (s.host !== null && (CMP_HOSTS as readonly string[]).includes(s.host)), () => `server ${id} (${s.vm}) has no host of this suite: ${s.host}`);
+    ok(s.vm !== 'shelved_offloaded' || s.host === null, () => `server ${id} offloaded but on ${s.host}`);
     // its allocation: exactly its flavor on its host (unless the scheduler suite deleted it)
     const alloc = getRow(state.placement.allocations, id);
-    if (s.vm === 'error') ok(alloc === undefined, () => `server ${id} in ERROR holds an allocation`);
+    // (a server in ERROR after a failed move keeps its host and what it holds there; an offloaded one holds nothing)
+    if ((s.vm === 'error' && s.host === null) || s.vm === 'shelved_offloaded') ok(alloc === undefined, () => `server ${id} (${s.vm}, no host) holds an allocation`);
     else if (allocated(m, id)) {
       const provider = s.host === null ? undefined : getRow(state.hardware.host_names, s.host);
       same(alloc, provider === undefined ? undefined : { [provider]: resourcesOf(s.flavor, s.bfv) }, `server ${id}: allocation`);
@@ -1121,7 +1459,177 @@ function checkCompute(m: CloudModel, r: CloudReal): void {
     if (!(CMP_HOSTS as readonly string[]).includes(u.host)) continue;
     for (const [rc, x] of Object.entries(u.resources)) ok(x.used <= x.capacity, () => `${u.host} ${rc}: ${x.used} used of ${x.capacity}`);
   }
+  // the moves' invariants (issue 15), on the servers nothing was taken away from
+  problems.push(...moveProblems(r.cloud, { strictPorts: false, servers: (u) => cm.servers[u] !== undefined && intact(m, cm, u) }));
   expect(problems.length, `compute invariants:\n${problems.join('\n')}`).toBe(0);
+}
+
+// ------------------------------------------------------------------ the move invariants (issue 15)
+
+/** `flavorResources` for a flavor the server held (its old one, while the migration holds it). */
+function heldFor(row: ServerRow, flavor: ServerRow['flavor']): Record<string, number> {
+  return flavorResources({ ...row, flavor });
+}
+
+/**
+ * The invariants of moving servers (issue 15), read from the state alone, so both the model-based
+ * suite and `tests/compute/moves.properties.test.ts` check them after every step; answers what
+ * disagrees (empty when all hold):
+ * - per provider, Placement's usage is the sum of the live allocations of instance and migration
+ *   consumers, and no provider is over its capacity; every consumer is a live server or a
+ *   migration of one whose move is still in progress (a finished migration holds nothing);
+ * - a moving server has at most two consumers holding something, and a `resized` one
+ *   (`VERIFY_RESIZE` / `REVERT_RESIZE`) exactly two: its new flavor on the destination (the
+ *   instance, its host) and its old flavor on the source (its migration's consumer); a server at
+ *   rest (no task, not `resized`) exactly one consumer: its flavor on its host — and, for an
+ *   evacuated one whose source nova-compute has not come back, the same on the source (never
+ *   after the source is up again);
+ * - a server is on one host at most (the `host_servers` index agrees with its row);
+ * - at rest on a host, each of its ports is bound there (`binding:host_id`, `device_id`) and each
+ *   attached volume's attachment names it, `attached`, with that host; a `SHELVED_OFFLOADED` one
+ *   holds no allocation and no host (its ports may keep the old host, as Zed leaves them), its
+ *   volumes' attachments reserved without a connector;
+ * - every (vm_state, task_state, power_state) is in `REACHABLE_STATES`.
+ * `strictPorts` false leaves out the ports' and attachments' check for servers whose ports or
+ * attachments another suite may have taken away (the model-based suite checks those itself).
+ */
+export function moveProblems(cloud: Cloud, options: { readonly strictPorts?: boolean; readonly servers?: (uuid: string) => boolean } = {}): string[] {
+  const strict = options.strictPorts ?? true;
+  const mine = options.servers ?? (() => true);
+  const state = cloud.state;
+  const out: string[] = [];
+  const names = new Map(tableToArray(state.hardware.hosts).map((h) => [h.id, h.name]));
+  const rpOf = (host: string | null): string => (host === null ? '?' : getRow(state.hardware.host_names, host) ?? `?${host}`);
+  const show = (a: Readonly<Record<string, Readonly<Record<string, number>>>>): string => JSON.stringify(Object.fromEntries(Object.entries(a).map(([rp, r]): [string, unknown] => [names.get(rp) ?? rp, r]).sort(([x], [y]) => (x < y ? -1 : 1))));
+  // per provider: usage = the sum of the live allocations; no provider over capacity
+  const sums = new Map<string, Record<string, number>>();
+  for (const [consumer, alloc] of tableEntries(state.placement.allocations)) {
+    for (const [rp, res] of Object.entries(alloc)) {
+      const acc = sums.get(rp) ?? {};
+      for (const [rc, n] of Object.entries(res)) acc[rc] = (acc[rc] ?? 0) + n;
+      sums.set(rp, acc);
+    }
+    void consumer;
+  }
+  for (const p of tableToArray(state.placement.providers)) {
+    const sum = sums.get(p.uuid) ?? {};
+    for (const rc of new Set([...Object.keys(sum), ...Object.keys(p.usages)])) {
+      if ((sum[rc] ?? 0) !== (p.usages[rc] ?? 0)) out.push(`provider ${names.get(p.uuid) ?? p.uuid} ${rc}: usage ${p.usages[rc] ?? 0}, allocations sum to ${sum[rc] ?? 0}`);
+    }
+  }
+  for (const u of cloud.scheduler.usage()) for (const [rc, x] of Object.entries(u.resources)) if (x.used > x.capacity) out.push(`${u.host} ${rc}: ${x.used} used of ${x.capacity}`);
+  // consumers: live servers, or migrations of live servers still in progress
+  const migrationsByUuid = new Map(tableToArray(state.compute.migrations).map((m) => [m.uuid, m]));
+  for (const [consumer, alloc] of tableEntries(state.placement.allocations)) {
+    if (Object.keys(alloc).length === 0) continue;
+    const server = getRow(state.compute.servers, consumer);
+    const migration = migrationsByUuid.get(consumer);
+    if (server !== undefined) {
+      if (server.deleted) out.push(`deleted server ${consumer} holds ${show(alloc)}`);
+    } else if (migration !== undefined) {
+      const owner = getRow(state.compute.servers, migration.instance_uuid);
+      if (!mine(migration.instance_uuid)) continue;
+      if (owner === undefined || owner.deleted) out.push(`migration ${migration.id} of the deleted server ${migration.instance_uuid} holds ${show(alloc)}`);
+      else if ((FINISHED_MIGRATION_STATUSES as readonly string[]).includes(migration.status) && !(owner.vm_state === 'resized' && migration.status === 'reverted')) out.push(`migration ${migration.id} (${migration.migration_type}, ${migration.status}) of ${owner.uuid} holds ${show(alloc)}`);
+      else if (migration.migration_type === 'evacuation') out.push(`evacuation ${migration.id} of ${owner.uuid} holds ${show(alloc)} as a consumer`);
+    }
+  }
+  // the host index
+  const indexed = new Map<string, string[]>();
+  for (const [key, uuid] of tablePrefix(state.compute.host_servers, '')) indexed.set(uuid, [...(indexed.get(uuid) ?? []), key.slice(0, key.indexOf('/'))]);
+  const serviceUpOn = (host: string | null): boolean => {
+    const view = host === null ? undefined : cloud.admin.compute.listComputeServices({ binary: 'nova-compute', host })[0];
+    return view?.state === 'up';
+  };
+  for (const row of tableToArray(state.compute.servers)) {
+    if (!mine(row.uuid)) continue;
+    const id = row.uuid;
+    if (!isReachable(row.vm_state, row.task_state, row.power_state)) out.push(`server ${id}: (${row.vm_state}, ${row.task_state}, power ${row.power_state}) is not reachable`);
+    if (row.deleted) continue;
+    const where = indexed.get(id) ?? [];
+    if (JSON.stringify(where) !== JSON.stringify(row.host === null ? [] : [row.host])) out.push(`server ${id} on ${row.host} is in host_servers under ${JSON.stringify(where)}`);
+    const migrations = tablePrefix(state.compute.instance_migrations, `${id}/`).map(([, mid]) => getRow(state.compute.migrations, String(mid).padStart(10, '0'))).filter((x): x is MigrationRow => x !== undefined);
+    const instance = allocationsOf(state, id);
+    const holding = migrations.filter((mg) => Object.keys(allocationsOf(state, mg.uuid)).length > 0);
+    const consumers = (Object.keys(instance).length > 0 ? 1 : 0) + holding.length;
+    if (consumers > 2 || holding.length > 1) out.push(`server ${id} (${row.vm_state}, ${row.task_state}) has ${consumers} consumers holding something`);
+    const latestMove = [...migrations].reverse().find((mg) => mg.migration_type === 'resize' || mg.migration_type === 'migration');
+    const label = `server ${id} (${row.vm_state}, ${row.task_state})`;
+    if (row.vm_state === 'resized' && row.task_state !== 'resize_reverting') {
+      // VERIFY_RESIZE: the new flavor on the destination (the instance), the old one on the source (the migration)
+      if (latestMove === undefined) out.push(`${label}: resized without a migration`);
+      else {
+        const old = row.old_flavor ?? row.flavor;
+        const wantMigration = JSON.stringify({ [rpOf(latestMove.source_compute)]: heldFor(row, old) });
+        const wantInstance = JSON.stringify({ [rpOf(row.host)]: flavorResources(row) });
+        const sameHost = latestMove.source_compute === row.host;
+        if (row.host !== latestMove.dest_compute) out.push(`${label}: on ${row.host}, its migration ${latestMove.id} went to ${latestMove.dest_compute}`);
+        if (JSON.stringify(allocationsOf(state, latestMove.uuid)) !== wantMigration) out.push(`${label}: migration ${latestMove.id} (${latestMove.status}) holds ${show(allocationsOf(state, latestMove.uuid))}, not its old flavor on ${latestMove.source_compute}${sameHost ? ' (same host)' : ''}`);
+        if (JSON.stringify(instance) !== wantInstance) out.push(`${label}: the instance holds ${show(instance)}, not its new flavor on ${row.host}`);
+      }
+    } else if (row.vm_state === 'resized') {
+      // REVERT_RESIZE: still two consumers, until the source's finish_revert_resize gives the old flavor back
+      if (consumers !== 2 && consumers !== 1) out.push(`${label}: ${consumers} consumers while reverting`);
+    } else if (row.task_state === null && row.vm_state === 'shelved_offloaded') {
+      if (consumers !== 0) out.push(`${label}: offloaded but holds ${show(instance)}${holding.length > 0 ? ' and a migration' : ''}`);
+      if (row.host !== null) out.push(`${label}: offloaded but on ${row.host}`);
+    } else if (row.task_state === null && row.vm_state !== 'error' && row.vm_state !== 'building') {
+      // at rest: exactly one consumer, its flavor on its host (and on an evacuated server's source while that source is down)
+      if (holding.length > 0) out.push(`${label}: at rest but migration ${holding.map((h) => `${h.id} (${h.status})`).join(', ')} still holds something`);
+      const want = flavorResources(row);
+      const rps = Object.keys(instance);
+      const evacuated = migrations.filter((mg) => mg.migration_type === 'evacuation' && (['accepted', 'pre-migrating', 'done'] as string[]).includes(mg.status) && mg.source_compute !== row.host);
+      const sources = new Set(evacuated.map((mg) => rpOf(mg.source_compute)));
+      // Zed's race, kept (nova/compute/manager.py _destroy_evacuated_instances takes `accepted`
+      // evacuations too): the source comes back before the conductor ran a forced evacuation, drops
+      // the source's allocation (the only one), and the conductor's claim_resources_on_destination
+      // then fails with the vm_state kept — the server stays on its source holding nothing
+      const raced = rps.length === 0 && migrations.some((mg) => mg.migration_type === 'evacuation' && mg.status === 'error' && mg.source_compute === row.host) && /Expected to find allocations for source node/.test(row.fault?.message ?? '');
+      if (row.host === null) out.push(`${label}: at rest without a host`);
+      else if (raced) void raced;
+      else if (JSON.stringify(instance[rpOf(row.host)]) !== JSON.stringify(want)) out.push(`${label}: holds ${show(instance)}, not its flavor ${JSON.stringify(want)} on ${row.host}`);
+      for (const rp of rps) {
+        if (rp === rpOf(row.host)) continue;
+        if (!sources.has(rp)) out.push(`${label}: also holds ${JSON.stringify(instance[rp])} on ${names.get(rp) ?? rp}, which is neither its host nor the down source of an evacuation`);
+        else if (serviceUpOn(names.get(rp) ?? null)) out.push(`${label}: evacuated, still holds ${names.get(rp) ?? rp} whose nova-compute is up again`);
+        else if (JSON.stringify(instance[rp]) !== JSON.stringify(want)) out.push(`${label}: holds ${JSON.stringify(instance[rp])} on its evacuation source ${names.get(rp) ?? rp}`);
+      }
+    } else if (row.vm_state === 'error' && row.task_state === null) {
+      // an ERROR server: nothing (a boot that failed), or where it is (a move that failed)
+      for (const rp of Object.keys(instance)) if (row.host === null || (rp !== rpOf(row.host) && !migrations.some((mg) => mg.migration_type === 'evacuation' && rpOf(mg.source_compute) === rp))) out.push(`${label}: holds ${show(instance)} while on ${row.host}`);
+    }
+    // ports and volumes follow the server
+    if (!strict) continue;
+    const atRest = row.task_state === null && row.host !== null && row.vm_state !== 'shelved_offloaded' && row.vm_state !== 'error';
+    const moving = new Set<string>([row.host ?? '', ...migrations.filter((mg) => !(FINISHED_MIGRATION_STATUSES as readonly string[]).includes(mg.status)).flatMap((mg) => [mg.source_compute ?? '', mg.dest_compute ?? ''])]);
+    for (const vif of row.vifs) {
+      const port = getRow(state.network.ports, vif.port_id);
+      if (port === undefined) {
+        out.push(`${label}: port ${vif.port_id} is gone`);
+        continue;
+      }
+      if (port.device_id !== id) out.push(`${label}: port ${vif.port_id} has device ${port.device_id}`);
+      if (atRest && port.binding_host_id !== row.host) out.push(`${label}: port ${vif.port_id} bound to ${port.binding_host_id}, the server is on ${row.host}`);
+      if (!atRest && row.vm_state !== 'shelved_offloaded' && row.vm_state !== 'error' && row.task_state !== null && !moving.has(port.binding_host_id ?? '')) out.push(`${label}: port ${vif.port_id} bound to ${port.binding_host_id}, not a host of the move`);
+    }
+    for (const [, bdm] of tablePrefix(state.compute.bdms, `${id}/`)) {
+      if (bdm.destination_type !== 'volume' || bdm.attachment_id === null || bdm.volume_id === null) continue;
+      const att = getRow(state.block.attachments, bdm.attachment_id);
+      if (att === undefined) {
+        out.push(`${label}: attachment ${bdm.attachment_id} of volume ${bdm.volume_id} is gone`);
+        continue;
+      }
+      if (att.instance_uuid !== id || att.volume_id !== bdm.volume_id) out.push(`${label}: attachment ${att.id} names ${att.instance_uuid} / ${att.volume_id}`);
+      if (atRest && (att.attach_status !== 'attached' || att.attached_host !== row.host)) out.push(`${label}: volume ${bdm.volume_id}'s attachment ${att.id} is ${att.attach_status} on ${att.attached_host}, the server is on ${row.host}`);
+      if (row.vm_state === 'shelved_offloaded' && row.task_state === null && (att.attach_status !== 'reserved' || att.connector !== null)) out.push(`${label}: offloaded, volume ${bdm.volume_id}'s attachment ${att.id} is ${att.attach_status}${att.connector === null ? '' : ' with a connector'}`);
+      // the volume's other attachments to this server: none left behind by a move once at rest
+      if (atRest) {
+        const others = tablePrefix(state.block.volume_attachments, `${bdm.volume_id}/`).map(([, a]) => getRow(state.block.attachments, a)).filter((a) => a !== undefined && a.id !== att.id && a.instance_uuid === id);
+        if (others.length > 0) out.push(`${label}: volume ${bdm.volume_id} has ${others.length} other attachment(s) to it left behind`);
+      }
+    }
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ registration
@@ -1197,5 +1705,8 @@ export const COMPUTE_COMMANDS: readonly fc.Arbitrary<CloudCommand>[] = [
   fc.tuple(pick, fc.nat(3), actor).map(([p, w, a]) => new CmpDetachInterface(p, w, a)),
   fc.tuple(fc.constantFrom<Fam>('n', 'b'), fc.constantFrom<GroupPolicy>('affinity', 'anti-affinity', 'soft-anti-affinity'), actor).map(([fam, pol, a]) => new CmpCreateGroup(fam, pol, a)),
   fc.tuple(fc.constantFrom<Fam>('n', 'b'), actor).map(([fam, a]) => new CmpList(fam, a)),
+  fc.tuple(pick, fc.constantFrom<MoveKind>('resize', 'resize', 'confirm', 'revert', 'shelve', 'unshelve', 'unshelve'), fc.constantFrom<MoveActor>('ua', 'ua', 'ua', 'admin', 'ub', 'ra', 'expired', 'revoked')).map(([p, k, a]) => new CmpMove(p, k, a)),
+  fc.tuple(pick, fc.constantFrom<MoveKind>('migrate', 'live', 'liveTo', 'offload'), fc.constantFrom<MoveActor>('admin', 'admin', 'admin', 'ua', 'ub', 'ra', 'expired', 'revoked')).map(([p, k, a]) => new CmpAdminMove(p, k, a)),
+  fc.tuple(fc.nat(1), pick, actor).map(([h, p, a]) => new CmpOutage(h, p, a)),
 ];
 registerCommands('compute', [...COMPUTE_COMMANDS]);

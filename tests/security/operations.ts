@@ -87,7 +87,8 @@ const HOST_SPEC = { cpu: { sockets: 1, cores_per_socket: 4, threads_per_core: 1 
  * a public one readable by anyone), a storage host with a failed disk and a failed compute host.
  */
 export function buildFixture(seed = 7): Env {
-  const cloud = createCloud({ seed });
+  // nova keeps shelved servers on their host (`shelved_offload_time` -1), so shelveOffload has one to offload
+  const cloud = createCloud({ seed, nova: { shelved_offload_time: -1 } });
   const login = (request: Parameters<Cloud['login']>[0]): Session => cloud.login(request);
   const expired = login({ username: 'demo', password: PASSWORD, project: 'demo' });
   cloud.clock.advance(cloud.state.identity.config.token_expiration + 1);
@@ -392,7 +393,9 @@ function idOf(view: unknown): string {
  * (`m1.tiny`, cirros, `networks: 'auto'`, in `sec-group`, with the key pair, metadata `sec`, tag
  * `sec-tag`, the volume `sec-srv-vol` attached, a daily backup image), and demo's servers in the
  * other states the actions start from (`sec-stopped` SHUTOFF, `sec-paused` PAUSED,
- * `sec-suspended` SUSPENDED, `sec-rescued` RESCUE, `sec-locked` locked); admin's aggregates
+ * `sec-suspended` SUSPENDED, `sec-rescued` RESCUE, `sec-locked` locked, `sec-resized` VERIFY_RESIZE,
+ * `sec-shelved` SHELVED, `sec-stranded` in zone `sec-evac-az` (hosts `sec-evac1`, `sec-evac2`) on a
+ * host whose nova-compute is forced down); admin's aggregates
  * `sec-agg` (holding `compute2`) and an empty `sec-agg2`; compute1's hypervisor; compute2's and
  * the failed `sec-down`'s nova-compute services.
  */
@@ -442,12 +445,25 @@ function buildComputeFixture(cloud: Cloud, sessions: { admin: Session; demo: Ses
   status(rescued, 'RESCUE');
   const locked = boot('sec-locked');
   c.lockServer(locked, { locked_reason: 'sec' });
+  // the moves (issue 15): a server resized and awaiting its confirmation; a shelved one (the fixture's
+  // nova keeps shelved servers on their host: `shelved_offload_time` -1); a server on a host whose
+  // nova-compute is forced down, in a zone of two hosts (so its evacuation has somewhere to go)
+  const resized = boot('sec-resized');
+  c.resizeServer(resized, { flavorRef: 'c1' });
+  status(resized, 'VERIFY_RESIZE');
+  const shelved = boot('sec-shelved');
+  c.shelveServer(shelved);
+  status(shelved, 'SHELVED');
+  cloud.hardware.addAvailabilityZone({ name: 'sec-evac-az' });
+  for (const name of ['sec-evac1', 'sec-evac2']) cloud.hardware.addHost({ name, ...HOST_SPEC, disks: [{ name: 'sda', size_gb: 100 }], roles: ['compute'], availability_zone: 'sec-evac-az' });
+  const stranded = boot('sec-stranded', { availability_zone: 'sec-evac-az' });
   // admin's aggregates; compute1's hypervisor; nova-compute services
   const aggregate = idOf(a.createAggregate({ name: 'sec-agg' }));
   a.addAggregateHost(aggregate, { host: 'compute2' });
   const aggregate2 = idOf(a.createAggregate({ name: 'sec-agg2' }));
   const hypervisor = cloud.hardware.getHost('compute1').id;
   const serviceOf = (host: string): string => idOf(a.listComputeServices({ binary: 'nova-compute', host })[0]);
+  a.updateComputeService(serviceOf(String(a.getServer(stranded)['OS-EXT-SRV-ATTR:host'])), { forced_down: true });
   const s = (value: string, aliases: string[] = [], keep = 0): Slot => ({ value, aliases, keep, secret: true, ownUser: false });
   return {
     slots: {
@@ -457,6 +473,9 @@ function buildComputeFixture(cloud: Cloud, sessions: { admin: Session; demo: Ses
       suspendedServer: s(suspended, ['sec-suspended']),
       rescuedServer: s(rescued, ['sec-rescued']),
       lockedServer: s(locked, ['sec-locked']),
+      resizedServer: s(resized, ['sec-resized']),
+      shelvedServer: s(shelved, ['sec-shelved']),
+      strandedServer: s(stranded, ['sec-stranded']),
       // a key pair is its user's: demo's unscoped token is demo
       keypair: { ...s('sec-key'), ownUser: true },
       privateFlavor: s(SEC_FLAVOR, ['sec-private-flavor']),
@@ -1022,6 +1041,9 @@ const BLOCK = group('session.block', 'block', { callers: DEMO_FIRST }, {
  * calls (flavor management, quotas of a project, hypervisors, cells, aggregates, services) succeed
  * for the admin.
  */
+/** Why the server migrations' calls on one migration never succeed on the fixture. */
+const NO_LIVE_MIGRATION = "a live migration in progress: an 'immediate' cloud ends every one inside its call (tests/compute/live_migration.test.ts and server_migrations.test.ts cover them in 'clock')";
+
 const COMPUTE = group('session.compute', 'compute', { callers: DEMO_FIRST }, {
   // servers
   createServer: { writes: W, args: () => [{ name: 'sec-new-server', flavorRef: 'm1.tiny', imageRef: CIRROS_IMAGE_NAME, networks: 'none' }] },
@@ -1124,6 +1146,24 @@ const COMPUTE = group('session.compute', 'compute', { callers: DEMO_FIRST }, {
   addAggregateHost: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { host: 'compute1' }] },
   removeAggregateHost: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { host: 'compute2' }] },
   setAggregateMetadata: { writes: W, callers: ['admin'], refs: ['computeAggregate'], args: (r) => [r.computeAggregate, { metadata: { sec: 'x' } }] },
+  // moves (issue 15): resize and its confirm / revert (the fixture's `sec-resized` is VERIFY_RESIZE
+  // when there is one, else the calls are refused in the server's state), cold and live migration
+  // (admin), the live migrations' API (admin; migration 1 is no live migration in progress:
+  // refused), shelve / offload (admin) / unshelve, evacuate (admin; the server's host is up: refused)
+  resizeServer: { writes: W, refs: ['server'], args: (r) => [r.server, { flavorRef: '2' }] },
+  confirmResize: { writes: W, refs: ['resizedServer'], args: (r) => [r.resizedServer] },
+  revertResize: { writes: W, refs: ['resizedServer'], args: (r) => [r.resizedServer] },
+  migrateServer: { writes: W, callers: ['admin'], refs: ['server'], args: (r) => [r.server, null] },
+  liveMigrateServer: { writes: W, callers: ['admin'], refs: ['server'], args: (r) => [r.server, { host: null, block_migration: 'auto' }] },
+  forceCompleteMigration: { writes: W, callers: ['admin'], refs: ['server'], args: (r) => [r.server, 1], neverSucceeds: NO_LIVE_MIGRATION },
+  abortMigration: { writes: W, callers: ['admin'], refs: ['server'], args: (r) => [r.server, 1], neverSucceeds: NO_LIVE_MIGRATION },
+  listServerMigrations: { callers: ['admin'], refs: ['server'], args: (r) => [r.server] },
+  getServerMigration: { callers: ['admin'], refs: ['server'], args: (r) => [r.server, 1], neverSucceeds: NO_LIVE_MIGRATION },
+  listMigrations: { callers: ['admin'], args: () => [{}] },
+  shelveServer: { writes: W, refs: ['server'], args: (r) => [r.server] },
+  shelveOffloadServer: { writes: W, callers: ['admin'], refs: ['shelvedServer'], args: (r) => [r.shelvedServer] },
+  unshelveServer: { writes: W, refs: ['shelvedServer'], args: (r) => [r.shelvedServer, null] },
+  evacuateServer: { writes: W, callers: ['admin'], refs: ['strandedServer'], args: (r) => [r.strandedServer, {}] },
   // services
   listComputeServices: { callers: ['admin'], args: () => [{}] },
   updateComputeService: { writes: W, callers: ['admin'], refs: ['computeService'], args: (r) => [r.computeService, { status: 'disabled', disabled_reason: 'sec' }] },
