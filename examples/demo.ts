@@ -7,7 +7,9 @@
  * cirros, a snapshot, a backup into Swift, a restore, the pools and the volume scheduler's reasoning,
  * and Nova: the demo user boots servers, one boot's trace step by step (Keystone → nova-api →
  * conductor → scheduler and Placement → nova-compute with Neutron, Glance and Cinder), the
- * hypervisor table, and "can this server reach the internet, and can the internet reach it?".
+ * hypervisor table, "can this server reach the internet, and can the internet reach it?", and a
+ * compute host failing under a server: `host_status`, the hypervisor table, the admin's evacuation
+ * step by step, and the host's return finishing it.
  */
 import { createCloud, type Topology } from '../src/index.js';
 import { formatExplanation } from '../src/scheduler/index.js';
@@ -263,3 +265,30 @@ const webFip = novaUser.network.createFloatingIp({ floating_network_id: novaUser
 const webGroup = novaUser.network.listSecurityGroups({ name: 'default' })[0]!;
 novaUser.network.createSecurityGroupRule({ security_group_id: webGroup.id, direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 22, port_range_max: 22, remote_ip_prefix: '0.0.0.0/0' });
 reach(`and with floating IP ${webFip.floating_ip_address} and ssh open in its security group?`, novaUser.network.explainReachability({ from: 'internet', to: { server: web.id }, protocol: 'tcp', port: 22 }));
+
+// Nova through a host failure: a compute host under one of demo's servers fails; after
+// service_down_time its nova-compute is down, the servers stay there (host_status UNKNOWN), the
+// admin evacuates one, and the host's return finishes the evacuation.
+const novaAdmin = novaCloud.admin;
+const hostOf = (id: string): string => String((novaAdmin.compute.getServer(id) as unknown as Record<string, unknown>)['OS-EXT-SRV-ATTR:host']);
+const victim = novaUser.compute.listServers().find((sv) => hostOf(sv.id) !== 'controller') ?? web;
+const failedHost = hostOf(victim.id);
+novaCloud.hardware.failHost(failedHost, 'power supply');
+novaCloud.clock.advance(61);
+console.log(`\nNova: ${failedHost} fails (power supply); 61 s later, past service_down_time (60 s), as the admin sees it:`);
+for (const sv of novaAdmin.compute.listServers({ all_tenants: true, host: failedHost })) {
+  const v = sv as unknown as Record<string, unknown>;
+  console.log(`  ${String(v.name)} is ${String(v.status)} on ${failedHost}, host_status ${String(v.host_status)}`);
+}
+console.table(
+  novaAdmin.compute.listHypervisorsDetail({ with_servers: true }).map((h) => ({ hypervisor: h.hypervisor_hostname, state: h.state, status: h.status, servers: (h.servers ?? []).map((sv) => sv.name).join(', ') })),
+);
+novaAdmin.compute.evacuateServer(victim.id);
+const evacTrace = novaCloud.trace()!;
+const evacuated = novaAdmin.compute.getServer(victim.id) as unknown as Record<string, unknown>;
+console.log(`  the admin evacuates ${victim.name}: ${String(evacuated.status)} on ${String(evacuated['OS-EXT-SRV-ATTR:host'])}; the request ${evacTrace.request_id}, step by step:`);
+evacTrace.steps.forEach((step, i) => console.log(`  ${String(i + 1).padStart(2)}. [t=${step.time.toFixed(1)}s] ${step.service}: ${step.action}`));
+const migrationOf = (id: string): Record<string, unknown> | undefined => novaAdmin.compute.listMigrations({ instance_uuid: id })[0] as unknown as Record<string, unknown> | undefined;
+console.log(`  migration ${String(migrationOf(victim.id)?.id)} (evacuation): ${String(migrationOf(victim.id)?.status)}; ${failedHost} keeps its part of the allocation until its nova-compute comes back`);
+novaCloud.hardware.recoverHost(failedHost);
+console.log(`  ${failedHost} recovers: its nova-compute destroys the evacuated guest and frees it, the migration is ${String(migrationOf(victim.id)?.status)}`);
