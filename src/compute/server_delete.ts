@@ -32,7 +32,7 @@ import { checkAction } from './guards.js';
 import { NOVA_RULES } from './policies.js';
 import { FINISHED_MIGRATION_STATUSES, dropMigrationAllocation, latestMigration, migrationsOfServer, saveMigration } from './migrations.js';
 import { releaseInstance } from './quota.js';
-import { confirmOnSource } from './resize.js';
+import { confirmOnSource } from './resize_tasks.js';
 import { getServer } from './servers.js';
 import type { ServerRow } from './types.js';
 import { instanceUsage } from './views.js';

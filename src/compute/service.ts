@@ -23,9 +23,9 @@ import { INTERFACE_TASKS } from './interfaces.js';
 import { INSTANCE_ACTION_TASK, runInstanceAction } from './server_actions.js';
 import { REBUILD_TASK, runRebuild } from './rebuild.js';
 import { SNAPSHOT_TASK, runSnapshot } from './snapshot.js';
-import { RESIZE_TASKS } from './resize.js';
-import { LIVE_MIGRATION_TASKS } from './live_migration.js';
-import { SHELVE_TASKS } from './shelve.js';
+import { RESIZE_TASKS } from './resize_tasks.js';
+import { LIVE_MIGRATION_TASKS } from './live_migration_conductor.js';
+import { SHELVE_TASKS } from './shelve_tasks.js';
 import { EVACUATE_TASKS } from './evacuate.js';
 
 /** What nova adds to a session. */

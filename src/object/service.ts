@@ -4,7 +4,7 @@
  * `cloud.object` and `cloud.anonymous.object`.
  */
 import type { ServiceDescriptor } from '../core/index.js';
-import { CONTROLLER_URL, type RequestPipeline, type ValidToken } from '../identity/index.js';
+import { CONTROLLER_URL, type RequestPipeline } from '../identity/index.js';
 import { ObjectApi } from './api.js';
 import { checkObjectOptions, initialObjectState } from './config.js';
 import { buildRings } from './index.js';

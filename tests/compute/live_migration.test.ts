@@ -14,7 +14,7 @@ import { getRow, tablePrefix } from '../../src/core/index.js';
 import { allocationsOf, usageOf } from '../../src/scheduler/index.js';
 import { portsOfDevice } from '../../src/network/index.js';
 import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
-import { checkHypervisorCompatible, compareCpu, hostHypervisor } from '../../src/compute/live_migration.js';
+import { checkHypervisorCompatible, compareCpu, hostHypervisor } from '../../src/compute/live_migration_conductor.js';
 import { allMigrations, migrationsOfServer } from '../../src/compute/migrations.js';
 import { bdmsOf } from '../../src/compute/block_device.js';
 import type { MigrationRow, ServerRow } from '../../src/compute/types.js';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CloudError, getRow, tablePrefix, type CloudState } from '../../src/core/index.js';
-import { createCloud, type Cloud, type Session } from '../../src/index.js';
+import { type Cloud, type Session } from '../../src/index.js';
 import { RPC_SECONDS, flavorResources } from '../../src/compute/boot.js';
 import { instanceFlavor } from '../../src/compute/flavors.js';
 import { migrationsOfServer, transferSeconds } from '../../src/compute/migrations.js';
