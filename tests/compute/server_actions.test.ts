@@ -7,13 +7,12 @@
  * nothing changed, and Placement untouched.
  */
 import { describe, expect, it } from 'vitest';
-import { CloudError } from '../../src/core/index.js';
 import type { Session } from '../../src/index.js';
 import * as SA from '../../src/compute/server_actions.js';
-import { REACHABLE_STATES, invalidStateConflictMessage, isReachable, stateAllows, type ComputeAction } from '../../src/compute/vm_states.js';
+import { REACHABLE_STATES, type ComputeAction } from '../../src/compute/vm_states.js';
 import { allocationsOf } from '../../src/scheduler/index.js';
 import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
-import { boot, computeWorld, errorOf, eventsDuring, force, rowOf } from './support.js';
+import { boot, computeWorld, errorOf, eventsDuring, everyActionInEveryState, force, rowOf } from './support.js';
 
 /** Each action's call, as the state walk makes it. */
 const CALLS: Partial<Record<ComputeAction, (s: Session, id: string) => unknown>> = {
@@ -252,36 +251,7 @@ describe("progression 'clock': the task_states nova shows meanwhile", () => {
 describe('every action in every reachable state', () => {
   it('is refused with nova\'s 409 exactly where ACTION_STATES refuses it, and leaves only reachable pairs', () => {
     const w = computeWorld();
-    const s = boot(w.demo, 'vm');
-    const base = w.cloud.state;
-    let tried = 0;
-    for (const pair of REACHABLE_STATES) {
-      if (pair.vm_state === 'deleted') continue; // a deleted server is a 404
-      const launched = pair.vm_state !== 'building';
-      for (const [action, call] of Object.entries(CALLS) as [ComputeAction, (s: Session, id: string) => unknown][]) {
-        force(w.cloud, base, s.id, { vm_state: pair.vm_state, task_state: pair.task_state, power_state: pair.power_states[0]!, launched_at: launched ? 1 : null });
-        const before = w.cloud.state;
-        const refused = stateAllows(action, pair.vm_state, pair.task_state, launched);
-        const label = `${action} in ${pair.vm_state}/${pair.task_state ?? 'None'}`;
-        let error: unknown = null;
-        try {
-          call(w.demo, s.id);
-        } catch (e) {
-          error = e;
-        }
-        tried++;
-        if (refused !== null) {
-          expect(error, label).toBeInstanceOf(CloudError);
-          const e = error as CloudError;
-          expect([label, e.status, e.message]).toEqual([label, 409, invalidStateConflictMessage(refused.action, s.id, refused.attr, refused.state)]);
-          expect(w.cloud.state, label).toBe(before);
-        } else {
-          expect(error, label).toBeNull();
-          const r = rowOf(w.cloud, s.id);
-          expect(isReachable(r.vm_state, r.task_state, r.power_state), `${label} → ${r.vm_state}/${r.task_state}/${r.power_state}`).toBe(true);
-        }
-      }
-    }
+    const { tried } = everyActionInEveryState(w, REACHABLE_STATES, CALLS, w.demo);
     expect(tried).toBeGreaterThan(500);
   });
 });

@@ -8,10 +8,11 @@
  */
 import { expect } from 'vitest';
 import { produce } from 'immer';
-import { createCloud, type Cloud, type CloudError, type Session } from '../../src/index.js';
+import { CloudError, createCloud, type Cloud, type Session } from '../../src/index.js';
 import { getRow, setRow, type CloudState } from '../../src/core/index.js';
 import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
 import type { ServerCreateRequest, ServerRow, ServerView } from '../../src/compute/index.js';
+import { invalidStateConflictMessage, isReachable, stateAllows, type ComputeAction, type ReachablePair } from '../../src/compute/vm_states.js';
 import { caught } from '../support/refusal.js';
 
 /** A DevStack cloud with admin, demo, alt_demo and demo_reader sessions. */
@@ -165,4 +166,53 @@ export function refused(cloud: Cloud, fn: () => unknown, want: number | (Expecte
   else if (expected.message !== undefined) expect(e.message).toMatch(expected.message);
   expect(cloud.state).toBe(before);
   return e;
+}
+
+/**
+ * Forces a booted server into each (vm_state, task_state) of `pairs` and calls each action there
+ * as `session`: refused with nova's 409 exactly where `ACTION_STATES` refuses it, with the state
+ * untouched; else past the state check — it must succeed, or (with `laterChecks`) may stop at a
+ * later check of nova's (a CloudError that is not the state's 409, the state untouched) — and what
+ * it leaves is a reachable pair. Answers how many calls were tried and how many the states allowed.
+ */
+export function everyActionInEveryState(w: ComputeWorld, pairs: readonly ReachablePair[], calls: Partial<Record<ComputeAction, (s: Session, id: string) => unknown>>, session: Session, laterChecks = false): { tried: number; allowed: number } {
+  const s = boot(w.demo, 'vm');
+  const base = w.cloud.state;
+  let tried = 0;
+  let allowed = 0;
+  for (const pair of pairs) {
+    if (pair.vm_state === 'deleted') continue; // a deleted server is a 404
+    const launched = pair.vm_state !== 'building';
+    for (const [action, call] of Object.entries(calls) as [ComputeAction, (s: Session, id: string) => unknown][]) {
+      force(w.cloud, base, s.id, { vm_state: pair.vm_state, task_state: pair.task_state, power_state: pair.power_states[0]!, launched_at: launched ? 1 : null });
+      const before = w.cloud.state;
+      const refused = stateAllows(action, pair.vm_state, pair.task_state, launched);
+      const label = `${action} in ${pair.vm_state}/${pair.task_state ?? 'None'}`;
+      let error: unknown = null;
+      try {
+        call(session, s.id);
+      } catch (e) {
+        error = e;
+      }
+      tried++;
+      if (refused !== null) {
+        expect(error, label).toBeInstanceOf(CloudError);
+        const e = error as CloudError;
+        expect([label, e.status, e.message]).toEqual([label, 409, invalidStateConflictMessage(refused.action, s.id, refused.attr, refused.state)]);
+        expect(w.cloud.state, label).toBe(before);
+        continue;
+      }
+      allowed++;
+      if (error !== null && laterChecks) {
+        expect(error, label).toBeInstanceOf(CloudError);
+        expect((error as CloudError).message, label).not.toMatch(/while it is in (vm_state|task_state)|in an invalid state for/);
+        expect(w.cloud.state, label).toBe(before);
+        continue;
+      }
+      expect(error, label).toBeNull();
+      const r = rowOf(w.cloud, s.id);
+      expect(isReachable(r.vm_state, r.task_state, r.power_state), `${label} → ${r.vm_state}/${r.task_state}/${r.power_state}`).toBe(true);
+    }
+  }
+  return { tried, allowed };
 }
