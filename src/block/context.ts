@@ -11,6 +11,7 @@
  */
 import { indexed, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type CinderResource } from './errors.js';
+import { callerAllowed as allowed, ownerTarget as targetOf, callerTarget as ownTarget } from '../core/index.js';
 
 type S = CloudState;
 
@@ -59,25 +60,16 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   return resolveTableRow(`block.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
+/** Policy as every service asks it (core's): `allowed`, the targets Cinder builds (`targetOf`: a row's `project_id`, and `user_id` where it has one; `ownTarget`: the caller's). */
+export { allowed, targetOf, ownTarget };
+
 /** The ids a prefix index holds under `${key}/` (core's). */
 export { indexed };
 
-/** Whether a registered rule allows the caller on `target`. */
-export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {
-  return ctx.policy.authorize(rule, ctx.creds, target);
-}
 
 /** `context.authorize(rule, target)`: refused, 403 `PolicyNotAuthorized`. */
 export function enforce(ctx: Ctx, rule: string, target: Record<string, unknown>): void {
   if (!allowed(ctx, rule, target)) throw policyNotAuthorized(rule);
 }
 
-/** The target Cinder builds for a project-owned row: its `project_id` (and `user_id` where the row has one). */
-export function targetOf(row: { readonly project_id: string; readonly user_id?: string }): Record<string, unknown> {
-  return row.user_id === undefined ? { project_id: row.project_id } : { project_id: row.project_id, user_id: row.user_id };
-}
 
-/** The target of a create: the caller's own project and user (`{project_id: context.project_id}`). */
-export function ownTarget(ctx: Ctx): Record<string, unknown> {
-  return { project_id: ctx.projectId, user_id: ctx.userId };
-}

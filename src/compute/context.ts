@@ -9,6 +9,7 @@
  */
 import { indexed, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NovaResource } from './errors.js';
+import { callerAllowed as allowed, ownerTarget as targetOf, callerTarget as ownTarget } from '../core/index.js';
 
 type S = CloudState;
 
@@ -61,25 +62,16 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   return resolveTableRow(`compute.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
+/** Policy as every service asks it (core's): `allowed`, the targets nova builds (`targetOf`: an instance's `project_id` and `user_id`; `ownTarget`: the caller's). */
+export { allowed, targetOf, ownTarget };
+
 /** The ids a prefix index holds under `${key}/` (core's). */
 export { indexed };
 
-/** Whether a registered rule allows the caller on `target`. */
-export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {
-  return ctx.policy.authorize(rule, ctx.creds, target);
-}
 
 /** `context.can(rule, target)`: refused, 403 `PolicyNotAuthorized`. */
 export function enforce(ctx: Ctx, rule: string, target: Record<string, unknown>): void {
   if (!allowed(ctx, rule, target)) throw policyNotAuthorized(rule);
 }
 
-/** The target nova builds for an instance: its `project_id` and `user_id`. */
-export function targetOf(row: { readonly project_id: string; readonly user_id?: string }): Record<string, unknown> {
-  return row.user_id === undefined ? { project_id: row.project_id } : { project_id: row.project_id, user_id: row.user_id };
-}
 
-/** The target of a create or list: the caller's own project and user. */
-export function ownTarget(ctx: Ctx): Record<string, unknown> {
-  return { project_id: ctx.projectId, user_id: ctx.userId };
-}

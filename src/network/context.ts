@@ -18,6 +18,7 @@
 import { indexed, getRow, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NeutronResource } from './errors.js';
 import type { NetworkRow, RbacPolicyRow } from './types.js';
+import { callerAllowed as allowed } from '../core/index.js';
 
 type S = CloudState;
 
@@ -90,13 +91,12 @@ export function resolveRow<Row extends { readonly id: string; readonly name?: st
   return resolveTableRow(`network.${resource}`, table, visibleRow, ref, field, (key) => notFound(resource, key));
 }
 
+/** Whether a registered rule allows the caller on `target` (core's). */
+export { allowed };
+
 /** The ids a prefix index holds under `${key}/` (core's). */
 export { indexed };
 
-/** Whether a registered rule allows the caller on `target`. */
-export function allowed(ctx: Ctx, rule: string, target: Record<string, unknown>): boolean {
-  return ctx.policy.authorize(rule, ctx.creds, target);
-}
 
 /**
  * `policy.enforce(context, action, target)` with Neutron's match rule: the action's rule, and
