@@ -12,43 +12,28 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createCloud, type Cloud, type CloudSnapshot } from '../../src/index.js';
-import { createApiHandler, type ApiHandler } from '../../src/api/index.js';
-import { CIRROS_IMAGE_NAME } from '../../src/image/index.js';
-import { send, type Answer, type Send } from './helpers.js';
+import type { Cloud } from '../../src/index.js';
+import { BASE, ORIGIN, novaCall, novaRest, type NovaInit, type NovaRest } from './nova.js';
+import type { Answer } from './helpers.js';
 
-const ORIGIN = 'http://127.0.0.1:8774';
-const BASE = `${ORIGIN}/compute`;
-
+let w: NovaRest;
 let cloud: Cloud;
-let api: ApiHandler;
-let start: CloudSnapshot;
 let image = '';
-const T = { admin: '', demo: '', alt: '', reader: '' };
+let T: NovaRest['T'];
 
 beforeAll(() => {
-  cloud = createCloud({ seed: 14, identity: { password_hash_rounds: 1 } });
-  api = createApiHandler(cloud);
-  T.admin = cloud.admin.token;
-  T.demo = cloud.login({ username: 'demo', password: 'secret', project: 'demo' }).token;
-  T.alt = cloud.login({ username: 'alt_demo', password: 'secret', project: 'alt_demo' }).token;
-  T.reader = cloud.login({ username: 'demo_reader', password: 'secret', project: 'demo' }).token;
-  const images = cloud.admin.image.listImages({ name: CIRROS_IMAGE_NAME }) as unknown as { images: { id: string }[] };
-  image = (images.images[0] as { id: string }).id;
-  start = cloud.snapshot();
+  w = novaRest(14);
+  ({ cloud, image, T } = w);
 });
 
-beforeEach(() => cloud.restore(start));
+beforeEach(() => cloud.restore(w.start));
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Init = Send & { version?: string; legacy?: string };
+type Init = NovaInit;
 
-/** A request below `/compute` (demo's token unless told; `version` sets `OpenStack-API-Version: compute <version>`, `legacy` the nova header). */
+/** A request below `/compute` (demo's token unless told). */
 function call(method: string, path: string, init: Init = {}): Promise<Answer> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.version !== undefined) headers['OpenStack-API-Version'] = `compute ${init.version}`;
-  if (init.legacy !== undefined) headers['X-OpenStack-Nova-API-Version'] = init.legacy;
-  return send(api, method, `${BASE}${path}`, { ...init, headers, token: init.token === undefined ? T.demo : init.token });
+  return novaCall(w, method, path, init);
 }
 
 /** A call that must succeed with `status`; every answer carries both request id headers, the same id. */
