@@ -3,8 +3,8 @@
  * volume scheduler, volumes with Cinder's statuses, attachments, snapshots, backups into Swift,
  * transfers, quotas and notifications. The module's only door.
  */
-import './state.js';
-import './events.js';
+import type {} from './state.js';
+import type {} from './events.js';
 
 export { BlockApi } from './api.js';
 export { blockService, type BlockSession } from './service.js';

@@ -4,8 +4,8 @@
  * Placement, Cinder, a compute host), server actions, instance actions, quotas and
  * notifications. The module's only door.
  */
-import './state.js';
-import './events.js';
+import type {} from './state.js';
+import type {} from './events.js';
 
 export { ComputeApi } from './api.js';
 export { computeService, type ComputeSession } from './service.js';

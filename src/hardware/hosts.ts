@@ -26,8 +26,8 @@ import {
   checkZoneName,
   MODEL_KEYS,
 } from './spec.js';
-import './state.js';
-import './events.js';
+import type {} from './state.js';
+import type {} from './events.js';
 import { getAvailabilityZone, getHost, getHostModel, getRack, getRegion, namedHosts } from './queries.js';
 import { hostView } from './views.js';
 import { logicalCpus, type AvailabilityZone, type HardwareState, type Host, type HostRole, type HostStatus, type NamedHostModel, type Rack, type Region } from './types.js';

@@ -3,8 +3,8 @@
  * → racks → hosts), host failures, and the capacity planner. Operator view: no Keystone token
  * is needed; the OpenStack services built on top derive their own views from it.
  */
-import './state.js';
-import './events.js';
+import type {} from './state.js';
+import type {} from './events.js';
 import { check, getRow, tableToArray, type Kernel } from '../core/index.js';
 import * as cmd from './hosts.js';
 import { hostView, type HostView } from './views.js';

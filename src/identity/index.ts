@@ -3,8 +3,8 @@
  * assignments with inheritance, password and application-credential authentication, scoped
  * tokens with the catalog, revocation, and Keystone's default policy rules.
  */
-import './state.js';
-import './events.js';
+import type {} from './state.js';
+import type {} from './events.js';
 
 export * from './types.js';
 export * from './views.js';

@@ -4,8 +4,8 @@
  * updates, data upload and the `glance-direct` import with md5 / sha512 hashes, the data kept in
  * Swift (the object service), Glance's Zed default policy rules and notifications.
  */
-import './state.js';
-import './events.js';
+import type {} from './state.js';
+import type {} from './events.js';
 
 export { ImageApi, type ImageCreateRequest, type ImagePatchOperation, type ImageDownload, type ImportInfo, type ImageSchemaName } from './api.js';
 export type { ImageRef } from './context.js';

@@ -3,7 +3,7 @@
  * the storage hosts' disks, the Swift API for sessions (`session.object`) and the operator's view
  * (`cloud.object`). The module's only door.
  */
-import './state.js';
+import type {} from './state.js';
 import { ensureRings, rebalanceRing, ringNames, type RingShape } from './rings.js';
 import type { Tx } from '../core/index.js';
 import type { CloudState } from '../core/index.js';

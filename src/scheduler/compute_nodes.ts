@@ -15,7 +15,7 @@
 import { Conflict, check, deleteRow, getRow, plain, setRow, emptyTable, type CloudState, type Table, type Tx } from '../core/index.js';
 import type { Host } from '../hardware/index.js';
 import { deleteProvider, insertProvider, under, type InventoryRow, type ResourceProviderRow } from './placement/index.js';
-import './events.js';
+import type {} from './events.js';
 
 /** nova.conf options of a compute host that shape its inventory (Zed's defaults). */
 export interface ComputeConfig {

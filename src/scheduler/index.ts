@@ -6,7 +6,7 @@
  * tracker (`src/compute`) makes, and the capacity arithmetic every decision rests on. In a
  * cloud: `session.placement` and `cloud.scheduler.selectDestinations`.
  */
-import './events.js';
+import type {} from './events.js';
 
 export {
   capacity,

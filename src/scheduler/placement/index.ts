@@ -4,7 +4,7 @@
  * traits, aggregates, consumers and allocations as draft mutators and guarded getters, allocation
  * candidates, the Placement API of a session, Zed's policies and standard classes and traits.
  */
-import './augment.js';
+import type {} from './augment.js';
 
 export { capacity, capacityOf, fits, type InventoryRecord } from './capacity.js';
 export type { ResourceProviderRow, InventoryRow, ConsumerRow, PlacementState, AllocationMap } from './types.js';

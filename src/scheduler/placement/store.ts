@@ -22,7 +22,7 @@ import {
   type Table,
   type Tx,
 } from '../../core/index.js';
-import './augment.js';
+import type {} from './augment.js';
 import { capacityOf } from './capacity.js';
 import { STANDARD_RESOURCE_CLASSES, STANDARD_TRAITS } from './standards.js';
 import type { AllocationMap, ConsumerRow, InventoryRow, PlacementState, ResourceProviderRow } from './types.js';
