@@ -48,6 +48,7 @@ import type { BlockOptions } from './block/index.js';
 import type { NovaOptions } from './compute/index.js';
 import { login, Session } from './session.js';
 import { SERVICES, type AnonymousApis, type OperatorApis } from './services.js';
+import { datacenter, presentable, JUPYTER_DISPLAY, type MimeBundle, type Picture } from './render/index.js';
 
 export type { Preset };
 
@@ -179,6 +180,7 @@ export class Cloud {
   /** @internal use {@link createCloud}; `policyFrom` lets a fork reuse its parent's parsed policy. */
   constructor(kernel: Kernel, options: CloudOptions, policyFrom?: PolicyService) {
     this.kernel = kernel;
+    kernel.present = presentable;
     this.options = options;
     this.policyService = new PolicyService(kernel, policyFrom);
     this.policy = publicApi(kernel, 'policy', new PolicyApi(this.policyService));
@@ -305,10 +307,36 @@ export class Cloud {
     return this.kernel.state;
   }
 
-  /** The steps a request ran (default: the last one), while the side log still holds it. */
+  /**
+   * The steps a request ran (default: the last one), while the side log still holds it. It draws
+   * itself in a notebook (`stacksim/render`'s `sequence`: non-enumerable `toHTML()` and
+   * `[Symbol.for("Jupyter.display")]()`; JSON and equality see the plain trace).
+   */
   trace(requestId?: string): Trace | undefined {
     const id = requestId ?? this.kernel.lastRequestId;
-    return id === undefined ? undefined : this.kernel.traces.get(id);
+    const trace = id === undefined ? undefined : this.kernel.traces.get(id);
+    if (trace === undefined) return undefined;
+    return Object.freeze(presentable({ ...trace }));
+  }
+
+  /** The datacenter as a picture (`stacksim/render`'s `datacenter`): regions → AZs → aggregates → hosts with their servers. */
+  picture(): Picture {
+    return datacenter(this);
+  }
+
+  /** The datacenter picture as an HTML fragment (for `tslab.display.html(cloud.toHTML())`). */
+  toHTML(): string {
+    return this.picture().toHTML();
+  }
+
+  /** The datacenter picture as an SVG document (for `tslab.display.svg(cloud.toSVG())`). */
+  toSVG(): string {
+    return this.picture().toSVG();
+  }
+
+  /** What a Jupyter kernel shows for a cell whose value is the cloud (Deno calls it by itself): its datacenter. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return this.picture()[JUPYTER_DISPLAY]();
   }
 }
 

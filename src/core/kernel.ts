@@ -424,6 +424,13 @@ export class Kernel {
   private issued = 0;
   /** Whether a public call (see {@link call}) is running. */
   private inCall = false;
+  /**
+   * What a top-level call's result is handed to before it is frozen; the call returns what this
+   * returns. The Cloud sets it to `stacksim/render`'s `presentable`, which gives lists, traces,
+   * scheduling results and rings a non-enumerable way to draw themselves in notebooks (the kernel
+   * knows nothing of pictures).
+   */
+  present: (<R>(result: R) => R) | undefined;
 
   constructor(state: CloudState, options: KernelOptions = {}) {
     this.committed = freeze(state, true);
@@ -546,7 +553,7 @@ export class Kernel {
         this.issued += 1;
         this.pendingRead = { operation, words: this.outsideWords(), time: this.committed.meta.clock.now };
       }
-      return freezeView(result, this.memo.cell(FROZEN, () => new WeakSet()));
+      return freezeView(this.present === undefined ? result : this.present(result), this.memo.cell(FROZEN, () => new WeakSet()));
     } catch (error) {
       if (this.issued === issued) {
         const id = this.outsideId(operation);

@@ -7,7 +7,10 @@
  * - `door`: a module imports another module only through its `index.ts`.
  * - `direction`: a module imports only modules to its left in {@link MODULE_ORDER}; the top
  *   files ({@link TOP_FILES}, the composition root) may import the door of any module left of
- *   `api`, and `api`, `render` and `testing` (which take an assembled cloud) may import them.
+ *   `api`, and `api` and `testing` (which take an assembled cloud) may import them. `render` sits
+ *   just left of the top — the `Cloud` draws itself and the kernel's results present themselves
+ *   through it — and takes an assembled cloud too: it may import the top files' *types* only
+ *   (`import type`, erased at runtime), never their code.
  * - `builtin`: nothing under `src/` imports a Node builtin (`node:*`, `fs`, `crypto`…); `bin/` is
  *   the only place for them.
  * - `package`: a third-party import must be allowed for the importing module (`packages` option).
@@ -39,10 +42,13 @@ export const MODULE_ORDER = [
   'network',
   'block',
   'compute',
-  'api',
   'render',
+  'api',
   'testing',
 ] as const;
+
+/** Modules left of the top that may still name the top files' types (`Cloud`, `Session`): see `direction`. */
+const TYPES_OF_TOP = new Set(['render']);
 
 /** The order as messages show it, with the composition root in its place. */
 const ORDER_TEXT = MODULE_ORDER.flatMap((m) => (m === 'api' ? ['top (cloud.ts, session.ts, services.ts, index.ts)', m] : [m])).join(' ← ');
@@ -148,6 +154,17 @@ function packageOf(spec: string): string {
 interface ImportSite {
   readonly spec: string;
   readonly node: ts.Node;
+  /** `import type …`, `export type … from`, or an `import('…')` type: erased at runtime. */
+  readonly typeOnly: boolean;
+}
+
+/**
+ * Whether an import or re-export is erased at runtime: `import type …` or `export type … from`.
+ * `import { type X } from …` is not: under `verbatimModuleSyntax` it still loads the module.
+ */
+function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
+  if (ts.isExportDeclaration(node)) return node.isTypeOnly;
+  return node.importClause?.isTypeOnly === true;
 }
 
 /** Every module specifier the file imports or re-exports from. */
@@ -155,14 +172,14 @@ function importsOf(sf: ts.SourceFile): ImportSite[] {
   const out: ImportSite[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      out.push({ spec: node.moduleSpecifier.text, node });
+      out.push({ spec: node.moduleSpecifier.text, node, typeOnly: isTypeOnly(node) });
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
-      out.push({ spec: node.moduleReference.expression.text, node });
+      out.push({ spec: node.moduleReference.expression.text, node, typeOnly: node.isTypeOnly });
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const arg = node.arguments[0];
-      if (arg && ts.isStringLiteralLike(arg)) out.push({ spec: arg.text, node });
+      if (arg && ts.isStringLiteralLike(arg)) out.push({ spec: arg.text, node, typeOnly: false });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      out.push({ spec: node.argument.literal.text, node });
+      out.push({ spec: node.argument.literal.text, node, typeOnly: true });
     }
     ts.forEachChild(node, visit);
   };
@@ -175,7 +192,7 @@ function lineOf(sf: ts.SourceFile, node: ts.Node): number {
 }
 
 function checkImports(file: string, sf: ts.SourceFile, mod: string, options: DoorOptions, out: Offence[]): void {
-  for (const { spec, node } of importsOf(sf)) {
+  for (const { spec, node, typeOnly } of importsOf(sf)) {
     const at = { file, line: lineOf(sf, node) };
     if (spec.startsWith('.')) {
       const target = resolveSpecifier(file, spec);
@@ -185,6 +202,7 @@ function checkImports(file: string, sf: ts.SourceFile, mod: string, options: Doo
         continue;
       }
       if (targetMod === mod) continue; // inside one module: any file
+      if (targetMod === 'top' && typeOnly && TYPES_OF_TOP.has(mod)) continue; // the Cloud's shape, not its code
       if (mod === 'scheduler/placement' && targetMod === 'scheduler') {
         out.push({ ...at, rule: 'direction', message: `Placement imports its parent scheduler ('${spec}'): move what it needs into src/scheduler/placement or below` });
       } else if (rank(targetMod) > rank(mod)) {

@@ -902,6 +902,9 @@ const CLOUD = group('cloud', 'core/cloud', {}, {
   fork: {},
   toJSON: {},
   trace: { args: (r) => [r.requestId] },
+  picture: {}, // the datacenter, drawn on a fork: the cloud's state stays the same object
+  toHTML: {},
+  toSVG: {},
 });
 
 const ADMIN_CREDS = { user_id: 'u', project_id: 'p', roles: ['admin', 'member', 'reader'], system_scope: 'all' };
