@@ -62,6 +62,8 @@ export {
   hardwareService,
   HardwareApi,
   planCapacity,
+  PLANNER_DEFAULTS,
+  DEFAULT_PLANNER_FLAVORS,
   logicalCpus,
   HOST_ROLES,
   HYPERVISOR_TYPES,
@@ -264,6 +266,8 @@ export {
   type BackupView,
   type AttachmentView,
   type VolumeTypeView,
+  formatVolumeExplanation,
+  type VolumeExplanation,
 } from './block/index.js';
 
 // ---- compute (nova, API 2.93)

@@ -40,7 +40,8 @@ afterAll(() => {
 describe('npm pack output', () => {
   it('ships dist with types, docs and the LICENSE (issue 10 #25), not sources or tests', () => {
     const files = readdirSync(join(dir, 'node_modules', 'stacksim'));
-    expect(files.sort()).toEqual(['COVERAGE.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
+    expect(files.sort()).toEqual(['COVERAGE.md', 'LICENSE', 'README.md', 'bin', 'dist', 'package.json']);
+    expect(readdirSync(join(dir, 'node_modules', 'stacksim', 'bin'))).toEqual(['stacksim.mjs']);
     const dist = readdirSync(join(dir, 'node_modules', 'stacksim', 'dist'));
     expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'scheduler', 'testing', 'core', 'hardware', 'api']));
   });
@@ -83,10 +84,17 @@ describe('npm pack output', () => {
     expect(run(process.execPath, ['cjs.cjs'], dir).trim()).toBe('RegionOne 12');
   }, 60_000);
 
-  it('shipped code has no top-level await and no node: imports', () => {
+  it('the command line runs under plain node: stacksim plan --help, stacksim report --out', () => {
+    const cli = join(dir, 'node_modules', 'stacksim', 'bin', 'stacksim.mjs');
+    expect(run(process.execPath, [cli, 'plan', '--help'], dir)).toMatch(/^usage: stacksim plan/);
+    expect(run(process.execPath, [cli, 'report', '--out', 'r.html'], dir)).toMatch(/^wrote .*r\.html/);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>[\s\S]*data-stacksim="utilisation"[\s\S]*<\/html>\n$/);
+  }, 60_000);
+
+  it('shipped library code has no top-level await and no node: imports (dist/cli.js, the command line, may import node:)', () => {
     const walk = (d: string): string[] =>
       readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.js') ? [join(d, e.name)] : []));
-    for (const file of walk(join(dir, 'node_modules', 'stacksim', 'dist'))) {
+    for (const file of walk(join(dir, 'node_modules', 'stacksim', 'dist')).filter((f) => f !== join(dir, 'node_modules', 'stacksim', 'dist', 'cli.js'))) {
       const text = readFileSync(file, 'utf8');
       expect(text, file).not.toMatch(/from ['"]node:|require\(['"]node:/);
       expect(text.split('\n').some((line) => /^await\b|^(const|let|var) .*= await\b/.test(line)), file).toBe(false);
