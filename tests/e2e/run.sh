@@ -1,25 +1,44 @@
 #!/usr/bin/env bash
-# npm run test:e2e — the real OpenStack clients against `stacksim serve`.
+# npm run test:e2e — the real OpenStack clients against `stacksim serve`, browsers, notebooks.
 #
 # Starts one server (the devstack preset, seed 0, with the /stacksim harness: a script may move
 # the virtual clock) on a loopback port, writes the clouds.yaml it
 # prints, and runs every tests/e2e/cli_*.sh (the `openstack` CLI, asserting on its own output)
 # and every tests/e2e/sdk_*.py (openstacksdk, with /usr/bin/python3: Debian's Python, where the
-# python3-openstacksdk package lives), then every tests/e2e/browser_*.sh (the handler bundled
-# and run in headless Chromium). Needs Debian's python3-openstackclient, python3-osc-placement,
-# python3-openstacksdk, python3-swiftclient and chromium-headless-shell (.ci/run installs them).
+# python3-openstacksdk package lives), then every tests/e2e/browser_*.sh (headless Chromium
+# driven by playwright-core: the REST handler bundled for the browser, examples/browser, and the
+# `stacksim report` page), then tests/e2e/notebooks.sh (every examples/notebooks/*.ipynb on its
+# kernel, tslab or Deno, through nbclient). Needs Debian's python3-openstackclient,
+# python3-osc-placement, python3-openstacksdk, python3-swiftclient, chromium-headless-shell (or
+# chromium) and python3-nbclient (.ci/run installs them).
+#
+# What the run leaves to look at — the report page and the screenshots, the executed notebooks —
+# goes to $STACKSIM_E2E_ARTIFACTS (default .tmp/e2e under the repository root; gitignored), one
+# folder per script; everything else is in a temporary folder removed at the end.
+# Note: tests/e2e/notebooks.sh runs `npm run build`, which deletes and rebuilds dist/.
 set -uo pipefail
+ARTIFACTS="${STACKSIM_E2E_ARTIFACTS:+$(realpath -m -- "$STACKSIM_E2E_ARTIFACTS")}"
 cd "$(dirname "$0")/../.."
+ARTIFACTS="${ARTIFACTS:-$PWD/.tmp/e2e}"
 PORT="${STACKSIM_E2E_PORT:-5190}"
-WORK="$(mktemp -d)"
 PYTHON=/usr/bin/python3
+PACKAGES="python3-openstackclient python3-osc-placement python3-openstacksdk python3-swiftclient chromium-headless-shell python3-nbclient"
 
-for tool in openstack swift "$PYTHON" chromium-headless-shell; do
+for tool in openstack swift "$PYTHON"; do
   if ! command -v "$tool" >/dev/null; then
-    echo "test:e2e: '$tool' is missing: apt-get install python3-openstackclient python3-osc-placement python3-openstacksdk python3-swiftclient chromium-headless-shell" >&2
+    echo "test:e2e: '$tool' is missing: apt-get install $PACKAGES" >&2
     exit 2
   fi
 done
+# the browser the browser_*.sh scripts drive: chromium-headless-shell, chromium or $STACKSIM_CHROMIUM (check.mjs decides)
+if ! CHROMIUM="$(node tests/e2e/browser/check.mjs --which 2>&1)"; then
+  echo "test:e2e: $CHROMIUM" >&2
+  echo "test:e2e: apt-get install $PACKAGES (chromium works as well as chromium-headless-shell)" >&2
+  exit 2
+fi
+echo "test:e2e: Chromium $CHROMIUM; artifacts in $ARTIFACTS"
+mkdir -p "$ARTIFACTS" || exit 2
+WORK="$(mktemp -d)"
 
 node --import tsx bin/stacksim.ts serve --harness --port "$PORT" >"$WORK/serve.log" 2>&1 &  # node itself, so $! is the server
 SERVER=$!
@@ -33,7 +52,7 @@ sed -n '/^# clouds.yaml$/,/^$/p' "$WORK/serve.log" | sed '1d' >"$WORK/clouds.yam
 
 export OS_CLIENT_CONFIG_FILE="$WORK/clouds.yaml"
 export STACKSIM_URL="http://127.0.0.1:$PORT"
-export STACKSIM_E2E_TMP="$WORK"
+export STACKSIM_E2E_TMP="$WORK" STACKSIM_E2E_ARTIFACTS="$ARTIFACTS"
 unset OS_CLOUD OS_AUTH_URL OS_USERNAME OS_PASSWORD OS_PROJECT_NAME OS_TOKEN OS_AUTH_TYPE
 
 failed=()
@@ -53,8 +72,9 @@ run() {
 for script in tests/e2e/cli_*.sh; do [ -e "$script" ] && run "$(basename "$script")" bash "$script"; done
 for script in tests/e2e/sdk_*.py; do [ -e "$script" ] && run "$(basename "$script")" "$PYTHON" "$script"; done
 for script in tests/e2e/browser_*.sh; do [ -e "$script" ] && run "$(basename "$script")" bash "$script"; done
+run notebooks.sh bash tests/e2e/notebooks.sh  # the teaching notebooks on tslab and Deno (python3-nbclient)
 
-echo "test:e2e: $passed passed, ${#failed[@]} failed"
+echo "test:e2e: $passed passed, ${#failed[@]} failed; screenshots, the report page and the executed notebooks are in $ARTIFACTS"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "--- server log (last 40 lines)"; tail -40 "$WORK/serve.log"
   exit 1
