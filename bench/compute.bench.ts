@@ -30,10 +30,10 @@
  * Usage: `npx tsx bench/compute.bench.ts [hosts:servers …]` (default `1000:10000 5000:50000`,
  * several minutes); `npx tsx bench/compute.bench.ts 100:2000` for a quick look.
  */
-import { core, createCloud, type Cloud, type Session } from '../src/index.js';
+import { core, type Cloud, type Session } from '../src/index.js';
 import { CIRROS_IMAGE_NAME } from '../src/image/index.js';
 import type { FlavorRow } from '../src/compute/index.js';
-import { cpuNow, fmtInt, median, now, renderTable } from './lib.js';
+import { computeBenchCloud, cpuNow, fmtInt, median, now, renderTable } from './lib.js';
 
 const SIZES = (process.argv.length > 2 ? process.argv.slice(2) : ['1000:10000', '5000:50000']).map((arg) => {
   const [h, m] = arg.split(':').map(Number);
@@ -49,10 +49,6 @@ const SLICE = 100;
 /** DevStack's m1.tiny. */
 const FLAVOR_ID = '1';
 
-const NICS = [
-  { name: 'eno1', speed_mbps: 10000, network: 'management' as const },
-  { name: 'eno2', speed_mbps: 10000, network: 'tenant' as const },
-];
 
 /** The demo world on `hosts` compute hosts: quota raised, a network with a /8 subnet. */
 interface World {
@@ -65,19 +61,7 @@ interface World {
 }
 
 function world(hosts: number): World {
-  const cloud = createCloud({
-    seed: 14,
-    preset: 'devstack',
-    progression: 'immediate',
-    topology: {
-      racks: [{ name: 'rack1' }],
-      models: { std: { cpu: { sockets: 2, cores_per_socket: 16, threads_per_core: 2 }, memory_mb: 262144, disks: [{ name: 'sda', size_gb: 2000 }], nics: NICS } },
-      hosts: [
-        { name: 'controller', model: 'std', rack: 'rack1', roles: ['controller', 'network', 'storage'], nics: [...NICS, { name: 'eno3', speed_mbps: 10000, network: 'external' }] },
-        { name: 'cmp-{n}', count: hosts, model: 'std', rack: 'rack1', roles: ['compute'] },
-      ],
-    },
-  });
+  const cloud = computeBenchCloud(hosts, 14);
   const admin = cloud.admin;
   const projectId = admin.identity.listProjects({ name: 'demo' })[0]!.id;
   // nova's os-quota-sets when it is there, else the operator's quota API (the same limits)

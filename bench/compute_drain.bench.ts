@@ -22,9 +22,9 @@
  *
  * Usage: `npx tsx bench/compute_drain.bench.ts [hosts …]` (default `200 1000`).
  */
-import { createCloud, type Cloud, type Session } from '../src/index.js';
+import type { Cloud, Session } from '../src/index.js';
 import { CIRROS_IMAGE_NAME } from '../src/image/index.js';
-import { cpuNow, fmtInt, now, renderTable } from './lib.js';
+import { computeBenchCloud, cpuNow, fmtInt, now, renderTable } from './lib.js';
 
 const SIZES = (process.argv.length > 2 ? process.argv.slice(2) : ['200', '1000']).map((arg) => {
   const h = Number(arg);
@@ -36,25 +36,9 @@ const CELL = 100;
 /** Servers per host of the cell. */
 const PER_HOST = Number(process.env.BENCH_PER_HOST ?? 8);
 
-const NICS = [
-  { name: 'eno1', speed_mbps: 10000, network: 'management' as const },
-  { name: 'eno2', speed_mbps: 10000, network: 'tenant' as const },
-];
 
 function world(hosts: number): { cloud: Cloud; admin: Session; imageId: string; networkId: string } {
-  const cloud = createCloud({
-    seed: 15,
-    preset: 'devstack',
-    progression: 'immediate',
-    topology: {
-      racks: [{ name: 'rack1' }],
-      models: { std: { cpu: { sockets: 2, cores_per_socket: 16, threads_per_core: 2 }, memory_mb: 262144, disks: [{ name: 'sda', size_gb: 2000 }], nics: NICS } },
-      hosts: [
-        { name: 'controller', model: 'std', rack: 'rack1', roles: ['controller', 'network', 'storage'], nics: [...NICS, { name: 'eno3', speed_mbps: 10000, network: 'external' }] },
-        { name: 'cmp-{n}', count: hosts, model: 'std', rack: 'rack1', roles: ['compute'] },
-      ],
-    },
-  });
+  const cloud = computeBenchCloud(hosts, 15);
   const admin = cloud.admin;
   const projectId = admin.tokenInfo().project?.id as string;
   admin.compute.updateQuotaSet(projectId, { instances: -1, cores: -1, ram: -1 });

@@ -4,7 +4,7 @@
  *
  * bench/ may use `node:` modules (src/ may not).
  */
-import type { HostPatch, HostSpec } from '../src/index.js';
+import { createCloud, type Cloud, type HostPatch, type HostSpec } from '../src/index.js';
 
 /** Milliseconds, sub-microsecond resolution. */
 export const now = (): number => performance.now();
@@ -113,4 +113,31 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
     cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join(' | ');
   const sep = widths.map((w) => '-'.repeat(w)).join('-+-');
   return [line(header), sep, ...rows.map(line)].join('\n');
+}
+
+/** The compute benches' NICs: management and tenant, 10 Gbit/s each. */
+const COMPUTE_NICS = [
+  { name: 'eno1', speed_mbps: 10000, network: 'management' as const },
+  { name: 'eno2', speed_mbps: 10000, network: 'tenant' as const },
+];
+
+/**
+ * The compute benches' datacenter (bench/compute*.bench.ts): the `devstack` preset's accounts,
+ * flavors and images on one controller (controller, network, storage; an external NIC) and
+ * `hosts` compute hosts (2 × 16 × 2 CPUs, 256 GiB, 2 TB), `progression: 'immediate'`.
+ */
+export function computeBenchCloud(hosts: number, seed: number): Cloud {
+  return createCloud({
+    seed,
+    preset: 'devstack',
+    progression: 'immediate',
+    topology: {
+      racks: [{ name: 'rack1' }],
+      models: { std: { cpu: { sockets: 2, cores_per_socket: 16, threads_per_core: 2 }, memory_mb: 262144, disks: [{ name: 'sda', size_gb: 2000 }], nics: COMPUTE_NICS } },
+      hosts: [
+        { name: 'controller', model: 'std', rack: 'rack1', roles: ['controller', 'network', 'storage'], nics: [...COMPUTE_NICS, { name: 'eno3', speed_mbps: 10000, network: 'external' }] },
+        { name: 'cmp-{n}', count: hosts, model: 'std', rack: 'rack1', roles: ['compute'] },
+      ],
+    },
+  });
 }
