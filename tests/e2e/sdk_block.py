@@ -11,29 +11,17 @@ tests/e2e/run.sh with /usr/bin/python3 (OS_CLIENT_CONFIG_FILE set); every name i
 this run.
 """
 import os
-import random
 import sys
 
-import openstack
 from openstack import exceptions
 
-SUFFIX = f"{os.getpid()}-{random.randrange(1 << 30)}"
-failures = []
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check, connect, connect_as, report  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"FAIL: {what}", file=sys.stderr)
-
-
-conn = openstack.connect(cloud="stacksim")
-admin = openstack.connect(cloud="stacksim-admin")
-config = openstack.config.OpenStackConfig(config_files=[os.environ["OS_CLIENT_CONFIG_FILE"]])
-alt_cloud = config.get_one("stacksim", auth={"username": "alt_demo", "project_name": "alt_demo"})
-alt = openstack.connection.Connection(config=alt_cloud)
-reader_cloud = config.get_one("stacksim", auth={"username": "demo_reader", "project_name": "demo"})
-reader = openstack.connection.Connection(config=reader_cloud)
+conn, admin = connect(), connect("stacksim-admin")
+alt = connect_as("alt_demo", "alt_demo")
+reader = connect_as("demo_reader", "demo")
 project_id = conn.current_project_id
 
 # --- discovery: the catalog's endpoint, the version document's range
@@ -177,7 +165,4 @@ for v in [vol, others[1]]:
     conn.block_storage.wait_for_delete(v, interval=0.2, wait=30)
 check(conn.block_storage.find_volume(vol.id) is None, "delete_volume")
 
-if failures:
-    print(f"sdk_block: {len(failures)} failure(s)", file=sys.stderr)
-    sys.exit(1)
-print("sdk_block: ok")
+report("sdk_block")

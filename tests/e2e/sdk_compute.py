@@ -13,43 +13,20 @@ tests/e2e/run.sh with /usr/bin/python3 (OS_CLIENT_CONFIG_FILE set); every name i
 run. Each section runs on its own, so one refused section does not hide the others.
 """
 import os
-import random
 import sys
-import traceback
 
-import openstack
 from openstack import exceptions
 
-SUFFIX = f"{os.getpid()}-{random.randrange(1 << 30)}"
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check, connect, connect_as, report, section  # noqa: E402
+
 PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIpavcZAsQVbBFiSzJsDjEBWEr6Wewk5zfYhFB/DQVFD stacksim-e2e"
-failures = []
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"FAIL: {what}", file=sys.stderr)
-
-
-conn = openstack.connect(cloud="stacksim")
-admin = openstack.connect(cloud="stacksim-admin")
-config = openstack.config.OpenStackConfig(config_files=[os.environ["OS_CLIENT_CONFIG_FILE"]])
-alt = openstack.connection.Connection(config=config.get_one("stacksim", auth={"username": "alt_demo", "project_name": "alt_demo"}))
+conn, admin = connect(), connect("stacksim-admin")
+alt = connect_as("alt_demo", "alt_demo")
 project_id = conn.current_project_id
 state = {}
-
-
-def section(name):
-    def run(fn):
-        print(f"--- {name}")
-        try:
-            fn()
-        except Exception as error:  # a section that raises is a failure; the others still run
-            traceback.print_exc()
-            failures.append(f"{name}: {type(error).__name__}: {error}")
-            print(f"FAIL: {name}: {error}", file=sys.stderr)
-        return fn
-    return run
 
 
 def wait_server(server, status):
@@ -220,7 +197,4 @@ def _():
     check(aggregate.id not in [a.id for a in admin.compute.aggregates()], "delete_aggregate")
 
 
-if failures:
-    print(f"{len(failures)} failure(s):", *failures, sep="\n  ", file=sys.stderr)
-    sys.exit(1)
-print("sdk_compute: every check passed")
+report("sdk_compute")

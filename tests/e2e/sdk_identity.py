@@ -7,23 +7,19 @@ not collide.
 """
 import os
 import sys
-import uuid
 
 import openstack
 from openstack import exceptions
 
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check_or_exit, connect, report  # noqa: E402
+
+check = check_or_exit  # the first failed check ends the script
+
 URL = os.environ.get('STACKSIM_URL', 'http://127.0.0.1:5000')
-SUFFIX = uuid.uuid4().hex[:8]
 
-
-def check(cond, what):
-    if not cond:
-        print(f'FAIL: {what}', file=sys.stderr)
-        sys.exit(1)
-    print(f'ok: {what}')
-
-
-admin = openstack.connect(cloud='stacksim-admin')
+admin = connect('stacksim-admin')
 
 # token and catalog
 token = admin.session.get_token()
@@ -43,7 +39,7 @@ check(project.name == pname and project.domain_id == 'default', 'create_project'
 # stacksim enforces Zed's new defaults and scopes: a project admin reads other projects by listing,
 # a system reader by id
 try:
-    sysadmin = openstack.connect(cloud='stacksim-system-admin')
+    sysadmin = connect('stacksim-system-admin')
 except Exception:  # an older clouds.yaml without the system-scoped entry
     sysadmin = None
 if sysadmin is not None:
@@ -90,7 +86,7 @@ check(acconn.session.auth.get_access(acconn.session).project_id == access.projec
 admin.identity.delete_application_credential(access.user_id, ac.id)
 
 # policy: demo may not create users
-demo = openstack.connect(cloud='stacksim')
+demo = connect('stacksim')
 try:
     demo.identity.create_user(name=f'idsdk-nope-{SUFFIX}', domain_id='default')
     check(False, 'demo create_user refused')
@@ -114,4 +110,4 @@ if sysadmin is not None:
         check(False, 'deleted project is gone')
     except exceptions.NotFoundException:
         check(True, 'deleted project is gone (404)')
-print('sdk_identity: all checks passed')
+report('sdk_identity')

@@ -8,25 +8,16 @@ set); every name is unique to this run.
 """
 import hashlib
 import os
-import random
 import sys
 import time
 
-import openstack
 from openstack import exceptions
 
-SUFFIX = f"{os.getpid()}-{random.randrange(1 << 30)}"
-failures = []
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check, connect, report  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"FAIL: {what}", file=sys.stderr)
-
-
-conn = openstack.connect(cloud="stacksim")
-admin = openstack.connect(cloud="stacksim-admin")
+conn, admin = connect(), connect("stacksim-admin")
 data = bytes((i * 31 + 7) & 0xFF for i in range(200_003))
 md5 = hashlib.md5(data).hexdigest()
 
@@ -113,7 +104,4 @@ except exceptions.NotFoundException:
     pass
 check(conn.image.find_image(name2) is None, "find_image after delete")
 
-if failures:
-    print(f"sdk_image: {len(failures)} failure(s)", file=sys.stderr)
-    sys.exit(1)
-print("sdk_image: ok")
+report("sdk_image")

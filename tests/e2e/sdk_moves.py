@@ -12,50 +12,17 @@ the `done` evacuation remains, so a harness snapshot taken before is restored af
 happened). Run by tests/e2e/run.sh (STACKSIM_URL set, the harness on). Run by tests/e2e/run.sh with /usr/bin/python3 (OS_CLIENT_CONFIG_FILE set); every name
 is unique to this run. Each section runs on its own, so one refused section does not hide the others.
 """
-import json
 import os
-import random
 import sys
-import traceback
-import urllib.request
 
-import openstack
 from openstack import exceptions
 
-SUFFIX = f"{os.getpid()}-{random.randrange(1 << 30)}"
-failures = []
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check, connect, harness, report, section  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"FAIL: {what}", file=sys.stderr)
-
-
-conn = openstack.connect(cloud="stacksim")
-admin = openstack.connect(cloud="stacksim-admin")
+conn, admin = connect(), connect("stacksim-admin")
 state = {}
-
-
-def section(name):
-    def run(fn):
-        print(f"--- {name}")
-        try:
-            fn()
-        except Exception as error:  # a section that raises is a failure; the others still run
-            traceback.print_exc()
-            failures.append(f"{name}: {type(error).__name__}: {error}")
-            print(f"FAIL: {name}: {error}", file=sys.stderr)
-        return fn
-    return run
-
-
-def harness(path, body=None):
-    """A call to `stacksim serve --harness` (snapshot, restore)."""
-    request = urllib.request.Request(os.environ["STACKSIM_URL"] + path, method="POST", data=json.dumps(body or {}).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        text = response.read()
-    return json.loads(text) if text else None
 
 
 def wait_server(server, status):
@@ -209,7 +176,4 @@ def _():
         conn.compute.wait_for_delete(server, interval=0.2, wait=30)
 
 
-if failures:
-    print(f"{len(failures)} failure(s):", *failures, sep="\n  ", file=sys.stderr)
-    sys.exit(1)
-print("sdk_moves: every check passed")
+report("sdk_moves")

@@ -10,24 +10,15 @@ details, update, delete), a 404 fault parsed by the sdk, and deletes. Run by tes
 with /usr/bin/python3 (OS_CLIENT_CONFIG_FILE set); every name is unique to this run.
 """
 import os
-import random
 import sys
 
-import openstack
 from openstack import exceptions
 
-SUFFIX = f"{os.getpid()}-{random.randrange(1 << 30)}"
-failures = []
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check, connect, report  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"FAIL: {what}", file=sys.stderr)
-
-
-conn = openstack.connect(cloud="stacksim")
-admin = openstack.connect(cloud="stacksim-admin")
+conn, admin = connect(), connect("stacksim-admin")
 project_id = conn.current_project_id
 
 # --- extensions: what the cloud answers, and only that
@@ -168,7 +159,4 @@ conn.network.delete_network(poolnet)
 conn.network.delete_network(net)
 check(conn.network.find_network(net.id) is None, "delete_network")
 
-if failures:
-    print(f"sdk_network: {len(failures)} failure(s)", file=sys.stderr)
-    sys.exit(1)
-print("sdk_network: ok")
+report("sdk_network")

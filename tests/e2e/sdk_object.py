@@ -5,22 +5,19 @@ Exits non-zero on the first failed check.
 """
 import os
 import sys
-import uuid
 
 import openstack
 
-CONTAINER = 'sdk-object-%s' % uuid.uuid4().hex[:8]
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check_or_exit, connect, report  # noqa: E402
+
+check = check_or_exit  # the first failed check ends the script
+
+CONTAINER = 'sdk-object-%s' % SUFFIX
 DATA = bytes(range(256)) * 1000 + b'tail'
 
-
-def check(cond, what):
-    if not cond:
-        print('FAIL: %s' % what, file=sys.stderr)
-        sys.exit(1)
-    print('ok: %s' % what)
-
-
-conn = openstack.connect(cloud=os.environ.get('OS_CLOUD', 'stacksim'))
+conn = connect(os.environ.get('OS_CLOUD', 'stacksim'))
 store = conn.object_store
 
 container = store.create_container(name=CONTAINER)
@@ -56,4 +53,4 @@ except openstack.exceptions.ResourceNotFound:
 
 store.delete_container(CONTAINER)
 check(CONTAINER not in [c.name for c in store.containers()], 'delete_container removes it')
-print('sdk_object: all checks passed')
+report('sdk_object')

@@ -2,30 +2,32 @@
 classes, and raw adapter calls for what the proxy does not wrap (inventories, traits, allocation
 candidates), against `stacksim serve`. Runs as `stacksim-system-admin` (Zed's Placement rules are
 system-scoped); the project-scoped `stacksim-admin` is refused with 403."""
-import random
+import os
 import sys
 
 import openstack
 from openstack import exceptions
 
+sys.dont_write_bytecode = True  # no __pycache__ left in tests/e2e/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from sdk_support import SUFFIX, check_or_exit, connect, report  # noqa: E402
+
 openstack.enable_logging(debug=False)
-TAG = "%d-%d" % (random.randrange(1 << 30), random.randrange(1 << 30))
 
 
 def check(what, ok):
-    if not ok:
-        print("FAIL:", what, file=sys.stderr)
-        sys.exit(1)
+    """check_or_exit with the arguments the other way round, and quiet when the check holds."""
+    check_or_exit(ok, what, say_ok=False)
 
 
-project_admin = openstack.connect(cloud="stacksim-admin")
+project_admin = connect("stacksim-admin")
 try:
     list(project_admin.placement.resource_providers())
     check("project-scoped admin refused", False)
 except exceptions.HttpException as e:
     check("403 %s" % e, e.status_code == 403)
 
-conn = openstack.connect(cloud="stacksim-system-admin")
+conn = connect("stacksim-system-admin")
 p = conn.placement
 
 providers = list(p.resource_providers())
@@ -38,7 +40,7 @@ got = p.get_resource_provider(compute1.id)
 check("get", got.name == "compute1" and got.generation == compute1.generation)
 check("find by name", p.find_resource_provider("compute1").id == compute1.id)
 
-name = "placement-sdk-" + TAG
+name = "placement-sdk-" + SUFFIX
 rp = p.create_resource_provider(name=name)
 check("create returns the provider (1.20)", rp.id and rp.name == name and rp.generation == 0)
 rp = p.update_resource_provider(rp, name=name + "-renamed")
@@ -65,7 +67,7 @@ check("version document", versions["versions"][0]["max_version"] == "1.39")
 
 classes = [rc.name for rc in p.resource_classes()]
 check("standard classes", "VCPU" in classes and "DISK_GB" in classes)
-rc_name = "CUSTOM_PLACEMENT_SDK_" + TAG.replace("-", "_")
+rc_name = "CUSTOM_PLACEMENT_SDK_" + SUFFIX.replace("-", "_")
 p.create_resource_class(name=rc_name)
 check("get class", p.get_resource_class(rc_name).name == rc_name)
 p.delete_resource_class(rc_name)
@@ -81,4 +83,4 @@ try:
     check("deleted provider", False)
 except exceptions.ResourceNotFound:
     pass
-print("sdk_placement: ok")
+report("sdk_placement")
