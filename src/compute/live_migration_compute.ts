@@ -47,6 +47,20 @@ import { bindPorts } from './resize_tasks.js';
 
 /** nova-compute's task on the source: `live_migration` and the steps of `_do_live_migration`. */
 export const LIVE_MIGRATION_TASK = 'compute.live_migration';
+/**
+ * The start both migration actions share on the source's nova-compute: the instance action's
+ * event and the `.start` notification; undefined when the server is gone by now.
+ */
+function startMigrationAction(tx: Tx, raw: unknown, event: string, notification: Parameters<Tx['emit']>[0]): { args: MigrationActionArgs; row: ServerRow; host: string } | undefined {
+  const args = raw as MigrationActionArgs;
+  const row = serverOf(tx, args.uuid);
+  if (row === undefined) return undefined;
+  const host = args.host ?? row.host ?? API_HOST;
+  startEvent(tx, row.uuid, event, host);
+  emitAt(tx, notification, row, host);
+  return { args, row, host };
+}
+
 /** nova-compute's `live_migration_force_complete` on the source. */
 export const LIVE_MIGRATION_FORCE_COMPLETE_TASK = 'compute.live_migration_force_complete';
 /** nova-compute's `live_migration_abort` on the source. */
@@ -396,12 +410,9 @@ function rollback(tx: Tx, row: ServerRow, migration: MigrationRow, args: StageAr
 
 /** nova-compute's `live_migration_force_complete` (event `compute_live_migration_force_complete`, `live.migration.force.complete.*`). */
 export function runForceComplete(tx: Tx, raw: unknown): void {
-  const args = raw as MigrationActionArgs;
-  const row = serverOf(tx, args.uuid);
-  if (row === undefined) return;
-  const host = args.host ?? row.host ?? API_HOST;
-  startEvent(tx, row.uuid, 'compute_live_migration_force_complete', host);
-  emitAt(tx, 'compute.instance.live.migration.force.complete.start', row, host);
+  const started = startMigrationAction(tx, raw, 'compute_live_migration_force_complete', 'compute.instance.live.migration.force.complete.start');
+  if (started === undefined) return;
+  const { row, host } = started;
   tx.trace('nova-compute', `live_migration_force_complete of ${row.uuid} on ${host}: the guest is paused so the copy converges`);
   emitAt(tx, 'compute.instance.live.migration.force.complete.end', row, host);
   finishEvent(tx, row.uuid, 'compute_live_migration_force_complete');
@@ -409,12 +420,9 @@ export function runForceComplete(tx: Tx, raw: unknown): void {
 
 /** nova-compute's `live_migration_abort` (event `compute_live_migration_abort`, `live.migration.abort.*`). */
 export function runAbort(tx: Tx, raw: unknown): void {
-  const args = raw as MigrationActionArgs;
-  const row = serverOf(tx, args.uuid);
-  if (row === undefined) return;
-  const host = args.host ?? row.host ?? API_HOST;
-  startEvent(tx, row.uuid, 'compute_live_migration_abort', host);
-  emitAt(tx, 'compute.instance.live.migration.abort.start', row, host);
+  const started = startMigrationAction(tx, raw, 'compute_live_migration_abort', 'compute.instance.live.migration.abort.start');
+  if (started === undefined) return;
+  const { args, row, host } = started;
   const migration = migrationById(tx.draft as CloudState, args.migration_id);
   const status = migration?.status ?? 'error';
   if (migration !== undefined && status === 'queued') {

@@ -13,7 +13,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Cloud } from '../../src/index.js';
-import { BASE, ORIGIN, novaCall, novaRest, type NovaInit, type NovaRest } from './nova.js';
+import { BASE, ORIGIN, novaCall, novaRefused, novaRest, type NovaInit, type NovaRest } from './nova.js';
 import type { Answer } from './helpers.js';
 
 let w: NovaRest;
@@ -45,26 +45,9 @@ async function ok(method: string, path: string, status: number, init: Init = {})
   return a;
 }
 
-/** A refused call: its status, nova's fault (name, message), and `cloud.state` the very same object. */
-async function refused(method: string, path: string, status: number, init: Init = {}, name?: string, message?: string | RegExp): Promise<Answer> {
-  const before = cloud.state;
-  const a = await call(method, path, init);
-  expect(a.status, `${method} ${path}: ${a.text}`).toBe(status);
-  expect(cloud.state).toBe(before);
-  expect(a.headers.get('X-Openstack-Request-Id')).toMatch(/^req-/);
-  if (status === 401) {
-    expect(a.body).toEqual({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
-    expect(a.headers.get('WWW-Authenticate')).toMatch(/^Keystone uri=/);
-    return a;
-  }
-  if (name !== undefined) {
-    expect(Object.keys(a.body ?? {}), a.text).toEqual([name]);
-    const fault = a.body[name] as { code: number; message: string };
-    expect(fault.code).toBe(status);
-    if (message instanceof RegExp) expect(fault.message).toMatch(message);
-    else if (message !== undefined) expect(fault.message).toBe(message);
-  }
-  return a;
+/** A refused call: its status, nova's fault (name, message), and `cloud.state` the very same object (tests/api/nova.ts). */
+function refused(method: string, path: string, status: number, init: Init = {}, name?: string, message?: string | RegExp): Promise<Answer> {
+  return novaRefused(w, method, path, status, init, name, message);
 }
 
 /** Boots a server over REST (2.93 unless told) and answers the create body's `server`. */

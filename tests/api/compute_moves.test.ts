@@ -15,7 +15,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createCloud, type Cloud } from '../../src/index.js';
 import { createApiHandler } from '../../src/api/index.js';
-import { BASE, novaCall, novaRest, type NovaInit, type NovaRest } from './nova.js';
+import { BASE, novaCall, novaRefused, novaRest, type NovaInit, type NovaRest } from './nova.js';
 import { send, type Answer } from './helpers.js';
 
 let w: NovaRest;
@@ -46,18 +46,9 @@ async function ok(method: string, path: string, status: number, init: Init = {})
   return a;
 }
 
-/** A refused call: its status, nova's fault (name, message), and `cloud.state` the very same object. */
-async function refused(method: string, path: string, status: number, init: Init, name: string, message?: string | RegExp): Promise<Answer> {
-  const before = cloud.state;
-  const a = await call(method, path, init);
-  expect(a.status, `${method} ${path}: ${a.text}`).toBe(status);
-  expect(cloud.state).toBe(before);
-  expect(Object.keys(a.body ?? {}), a.text).toEqual([name]);
-  const fault = a.body[name] as { code: number; message: string };
-  expect(fault.code).toBe(status);
-  if (message instanceof RegExp) expect(fault.message).toMatch(message);
-  else if (message !== undefined) expect(fault.message).toBe(message);
-  return a;
+/** A refused call: its status, nova's fault (name, message), and `cloud.state` the very same object (tests/api/nova.ts). */
+function refused(method: string, path: string, status: number, init: Init, name: string, message?: string | RegExp): Promise<Answer> {
+  return novaRefused(w, method, path, status, init, name, message);
 }
 
 /** `POST /servers/{id}/action` with `{name: value}`. */
