@@ -6,12 +6,12 @@
  * the device names a new volume gets (`nova/block_device.py` `generate_device_letter`, the libvirt
  * driver's `get_device_name_for_instance`).
  */
-import { setRow, tablePrefix, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { peek, setRow, tablePrefix, tableValues, type CloudState, type Tx } from '../core/index.js';
 import type { BdmRow, ServerRow } from './types.js';
 
 /** A server's mappings with their keys, in the order they were requested. */
 export function bdmEntries(s: CloudState, uuid: string): [string, BdmRow][] {
-  return tablePrefix(s.compute.bdms, `${uuid}/`);
+  return tablePrefix(peek(s, 'compute', 'bdms'), `${uuid}/`);
 }
 
 /** A server's block device mappings, in the order they were requested. */

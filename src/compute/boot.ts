@@ -20,7 +20,7 @@
  * `block_device_allocate_retries_interval` (3 s, 60 tries); the spawn itself takes
  * {@link SPAWN_SECONDS} (stacksim's figure, not nova's).
  */
-import { CloudError, deleteRow, getRow, policyEngineOf, setRow, type CloudState, type Tx } from '../core/index.js';
+import { CloudError, deleteRow, getRow, peek, policyEngineOf, setRow, type CloudState, type Tx } from '../core/index.js';
 import { findHost, type Host } from '../hardware/index.js';
 import { claimOnHost, computeNodeStatusOf, deleteInstanceAllocations, setComputeNodeStatus } from '../scheduler/index.js';
 import { computeServiceOf } from './nova_services.js';
@@ -145,7 +145,7 @@ function startBuild(tx: Tx, row: ServerRow, args: ComputeArgs, host: Host | unde
   // reads the row in between: one row write instead of two); a failure writes it first
   const networking = { vm_state: 'building', task_state: 'networking' } as const satisfies Partial<ServerRow>;
   const vifs: VifRow[] = [];
-  const owner = `compute:${row.availability_zone ?? s.compute.config.default_availability_zone}`;
+  const owner = `compute:${row.availability_zone ?? peek(s, 'compute', 'config').default_availability_zone}`;
   for (const req of args.build.networks) {
     let portId = req.port_id;
     const created = portId === null;
@@ -234,7 +234,7 @@ function attachVolumes(tx: Tx, row: ServerRow, args: ComputeArgs, host: Host | u
   // the image into the host's cache, unless it is there already
   let seconds = SPAWN_SECONDS;
   if (image !== null) {
-    const cached = getRow((tx.draft as CloudState).compute.image_cache, `${args.host}/${image.id}`);
+    const cached = getRow(peek(tx.draft as CloudState, 'compute', 'image_cache'), `${args.host}/${image.id}`);
     if (cached !== undefined) tx.trace('nova-compute', `image ${image.id} found in ${args.host}'s image cache: no download`);
     else {
       const mbps = nicMbps(host);
@@ -248,7 +248,7 @@ function attachVolumes(tx: Tx, row: ServerRow, args: ComputeArgs, host: Host | u
 
 function spawn(tx: Tx, row: ServerRow, args: ComputeArgs): void {
   const image = args.build.image;
-  if (image !== null && getRow((tx.draft as CloudState).compute.image_cache, `${args.host}/${image.id}`) === undefined) {
+  if (image !== null && getRow(peek(tx.draft as CloudState, 'compute', 'image_cache'), `${args.host}/${image.id}`) === undefined) {
     setRow(tx.draft.compute.image_cache, `${args.host}/${image.id}`, { host: args.host, image_id: image.id, size: image.size, fetched_at: tx.now() });
   }
   tx.trace('nova-compute', `spawn ${row.uuid} on ${args.host} (libvirt)`);
@@ -288,7 +288,7 @@ function failBuild(tx: Tx, row: ServerRow, args: ComputeArgs, failure: BuildFail
   tx.emit('compute.instance.create.error', () => ({ ...instanceUsage(tx.draft as CloudState, current), message: failure.reason }), { publisher: `compute.${args.host}`, priority: 'ERROR' });
   if (failure.reschedule) {
     // the conductor's build_instances with the remaining alternates
-    if (args.build.attempt < s.compute.config.max_attempts) {
+    if (args.build.attempt < peek(s, 'compute', 'config').max_attempts) {
       for (const [i, alt] of args.alternates.entries()) {
         if (claimOnHost(tx, row.uuid, alt.uuid, flavorResources(row), row.project_id, row.user_id)) {
           finishEvent(tx, row.uuid, 'compute__do_build_and_run_instance', { message: failure.reason });
@@ -328,7 +328,7 @@ function failBuild(tx: Tx, row: ServerRow, args: ComputeArgs, failure: BuildFail
  */
 export function recordBuildFailure(tx: Tx, hostName: string): void {
   const s = tx.draft as CloudState;
-  if (s.compute.config.consecutive_build_service_disable_threshold === 0) return;
+  if (peek(s, 'compute', 'config').consecutive_build_service_disable_threshold === 0) return;
   if (computeServiceOf(s, hostName) === undefined) return;
   const failed = computeNodeStatusOf(s, hostName).failed_builds + 1;
   setComputeNodeStatus(tx, hostName, { failed_builds: failed });

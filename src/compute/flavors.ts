@@ -7,7 +7,7 @@
  * A non-admin sees the public flavors and the private ones its project has access to
  * (`_flavor_get_query`); anything else is a 404 `FlavorNotFound`.
  */
-import { getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { getRow, peek, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { visibleFlavor } from './flavor_access_check.js';
 import type { Ctx } from './context.js';
 import { badRequest, notFound } from './errors.js';
@@ -76,10 +76,10 @@ export function getFlavor(ctx: Ctx, ref: unknown, field = 'flavorRef'): FlavorRo
   if (typeof ref === 'number' && Number.isInteger(ref)) ref = String(ref);
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 255) throw badRequest(field, `Invalid input for field/attribute ${field}. Value: ${describeValue(ref)}. expected a flavor id`, 'compute.flavor.invalid_ref');
   const id = idFromHref(ref);
-  const row = getRow(ctx.s.compute.flavors, id);
+  const row = getRow(peek(ctx.s, 'compute', 'flavors'), id);
   if (row !== undefined && visibleFlavor(ctx, row)) return row;
   if (!byIdOnly) {
-    const named = [...tableValues(ctx.s.compute.flavors)].filter((f) => f.name === ref && visibleFlavor(ctx, f));
+    const named = [...tableValues(peek(ctx.s, 'compute', 'flavors'))].filter((f) => f.name === ref && visibleFlavor(ctx, f));
     if (named.length === 1) return named[0]!;
   }
   throw notFound('flavor', id);

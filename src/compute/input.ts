@@ -8,7 +8,7 @@
  * segments, `identity.verify_project_id` (`nova/api/openstack/identity.py`), and the random
  * strings nova draws (`utils.generate_password`) from the cloud's seeded generator.
  */
-import type { CloudState, Tx } from '../core/index.js';
+import { peek, type CloudState, type Tx } from '../core/index.js';
 import { getProject } from '../identity/index.js';
 import type { Ctx } from './context.js';
 import { badRequest } from './errors.js';
@@ -283,7 +283,7 @@ export const PASSWORD_ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVW
 
 /** nova's `utils.generate_password` from the cloud's seeded generator (`[DEFAULT] password_length`). */
 export function generatePassword(tx: Tx): string {
-  return randomString(tx, (tx.draft as CloudState).compute.config.password_length, PASSWORD_ALPHABET);
+  return randomString(tx, peek(tx.draft as CloudState, 'compute', 'config').password_length, PASSWORD_ALPHABET);
 }
 
 /**

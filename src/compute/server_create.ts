@@ -17,7 +17,7 @@
  * accelerator requests, `return_reservation_id` listings by reservation, `host` /
  * `hypervisor_hostname` requested destinations (2.74; refused with a 400).
  */
-import { getRow, setRow, type CloudState, type Tx } from '../core/index.js';
+import { getRow, peek, setRow, type CloudState, type Tx } from '../core/index.js';
 import { findHost } from '../hardware/index.js';
 import { securityGroupForServer } from '../network/index.js';
 import { reserveVolumeForServer } from '../block/index.js';
@@ -96,7 +96,7 @@ export function createServer(tx: Tx, ctx: Ctx, input: unknown): ServerCreatedVie
   if (bootFromVolume && root !== undefined && root.source_type === 'image' && root.uuid !== null) checkVolumeRootImage(ctx, root.uuid, flavor, root.volume_size);
   if (image !== undefined) tx.trace('glance-api', `image ${image.id} (${image.name ?? 'unnamed'}) is active, ${image.size} bytes; min_ram ${image.min_ram} MB, min_disk ${image.min_disk} GB fit the flavor`);
 
-  if (zone === null) zone = s.compute.config.default_schedule_zone;
+  if (zone === null) zone = peek(s, 'compute', 'config').default_schedule_zone;
   // _validate_host_availability_zone: a forced host takes its own zone, and no zone check is made
   if (forcedHost !== null) zone = findHost(s, forcedHost) === undefined ? zone : null;
   else if (zone !== null && !knownZones(s).has(zone)) throw badRequest('availability_zone', 'The requested availability zone is not available', 'compute.availability_zone.not_available');
@@ -129,7 +129,7 @@ export function createServer(tx: Tx, ctx: Ctx, input: unknown): ServerCreatedVie
 
   // _provision_instances
   const reservation = `r-${randomString(tx, 8, 'abcdefghijklmnopqrstuvwxyz0123456789')}`;
-  const adminPass = body.adminPass ?? (s.compute.config.enable_instance_password ? generatePassword(tx) : null);
+  const adminPass = body.adminPass ?? (peek(s, 'compute', 'config').enable_instance_password ? generatePassword(tx) : null);
   const uuids: string[] = [];
   const now = tx.now();
   for (let i = 0; i < allowedCount; i++) {

@@ -8,7 +8,7 @@
  * (`nova_services.ts`), the zones' listing (`availability_zones.ts`) and the conductor, which puts
  * an instance in its host's zone (`conductor.ts`).
  */
-import type { CloudState } from '../core/index.js';
+import { peek, type CloudState } from '../core/index.js';
 import { findHost } from '../hardware/index.js';
 import { hostAggregateRows, novaAggregates } from '../scheduler/index.js';
 import type { NovaServiceRow } from './types.js';
@@ -34,13 +34,13 @@ export function zonesByHost(s: CloudState): Map<string, string[]> {
 
 /** `get_host_availability_zone`: the zone of the host's first aggregate that names one, else `default_availability_zone` (the conductor's one-host path: {@link zoneOfHost}). */
 export function hostAvailabilityZone(s: CloudState, hostName: string): string {
-  return zonesByHost(s).get(hostName)?.[0] ?? s.compute.config.default_availability_zone;
+  return zonesByHost(s).get(hostName)?.[0] ?? peek(s, 'compute', 'config').default_availability_zone;
 }
 
 /** A service's `zone`: a compute service's host's zones (`,`-joined), else `internal_service_availability_zone`. */
 export function serviceZone(s: CloudState, row: NovaServiceRow, byHost: Map<string, string[]>): string {
-  if (row.topic !== 'compute') return s.compute.config.internal_service_availability_zone;
-  return byHost.get(row.host)?.join(',') ?? s.compute.config.default_availability_zone;
+  if (row.topic !== 'compute') return peek(s, 'compute', 'config').internal_service_availability_zone;
+  return byHost.get(row.host)?.join(',') ?? peek(s, 'compute', 'config').default_availability_zone;
 }
 
 /**
@@ -55,5 +55,5 @@ export function zoneOfHost(s: CloudState, hostName: string): string {
     const zone = a.metadata.availability_zone;
     if (zone !== undefined && a.hosts.includes(hostName)) return zone;
   }
-  return s.compute.config.default_availability_zone;
+  return peek(s, 'compute', 'config').default_availability_zone;
 }

@@ -35,3 +35,16 @@ export function baseOf<T>(value: T): T {
   const state = value !== null && typeof value === 'object' ? ((value as Record<symbol, unknown>)[DRAFT_STATE] as DraftState | undefined) : undefined;
   return state === undefined ? value : (state.base_ as T);
 }
+
+/**
+ * `obj[key]` — or `obj[a][b]` — for reading, without making a draft of it: reading a property
+ * through a draft makes a draft of its value (a proxy now, work at the commit; ~1.3 µs measured),
+ * which only a write needs. Gives the current value: the committed object, or the draft a write
+ * already made. Read from it (`getRow(peek(s, 'compute', 'flavors'), id)`), never write through it.
+ */
+export function peek<T extends object, K extends keyof T>(obj: T, key: K): T[K];
+export function peek<T extends object, A extends keyof T, B extends keyof T[A]>(obj: T, a: A, b: B): T[A][B];
+export function peek(obj: object, a: PropertyKey, b?: PropertyKey): unknown {
+  const first = (latest(obj) as Record<PropertyKey, unknown>)[a];
+  return b === undefined ? first : (latest(first) as Record<PropertyKey, unknown>)[b];
+}

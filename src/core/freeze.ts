@@ -3,6 +3,31 @@
  * a caller can never edit a view it was given, nor anything the cloud keeps.
  */
 
+import { freeze, isDraft } from 'immer';
+
+/**
+ * Freezes a value the cloud keeps (a row, a task's arguments) deeply, as immer's
+ * `freeze(value, true)` does, in one tight walk: it stops at anything already frozen (committed
+ * parts of a row are), leaves drafts alone and hands anything that is not a plain object or an
+ * array (a `Map`, a `Set`, an immerable class) to immer's own rules. Measured: rows stored during
+ * a boot spent ~7 % of it in immer's freeze, whose walk calls a closure and several type checks
+ * per key.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    if (isDraft(value)) return value;
+    Object.freeze(value);
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i] as unknown);
+    return value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if ((proto !== Object.prototype && proto !== null) || isDraft(value)) return freeze(value, true);
+  Object.freeze(value);
+  for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+}
+
 /** Deeper than any view: a view that refers to itself is frozen by then, and the walk stops there. */
 const MAX_DEPTH = 64;
 

@@ -28,6 +28,7 @@ export {
   MAX_TASKS_PER_CALL,
   detach,
   plain,
+  peek,
   isoAt,
   notificationTimestamp,
   initialMeta,

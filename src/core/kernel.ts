@@ -17,10 +17,11 @@ import { formatUuid, idSource, type IdSource } from './ids.js';
 import { createBus, deliver, type CloudEventMap, type EventBus, type Notification } from './bus.js';
 import { QuotaRegistry } from './quota.js';
 import { deleteRow, emptyTable, firstEntry, setRow } from './table.js';
-import { latest } from './drafts.js';
+import { peek } from './drafts.js';
+export { peek } from './drafts.js';
 import { TraceLog, type TraceStep } from './trace.js';
 import { Memo, memoSlot } from './memo.js';
-import { freezeView } from './freeze.js';
+import { deepFreeze, freezeView } from './freeze.js';
 import * as v from './validate.js';
 
 /** Synchronous cross-module hooks by name. Modules merge their hook points in. */
@@ -130,7 +131,7 @@ function taskKey(due: number, seq: number): string {
 
 /** Returns a copy of `value` with no immer drafts inside, deeply frozen. */
 export function detach<T>(value: T): T {
-  return freeze(detached(value), true) as T;
+  return deepFreeze(detached(value)) as T;
 }
 
 /** {@link detach}'s copy, before the freeze (one function, not one made per call). */
@@ -152,16 +153,6 @@ function detachedItem(x: unknown): unknown {
 /** A row read during a call may be a draft: `plain` gives the committed or current value. */
 export function plain<T>(value: T): T {
   return isDraft(value) ? (current(value as object) as T) : value;
-}
-
-/**
- * `obj[key]` for reading, without making a draft of it: reading an object property through a
- * draft makes a draft of that object (a proxy now, work at the commit), which only a write needs.
- * Gives the current value — the committed object, or the draft a write already made. Read from it,
- * never write through it.
- */
-export function peek<T extends object, K extends keyof T & string>(obj: T, key: K): T[K] {
-  return latest(obj)[key];
 }
 
 class TxImpl implements Tx {
@@ -630,7 +621,7 @@ export class Kernel {
       const record = plain((useTask ? task : timer) as TaskRecord);
       if (useTask && task === local) impl.scheduled.shift();
       else deleteRow(useTask ? meta.tasks : meta.timers, record.key);
-      if (mode !== 'immediate' && record.due > meta.clock.now) meta.clock.now = record.due;
+      if (mode !== 'immediate' && record.due > peek(meta, 'clock').now) meta.clock.now = record.due;
       const handler = this.tasks.get(record.kind);
       if (!handler) throw new TaskFailure('core.task.unknown_kind', `No handler is registered for task kind '${record.kind}'.`, { kind: record.kind });
       impl.actFor(record.request_id);
@@ -639,7 +630,7 @@ export class Kernel {
         handler(impl, record.args);
       } finally {
         impl.actFor(undefined);
-        impl.stepTime = meta.clock.now;
+        impl.stepTime = peek(meta, 'clock').now;
       }
     }
   }

@@ -9,6 +9,7 @@
  * with expiry (usage is counted exactly, as nova's counting driver does).
  */
 import { OverLimit, InvalidInput, BadRequest } from './errors.js';
+import { peek } from './drafts.js';
 import { deleteRow, getRow, setRow, emptyTable, tableEntries, type Table } from './table.js';
 import * as v from './validate.js';
 
@@ -97,9 +98,10 @@ export class QuotaRegistry {
 
   /** The limit in force for a project: explicit, else changed default, else registered default. */
   limit(state: QuotaState, projectId: string, key: string): number {
-    const explicit = getRow(state.limits, projectId)?.[key];
+    // read without drafting: every quota check of a call reads these (see peek)
+    const explicit = getRow(peek(state, 'limits'), projectId)?.[key];
     if (explicit !== undefined) return explicit;
-    return state.defaults[key] ?? this.get(key).default;
+    return peek(state, 'defaults')[key] ?? this.get(key).default;
   }
 
   /** The default limit of a resource: a changed default, else the registered one. */
@@ -116,7 +118,7 @@ export class QuotaRegistry {
 
   /** Amount in use by a project. */
   inUse(state: QuotaState, projectId: string, key: string): number {
-    return getRow(state.usage, projectId)?.[key] ?? 0;
+    return getRow(peek(state, 'usage'), projectId)?.[key] ?? 0;
   }
 
   /** The quota report for a project: every resource of `service` (or all) with limit and usage. */
@@ -178,7 +180,7 @@ export class QuotaRegistry {
   }
 
   private adjust(state: QuotaState, projectId: string, deltas: Readonly<Record<string, number>>): void {
-    const current = getRow(state.usage, projectId) ?? {};
+    const current = getRow(peek(state, 'usage'), projectId) ?? {};
     const next: Record<string, number> = { ...current };
     for (const [key, delta] of Object.entries(deltas)) {
       this.get(key, `quota.${key}`);

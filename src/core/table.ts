@@ -12,9 +12,10 @@
  * Reads work on anything. Keys are strings in UTF-16 code-unit order (JavaScript's `<`), which
  * is also the order of iteration.
  */
-import { freeze, isDraft } from 'immer';
+import { isDraft } from 'immer';
 import { baseOf, latest } from './drafts.js';
 import { InvalidInput } from './errors.js';
+import { deepFreeze } from './freeze.js';
 
 /** Most keys a node holds before it splits. */
 export const FANOUT = 32;
@@ -174,7 +175,7 @@ function insertInto<T>(node: TableNode<T>, key: string, value: T): Inserted<T> {
  */
 export function setRow<T>(table: Table<T>, key: string, value: T): void {
   if (isDraft(value)) throw new TypeError(`setRow('${key}'): the value is an immer draft; store a plain object (use plain()).`);
-  const { node, split, added } = insertInto(rootOf(table), key, freeze(value, true));
+  const { node, split, added } = insertInto(rootOf(table), key, deepFreeze(value));
   table.root = split === undefined ? node : frozenNode({ k: [node.k[0] as string, split.k[0] as string], c: [node, split] });
   if (added) table.size += 1;
 }

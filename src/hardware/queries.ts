@@ -8,7 +8,7 @@
  *
  * Each works on committed state and on a command's draft (rows are frozen either way).
  */
-import { Duplicate, InvalidInput, check, getRow, namedTable, plain, resolveRef, tableToArray, type CloudState, type NamedTable, type Table } from '../core/index.js';
+import { Duplicate, InvalidInput, check, getRow, namedTable, peek, plain, resolveRef, tableToArray, type CloudState, type NamedTable, type Table } from '../core/index.js';
 import type { AvailabilityZone, HardwareState, Host, NamedHostModel, Rack, Region } from './types.js';
 
 /** Hosts by hostname, unique across the cloud (`host_names`). Internal: for the host commands. */
@@ -36,7 +36,12 @@ export function getHost(state: CloudState, ref: unknown, field = 'host'): Host {
 
 /** The host with this id or hostname (as {@link getHost} resolves it), or undefined. O(log n). */
 export function findHost(state: CloudState, ref: string): Host | undefined {
-  return getRow(state.hardware.hosts, ref) ?? namedHosts.find(state, null, ref);
+  // read without drafting (a boot looks its host up at every stage)
+  const hosts = peek(state, 'hardware', 'hosts');
+  const byId = getRow(hosts, ref);
+  if (byId !== undefined) return byId;
+  const id = getRow(peek(state, 'hardware', 'host_names'), namedHosts.key(null, ref));
+  return id === undefined ? undefined : getRow(hosts, id);
 }
 
 /** Every host, in id order (the table's order; `cloud.hardware.listHosts()` sorts by hostname). */

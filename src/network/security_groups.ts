@@ -29,7 +29,7 @@
  * `revision_number` `If-Match` constraint, `standard_attr_id`.
  */
 import { NEUTRON_PUBLISHER } from './events.js';
-import { getRow, setRow, deleteRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { getRow, peek, setRow, deleteRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, inUse } from './errors.js';
@@ -163,7 +163,7 @@ function createGroupRow(tx: Tx, projectId: string, name: string, description: st
  * guard is {@link defaultSecurityGroupProject}'s).
  */
 export function ensureDefaultSecurityGroup(tx: Tx, projectId: string): string {
-  const existing = getRow(tx.draft.network.default_security_groups, projectId);
+  const existing = getRow(peek(tx.draft, 'network', 'default_security_groups'), projectId);
   if (existing !== undefined) return existing;
   const row = createGroupRow(tx, projectId, 'default', DEFAULT_SECURITY_GROUP_DESCRIPTION, true, true);
   tx.trace('neutron-server', `created the default security group ${row.id} of project ${projectId}`);
