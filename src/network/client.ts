@@ -110,7 +110,10 @@ export function bindServerPort(tx: Tx, portId: string, device: { readonly device
   const s = tx.draft as CloudState;
   const before = getRow(s.network.ports, portId);
   if (before === undefined) return undefined; // deleted in Neutron meanwhile: nova's unbind ignores PortNotFound
-  const after: PortRow = { ...before, device_id: device.device_id, device_owner: device.device_owner, binding_host_id: device.host, ...serverBinding(tx.memo, s, device.host, before.admin_state_up, device.device_owner, before.network_id), updated_at: tx.now(), revision_number: before.revision_number + 1 };
+  const binding = serverBinding(tx.memo, s, device.host, before.admin_state_up, device.device_owner, before.network_id);
+  // every object in the row comes from the stored (deep-frozen) `before`, the rest are strings and
+  // numbers: freezing the top makes it as deep-frozen as `setRow` would, without its walk
+  const after: PortRow = Object.freeze({ ...before, device_id: device.device_id, device_owner: device.device_owner, binding_host_id: device.host, binding_vif_type: binding.binding_vif_type, status: binding.status, updated_at: tx.now(), revision_number: before.revision_number + 1 });
   updatePortRow(tx, before, after);
   tx.trace('neutron-server', device.host === '' ? `unbind port ${portId}` : `bind port ${portId} to ${device.host}: vif_type ${after.binding_vif_type}, status ${after.status}`);
   // the view as of now, built only when someone listens (emit calls it at once)

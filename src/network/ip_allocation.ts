@@ -84,6 +84,26 @@ export function dropSubnetIpam(tx: Tx, subnetId: string): void {
   deleteRow(tx.draft.network.ip_free, subnetId);
 }
 
+/**
+ * The `count`s of a pool's free ranges, one array of numbers per (frozen, never changed) list.
+ * An allocation walks the counts of the window's ranges (~250 of ~500 in the boot bench): read
+ * from one contiguous array instead of from as many range objects spread over the heap, the
+ * walk costs a fraction (measured: allocateAny 3.5-4.1 % of a boot's profile before, 2.9-3.0 %
+ * after). {@link take} derives the new list's counts from the old list's (a copy with one entry
+ * replaced), so only a list not seen before (a new subnet, a released address, a state read
+ * back) is counted from its objects. Keyed weakly by the list: it lives as long as a state holds it.
+ */
+const COUNTS = new WeakMap<readonly FreeRange[], number[]>();
+
+function countsOf(ranges: readonly FreeRange[]): number[] {
+  let counts = COUNTS.get(ranges);
+  if (counts === undefined) {
+    counts = ranges.map((r) => r.count);
+    COUNTS.set(ranges, counts);
+  }
+  return counts;
+}
+
 function record(tx: Tx, subnetId: string, ip: string, portId: string): void {
   setRow(tx.draft.network.ip_allocations, `${subnetId}/${ip}`, portId);
 }
@@ -97,11 +117,21 @@ function take(ranges: readonly FreeRange[], k: number, v: bigint, offset: number
     const tail = r.count === COUNT_CAP ? countOf(v + 1n, value(r.end)) : r.count - offset - 1;
     if (tail > 0) mid.push(Object.freeze({ start: formatAddress(v + 1n, version), end: r.end, count: tail }));
   }
-  // a pool fragments over its first ALLOCATION_WINDOW free addresses: copy the untouched ranges
-  // around `k` natively rather than one by one
-  const out = ranges.slice(0, k);
-  out.splice(k, 0, ...mid);
-  return Object.freeze(k + 1 < ranges.length ? out.concat(ranges.slice(k + 1)) : out) as FreeRange[];
+  // a pool fragments over its first ALLOCATION_WINDOW free addresses (~500 ranges in the boot
+  // bench): one spread copy (V8's fast path for a frozen array) and an in-place splice cost ~1 µs
+  // there, where slice + splice + concat of the frozen list cost ~24 µs
+  const out = [...ranges];
+  out.splice(k, 1, ...mid);
+  Object.freeze(out);
+  const counts = COUNTS.get(ranges);
+  if (counts !== undefined) {
+    const next = [...counts];
+    if (mid.length === 0) next.splice(k, 1);
+    else if (mid.length === 1) next.splice(k, 1, mid[0]!.count);
+    else next.splice(k, 1, mid[0]!.count, mid[1]!.count);
+    COUNTS.set(out, next);
+  }
+  return out;
 }
 
 /**
@@ -115,19 +145,21 @@ export function allocateAny(tx: Tx, subnet: SubnetRow, portId: string, preferNex
   for (let p = 0; p < pools.length; p++) {
     const ranges = pools[p]!;
     if (ranges.length === 0) continue;
+    const counts = countsOf(ranges);
     // the window is min(free, ALLOCATION_WINDOW): a range that alone fills it (the pool's
     // untouched tail, usually the last one) answers without walking the fragmented ones before it
-    let window = ranges[ranges.length - 1]!.count >= ALLOCATION_WINDOW ? ALLOCATION_WINDOW : 0;
+    let window = counts[counts.length - 1]! >= ALLOCATION_WINDOW ? ALLOCATION_WINDOW : 0;
     if (window === 0) {
-      for (const r of ranges) {
-        window += r.count;
+      for (let k = 0; k < counts.length; k++) {
+        window += counts[k]!;
         if (window >= ALLOCATION_WINDOW) break;
       }
     }
     let left = preferNext ? 0 : choose(Math.min(window, ALLOCATION_WINDOW));
-    for (let k = 0; k < ranges.length; k++) {
-      const r = ranges[k]!;
-      if (left < r.count) {
+    for (let k = 0; k < counts.length; k++) {
+      const count = counts[k]!;
+      if (left < count) {
+        const r = ranges[k]!;
         const v = value(r.start) + BigInt(left);
         const ip = formatAddress(v, subnet.ip_version);
         const next = pools.slice() as (readonly FreeRange[])[];
@@ -136,7 +168,7 @@ export function allocateAny(tx: Tx, subnet: SubnetRow, portId: string, preferNex
         record(tx, subnet.id, ip, portId);
         return ip;
       }
-      left -= r.count;
+      left -= count;
     }
   }
   return undefined;

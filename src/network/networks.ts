@@ -153,7 +153,15 @@ export function getNetwork(ctx: Ctx, ref: unknown, field = 'network'): NetworkRo
 /** The network a create body's required `network_id` names, by id only (as Neutron reads it): 400 when absent, 404 when the caller may not see it. */
 export function networkOfBody(ctx: Ctx, body: Record<string, unknown>): NetworkRow {
   if (body.network_id === undefined) throw requiredAttribute('network_id');
-  return getNetwork(ctx, { id: typeof body.network_id === 'string' ? body.network_id : '' }, 'network_id');
+  const id = typeof body.network_id === 'string' ? body.network_id : '';
+  // a well-formed id of a network the caller sees is the row the resolver would return; it is
+  // read directly (the resolver builds its closures per call); anything else goes through it,
+  // which gives the errors
+  if (id.length > 0 && id.length <= 255) {
+    const row = getRow(ctx.s.network.networks, id);
+    if (row !== undefined && networkVisible(ctx, row)) return row;
+  }
+  return getNetwork(ctx, { id }, 'network_id');
 }
 
 /** `GET /v2.0/networks/{id}`. */

@@ -462,7 +462,8 @@ export function bindingOf(s: CloudState, hostId: string, adminUp: boolean, devic
 function storePort(tx: Tx, port: PortRow, before?: PortRow): void {
   const n = tx.draft.network;
   if (before !== undefined) {
-    if (before.device_id !== port.device_id) deleteRow(n.device_ports, `${before.device_id}/${before.id}`);
+    // a port without a device has no `device_ports` entry (written only for a device): nothing to remove
+    if (before.device_id !== port.device_id && before.device_id !== '') deleteRow(n.device_ports, `${before.device_id}/${before.id}`);
     for (const g of before.security_groups) if (!port.security_groups.includes(g)) deleteRow(n.group_ports, `${g}/${port.id}`);
     if (before.mac_address !== port.mac_address) deleteRow(n.macs, `${before.network_id}/${before.mac_address}`);
   }
@@ -511,8 +512,19 @@ export function createPortRow(tx: Tx, spec: PortSpec): PortRow {
   const fixedIps = allocateFixedIps(tx, network, id, mac, spec.deviceOwner, spec.fixedIps);
   const hostId = spec.hostId ?? '';
   const adminUp = spec.adminUp ?? true;
+  // the row's fields one by one, in the order `{ ...standardAttrs(…), name, … }` gave them: V8
+  // (Node 20) clones a freshly built object into a literal slowly (~1 µs per field added after
+  // the spread, ~14 µs for this row), where a plain literal takes ~0.1 µs
+  const std = standardAttrs(tx, id, spec.projectId, spec.description ?? '');
+  const binding = bindingOf(tx.draft as CloudState, hostId, adminUp, spec.deviceOwner, network.id);
   const port: PortRow = {
-    ...standardAttrs(tx, id, spec.projectId, spec.description ?? ''),
+    id: std.id,
+    project_id: std.project_id,
+    description: std.description,
+    revision_number: std.revision_number,
+    created_at: std.created_at,
+    updated_at: std.updated_at,
+    tags: std.tags,
     name: spec.name ?? '',
     network_id: network.id,
     mac_address: mac,
@@ -526,7 +538,8 @@ export function createPortRow(tx: Tx, spec: PortSpec): PortRow {
     binding_host_id: hostId,
     binding_vnic_type: spec.vnicType ?? 'normal',
     binding_profile: spec.profile ?? {},
-    ...bindingOf(tx.draft as CloudState, hostId, adminUp, spec.deviceOwner, network.id),
+    binding_vif_type: binding.binding_vif_type,
+    status: binding.status,
   };
   storePort(tx, port);
   return port;

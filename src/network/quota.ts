@@ -35,8 +35,13 @@ function keyed(deltas: Partial<Record<NeutronQuotaResource, number>>): Record<st
 
 /** Throws Neutron's 409 `OverQuota` naming every resource `deltas` would take past its limit; changes nothing. */
 export function checkQuota(tx: Tx, projectId: string, deltas: Partial<Record<NeutronQuotaResource, number>>): void {
+  checkKeyed(tx, projectId, keyed(deltas));
+}
+
+/** {@link checkQuota} on deltas already keyed `network.<resource>`. */
+function checkKeyed(tx: Tx, projectId: string, deltas: Record<string, number>): void {
   try {
-    tx.quotas.check(tx.draft.quota, projectId, keyed(deltas));
+    tx.quotas.check(tx.draft.quota, projectId, deltas);
   } catch (e) {
     if (!(e instanceof OverLimit)) throw e;
     const overs = ((e.details.overs ?? []) as { name: string }[]).map((o) => `'${o.name}'`);
@@ -49,8 +54,9 @@ export function checkQuota(tx: Tx, projectId: string, deltas: Partial<Record<Neu
  * naming every resource that would go over; nothing is taken then.
  */
 export function useQuota(tx: Tx, projectId: string, deltas: Partial<Record<NeutronQuotaResource, number>>): void {
-  checkQuota(tx, projectId, deltas);
-  tx.quotas.count(tx.draft.quota, projectId, keyed(deltas));
+  const k = keyed(deltas);
+  checkKeyed(tx, projectId, k);
+  tx.quotas.count(tx.draft.quota, projectId, k);
 }
 
 /** Counts resources Neutron makes on its own (router and floating IP ports, a default security group) without checking limits, as Neutron does. */
