@@ -11,7 +11,7 @@
  */
 import { indexed, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type CinderResource } from './errors.js';
-import { callerAllowed as allowed, ownerTarget as targetOf, callerTarget as ownTarget } from '../core/index.js';
+import { callerAllowed as allowed, ownerTarget as targetOf, callerTarget as ownTarget, serviceCredentials } from '../core/index.js';
 
 type S = CloudState;
 
@@ -32,7 +32,8 @@ export interface Ctx {
 export function makeCtx(s: S, policy: PolicyEngine, base: PolicyCredentials): Ctx {
   const projectId = typeof base.project_id === 'string' ? base.project_id : null;
   const isAdmin = policy.authorize('context_is_admin', base, {});
-  const creds = { ...base, is_admin: isAdmin, is_admin_project: base.is_admin_project ?? true } as PolicyCredentials;
+  // built once per token's sealed credentials (and admin or not), then the same object every call
+  const creds = serviceCredentials('block', base, isAdmin ? 1 : 0, () => ({ ...base, is_admin: isAdmin, is_admin_project: base.is_admin_project ?? true }) as PolicyCredentials);
   return { s, creds, policy, userId: String(base.user_id ?? ''), projectId, isAdmin };
 }
 

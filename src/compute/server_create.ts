@@ -222,7 +222,8 @@ export function createServer(tx: Tx, ctx: Ctx, input: unknown): ServerCreatedVie
   if (group !== null) setRow(tx.draft.compute.server_groups, group.id, { ...group, members: [...group.members, ...uuids] });
   countInstances(tx, projectId, flavor, uuids.length);
   tx.trace('nova-api', `${uuids.length} instance(s) filed (BUILD, scheduling): ${uuids.join(', ')}; 202 to the caller, the conductor takes over`, { uuids });
-  const args: BuildArgs = { uuids, creds: { ...ctx.creds }, networks: requested, security_group_ids: groups, image: image ?? null, forced_host: forcedHost, attempt: 1 };
+  // the caller's credentials as they are: the task record copies them unless frozen (sealed ones are shared, so Neutron's and Glance's contexts keep what they derive from them)
+  const args: BuildArgs = { uuids, creds: ctx.creds, networks: requested, security_group_ids: groups, image: image ?? null, forced_host: forcedHost, attempt: 1 };
   tx.schedule(SCHEDULE_AND_BUILD_TASK, args, RPC_SECONDS);
   if (body.returnReservationId) return { reservation_id: reservation };
   const first = uuids[0] as string;

@@ -39,4 +39,4 @@ export {
   DuplicatePolicy,
   PolicyCycle,
 } from './policy/errors.js';
-export { callerAllowed, ownerTarget, callerTarget, type PolicyCaller } from './policy/caller.js';
+export { callerAllowed, ownerTarget, callerTarget, sealCredentials, isSealedCredentials, serviceCredentials, type PolicyCaller } from './policy/caller.js';

@@ -5,7 +5,7 @@
  * policy credentials, and hands the service a {@link Request}: the state, the token, the
  * credentials and the enforcer. A write runs as one transaction on that request.
  */
-import type { CloudState, Kernel, Memo, QuotaRegistry, PolicyCredentials, PolicyEngine, PolicyTarget, Tx } from '../core/index.js';
+import { sealCredentials, type CloudState, type Kernel, type Memo, type QuotaRegistry, type PolicyCredentials, type PolicyEngine, type PolicyTarget, type Tx } from '../core/index.js';
 import { AuthenticationFailed, credentialsOf, validateToken, type ValidToken } from './tokens.js';
 import type { TokenRow } from './types.js';
 
@@ -120,9 +120,25 @@ export class RequestPipeline<T extends ValidToken | null = ValidToken> {
   }
 
   private request(token: T, s: CloudState): Request<T> {
-    const creds = token === null ? NO_CREDENTIALS : (credentialsOf(s, token) as unknown as PolicyCredentials);
+    const creds = token === null ? NO_CREDENTIALS : credentialsFor(s, token);
     return new CallRequest(s, token, creds, this.engine());
   }
+}
+
+/** The credentials of each validation {@link validateToken} remembered (a frozen one), sealed. */
+const CREDENTIALS = new WeakMap<ValidToken, PolicyCredentials>();
+
+/**
+ * oslo.context's policy values of a validated token. A remembered validation is handed out again
+ * while nothing it was read from changed, so its credentials are built and sealed once: the same
+ * object call after call lets the policy engine and the services' contexts keep what they derive
+ * from it (`credentialsOf` reads nothing but the validation).
+ */
+function credentialsFor(s: CloudState, token: ValidToken): PolicyCredentials {
+  if (!Object.isFrozen(token)) return credentialsOf(s, token) as unknown as PolicyCredentials;
+  let creds = CREDENTIALS.get(token);
+  if (creds === undefined) CREDENTIALS.set(token, (creds = sealCredentials(credentialsOf(s, token) as unknown as PolicyCredentials)));
+  return creds;
 }
 
 /** A request: methods on the prototype, so a call allocates one small object. */

@@ -1,10 +1,11 @@
 /**
  * Authentication and tokens, as Keystone v3 does them: password (or application credential)
  * authentication to an unscoped, project-, domain- or system-scoped token; validation that
- * recomputes the roles each time and fails once the token expired, was revoked, or its user,
- * project or domain was disabled or deleted, or the user lost every role on the scope.
+ * sees every change at once (the roles are recomputed whenever a table they come from changed)
+ * and fails once the token expired, was revoked, or its user, project or domain was disabled or
+ * deleted, or the user lost every role on the scope.
  */
-import { BadRequest, Forbidden, Unauthorized, check, deleteRow, firstEntry, getRow, isoAt, setRow, tableToArray, toBase64, type CloudState, type Tx } from '../core/index.js';
+import { BadRequest, Forbidden, Unauthorized, check, deleteRow, firstEntry, getRow, isoAt, setRow, tableToArray, tableVersion, toBase64, type CloudState, type Tx } from '../core/index.js';
 import { verifySecret } from './passwords.js';
 import { effectiveRoles } from './assignments.js';
 import { DEFAULT_DOMAIN_ID, getProject, namedDomains, namedProjects, namedUsers } from './queries.js';
@@ -320,37 +321,95 @@ export interface ValidToken {
 /**
  * Validates a token at virtual time `now` (`GET /v3/auth/tokens`). Never throws for a bad
  * token: returns `{ ok: false, error }` with Keystone's 401.
+ *
+ * A token that validated is remembered with the versions of the tables its answer was read from
+ * ({@link validationInputs}): while none of them changed, the same frozen answer is given again
+ * without recomputing the roles (only the expiry, the one check that depends on `now`, is made
+ * on every call). Any change to those tables (a revocation, a role assignment, a disabled user)
+ * makes the next call compute the answer afresh.
  */
 export function validateToken(s: S, tokenId: string, now: number): ValidToken | { readonly ok: false; readonly error: Unauthorized } {
   const token = getRow(s.identity.tokens, tokenId);
-  const invalid = (why: string) => ({ ok: false as const, error: new AuthenticationFailed(`The token is no longer valid: ${why}.`, 'identity.token.invalid', { reason: why }) });
   if (!token) return { ok: false, error: new AuthenticationFailed('Could not find token.', 'identity.token.not_found') };
-  if (now >= token.expires_at) return invalid('it expired');
+  if (now >= token.expires_at) return invalidToken('it expired');
+  const known = VALIDATED.get(token);
+  // a committed identity slice is frozen: the very slice seen last time holds the very same tables
+  const slice = s.identity;
+  if (known !== undefined && known.slice === slice) return known.valid;
+  const inputs = validationInputs(s);
+  if (known !== undefined && sameInputs(known.inputs, inputs)) {
+    if (Object.isFrozen(slice)) known.slice = slice;
+    return known.valid;
+  }
+  const outcome = checkToken(s, token);
+  // only a token row that never changes may key the memo (rows in a table are frozen)
+  if (outcome.ok && Object.isFrozen(token)) VALIDATED.set(token, { slice: Object.isFrozen(slice) ? slice : undefined, inputs, valid: outcome });
+  return outcome;
+}
+
+/** Keystone's 401 for a token that stopped being valid, naming why. */
+function invalidToken(why: string): { readonly ok: false; readonly error: Unauthorized } {
+  return { ok: false, error: new AuthenticationFailed(`The token is no longer valid: ${why}.`, 'identity.token.invalid', { reason: why }) };
+}
+
+/**
+ * A token row's last successful validation, the table versions it was read from, and the last
+ * committed (frozen) identity slice seen holding those versions.
+ */
+const VALIDATED = new WeakMap<TokenRow, { slice: object | undefined; readonly inputs: readonly object[]; readonly valid: ValidToken }>();
+
+/**
+ * The versions ({@link tableVersion}) of every table {@link checkToken} reads besides the token
+ * row: the user, domains and project, revocation events, application credentials, and what the
+ * roles come from (assignments, group memberships, the project tree, implied roles, roles).
+ */
+function validationInputs(s: S): readonly object[] {
+  const i = s.identity;
+  return [
+    tableVersion(i.users),
+    tableVersion(i.domains),
+    tableVersion(i.projects),
+    tableVersion(i.revocations),
+    tableVersion(i.application_credentials),
+    tableVersion(i.assignments),
+    tableVersion(i.user_groups),
+    tableVersion(i.implied_roles),
+    tableVersion(i.roles),
+  ];
+}
+
+function sameInputs(a: readonly object[], b: readonly object[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Every check of {@link validateToken} after the expiry, in Keystone's order; a success is frozen (it may be handed out again). */
+function checkToken(s: S, token: TokenRow): ValidToken | { readonly ok: false; readonly error: Unauthorized } {
   const user = getRow(s.identity.users, token.user_id);
-  if (!user) return invalid('its user was deleted');
-  if (!user.enabled) return invalid('its user is disabled');
-  if (!getRow(s.identity.domains, user.domain_id)?.enabled) return invalid("its user's domain is disabled");
+  if (!user) return invalidToken('its user was deleted');
+  if (!user.enabled) return invalidToken('its user is disabled');
+  if (!getRow(s.identity.domains, user.domain_id)?.enabled) return invalidToken("its user's domain is disabled");
   let project: ProjectRow | undefined;
   let domain: DomainRow | undefined;
   if (token.scope.type === 'project') {
     project = getRow(s.identity.projects, token.scope.id);
-    if (!project) return invalid('its project was deleted');
-    if (!project.enabled) return invalid('its project is disabled');
-    if (!getRow(s.identity.domains, project.domain_id)?.enabled) return invalid("its project's domain is disabled");
+    if (!project) return invalidToken('its project was deleted');
+    if (!project.enabled) return invalidToken('its project is disabled');
+    if (!getRow(s.identity.domains, project.domain_id)?.enabled) return invalidToken("its project's domain is disabled");
   } else if (token.scope.type === 'domain') {
     domain = getRow(s.identity.domains, token.scope.id);
-    if (!domain) return invalid('its domain was deleted');
-    if (!domain.enabled) return invalid('its domain is disabled');
+    if (!domain) return invalidToken('its domain was deleted');
+    if (!domain.enabled) return invalidToken('its domain is disabled');
   }
-  if (isRevoked(s, token, user, project, domain)) return invalid('it was revoked');
+  if (isRevoked(s, token, user, project, domain)) return invalidToken('it was revoked');
   let appCred: ApplicationCredentialRow | undefined;
   if (token.application_credential_id !== null) {
     appCred = getRow(s.identity.application_credentials, token.application_credential_id);
-    if (!appCred) return invalid('its application credential was deleted');
+    if (!appCred) return invalidToken('its application credential was deleted');
   }
   const roles = token.scope.type === 'unscoped' ? [] : rolesOf(s, user.id, token.scope, appCred);
-  if (token.scope.type !== 'unscoped' && roles.length === 0) return invalid('its user no longer holds a role on its scope');
-  return { ok: true, token, user, roles, project, domain };
+  if (token.scope.type !== 'unscoped' && roles.length === 0) return invalidToken('its user no longer holds a role on its scope');
+  return Object.freeze({ ok: true as const, token, user, roles: Object.freeze(roles), project, domain });
 }
 
 /** What one revocation event names: exactly one of a token's audit id, its user, project or domain. */

@@ -6,7 +6,7 @@
  * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`. `getImage` throws 404
  * (`image.image.not_found`); `findMember` answers undefined.
  */
-import { InvalidInput, describeValue, getRow, resolveRef, tableToArray, type Ref, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
+import { InvalidInput, describeValue, getRow, resolveRef, tableToArray, type Ref, type Resolver, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
 import { ImageForbidden, ImageNotFound } from './errors.js';
 import type { ImageRow, MemberRow } from './types.js';
 
@@ -68,8 +68,21 @@ export function dbVisible(ctx: Ctx, image: ImageRow): boolean {
  * `member_id` (the caller's project when it reads a shared image it does not own: how
  * `ImageRepo._format_image_from_db` sets `member`).
  */
-export function imageTarget(ctx: Ctx, image: ImageRow): Record<string, unknown> {
+export function imageTarget(ctx: Ctx, image: ImageRow): Readonly<Record<string, unknown>> {
   const member = image.visibility === 'shared' && ctx.owner !== image.owner ? ctx.owner : null;
+  // a stored row never changes, so its target for a member is built once and frozen (rules only read it)
+  if (!Object.isFrozen(image)) return buildTarget(image, member);
+  let byMember = TARGETS.get(image);
+  if (byMember === undefined) TARGETS.set(image, (byMember = new Map()));
+  let target = byMember.get(member);
+  if (target === undefined) byMember.set(member, (target = Object.freeze(buildTarget(image, member))));
+  return target;
+}
+
+/** Each stored image row's policy targets, by the `member_id` they carry. */
+const TARGETS = new WeakMap<ImageRow, Map<string | null, Readonly<Record<string, unknown>>>>();
+
+function buildTarget(image: ImageRow, member: string | null): Record<string, unknown> {
   const { properties, location: _l, staged: _s, ...attrs } = image;
   return { ...properties, ...attrs, image_id: image.id, project_id: image.owner, member_id: member, member };
 }
@@ -111,20 +124,36 @@ export type ImageRef = Ref;
  * only for `{ id }`), 404 when the database layer would not return it to this caller.
  */
 export function getImage(ctx: Ctx, ref: unknown, field = 'image'): ImageRow {
-  return resolveRef<ImageRow>(
-    ref,
-    {
-      kind: 'image.image',
-      byId: (id) => {
-        const row = getRow(ctx.s.image.images, id);
-        return row !== undefined && dbVisible(ctx, row) ? row : undefined;
-      },
-      byName: (name) => tableToArray(ctx.s.image.images).filter((i) => i.name === name && dbVisible(ctx, i) && allowed(ctx, 'get_image', i)),
-      idOf: (i) => i.id,
-      notFound: (key) => new ImageNotFound(key),
-      invalid: (f, value) => new InvalidInput(f, `expected an image ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`),
-      maxLength: 255,
-    },
-    field,
-  );
+  return resolveRef<ImageRow>(ref, new ImageResolver(ctx), field);
+}
+
+/** How `getImage` looks images up for a caller (a class: one small object per lookup, its methods shared). */
+class ImageResolver implements Resolver<ImageRow> {
+  readonly kind: string;
+  readonly maxLength: number;
+  constructor(private readonly ctx: Ctx) {
+    this.kind = 'image.image';
+    this.maxLength = 255;
+  }
+
+  byId(id: string): ImageRow | undefined {
+    const row = getRow(this.ctx.s.image.images, id);
+    return row !== undefined && dbVisible(this.ctx, row) ? row : undefined;
+  }
+
+  byName(name: string): ImageRow[] {
+    return tableToArray(this.ctx.s.image.images).filter((i) => i.name === name && dbVisible(this.ctx, i) && allowed(this.ctx, 'get_image', i));
+  }
+
+  idOf(image: ImageRow): string {
+    return image.id;
+  }
+
+  notFound(key: string): Error {
+    return new ImageNotFound(key);
+  }
+
+  invalid(f: string, value: unknown): Error {
+    return new InvalidInput(f, `expected an image ${f.endsWith('.id') ? 'id' : 'id or name'}, got ${describeValue(value)}.`);
+  }
 }

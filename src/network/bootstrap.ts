@@ -26,7 +26,7 @@ import { addRouterInterface } from './router_interfaces.js';
 import { ensureDefaultSecurityGroup } from './security_groups.js';
 
 /** A policy engine that allows everything: the elevated context's. */
-const ELEVATED: PolicyEngine = { authorize: () => true, enforce: () => undefined, hasRule: () => false } as unknown as PolicyEngine;
+const ELEVATED: PolicyEngine = { authorize: () => true, enforce: () => undefined, hasRule: () => false, attributeRules: () => new Set<string>() } as unknown as PolicyEngine;
 
 /** `get_admin_context()` acting for a project: sees everything, every rule allows. */
 export function elevatedCtx(s: CloudState, projectId: string | null): Ctx {

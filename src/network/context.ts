@@ -18,7 +18,7 @@
 import { indexed, getRow, resolveTableRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Ref, type Table } from '../core/index.js';
 import { notFound, policyNotAuthorized, type NeutronResource } from './errors.js';
 import type { NetworkRow, RbacPolicyRow } from './types.js';
-import { callerAllowed as allowed } from '../core/index.js';
+import { callerAllowed as allowed, serviceCredentials } from '../core/index.js';
 
 type S = CloudState;
 
@@ -42,7 +42,8 @@ export function makeCtx(s: S, policy: PolicyEngine, base: PolicyCredentials): Ct
   const projectId = typeof base.project_id === 'string' ? base.project_id : null;
   const isAdmin = policy.authorize('context_is_admin', base, {});
   const isAdvsvc = policy.authorize('context_is_advsvc', base, {});
-  const creds = { ...base, tenant_id: projectId, is_admin: isAdmin, is_advsvc: isAdvsvc } as PolicyCredentials;
+  // built once per token's sealed credentials (and its two flags), then the same object every call
+  const creds = serviceCredentials('network', base, (isAdmin ? 1 : 0) + (isAdvsvc ? 2 : 0), () => ({ ...base, tenant_id: projectId, is_admin: isAdmin, is_advsvc: isAdvsvc }) as PolicyCredentials);
   return { s, creds, policy, userId: String(base.user_id ?? ''), projectId, isAdmin, isAdvsvc };
 }
 
@@ -105,9 +106,9 @@ export { indexed };
  */
 export function enforce(ctx: Ctx, action: string, target: Record<string, unknown>, attrs: Iterable<string> = []): void {
   if (!allowed(ctx, action, target)) throw policyNotAuthorized(action);
+  const ruled = ctx.policy.attributeRules(action);
   for (const attr of attrs) {
-    const rule = `${action}:${attr}`;
-    if (ctx.policy.hasRule(rule) && !allowed(ctx, rule, target)) throw policyNotAuthorized(action, attr);
+    if (ruled.has(attr) && !allowed(ctx, `${action}:${attr}`, target)) throw policyNotAuthorized(action, attr);
   }
 }
 
@@ -135,9 +136,9 @@ export function enforceShow(ctx: Ctx, resource: NeutronResource, id: string, tar
  */
 export function showable<V extends object>(ctx: Ctx, resource: NeutronResource, view: V, target: Record<string, unknown>): V {
   let out: Record<string, unknown> | undefined;
+  const ruled = ctx.policy.attributeRules(`get_${resource}`);
   for (const key of Object.keys(view)) {
-    const rule = `get_${resource}:${key}`;
-    if (!ctx.policy.hasRule(rule) || allowed(ctx, rule, target)) continue;
+    if (!ruled.has(key) || allowed(ctx, `get_${resource}:${key}`, target)) continue;
     out ??= { ...view } as Record<string, unknown>;
     delete out[key];
   }

@@ -15,7 +15,8 @@ import {
   PolicyNotRegistered,
   PolicyRuleNotFound,
 } from './errors.js';
-import { evaluatePolicy, type PolicyCheckKinds, type PolicyCredentials, type PolicyTarget } from './evaluate.js';
+import { compileTemplate, evaluatePolicy, fillTemplate, type MatchTemplate, type PolicyCheckKinds, type PolicyCredentials, type PolicyTarget } from './evaluate.js';
+import { isSealedCredentials } from './caller.js';
 import { pyTruthy, readKind } from './python.js';
 import { InvalidInput } from '../errors.js';
 
@@ -151,6 +152,15 @@ function memoParser(parsed: Map<string, PolicyRule>): RuleParser {
   };
 }
 
+/**
+ * Answers kept for one sealed credentials object: under a rule's name, one level of maps per
+ * `%(attr)s` text the rule reads, keyed by what the text gives for the target, down to the answer.
+ */
+type Answers = boolean | Map<unknown, Answers>;
+
+/** Answers kept per level of {@link Answers} (distinct projects, images…) before it starts again. */
+const MAX_KEPT_ANSWERS = 1000;
+
 /** Scope warnings kept; the oldest are dropped first. */
 const MAX_SCOPE_WARNINGS = 1000;
 
@@ -192,6 +202,15 @@ export class PolicyEngine {
   /** Per namespace, its own rules in force (those sharing a name with an earlier service's). */
   private ownEffective: readonly (ReadonlyMap<string, Effective> | undefined)[] = [];
   private readonly warnings: ScopeWarning[] = [];
+  /**
+   * Derived from the rules in force, so emptied whenever they change ({@link commit}): per
+   * enforced name, what of the target its answer reads ({@link targetTexts}); per sealed
+   * credentials object, the answers given ({@link Answers}); per action, the attributes that have
+   * an `<action>:<attr>` rule.
+   */
+  private texts = new Map<string, readonly MatchTemplate[] | null>();
+  private answers = new WeakMap<object, Map<unknown, Answers>>();
+  private attributes = new Map<string, ReadonlySet<string>>();
   private readonly lookup = (name: string, from: string | undefined): PolicyRule | undefined =>
     this.resolve(from === undefined ? undefined : this.owners.get(from), name)?.rule;
 
@@ -303,6 +322,23 @@ export class PolicyEngine {
     return this.effective.has(name);
   }
 
+  /**
+   * The attributes `attr` for which a rule `<action>:<attr>` is registered or overridden
+   * (Neutron's `create_port:binding:host_id`, `get_network:provider:network_type`): `has(attr)`
+   * answers {@link hasRule} of `<action>:<attr>` without building the name. Kept until the rules
+   * change.
+   */
+  attributeRules(action: string): ReadonlySet<string> {
+    let found = this.attributes.get(action);
+    if (found === undefined) {
+      const prefix = `${action}:`;
+      const attrs = new Set<string>();
+      for (const name of this.effective.keys()) if (name.startsWith(prefix)) attrs.add(name.slice(prefix.length));
+      this.attributes.set(action, (found = attrs));
+    }
+    return found;
+  }
+
   /** The rule in force under that name; 404 `core.policy.not_found` if there is none. */
   getRule(name: string): PolicyRuleInfo {
     const n = ruleName(name, 'name');
@@ -386,10 +422,85 @@ export class PolicyEngine {
         if (this.warnings.length > MAX_SCOPE_WARNINGS) this.warnings.shift();
       }
     }
-    const ns = this.owners.get(n);
-    const checks = ns === undefined ? undefined : this.namespaces[ns]?.checks;
-    const allowed = evaluatePolicy({ type: 'rule', name: n }, tgt, effectiveCreds as PolicyCredentials, this.lookup, checks);
+    const allowed = this.evaluateNamed(n, tgt, creds, effectiveCreds as PolicyCredentials);
     return allowed ? true : () => new PolicyNotAuthorized(n);
+  }
+
+  /**
+   * The rule `name` evaluated for these credentials and this target. An answer depends on nothing
+   * but the rules in force, the credentials and what the target's `%(attr)s` substitutions give
+   * (unless a registered check kind, which sees the whole target, may run). So for sealed
+   * credentials, which never change, the answer is kept under the substituted texts: the next
+   * call with the same values (the same project, the same image visibility) skips the evaluation.
+   */
+  private evaluateNamed(name: string, target: PolicyTarget, creds: object, effectiveCreds: PolicyCredentials): boolean {
+    const ns = this.owners.get(name);
+    const checks = ns === undefined ? undefined : this.namespaces[ns]?.checks;
+    const texts = isSealedCredentials(creds) ? this.targetTexts(name, checks) : null;
+    if (texts === null) return evaluatePolicy({ type: 'rule', name }, target, effectiveCreds, this.lookup, checks);
+    let byName = this.answers.get(creds);
+    if (byName === undefined) this.answers.set(creds, (byName = new Map()));
+    // one level of maps per text, keyed by what it gives for this target (undefined: a missing attribute)
+    let level = byName;
+    let key: unknown = name;
+    for (const text of texts) {
+      let next = level.get(key) as Map<unknown, Answers> | undefined;
+      if (next === undefined) level.set(key, (next = new Map()));
+      if (next.size >= MAX_KEPT_ANSWERS) next.clear();
+      level = next;
+      key = fillTemplate(text, target);
+    }
+    const known = level.get(key);
+    if (known !== undefined) return known as boolean;
+    const allowed = evaluatePolicy({ type: 'rule', name }, target, effectiveCreds, this.lookup, checks);
+    level.set(key, allowed);
+    return allowed;
+  }
+
+  /**
+   * The `%(attr)s` texts (distinct, in the order met, compiled) of every check that enforcing
+   * `name` can reach, following `rule:` references as evaluation resolves them (within the
+   * namespace of `name`): all the answer reads of the target. Null when a check kind the service
+   * registered is reachable, since it is given the whole target.
+   */
+  private targetTexts(name: string, checks: PolicyCheckKinds | undefined): readonly MatchTemplate[] | null {
+    let known = this.texts.get(name);
+    if (known === undefined) {
+      const seen = new Set<string>([name]);
+      const texts = new Set<string>();
+      const walk = (rule: PolicyRule): boolean => {
+        switch (rule.type) {
+          case 'true':
+          case 'false':
+            return true;
+          case 'not':
+            return walk(rule.rule);
+          case 'and':
+          case 'or':
+            return rule.rules.every(walk);
+          case 'rule': {
+            // a name met again is a loop, which evaluation answers false without reading anything
+            if (seen.has(rule.name)) return true;
+            seen.add(rule.name);
+            const named = this.lookup(rule.name, name);
+            return named === undefined || walk(named);
+          }
+          case 'role':
+          case 'constant':
+            if (rule.match.includes('%')) texts.add(rule.match);
+            return true;
+          case 'generic':
+            if (checks !== undefined && Object.prototype.hasOwnProperty.call(checks, rule.key)) return false;
+            if (rule.match.includes('%')) texts.add(rule.match);
+            return true;
+        }
+      };
+      // as evaluation does: the enforced name itself among the cloud's names, those it refers to in its namespace
+      const top = this.lookup(name, undefined);
+      known = top === undefined || walk(top) ? [...texts].map(compileTemplate) : null;
+      this.texts.set(name, known);
+    }
+    return known;
   }
 
   /** The registry as it stands. */
@@ -425,6 +536,9 @@ export class PolicyEngine {
     this.overrides = overrides;
     this.effective = effective;
     this.ownEffective = ownEffective;
+    this.texts = new Map();
+    this.answers = new WeakMap();
+    this.attributes = new Map();
   }
 
   /**

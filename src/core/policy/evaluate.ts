@@ -101,7 +101,12 @@ interface Env {
   readonly checks: PolicyCheckKinds | undefined;
 }
 
-function evaluate(rule: PolicyRule, target: unknown, creds: unknown, env: Env, stack: readonly string[]): boolean {
+/**
+ * `stack` holds the names being evaluated, outermost first: a name is pushed while its rule is
+ * evaluated and popped after, so one array serves the whole evaluation (loops and plain `for`s
+ * rather than callbacks: this runs for every rule of every call).
+ */
+function evaluate(rule: PolicyRule, target: unknown, creds: unknown, env: Env, stack: string[]): boolean {
   switch (rule.type) {
     case 'true':
       return true;
@@ -110,20 +115,30 @@ function evaluate(rule: PolicyRule, target: unknown, creds: unknown, env: Env, s
     case 'not':
       return !evaluate(rule.rule, target, creds, env, stack);
     case 'and':
-      return rule.rules.every((r) => evaluate(r, target, creds, env, stack));
+      for (const r of rule.rules) if (!evaluate(r, target, creds, env, stack)) return false;
+      return true;
     case 'or':
-      return rule.rules.some((r) => evaluate(r, target, creds, env, stack));
+      for (const r of rule.rules) if (evaluate(r, target, creds, env, stack)) return true;
+      return false;
     case 'rule': {
       if (stack.includes(rule.name) || stack.length >= MAX_RULE_DEPTH) return false;
       const named = env.lookup(rule.name, stack[0]);
-      return named !== undefined && evaluate(named, target, creds, env, [...stack, rule.name]);
+      if (named === undefined) return false;
+      stack.push(rule.name);
+      const allowed = evaluate(named, target, creds, env, stack);
+      stack.pop();
+      return allowed;
     }
     case 'role': {
       const match = substitute(rule.match, target);
       const roles = ownValue(creds, 'roles');
       if (match === undefined || !Array.isArray(roles)) return false;
       const wanted = match.toLowerCase();
-      return roles.some((role) => typeof role === 'string' && role.toLowerCase() === wanted);
+      for (let i = 0; i < roles.length; i++) {
+        const role: unknown = roles[i];
+        if (typeof role === 'string' && role.toLowerCase() === wanted) return true;
+      }
+      return false;
     }
     case 'constant': {
       const match = substitute(rule.match, target);
@@ -134,7 +149,7 @@ function evaluate(rule: PolicyRule, target: unknown, creds: unknown, env: Env, s
       if (match === undefined) return false;
       const custom = env.checks === undefined ? MISSING : ownValue(env.checks, rule.key);
       if (typeof custom === 'function') return runCustom(custom as CustomCheck, match, target, creds);
-      return findInCredentials(creds, rule.key.split('.'), match);
+      return findInCredentials(creds, rule.key, 0, match);
     }
   }
 }
@@ -155,22 +170,48 @@ function runCustom(check: CustomCheck, match: string, target: unknown, creds: un
  */
 export function substitute(match: string, target: unknown): string | undefined {
   if (!match.includes('%')) return match;
-  let out = '';
+  return fillTemplate(compileTemplate(match), target);
+}
+
+/**
+ * A `match` text cut into what {@link substitute} does with it: literal pieces (`%%` already
+ * turned into `%`) at even indexes, between them the `attr` of each `%(attr)s`; null for a
+ * format the parser would have refused. Compiled once, it can be filled in for many targets
+ * with the attribute names always the same strings.
+ */
+export type MatchTemplate = readonly string[] | null;
+
+/** Cuts `match` into a {@link MatchTemplate}. */
+export function compileTemplate(match: string): MatchTemplate {
+  const parts: string[] = [];
+  let literal = '';
   for (let j = 0; j < match.length; j++) {
     const ch = match[j] as string;
     if (ch !== '%') {
-      out += ch;
+      literal += ch;
     } else if (match[j + 1] === '%') {
-      out += '%';
+      literal += '%';
       j++;
     } else {
       const end = match[j + 1] === '(' ? closingParen(match, j + 1) : -1;
-      if (end < 0 || match[end + 1] !== 's') return undefined;
-      const value = targetValue(target, match.slice(j + 2, end));
-      if (value === MISSING) return undefined;
-      out += pyStr(value);
+      if (end < 0 || match[end + 1] !== 's') return null;
+      parts.push(literal, match.slice(j + 2, end));
+      literal = '';
       j = end + 1;
     }
+  }
+  parts.push(literal);
+  return parts;
+}
+
+/** {@link substitute} of a compiled text: undefined when an attribute is missing or the format was refused. */
+export function fillTemplate(template: MatchTemplate, target: unknown): string | undefined {
+  if (template === null) return undefined;
+  let out = template[0] as string;
+  for (let i = 1; i < template.length; i += 2) {
+    const value = targetValue(target, template[i] as string);
+    if (value === MISSING) return undefined;
+    out += pyStr(value) + (template[i + 1] as string);
   }
   return out;
 }
@@ -193,12 +234,17 @@ function targetValue(obj: unknown, key: string): unknown {
   return MISSING;
 }
 
-/** oslo's `GenericCheck._find_in_dict`: walk the path; a list on the way matches if any item does. */
-function findInCredentials(value: unknown, path: readonly string[], match: string): boolean {
-  const [key, ...rest] = path;
-  if (key === undefined) return match === pyStr(value);
-  const next = ownValue(value, key);
+/**
+ * oslo's `GenericCheck._find_in_dict`: walk the path; a list on the way matches if any item does.
+ * The path is `key.split('.')` from segment `from` on (the offset in `key` where that segment
+ * starts; past the end once every segment was walked), read in place rather than split per check.
+ */
+function findInCredentials(value: unknown, key: string, from: number, match: string): boolean {
+  if (from > key.length) return match === pyStr(value);
+  const dot = key.indexOf('.', from);
+  const end = dot < 0 ? key.length : dot;
+  const next = ownValue(value, key.slice(from, end));
   if (next === MISSING) return false;
-  if (Array.isArray(next)) return next.some((item) => findInCredentials(item, rest, match));
-  return findInCredentials(next, rest, match);
+  if (Array.isArray(next)) return next.some((item) => findInCredentials(item, key, end + 1, match));
+  return findInCredentials(next, key, end + 1, match);
 }

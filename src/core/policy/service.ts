@@ -87,7 +87,7 @@ export class PolicyService {
    * that leaves the policy alone reuses the cached engine instead of rebuilding it.
    */
   private config(): PolicyConfig {
-    const config = peek(this.kernel.view().meta, 'policy');
+    const config = peek(peek(this.kernel.view(), 'meta'), 'policy');
     if (!isDraft(config)) return config;
     return isModified(config) ? (currentValue(config) as PolicyConfig) : (original(config) as PolicyConfig);
   }
