@@ -5,7 +5,7 @@
  * uploaded for the caller (`add_image`, `upload_image`). Each runs Glance's own checks with the
  * caller's credentials inside the calling service's transaction.
  */
-import { CloudError, getRow, type CloudState, type PolicyCredentials, type PolicyEngine, type Tx } from '../core/index.js';
+import { CloudError, getRow, peek, type CloudState, type PolicyCredentials, type PolicyEngine, type Tx } from '../core/index.js';
 import { fetchObject } from '../object/index.js';
 import { ImageForbidden } from './errors.js';
 import { enforceOn, getImage, makeCtx } from './context.js';
@@ -42,13 +42,13 @@ export function authorizeImageDownload(s: CloudState, policy: PolicyEngine, cred
 
 /** The size Glance records for an image's stored bytes (0 when it has none), for a service planning a transfer without reading the store (which may be down). */
 export function storedImageSize(s: CloudState, imageId: string): number {
-  const image = getRow(s.image.images, imageId);
+  const image = getRow(peek(s, 'image', 'images'), imageId);
   return image === undefined || image.location === null ? 0 : image.size ?? 0;
 }
 
 /** An image's bytes as the store holds them (null when it has none or they are gone), for a service whose request was authorised earlier. */
 export function storedImageData(s: CloudState, imageId: string): Uint8Array | null {
-  const image = getRow(s.image.images, imageId);
+  const image = getRow(peek(s, 'image', 'images'), imageId);
   if (image === undefined || image.location === null) return null;
   try {
     return fetchObject(s, image.location.account, image.location.container, image.location.object);

@@ -6,7 +6,7 @@
  * `glance/api/v2/policy.py` `ImageAPIPolicy._enforce`. `getImage` throws 404
  * (`image.image.not_found`); `findMember` answers undefined.
  */
-import { InvalidInput, describeValue, getRow, resolveRef, tableToArray, type Ref, type Resolver, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
+import { InvalidInput, describeValue, getRow, peek, resolveRef, tableToArray, type Ref, type Resolver, type CloudState, type PolicyCredentials, type PolicyEngine } from '../core/index.js';
 import { ImageForbidden, ImageNotFound } from './errors.js';
 import type { ImageRow, MemberRow } from './types.js';
 
@@ -137,7 +137,7 @@ class ImageResolver implements Resolver<ImageRow> {
   }
 
   byId(id: string): ImageRow | undefined {
-    const row = getRow(this.ctx.s.image.images, id);
+    const row = getRow(peek(this.ctx.s, 'image', 'images'), id);
     return row !== undefined && dbVisible(this.ctx, row) ? row : undefined;
   }
 

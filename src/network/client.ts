@@ -5,7 +5,7 @@
  * compute host (`binding:host_id`, `device_id`, `device_owner` `compute:<zone>`), unbind it, or
  * delete it. The server's addresses are built from its ports (`get_instance_nw_info`).
  */
-import { getRow, memoSlot, plain, tableValues, type CloudState, type Memo, type PolicyCredentials, type PolicyEngine, type Table, type Tx } from '../core/index.js';
+import { getRow, memoSlot, peek, plain, tableValues, type CloudState, type Memo, type PolicyCredentials, type PolicyEngine, type Table, type Tx } from '../core/index.js';
 import { isAliveAgent } from './agents.js';
 import { indexed, makeCtx, networkVisible } from './context.js';
 import { NEUTRON_PUBLISHER } from './events.js';
@@ -155,8 +155,8 @@ function ovsAgentsByHost(agents: Table<AgentRow>): ReadonlyMap<string, AgentRow>
  */
 function serverBinding(memo: Memo, s: CloudState, hostId: string, adminUp: boolean, deviceOwner: string, networkId: string): Pick<PortRow, 'binding_vif_type' | 'status'> {
   if (hostId === '' || deviceOwner === 'network:floatingip') return bindingOf(s, hostId, adminUp, deviceOwner, networkId);
-  const agent = memo.of(OVS_AGENT_OF_HOST, plain(s.network.agents), ovsAgentsByHost).get(hostId);
-  if (agent === undefined || !isAliveAgent(s, agent) || !agentServesSegment(agent, getRow(s.network.networks, networkId))) return { binding_vif_type: 'binding_failed', status: 'DOWN' };
+  const agent = memo.of(OVS_AGENT_OF_HOST, peek(s, 'network', 'agents'), ovsAgentsByHost).get(hostId);
+  if (agent === undefined || !isAliveAgent(s, agent) || !agentServesSegment(agent, getRow(peek(s, 'network', 'networks'), networkId))) return { binding_vif_type: 'binding_failed', status: 'DOWN' };
   return { binding_vif_type: 'ovs', status: adminUp ? 'ACTIVE' : 'DOWN' };
 }
 

@@ -10,7 +10,7 @@
  * ranges, `availability_zone_hints` scheduling (hints are stored and shown).
  */
 import { NEUTRON_PUBLISHER } from './events.js';
-import { check, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { check, deleteRow, describeValue, getRow, peek, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, networkVisible, rbacEntries, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid, inUse, networkInUse, requiredAttribute } from './errors.js';
@@ -147,7 +147,7 @@ export function networkTarget(ctx: Ctx, network: NetworkRow): Record<string, unk
 
 /** The network a reference names among those the caller may see (404 otherwise). */
 export function getNetwork(ctx: Ctx, ref: unknown, field = 'network'): NetworkRow {
-  return resolveRow(ctx, 'network', ctx.s.network.networks, (n) => networkVisible(ctx, n), ref, field);
+  return resolveRow(ctx, 'network', peek(ctx.s, 'network', 'networks'), (n) => networkVisible(ctx, n), ref, field);
 }
 
 /** The network a create body's required `network_id` names, by id only (as Neutron reads it): 400 when absent, 404 when the caller may not see it. */
@@ -158,7 +158,7 @@ export function networkOfBody(ctx: Ctx, body: Record<string, unknown>): NetworkR
   // read directly (the resolver builds its closures per call); anything else goes through it,
   // which gives the errors
   if (id.length > 0 && id.length <= 255) {
-    const row = getRow(ctx.s.network.networks, id);
+    const row = getRow(peek(ctx.s, 'network', 'networks'), id);
     if (row !== undefined && networkVisible(ctx, row)) return row;
   }
   return getNetwork(ctx, { id }, 'network_id');

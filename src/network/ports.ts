@@ -16,7 +16,7 @@
  */
 import { NEUTRON_PUBLISHER } from './events.js';
 import { floatingIpsOfPort, storeFloatingIp } from './floatingip_rows.js';
-import { InvalidInput, deleteRow, describeValue, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { InvalidInput, deleteRow, describeValue, getRow, peek, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
 import { enforce, enforceOn, enforceShow, indexed, projectScoped, resolveRow, showable, type Ctx } from './context.js';
 import { bodyOf, listViews } from './controller.js';
 import { NeutronError, attributeInvalid, invalidInput, macAddressInUse, notFound } from './errors.js';
@@ -167,8 +167,9 @@ export function portsOf(s: CloudState, networkId: string): PortRow[] {
 
 /** The subnets of a network (rows), in creation order of their ids. */
 export function subnetsOf(s: CloudState, networkId: string): SubnetRow[] {
-  return indexed(s.network.network_subnets, networkId)
-    .map((id) => getRow(s.network.subnets, id)!)
+  const subnets = peek(s, 'network', 'subnets');
+  return indexed(peek(s, 'network', 'network_subnets'), networkId)
+    .map((id) => getRow(subnets, id)!)
     .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
 }
 
