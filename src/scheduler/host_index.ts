@@ -27,7 +27,7 @@ import { getRow, idRecord, memoSlot, plain, tableChanges, tableToArray, tableVer
 import { availabilityZoneTable, findHost, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
 import type { Aggregate, HostState, SchedulerConfig } from './filter_scheduler/index.js';
 import { PreparedHosts } from './filter_scheduler/prepared.js';
-import { trustHostState, trustInstances } from './filter_scheduler/validate.js';
+import { trustHostPart, trustHostState } from './filter_scheduler/validate.js';
 import { providerFits, type ConsumerRow, type ParsedQuery, type ResourceProviderRow } from './placement/index.js';
 import { computeAggregates, hostParts, hostStateFrom, hostStateWith, instanceConsumers, membershipOf, membershipsOf, reservationOf, type HostParts, type HostReservation } from './host_states.js';
 import type { ComputeConfig, ComputeNodeStatus, HostAggregateRow } from './compute_nodes.js';
@@ -110,8 +110,12 @@ export class HostIndex {
   #seen: Tables | null = null;
   #aggregates: readonly Aggregate[] = [];
   #ofHost: (name: string) => readonly Aggregate[] = () => [];
-  /** Each host's parts, with the rows they were built from. */
-  #parts = new Map<string, { readonly host: Host; readonly node: ComputeNodeStatus | undefined; readonly parts: HostParts }>();
+  /**
+   * Each host's parts (marked as checked when made: {@link trustParts}), with the rows they were
+   * built from, and the host's reservation (nova.conf: a change of it rebuilds the index, which
+   * forgets these).
+   */
+  #parts = new Map<string, { readonly host: Host; readonly node: ComputeNodeStatus | undefined; readonly parts: HostParts; readonly reservation: HostReservation }>();
   #states = new Map<string, HostState>();
   /** The state computed for each provider row (with the host row and parts it was computed with). */
   #byProvider = new WeakMap<ResourceProviderRow, { readonly host: Host; readonly parts: HostParts; readonly reservation: HostReservation; readonly state: HostState }>();
@@ -133,8 +137,18 @@ export class HostIndex {
     return this.#aggregates;
   }
 
-  /** The HostStates of the providers in `uuids` that are compute hosts, in that order, as of the last {@link sync}. */
+  /**
+   * The HostStates of the providers in `uuids` that are compute hosts, in that order, as of the
+   * last {@link sync}; each marked as checked (`checkHostState` takes it as it is), as they leave
+   * the index here (the states it builds per claim are frozen, not marked, until then).
+   */
   statesOf(uuids: readonly string[]): HostState[] {
+    const out = this.#statesOf(uuids);
+    for (const state of out) trustHostState(state);
+    return out;
+  }
+
+  #statesOf(uuids: readonly string[]): HostState[] {
     const out: HostState[] = [];
     for (const uuid of uuids) {
       const state = this.#states.get(uuid);
@@ -165,7 +179,10 @@ export class HostIndex {
     } else this.#written = { from: write.from, to: write.to, uuids: [after.uuid] };
   }
 
-  /** Every HostState the index holds, by provider uuid (for checks against a fresh index). */
+  /**
+   * Every HostState the index holds, by provider uuid (for the explanation of a request no host
+   * fits, and checks against a fresh index). Deeply frozen; not all marked as checked ({@link statesOf}).
+   */
   allStates(): ReadonlyMap<string, HostState> {
     return this.#states;
   }
@@ -203,10 +220,11 @@ export class HostIndex {
       this.#entries.clear();
     }
     // a compute service's status changed: its host's state (the node table is by hostname)
-    const ofNodes = nodes.flatMap((name) => {
+    const ofNodes: string[] = [];
+    for (const name of nodes) {
       const host = findHost(s, name);
-      return host === undefined ? [] : [host.id];
-    });
+      if (host !== undefined) ofNodes.push(host.id);
+    }
     const affected = hosts.length === 0 && ofNodes.length === 0 ? providers : [...new Set([...providers, ...hosts, ...ofNodes])];
     const consumers = new LazyConsumers(s);
     for (const uuid of affected) this.#refresh(now, consumers, uuid);
@@ -222,6 +240,14 @@ export class HostIndex {
    */
   candidates(s: CloudState, query: ParsedQuery, key: string, config?: SchedulerConfig): Candidates {
     this.sync(s);
+    return this.syncedCandidates(s, query, key, config);
+  }
+
+  /**
+   * {@link candidates} for a caller that synced the index to `s` itself, with nothing written
+   * since (`selectDestinations`, which reads the aggregates first): no second look at the tables.
+   */
+  syncedCandidates(s: CloudState, query: ParsedQuery, key: string, config?: SchedulerConfig): Candidates {
     const cacheable = query.inTree === undefined; // in_tree reads another provider's row: not followed
     let entry = cacheable ? this.#entries.get(key) : undefined;
     if (entry === undefined) {
@@ -285,20 +311,23 @@ export class HostIndex {
     }
     let known = this.#parts.get(uuid);
     const node = getRow(now.nodes, host.name);
-    if (known === undefined || known.host !== host || known.node !== node) this.#parts.set(uuid, (known = { host, node, parts: hostParts(host, this.#ofHost(host.name), node) }));
-    const parts = known.parts;
-    const reservation = reservationOf({ defaults: now.defaults, hosts: now.overrides }, host.name);
+    if (known === undefined || known.host !== host || known.node !== node) {
+      known = { host, node, parts: trustParts(hostParts(host, this.#ofHost(host.name), node)), reservation: reservationOf({ defaults: now.defaults, hosts: now.overrides }, host.name) };
+      this.#parts.set(uuid, known);
+    }
+    const { parts, reservation } = known;
     const hit = this.#byProvider.get(rp);
-    if (hit !== undefined && hit.host === host && hit.parts === parts && sameReservation(hit.reservation, reservation)) {
+    if (hit !== undefined && hit.host === host && hit.parts === parts && (hit.reservation === reservation || sameReservation(hit.reservation, reservation))) {
       this.#states.set(uuid, hit.state);
       return;
     }
     const claimed = this.#claimedOn(uuid, rp);
-    const state = trustHostState(
+    // a claim's state is the earlier one's parts (marked), frozen instances and the provider row's
+    // traits (a table row: deeply frozen): freezing it is all it needs; it is marked when given out
+    const state =
       claimed !== undefined
-        ? hostStateWith(host, rp, parts, claimed.instances, claimed.count, reservation)
-        : hostStateFrom(host, rp, parts, instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid), reservation),
-    );
+        ? frozenState(hostStateWith(host, rp, parts, claimed.instances, claimed.count, reservation))
+        : trustHostState(hostStateFrom(host, rp, parts, instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid), reservation));
     this.#byProvider.set(rp, { host, parts, reservation, state });
     this.#states.set(uuid, state);
   }
@@ -321,7 +350,7 @@ export class HostIndex {
     for (let k = 0; k < at; k++) out[ids[k] as string] = before[ids[k] as string] as Instance;
     out[id] = Object.freeze({ uuid: id, project_id: claim.consumer.project_id });
     for (let k = at; k < ids.length; k++) out[ids[k] as string] = before[ids[k] as string] as Instance;
-    return { instances: trustInstances(out), count: ids.length + 1 };
+    return { instances: Object.freeze(out), count: ids.length + 1 };
   }
 
   /** The first `limit` providers that fit the query, in creation order, and their host states. */
@@ -335,7 +364,7 @@ export class HostIndex {
       const rp = getRow(providers, uuid);
       if (rp !== undefined && providerFits(s, rp, query)) uuids.push(uuid);
     }
-    const states = this.statesOf(uuids);
+    const states = this.#statesOf(uuids);
     return {
       query,
       uuids: Object.freeze(uuids),
@@ -418,6 +447,25 @@ class LazyConsumers {
   get tables(): ConsumerTables {
     return (this.#tables ??= { links: plain(this.s.placement.provider_consumers), consumers: plain(this.s.placement.consumers) });
   }
+}
+
+/** A host's parts, each marked as the host-state field it becomes (deeply frozen), once per part. */
+function trustParts(parts: HostParts): HostParts {
+  trustHostPart(parts.ofHost, 'aggregates');
+  trustHostPart(parts.cpu_info, 'cpu_info');
+  trustHostPart(parts.supported_instances, 'supported_instances');
+  trustHostPart(parts.service, 'service');
+  return Object.freeze(parts);
+}
+
+/**
+ * A host state built by a claim, frozen: its object fields are a host's parts (marked, so deeply
+ * frozen: {@link trustParts}), its instances (frozen records in a frozen record), the provider
+ * row's traits (a table row's, deeply frozen) and the shared, frozen metrics and stats.
+ */
+function frozenState(state: HostState): HostState {
+  if (!Object.isFrozen(state.traits)) trustHostPart(state.traits, 'traits');
+  return Object.freeze(state);
 }
 
 function sameReservation(a: HostReservation, b: HostReservation): boolean {

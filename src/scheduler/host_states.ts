@@ -175,8 +175,12 @@ export interface HostReservation {
 /** The reservation in force on host `hostName`: its nova.conf overrides over the cloud-wide values. */
 export function reservationOf(config: Pick<ComputeConfigState, 'defaults' | 'hosts'>, hostName: string): HostReservation {
   const own = getRow(config.hosts, hostName);
-  const pick = <K extends keyof HostReservation>(k: K): number => (own?.[k] ?? config.defaults[k]) as number;
-  return { reserved_host_cpus: pick('reserved_host_cpus'), reserved_host_memory_mb: pick('reserved_host_memory_mb'), reserved_host_disk_mb: pick('reserved_host_disk_mb') };
+  const all = config.defaults;
+  return {
+    reserved_host_cpus: own?.reserved_host_cpus ?? all.reserved_host_cpus,
+    reserved_host_memory_mb: own?.reserved_host_memory_mb ?? all.reserved_host_memory_mb,
+    reserved_host_disk_mb: own?.reserved_host_disk_mb ?? all.reserved_host_disk_mb,
+  };
 }
 
 /** The reservation a provider's inventories imply when nova.conf is not at hand (`reserved` of VCPU, MEMORY_MB, DISK_GB in MB). */

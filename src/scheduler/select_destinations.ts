@@ -8,13 +8,14 @@
  * inside a boot. Also: the conductor's claim on an alternate host, and the deletion of an
  * instance's allocations (`delete_allocation_for_instance`).
  */
-import { InvalidInput, detach, memoSlot, plain, tableVersion, type CloudState, type Memo, type Tx } from '../core/index.js';
-import { allocationsOf, parseQuery, writeAllocations } from './placement/index.js';
+import { InvalidInput, detach, idRecord, memoSlot, plain, tableVersion, type CloudState, type Memo, type Tx } from '../core/index.js';
+import { allocationsOf, parseQuery, writeAllocations, type ParsedQuery } from './placement/index.js';
 import { azUuidIn } from './host_states.js';
-import { hostIndexOf } from './host_index.js';
+import { hostIndexOf, type HostIndex } from './host_index.js';
 import { noCandidates } from './no_candidates.js';
 import { isolatedAggregates, traitTerms } from './filter_scheduler/request_filters.js';
-import { NoValidHost, checkRequestSpec, checkSchedulerConfig, requestedResources, scheduleChecked, type ScheduleResult, type SchedulerConfig } from './filter_scheduler/index.js';
+import { NoValidHost, checkSchedulerConfig, requestedResources, scheduleChecked, type Aggregate, type ScheduleResult, type SchedulerConfig, type Selection } from './filter_scheduler/index.js';
+import { checkOwnRequestSpec } from './filter_scheduler/validate.js';
 
 /** The checked form of each (frozen) `compute_config.scheduler` the cloud has had. */
 const SCHEDULER_CONFIG = memoSlot<object, SchedulerConfig>('scheduler.config');
@@ -74,12 +75,64 @@ function plainSlices(tx: Tx): CloudState {
   return new View(draft);
 }
 
+/**
+ * Placement's checked form of each query the scheduler asked (by its JSON), per version of the
+ * custom traits (the outer key) and custom resource classes (the inner one): all that checking a
+ * query reads of the state, so a query checked once against those tables is checked.
+ */
+const PARSED = memoSlot<object, WeakMap<object, Map<string, ParsedQuery>>>('scheduler.parsed_queries');
+/** Distinct queries kept per version of those tables (a query is a flavor's resources and traits). */
+const MAX_PARSED = 64;
+
+function byClasses(): WeakMap<object, Map<string, ParsedQuery>> {
+  return new WeakMap();
+}
+
+/** `parseQuery(s, raw)` (`key` is `raw`'s JSON), once per query and version of the tables it reads; a refusal is thrown each time. */
+function parsedQuery(s: CloudState, memo: Memo, raw: object, key: string): ParsedQuery {
+  const classes = tableVersion(s.placement.custom_resource_classes);
+  const tables = memo.of(PARSED, tableVersion(s.placement.custom_traits), byClasses);
+  let known = tables.get(classes);
+  if (known === undefined) tables.set(classes, (known = new Map()));
+  let query = known.get(key);
+  if (query === undefined) {
+    query = parseQuery(s, raw);
+    if (known.size >= MAX_PARSED) known.clear();
+    known.set(key, query);
+  }
+  return query;
+}
+
+const hasUuid = (a: Aggregate): boolean => a.uuid !== null;
+
+/** A claim's allocations: `resources` on one provider (an id-keyed record: V8 makes no hidden class per provider uuid). */
+function onProvider(uuid: string, resources: Readonly<Record<string, number>>): Record<string, Readonly<Record<string, number>>> {
+  const out = idRecord<Readonly<Record<string, number>>>();
+  out[uuid] = resources;
+  return out;
+}
+
+/** `VCPU:1,MEMORY_MB:512,DISK_GB:1`, as the claim's trace says the resources. */
+function amountsText(resources: Readonly<Record<string, number>>): string {
+  let out = '';
+  for (const rc of Object.keys(resources)) out += `${out === '' ? '' : ','}${rc}:${resources[rc] as number}`;
+  return out;
+}
+
+/** The hosts of `choices`, in order. */
+function hostsOf(choices: readonly { readonly host: string }[]): string[] {
+  const out: string[] = [];
+  for (const c of choices) out.push(c.host);
+  return out;
+}
+
 /** `select_destinations` with the claim, in the caller's transaction. */
 export function selectDestinations(tx: Tx, request: unknown): ScheduleResult {
   // nothing is written before the claim: read the state itself, not through the draft's proxies
   const s = plainSlices(tx);
   const config = schedulerConfigOf(s, tx.memo);
-  const spec = checkRequestSpec(request);
+  // checked as ever; the checked spec is this call's own (never returned nor kept): not frozen
+  const spec = checkOwnRequestSpec(request);
   // nova's HostManager: the host states kept in the kernel's memo, brought up to date
   const index = hostIndexOf(tx.memo);
   index.sync(s);
@@ -87,9 +140,10 @@ export function selectDestinations(tx: Tx, request: unknown): ScheduleResult {
   // the request filters' traits (flavor, image, image type, image metadata) and compute_status_filter
   const terms = traitTerms(spec, config);
   const forbidden = new Set([...terms.forbidden, 'COMPUTE_STATUS_DISABLED']);
-  const required: string[] = [...terms.required, ...[...forbidden].map((t) => `!${t}`)];
+  const required: string[] = [...terms.required];
+  for (const t of forbidden) required.push(`!${t}`);
   const memberOf: string[] = [];
-  const isolated = isolatedAggregates(index.aggregates, terms, config).filter((a) => a.uuid !== null);
+  const isolated = isolatedAggregates(index.aggregates, terms, config).filter(hasUuid);
   if (isolated.length > 0) memberOf.push(`!in:${isolated.map((a) => a.uuid).join(',')}`);
   let az: { readonly name: string; readonly uuid: string } | null = null;
   if (config.scheduler.query_placement_for_availability_zone && spec.availability_zone !== null) {
@@ -100,16 +154,18 @@ export function selectDestinations(tx: Tx, request: unknown): ScheduleResult {
     }
   }
   const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
-  let query: ReturnType<typeof parseQuery>;
+  const key = JSON.stringify(raw);
+  let query: ParsedQuery;
   try {
-    query = parseQuery(s, raw);
+    query = parsedQuery(s, tx.memo, raw, key);
   } catch (e) {
     // Placement answers 400 (an unknown trait): nova logs it and finds no valid host
     if (!(e instanceof InvalidInput)) throw e;
     const reason = `Placement refused the allocation candidates query: ${e.message}`;
     throw new NoValidHost(reason, detach({ outcome: 'no_valid_host' as const, reason, num_instances: spec.num_instances, prefilters: [], instances: [], alternates_round: null, selections: [] }), { stage: 'placement' });
   }
-  const { uuids, states, kept, prepared } = index.candidates(s, query, JSON.stringify(raw), config);
+  // the index was synced to `s` above, and nothing was written since
+  const { uuids, states, kept, prepared } = index.syncedCandidates(s, query, key, config);
   tx.trace('placement', `allocation candidates: ${uuids.length}`, Object.freeze({ resources: Object.freeze(resources), required: Object.freeze(required), member_of: Object.freeze(memberOf) }));
   // no compute host among Placement's candidates: say why, from every compute host's provider
   if (states.length === 0) throw noCandidates(s, index.allStates(), { resources, required: terms.required, forbidden: terms.forbidden.filter((t) => t !== 'COMPUTE_STATUS_DISABLED'), why: terms.why, isolated, az, num_instances: spec.num_instances });
@@ -118,18 +174,22 @@ export function selectDestinations(tx: Tx, request: unknown): ScheduleResult {
   // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does
   // the host states are built here (trusted); the explanation is recomputed when read (lazy)
   const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared, kept);
-  tx.trace('nova-scheduler', `filters (${config.filter_scheduler.enabled_filters.join(', ')}) and weighers over ${states.length} host(s): ${result.selections.map((sel) => sel.host).join(', ')} chosen`);
-  for (const sel of result.selections) {
-    const providers = (tx.draft as CloudState).placement.providers;
-    const from = tableVersion(providers);
-    const written = writeAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: { [sel.uuid]: resources }, project_id: spec.project_id ?? '', user_id: spec.user_id ?? '', consumer_generation: null, consumer_type: 'INSTANCE' }]);
-    // tell the host index what the claim did (nova's HostManager consumes from the request),
-    // and, when the provider's row is the only one it wrote, how the providers table moved
-    const write = written.get(sel.uuid);
-    if (write !== undefined) index.claimed(write.before, write.after, { uuid: sel.instance_uuid, project_id: spec.project_id ?? '' }, written.size === 1 ? { from, to: tableVersion(providers) } : undefined);
-    tx.trace('nova-scheduler', `claimed ${Object.entries(resources).map(([rc, n]) => `${rc}:${n}`).join(',')} on ${sel.host} for ${sel.instance_uuid}`, Object.freeze({ alternates: Object.freeze(sel.alternates.map((a) => a.host)) }));
-  }
+  tx.trace('nova-scheduler', `filters (${config.filter_scheduler.enabled_filters.join(', ')}) and weighers over ${states.length} host(s): ${hostsOf(result.selections).join(', ')} chosen`);
+  const amounts = amountsText(resources);
+  for (const sel of result.selections) claimFor(tx, index, sel, resources, spec.project_id ?? '', spec.user_id ?? '', amounts);
   return result;
+}
+
+/** The claim of one selection (its instance's allocation on its host's provider), told to the host index, and its trace. */
+function claimFor(tx: Tx, index: HostIndex, sel: Selection, resources: Readonly<Record<string, number>>, projectId: string, userId: string, amounts: string): void {
+  const providers = (tx.draft as CloudState).placement.providers;
+  const from = tableVersion(providers);
+  const written = writeAllocations(tx, [{ consumer_uuid: sel.instance_uuid, allocations: onProvider(sel.uuid, resources), project_id: projectId, user_id: userId, consumer_generation: null, consumer_type: 'INSTANCE' }]);
+  // tell the host index what the claim did (nova's HostManager consumes from the request),
+  // and, when the provider's row is the only one it wrote, how the providers table moved
+  const write = written.get(sel.uuid);
+  if (write !== undefined) index.claimed(write.before, write.after, { uuid: sel.instance_uuid, project_id: projectId }, written.size === 1 ? { from, to: tableVersion(providers) } : undefined);
+  tx.trace('nova-scheduler', `claimed ${amounts} on ${sel.host} for ${sel.instance_uuid}`, Object.freeze({ alternates: Object.freeze(hostsOf(sel.alternates)) }));
 }
 
 /**

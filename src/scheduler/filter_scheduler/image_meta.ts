@@ -189,7 +189,7 @@ export function imageMetaProps(image: ImageMeta | null): ReadonlyMap<string, str
   // the filters that read them ask once per request (their `verdictFor`), not once per host
   const out = new Map<string, string | number | boolean>();
   const props = image.properties;
-  for (const [legacy, current] of Object.entries(LEGACY)) {
+  for (const [legacy, current] of LEGACY_ENTRIES) {
     if (Object.hasOwn(props, legacy)) out.set(current, coerce(FIELDS[current] as Kind, props[legacy] as string));
   }
   for (const [key, value] of Object.entries(props)) {
@@ -200,6 +200,9 @@ export function imageMetaProps(image: ImageMeta | null): ReadonlyMap<string, str
 }
 
 const NO_PROPS: ReadonlyMap<string, string | number | boolean> = new Map();
+
+/** {@link LEGACY}'s pairs, listed once (the filters read an image's properties per request). */
+const LEGACY_ENTRIES: readonly (readonly [string, string])[] = Object.entries(LEGACY);
 
 /** A StrictVersion: `major.minor[.patch][{a|b}N]`. */
 interface StrictVersion {

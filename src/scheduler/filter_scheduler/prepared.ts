@@ -69,6 +69,8 @@ export class PreparedHosts {
   #low = new Float64Array(0);
   #range = new Float64Array(0);
   #totals = new Float64Array(0);
+  /** A changed host's weights before the change, one per active weigher (reused: no array per host). */
+  #old = new Float64Array(0);
   /** The kept hosts' positions, best first (the first `#keptCount` entries). */
   #order = new Int32Array(0);
   /** A weigher threw, or a total is NaN: no ranking until the hosts change. */
@@ -164,10 +166,11 @@ export class PreparedHosts {
     if (changed.length === 0) return;
     if (tooMany(changed.length, n) || this.#broken) return this.#rebuild(hosts, spec, this.#filters, this.#weighers);
     const w = this.#weighers.length;
+    const old = this.#old.length === w ? this.#old : (this.#old = new Float64Array(w));
     let moved = false;
     for (const i of changed) {
       const wasKept = this.#kept[i] === 1;
-      const old = this.#raw.map((col) => col[i] as number);
+      for (let j = 0; j < w; j++) old[j] = (this.#raw[j] as Float64Array)[i] as number;
       seen[i] = hosts[i] as HostState;
       if (!this.#read(i, seen[i], spec)) return;
       if ((this.#kept[i] === 1) !== wasKept) {

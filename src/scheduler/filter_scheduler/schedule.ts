@@ -2,7 +2,7 @@
  * `schedule()`: nova's filter scheduler as one pure function (`nova/scheduler/manager.py`
  * `select_destinations` → `_schedule`), seeded, explaining itself.
  */
-import { check, detach, formatUuid, randomOver, rngInit, rngNextU32, type Memo, type Random } from '../../core/index.js';
+import { check, detach, formatUuid, rngInit, rngNextU32, type Memo, type RngState } from '../../core/index.js';
 import { NoValidHost } from './errors.js';
 import { NO_COMPUTE_HOSTS, emptiedReason, isolatedAggregateReason, notEnoughHosts, shortfallOf, shortfallReason, traitReason, type Shortfall } from './why.js';
 import type {
@@ -209,7 +209,7 @@ interface Context {
   readonly spec: WorkSpec;
   readonly filters: readonly HostFilter[];
   readonly weighers: readonly HostWeigher[];
-  readonly rng: Random;
+  readonly rng: Draws;
   /** The host-only verdicts and weights kept for these hosts and this configuration (the cloud's host index). */
   readonly prepared: PreparedHosts | undefined;
 }
@@ -222,46 +222,24 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   const skipped: string[] = [];
   let list: readonly WorkHost[] = hosts;
   let forced = false;
-  const trace = (sorted: HostOrder<WorkHost>, extra: Partial<SortTrace> = {}): [HostOrder<WorkHost>, SortTrace] => [
-    sorted,
-    {
-      index,
-      instance_uuid: spec.instance_uuid as string,
-      destination,
-      forced,
-      filters,
-      skipped_filters: skipped,
-      weighers: [],
-      totals: [],
-      shuffled_best: false,
-      subset: [],
-      chosen: null,
-      ...extra,
-    },
-  ];
-  const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
-    const [kept, t] = step(name, list, verdict, ctx.traced);
-    list = kept;
-    destination.push(t);
-  };
-
+  // (the steps and the trace are module functions, not closures made per call: this runs per
+  // instance of every request)
   const dest = spec.requested_destination;
   if (dest !== null && dest.host !== null) {
-    apply('requested_destination', (h) =>
-      h.host === dest.host && (dest.node === null || h.nodename === dest.node) ? true : `not the requested destination ${dest.host}${dest.node === null ? '' : ` (${dest.node})`}`,
-    );
+    const verdict = (h: WorkHost): true | string => (h.host === dest.host && (dest.node === null || h.nodename === dest.node) ? true : `not the requested destination ${dest.host}${dest.node === null ? '' : ` (${dest.node})`}`);
+    list = applyStep(destination, 'requested_destination', list, verdict, ctx.traced);
   }
   if (spec.ignore_hosts.length > 0) {
     const ignored = spec.ignore_hosts.map((x) => x.toLowerCase());
-    apply('ignore_hosts', (h) => (ignored.includes(h.host.toLowerCase()) ? 'in ignore_hosts' : true));
-    if (list.length === 0) return trace(NO_HOSTS);
+    list = applyStep(destination, 'ignore_hosts', list, (h) => (ignored.includes(h.host.toLowerCase()) ? 'in ignore_hosts' : true), ctx.traced);
+    if (list.length === 0) return [NO_HOSTS, sortTrace(index, spec, destination, forced, filters, skipped)];
   }
   if (spec.force_hosts.length > 0) {
     const wanted = spec.force_hosts.map((x) => x.toLowerCase());
-    apply('force_hosts', (h) => (wanted.includes(h.host.toLowerCase()) ? true : 'not in force_hosts'));
+    list = applyStep(destination, 'force_hosts', list, (h) => (wanted.includes(h.host.toLowerCase()) ? true : 'not in force_hosts'), ctx.traced);
   }
   if (spec.force_nodes.length > 0) {
-    apply('force_nodes', (h) => (spec.force_nodes.includes(h.nodename) ? true : 'not in force_nodes'));
+    list = applyStep(destination, 'force_nodes', list, (h) => (spec.force_nodes.includes(h.nodename) ? true : 'not in force_nodes'), ctx.traced);
   }
   forced = spec.force_hosts.length > 0 || spec.force_nodes.length > 0;
 
@@ -287,7 +265,7 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
         if (list.length === 0) break;
       }
     }
-    if (list.length === 0) return trace(NO_HOSTS);
+    if (list.length === 0) return [NO_HOSTS, sortTrace(index, spec, destination, forced, filters, skipped)];
     const weighed = weighTotals(ctx.weighers, list, spec, config, ctx.traced);
     steps = weighed.steps;
     ranking = new Ranking(list, weighed.totals);
@@ -311,17 +289,86 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   }
   const subset = head.slice(0, Math.min(size, ranking.length));
   const chosen = subset[ctx.rng.int(subset.length)] as WorkHost;
-  const order = new HostOrder([chosen, ...head.filter((h) => h !== chosen)], ranking);
+  const first: WorkHost[] = [chosen];
+  for (const h of head) if (h !== chosen) first.push(h);
+  const order = new HostOrder(first, ranking);
   const weightOf = new Map<WorkHost, number>();
   if (ctx.traced) for (let k = 0; k < ranking.length; k++) weightOf.set(ranking.at(k), ranking.weightAt(k));
-  return trace(order, {
+  return [order, sortTrace(index, spec, destination, forced, filters, skipped, {
     weighers: steps,
     // the shuffled order: best-weighed hosts first in their drawn order, then the rest best first
     totals: ctx.traced ? [...head, ...Array.from({ length: ranking.length - m }, (_, k) => ranking.at(m + k))].map((h) => ({ ...ref(h), total: weightOf.get(h) as number })) : [],
     shuffled_best: shuffled,
     subset: subset.map(ref),
     chosen: ref(chosen),
-  });
+  })];
+}
+
+/** A filtering step recorded into `into`: the hosts of `list` it keeps. */
+function applyStep(into: FilterTrace[], name: string, list: readonly WorkHost[], verdict: (h: WorkHost) => true | string, traced: boolean): readonly WorkHost[] {
+  const [kept, t] = step(name, list, verdict, traced);
+  into.push(t);
+  return kept;
+}
+
+/** The trace of one instance's sorting (`extra` fills in what the sort found). */
+function sortTrace(index: number, spec: WorkSpec, destination: FilterTrace[], forced: boolean, filters: FilterTrace[], skipped: string[], extra?: Partial<SortTrace>): SortTrace {
+  const out: SortTrace = {
+    index,
+    instance_uuid: spec.instance_uuid as string,
+    destination,
+    forced,
+    filters,
+    skipped_filters: skipped,
+    weighers: [],
+    totals: [],
+    shuffled_best: false,
+    subset: [],
+    chosen: null,
+  };
+  return extra === undefined ? out : { ...out, ...extra };
+}
+
+/** A decision's draws: `randomOver(…).int` over the seed's generator (the same formula), as one object, not closures made per decision. */
+class Draws {
+  constructor(private readonly words: RngState) {}
+
+  int(n: number): number {
+    return Math.floor((rngNextU32(this.words) / 0x100000000) * n);
+  }
+}
+
+/** The filters `enabled_filters` names, in its order. */
+function filtersNamed(names: readonly string[]): HostFilter[] {
+  const out: HostFilter[] = [];
+  for (const n of names) out.push(filterByName(n) as HostFilter);
+  return out;
+}
+
+/** The last step that removed every host it was given. */
+function lastEmptied(steps: readonly FilterTrace[]): FilterTrace | undefined {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const t = steps[i] as FilterTrace;
+    if (t.end === 0 && t.start > 0) return t;
+  }
+  return undefined;
+}
+
+/** What a decision records for its explanation (when traced), and its refusal. */
+class Outcome {
+  readonly prefilters: FilterTrace[] = [];
+  readonly instances: InstanceExplanation[] = [];
+  constructor(private readonly numInstances: number) {}
+
+  explain(extra: Partial<Explanation>): Explanation {
+    return { outcome: 'scheduled', reason: null, num_instances: this.numInstances, prefilters: this.prefilters, instances: this.instances, alternates_round: null, selections: [], ...extra };
+  }
+
+  /** NoValidHost with the explanation so far. */
+  fail(reason: string, details: Record<string, unknown>): never {
+    const explanation = detach(this.explain({ outcome: 'no_valid_host', reason }));
+    throw new NoValidHost(reason, explanation, details);
+  }
 }
 
 /**
@@ -381,16 +428,10 @@ function placementCandidates(
   entering: { fitting?: readonly WorkHost[] } = {},
 ): readonly WorkHost[] | { reason: string } {
   let list = hosts;
-  const apply = (name: string, verdict: (h: WorkHost) => true | string): void => {
-    const [kept, t] = step(name, list, verdict, traced);
-    list = kept;
-    prefilters.push(t);
-  };
   const aggregates = new Map<number, HostState['aggregates'][number]>();
   if (config.scheduler.limit_tenants_to_placement_aggregate || (config.scheduler.query_placement_for_availability_zone && spec.availability_zone)) {
     for (const h of hosts) for (const a of h.aggregates) if (!aggregates.has(a.id)) aggregates.set(a.id, a);
   }
-  const memberOf = (h: HostState, ids: Set<number>): boolean => h.aggregates.some((a) => ids.has(a.id));
 
   if (config.scheduler.limit_tenants_to_placement_aggregate) {
     const project = spec.project_id;
@@ -400,9 +441,9 @@ function placementCandidates(
       if (project !== null && values.includes(project) && Object.keys(a.metadata).some((k) => k.startsWith('filter_tenant_id'))) ids.add(a.id);
     }
     if (ids.size > 0) {
-      apply('require_tenant_aggregate', (h) => (memberOf(h, ids) ? true : `in no aggregate of project '${project ?? ''}' (filter_tenant_id*)`));
+      list = applyStep(prefilters, 'require_tenant_aggregate', list, (h) => (inAnyOf(h, ids) ? true : `in no aggregate of project '${project ?? ''}' (filter_tenant_id*)`), traced);
     } else if (config.scheduler.placement_aggregate_required_for_tenants) {
-      apply('require_tenant_aggregate', () => `project '${project ?? ''}' has no aggregate (filter_tenant_id*)`);
+      list = applyStep(prefilters, 'require_tenant_aggregate', list, () => `project '${project ?? ''}' has no aggregate (filter_tenant_id*)`, traced);
       return { reason: 'No hosts available for tenant' };
     }
   }
@@ -412,30 +453,36 @@ function placementCandidates(
   const az = spec.availability_zone;
   if (config.scheduler.query_placement_for_availability_zone && az) {
     const ids = new Set([...aggregates.values()].filter((a) => a.metadata.availability_zone === az).map((a) => a.id));
-    if (ids.size > 0) apply('map_az_to_placement_aggregate', (h) => (memberOf(h, ids) ? true : `not in availability zone '${az}'`));
+    if (ids.size > 0) list = applyStep(prefilters, 'map_az_to_placement_aggregate', list, (h) => (inAnyOf(h, ids) ? true : `not in availability zone '${az}'`), traced);
   }
-  apply('compute_status_filter', (h) => (h.service.disabled ? 'compute service is disabled (COMPUTE_STATUS_DISABLED)' : true));
+  list = applyStep(prefilters, 'compute_status_filter', list, (h) => (h.service.disabled ? 'compute service is disabled (COMPUTE_STATUS_DISABLED)' : true), traced);
   const terms = traitTerms(spec, config);
   const seen = new Map<number, HostState['aggregates'][number]>();
   if (config.scheduler.enable_isolated_aggregate_filtering) for (const h of list) for (const a of h.aggregates) if (!seen.has(a.id)) seen.set(a.id, a);
   const isolated = new Set(isolatedAggregates(seen.values(), terms, config).map((a) => a.id));
   if (isolated.size > 0) {
-    apply('isolate_aggregates', (h) => {
+    list = applyStep(prefilters, 'isolate_aggregates', list, (h) => {
       const agg = h.aggregates.find((a) => isolated.has(a.id));
       return agg === undefined ? true : isolatedAggregateReason(agg);
-    });
+    }, traced);
   }
   if (terms.required.length > 0 || terms.forbidden.length > 0) {
-    apply('placement (required and forbidden traits)', (h) => traitReason(h.traits, terms));
+    list = applyStep(prefilters, 'placement (required and forbidden traits)', list, (h) => traitReason(h.traits, terms), traced);
   }
   entering.fitting = list;
-  apply(CANDIDATES_STEP, (h) => fitFault(h, NOTHING_CLAIMED, want) ?? true);
+  list = applyStep(prefilters, CANDIDATES_STEP, list, (h) => fitFault(h, NOTHING_CLAIMED, want) ?? true, traced);
   const cap = config.scheduler.max_placement_results;
   if (list.length > cap) {
     const first = new Set(list.slice(0, cap));
-    apply('max_placement_results', (h) => (first.has(h) ? true : `beyond the first max_placement_results (${cap}) candidates`));
+    list = applyStep(prefilters, 'max_placement_results', list, (h) => (first.has(h) ? true : `beyond the first max_placement_results (${cap}) candidates`), traced);
   }
   return list;
+}
+
+/** Whether the host is in one of the aggregates `ids`. */
+function inAnyOf(h: HostState, ids: ReadonlySet<number>): boolean {
+  for (const a of h.aggregates) if (ids.has(a.id)) return true;
+  return false;
 }
 
 /**
@@ -489,7 +536,17 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
     if (e instanceof NoValidHost) run(hosts, request, config, seed, placement, true);
     throw e;
   }
-  return new LazyResult(fast.selections, () => run(kept === undefined ? hosts : kept(), request, config, seed, placement, true).explanation);
+  return new LazyResult(fast.selections, { hosts, kept, request, config, seed, placement });
+}
+
+/** What a lazy explanation is decided again from (an object, not a closure made per decision). */
+interface Rerun {
+  readonly hosts: readonly HostState[];
+  readonly kept: (() => readonly HostState[]) | undefined;
+  readonly request: RequestSpec;
+  readonly config: SchedulerConfig;
+  readonly seed: number | string;
+  readonly placement: boolean | 'candidates';
 }
 
 /**
@@ -501,18 +558,19 @@ export function scheduleChecked(hosts: readonly HostState[], request: RequestSpe
 class LazyResult implements ScheduleResult {
   readonly selections: readonly Selection[];
   #explanation: Explanation | undefined;
-  #explain: (() => Explanation) | undefined;
+  #rerun: Rerun | undefined;
 
-  constructor(selections: readonly Selection[], explain: () => Explanation) {
+  constructor(selections: readonly Selection[], rerun: Rerun) {
     this.selections = selections;
-    this.#explain = explain;
+    this.#rerun = rerun;
     Object.freeze(this);
   }
 
   get explanation(): Explanation {
     if (this.#explanation === undefined) {
-      this.#explanation = (this.#explain as () => Explanation)();
-      this.#explain = undefined; // the inputs it kept are no longer needed
+      const r = this.#rerun as Rerun;
+      this.#explanation = run(r.kept === undefined ? r.hosts : r.kept(), r.request, r.config, r.seed, r.placement, true).explanation;
+      this.#rerun = undefined; // the inputs it kept are no longer needed
     }
     return this.#explanation;
   }
@@ -551,29 +609,14 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     traced,
     config,
     spec,
-    filters: config.filter_scheduler.enabled_filters.map((n) => filterByName(n) as HostFilter),
+    filters: filtersNamed(config.filter_scheduler.enabled_filters),
     weighers: weighersOf(config.filter_scheduler.weight_classes),
-    rng: randomOver(() => words),
+    rng: new Draws(words),
     prepared,
   };
 
-  const prefilters: FilterTrace[] = [];
-  const instances: InstanceExplanation[] = [];
-  const explain = (extra: Partial<Explanation>): Explanation => ({
-    outcome: 'scheduled',
-    reason: null,
-    num_instances: request.num_instances,
-    prefilters,
-    instances,
-    alternates_round: null,
-    selections: [],
-    ...extra,
-  });
-  const fail = (reason: string, details: Record<string, unknown>): never => {
-    const explanation = detach(explain({ outcome: 'no_valid_host', reason }));
-    throw new NoValidHost(reason, explanation, details);
-  };
-  const lastEmptied = (steps: readonly FilterTrace[]): FilterTrace | undefined => [...steps].reverse().find((t) => t.end === 0 && t.start > 0);
+  const outcome: Outcome = new Outcome(request.num_instances);
+  const { prefilters, instances } = outcome;
 
   const want = requestedResources(request);
   let candidates: readonly WorkHost[] = hosts;
@@ -582,14 +625,14 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
   if (placement) {
     const seen: { fitting?: readonly WorkHost[] } = {};
     const got = placementCandidates(hosts, spec, config, want, prefilters, traced, mode === 'candidates', seen);
-    if ('reason' in got) fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
+    if ('reason' in got) outcome.fail(got.reason, { stage: 'prefilter', eliminated_by: lastEmptied(prefilters) ?? null });
     candidates = got as readonly WorkHost[];
     if (candidates.length === 0) {
       const emptied = lastEmptied(prefilters) ?? null;
       const short = emptied?.name === CANDIDATES_STEP && seen.fitting !== undefined ? shortfallOn(seen.fitting, want) : null;
-      if (hosts.length === 0) fail(notEnoughHosts(NO_COMPUTE_HOSTS), { stage: 'placement', eliminated_by: null, filter: null, no_compute_hosts: true });
-      else if (short !== null) fail(notEnoughHosts(shortfallReason(short)), { stage: 'placement', eliminated_by: emptied, filter: CANDIDATES_STEP, ...shortfallDetails(short) });
-      else fail(notEnoughHosts(emptied === null ? 'Placement found no candidate.' : emptiedReason(emptied)), { stage: 'placement', eliminated_by: emptied, filter: emptied?.name ?? null });
+      if (hosts.length === 0) outcome.fail(notEnoughHosts(NO_COMPUTE_HOSTS), { stage: 'placement', eliminated_by: null, filter: null, no_compute_hosts: true });
+      else if (short !== null) outcome.fail(notEnoughHosts(shortfallReason(short)), { stage: 'placement', eliminated_by: emptied, filter: CANDIDATES_STEP, ...shortfallDetails(short) });
+      else outcome.fail(notEnoughHosts(emptied === null ? 'Placement found no candidate.' : emptiedReason(emptied)), { stage: 'placement', eliminated_by: emptied, filter: emptied?.name ?? null });
     }
   }
 
@@ -606,8 +649,8 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
       const steps = [...trace.destination, ...trace.filters];
       const emptied = lastEmptied(steps) ?? steps[steps.length - 1] ?? null;
       const which = request.num_instances > 1 ? `Instance ${index + 1} of ${request.num_instances}: ` : '';
-      if (list.length === 0) fail(notEnoughHosts(NO_COMPUTE_HOSTS), { stage: 'filter', instance_index: index, eliminated_by: null, filter: null, no_compute_hosts: true });
-      fail(notEnoughHosts(`${which}${emptied === null ? 'no host is left.' : emptiedReason(emptied)}`), { stage: 'filter', instance_index: index, eliminated_by: emptied, filter: emptied?.name ?? null });
+      if (list.length === 0) outcome.fail(notEnoughHosts(NO_COMPUTE_HOSTS), { stage: 'filter', instance_index: index, eliminated_by: null, filter: null, no_compute_hosts: true });
+      outcome.fail(notEnoughHosts(`${which}${emptied === null ? 'no host is left.' : emptiedReason(emptied)}`), { stage: 'filter', instance_index: index, eliminated_by: emptied, filter: emptied?.name ?? null });
     }
     order = sorted;
     const claims: ClaimTrace[] = [];
@@ -634,7 +677,7 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
       // every host left refused the claim, after what the earlier instances of the request claimed
       const short = shortfallOn(sorted.toArray().map((h) => originals.get(h.uuid) ?? h), want, (h) => claimed.get(h.uuid) ?? NOTHING_CLAIMED);
       const which = `Placement could not claim instance ${index + 1} of ${request.num_instances} on any host left`;
-      fail(notEnoughHosts(short === null ? `${which}.` : `${which}. ${shortfallReason(short)}`), { stage: 'claim', instance_index: index, eliminated_by: null, filter: null, ...(short === null ? {} : shortfallDetails(short)) });
+      outcome.fail(notEnoughHosts(short === null ? `${which}.` : `${which}. ${shortfallReason(short)}`), { stage: 'claim', instance_index: index, eliminated_by: null, filter: null, ...(short === null ? {} : shortfallDetails(short)) });
     }
     const host = chosen as WorkHost;
     if (request.num_instances === 1 && !traced) {
@@ -682,8 +725,8 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
   });
   if (!traced) {
     const frozen = Object.freeze(selections);
-    return Object.freeze({ selections: frozen, explanation: explain({ alternates_round: alternatesRound, selections: frozen }) });
+    return Object.freeze({ selections: frozen, explanation: outcome.explain({ alternates_round: alternatesRound, selections: frozen }) });
   }
-  const explanation = detach(explain({ alternates_round: alternatesRound, selections }));
+  const explanation = detach(outcome.explain({ alternates_round: alternatesRound, selections }));
   return Object.freeze({ selections: explanation.selections, explanation });
 }

@@ -54,16 +54,24 @@ const stringMap = (v: unknown, f: string): Record<string, string> => {
 
 // ----------------------------------------------------------------------------- request spec
 
+// the checkers below are made once, not per call (a closure made per call costs its allocation,
+// and under tsx's keepNames a defineProperty of its name too: request specs are checked per boot)
+const nonNegativeInt = (v: unknown, g: string): number => check.integer(v, g, 0);
+const instanceCount = (v: unknown, g: string): number => check.integer(v, g, 1, MAX_NUM_INSTANCES);
+const nullableStrings = (v: unknown, g: string): string[] | null => (v === null ? null : strings(v, g));
+
+const FLAVOR_KEYS = ['name', 'vcpus', 'memory_mb', 'root_gb', 'ephemeral_gb', 'swap', 'extra_specs'];
+
 function checkFlavor(value: unknown, f: string): Flavor {
   const rec = check.record(value, f);
-  check.onlyKeys(rec, ['name', 'vcpus', 'memory_mb', 'root_gb', 'ephemeral_gb', 'swap', 'extra_specs'], f);
+  check.onlyKeys(rec, FLAVOR_KEYS, f);
   return {
     name: check.name(rec.name, `${f}.name`),
     vcpus: check.integer(rec.vcpus, `${f}.vcpus`, 1),
     memory_mb: check.integer(rec.memory_mb, `${f}.memory_mb`, 1),
     root_gb: check.integer(rec.root_gb, `${f}.root_gb`, 0),
-    ephemeral_gb: check.optional(rec.ephemeral_gb, `${f}.ephemeral_gb`, (v, g) => check.integer(v, g, 0), 0),
-    swap: check.optional(rec.swap, `${f}.swap`, (v, g) => check.integer(v, g, 0), 0),
+    ephemeral_gb: check.optional(rec.ephemeral_gb, `${f}.ephemeral_gb`, nonNegativeInt, 0),
+    swap: check.optional(rec.swap, `${f}.swap`, nonNegativeInt, 0),
     extra_specs: check.optional(rec.extra_specs, `${f}.extra_specs`, stringMap, {}),
   };
 }
@@ -77,10 +85,13 @@ const IMAGE_CANONICAL: readonly (readonly [string, (s: string) => string | null,
   ['vm_mode', canonicalVmMode, 'a vm mode: hvm, xen, uml or exe'],
 ];
 
+const VERSION_PREDICATES = ['img_hv_requested_version', 'hypervisor_version_requires'];
+const IMAGE_KEYS = ['id', 'disk_format', 'properties'];
+
 function checkImage(value: unknown, f: string): ImageMeta | null {
   if (value === null || value === undefined) return null;
   const rec = check.record(value, f);
-  check.onlyKeys(rec, ['id', 'disk_format', 'properties'], f);
+  check.onlyKeys(rec, IMAGE_KEYS, f);
   const props: Record<string, string | number | boolean> = {};
   const given = check.optional(rec.properties, `${f}.properties`, check.record, {});
   for (const [k, v] of Object.entries(given)) {
@@ -93,7 +104,7 @@ function checkImage(value: unknown, f: string): ImageMeta | null {
       throw new InvalidInput(`${f}.properties.${key}`, `expected ${what}, got ${describeValue(v)}.`);
     }
   }
-  for (const key of ['img_hv_requested_version', 'hypervisor_version_requires']) {
+  for (const key of VERSION_PREDICATES) {
     const v = props[key];
     if (v !== undefined && parseVersionPredicate(String(v)) === null) {
       throw new InvalidInput(`${f}.properties.${key}`, `expected a version predicate such as '>=6.0,<6.2', got ${describeValue(v)}.`);
@@ -199,35 +210,54 @@ export const MAX_NUM_INSTANCES = 10_000;
  */
 export function checkRequestSpec(value: unknown, field = 'request'): RequestSpec {
   if (typeof value === 'object' && value !== null && trusted.get(value) === 'request') return value as RequestSpec;
+  return trustPart<RequestSpec>(requestSpecOf(value, field), 'request');
+}
+
+/**
+ * {@link checkRequestSpec}'s very checks and answer, for a caller that keeps the checked spec to
+ * itself (`selectDestinations`, which neither returns it nor passes it on): a new spec is not
+ * frozen and not marked as checked, as nothing else ever holds it (freezing and marking one per
+ * call cost a walk of it and an entry in a weak map per boot). A spec checked and frozen before
+ * is taken as it is.
+ */
+export function checkOwnRequestSpec(value: unknown, field = 'request'): RequestSpec {
+  if (typeof value === 'object' && value !== null && trusted.get(value) === 'request') return value as RequestSpec;
+  return requestSpecOf(value, field);
+}
+
+/** The checked request spec, new and not frozen (every part of it is new: nothing of `value` is kept). */
+function requestSpecOf(value: unknown, field: string): RequestSpec {
   const rec = check.record(value, field);
   check.onlyKeys(rec, REQUEST_KEYS, field);
-  const f = (k: string): string => `${field}.${k}`;
-  const numInstances = check.optional(rec.num_instances, f('num_instances'), (v, g) => check.integer(v, g, 1, MAX_NUM_INSTANCES), 1);
-  const uuids = check.optional(rec.instance_uuids, f('instance_uuids'), (v, g) => (v === null ? null : strings(v, g)), null);
+  const p = `${field}.`;
+  const numInstances = check.optional(rec.num_instances, `${p}num_instances`, instanceCount, 1);
+  const uuids = check.optional(rec.instance_uuids, `${p}instance_uuids`, nullableStrings, null);
   if (uuids !== null) {
     if (uuids.length !== numInstances) {
-      throw new InvalidInput(f('instance_uuids'), `expected ${numInstances} uuid(s), one per instance, got ${uuids.length}.`);
+      throw new InvalidInput(`${p}instance_uuids`, `expected ${numInstances} uuid(s), one per instance, got ${uuids.length}.`);
     }
-    const dup = uuids.find((u, i) => uuids.indexOf(u) !== i);
-    if (dup !== undefined) throw new InvalidInput(f('instance_uuids'), `'${dup}' appears twice.`);
+    for (let i = 1; i < uuids.length; i++) {
+      const dup = uuids[i] as string;
+      if (uuids.indexOf(dup) !== i) throw new InvalidInput(`${p}instance_uuids`, `'${dup}' appears twice.`);
+    }
   }
-  return trustPart<RequestSpec>({
-    flavor: checkFlavor(rec.flavor, f('flavor')),
-    image: checkImage(rec.image, f('image')),
-    availability_zone: check.optional(rec.availability_zone, f('availability_zone'), nullableStr, null),
-    project_id: check.optional(rec.project_id, f('project_id'), nullableStr, null),
-    user_id: check.optional(rec.user_id, f('user_id'), nullableStr, null),
-    scheduler_hints: check.optional(rec.scheduler_hints, f('scheduler_hints'), checkHints, {}),
-    instance_group: checkGroup(rec.instance_group, f('instance_group')),
+  return {
+    flavor: checkFlavor(rec.flavor, `${p}flavor`),
+    image: checkImage(rec.image, `${p}image`),
+    availability_zone: check.optional(rec.availability_zone, `${p}availability_zone`, nullableStr, null),
+    project_id: check.optional(rec.project_id, `${p}project_id`, nullableStr, null),
+    user_id: check.optional(rec.user_id, `${p}user_id`, nullableStr, null),
+    scheduler_hints: check.optional(rec.scheduler_hints, `${p}scheduler_hints`, checkHints, {}),
+    instance_group: checkGroup(rec.instance_group, `${p}instance_group`),
     num_instances: numInstances,
     instance_uuids: uuids,
-    instance_uuid: check.optional(rec.instance_uuid, f('instance_uuid'), nullableStr, null),
-    ignore_hosts: check.optional(rec.ignore_hosts, f('ignore_hosts'), strings, []),
-    force_hosts: check.optional(rec.force_hosts, f('force_hosts'), strings, []),
-    force_nodes: check.optional(rec.force_nodes, f('force_nodes'), strings, []),
-    requested_destination: checkDestination(rec.requested_destination, f('requested_destination')),
-    is_bfv: check.optional(rec.is_bfv, f('is_bfv'), check.boolean, false),
-  }, 'request');
+    instance_uuid: check.optional(rec.instance_uuid, `${p}instance_uuid`, nullableStr, null),
+    ignore_hosts: check.optional(rec.ignore_hosts, `${p}ignore_hosts`, strings, []),
+    force_hosts: check.optional(rec.force_hosts, `${p}force_hosts`, strings, []),
+    force_nodes: check.optional(rec.force_nodes, `${p}force_nodes`, strings, []),
+    requested_destination: checkDestination(rec.requested_destination, `${p}requested_destination`),
+    is_bfv: check.optional(rec.is_bfv, `${p}is_bfv`, check.boolean, false),
+  };
 }
 
 // ----------------------------------------------------------------------------- host states
@@ -372,13 +402,13 @@ function part<T>(rec: Record<string, unknown>, key: string, field: string, check
 }
 
 /**
- * Marks an instances record as checked without walking it again: for records the cloud builds of
- * instance records that are frozen already, each `{ uuid, project_id }` of strings (its host
- * index's own, taken from host states it checked). Freezes the record itself.
+ * Marks one part of the host states the cloud builds (a host's aggregates, CPU info, supported
+ * instances, service) as checked for the field it is, deeply frozen. The host index marks a
+ * host's parts once, when it makes them, so that a state it builds from them per claim needs
+ * only freezing, not a look at each field ({@link trustHostState} marks it when it is given out).
  */
-export function trustInstances(instances: HostState['instances']): HostState['instances'] {
-  trusted.set(Object.freeze(instances), 'instances');
-  return instances;
+export function trustHostPart<K extends keyof HostState>(value: HostState[K], field: K): HostState[K] {
+  return trustPart(value, field);
 }
 
 /**
@@ -387,6 +417,7 @@ export function trustInstances(instances: HostState['instances']): HostState['in
  * internal to the scheduler module (not exported from its door), so callers cannot skip checks.
  */
 export function trustHostState(state: HostState): HostState {
+  if (trusted.get(state) === 'host') return state;
   for (const k in state) trustPart((state as unknown as Record<string, unknown>)[k], k);
   trusted.set(Object.freeze(state), 'host');
   return state;

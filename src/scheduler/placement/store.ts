@@ -13,6 +13,7 @@ import {
   deleteRow,
   emptyTable,
   getRow,
+  idRecord,
   namedTable,
   setRow,
   tableEntries,
@@ -582,7 +583,8 @@ export function writeAllocations(tx: Tx, requests: readonly ConsumerAllocations[
       consumer_type: req.consumer_type ?? consumer?.consumer_type ?? 'INSTANCE',
     });
     const rows = resolved[r] as ResourceProviderRow[];
-    const stored: Record<string, Record<string, number>> = {};
+    // keyed by provider uuid: an id-keyed record, so V8 makes no hidden class per provider
+    const stored = idRecord<Record<string, number>>();
     for (let i = 0; i < refs.length; i++) {
       const classes = req.allocations[refs[i] as string] as Readonly<Record<string, number>>;
       check.name(refs[i], 'allocations', 255); // as getProvider checks the reference

@@ -13,7 +13,9 @@ function wantedOf(spec: RequestSpec, config: SchedulerConfig): { props: Readonly
   const fallbackArch = config.filter_scheduler.image_properties_default_architecture;
   const props = imageMetaProps(spec.image);
   const arch = props.get('hw_architecture') ?? (fallbackArch === null ? undefined : canonicalArch(fallbackArch) ?? undefined);
-  return { props, wanted: [arch, props.get('img_hv_type'), props.get('hw_vm_mode')].filter((p) => p !== undefined && p !== '') as string[] };
+  const wanted: string[] = [];
+  for (const p of [arch, props.get('img_hv_type'), props.get('hw_vm_mode')]) if (p !== undefined && p !== '') wanted.push(p as string);
+  return { props, wanted };
 }
 
 export const ImagePropertiesFilter: HostFilter = {
