@@ -211,7 +211,7 @@ export class HostIndex {
     const nodes = changes(seen.nodes, now.nodes);
     if (hosts === null || zones === null || providers === null || names === null || nodes === null) return this.#rebuild(s, now);
     // the aggregates come from the zones, from where compute hosts are and from the compute API's
-    if (zones.length > 0 || seen.aggregates !== now.aggregates || hosts.some((id) => membershipOf(getRow(seen.hosts, id)) !== membershipOf(getRow(now.hosts, id)))) {
+    if (zones.length > 0 || seen.aggregates !== now.aggregates || (hosts.length > 0 && membershipMoved(seen.hosts, now.hosts, hosts))) {
       if (!sameAggregates(computeAggregates(now.hosts, now.zones, now.aggregates, this.memo), this.#aggregates)) return this.#rebuild(s, now);
     }
     // a provider created, renamed or deleted: a new creation order, and candidates drawn again
@@ -227,11 +227,13 @@ export class HostIndex {
     }
     const affected = hosts.length === 0 && ofNodes.length === 0 ? providers : [...new Set([...providers, ...hosts, ...ofNodes])];
     const consumers = new LazyConsumers(s);
-    for (const uuid of affected) this.#refresh(now, consumers, uuid);
+    // each affected provider's row, read once: the candidate lists follow them too
+    const rows: (ResourceProviderRow | undefined)[] = [];
+    for (const uuid of affected) rows.push(this.#refresh(now, consumers, uuid));
     this.#seen = now;
     this.#claims.clear();
     this.#written = null;
-    for (const [key, entry] of this.#entries) if (!this.#follow(s, now, entry, affected)) this.#entries.delete(key);
+    for (const [key, entry] of this.#entries) if (!this.#follow(s, entry, affected, rows)) this.#entries.delete(key);
   }
 
   /**
@@ -300,14 +302,14 @@ export class HostIndex {
     this.#positions = new Map(this.#order.map((u, i) => [u, i]));
   }
 
-  /** Host state `uuid` brought to the rows it comes from (or dropped with them). */
-  #refresh(now: Tables, consumers: LazyConsumers, uuid: string): void {
+  /** Host state `uuid` brought to the rows it comes from (or dropped with them); the provider's row (undefined: none). */
+  #refresh(now: Tables, consumers: LazyConsumers, uuid: string): ResourceProviderRow | undefined {
     const host = getRow(now.hosts, uuid);
     const rp = getRow(now.providers, uuid);
     if (host === undefined) this.#parts.delete(uuid);
     if (host === undefined || rp === undefined) {
       this.#states.delete(uuid);
-      return;
+      return rp;
     }
     let known = this.#parts.get(uuid);
     const node = getRow(now.nodes, host.name);
@@ -319,7 +321,7 @@ export class HostIndex {
     const hit = this.#byProvider.get(rp);
     if (hit !== undefined && hit.host === host && hit.parts === parts && (hit.reservation === reservation || sameReservation(hit.reservation, reservation))) {
       this.#states.set(uuid, hit.state);
-      return;
+      return rp;
     }
     const claimed = this.#claimedOn(uuid, rp);
     // a claim's state is the earlier one's parts (marked), frozen instances and the provider row's
@@ -330,6 +332,7 @@ export class HostIndex {
         : trustHostState(hostStateFrom(host, rp, parts, instanceConsumers(consumers.tables.links, consumers.tables.consumers, uuid), reservation));
     this.#byProvider.set(rp, { host, parts, reservation, state });
     this.#states.set(uuid, state);
+    return rp;
   }
 
   /** The instances on provider `uuid` at row `rp` from a claim that wrote that row, if there is one. */
@@ -380,16 +383,17 @@ export class HostIndex {
 
   /**
    * Brings a candidate entry to the current tables after the rows of `affected` providers
-   * changed; false when it must be drawn again (a provider entered or left the candidates, or
-   * gained or lost its compute host).
+   * changed (`rows`: their rows now, in the same order); false when it must be drawn again (a
+   * provider entered or left the candidates, or gained or lost its compute host).
    */
-  #follow(s: CloudState, now: Tables, entry: CandidateEntry, affected: readonly string[]): boolean {
+  #follow(s: CloudState, entry: CandidateEntry, affected: readonly string[], rows: readonly (ResourceProviderRow | undefined)[]): boolean {
     const moved: number[] = [];
-    for (const uuid of affected) {
+    for (let k = 0; k < affected.length; k++) {
+      const uuid = affected[k] as string;
       const at = this.#positions.get(uuid);
       if (at === undefined) continue; // no such provider (its deletion redrew every entry)
       if (at >= entry.scanned) continue; // beyond the candidates that were drawn
-      const rp = getRow(now.providers, uuid);
+      const rp = rows[k];
       const fits = rp !== undefined && providerFits(s, rp, entry.query);
       if (fits !== entry.candidates.has(uuid)) return false;
       if (!fits) continue;
@@ -466,6 +470,12 @@ function trustParts(parts: HostParts): HostParts {
 function frozenState(state: HostState): HostState {
   if (!Object.isFrozen(state.traits)) trustHostPart(state.traits, 'traits');
   return Object.freeze(state);
+}
+
+/** Whether a changed host row moved the host into or out of an aggregate (`ids`: the changed rows). */
+function membershipMoved(before: Table<Host>, after: Table<Host>, ids: readonly string[]): boolean {
+  for (const id of ids) if (membershipOf(getRow(before, id)) !== membershipOf(getRow(after, id))) return true;
+  return false;
 }
 
 function sameReservation(a: HostReservation, b: HostReservation): boolean {

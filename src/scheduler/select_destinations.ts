@@ -76,7 +76,7 @@ function plainSlices(tx: Tx): CloudState {
 }
 
 /**
- * Placement's checked form of each query the scheduler asked (by its JSON), per version of the
+ * Placement's checked form of each query the scheduler asked (by its key), per version of the
  * custom traits (the outer key) and custom resource classes (the inner one): all that checking a
  * query reads of the state, so a query checked once against those tables is checked.
  */
@@ -88,7 +88,7 @@ function byClasses(): WeakMap<object, Map<string, ParsedQuery>> {
   return new WeakMap();
 }
 
-/** `parseQuery(s, raw)` (`key` is `raw`'s JSON), once per query and version of the tables it reads; a refusal is thrown each time. */
+/** `parseQuery(s, raw)` (`key` identifies `raw`), once per query and version of the tables it reads; a refusal is thrown each time. */
 function parsedQuery(s: CloudState, memo: Memo, raw: object, key: string): ParsedQuery {
   const classes = tableVersion(s.placement.custom_resource_classes);
   const tables = memo.of(PARSED, tableVersion(s.placement.custom_traits), byClasses);
@@ -154,7 +154,10 @@ export function selectDestinations(tx: Tx, request: unknown): ScheduleResult {
     }
   }
   const raw = { resources, required, member_of: memberOf, limit: config.scheduler.max_placement_results };
-  const key = JSON.stringify(raw);
+  // the query's identity (for the parsed queries and the index's candidates): its classes and
+  // amounts, its limit and its two lists, each list as JSON (which delimits its own strings)
+  const amounts = amountsText(resources);
+  const key = `${amounts}|${raw.limit}|${JSON.stringify(required)}${JSON.stringify(memberOf)}`;
   let query: ParsedQuery;
   try {
     query = parsedQuery(s, tx.memo, raw, key);
@@ -172,10 +175,9 @@ export function selectDestinations(tx: Tx, request: unknown): ScheduleResult {
   // 'candidates': the hosts are Placement's candidates for this query (its pre-filter terms are
   // not asked again), and nova's claim loop is modelled: an instance whose best host cannot take
   // the claim (after earlier instances of the request) goes to the next host, as _claim_resources does
-  // the host states are built here (trusted); the explanation is recomputed when read (lazy)
+  // the host states are the index's (built by the cloud, frozen); the explanation is recomputed when read (lazy)
   const result = scheduleChecked(states, spec, config, tx.random.int(2 ** 31), 'candidates', prepared, kept);
   tx.trace('nova-scheduler', `filters (${config.filter_scheduler.enabled_filters.join(', ')}) and weighers over ${states.length} host(s): ${hostsOf(result.selections).join(', ')} chosen`);
-  const amounts = amountsText(resources);
   for (const sel of result.selections) claimFor(tx, index, sel, resources, spec.project_id ?? '', spec.user_id ?? '', amounts);
   return result;
 }

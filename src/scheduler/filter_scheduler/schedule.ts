@@ -292,16 +292,50 @@ function sortedHosts(ctx: Context, hosts: readonly WorkHost[], index: number): [
   const first: WorkHost[] = [chosen];
   for (const h of head) if (h !== chosen) first.push(h);
   const order = new HostOrder(first, ranking);
+  // an untraced decision never reads the trace of a sort that found hosts (see `run`)
+  if (!ctx.traced) return [order, UNTRACED_SORT];
   const weightOf = new Map<WorkHost, number>();
-  if (ctx.traced) for (let k = 0; k < ranking.length; k++) weightOf.set(ranking.at(k), ranking.weightAt(k));
+  for (let k = 0; k < ranking.length; k++) weightOf.set(ranking.at(k), ranking.weightAt(k));
   return [order, sortTrace(index, spec, destination, forced, filters, skipped, {
     weighers: steps,
     // the shuffled order: best-weighed hosts first in their drawn order, then the rest best first
-    totals: ctx.traced ? [...head, ...Array.from({ length: ranking.length - m }, (_, k) => ranking.at(m + k))].map((h) => ({ ...ref(h), total: weightOf.get(h) as number })) : [],
+    totals: [...head, ...Array.from({ length: ranking.length - m }, (_, k) => ranking.at(m + k))].map((h) => ({ ...ref(h), total: weightOf.get(h) as number })),
     shuffled_best: shuffled,
     subset: subset.map(ref),
     chosen: ref(chosen),
   })];
+}
+
+/**
+ * The trace an untraced decision gets for a sort that found hosts: never read (only a traced
+ * decision records its instances; its explanation is the traced decision's, made when asked for).
+ */
+const UNTRACED_SORT: SortTrace = Object.freeze({ index: 0, instance_uuid: '', destination: [], forced: false, filters: [], skipped_filters: [], weighers: [], totals: [], shuffled_best: false, subset: [], chosen: null });
+
+/** One selection per selected host, each with up to `numAlts` alternates from `pool` (same cell, not selected); fresh, frozen as built. */
+function selectionsOf(selected: readonly WorkHost[], uuids: readonly string[], pool: HostOrder<WorkHost>, numAlts: number): Selection[] {
+  const chosenUuids = new Set<string>();
+  for (const h of selected) chosenUuids.add(h.uuid);
+  const selections: Selection[] = [];
+  for (let i = 0; i < selected.length; i++) {
+    const h = selected[i] as WorkHost;
+    const alternates: Selection['alternates'][number][] = [];
+    for (let k = 0; k < pool.length && alternates.length < numAlts; k++) {
+      const a = pool.at(k);
+      if (a.cell_uuid === h.cell_uuid && !chosenUuids.has(a.uuid)) alternates.push(Object.freeze({ host: a.host, nodename: a.nodename, uuid: a.uuid, cell_uuid: a.cell_uuid }));
+    }
+    selections.push(
+      Object.freeze({
+        instance_uuid: uuids[i] as string,
+        host: h.host,
+        nodename: h.nodename,
+        uuid: h.uuid,
+        cell_uuid: h.cell_uuid,
+        alternates: Object.freeze(alternates),
+      }),
+    );
+  }
+  return selections;
 }
 
 /** A filtering step recorded into `into`: the hosts of `list` it keeps. */
@@ -706,23 +740,7 @@ function run(given: readonly HostState[], request: RequestSpec, config: Schedule
     pool = again;
     alternatesRound = trace;
   }
-  const chosenUuids = new Set(selected.map((h) => h.uuid));
-  const selections: Selection[] = selected.map((h, i) => {
-    const alternates: WorkHost[] = [];
-    for (let k = 0; k < pool.length && alternates.length < numAlts; k++) {
-      const a = pool.at(k);
-      if (a.cell_uuid === h.cell_uuid && !chosenUuids.has(a.uuid)) alternates.push(a);
-    }
-    // built here, fresh, and frozen as built (not copied)
-    return Object.freeze({
-      instance_uuid: uuids[i] as string,
-      host: h.host,
-      nodename: h.nodename,
-      uuid: h.uuid,
-      cell_uuid: h.cell_uuid,
-      alternates: Object.freeze(alternates.map((a) => Object.freeze({ host: a.host, nodename: a.nodename, uuid: a.uuid, cell_uuid: a.cell_uuid }))),
-    });
-  });
+  const selections = selectionsOf(selected, uuids, pool, numAlts);
   if (!traced) {
     const frozen = Object.freeze(selections);
     return Object.freeze({ selections: frozen, explanation: outcome.explain({ alternates_round: alternatesRound, selections: frozen }) });
