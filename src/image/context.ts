@@ -40,7 +40,7 @@ export function makeCtx(s: S, policy: PolicyEngine, creds: PolicyCredentials): C
     userId: String(creds.user_id ?? ''),
     owner,
     isAdmin: policy.authorize('context_is_admin', creds, {}),
-    secureRbac: s.meta.policy.enforce_new_defaults,
+    secureRbac: peek(s, 'meta', 'policy').enforce_new_defaults,
   };
 }
 

@@ -16,7 +16,7 @@
  * (`member_of=in:` the uuids of every aggregate with that zone). For a topology zone the two are
  * the same uuid. Other aggregates on the provider (set through the Placement API) are kept.
  */
-import { deleteRow, getRow, plain, setRow, tableToArray, type CloudState, type Memo, type Tx } from '../core/index.js';
+import { deleteRow, getRow, peek, setRow, tableToArray, type CloudState, type Memo, type Tx } from '../core/index.js';
 import { findHost, listAvailabilityZones, type Host } from '../hardware/index.js';
 import { aggregateKey, computeProviderOf, saveComputeProvider, type HostAggregateRow } from './compute_nodes.js';
 import { aggregatesOf, azUuidIn } from './host_states.js';
@@ -29,12 +29,12 @@ export function novaAggregates(s: CloudState, memo?: Memo): Aggregate[] {
 
 /** The aggregates made through the compute API, in id order. */
 export function hostAggregateRows(s: CloudState): HostAggregateRow[] {
-  return tableToArray(plain(s.compute_config).aggregates);
+  return tableToArray(peek(s, 'compute_config', 'aggregates'));
 }
 
 /** The compute API's aggregate `id`, or undefined (a topology zone's aggregate is not a row). */
 export function findHostAggregate(s: CloudState, id: number): HostAggregateRow | undefined {
-  return getRow(s.compute_config.aggregates, aggregateKey(id));
+  return getRow(peek(s, 'compute_config', 'aggregates'), aggregateKey(id));
 }
 
 /** What a new aggregate holds (`Aggregate.create`: no hosts yet). */

@@ -10,7 +10,7 @@
  * This file computes them afresh; the host index (`host_index.ts`) keeps them in a kernel's memo
  * and brings them up to date from the tables that changed, built from the same functions here.
  */
-import { emptyTable, formatUuid, getRow, idRecord, memoSlot, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
+import { emptyTable, formatUuid, getRow, idRecord, memoSlot, peek, plain, tableToArray, type CloudState, type Memo, type Table } from '../core/index.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { availabilityZoneTable, hostTable, type AvailabilityZone, type Host } from '../hardware/index.js';
@@ -62,7 +62,7 @@ export function computeAggregates(hosts: Table<Host>, zones: Table<AvailabilityZ
 
 /** The aggregates of a cloud's state, computed afresh (the host index keeps them). */
 export function aggregatesOf(s: CloudState, memo?: Memo): Aggregate[] {
-  return computeAggregates(plain(hostTable(s)), plain(availabilityZoneTable(s)), plain(s.compute_config).aggregates, memo);
+  return computeAggregates(plain(hostTable(s)), plain(availabilityZoneTable(s)), plain(peek(s, 'compute_config', 'aggregates')), memo);
 }
 
 /** Where a host is a member (a compute host in an AZ): what the aggregates are computed from. */
@@ -269,7 +269,7 @@ export function hostStates(s: CloudState, uuids: readonly string[], memo?: Memo)
   const providers = plain(s.placement.providers);
   const links = plain(s.placement.provider_consumers);
   const consumers = plain(s.placement.consumers);
-  const config = plain(s.compute_config);
+  const config = plain(peek(s, 'compute_config'));
   const ofHost = membershipsOf(aggregatesOf(s));
   const out: HostState[] = [];
   for (const uuid of uuids) {

@@ -8,7 +8,7 @@
  * inside a boot. Also: the conductor's claim on an alternate host, and the deletion of an
  * instance's allocations (`delete_allocation_for_instance`).
  */
-import { InvalidInput, detach, idRecord, memoSlot, plain, tableVersion, type CloudState, type Memo, type Tx } from '../core/index.js';
+import { InvalidInput, detach, idRecord, memoSlot, peek, plain, tableVersion, type CloudState, type Memo, type Tx } from '../core/index.js';
 import { allocationsOf, parseQuery, writeAllocations, type ParsedQuery } from './placement/index.js';
 import { azUuidIn } from './host_states.js';
 import { hostIndexOf, type HostIndex } from './host_index.js';
@@ -22,7 +22,7 @@ const SCHEDULER_CONFIG = memoSlot<object, SchedulerConfig>('scheduler.config');
 
 /** The scheduler options in force in `s`, checked once per version of them. */
 export function schedulerConfigOf(s: CloudState, memo: Memo): SchedulerConfig {
-  return memo.of(SCHEDULER_CONFIG, plain(s.compute_config).scheduler, checkConfig);
+  return memo.of(SCHEDULER_CONFIG, plain(peek(s, 'compute_config', 'scheduler')), checkConfig);
 }
 
 function checkConfig(raw: object): SchedulerConfig {
