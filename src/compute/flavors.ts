@@ -57,6 +57,8 @@ export function flavorView(row: FlavorRow, showExtraSpecs: boolean): FlavorView 
 
 /** `common.get_id_from_href`: the last path segment of a link, or the reference itself. */
 export function idFromHref(ref: string): string {
+  // a bare id (what the clients send) is its own answer: no split, no regular expression per boot
+  if (!ref.includes('/') && !ref.includes('?')) return ref;
   const clean = ref.split('?')[0]!.replace(/\/+$/, '');
   const slash = clean.lastIndexOf('/');
   return slash < 0 ? clean : clean.slice(slash + 1);
