@@ -27,13 +27,14 @@
  * competed), the time per boot around 1 000 servers and over the last 1 000 (medians of 100-boot
  * slices), and the issue's goals as PASS / FAIL (exit code 0 either way).
  *
+ * Where the time of a boot goes: `bench/compute_profile.ts`.
+ *
  * Usage: `npx tsx bench/compute.bench.ts [hosts:servers …]` (default `1000:10000 5000:50000`,
  * several minutes); `npx tsx bench/compute.bench.ts 100:2000` for a quick look.
  */
-import { core, type Cloud, type Session } from '../src/index.js';
-import { CIRROS_IMAGE_NAME } from '../src/image/index.js';
+import { core, type Cloud } from '../src/index.js';
 import type { FlavorRow } from '../src/compute/index.js';
-import { computeBenchCloud, cpuNow, fmtInt, median, now, renderTable } from './lib.js';
+import { computeBenchWorld as world, cpuNow, demoLogin as login, fmtInt, median, now, renderTable, type ComputeBenchWorld as World } from './lib.js';
 
 const SIZES = (process.argv.length > 2 ? process.argv.slice(2) : ['1000:10000', '5000:50000']).map((arg) => {
   const [h, m] = arg.split(':').map(Number);
@@ -49,39 +50,6 @@ const SLICE = 100;
 /** DevStack's m1.tiny. */
 const FLAVOR_ID = '1';
 
-
-/** The demo world on `hosts` compute hosts: quota raised, a network with a /8 subnet. */
-interface World {
-  readonly cloud: Cloud;
-  readonly projectId: string;
-  readonly networkId: string;
-  readonly imageId: string;
-  /** How the quota was raised. */
-  readonly quotaBy: string;
-}
-
-function world(hosts: number): World {
-  const cloud = computeBenchCloud(hosts, 14);
-  const admin = cloud.admin;
-  const projectId = admin.identity.listProjects({ name: 'demo' })[0]!.id;
-  // nova's os-quota-sets when it is there, else the operator's quota API (the same limits)
-  let quotaBy = 'admin.compute.updateQuotaSet';
-  try {
-    admin.compute.updateQuotaSet(projectId, { instances: -1, cores: -1, ram: -1 });
-  } catch {
-    quotaBy = 'cloud.quotas.setLimit';
-    for (const r of ['instances', 'cores', 'ram']) cloud.quotas.setLimit(projectId, `compute.${r}`, -1);
-  }
-  admin.network.updateQuota(projectId, { port: -1 });
-  const demo = login(cloud);
-  const net = demo.network.createNetwork({ name: 'bench' });
-  demo.network.createSubnet({ network_id: net.id, name: 'bench-v4', ip_version: 4, cidr: '10.0.0.0/8' });
-  return { cloud, projectId, networkId: net.id, imageId: demo.image.getImage(CIRROS_IMAGE_NAME).id, quotaBy };
-}
-
-function login(cloud: Cloud): Session {
-  return cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
-}
 
 /** The request spec nova's conductor builds for one such boot (`RequestSpec.from_components`). */
 function requestSpec(w: World): Record<string, unknown> {

@@ -4,7 +4,8 @@
  *
  * bench/ may use `node:` modules (src/ may not).
  */
-import { createCloud, type Cloud, type HostPatch, type HostSpec } from '../src/index.js';
+import { createCloud, type Cloud, type HostPatch, type HostSpec, type Session } from '../src/index.js';
+import { CIRROS_IMAGE_NAME } from '../src/image/index.js';
 
 /** Milliseconds, sub-microsecond resolution. */
 export const now = (): number => performance.now();
@@ -140,4 +141,43 @@ export function computeBenchCloud(hosts: number, seed: number): Cloud {
       ],
     },
   });
+}
+
+/** The compute benches' demo world on {@link computeBenchCloud}: quota raised, a network with a /8 subnet. */
+export interface ComputeBenchWorld {
+  readonly cloud: Cloud;
+  readonly projectId: string;
+  readonly networkId: string;
+  readonly imageId: string;
+  /** How the quota was raised. */
+  readonly quotaBy: string;
+}
+
+/**
+ * The admin raises the demo project's quota as an operator would (nova's `instances`, `cores`
+ * and `ram` — the defaults allow 10 instances — and Neutron's `port`: unlimited); the demo user
+ * makes a network with a /8 subnet (50 000 ports do not fit DevStack's private subnet).
+ */
+export function computeBenchWorld(hosts: number, seed = 14): ComputeBenchWorld {
+  const cloud = computeBenchCloud(hosts, seed);
+  const admin = cloud.admin;
+  const projectId = admin.identity.listProjects({ name: 'demo' })[0]!.id;
+  // nova's os-quota-sets when it is there, else the operator's quota API (the same limits)
+  let quotaBy = 'admin.compute.updateQuotaSet';
+  try {
+    admin.compute.updateQuotaSet(projectId, { instances: -1, cores: -1, ram: -1 });
+  } catch {
+    quotaBy = 'cloud.quotas.setLimit';
+    for (const r of ['instances', 'cores', 'ram']) cloud.quotas.setLimit(projectId, `compute.${r}`, -1);
+  }
+  admin.network.updateQuota(projectId, { port: -1 });
+  const demo = demoLogin(cloud);
+  const net = demo.network.createNetwork({ name: 'bench' });
+  demo.network.createSubnet({ network_id: net.id, name: 'bench-v4', ip_version: 4, cidr: '10.0.0.0/8' });
+  return { cloud, projectId, networkId: net.id, imageId: demo.image.getImage(CIRROS_IMAGE_NAME).id, quotaBy };
+}
+
+/** DevStack's demo user, scoped to the demo project. */
+export function demoLogin(cloud: Cloud): Session {
+  return cloud.login({ username: 'demo', password: 'secret', project: 'demo' });
 }
