@@ -14,7 +14,7 @@
  * less what is allocated; thin: total less the blocks physically written), `reserved_percentage`,
  * `max_over_subscription_ratio`, `thin_provisioning_support`, `multiattach` (LVM and RBD; not NFS).
  */
-import { Conflict, deleteRow, getRow, setRow, tableValues, type CloudState, type Tx } from '../core/index.js';
+import { Conflict, deleteRow, getRow, peek, setRow, tablePrefix, type CloudState, type Tx } from '../core/index.js';
 import type { Host } from '../hardware/index.js';
 import { BLOCK_SIZE } from './blocks.js';
 import { pyRound2 } from './scheduler/capacity.js';
@@ -56,14 +56,28 @@ function wantedServices(s: CloudState, host: Host): { binary: ServiceRow['binary
 
 const serviceKey = (binary: string, host: string): string => `${binary}/${host}`;
 
-/** The services on one hardware host. */
+/**
+ * The services on one hardware host, in key order, by key rather than by a scan of the table
+ * (adding a host looked at every service: quadratic over a datacenter's build). A service's
+ * `host` is the hardware host's name (`cinder-backup`, `cinder-scheduler`) or `<name>@<backend>`
+ * (`cinder-volume`), as {@link wantedServices} makes them, and hosts are never renamed.
+ */
 export function servicesOn(s: CloudState, hostName: string): ServiceRow[] {
-  return [...tableValues(s.block.services)].filter((r) => r.hardware_host === hostName);
+  const services = peek(s, 'block', 'services');
+  const out: ServiceRow[] = [];
+  for (const binary of ['cinder-backup', 'cinder-scheduler'] as const) {
+    const row = getRow(services, serviceKey(binary, hostName));
+    if (row !== undefined && row.hardware_host === hostName) out.push(row);
+  }
+  for (const [, row] of tablePrefix(services, serviceKey('cinder-volume', `${hostName}@`))) if (row.hardware_host === hostName) out.push(row);
+  return out;
 }
 
-/** The pools on one hardware host. */
+/** The pools on one hardware host (keys `<name>@<backend>#<pool>`), in key order, by key. */
 export function poolsOn(s: CloudState, hostName: string): PoolRow[] {
-  return [...tableValues(s.block.pools)].filter((p) => p.hardware_host === hostName);
+  const out: PoolRow[] = [];
+  for (const [, pool] of tablePrefix(peek(s, 'block', 'pools'), `${hostName}@`)) if (pool.hardware_host === hostName) out.push(pool);
+  return out;
 }
 
 /** Starts the services and pools a host's roles call for; stops those it no longer runs (refused while a pool holds volumes). */
