@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { createCloud, type Cloud, type CloudSnapshot } from '../../src/index.js';
 import { createApiHandler, type ApiHandler } from '../../src/api/index.js';
 import { blockRest } from '../../src/block/rest.js';
-import { send, type Answer, type Send } from './helpers.js';
+import { refusedCall, send, type Answer, type Send } from './helpers.js';
 
 const ORIGIN = 'http://127.0.0.1:8776';
 const BASE = `${ORIGIN}/volume`;
@@ -62,25 +62,8 @@ async function ok(method: string, path: string, status: number, init: Send & { v
 }
 
 /** A refused call: its status, Cinder's fault (name, message), and `cloud.state` the very same object. */
-async function refused(method: string, path: string, status: number, init: Send & { version?: string } = {}, name?: string, message?: string | RegExp): Promise<Answer> {
-  const before = cloud.state;
-  const a = await call(method, path, init);
-  expect(a.status, `${method} ${path}: ${a.text}`).toBe(status);
-  expect(cloud.state).toBe(before);
-  expect(a.headers.get('X-Openstack-Request-Id')).toMatch(/^req-/);
-  if (status === 401) {
-    expect(a.body).toEqual({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
-    expect(a.headers.get('WWW-Authenticate')).toMatch(/^Keystone uri=/);
-    return a;
-  }
-  if (name !== undefined) {
-    expect(Object.keys(a.body), a.text).toEqual([name]);
-    const fault = a.body[name] as { code: number; message: string };
-    expect(fault.code).toBe(status);
-    if (message instanceof RegExp) expect(fault.message).toMatch(message);
-    else if (message !== undefined) expect(fault.message).toBe(message);
-  }
-  return a;
+function refused(method: string, path: string, status: number, init: Send & { version?: string } = {}, name?: string, message?: string | RegExp): Promise<Answer> {
+  return refusedCall(cloud, () => call(method, path, init), `${method} ${path}`, status, name, message);
 }
 
 async function createVolume(extra: Row = {}, token = T.demo, project = ID.demo, version?: string): Promise<Row> {

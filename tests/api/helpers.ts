@@ -1,4 +1,6 @@
 /** What the REST test suites share: one request through a handler, its answer read once. */
+import { expect } from 'vitest';
+import type { Cloud } from '../../src/index.js';
 import type { ApiHandler } from '../../src/api/index.js';
 
 /** An answer as the suites check it: status, headers, the text, and the JSON body when it parses. */
@@ -32,4 +34,31 @@ export async function send(api: ApiHandler, method: string, url: string, init: S
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/**
+ * A refused call (`request` makes it; `what` names it in failures): its status, `cloud.state` the
+ * very same object, a request id; keystonemiddleware's body and `WWW-Authenticate` for a 401;
+ * otherwise, when `name` is given, the fault body nova and Cinder answer, `{ <name>: { code,
+ * message } }` (the message equal to a string or matching a pattern).
+ */
+export async function refusedCall(cloud: Cloud, request: () => Promise<Answer>, what: string, status: number, name?: string, message?: string | RegExp): Promise<Answer> {
+  const before = cloud.state;
+  const a = await request();
+  expect(a.status, `${what}: ${a.text}`).toBe(status);
+  expect(cloud.state).toBe(before);
+  expect(a.headers.get('X-Openstack-Request-Id')).toMatch(/^req-/);
+  if (status === 401) {
+    expect(a.body).toEqual({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+    expect(a.headers.get('WWW-Authenticate')).toMatch(/^Keystone uri=/);
+    return a;
+  }
+  if (name !== undefined) {
+    expect(Object.keys(a.body ?? {}), a.text).toEqual([name]);
+    const fault = (a.body as Record<string, { code: number; message: string }>)[name] as { code: number; message: string };
+    expect(fault.code).toBe(status);
+    if (message instanceof RegExp) expect(fault.message).toMatch(message);
+    else if (message !== undefined) expect(fault.message).toBe(message);
+  }
+  return a;
 }
